@@ -1,0 +1,221 @@
+//! Glue between the command line and the library: read files, dispatch the
+//! command, write the output, choose the exit code. All I/O of the program
+//! happens here; the parts it calls are pure.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::{CheckArgs, Cli, Command, CompareArgs, Output, PlanArgs, RatesArgs};
+use crate::engine::check::{self, CheckReport, Policy};
+use crate::engine::{PlanReport, plan};
+use crate::error::Diagnostics;
+use crate::profile::MAX_PROFILE_BYTES;
+use crate::rates::RateBook;
+use crate::report::{self, check_document, compare_document, plan_document, rates_document};
+
+/// How a successful run ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit code 0.
+    Success,
+    /// Exit code 1: a check failed.
+    CheckFailed,
+    /// Exit code 2: some input was broken, reported on stderr, the rest done.
+    InputError,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::CheckFailed => ExitCode::from(1),
+            Outcome::InputError => ExitCode::from(2),
+        }
+    }
+}
+
+/// Prints an error to stderr in the program's one style.
+pub fn report_error(e: &anyhow::Error) {
+    let text = match e.downcast_ref::<Diagnostics>() {
+        Some(d) => d.to_string(),
+        None => format!("error: {e:#}"),
+    };
+    let _ = writeln!(io::stderr(), "{text}");
+}
+
+/// Runs one command.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Plan(a) => run_plan(a),
+        Command::Check(a) => run_check(a),
+        Command::Compare(a) => run_compare(a),
+        Command::Rates(a) => run_rates(a),
+    }
+}
+
+/// The default rate book, extended by `--rates` when given.
+pub fn load_book(rates: Option<&Path>) -> Result<RateBook> {
+    match rates {
+        None => Ok(RateBook::default_book()),
+        Some(path) => {
+            let bytes = read_limited(path, "rate book")?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow::anyhow!("rate book {} is not valid UTF-8 text; save it as UTF-8", path.display()))?;
+            Ok(RateBook::with_file(path, &text)?)
+        }
+    }
+}
+
+fn read_limited(path: &Path, what: &str) -> Result<Vec<u8>> {
+    let meta = fs::metadata(path).with_context(|| format!("cannot read {what} {}: check the path", path.display()))?;
+    if meta.is_dir() {
+        bail!("{what} {} is a directory; give the path of a .toml file", path.display());
+    }
+    if meta.len() > MAX_PROFILE_BYTES as u64 {
+        bail!(
+            "{what} {} is {} bytes, more than the {} MiB accepted; split it into smaller files",
+            path.display(),
+            meta.len(),
+            MAX_PROFILE_BYTES / (1024 * 1024)
+        );
+    }
+    fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))
+}
+
+/// Reads, resolves and plans one profile.
+pub fn plan_file(path: &Path, book: &RateBook) -> Result<PlanReport> {
+    let bytes = read_limited(path, "profile")?;
+    let portfolio = crate::load(path, &bytes, book)?;
+    Ok(plan(&portfolio))
+}
+
+fn run_plan(a: PlanArgs) -> Result<Outcome> {
+    let book = load_book(a.out.rates.as_deref())?;
+    let report = plan_file(&a.profile, &book)?;
+    let text = report::render(a.out.format, &report, plan_document);
+    emit(&a.out, &[a.profile.as_path()], &text)?;
+    Ok(Outcome::Success)
+}
+
+fn run_check(a: CheckArgs) -> Result<Outcome> {
+    let book = load_book(a.out.rates.as_deref())?;
+    let policy = Policy {
+        require: a.require,
+        deny: a.deny.clone(),
+        allow: a.allow.clone(),
+    };
+    let mut broken = false;
+    let verdicts = a
+        .profiles
+        .iter()
+        .map(|path| match plan_file(path, &book) {
+            Ok(plan) => check::judge(&plan, &policy),
+            Err(e) => {
+                broken = true;
+                report_error(&e);
+                let message = match e.downcast_ref::<Diagnostics>() {
+                    Some(d) => d.to_string(),
+                    None => format!("{e:#}"),
+                };
+                check::broken(&path.display().to_string(), message)
+            }
+        })
+        .collect();
+    let report = CheckReport::new(a.require, verdicts);
+    let text = report::render(a.out.format, &report, check_document);
+    let inputs: Vec<&Path> = a.profiles.iter().map(PathBuf::as_path).collect();
+    emit(&a.out, &inputs, &text)?;
+    Ok(if broken {
+        Outcome::InputError
+    } else if report.passed {
+        Outcome::Success
+    } else {
+        Outcome::CheckFailed
+    })
+}
+
+fn run_compare(a: CompareArgs) -> Result<Outcome> {
+    let book = load_book(a.out.rates.as_deref())?;
+    let plans = a
+        .profiles
+        .iter()
+        .map(|p| plan_file(p, &book))
+        .collect::<Result<Vec<_>>>()?;
+    let report = check::compare(&plans);
+    let text = report::render(a.out.format, &report, compare_document);
+    let inputs: Vec<&Path> = a.profiles.iter().map(PathBuf::as_path).collect();
+    emit(&a.out, &inputs, &text)?;
+    Ok(Outcome::Success)
+}
+
+fn run_rates(a: RatesArgs) -> Result<Outcome> {
+    let book = load_book(a.out.rates.as_deref())?;
+    let text = report::render(a.out.format, &book, rates_document);
+    let inputs: Vec<&Path> = a.out.rates.iter().map(PathBuf::as_path).collect();
+    emit(&a.out, &inputs, &text)?;
+    Ok(Outcome::Success)
+}
+
+/// Writes the output to stdout, or atomically to `--output`.
+fn emit(out: &Output, inputs: &[&Path], text: &str) -> Result<()> {
+    match &out.output {
+        None => write_stdout(text),
+        Some(path) => write_atomic(path, inputs, text),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`yieldplan ... | head`) is not an error.
+fn write_stdout(text: &str) -> Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::canonicalize(a), fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Writes through a temporary file in the same directory, then renames it
+/// over `path`, so a reader never sees half a file and a failure leaves any
+/// earlier file intact. Never overwrites an input.
+pub fn write_atomic(path: &Path, inputs: &[&Path], text: &str) -> Result<()> {
+    if let Some(input) = inputs.iter().find(|i| same_file(i, path)) {
+        bail!(
+            "--output {} is an input file ({}); choose another path so the input is not overwritten",
+            path.display(),
+            input.display()
+        );
+    }
+    if path.is_dir() {
+        bail!("--output {} is a directory; give a file path such as plan.json", path.display());
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        bail!("cannot write --output {}: the directory {} does not exist", path.display(), dir.display());
+    }
+    let name = path.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> io::Result<()> {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot write --output {}: check that the directory is writable", path.display()));
+    }
+    Ok(())
+}

@@ -1,0 +1,175 @@
+//! Pass or fail: the verdict `yieldplan check` gives a plan, and the summary
+//! row `yieldplan compare` shows for it.
+//!
+//! A plan fails when its goal status is below the required one, when an
+//! error-severity lint fires, or when a lint the caller denies fires. Lints
+//! the caller allows are dropped first. Pure: no I/O.
+
+use serde::Serialize;
+
+use super::lints::{Lint, Severity, Warning};
+use super::plan::{MoneyBand, PlanReport, ProfileRef, SCHEMA_VERSION, Status};
+use crate::model::Band;
+use crate::money::{Money, Rate};
+
+/// What `--deny` names: one lint, or every warning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Denied {
+    Warnings,
+    Lint(Lint),
+}
+
+/// The caller's rules for `check`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    pub require: Status,
+    pub deny: Vec<Denied>,
+    pub allow: Vec<Lint>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            require: Status::Likely,
+            deny: Vec::new(),
+            allow: Vec::new(),
+        }
+    }
+}
+
+/// The verdict on one profile.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Verdict {
+    pub profile: ProfileRef,
+    /// Goal status; null when the profile has no goal (or could not be read).
+    pub status: Option<Status>,
+    pub passed: bool,
+    /// Why it failed, one line each.
+    pub failures: Vec<String>,
+    /// The lints that fired, after `--allow`.
+    pub warnings: Vec<Warning>,
+    /// Set when the profile could not be planned (exit code 2).
+    pub error: Option<String>,
+}
+
+/// The JSON output of `yieldplan check`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CheckReport {
+    pub schema_version: u32,
+    pub require: Status,
+    /// True when every profile passed.
+    pub passed: bool,
+    pub profiles: Vec<Verdict>,
+}
+
+impl CheckReport {
+    pub fn new(require: Status, profiles: Vec<Verdict>) -> CheckReport {
+        CheckReport {
+            schema_version: SCHEMA_VERSION,
+            require,
+            passed: profiles.iter().all(|v| v.passed),
+            profiles,
+        }
+    }
+}
+
+/// Judges one plan.
+pub fn judge(plan: &PlanReport, policy: &Policy) -> Verdict {
+    let warnings: Vec<Warning> = plan
+        .warnings
+        .iter()
+        .filter(|w| !policy.allow.contains(&w.lint))
+        .cloned()
+        .collect();
+    let mut failures = Vec::new();
+    let status = plan.goal.as_ref().map(|g| g.status);
+    if let Some(s) = status {
+        if s < policy.require {
+            failures.push(format!(
+                "goal status is {}, below the required {}",
+                s.name(),
+                policy.require.name()
+            ));
+        }
+    }
+    for w in &warnings {
+        let denied = policy.deny.iter().any(|d| match d {
+            Denied::Warnings => w.severity >= Severity::Warning,
+            Denied::Lint(l) => *l == w.lint,
+        });
+        if w.severity == Severity::Error {
+            failures.push(format!("error lint {} fired", w.lint));
+        } else if denied {
+            failures.push(format!("denied lint {} fired", w.lint));
+        }
+    }
+    failures.dedup();
+    Verdict {
+        profile: plan.profile.clone(),
+        status,
+        passed: failures.is_empty(),
+        failures,
+        warnings,
+        error: None,
+    }
+}
+
+/// A verdict for a profile that could not be planned.
+pub fn broken(path: &str, message: String) -> Verdict {
+    Verdict {
+        profile: ProfileRef {
+            name: String::new(),
+            path: path.to_string(),
+        },
+        status: None,
+        passed: false,
+        failures: vec!["the profile could not be planned".to_string()],
+        warnings: Vec::new(),
+        error: Some(message),
+    }
+}
+
+/// One profile in `yieldplan compare`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CompareRow {
+    pub profile: ProfileRef,
+    pub value: Money,
+    pub currency: String,
+    pub apy: Band,
+    pub annual_income: MoneyBand,
+    pub monthly_income: MoneyBand,
+    pub sustainable_annual_income: Money,
+    pub required_yield: Option<Rate>,
+    pub status: Option<Status>,
+    /// How many lints fired.
+    pub warnings: usize,
+}
+
+/// The JSON output of `yieldplan compare`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CompareReport {
+    pub schema_version: u32,
+    pub profiles: Vec<CompareRow>,
+}
+
+/// Summarises plans side by side, in the order given.
+pub fn compare(plans: &[PlanReport]) -> CompareReport {
+    CompareReport {
+        schema_version: SCHEMA_VERSION,
+        profiles: plans
+            .iter()
+            .map(|p| CompareRow {
+                profile: p.profile.clone(),
+                value: p.portfolio.value,
+                currency: p.portfolio.currency.clone(),
+                apy: p.totals.apy,
+                annual_income: p.totals.annual_income,
+                monthly_income: p.totals.monthly_income,
+                sustainable_annual_income: p.totals.sustainable_annual_income,
+                required_yield: p.goal.as_ref().map(|g| g.required_yield),
+                status: p.goal.as_ref().map(|g| g.status),
+                warnings: p.warnings.len(),
+            })
+            .collect(),
+    }
+}

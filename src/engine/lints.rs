@@ -1,0 +1,239 @@
+//! Named warnings about a plan.
+//!
+//! Each lint has a stable kebab-case name, a severity, and a message that says
+//! what is wrong and what to do about it (design.md §6). Lints read the
+//! portfolio and its computed plan; they never change either. A profile can
+//! switch a lint off with `[lints] allow = [...]` and tune thresholds there.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::plan::{PlanReport, Status, goal_basis};
+use crate::model::{Portfolio, Strategy};
+use crate::money::{Money, Rate, format_money, format_rate};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// The lint catalogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lint {
+    YieldAbove100,
+    EmissionsHeavy,
+    RequiredYieldUnsustainable,
+    IncomeShortfall,
+    IncomeAtRisk,
+    AllocationTemplate,
+}
+
+impl Lint {
+    pub const ALL: [Lint; 6] = [
+        Lint::YieldAbove100,
+        Lint::EmissionsHeavy,
+        Lint::RequiredYieldUnsustainable,
+        Lint::IncomeShortfall,
+        Lint::IncomeAtRisk,
+        Lint::AllocationTemplate,
+    ];
+
+    pub const NAMES: [&'static str; 6] = [
+        "yield-above-100",
+        "emissions-heavy",
+        "required-yield-unsustainable",
+        "income-shortfall",
+        "income-at-risk",
+        "allocation-template",
+    ];
+
+    pub fn name(self) -> &'static str {
+        Lint::NAMES[Lint::ALL.iter().position(|l| *l == self).unwrap_or(0)]
+    }
+
+    pub fn parse(text: &str) -> Option<Lint> {
+        Lint::ALL.into_iter().find(|l| l.name() == text)
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            Lint::AllocationTemplate => Severity::Info,
+            _ => Severity::Warning,
+        }
+    }
+
+    /// When the lint fires, in one line (for `--help` and the README).
+    pub fn summary(self) -> &'static str {
+        match self {
+            Lint::YieldAbove100 => "a position's yield exceeds 100%: it is screened out",
+            Lint::EmissionsHeavy => "more than half of a position's yield is paid in incentive tokens",
+            Lint::RequiredYieldUnsustainable => "the goal needs more than the sustainable ceiling",
+            Lint::IncomeShortfall => "the expected (mid) income misses the minimum goal",
+            Lint::IncomeAtRisk => "the mid band meets the goal but the low band does not",
+            Lint::AllocationTemplate => "the mix is outside the 40-50 / 30-40 / 10-20 / 0-10 template",
+        }
+    }
+}
+
+impl fmt::Display for Lint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One fired lint.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Warning {
+    pub lint: Lint,
+    pub severity: Severity,
+    /// The position it is about, if any.
+    pub position: Option<String>,
+    pub message: String,
+}
+
+impl Warning {
+    fn new(lint: Lint, position: Option<&str>, message: String) -> Warning {
+        Warning {
+            lint,
+            severity: lint.severity(),
+            position: position.map(str::to_string),
+            message,
+        }
+    }
+}
+
+/// Seed allocation template for an income portfolio, in percent of the value.
+pub const TEMPLATE: [(Strategy, u32, u32); 4] = [
+    (Strategy::Staking, 40, 50),
+    (Strategy::Lending, 30, 40),
+    (Strategy::Liquidity, 10, 20),
+    (Strategy::Farming, 0, 10),
+];
+
+/// All lints that fire for a plan, minus those the profile allows.
+pub fn lint(p: &Portfolio, r: &PlanReport) -> Vec<Warning> {
+    let cur = p.currency.as_str();
+    let money = |m: Money| format_money(m, cur);
+    let mut out = Vec::new();
+    for pos in &r.positions {
+        if pos.screened {
+            out.push(Warning::new(
+                Lint::YieldAbove100,
+                Some(&pos.name),
+                format!(
+                    "{}: a yield of {} is above 100% and cannot last; it is screened out and counts as 0 toward the goal. Treat it as speculation, not income, or replace it with a sustainable source",
+                    pos.name,
+                    format_rate(pos.apy.mid)
+                ),
+            ));
+        }
+    }
+    for pos in &r.positions {
+        if !pos.screened && pos.reward_share.0 > p.lints.emissions_share.0 {
+            let organic = Rate(pos.apy.mid.0 * (Decimal::ONE - pos.reward_share.0));
+            out.push(Warning::new(
+                Lint::EmissionsHeavy,
+                Some(&pos.name),
+                format!(
+                    "{}: {} of its {} yield is paid in incentive tokens, which dilute and tend to fall in price; plan on the organic part ({}) and sell rewards as they arrive",
+                    pos.name,
+                    format_rate(pos.reward_share),
+                    format_rate(pos.apy.mid),
+                    format_rate(organic)
+                ),
+            ));
+        }
+    }
+    if let (Some(g), Some(goal)) = (&p.goal, &r.goal) {
+        if goal.required_yield > goal.ceiling {
+            let needed = Money(goal.annual_target.min.0 / goal.ceiling.0.max(Decimal::new(1, 6)));
+            out.push(Warning::new(
+                Lint::RequiredYieldUnsustainable,
+                None,
+                format!(
+                    "the goal needs a yield of {} a year, above the {} sustainable ceiling; lower the goal, add capital (about {} would do at the ceiling{}), or start the income later",
+                    format_rate(goal.required_yield),
+                    format_rate(goal.ceiling),
+                    money(needed.settle()),
+                    if g.after_tax { ", before tax" } else { "" }
+                ),
+            ));
+        }
+        let basis = goal_basis(g, &r.totals);
+        let what = if g.after_tax { "after-tax income" } else { "income" };
+        match goal.status {
+            Status::AtRisk | Status::Short => out.push(Warning::new(
+                Lint::IncomeShortfall,
+                None,
+                format!(
+                    "expected {what} of {} a year (mid) misses the minimum goal of {} by {}; raise the yield with sustainable sources, add capital, or lower the goal",
+                    money(basis.mid),
+                    money(goal.annual_target.min),
+                    money(goal.gap)
+                ),
+            )),
+            Status::Likely => out.push(Warning::new(
+                Lint::IncomeAtRisk,
+                None,
+                format!(
+                    "the mid band meets the goal but the low band ({} a year) falls {} short; keep a cash buffer for lean years or shift toward steadier yields",
+                    money(basis.low),
+                    money(goal.annual_target.min - basis.low)
+                ),
+            )),
+            Status::Meets => {}
+        }
+    }
+    if let Some(w) = template_warning(r) {
+        out.push(w);
+    }
+    out.retain(|w| !p.lints.allow.iter().any(|a| a == w.lint.name()));
+    out
+}
+
+fn template_warning(r: &PlanReport) -> Option<Warning> {
+    let share = |s: Strategy| {
+        r.totals
+            .strategies
+            .iter()
+            .find(|x| x.strategy == s)
+            .map_or(Decimal::ZERO, |x| x.weight.0 * Decimal::ONE_HUNDRED)
+    };
+    let mut outside = Vec::new();
+    let mut mix = Vec::new();
+    for (s, lo, hi) in TEMPLATE {
+        let pct = share(s);
+        mix.push(format!("{s} {}%", pct.round_dp(1).normalize()));
+        if pct < Decimal::from(lo) || pct > Decimal::from(hi) {
+            outside.push(format!("{s} ({lo}-{hi}%)"));
+        }
+    }
+    if outside.is_empty() {
+        return None;
+    }
+    Some(Warning::new(
+        Lint::AllocationTemplate,
+        None,
+        format!(
+            "the mix is {}; outside the seed income template for {}. That is fine for a growth plan; for income, move toward staking 40-50%, stablecoin lending 30-40%, liquidity 10-20%, farming 0-10%",
+            mix.join(", "),
+            outside.join(", ")
+        ),
+    ))
+}

@@ -1,0 +1,224 @@
+//! Diagnostics that point into a file.
+//!
+//! A [`Diagnostic`] is one problem with a byte span in some source text, a
+//! message saying what is wrong and a help line saying how to fix it.
+//! [`Diagnostics`] renders a batch of them for one file in a single consistent
+//! style (`error: ...`, `--> file:line:col`, the offending line, a caret, `= help:`),
+//! so every input error of the program reads the same. This module knows nothing
+//! about profiles or rate books; it only locates and prints.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Longest stretch of an offending line that is echoed back.
+const SNIPPET_WIDTH: usize = 100;
+
+/// One problem at one place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn at(span: Range<usize>, message: impl Into<String>) -> Self {
+        Self::new(Some(span), message)
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// All problems found in one file, ready to print.
+#[derive(Debug, thiserror::Error)]
+pub struct Diagnostics {
+    pub path: PathBuf,
+    pub text: String,
+    pub items: Vec<Diagnostic>,
+    /// What the file is, for the summary line: "profile", "rate book", ...
+    pub kind: &'static str,
+}
+
+impl Diagnostics {
+    pub fn new(path: &Path, source: &str, kind: &'static str, items: Vec<Diagnostic>) -> Self {
+        Diagnostics {
+            path: path.to_path_buf(),
+            text: source.to_string(),
+            items,
+            kind,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col(&self.text, offset)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `source`.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let before = &source[..offset];
+    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = source[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The line holding `offset`, cut to a window around the column when it is long;
+/// returns the text shown and the caret's column (0-based, in characters) within it.
+fn snippet(source: &str, offset: usize, len: usize) -> (String, usize, usize) {
+    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    let line: Vec<char> = source[line_start..line_end]
+        .trim_end_matches('\r')
+        .chars()
+        .collect();
+    let col = source[line_start..offset].chars().count();
+    let caret_len = source[offset..(offset + len).min(line_end)]
+        .chars()
+        .count()
+        .max(1);
+    if line.len() <= SNIPPET_WIDTH {
+        return (line.iter().collect(), col, caret_len);
+    }
+    let start = col.saturating_sub(SNIPPET_WIDTH / 2).min(line.len());
+    let end = (start + SNIPPET_WIDTH).min(line.len());
+    let mut text = String::new();
+    if start > 0 {
+        text.push('…');
+    }
+    text.extend(&line[start..end]);
+    if end < line.len() {
+        text.push('…');
+    }
+    let shift = usize::from(start > 0);
+    let caret_len = caret_len.min(end.saturating_sub(col).max(1));
+    (text, col - start + shift, caret_len)
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path.display();
+        for (i, d) in self.items.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            writeln!(f, "error: {}", d.message)?;
+            match &d.span {
+                Some(span) => {
+                    let (line, col) = self.line_col(span.start);
+                    let gutter = line.to_string().len();
+                    let pad = " ".repeat(gutter);
+                    writeln!(f, "{pad}--> {path}:{line}:{col}")?;
+                    let (text, caret_col, caret_len) =
+                        snippet(&self.text, span.start, span.len());
+                    writeln!(f, "{pad} |")?;
+                    writeln!(f, "{line} | {text}")?;
+                    writeln!(
+                        f,
+                        "{pad} | {}{}",
+                        " ".repeat(caret_col),
+                        "^".repeat(caret_len)
+                    )?;
+                    if let Some(help) = &d.help {
+                        writeln!(f, "{pad} = help: {help}")?;
+                    }
+                }
+                None => {
+                    writeln!(f, "  --> {path}")?;
+                    if let Some(help) = &d.help {
+                        writeln!(f, "   = help: {help}")?;
+                    }
+                }
+            }
+        }
+        let n = self.items.len();
+        write!(
+            f,
+            "\n{n} problem{} in {} {path}; nothing was planned",
+            if n == 1 { "" } else { "s" },
+            self.kind
+        )
+    }
+}
+
+/// The nearest of `candidates` to `word`, when it is close enough to be a likely typo.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let src = "a = 1\nbé = 2\n";
+        assert_eq!(line_col(src, 0), (1, 1));
+        assert_eq!(line_col(src, 6), (2, 1));
+        // byte 9 is after "bé " (é is two bytes): column 4
+        assert_eq!(line_col(src, 9), (2, 4));
+    }
+
+    #[test]
+    fn rendering_names_file_place_and_fix() {
+        let src = "[portfolio]\nvalu = 5\n";
+        let d = Diagnostics::new(
+            Path::new("p.toml"),
+            src,
+            "profile",
+            vec![Diagnostic::at(12..16, "unknown key `valu`").with_help("did you mean `value`?")],
+        );
+        let text = d.to_string();
+        assert!(text.contains("error: unknown key `valu`"), "{text}");
+        assert!(text.contains("--> p.toml:2:1"), "{text}");
+        assert!(text.contains("2 | valu = 5"), "{text}");
+        assert!(text.contains("  | ^^^^"), "{text}");
+        assert!(text.contains("= help: did you mean `value`?"), "{text}");
+        assert!(text.ends_with("1 problem in profile p.toml; nothing was planned"));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_place() {
+        let src = format!("x = \"{}\" # here", "y".repeat(5000));
+        let at = src.find("# here").unwrap();
+        let (text, caret, _) = snippet(&src, at, 1);
+        assert!(text.chars().count() <= SNIPPET_WIDTH + 2);
+        assert_eq!(text.chars().nth(caret), Some('#'));
+    }
+
+    #[test]
+    fn nearest_finds_typos_only() {
+        assert_eq!(nearest("wieght", ["weight", "amount"]), Some("weight"));
+        assert_eq!(nearest("zzz", ["weight", "amount"]), None);
+    }
+}

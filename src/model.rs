@@ -1,0 +1,201 @@
+//! The resolved portfolio: only validated values, nothing left to look up.
+//!
+//! A [`Portfolio`] is what the engine plans. Every position here has an exact
+//! amount, a yield band and its reward share; index positions are already
+//! expanded into their components. Building one is `resolve`'s job; this module
+//! only defines the vocabulary, and must not parse text or compute yields.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::money::{Money, Rate};
+
+/// How a position earns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strategy {
+    Staking,
+    Lending,
+    Liquidity,
+    Farming,
+    Hold,
+    Index,
+}
+
+impl Strategy {
+    pub const ALL: [Strategy; 6] = [
+        Strategy::Staking,
+        Strategy::Lending,
+        Strategy::Liquidity,
+        Strategy::Farming,
+        Strategy::Hold,
+        Strategy::Index,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Staking => "staking",
+            Strategy::Lending => "lending",
+            Strategy::Liquidity => "liquidity",
+            Strategy::Farming => "farming",
+            Strategy::Hold => "hold",
+            Strategy::Index => "index",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Strategy> {
+        Strategy::ALL.into_iter().find(|s| s.name() == text)
+    }
+}
+
+impl fmt::Display for Strategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How a staking position is staked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    Direct,
+    Delegated,
+    Liquid,
+}
+
+impl Method {
+    pub const NAMES: [&'static str; 3] = ["direct", "delegated", "liquid"];
+
+    pub fn parse(text: &str) -> Option<Method> {
+        match text {
+            "direct" => Some(Method::Direct),
+            "delegated" => Some(Method::Delegated),
+            "liquid" => Some(Method::Liquid),
+            _ => None,
+        }
+    }
+}
+
+/// The shape of a liquidity pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PoolKind {
+    ConstantProduct,
+    Weighted,
+    Concentrated,
+    Stable,
+}
+
+impl PoolKind {
+    pub const NAMES: [&'static str; 4] = ["constant-product", "weighted", "concentrated", "stable"];
+
+    pub fn parse(text: &str) -> Option<PoolKind> {
+        match text {
+            "constant-product" => Some(PoolKind::ConstantProduct),
+            "weighted" => Some(PoolKind::Weighted),
+            "concentrated" => Some(PoolKind::Concentrated),
+            "stable" => Some(PoolKind::Stable),
+            _ => None,
+        }
+    }
+}
+
+/// A low / mid / high band of a rate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Band {
+    pub low: Rate,
+    pub mid: Rate,
+    pub high: Rate,
+}
+
+impl Band {
+    pub fn flat(rate: Rate) -> Band {
+        Band {
+            low: rate,
+            mid: rate,
+            high: rate,
+        }
+    }
+
+    /// Applies `f` to each of low, mid and high.
+    pub fn map(self, f: impl Fn(Rate) -> Rate) -> Band {
+        Band {
+            low: f(self.low),
+            mid: f(self.mid),
+            high: f(self.high),
+        }
+    }
+
+    pub fn add(self, other: Band) -> Band {
+        Band {
+            low: self.low + other.low,
+            mid: self.mid + other.mid,
+            high: self.high + other.high,
+        }
+    }
+}
+
+/// The income goal, per year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Goal {
+    pub annual_min: Money,
+    pub annual_max: Money,
+    pub starts_in_years: u32,
+    pub after_tax: bool,
+}
+
+/// Planning assumptions, with the defaults filled in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assumptions {
+    pub tax_rate: Rate,
+    pub inflation: Rate,
+    pub reinvest: Rate,
+    /// Required yields above this are unsustainable.
+    pub sustainable_yield: Rate,
+    /// Share of emissions (reward-token) income that sustainable income ignores.
+    pub emissions_haircut: Rate,
+}
+
+/// Lint settings from the profile's `[lints]` table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LintSettings {
+    /// Lints the profile switches off.
+    pub allow: Vec<String>,
+    /// `emissions-heavy` fires above this reward share.
+    pub emissions_share: Rate,
+}
+
+/// One resolved position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Position {
+    pub name: String,
+    pub strategy: Strategy,
+    pub asset: Option<String>,
+    pub pair: Option<[String; 2]>,
+    pub protocol: Option<String>,
+    pub chain: Option<String>,
+    pub method: Option<Method>,
+    /// The name of the index position this one was expanded from.
+    pub index: Option<String>,
+    pub amount: Money,
+    /// The position's gross yield band.
+    pub apy: Band,
+    /// The part of `apy.mid` paid in incentive tokens, as a share of it.
+    pub reward_share: Rate,
+    /// Where the band came from: "profile" or a rate-book entry.
+    pub apy_source: String,
+}
+
+/// A portfolio ready to plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Portfolio {
+    pub name: String,
+    pub path: String,
+    pub value: Money,
+    pub currency: String,
+    pub goal: Option<Goal>,
+    pub assumptions: Assumptions,
+    pub positions: Vec<Position>,
+    pub lints: LintSettings,
+}

@@ -1,0 +1,280 @@
+//! Money and rates as exact decimals.
+//!
+//! Every amount of money and every rate in a plan is a `rust_decimal::Decimal`
+//! wrapped in a newtype, so the two cannot be mixed up and nothing is rounded by
+//! accident. Rounding happens only through [`ROUNDING`], when a figure is settled
+//! for a report. `f64` crosses into the plan only through [`decimal_from_f64`],
+//! which rejects NaN and infinity. This module must not know about profiles,
+//! the engine or output formats beyond plain text formatting of a figure.
+
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, Sub};
+
+use rust_decimal::prelude::*;
+use serde::Serialize;
+
+/// The one rounding policy of the project: half away from zero, the
+/// commercial rule users expect on statements.
+pub const ROUNDING: RoundingStrategy = RoundingStrategy::MidpointAwayFromZero;
+
+/// Decimal places kept for money in reports (cents).
+pub const MONEY_DP: u32 = 2;
+
+/// Decimal places kept for rates (as fractions) in reports: 0.0001 percentage points.
+pub const RATE_DP: u32 = 6;
+
+/// The largest portfolio value accepted: 10^15 in any currency.
+pub const MAX_MONEY: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
+
+/// The largest rate accepted: a million percent (10,000 as a fraction).
+pub const MAX_RATE: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
+
+/// An amount of money in the portfolio's currency.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Money(pub Decimal);
+
+/// A rate as a fraction: 0.05 is 5%.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Rate(pub Decimal);
+
+impl Money {
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// Rounded to cents with the project's rounding policy.
+    pub fn settle(self) -> Money {
+        Money(self.0.round_dp_with_strategy(MONEY_DP, ROUNDING).normalize())
+    }
+
+    /// This amount earning `rate` for a year.
+    pub fn at(self, rate: Rate) -> Money {
+        Money(self.0 * rate.0)
+    }
+
+    /// The share of `whole` this amount is; zero when `whole` is zero.
+    pub fn share_of(self, whole: Money) -> Rate {
+        if whole.0.is_zero() {
+            Rate(Decimal::ZERO)
+        } else {
+            Rate(self.0 / whole.0)
+        }
+    }
+
+    /// Whole cents, for exact allocation.
+    pub fn cents(self) -> Decimal {
+        (self.0 * Decimal::ONE_HUNDRED).trunc()
+    }
+
+    pub fn from_cents(cents: Decimal) -> Money {
+        Money(cents / Decimal::ONE_HUNDRED)
+    }
+}
+
+impl Rate {
+    pub const ZERO: Rate = Rate(Decimal::ZERO);
+
+    /// Rounded for reports with the project's rounding policy.
+    pub fn settle(self) -> Rate {
+        Rate(self.0.round_dp_with_strategy(RATE_DP, ROUNDING).normalize())
+    }
+
+    pub fn percent(p: i64) -> Rate {
+        Rate(Decimal::new(p, 2))
+    }
+
+    pub fn to_f64(self) -> f64 {
+        self.0.to_f64().unwrap_or(0.0)
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+    fn add(self, rhs: Money) -> Money {
+        Money(self.0 + rhs.0)
+    }
+}
+
+impl Sub for Money {
+    type Output = Money;
+    fn sub(self, rhs: Money) -> Money {
+        Money(self.0 - rhs.0)
+    }
+}
+
+impl Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        Money(iter.map(|m| m.0).sum())
+    }
+}
+
+impl Add for Rate {
+    type Output = Rate;
+    fn add(self, rhs: Rate) -> Rate {
+        Rate(self.0 + rhs.0)
+    }
+}
+
+/// Converts a computed `f64` into a decimal, refusing NaN and infinity.
+pub fn decimal_from_f64(x: f64) -> Option<Decimal> {
+    if x.is_finite() {
+        Decimal::from_f64(x)
+    } else {
+        None
+    }
+}
+
+/// Parses a rate written as a percent string: `"4.5%"` is 0.045.
+/// Returns `None` when the text is not a number followed by `%`.
+pub fn parse_percent(text: &str) -> Option<Decimal> {
+    let number = text.trim().strip_suffix('%')?.trim();
+    let value = parse_decimal_text(number)?;
+    value.checked_div(Decimal::ONE_HUNDRED)
+}
+
+/// Parses a plain decimal number such as `1000`, `0.045`, `1_000.5` or `1e3`.
+pub fn parse_decimal_text(text: &str) -> Option<Decimal> {
+    let cleaned: String = text.chars().filter(|c| *c != '_').collect();
+    if cleaned.is_empty() || cleaned.starts_with('.') || cleaned.ends_with('.') {
+        return None;
+    }
+    if cleaned.contains(['e', 'E']) {
+        Decimal::from_scientific(&cleaned).ok()
+    } else {
+        Decimal::from_str_exact(&cleaned).ok()
+    }
+}
+
+/// A symbol for display, `None` when the currency is shown by its code.
+fn currency_symbol(code: &str) -> Option<&'static str> {
+    match code {
+        "USD" => Some("$"),
+        "EUR" => Some("€"),
+        "GBP" => Some("£"),
+        "JPY" => Some("¥"),
+        _ => None,
+    }
+}
+
+/// Groups the integer digits of a decimal with commas: 1234567.5 → "1,234,567.50".
+pub fn group_thousands(value: Decimal, dp: u32) -> String {
+    let rounded = value.round_dp_with_strategy(dp, ROUNDING);
+    let text = format!("{:.*}", dp as usize, rounded.abs());
+    let (int_part, frac_part) = match text.split_once('.') {
+        Some((i, f)) => (i.to_string(), Some(f.to_string())),
+        None => (text.clone(), None),
+    };
+    let mut grouped = String::with_capacity(int_part.len() + int_part.len() / 3);
+    for (i, ch) in int_part.chars().enumerate() {
+        if i > 0 && (int_part.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    match frac_part {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Formats money for people: `$1,234.50`, `-€20.00`, `1,000.00 CHF`.
+pub fn format_money(amount: Money, currency: &str) -> String {
+    let grouped = group_thousands(amount.0, MONEY_DP);
+    match currency_symbol(currency) {
+        Some(symbol) => match grouped.strip_prefix('-') {
+            Some(rest) => format!("-{symbol}{rest}"),
+            None => format!("{symbol}{grouped}"),
+        },
+        None if currency.is_empty() => grouped,
+        None => format!("{grouped} {currency}"),
+    }
+}
+
+/// Formats a rate as a percent with two decimals: 0.05125 → "5.13%".
+pub fn format_rate(rate: Rate) -> String {
+    let pct = (rate.0 * Decimal::ONE_HUNDRED).round_dp_with_strategy(2, ROUNDING);
+    format!("{pct:.2}%")
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format_rate(*self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros_free::dec;
+
+    /// A tiny stand-in for the `dec!` macro, to avoid a dependency in tests.
+    mod rust_decimal_macros_free {
+        macro_rules! dec {
+            ($t:literal) => {
+                rust_decimal::Decimal::from_str_exact(stringify!($t)).unwrap()
+            };
+        }
+        pub(crate) use dec;
+    }
+
+    #[test]
+    fn bounds_are_what_their_names_say() {
+        assert_eq!(MAX_MONEY, Decimal::from(1_000_000_000_000_000_i64));
+        assert_eq!(MAX_RATE, Decimal::from(10_000));
+    }
+
+    #[test]
+    fn percent_strings_parse_exactly() {
+        assert_eq!(parse_percent("4.5%"), Some(dec!(0.045)));
+        assert_eq!(parse_percent(" 35 % "), Some(dec!(0.35)));
+        assert_eq!(parse_percent("0.1%"), Some(dec!(0.001)));
+        assert_eq!(parse_percent("35"), None);
+        assert_eq!(parse_percent("abc%"), None);
+        assert_eq!(parse_percent("%"), None);
+    }
+
+    #[test]
+    fn plain_numbers_parse_exactly() {
+        assert_eq!(parse_decimal_text("1_000.25"), Some(dec!(1000.25)));
+        assert_eq!(parse_decimal_text("1e3"), Some(dec!(1000)));
+        assert_eq!(parse_decimal_text("2.5E-2"), Some(dec!(0.025)));
+        assert_eq!(parse_decimal_text("nan"), None);
+        assert_eq!(parse_decimal_text("inf"), None);
+    }
+
+    #[test]
+    fn money_is_grouped_and_signed() {
+        assert_eq!(format_money(Money(dec!(1234567.5)), "USD"), "$1,234,567.50");
+        assert_eq!(format_money(Money(dec!(-20)), "EUR"), "-€20.00");
+        assert_eq!(format_money(Money(dec!(999.999)), "CHF"), "1,000.00 CHF");
+        assert_eq!(format_money(Money(dec!(0.004)), "USD"), "$0.00");
+        assert_eq!(format_money(Money(dec!(100)), ""), "100.00");
+    }
+
+    #[test]
+    fn rates_show_as_percent() {
+        assert_eq!(format_rate(Rate(dec!(0.05125))), "5.13%");
+        assert_eq!(format_rate(Rate(dec!(0.1))), "10.00%");
+        assert_eq!(format_rate(Rate(dec!(-0.0572))), "-5.72%");
+    }
+
+    #[test]
+    fn settling_rounds_half_away_from_zero() {
+        assert_eq!(Money(dec!(0.125)).settle(), Money(dec!(0.13)));
+        assert_eq!(Money(dec!(-0.125)).settle(), Money(dec!(-0.13)));
+        assert_eq!(Rate(dec!(0.0123455)).settle(), Rate(dec!(0.012346)));
+    }
+
+    #[test]
+    fn f64_boundary_rejects_non_finite() {
+        assert!(decimal_from_f64(f64::NAN).is_none());
+        assert!(decimal_from_f64(f64::INFINITY).is_none());
+        assert!(decimal_from_f64(0.5).is_some());
+    }
+}

@@ -1,0 +1,198 @@
+//! The profile file: TOML in, a typed mirror of it out.
+//!
+//! This module reads the bytes of a profile, parses the TOML keeping every
+//! span, and converts it into a [`ProfileSpec`]: the same shape as the file,
+//! with percent strings turned into fractions and every field typed. It checks
+//! what can be checked from the file alone (types, unknown keys, ranges, bare
+//! numbers meant as percents) and reports *all* such problems in one go. It
+//! knows nothing of rate books or the engine: resolving assets, weights and
+//! rates is `resolve`'s job.
+
+mod read;
+
+use std::ops::Range;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+
+use crate::error::{Diagnostic, Diagnostics};
+use crate::model::{Method, PoolKind, Strategy};
+
+pub use read::read_spec;
+
+/// Byte range in the profile's text.
+pub type Span = Range<usize>;
+
+/// A value with the place it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sp<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Sp<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Sp { value, span }
+    }
+}
+
+/// Largest profile accepted, in bytes.
+pub const MAX_PROFILE_BYTES: usize = 64 * 1024 * 1024;
+
+/// A profile as written, typed but not yet resolved against a rate book.
+#[derive(Clone, Debug, Default)]
+pub struct ProfileSpec {
+    pub name: Option<Sp<String>>,
+    pub portfolio: Option<PortfolioSpec>,
+    pub goal: Option<GoalSpec>,
+    pub assumptions: AssumptionsSpec,
+    pub assets: Vec<AssetSpec>,
+    pub positions: Vec<PositionSpec>,
+    pub lints: LintsSpec,
+}
+
+#[derive(Clone, Debug)]
+pub struct PortfolioSpec {
+    pub value: Sp<Decimal>,
+    pub currency: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    Monthly,
+    Annual,
+}
+
+#[derive(Clone, Debug)]
+pub struct GoalSpec {
+    /// Minimum and maximum income per `period`.
+    pub min: Decimal,
+    pub max: Decimal,
+    pub period: Period,
+    pub span: Span,
+    pub starts_in_years: u32,
+    pub after_tax: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct AssumptionsSpec {
+    pub tax_rate: Option<Decimal>,
+    pub inflation: Option<Decimal>,
+    pub reinvest: Option<Decimal>,
+    pub sustainable_yield: Option<Decimal>,
+    pub emissions_haircut: Option<Decimal>,
+}
+
+/// A yield band as written: one value, or low/high with an optional mid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BandSpec {
+    pub low: Decimal,
+    pub mid: Option<Decimal>,
+    pub high: Decimal,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct AssetSpec {
+    pub symbol: Sp<String>,
+    pub volatility: Option<Decimal>,
+    pub inflation: Option<Decimal>,
+    pub unbonding_days: Option<u32>,
+    pub stablecoin: Option<bool>,
+    pub staking_apy: Option<BandSpec>,
+    pub lending_apy: Option<BandSpec>,
+}
+
+impl Default for Sp<String> {
+    fn default() -> Self {
+        Sp::new(String::new(), 0..0)
+    }
+}
+
+/// How a position's size is given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AllocationSpec {
+    /// A share of the portfolio value, as a fraction.
+    Weight(Decimal),
+    /// A fixed amount of money.
+    Amount(Decimal),
+    /// Whatever the other positions leave.
+    Rest,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RangeSpec {
+    pub lower: Decimal,
+    pub upper: Decimal,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PositionSpec {
+    /// 1-based place in the file, for messages.
+    pub number: usize,
+    /// The span of the position's table.
+    pub span: Span,
+    pub name: Option<Sp<String>>,
+    pub strategy: Option<Sp<Strategy>>,
+    pub asset: Option<Sp<String>>,
+    pub pair: Option<Sp<[String; 2]>>,
+    pub index: Option<Sp<String>>,
+    pub method: Option<Sp<Method>>,
+    pub protocol: Option<Sp<String>>,
+    pub chain: Option<Sp<String>>,
+    pub allocation: Option<Sp<AllocationSpec>>,
+    pub apy: Option<Sp<BandSpec>>,
+    pub reward_apy: Option<Sp<BandSpec>>,
+    pub fee_apr: Option<Sp<BandSpec>>,
+    pub pool: Option<Sp<PoolKind>>,
+    pub range: Option<Sp<RangeSpec>>,
+    /// A problem was reported in this position; later checks skip it.
+    pub broken: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LintsSpec {
+    pub allow: Vec<Sp<String>>,
+    pub emissions_share: Option<Decimal>,
+}
+
+/// Reads and checks a profile file. Errors carry every problem found.
+pub fn load_profile_text(path: &Path, bytes: &[u8]) -> Result<(String, ProfileSpec), Diagnostics> {
+    let fail = |source: &str, d: Diagnostic| Diagnostics::new(path, source, "profile", vec![d]);
+    if bytes.len() > MAX_PROFILE_BYTES {
+        return Err(fail(
+            "",
+            Diagnostic::new(
+                None,
+                format!(
+                    "the file is {} bytes, more than the {} MiB a profile may have",
+                    bytes.len(),
+                    MAX_PROFILE_BYTES / (1024 * 1024)
+                ),
+            )
+            .with_help("split the portfolio into several profiles"),
+        ));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
+            let at = good.len();
+            return Err(fail(
+                &good,
+                Diagnostic::at(at..at, "the file is not valid UTF-8 text")
+                    .with_help("save the profile as UTF-8 (the bytes after this point are not text)"),
+            ));
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(fail(
+            text,
+            Diagnostic::new(None, "the profile is empty").with_help(
+                "a profile needs at least [portfolio] with `value` and one [[position]]; \
+                 see profiles/ for examples",
+            ),
+        ));
+    }
+    let spec = read_spec(text).map_err(|items| Diagnostics::new(path, text, "profile", items))?;
+    Ok((text.to_string(), spec))
+}

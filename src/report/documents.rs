@@ -1,0 +1,363 @@
+//! How each report is laid out as a document. Column definitions live here,
+//! once per grid, and serve the table, CSV and Markdown formats alike.
+
+use super::{Cell, Column, Document, Grid, Section};
+use crate::engine::check::{CheckReport, CompareReport, CompareRow, Verdict};
+use crate::engine::plan::{MoneyBand, PlanReport, Status, StrategyOut};
+use crate::model::Band;
+use crate::money::{Money, Rate, format_money, format_rate};
+use crate::rates::{AssetEntry, RateBook};
+
+fn raw_money(m: Money) -> String {
+    m.0.normalize().to_string()
+}
+
+fn raw_rate(r: Rate) -> String {
+    r.0.normalize().to_string()
+}
+
+fn band_cell(b: Band) -> Cell {
+    Cell::new(
+        band_text_of(b),
+        vec![raw_rate(b.low), raw_rate(b.mid), raw_rate(b.high)],
+    )
+}
+
+/// "3.00 / 4.00 / 5.00%": a band with the percent sign once.
+fn band_text_of(b: Band) -> String {
+    let bare = |r: Rate| format_rate(r).trim_end_matches('%').to_string();
+    format!("{} / {} / {}", bare(b.low), bare(b.mid), format_rate(b.high))
+}
+
+fn income_cell(m: MoneyBand, currency: &str) -> Cell {
+    Cell::new(
+        format_money(m.mid, currency),
+        vec![raw_money(m.low), raw_money(m.mid), raw_money(m.high)],
+    )
+}
+
+fn money_cell(m: Money, currency: &str) -> Cell {
+    Cell::new(format_money(m, currency), vec![raw_money(m)])
+}
+
+fn rate_cell(r: Rate) -> Cell {
+    Cell::new(format_rate(r), vec![raw_rate(r)])
+}
+
+fn status_text(s: Option<Status>) -> String {
+    s.map_or("-".to_string(), |s| s.name().to_string())
+}
+
+/// A row of the positions grid: a position, or the total.
+struct PositionRow {
+    name: String,
+    strategy: String,
+    asset: String,
+    place: String,
+    amount: Money,
+    weight: Rate,
+    apy: Band,
+    reward_share: Rate,
+    net_apy: Band,
+    income: MoneyBand,
+    screened: bool,
+}
+
+fn position_columns(currency: &str) -> Vec<Column<PositionRow>> {
+    let c1 = currency.to_string();
+    let c2 = currency.to_string();
+    vec![
+        Column::new("Position", &["name"], false, |r: &PositionRow| Cell::plain(&r.name)),
+        Column::new("Strategy", &["strategy"], false, |r: &PositionRow| Cell::plain(&r.strategy)),
+        Column::new("Asset", &["asset"], false, |r: &PositionRow| Cell::plain(&r.asset)),
+        Column::new("Protocol (chain)", &["protocol_chain"], false, |r: &PositionRow| Cell::plain(&r.place)),
+        Column::new("Amount", &["amount"], true, move |r: &PositionRow| money_cell(r.amount, &c1)),
+        Column::new("Weight", &["weight"], true, |r: &PositionRow| rate_cell(r.weight)),
+        Column::new("APY low / mid / high", &["apy_low", "apy_mid", "apy_high"], true, |r: &PositionRow| band_cell(r.apy)),
+        Column::new("Rewards", &["reward_share"], true, |r: &PositionRow| rate_cell(r.reward_share)),
+        Column::new("Net APY (mid)", &["net_apy_low", "net_apy_mid", "net_apy_high"], true, |r: &PositionRow| {
+            let mut c = band_cell(r.net_apy);
+            c.text = if r.screened { "screened".into() } else { format_rate(r.net_apy.mid) };
+            c
+        }),
+        Column::new("Income / yr (mid)", &["income_low", "income_mid", "income_high"], true, move |r: &PositionRow| income_cell(r.income, &c2)),
+    ]
+}
+
+/// Lays out a plan: positions, strategies, totals, goal, warnings.
+pub fn plan_document(r: &PlanReport) -> Document {
+    let cur = r.portfolio.currency.as_str();
+    let money = |m: Money| format_money(m, cur);
+    let band_money = |b: MoneyBand| format!("{} / {} / {}", money(b.low), money(b.mid), money(b.high));
+    let rows: Vec<PositionRow> = r
+        .positions
+        .iter()
+        .map(|p| PositionRow {
+            name: p.name.clone(),
+            strategy: p.strategy.name().to_string(),
+            asset: match (&p.asset, &p.pair) {
+                (_, Some([a, b])) => format!("{a}/{b}"),
+                (Some(a), None) => a.clone(),
+                (None, None) => "-".into(),
+            },
+            place: match (&p.protocol, &p.chain) {
+                (Some(pr), Some(ch)) => format!("{pr} ({ch})"),
+                (Some(pr), None) => pr.clone(),
+                (None, Some(ch)) => format!("({ch})"),
+                (None, None) => "-".into(),
+            },
+            amount: p.amount,
+            weight: p.weight,
+            apy: p.apy,
+            reward_share: p.reward_share,
+            net_apy: p.net_apy,
+            income: p.annual_income,
+            screened: p.screened,
+        })
+        .collect();
+    let t = &r.totals;
+    let total = PositionRow {
+        name: "Total".into(),
+        strategy: String::new(),
+        asset: String::new(),
+        place: String::new(),
+        amount: r.portfolio.value,
+        weight: Rate(rust_decimal::Decimal::ONE),
+        apy: t.apy,
+        reward_share: Rate::ZERO,
+        net_apy: t.apy,
+        income: t.annual_income,
+        screened: false,
+    };
+    let mut total_row = total;
+    total_row.reward_share = weighted_reward_share(r);
+    let mut sections = vec![Section::Grid(Grid::build("Positions", &position_columns(cur), &rows, Some(&total_row)))];
+
+    let c = cur.to_string();
+    let strategy_columns: Vec<Column<StrategyOut>> = vec![
+        Column::new("Strategy", &["strategy"], false, |s: &StrategyOut| Cell::plain(s.strategy.name())),
+        Column::new("Amount", &["amount"], true, {
+            let c = c.clone();
+            move |s: &StrategyOut| money_cell(s.amount, &c)
+        }),
+        Column::new("Weight", &["weight"], true, |s: &StrategyOut| rate_cell(s.weight)),
+        Column::new("APY low / mid / high", &["apy_low", "apy_mid", "apy_high"], true, |s: &StrategyOut| band_cell(s.apy)),
+        Column::new("Income / yr (mid)", &["income_low", "income_mid", "income_high"], true, move |s: &StrategyOut| income_cell(s.annual_income, &c)),
+    ];
+    sections.push(Section::Grid(Grid::build("By strategy", &strategy_columns, &t.strategies, None)));
+
+    sections.push(Section::Fields {
+        title: "Totals (low / mid / high)".into(),
+        rows: vec![
+            ("Blended APY".into(), band_text_of(t.apy)),
+            ("Annual income".into(), band_money(t.annual_income)),
+            ("Monthly income".into(), band_money(t.monthly_income)),
+            ("After-tax annual income".into(), band_money(t.after_tax_annual_income)),
+            ("Sustainable annual income".into(), format!("{} (mid, emissions at a haircut, screened positions excluded)", money(t.sustainable_annual_income))),
+        ],
+    });
+
+    if let Some(g) = &r.goal {
+        let target = if g.annual_target.min == g.annual_target.max {
+            format!("{} a year", money(g.annual_target.min))
+        } else {
+            format!("{} to {} a year", money(g.annual_target.min), money(g.annual_target.max))
+        };
+        let meaning = match g.status {
+            Status::Meets => "the low band covers the minimum",
+            Status::Likely => "the mid band covers the minimum, the low band does not",
+            Status::AtRisk => "only the high band covers the minimum",
+            Status::Short => "not even the high band covers the minimum",
+        };
+        let mut rows = vec![
+            ("Target".into(), format!("{target}{}", if g.after_tax { ", after tax" } else { "" })),
+            ("Required yield".into(), format!("{} (for the maximum: {})", format_rate(g.required_yield), format_rate(g.required_yield_max))),
+            ("Sustainable ceiling".into(), format_rate(g.ceiling)),
+            ("Status".into(), format!("{} ({meaning})", g.status.name())),
+            (
+                "Gap (mid)".into(),
+                if g.gap.0.is_sign_positive() && !g.gap.0.is_zero() {
+                    format!("{} a year short", money(g.gap))
+                } else {
+                    format!("covered with {} a year to spare", money(Money(-g.gap.0)))
+                },
+            ),
+        ];
+        if g.starts_in_years > 0 {
+            rows.push(("Income starts".into(), format!("in {} years (compared here with today's income)", g.starts_in_years)));
+        }
+        sections.push(Section::Fields { title: "Goal".into(), rows });
+    }
+    sections.push(Section::Notes {
+        title: "Warnings".into(),
+        items: if r.warnings.is_empty() {
+            vec!["none".into()]
+        } else {
+            r.warnings.iter().map(|w| format!("{}[{}]: {}", w.severity.name(), w.lint, w.message)).collect()
+        },
+    });
+    Document {
+        title: format!("{} ({})", r.profile.name, r.profile.path),
+        lines: vec![format!("Portfolio value {} ({})", money(r.portfolio.value), r.portfolio.currency)],
+        sections,
+    }
+}
+
+/// The portfolio's reward share: emissions income over all income, at mid.
+fn weighted_reward_share(r: &PlanReport) -> Rate {
+    let total = r.totals.annual_income.mid;
+    let rewards: Money = r
+        .positions
+        .iter()
+        .map(|p| Money(p.annual_income.mid.0 * p.reward_share.0))
+        .sum();
+    rewards.share_of(total).settle()
+}
+
+/// Lays out the verdicts of `check`.
+pub fn check_document(r: &CheckReport) -> Document {
+    let columns: Vec<Column<Verdict>> = vec![
+        Column::new("Profile", &["profile"], false, |v: &Verdict| {
+            Cell::plain(if v.profile.name.is_empty() { v.profile.path.clone() } else { v.profile.name.clone() })
+        }),
+        Column::new("Path", &["path"], false, |v: &Verdict| Cell::plain(&v.profile.path)),
+        Column::new("Status", &["status"], false, |v: &Verdict| Cell::plain(status_text(v.status))),
+        Column::new("Warnings", &["warnings"], true, |v: &Verdict| Cell::plain(v.warnings.len().to_string())),
+        Column::new("Result", &["result"], false, |v: &Verdict| {
+            Cell::plain(if v.error.is_some() { "ERROR" } else if v.passed { "PASS" } else { "FAIL" })
+        }),
+        Column::new("Why", &["why"], false, |v: &Verdict| Cell::plain(v.failures.join("; "))),
+    ];
+    let mut notes = Vec::new();
+    for v in &r.profiles {
+        for w in &v.warnings {
+            notes.push(format!("{}: {}[{}]: {}", v.profile.path, w.severity.name(), w.lint, w.message));
+        }
+    }
+    let failed = r.profiles.iter().filter(|v| !v.passed).count();
+    Document {
+        title: "Check".into(),
+        lines: vec![format!(
+            "{} of {} profiles passed (required status: {} or better)",
+            r.profiles.len() - failed,
+            r.profiles.len(),
+            r.require.name()
+        )],
+        sections: vec![
+            Section::Grid(Grid::build("Profiles", &columns, &r.profiles, None)),
+            Section::Notes {
+                title: "Warnings".into(),
+                items: if notes.is_empty() { vec!["none".into()] } else { notes },
+            },
+        ],
+    }
+}
+
+/// Lays out profiles side by side for `compare`.
+pub fn compare_document(r: &CompareReport) -> Document {
+    let columns: Vec<Column<CompareRow>> = vec![
+        Column::new("Profile", &["profile"], false, |c: &CompareRow| Cell::plain(&c.profile.name)),
+        Column::new("Value", &["value"], true, |c: &CompareRow| money_cell(c.value, &c.currency)),
+        Column::new("APY low / mid / high", &["apy_low", "apy_mid", "apy_high"], true, |c: &CompareRow| band_cell(c.apy)),
+        Column::new("Income / yr (mid)", &["income_low", "income_mid", "income_high"], true, |c: &CompareRow| income_cell(c.annual_income, &c.currency)),
+        Column::new("Income / mo (mid)", &["monthly_low", "monthly_mid", "monthly_high"], true, |c: &CompareRow| income_cell(c.monthly_income, &c.currency)),
+        Column::new("Sustainable / yr", &["sustainable_income"], true, |c: &CompareRow| money_cell(c.sustainable_annual_income, &c.currency)),
+        Column::new("Required yield", &["required_yield"], true, |c: &CompareRow| match c.required_yield {
+            Some(y) => rate_cell(y),
+            None => Cell::new("-", vec![String::new()]),
+        }),
+        Column::new("Status", &["status"], false, |c: &CompareRow| Cell::plain(status_text(c.status))),
+        Column::new("Warnings", &["warnings"], true, |c: &CompareRow| Cell::plain(c.warnings.to_string())),
+    ];
+    Document {
+        title: "Compare".into(),
+        lines: vec![format!("{} profiles", r.profiles.len())],
+        sections: vec![Section::Grid(Grid::build("Profiles", &columns, &r.profiles, None))],
+    }
+}
+
+fn band_text(b: Option<Band>) -> Cell {
+    match b {
+        Some(b) => band_cell(b),
+        None => Cell::new("-", vec![String::new(), String::new(), String::new()]),
+    }
+}
+
+/// Lays out the effective rate book for `yieldplan rates`.
+pub fn rates_document(book: &RateBook) -> Document {
+    let assets: Vec<(String, AssetEntry)> = book.assets.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let columns: Vec<Column<(String, AssetEntry)>> = vec![
+        Column::new("Asset", &["asset"], false, |a: &(String, AssetEntry)| Cell::plain(&a.0)),
+        Column::new("Name", &["name"], false, |a: &(String, AssetEntry)| Cell::plain(&a.1.name)),
+        Column::new("Class", &["class"], false, |a: &(String, AssetEntry)| Cell::plain(a.1.class.name())),
+        Column::new("Staking low / mid / high", &["staking_low", "staking_mid", "staking_high"], true, |a: &(String, AssetEntry)| band_text(a.1.staking.as_ref().map(|b| b.band()))),
+        Column::new("Lending low / mid / high", &["lending_low", "lending_mid", "lending_high"], true, |a: &(String, AssetEntry)| band_text(a.1.lending.as_ref().map(|b| b.band()))),
+        Column::new("Supply inflation", &["inflation"], true, |a: &(String, AssetEntry)| {
+            a.1.inflation.as_ref().map_or(Cell::new("-", vec![String::new()]), |f| rate_cell(f.value.rate()))
+        }),
+        Column::new("Volatility", &["volatility"], true, |a: &(String, AssetEntry)| {
+            a.1.volatility.as_ref().map_or(Cell::new("-", vec![String::new()]), |f| rate_cell(f.value.rate()))
+        }),
+        Column::new("Unbonding days", &["unbonding_days"], true, |a: &(String, AssetEntry)| {
+            Cell::plain(a.1.unbonding_days.as_ref().map_or("-".to_string(), |d| d.value.to_string()))
+        }),
+    ];
+    let classes: Vec<(String, String, Band, String)> = book
+        .lending
+        .iter()
+        .map(|(k, b)| ("lending".to_string(), k.clone(), b.band(), b.source.clone()))
+        .chain(book.liquidity.iter().map(|(k, b)| ("liquidity fee APR".to_string(), k.clone(), b.band(), b.source.clone())))
+        .chain(book.farming.iter().map(|f| ("farming".to_string(), format!("all (reward share {})", format_rate(f.reward_share.rate())), f.band(), f.source.clone())))
+        .collect();
+    let class_columns: Vec<Column<(String, String, Band, String)>> = vec![
+        Column::new("Kind", &["kind"], false, |c: &(String, String, Band, String)| Cell::plain(&c.0)),
+        Column::new("Class", &["class"], false, |c: &(String, String, Band, String)| Cell::plain(&c.1)),
+        Column::new("low / mid / high", &["low", "mid", "high"], true, |c: &(String, String, Band, String)| band_cell(c.2)),
+        Column::new("Source", &["source"], false, |c: &(String, String, Band, String)| Cell::plain(&c.3)),
+    ];
+    let mut sources = Vec::new();
+    for (symbol, a) in &book.assets {
+        let figures = [
+            ("staking", a.staking.as_ref().map(|b| &b.source)),
+            ("lending", a.lending.as_ref().map(|b| &b.source)),
+            ("inflation", a.inflation.as_ref().map(|f| &f.source)),
+            ("volatility", a.volatility.as_ref().map(|f| &f.source)),
+            ("unbonding", a.unbonding_days.as_ref().map(|d| &d.source)),
+        ];
+        for (what, src) in figures {
+            if let Some(src) = src {
+                sources.push(format!("{symbol} {what}: {src}"));
+            }
+        }
+    }
+    let indexes: Vec<String> = book
+        .index
+        .iter()
+        .map(|(id, t)| {
+            let parts: Vec<String> = t
+                .components
+                .iter()
+                .map(|c| {
+                    let what = c
+                        .name
+                        .clone()
+                        .or_else(|| c.asset.clone())
+                        .or_else(|| c.pair.as_ref().map(|[a, b]| format!("{a}/{b}")))
+                        .unwrap_or_default();
+                    format!("{} {} {}", format_rate(c.weight.rate()), c.strategy, what)
+                })
+                .collect();
+            format!("{id} ({}): {}. Source: {}", t.name, parts.join(", "), t.source)
+        })
+        .collect();
+    Document {
+        title: "Rate book".into(),
+        lines: vec![format!("as of {}", book.as_of.as_deref().unwrap_or("(no date)"))],
+        sections: vec![
+            Section::Grid(Grid::build("Assets", &columns, &assets, None)),
+            Section::Grid(Grid::build("Lending, liquidity and farming bands", &class_columns, &classes, None)),
+            Section::Notes { title: "Index templates".into(), items: indexes },
+            Section::Notes { title: "Sources".into(), items: sources },
+        ],
+    }
+}

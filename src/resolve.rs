@@ -1,0 +1,615 @@
+//! From a profile as written to a portfolio the engine can plan.
+//!
+//! Resolution checks what needs the rate book or the whole file at once (known
+//! assets and indexes, fields that fit the strategy, unique names, weights that
+//! add up), fills in rates from the book where the profile gives none, splits
+//! the portfolio into exact amounts and expands index positions. Every problem
+//! is collected with its span. It reads no files and computes no yields.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use rust_decimal::Decimal;
+
+use crate::engine::allocate::split_cents;
+use crate::error::Diagnostic;
+use crate::model::{
+    Assumptions, Band, Goal, LintSettings, Method, Portfolio, Position, Strategy,
+};
+use crate::money::{Money, Rate};
+use crate::profile::{AllocationSpec, BandSpec, Period, PositionSpec, ProfileSpec, Sp, Span};
+use crate::rates::{AssetClass, RateBook};
+
+/// Default assumptions, stated once.
+pub const DEFAULT_INFLATION: Decimal = Decimal::from_parts(3, 0, 0, false, 2);
+pub const DEFAULT_SUSTAINABLE_YIELD: Decimal = Decimal::from_parts(8, 0, 0, false, 2);
+pub const DEFAULT_EMISSIONS_HAIRCUT: Decimal = Decimal::from_parts(5, 0, 0, false, 1);
+pub const DEFAULT_EMISSIONS_SHARE: Decimal = Decimal::from_parts(5, 0, 0, false, 1);
+
+/// What is known about one asset after the profile's overrides.
+#[derive(Clone, Debug)]
+struct AssetView {
+    class: AssetClass,
+    staking: Option<(Band, String)>,
+    lending: Option<(Band, String)>,
+}
+
+fn band_of(spec: BandSpec) -> Band {
+    let mid = spec.mid.unwrap_or((spec.low + spec.high) / Decimal::TWO);
+    Band {
+        low: Rate(spec.low),
+        mid: Rate(mid),
+        high: Rate(spec.high),
+    }
+}
+
+/// Builds the portfolio, or returns every problem found.
+pub fn resolve(path: &Path, spec: &ProfileSpec, book: &RateBook) -> Result<Portfolio, Vec<Diagnostic>> {
+    let mut r = Resolver {
+        book,
+        diags: Vec::new(),
+        assets: BTreeMap::new(),
+    };
+    r.assets(spec);
+    let portfolio = r.portfolio(path, spec);
+    if r.diags.is_empty() {
+        portfolio.ok_or_default()
+    } else {
+        r.diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+        Err(r.diags)
+    }
+}
+
+trait OkOrDefault {
+    fn ok_or_default(self) -> Result<Portfolio, Vec<Diagnostic>>;
+}
+
+impl OkOrDefault for Option<Portfolio> {
+    fn ok_or_default(self) -> Result<Portfolio, Vec<Diagnostic>> {
+        self.ok_or_else(|| vec![Diagnostic::new(None, "the profile could not be resolved")])
+    }
+}
+
+struct Resolver<'b> {
+    book: &'b RateBook,
+    diags: Vec<Diagnostic>,
+    assets: BTreeMap<String, AssetView>,
+}
+
+/// A position before it has an amount.
+struct Draft {
+    position: Position,
+    allocation: Sp<AllocationSpec>,
+    /// Components of an index position, before they have amounts.
+    components: Vec<Position>,
+    component_weights: Vec<Decimal>,
+    explicit_name: Option<String>,
+    default_name: String,
+}
+
+impl Resolver<'_> {
+    fn error(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
+        self.diags.push(Diagnostic::at(span, message).with_help(help));
+    }
+
+    fn assets(&mut self, spec: &ProfileSpec) {
+        for (symbol, a) in &self.book.assets {
+            self.assets.insert(
+                symbol.clone(),
+                AssetView {
+                    class: a.class,
+                    staking: a.staking.as_ref().map(|b| (b.band(), format!("rate book: {}", b.source))),
+                    lending: a.lending.as_ref().map(|b| (b.band(), format!("rate book: {}", b.source))),
+                },
+            );
+        }
+        for a in &spec.assets {
+            let view = self.assets.entry(a.symbol.value.clone()).or_insert(AssetView {
+                class: AssetClass::Alt,
+                staking: None,
+                lending: None,
+            });
+            if let Some(stable) = a.stablecoin {
+                view.class = if stable { AssetClass::Stablecoin } else if view.class == AssetClass::Stablecoin { AssetClass::Alt } else { view.class };
+            }
+            if let Some(b) = a.staking_apy {
+                view.staking = Some((band_of(b), format!("profile: [assets.{}] staking_apy", a.symbol.value)));
+            }
+            if let Some(b) = a.lending_apy {
+                view.lending = Some((band_of(b), format!("profile: [assets.{}] lending_apy", a.symbol.value)));
+            }
+        }
+    }
+
+    fn known_asset(&mut self, symbol: &Sp<String>) -> bool {
+        if self.assets.contains_key(&symbol.value) {
+            return true;
+        }
+        let help = match nearest_symbol(&symbol.value, self.assets.keys()) {
+            Some(n) => format!("did you mean `{n}`? To plan an asset the rate book lacks, declare it under [assets.{}]", symbol.value),
+            None => format!("declare it under [assets.{}] (with staking_apy or lending_apy as needed), or give the position an `apy`", symbol.value),
+        };
+        self.error(symbol.span.clone(), format!("unknown asset `{}`: it is not in the rate book", symbol.value), help);
+        false
+    }
+
+    fn portfolio(&mut self, path: &Path, spec: &ProfileSpec) -> Option<Portfolio> {
+        let portfolio = spec.portfolio.as_ref();
+        let value = portfolio.map(|p| p.value.clone());
+        if let Some(v) = &value {
+            if v.value.scale() > 2 && v.value.normalize().scale() > 2 {
+                self.error(v.span.clone(), "`value` has fractions of a cent", "round it to cents");
+            }
+        }
+        let a = &spec.assumptions;
+        let assumptions = Assumptions {
+            tax_rate: Rate(a.tax_rate.unwrap_or(Decimal::ZERO)),
+            inflation: Rate(a.inflation.unwrap_or(DEFAULT_INFLATION)),
+            reinvest: Rate(a.reinvest.unwrap_or(Decimal::ZERO)),
+            sustainable_yield: Rate(a.sustainable_yield.unwrap_or(DEFAULT_SUSTAINABLE_YIELD)),
+            emissions_haircut: Rate(a.emissions_haircut.unwrap_or(DEFAULT_EMISSIONS_HAIRCUT)),
+        };
+        let goal = spec.goal.as_ref().map(|g| {
+            let factor = match g.period {
+                Period::Monthly => Decimal::from(12),
+                Period::Annual => Decimal::ONE,
+            };
+            Goal {
+                annual_min: Money(g.min * factor),
+                annual_max: Money(g.max * factor),
+                starts_in_years: g.starts_in_years,
+                after_tax: g.after_tax,
+            }
+        });
+        if let Some(g) = &spec.goal {
+            if g.after_tax && assumptions.tax_rate.0 >= Decimal::ONE {
+                self.error(g.span.clone(), "the goal is after tax but `tax_rate` is 100%", "lower `tax_rate` in [assumptions]");
+            }
+        }
+        let lint_names = crate::engine::lints::Lint::NAMES;
+        for name in &spec.lints.allow {
+            if !lint_names.contains(&name.value.as_str()) {
+                let help = match crate::error::nearest(&name.value, lint_names.iter().copied()) {
+                    Some(n) => format!("did you mean \"{n}\"?"),
+                    None => format!("known lints: {}", lint_names.join(", ")),
+                };
+                self.error(name.span.clone(), format!("unknown lint \"{}\" in [lints] allow", name.value), help);
+            }
+        }
+        let lints = LintSettings {
+            allow: spec.lints.allow.iter().map(|s| s.value.clone()).collect(),
+            emissions_share: Rate(spec.lints.emissions_share.unwrap_or(DEFAULT_EMISSIONS_SHARE)),
+        };
+
+        let mut drafts: Vec<Draft> = spec.positions.iter().filter_map(|p| self.draft(p)).collect();
+        self.unique_names(&mut drafts, spec);
+        let all_sound = spec.positions.iter().all(|p| !p.broken) && drafts.len() == spec.positions.len();
+        let value = value?;
+        if !all_sound {
+            return None;
+        }
+        let positions = self.allocate(value.clone(), drafts, spec)?;
+        let name = spec.name.as_ref().map(|n| n.value.clone()).unwrap_or_else(|| {
+            path.file_stem().map_or_else(|| "profile".into(), |s| s.to_string_lossy().into_owned())
+        });
+        Some(Portfolio {
+            name,
+            path: path.display().to_string(),
+            value: Money(value.value),
+            currency: portfolio.map_or_else(|| "USD".into(), |p| p.currency.clone()),
+            goal,
+            assumptions,
+            positions,
+            lints,
+        })
+    }
+
+    /// Checks that a field does not appear on a strategy it has no meaning for.
+    fn forbid<T>(&mut self, field: &Option<Sp<T>>, key: &str, p: &PositionSpec, strategy: Strategy) -> bool {
+        if let Some(f) = field {
+            self.error(
+                f.span.clone(),
+                format!("`{key}` does not apply to a {strategy} position (position {})", p.number),
+                format!("remove `{key}`, or change the strategy"),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    fn require<'a, T>(&mut self, field: &'a Option<Sp<T>>, key: &str, p: &PositionSpec, strategy: Strategy, example: &str) -> Option<&'a Sp<T>> {
+        if field.is_none() {
+            self.error(
+                p.span.clone(),
+                format!("position {} is a {strategy} position without `{key}`", p.number),
+                format!("add {example}"),
+            );
+        }
+        field.as_ref()
+    }
+
+    fn draft(&mut self, p: &PositionSpec) -> Option<Draft> {
+        let strategy = p.strategy.as_ref()?.value;
+        let allocation = p.allocation.clone()?;
+        let before = self.diags.len();
+        let mut ok = true;
+        use Strategy::*;
+        if strategy != Staking {
+            ok &= self.forbid(&p.method, "method", p, strategy);
+        }
+        if strategy != Liquidity {
+            ok &= self.forbid(&p.pair, "pair", p, strategy);
+            ok &= self.forbid(&p.fee_apr, "fee_apr", p, strategy);
+            ok &= self.forbid(&p.pool, "pool", p, strategy);
+            ok &= self.forbid(&p.range, "range", p, strategy);
+        } else {
+            ok &= self.forbid(&p.asset, "asset", p, strategy);
+            if let Some(apy) = &p.apy {
+                self.error(
+                    apy.span.clone(),
+                    format!("a liquidity position takes `fee_apr` (and `reward_apy`), not `apy` (position {})", p.number),
+                    "rename `apy` to `fee_apr`",
+                );
+                ok = false;
+            }
+        }
+        if strategy != Index {
+            ok &= self.forbid(&p.index, "index", p, strategy);
+        } else {
+            for (f, key) in [(&p.apy, "apy"), (&p.reward_apy, "reward_apy")] {
+                ok &= self.forbid(f, key, p, strategy);
+            }
+            ok &= self.forbid(&p.asset, "asset", p, strategy);
+        }
+        if strategy == Hold {
+            ok &= self.forbid(&p.reward_apy, "reward_apy", p, strategy);
+        }
+        if let Some(pool) = &p.pool {
+            if p.range.is_some() && pool.value != crate::model::PoolKind::Concentrated {
+                self.error(pool.span.clone(), format!("`range` needs pool = \"concentrated\" (position {})", p.number), "set pool = \"concentrated\", or remove `range`");
+                ok = false;
+            }
+        }
+        if let Some(asset) = &p.asset {
+            ok &= self.known_asset(asset);
+        }
+        if let Some(pair) = &p.pair {
+            for sym in &pair.value {
+                ok &= self.known_asset(&Sp::new(sym.clone(), pair.span.clone()));
+            }
+        }
+        if !ok || self.diags.len() > before {
+            return None;
+        }
+        let reward = p.reward_apy.as_ref().map(|b| band_of(b.value));
+        let base = Position {
+            name: String::new(),
+            strategy,
+            asset: p.asset.as_ref().map(|a| a.value.clone()),
+            pair: p.pair.as_ref().map(|a| a.value.clone()),
+            protocol: p.protocol.as_ref().map(|a| a.value.clone()),
+            chain: p.chain.as_ref().map(|a| a.value.clone()),
+            method: p.method.as_ref().map(|m| m.value),
+            index: None,
+            amount: Money::ZERO,
+            apy: Band::default(),
+            reward_share: Rate::ZERO,
+            apy_source: "profile".into(),
+        };
+        let mut draft = Draft {
+            position: base,
+            allocation,
+            components: Vec::new(),
+            component_weights: Vec::new(),
+            explicit_name: p.name.as_ref().map(|n| n.value.clone()),
+            default_name: default_name(strategy, p.asset.as_ref().map(|a| a.value.as_str()), p.pair.as_ref().map(|x| &x.value)),
+        };
+        let given = p.apy.as_ref().map(|b| band_of(b.value));
+        match strategy {
+            Staking | Lending => {
+                let asset = self.require(&p.asset, "asset", p, strategy, "asset = \"ETH\"")?.clone();
+                let (band, source) = match given {
+                    Some(b) => (b, "profile".to_string()),
+                    None => self.book_band(strategy, &asset)?,
+                };
+                self.set_yield(&mut draft.position, band, source, reward, p)?;
+            }
+            Liquidity => {
+                let pair = self.require(&p.pair, "pair", p, strategy, "pair = [\"ETH\", \"USDC\"]")?;
+                let (fee, source) = match &p.fee_apr {
+                    Some(b) => (band_of(b.value), "profile".to_string()),
+                    None => self.pair_band(&pair.value),
+                };
+                let total = fee.add(reward.unwrap_or_default());
+                draft.position.apy = total;
+                draft.position.apy_source = source;
+                draft.position.reward_share = reward.map_or(Rate::ZERO, |r| share(r.mid, total.mid));
+            }
+            Farming => {
+                let farming = self.book.farming.as_ref()?;
+                let (band, source) = match given {
+                    Some(b) => (b, "profile".to_string()),
+                    None => (farming.band(), format!("rate book: {}", farming.source)),
+                };
+                self.set_yield(&mut draft.position, band, source, reward, p)?;
+                if reward.is_none() {
+                    draft.position.reward_share = farming.reward_share.rate();
+                }
+            }
+            Hold => {
+                let band = given.unwrap_or_default();
+                self.set_yield(&mut draft.position, band, "profile".into(), None, p)?;
+            }
+            Index => {
+                let id = self.require(&p.index, "index", p, strategy, "index = \"large-cap-staking\"")?.clone();
+                let Some(template) = self.book.index.get(&id.value) else {
+                    let help = match self.book.nearest_index(&id.value) {
+                        Some(n) => format!("did you mean \"{n}\"?"),
+                        None => format!("shipped indexes: {}", self.book.index.keys().cloned().collect::<Vec<_>>().join(", ")),
+                    };
+                    self.error(id.span.clone(), format!("unknown index \"{}\"", id.value), help);
+                    return None;
+                };
+                draft.position.apy_source = format!("index: {}", template.source);
+                draft.default_name = template.name.clone();
+                for c in &template.components {
+                    let label = c
+                        .name
+                        .clone()
+                        .or_else(|| c.asset.clone())
+                        .or_else(|| c.pair.as_ref().map(|[a, b]| format!("{a}/{b}")))
+                        .unwrap_or_else(|| c.strategy.name().to_string());
+                    let mut pos = Position {
+                        name: label,
+                        strategy: c.strategy,
+                        asset: c.asset.clone(),
+                        pair: c.pair.clone(),
+                        protocol: c.protocol.clone().or_else(|| draft.position.protocol.clone()),
+                        chain: c.chain.clone().or_else(|| draft.position.chain.clone()),
+                        method: c.method,
+                        index: None,
+                        amount: Money::ZERO,
+                        apy: Band::default(),
+                        reward_share: Rate::ZERO,
+                        apy_source: String::new(),
+                    };
+                    let (band, source, reward_share) = match c.strategy {
+                        Staking | Lending => {
+                            let asset = Sp::new(c.asset.clone().unwrap_or_default(), id.span.clone());
+                            let (b, s) = self.book_band(c.strategy, &asset)?;
+                            (b, s, Rate::ZERO)
+                        }
+                        Liquidity => {
+                            let (b, s) = self.pair_band(c.pair.as_ref()?);
+                            (b, s, Rate::ZERO)
+                        }
+                        Farming => {
+                            let f = self.book.farming.as_ref()?;
+                            (f.band(), format!("rate book: {}", f.source), f.reward_share.rate())
+                        }
+                        Hold | Index => (Band::default(), "hold".to_string(), Rate::ZERO),
+                    };
+                    pos.apy = band;
+                    pos.apy_source = source;
+                    pos.reward_share = reward_share;
+                    draft.components.push(pos);
+                    draft.component_weights.push(c.weight.0);
+                }
+            }
+        }
+        Some(draft)
+    }
+
+    fn set_yield(&mut self, pos: &mut Position, band: Band, source: String, reward: Option<Band>, p: &PositionSpec) -> Option<()> {
+        pos.apy = band;
+        pos.apy_source = source;
+        if let Some(r) = reward {
+            if r.mid > band.mid || r.low > band.low || r.high > band.high {
+                let span = p.reward_apy.as_ref().map_or(p.span.clone(), |s| s.span.clone());
+                self.error(
+                    span,
+                    format!("`reward_apy` of position {} is more than its total yield", p.number),
+                    "`reward_apy` is the part of `apy` paid in incentive tokens; it cannot exceed `apy`",
+                );
+                return None;
+            }
+            pos.reward_share = share(r.mid, band.mid);
+        }
+        Some(())
+    }
+
+    fn book_band(&mut self, strategy: Strategy, asset: &Sp<String>) -> Option<(Band, String)> {
+        let view = self.assets.get(&asset.value)?.clone();
+        let found = match strategy {
+            Strategy::Staking => view.staking,
+            _ => view.lending.or_else(|| {
+                let class = if view.class == AssetClass::Stablecoin { "stablecoin" } else { "volatile" };
+                self.book.lending.get(class).map(|b| (b.band(), format!("rate book: {}", b.source)))
+            }),
+        };
+        if found.is_none() {
+            self.error(
+                asset.span.clone(),
+                format!("the rate book has no {strategy} rate for `{}`", asset.value),
+                format!("give the position an `apy`, or set {strategy}_apy under [assets.{}]", asset.value),
+            );
+        }
+        found
+    }
+
+    fn pair_band(&self, pair: &[String; 2]) -> (Band, String) {
+        let class = |s: &String| self.assets.get(s).map_or(AssetClass::Alt, |a| a.class);
+        let (a, b) = (class(&pair[0]), class(&pair[1]));
+        let key = match (a, b) {
+            (AssetClass::Stablecoin, AssetClass::Stablecoin) => "stable",
+            (AssetClass::Alt, _) | (_, AssetClass::Alt) => "exotic",
+            _ => "major",
+        };
+        match self.book.liquidity.get(key) {
+            Some(e) => (e.band(), format!("rate book: {key} pairs: {}", e.source)),
+            None => (Band::default(), format!("rate book has no {key} band")),
+        }
+    }
+
+    /// Rejects duplicate explicit names and gives unnamed positions a unique default.
+    fn unique_names(&mut self, drafts: &mut [Draft], spec: &ProfileSpec) {
+        let mut taken: HashMap<String, Span> = HashMap::new();
+        for name in spec.positions.iter().filter_map(|p| p.name.as_ref()) {
+            if name.value.trim().is_empty() {
+                self.error(name.span.clone(), "a position's `name` is empty", "give it a name, or leave `name` out");
+            } else if taken.contains_key(&name.value) {
+                self.error(
+                    name.span.clone(),
+                    format!("two positions are named \"{}\"", name.value),
+                    "position names must be unique; rename one of them",
+                );
+            } else {
+                taken.insert(name.value.clone(), name.span.clone());
+            }
+        }
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for draft in drafts.iter_mut() {
+            if let Some(n) = &draft.explicit_name {
+                draft.position.name = n.clone();
+                continue;
+            }
+            let base = draft.default_name.clone();
+            let count = seen.entry(base.clone()).or_insert(0);
+            *count += 1;
+            let mut candidate = if *count == 1 { base.clone() } else { format!("{base} {count}") };
+            while taken.contains_key(&candidate) {
+                *count += 1;
+                candidate = format!("{base} {count}");
+            }
+            taken.insert(candidate.clone(), 0..0);
+            draft.position.name = candidate;
+        }
+    }
+
+    fn allocate(&mut self, value: Sp<Decimal>, drafts: Vec<Draft>, spec: &ProfileSpec) -> Option<Vec<Position>> {
+        let total_cents = Money(value.value).cents();
+        let mut fixed = Decimal::ZERO;
+        let mut weight_sum = Decimal::ZERO;
+        let mut rest: Vec<&Sp<AllocationSpec>> = Vec::new();
+        for d in &drafts {
+            match d.allocation.value {
+                AllocationSpec::Amount(a) => {
+                    if a.normalize().scale() > 2 {
+                        self.error(d.allocation.span.clone(), "`amount` has fractions of a cent", "round it to cents");
+                    }
+                    fixed += a;
+                }
+                AllocationSpec::Weight(w) => weight_sum += w,
+                AllocationSpec::Rest => rest.push(&d.allocation),
+            }
+        }
+        let anchor = spec.positions.first().map_or(0..0, |p| p.span.clone());
+        if rest.len() > 1 {
+            self.error(rest[1].span.clone(), "more than one position takes the rest", "give all but one of them a weight or an amount");
+            return None;
+        }
+        let weighted_value = weight_sum * value.value;
+        let leftover = value.value - fixed - weighted_value;
+        let pct = |d: Decimal| format!("{}%", (d * Decimal::ONE_HUNDRED).normalize());
+        if rest.is_empty() && !leftover.is_zero() {
+            let covered = (fixed + weighted_value) / value.value;
+            self.error(
+                anchor,
+                format!(
+                    "the positions add up to {} of the portfolio, not 100% (weights {}{})",
+                    pct(covered.round_dp(4)),
+                    pct(weight_sum),
+                    if fixed.is_zero() { String::new() } else { format!(", amounts {}", fixed.normalize()) }
+                ),
+                "adjust the weights so they add to 100%, or give one position weight = \"rest\"",
+            );
+            return None;
+        }
+        if leftover < Decimal::ZERO {
+            self.error(
+                rest[0].span.clone(),
+                format!("the other positions already take {} of the portfolio, leaving nothing for the rest", pct(((fixed + weighted_value) / value.value).round_dp(4))),
+                "lower the other weights or amounts",
+            );
+            return None;
+        }
+        if !self.diags.is_empty() {
+            return None;
+        }
+        // Whole cents: fixed amounts as given, weights by largest remainder, the rest takes what is left.
+        let fixed_cents: Decimal = drafts
+            .iter()
+            .filter_map(|d| match d.allocation.value {
+                AllocationSpec::Amount(a) => Some(Money(a).cents()),
+                _ => None,
+            })
+            .sum();
+        let weighted_cents = if rest.is_empty() {
+            total_cents - fixed_cents
+        } else {
+            (weighted_value * Decimal::ONE_HUNDRED).floor()
+        };
+        let weights: Vec<Decimal> = drafts
+            .iter()
+            .filter_map(|d| match d.allocation.value {
+                AllocationSpec::Weight(w) => Some(w),
+                _ => None,
+            })
+            .collect();
+        let mut weighted = split_cents(weighted_cents, &weights).into_iter();
+        let rest_cents = total_cents - fixed_cents - weighted_cents;
+        let mut out = Vec::with_capacity(drafts.len());
+        for d in drafts {
+            let cents = match d.allocation.value {
+                AllocationSpec::Amount(a) => Money(a).cents(),
+                AllocationSpec::Weight(_) => weighted.next().unwrap_or_default(),
+                AllocationSpec::Rest => rest_cents,
+            };
+            if d.position.strategy == Strategy::Index {
+                let parts = split_cents(cents, &d.component_weights);
+                for (mut c, part) in d.components.into_iter().zip(parts) {
+                    c.name = format!("{}: {}", d.position.name, c.name);
+                    c.index = Some(d.position.name.clone());
+                    c.amount = Money::from_cents(part);
+                    out.push(c);
+                }
+            } else {
+                let mut p = d.position;
+                p.amount = Money::from_cents(cents);
+                out.push(p);
+            }
+        }
+        Some(out)
+    }
+}
+
+fn share(part: Rate, whole: Rate) -> Rate {
+    if whole.0.is_zero() {
+        Rate::ZERO
+    } else {
+        Rate(part.0 / whole.0)
+    }
+}
+
+/// The name a position gets when the profile gives none.
+pub fn default_name(strategy: Strategy, asset: Option<&str>, pair: Option<&[String; 2]>) -> String {
+    match (strategy, asset, pair) {
+        (Strategy::Liquidity, _, Some([a, b])) => format!("{a}/{b} liquidity"),
+        (s, Some(a), _) => format!("{a} {s}"),
+        (s, None, _) => s.name().to_string(),
+    }
+}
+
+fn nearest_symbol<'a>(word: &str, symbols: impl Iterator<Item = &'a String>) -> Option<&'a str> {
+    crate::error::nearest(word, symbols.map(String::as_str))
+}
+
+/// Staking method names, re-exported for messages.
+pub fn method_name(m: Method) -> &'static str {
+    match m {
+        Method::Direct => "direct",
+        Method::Delegated => "delegated",
+        Method::Liquid => "liquid",
+    }
+}
