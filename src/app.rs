@@ -63,17 +63,25 @@ pub fn load_book(rates: Option<&Path>) -> Result<RateBook> {
         None => Ok(RateBook::default_book()),
         Some(path) => {
             let bytes = read_limited(path, "rate book")?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| anyhow::anyhow!("rate book {} is not valid UTF-8 text; save it as UTF-8", path.display()))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                anyhow::anyhow!(
+                    "rate book {} is not valid UTF-8 text; save it as UTF-8",
+                    path.display()
+                )
+            })?;
             Ok(RateBook::with_file(path, &text)?)
         }
     }
 }
 
 fn read_limited(path: &Path, what: &str) -> Result<Vec<u8>> {
-    let meta = fs::metadata(path).with_context(|| format!("cannot read {what} {}: check the path", path.display()))?;
+    let meta = fs::metadata(path)
+        .with_context(|| format!("cannot read {what} {}: check the path", path.display()))?;
     if meta.is_dir() {
-        bail!("{what} {} is a directory; give the path of a .toml file", path.display());
+        bail!(
+            "{what} {} is a directory; give the path of a .toml file",
+            path.display()
+        );
     }
     if meta.len() > MAX_PROFILE_BYTES as u64 {
         bail!(
@@ -171,7 +179,10 @@ fn emit(out: &Output, inputs: &[&Path], text: &str) -> Result<()> {
 /// Writes to stdout; a closed pipe (`yieldplan ... | head`) is not an error.
 fn write_stdout(text: &str) -> Result<()> {
     let mut stdout = io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("cannot write to standard output"),
     }
@@ -196,16 +207,25 @@ pub fn write_atomic(path: &Path, inputs: &[&Path], text: &str) -> Result<()> {
         );
     }
     if path.is_dir() {
-        bail!("--output {} is a directory; give a file path such as plan.json", path.display());
+        bail!(
+            "--output {} is a directory; give a file path such as plan.json",
+            path.display()
+        );
     }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
-        bail!("cannot write --output {}: the directory {} does not exist", path.display(), dir.display());
+        bail!(
+            "cannot write --output {}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        );
     }
-    let name = path.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| -> io::Result<()> {
         let mut f = fs::File::create(&tmp)?;
@@ -215,7 +235,12 @@ pub fn write_atomic(path: &Path, inputs: &[&Path], text: &str) -> Result<()> {
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write --output {}: check that the directory is writable", path.display()));
+        return Err(e).with_context(|| {
+            format!(
+                "cannot write --output {}: check that the directory is writable",
+                path.display()
+            )
+        });
     }
     Ok(())
 }

@@ -104,11 +104,18 @@ fn parse_denied(text: &str) -> Result<Denied, String> {
     if text == "warnings" {
         return Ok(Denied::Warnings);
     }
-    Lint::parse(text).map(Denied::Lint).ok_or_else(|| lint_help(text) + " or \"warnings\"")
+    Lint::parse(text)
+        .map(Denied::Lint)
+        .ok_or_else(|| lint_help(text) + " or \"warnings\"")
 }
 
 fn parse_status(text: &str) -> Result<Status, String> {
-    Status::parse(text).ok_or_else(|| format!("unknown status \"{text}\"; use one of: {}", Status::NAMES.join(", ")))
+    Status::parse(text).ok_or_else(|| {
+        format!(
+            "unknown status \"{text}\"; use one of: {}",
+            Status::NAMES.join(", ")
+        )
+    })
 }
 
 #[cfg(test)]

@@ -14,12 +14,20 @@ use std::path::{Path, PathBuf};
 /// Longest stretch of an offending line that is echoed back.
 const SNIPPET_WIDTH: usize = 100;
 
+/// Longest user-written name (a key, a symbol) repeated inside a message.
+const NAME_WIDTH: usize = 40;
+
 /// One problem at one place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub span: Option<Range<usize>>,
     pub message: String,
     pub help: Option<String>,
+    /// A short note printed after the caret under `span`.
+    pub label: Option<String>,
+    /// Other places that explain the problem, each with a short note
+    /// ("first named here"), shown with `-` under them.
+    pub related: Vec<(Range<usize>, String)>,
 }
 
 impl Diagnostic {
@@ -28,6 +36,8 @@ impl Diagnostic {
             span,
             message: message.into(),
             help: None,
+            label: None,
+            related: Vec::new(),
         }
     }
 
@@ -38,6 +48,28 @@ impl Diagnostic {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// Adds a note after the caret under the main place.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds another place that explains the problem.
+    pub fn with_related(mut self, span: Range<usize>, note: impl Into<String>) -> Self {
+        self.related.push((span, note.into()));
+        self
+    }
+}
+
+/// A name the user wrote, cut to a length that fits in a message.
+pub fn shorten(name: &str) -> String {
+    if name.chars().count() <= NAME_WIDTH {
+        name.to_string()
+    } else {
+        let head: String = name.chars().take(NAME_WIDTH).collect();
+        format!("{head}…")
     }
 }
 
@@ -92,9 +124,11 @@ fn snippet(source: &str, offset: usize, len: usize) -> (String, usize, usize) {
     let line_end = source[offset..]
         .find('\n')
         .map_or(source.len(), |i| offset + i);
+    // Tabs are shown as one space so the caret stays under the column it names.
     let line: Vec<char> = source[line_start..line_end]
         .trim_end_matches('\r')
         .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
         .collect();
     let col = source[line_start..offset].chars().count();
     let caret_len = source[offset..(offset + len).min(line_end)]
@@ -127,32 +161,46 @@ impl fmt::Display for Diagnostics {
                 writeln!(f)?;
             }
             writeln!(f, "error: {}", d.message)?;
-            match &d.span {
-                Some(span) => {
-                    let (line, col) = self.line_col(span.start);
-                    let gutter = line.to_string().len();
-                    let pad = " ".repeat(gutter);
-                    writeln!(f, "{pad}--> {path}:{line}:{col}")?;
-                    let (text, caret_col, caret_len) =
-                        snippet(&self.text, span.start, span.len());
-                    writeln!(f, "{pad} |")?;
-                    writeln!(f, "{line} | {text}")?;
-                    writeln!(
-                        f,
-                        "{pad} | {}{}",
-                        " ".repeat(caret_col),
-                        "^".repeat(caret_len)
-                    )?;
-                    if let Some(help) = &d.help {
-                        writeln!(f, "{pad} = help: {help}")?;
-                    }
+            let Some(span) = &d.span else {
+                // A problem of the whole file: there is no line to show.
+                writeln!(f, " --> {path}")?;
+                if let Some(help) = &d.help {
+                    writeln!(f, "  = help: {help}")?;
                 }
-                None => {
-                    writeln!(f, "  --> {path}")?;
-                    if let Some(help) = &d.help {
-                        writeln!(f, "   = help: {help}")?;
+                continue;
+            };
+            // The main place (`^`) and the related ones (`-`), in file order.
+            let mut marks: Vec<(&Range<usize>, Option<&str>, char)> =
+                vec![(span, d.label.as_deref(), '^')];
+            marks.extend(d.related.iter().map(|(s, n)| (s, Some(n.as_str()), '-')));
+            marks.sort_by_key(|m| m.0.start);
+            let lines: Vec<usize> = marks.iter().map(|m| self.line_col(m.0.start).0).collect();
+            let gutter = lines.iter().max().map_or(1, |l| l.to_string().len());
+            let pad = " ".repeat(gutter);
+            let (line, col) = self.line_col(span.start);
+            writeln!(f, "{pad}--> {path}:{line}:{col}")?;
+            writeln!(f, "{pad} |")?;
+            let mut shown: Option<(usize, String)> = None;
+            for ((s, note, mark), line) in marks.iter().zip(&lines) {
+                let (text, caret_col, caret_len) = snippet(&self.text, s.start, s.len());
+                let same = shown.as_ref().is_some_and(|(l, t)| l == line && *t == text);
+                if !same {
+                    if shown.as_ref().is_some_and(|(l, _)| *line > l + 1) {
+                        writeln!(f, "...")?;
                     }
+                    writeln!(f, "{line:>gutter$} | {text}")?;
                 }
+                let note = note.map_or_else(String::new, |n| format!(" {n}"));
+                writeln!(
+                    f,
+                    "{pad} | {}{}{note}",
+                    " ".repeat(caret_col),
+                    mark.to_string().repeat(caret_len)
+                )?;
+                shown = Some((*line, text));
+            }
+            if let Some(help) = &d.help {
+                writeln!(f, "{pad} = help: {help}")?;
             }
         }
         let n = self.items.len();
@@ -167,6 +215,10 @@ impl fmt::Display for Diagnostics {
 
 /// The nearest of `candidates` to `word`, when it is close enough to be a likely typo.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // No typo of a short name is this long; and comparing a huge word costs time.
+    if word.len() > 4 * NAME_WIDTH {
+        return None;
+    }
     let lower = word.to_ascii_lowercase();
     candidates
         .into_iter()
@@ -185,8 +237,8 @@ mod tests {
         let src = "a = 1\nbé = 2\n";
         assert_eq!(line_col(src, 0), (1, 1));
         assert_eq!(line_col(src, 6), (2, 1));
-        // byte 9 is after "bé " (é is two bytes): column 4
-        assert_eq!(line_col(src, 9), (2, 4));
+        // byte 10 is the `=` after "bé " (é is two bytes): column 4
+        assert_eq!(line_col(src, 10), (2, 4));
     }
 
     #[test]

@@ -23,7 +23,12 @@ use error::Diagnostics;
 
 /// Reads, checks and resolves a profile from its text, against `book`.
 /// The error lists every problem found, with file, line and column.
-pub fn load(path: &Path, bytes: &[u8], book: &rates::RateBook) -> Result<model::Portfolio, Diagnostics> {
+pub fn load(
+    path: &Path,
+    bytes: &[u8],
+    book: &rates::RateBook,
+) -> Result<model::Portfolio, Diagnostics> {
     let (text, spec) = profile::load_profile_text(path, bytes)?;
-    resolve::resolve(path, &spec, book).map_err(|items| Diagnostics::new(path, &text, "profile", items))
+    resolve::resolve(path, &spec, book)
+        .map_err(|items| Diagnostics::new(path, &text, "profile", items))
 }

@@ -127,7 +127,11 @@ impl Band {
         }
     }
 
-    pub fn add(self, other: Band) -> Band {
+}
+
+impl std::ops::Add for Band {
+    type Output = Band;
+    fn add(self, other: Band) -> Band {
         Band {
             low: self.low + other.low,
             mid: self.mid + other.mid,

@@ -45,7 +45,11 @@ impl Money {
 
     /// Rounded to cents with the project's rounding policy.
     pub fn settle(self) -> Money {
-        Money(self.0.round_dp_with_strategy(MONEY_DP, ROUNDING).normalize())
+        Money(
+            self.0
+                .round_dp_with_strategy(MONEY_DP, ROUNDING)
+                .normalize(),
+        )
     }
 
     /// This amount earning `rate` for a year.

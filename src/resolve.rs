@@ -13,9 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::engine::allocate::split_cents;
 use crate::error::Diagnostic;
-use crate::model::{
-    Assumptions, Band, Goal, LintSettings, Method, Portfolio, Position, Strategy,
-};
+use crate::model::{Assumptions, Band, Goal, LintSettings, Method, Portfolio, Position, Strategy};
 use crate::money::{Money, Rate};
 use crate::profile::{AllocationSpec, BandSpec, Period, PositionSpec, ProfileSpec, Sp, Span};
 use crate::rates::{AssetClass, RateBook};
@@ -44,7 +42,11 @@ fn band_of(spec: BandSpec) -> Band {
 }
 
 /// Builds the portfolio, or returns every problem found.
-pub fn resolve(path: &Path, spec: &ProfileSpec, book: &RateBook) -> Result<Portfolio, Vec<Diagnostic>> {
+pub fn resolve(
+    path: &Path,
+    spec: &ProfileSpec,
+    book: &RateBook,
+) -> Result<Portfolio, Vec<Diagnostic>> {
     let mut r = Resolver {
         book,
         diags: Vec::new(),
@@ -55,7 +57,8 @@ pub fn resolve(path: &Path, spec: &ProfileSpec, book: &RateBook) -> Result<Portf
     if r.diags.is_empty() {
         portfolio.ok_or_default()
     } else {
-        r.diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+        r.diags
+            .sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
         Err(r.diags)
     }
 }
@@ -89,7 +92,8 @@ struct Draft {
 
 impl Resolver<'_> {
     fn error(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
-        self.diags.push(Diagnostic::at(span, message).with_help(help));
+        self.diags
+            .push(Diagnostic::at(span, message).with_help(help));
     }
 
     fn assets(&mut self, spec: &ProfileSpec) {
@@ -98,25 +102,46 @@ impl Resolver<'_> {
                 symbol.clone(),
                 AssetView {
                     class: a.class,
-                    staking: a.staking.as_ref().map(|b| (b.band(), format!("rate book: {}", b.source))),
-                    lending: a.lending.as_ref().map(|b| (b.band(), format!("rate book: {}", b.source))),
+                    staking: a
+                        .staking
+                        .as_ref()
+                        .map(|b| (b.band(), format!("rate book: {}", b.source))),
+                    lending: a
+                        .lending
+                        .as_ref()
+                        .map(|b| (b.band(), format!("rate book: {}", b.source))),
                 },
             );
         }
         for a in &spec.assets {
-            let view = self.assets.entry(a.symbol.value.clone()).or_insert(AssetView {
-                class: AssetClass::Alt,
-                staking: None,
-                lending: None,
-            });
+            let view = self
+                .assets
+                .entry(a.symbol.value.clone())
+                .or_insert(AssetView {
+                    class: AssetClass::Alt,
+                    staking: None,
+                    lending: None,
+                });
             if let Some(stable) = a.stablecoin {
-                view.class = if stable { AssetClass::Stablecoin } else if view.class == AssetClass::Stablecoin { AssetClass::Alt } else { view.class };
+                view.class = if stable {
+                    AssetClass::Stablecoin
+                } else if view.class == AssetClass::Stablecoin {
+                    AssetClass::Alt
+                } else {
+                    view.class
+                };
             }
             if let Some(b) = a.staking_apy {
-                view.staking = Some((band_of(b), format!("profile: [assets.{}] staking_apy", a.symbol.value)));
+                view.staking = Some((
+                    band_of(b),
+                    format!("profile: [assets.{}] staking_apy", a.symbol.value),
+                ));
             }
             if let Some(b) = a.lending_apy {
-                view.lending = Some((band_of(b), format!("profile: [assets.{}] lending_apy", a.symbol.value)));
+                view.lending = Some((
+                    band_of(b),
+                    format!("profile: [assets.{}] lending_apy", a.symbol.value),
+                ));
             }
         }
     }
@@ -126,10 +151,23 @@ impl Resolver<'_> {
             return true;
         }
         let help = match nearest_symbol(&symbol.value, self.assets.keys()) {
-            Some(n) => format!("did you mean `{n}`? To plan an asset the rate book lacks, declare it under [assets.{}]", symbol.value),
-            None => format!("declare it under [assets.{}] (with staking_apy or lending_apy as needed), or give the position an `apy`", symbol.value),
+            Some(n) => format!(
+                "did you mean `{n}`? To plan an asset the rate book lacks, declare it under [assets.{}]",
+                symbol.value
+            ),
+            None => format!(
+                "declare it under [assets.{}] (with staking_apy or lending_apy as needed), or give the position an `apy`",
+                symbol.value
+            ),
         };
-        self.error(symbol.span.clone(), format!("unknown asset `{}`: it is not in the rate book", symbol.value), help);
+        self.error(
+            symbol.span.clone(),
+            format!(
+                "unknown asset `{}`: it is not in the rate book",
+                symbol.value
+            ),
+            help,
+        );
         false
     }
 
@@ -138,7 +176,11 @@ impl Resolver<'_> {
         let value = portfolio.map(|p| p.value.clone());
         if let Some(v) = &value {
             if v.value.scale() > 2 && v.value.normalize().scale() > 2 {
-                self.error(v.span.clone(), "`value` has fractions of a cent", "round it to cents");
+                self.error(
+                    v.span.clone(),
+                    "`value` has fractions of a cent",
+                    "round it to cents",
+                );
             }
         }
         let a = &spec.assumptions;
@@ -163,7 +205,11 @@ impl Resolver<'_> {
         });
         if let Some(g) = &spec.goal {
             if g.after_tax && assumptions.tax_rate.0 >= Decimal::ONE {
-                self.error(g.span.clone(), "the goal is after tax but `tax_rate` is 100%", "lower `tax_rate` in [assumptions]");
+                self.error(
+                    g.span.clone(),
+                    "the goal is after tax but `tax_rate` is 100%",
+                    "lower `tax_rate` in [assumptions]",
+                );
             }
         }
         let lint_names = crate::engine::lints::Lint::NAMES;
@@ -173,25 +219,43 @@ impl Resolver<'_> {
                     Some(n) => format!("did you mean \"{n}\"?"),
                     None => format!("known lints: {}", lint_names.join(", ")),
                 };
-                self.error(name.span.clone(), format!("unknown lint \"{}\" in [lints] allow", name.value), help);
+                self.error(
+                    name.span.clone(),
+                    format!("unknown lint \"{}\" in [lints] allow", name.value),
+                    help,
+                );
             }
         }
         let lints = LintSettings {
             allow: spec.lints.allow.iter().map(|s| s.value.clone()).collect(),
-            emissions_share: Rate(spec.lints.emissions_share.unwrap_or(DEFAULT_EMISSIONS_SHARE)),
+            emissions_share: Rate(
+                spec.lints
+                    .emissions_share
+                    .unwrap_or(DEFAULT_EMISSIONS_SHARE),
+            ),
         };
 
-        let mut drafts: Vec<Draft> = spec.positions.iter().filter_map(|p| self.draft(p)).collect();
+        let mut drafts: Vec<Draft> = spec
+            .positions
+            .iter()
+            .filter_map(|p| self.draft(p))
+            .collect();
         self.unique_names(&mut drafts, spec);
-        let all_sound = spec.positions.iter().all(|p| !p.broken) && drafts.len() == spec.positions.len();
+        let all_sound =
+            spec.positions.iter().all(|p| !p.broken) && drafts.len() == spec.positions.len();
         let value = value?;
         if !all_sound {
             return None;
         }
         let positions = self.allocate(value.clone(), drafts, spec)?;
-        let name = spec.name.as_ref().map(|n| n.value.clone()).unwrap_or_else(|| {
-            path.file_stem().map_or_else(|| "profile".into(), |s| s.to_string_lossy().into_owned())
-        });
+        let name = spec
+            .name
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_else(|| {
+                path.file_stem()
+                    .map_or_else(|| "profile".into(), |s| s.to_string_lossy().into_owned())
+            });
         Some(Portfolio {
             name,
             path: path.display().to_string(),
@@ -205,11 +269,20 @@ impl Resolver<'_> {
     }
 
     /// Checks that a field does not appear on a strategy it has no meaning for.
-    fn forbid<T>(&mut self, field: &Option<Sp<T>>, key: &str, p: &PositionSpec, strategy: Strategy) -> bool {
+    fn forbid<T>(
+        &mut self,
+        field: &Option<Sp<T>>,
+        key: &str,
+        p: &PositionSpec,
+        strategy: Strategy,
+    ) -> bool {
         if let Some(f) = field {
             self.error(
                 f.span.clone(),
-                format!("`{key}` does not apply to a {strategy} position (position {})", p.number),
+                format!(
+                    "`{key}` does not apply to a {strategy} position (position {})",
+                    p.number
+                ),
                 format!("remove `{key}`, or change the strategy"),
             );
             false
@@ -218,11 +291,21 @@ impl Resolver<'_> {
         }
     }
 
-    fn require<'a, T>(&mut self, field: &'a Option<Sp<T>>, key: &str, p: &PositionSpec, strategy: Strategy, example: &str) -> Option<&'a Sp<T>> {
+    fn require<'a, T>(
+        &mut self,
+        field: &'a Option<Sp<T>>,
+        key: &str,
+        p: &PositionSpec,
+        strategy: Strategy,
+        example: &str,
+    ) -> Option<&'a Sp<T>> {
         if field.is_none() {
             self.error(
                 p.span.clone(),
-                format!("position {} is a {strategy} position without `{key}`", p.number),
+                format!(
+                    "position {} is a {strategy} position without `{key}`",
+                    p.number
+                ),
                 format!("add {example}"),
             );
         }
@@ -267,7 +350,14 @@ impl Resolver<'_> {
         }
         if let Some(pool) = &p.pool {
             if p.range.is_some() && pool.value != crate::model::PoolKind::Concentrated {
-                self.error(pool.span.clone(), format!("`range` needs pool = \"concentrated\" (position {})", p.number), "set pool = \"concentrated\", or remove `range`");
+                self.error(
+                    pool.span.clone(),
+                    format!(
+                        "`range` needs pool = \"concentrated\" (position {})",
+                        p.number
+                    ),
+                    "set pool = \"concentrated\", or remove `range`",
+                );
                 ok = false;
             }
         }
@@ -303,12 +393,18 @@ impl Resolver<'_> {
             components: Vec::new(),
             component_weights: Vec::new(),
             explicit_name: p.name.as_ref().map(|n| n.value.clone()),
-            default_name: default_name(strategy, p.asset.as_ref().map(|a| a.value.as_str()), p.pair.as_ref().map(|x| &x.value)),
+            default_name: default_name(
+                strategy,
+                p.asset.as_ref().map(|a| a.value.as_str()),
+                p.pair.as_ref().map(|x| &x.value),
+            ),
         };
         let given = p.apy.as_ref().map(|b| band_of(b.value));
         match strategy {
             Staking | Lending => {
-                let asset = self.require(&p.asset, "asset", p, strategy, "asset = \"ETH\"")?.clone();
+                let asset = self
+                    .require(&p.asset, "asset", p, strategy, "asset = \"ETH\"")?
+                    .clone();
                 let (band, source) = match given {
                     Some(b) => (b, "profile".to_string()),
                     None => self.book_band(strategy, &asset)?,
@@ -316,15 +412,17 @@ impl Resolver<'_> {
                 self.set_yield(&mut draft.position, band, source, reward, p)?;
             }
             Liquidity => {
-                let pair = self.require(&p.pair, "pair", p, strategy, "pair = [\"ETH\", \"USDC\"]")?;
+                let pair =
+                    self.require(&p.pair, "pair", p, strategy, "pair = [\"ETH\", \"USDC\"]")?;
                 let (fee, source) = match &p.fee_apr {
                     Some(b) => (band_of(b.value), "profile".to_string()),
                     None => self.pair_band(&pair.value),
                 };
-                let total = fee.add(reward.unwrap_or_default());
+                let total = fee + reward.unwrap_or_default();
                 draft.position.apy = total;
                 draft.position.apy_source = source;
-                draft.position.reward_share = reward.map_or(Rate::ZERO, |r| share(r.mid, total.mid));
+                draft.position.reward_share =
+                    reward.map_or(Rate::ZERO, |r| share(r.mid, total.mid));
             }
             Farming => {
                 let farming = self.book.farming.as_ref()?;
@@ -342,13 +440,33 @@ impl Resolver<'_> {
                 self.set_yield(&mut draft.position, band, "profile".into(), None, p)?;
             }
             Index => {
-                let id = self.require(&p.index, "index", p, strategy, "index = \"large-cap-staking\"")?.clone();
+                let id = self
+                    .require(
+                        &p.index,
+                        "index",
+                        p,
+                        strategy,
+                        "index = \"large-cap-staking\"",
+                    )?
+                    .clone();
                 let Some(template) = self.book.index.get(&id.value) else {
                     let help = match self.book.nearest_index(&id.value) {
                         Some(n) => format!("did you mean \"{n}\"?"),
-                        None => format!("shipped indexes: {}", self.book.index.keys().cloned().collect::<Vec<_>>().join(", ")),
+                        None => format!(
+                            "shipped indexes: {}",
+                            self.book
+                                .index
+                                .keys()
+                                .cloned()
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     };
-                    self.error(id.span.clone(), format!("unknown index \"{}\"", id.value), help);
+                    self.error(
+                        id.span.clone(),
+                        format!("unknown index \"{}\"", id.value),
+                        help,
+                    );
                     return None;
                 };
                 draft.position.apy_source = format!("index: {}", template.source);
@@ -365,7 +483,10 @@ impl Resolver<'_> {
                         strategy: c.strategy,
                         asset: c.asset.clone(),
                         pair: c.pair.clone(),
-                        protocol: c.protocol.clone().or_else(|| draft.position.protocol.clone()),
+                        protocol: c
+                            .protocol
+                            .clone()
+                            .or_else(|| draft.position.protocol.clone()),
                         chain: c.chain.clone().or_else(|| draft.position.chain.clone()),
                         method: c.method,
                         index: None,
@@ -376,7 +497,8 @@ impl Resolver<'_> {
                     };
                     let (band, source, reward_share) = match c.strategy {
                         Staking | Lending => {
-                            let asset = Sp::new(c.asset.clone().unwrap_or_default(), id.span.clone());
+                            let asset =
+                                Sp::new(c.asset.clone().unwrap_or_default(), id.span.clone());
                             let (b, s) = self.book_band(c.strategy, &asset)?;
                             (b, s, Rate::ZERO)
                         }
@@ -386,7 +508,11 @@ impl Resolver<'_> {
                         }
                         Farming => {
                             let f = self.book.farming.as_ref()?;
-                            (f.band(), format!("rate book: {}", f.source), f.reward_share.rate())
+                            (
+                                f.band(),
+                                format!("rate book: {}", f.source),
+                                f.reward_share.rate(),
+                            )
                         }
                         Hold | Index => (Band::default(), "hold".to_string(), Rate::ZERO),
                     };
@@ -401,12 +527,22 @@ impl Resolver<'_> {
         Some(draft)
     }
 
-    fn set_yield(&mut self, pos: &mut Position, band: Band, source: String, reward: Option<Band>, p: &PositionSpec) -> Option<()> {
+    fn set_yield(
+        &mut self,
+        pos: &mut Position,
+        band: Band,
+        source: String,
+        reward: Option<Band>,
+        p: &PositionSpec,
+    ) -> Option<()> {
         pos.apy = band;
         pos.apy_source = source;
         if let Some(r) = reward {
             if r.mid > band.mid || r.low > band.low || r.high > band.high {
-                let span = p.reward_apy.as_ref().map_or(p.span.clone(), |s| s.span.clone());
+                let span = p
+                    .reward_apy
+                    .as_ref()
+                    .map_or(p.span.clone(), |s| s.span.clone());
                 self.error(
                     span,
                     format!("`reward_apy` of position {} is more than its total yield", p.number),
@@ -424,15 +560,25 @@ impl Resolver<'_> {
         let found = match strategy {
             Strategy::Staking => view.staking,
             _ => view.lending.or_else(|| {
-                let class = if view.class == AssetClass::Stablecoin { "stablecoin" } else { "volatile" };
-                self.book.lending.get(class).map(|b| (b.band(), format!("rate book: {}", b.source)))
+                let class = if view.class == AssetClass::Stablecoin {
+                    "stablecoin"
+                } else {
+                    "volatile"
+                };
+                self.book
+                    .lending
+                    .get(class)
+                    .map(|b| (b.band(), format!("rate book: {}", b.source)))
             }),
         };
         if found.is_none() {
             self.error(
                 asset.span.clone(),
                 format!("the rate book has no {strategy} rate for `{}`", asset.value),
-                format!("give the position an `apy`, or set {strategy}_apy under [assets.{}]", asset.value),
+                format!(
+                    "give the position an `apy`, or set {strategy}_apy under [assets.{}]",
+                    asset.value
+                ),
             );
         }
         found
@@ -457,7 +603,11 @@ impl Resolver<'_> {
         let mut taken: HashMap<String, Span> = HashMap::new();
         for name in spec.positions.iter().filter_map(|p| p.name.as_ref()) {
             if name.value.trim().is_empty() {
-                self.error(name.span.clone(), "a position's `name` is empty", "give it a name, or leave `name` out");
+                self.error(
+                    name.span.clone(),
+                    "a position's `name` is empty",
+                    "give it a name, or leave `name` out",
+                );
             } else if taken.contains_key(&name.value) {
                 self.error(
                     name.span.clone(),
@@ -477,7 +627,11 @@ impl Resolver<'_> {
             let base = draft.default_name.clone();
             let count = seen.entry(base.clone()).or_insert(0);
             *count += 1;
-            let mut candidate = if *count == 1 { base.clone() } else { format!("{base} {count}") };
+            let mut candidate = if *count == 1 {
+                base.clone()
+            } else {
+                format!("{base} {count}")
+            };
             while taken.contains_key(&candidate) {
                 *count += 1;
                 candidate = format!("{base} {count}");
@@ -487,7 +641,12 @@ impl Resolver<'_> {
         }
     }
 
-    fn allocate(&mut self, value: Sp<Decimal>, drafts: Vec<Draft>, spec: &ProfileSpec) -> Option<Vec<Position>> {
+    fn allocate(
+        &mut self,
+        value: Sp<Decimal>,
+        drafts: Vec<Draft>,
+        spec: &ProfileSpec,
+    ) -> Option<Vec<Position>> {
         let total_cents = Money(value.value).cents();
         let mut fixed = Decimal::ZERO;
         let mut weight_sum = Decimal::ZERO;
@@ -496,7 +655,11 @@ impl Resolver<'_> {
             match d.allocation.value {
                 AllocationSpec::Amount(a) => {
                     if a.normalize().scale() > 2 {
-                        self.error(d.allocation.span.clone(), "`amount` has fractions of a cent", "round it to cents");
+                        self.error(
+                            d.allocation.span.clone(),
+                            "`amount` has fractions of a cent",
+                            "round it to cents",
+                        );
                     }
                     fixed += a;
                 }
@@ -506,7 +669,11 @@ impl Resolver<'_> {
         }
         let anchor = spec.positions.first().map_or(0..0, |p| p.span.clone());
         if rest.len() > 1 {
-            self.error(rest[1].span.clone(), "more than one position takes the rest", "give all but one of them a weight or an amount");
+            self.error(
+                rest[1].span.clone(),
+                "more than one position takes the rest",
+                "give all but one of them a weight or an amount",
+            );
             return None;
         }
         let weighted_value = weight_sum * value.value;
@@ -520,7 +687,11 @@ impl Resolver<'_> {
                     "the positions add up to {} of the portfolio, not 100% (weights {}{})",
                     pct(covered.round_dp(4)),
                     pct(weight_sum),
-                    if fixed.is_zero() { String::new() } else { format!(", amounts {}", fixed.normalize()) }
+                    if fixed.is_zero() {
+                        String::new()
+                    } else {
+                        format!(", amounts {}", fixed.normalize())
+                    }
                 ),
                 "adjust the weights so they add to 100%, or give one position weight = \"rest\"",
             );

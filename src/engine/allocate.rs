@@ -21,7 +21,11 @@ pub fn split_cents(total: Decimal, shares: &[Decimal]) -> Vec<Decimal> {
     let given: Decimal = parts.iter().copied().sum();
     let mut left = (total - given).to_usize().unwrap_or(0);
     let mut order: Vec<usize> = (0..shares.len()).collect();
-    order.sort_by(|&a, &b| (exact[b] - parts[b]).cmp(&(exact[a] - parts[a])).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (exact[b] - parts[b])
+            .cmp(&(exact[a] - parts[a]))
+            .then(a.cmp(&b))
+    });
     for &i in order.iter().cycle() {
         if left == 0 {
             break;

@@ -118,7 +118,9 @@ pub fn judge(plan: &PlanReport, policy: &Policy) -> Verdict {
 pub fn broken(path: &str, message: String) -> Verdict {
     Verdict {
         profile: ProfileRef {
-            name: String::new(),
+            name: std::path::Path::new(path)
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
             path: path.to_string(),
         },
         status: None,

@@ -82,11 +82,15 @@ impl Lint {
     pub fn summary(self) -> &'static str {
         match self {
             Lint::YieldAbove100 => "a position's yield exceeds 100%: it is screened out",
-            Lint::EmissionsHeavy => "more than half of a position's yield is paid in incentive tokens",
+            Lint::EmissionsHeavy => {
+                "more than half of a position's yield is paid in incentive tokens"
+            }
             Lint::RequiredYieldUnsustainable => "the goal needs more than the sustainable ceiling",
             Lint::IncomeShortfall => "the expected (mid) income misses the minimum goal",
             Lint::IncomeAtRisk => "the mid band meets the goal but the low band does not",
-            Lint::AllocationTemplate => "the mix is outside the 40-50 / 30-40 / 10-20 / 0-10 template",
+            Lint::AllocationTemplate => {
+                "the mix is outside the 40-50 / 30-40 / 10-20 / 0-10 template"
+            }
         }
     }
 }
@@ -176,7 +180,11 @@ pub fn lint(p: &Portfolio, r: &PlanReport) -> Vec<Warning> {
             ));
         }
         let basis = goal_basis(g, &r.totals);
-        let what = if g.after_tax { "after-tax income" } else { "income" };
+        let what = if g.after_tax {
+            "after-tax income"
+        } else {
+            "income"
+        };
         match goal.status {
             Status::AtRisk | Status::Short => out.push(Warning::new(
                 Lint::IncomeShortfall,

@@ -179,8 +179,9 @@ pub fn load_profile_text(path: &Path, bytes: &[u8]) -> Result<(String, ProfileSp
             let at = good.len();
             return Err(fail(
                 &good,
-                Diagnostic::at(at..at, "the file is not valid UTF-8 text")
-                    .with_help("save the profile as UTF-8 (the bytes after this point are not text)"),
+                Diagnostic::at(at..at, "the file is not valid UTF-8 text").with_help(
+                    "save the profile as UTF-8 (the bytes after this point are not text)",
+                ),
             ));
         }
     };

@@ -85,7 +85,8 @@ pub fn read_spec(text: &str) -> Result<ProfileSpec, Vec<Diagnostic>> {
     if r.diags.is_empty() {
         Ok(spec)
     } else {
-        r.diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+        r.diags
+            .sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
         Err(r.diags)
     }
 }
@@ -141,7 +142,10 @@ impl Reader {
         let found = v.get_ref().type_str();
         self.error(
             v.span(),
-            format!("{what} must be {expected}, found {} {found}", article(found)),
+            format!(
+                "{what} must be {expected}, found {} {found}",
+                article(found)
+            ),
             help,
         );
     }
@@ -181,7 +185,12 @@ impl Reader {
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
             _ => {
-                self.wrong_type(v, what, "true or false", "write true or false without quotes");
+                self.wrong_type(
+                    v,
+                    what,
+                    "true or false",
+                    "write true or false without quotes",
+                );
                 None
             }
         }
@@ -215,7 +224,11 @@ impl Reader {
                 return match i64::from_str_radix(i.as_str(), i.radix()) {
                     Ok(n) => Some(Decimal::from(n)),
                     Err(_) => {
-                        self.error(v.span(), format!("{what} is too large"), "use a smaller number");
+                        self.error(
+                            v.span(),
+                            format!("{what} is too large"),
+                            "use a smaller number",
+                        );
                         None
                     }
                 };
@@ -286,10 +299,15 @@ impl Reader {
                 None => {
                     let help = match parse_decimal_text(s.trim()) {
                         Some(d) if d <= Decimal::ONE => {
-                            format!("write \"{}%\" or the fraction {d} without quotes", d * Decimal::ONE_HUNDRED)
+                            format!(
+                                "write \"{}%\" or the fraction {d} without quotes",
+                                d * Decimal::ONE_HUNDRED
+                            )
                         }
                         Some(d) => format!("did you mean \"{d}%\"?"),
-                        None => "write a percent such as \"4.5%\" or a fraction such as 0.045".into(),
+                        None => {
+                            "write a percent such as \"4.5%\" or a fraction such as 0.045".into()
+                        }
                     };
                     self.error(
                         v.span(),
@@ -430,7 +448,11 @@ impl Reader {
     }
 
     fn portfolio(&mut self, v: &Val<'_>) -> Option<PortfolioSpec> {
-        let t = self.table(v, "[portfolio]", "write [portfolio] on its own line, then value = ...")?;
+        let t = self.table(
+            v,
+            "[portfolio]",
+            "write [portfolio] on its own line, then value = ...",
+        )?;
         self.check_keys(t, PORTFOLIO_KEYS, "[portfolio]");
         let currency = match get(t, "currency") {
             Some(c) => {
@@ -469,13 +491,21 @@ impl Reader {
             let max = get(t, "max").and_then(|x| self.money(x, &format!("`max` of {what}")));
             return match (min, max, get(t, "min"), get(t, "max")) {
                 (Some(a), Some(b), _, _) if a > b => {
-                    self.error(v.span(), format!("{what} has `min` above `max`"), "swap the two figures");
+                    self.error(
+                        v.span(),
+                        format!("{what} has `min` above `max`"),
+                        "swap the two figures",
+                    );
                     None
                 }
                 (Some(a), Some(b), _, _) => Some((a, b)),
                 (Some(a), None, _, None) => Some((a, a)),
                 (None, _, None, _) => {
-                    self.error(v.span(), format!("{what} has no `min`"), "write { min = 1000, max = 2000 } or a single number");
+                    self.error(
+                        v.span(),
+                        format!("{what} has no `min`"),
+                        "write { min = 1000, max = 2000 } or a single number",
+                    );
                     None
                 }
                 _ => None,
@@ -486,7 +516,11 @@ impl Reader {
     }
 
     fn goal(&mut self, v: &Val<'_>) -> Option<GoalSpec> {
-        let t = self.table(v, "[goal]", "write [goal] on its own line, then monthly_income = ...")?;
+        let t = self.table(
+            v,
+            "[goal]",
+            "write [goal] on its own line, then monthly_income = ...",
+        )?;
         self.check_keys(t, GOAL_KEYS, "[goal]");
         let monthly = get(t, "monthly_income");
         let annual = get(t, "annual_income");
@@ -548,13 +582,20 @@ impl Reader {
             emissions_haircut: rate("emissions_haircut"),
         };
         for key in ["tax_rate", "reinvest", "emissions_haircut"] {
-            if let (Some(x), Some(d)) = (get(t, key), match key {
-                "tax_rate" => spec.tax_rate,
-                "reinvest" => spec.reinvest,
-                _ => spec.emissions_haircut,
-            }) {
+            if let (Some(x), Some(d)) = (
+                get(t, key),
+                match key {
+                    "tax_rate" => spec.tax_rate,
+                    "reinvest" => spec.reinvest,
+                    _ => spec.emissions_haircut,
+                },
+            ) {
                 if d > Decimal::ONE {
-                    self.error(x.span(), format!("`{key}` is above 100%"), "use a share from 0% to 100%");
+                    self.error(
+                        x.span(),
+                        format!("`{key}` is above 100%"),
+                        "use a share from 0% to 100%",
+                    );
                 }
             }
         }
@@ -569,7 +610,11 @@ impl Reader {
         for (key, value) in t {
             let symbol = key.get_ref().to_string();
             let what = format!("[assets.{symbol}]");
-            let Some(at) = self.table(value, &what, "write [assets.SYMBOL] with the overrides under it") else {
+            let Some(at) = self.table(
+                value,
+                &what,
+                "write [assets.SYMBOL] with the overrides under it",
+            ) else {
                 continue;
             };
             self.check_keys(at, ASSET_KEYS, &what);
@@ -615,7 +660,12 @@ impl Reader {
                         }
                     }
                 }
-                _ => self.wrong_type(x, "`allow` in [lints]", "an array of lint names", "write allow = [\"allocation-template\"]"),
+                _ => self.wrong_type(
+                    x,
+                    "`allow` in [lints]",
+                    "an array of lint names",
+                    "write allow = [\"allocation-template\"]",
+                ),
             }
         }
         if let Some(x) = get(t, "emissions_share") {
@@ -634,7 +684,11 @@ impl Reader {
             return Vec::new();
         };
         if items.is_empty() {
-            self.error(v.span(), "the profile has no positions", "add at least one [[position]]");
+            self.error(
+                v.span(),
+                "the profile has no positions",
+                "add at least one [[position]]",
+            );
         }
         items
             .iter()
@@ -645,7 +699,11 @@ impl Reader {
 
     fn position(&mut self, v: &Val<'_>, number: usize) -> Option<PositionSpec> {
         let context = format!("position {number}");
-        let t = self.table(v, &context, "write each position under its own [[position]] header")?;
+        let t = self.table(
+            v,
+            &context,
+            "write each position under its own [[position]] header",
+        )?;
         let before = self.diags.len();
         self.check_keys(t, POSITION_KEYS, &context);
         let mut p = PositionSpec {
@@ -654,7 +712,10 @@ impl Reader {
             ..PositionSpec::default()
         };
         let sp_string = |r: &mut Reader, key: &str| {
-            get(t, key).and_then(|x| r.string(x, &format!("`{key}` of {context}")).map(|s| Sp::new(s, x.span())))
+            get(t, key).and_then(|x| {
+                r.string(x, &format!("`{key}` of {context}"))
+                    .map(|s| Sp::new(s, x.span()))
+            })
         };
         p.name = sp_string(self, "name");
         p.asset = sp_string(self, "asset");
@@ -671,7 +732,11 @@ impl Reader {
                             Some(n) => format!("did you mean \"{n}\"?"),
                             None => format!("use one of: {}", names.join(", ")),
                         };
-                        self.error(x.span(), format!("unknown strategy \"{s}\" in {context}"), help);
+                        self.error(
+                            x.span(),
+                            format!("unknown strategy \"{s}\" in {context}"),
+                            help,
+                        );
                     }
                 }
             }
@@ -716,9 +781,15 @@ impl Reader {
             p.pair = self.pair(x, &context);
         }
         p.allocation = self.allocation(t, v, &context);
-        for (key, slot) in [("apy", &mut p.apy), ("reward_apy", &mut p.reward_apy), ("fee_apr", &mut p.fee_apr)] {
+        for (key, slot) in [
+            ("apy", &mut p.apy),
+            ("reward_apy", &mut p.reward_apy),
+            ("fee_apr", &mut p.fee_apr),
+        ] {
             if let Some(x) = get(t, key) {
-                *slot = self.band(x, &format!("`{key}` of {context}")).map(|b| Sp::new(b, x.span()));
+                *slot = self
+                    .band(x, &format!("`{key}` of {context}"))
+                    .map(|b| Sp::new(b, x.span()));
             }
         }
         if let Some(x) = get(t, "range") {
@@ -731,17 +802,30 @@ impl Reader {
     fn pair(&mut self, x: &Val<'_>, context: &str) -> Option<Sp<[String; 2]>> {
         let help = "write pair = [\"ETH\", \"USDC\"]";
         let DeValue::Array(items) = x.get_ref() else {
-            self.wrong_type(x, &format!("`pair` of {context}"), "an array of two asset symbols", help);
+            self.wrong_type(
+                x,
+                &format!("`pair` of {context}"),
+                "an array of two asset symbols",
+                help,
+            );
             return None;
         };
         if items.len() != 2 {
-            self.error(x.span(), format!("`pair` of {context} has {} assets, not 2", items.len()), help);
+            self.error(
+                x.span(),
+                format!("`pair` of {context} has {} assets, not 2", items.len()),
+                help,
+            );
             return None;
         }
         let a = self.string(&items[0], &format!("`pair` of {context}"))?;
         let b = self.string(&items[1], &format!("`pair` of {context}"))?;
         if a == b {
-            self.error(x.span(), format!("`pair` of {context} names {a} twice"), "a pool pairs two different assets");
+            self.error(
+                x.span(),
+                format!("`pair` of {context} names {a} twice"),
+                "a pool pairs two different assets",
+            );
             return None;
         }
         Some(Sp::new([a, b], x.span()))
@@ -754,10 +838,18 @@ impl Reader {
         let lower = get(t, "lower").and_then(|v| self.number(v, &format!("`lower` of {what}")));
         let upper = get(t, "upper").and_then(|v| self.number(v, &format!("`upper` of {what}")));
         let (Some(lower), Some(upper)) = (lower, upper) else {
-            self.error(x.span(), format!("{what} needs `lower` and `upper`"), "write range = { lower = 0.8, upper = 1.25 } (multiples of the entry price)");
+            self.error(
+                x.span(),
+                format!("{what} needs `lower` and `upper`"),
+                "write range = { lower = 0.8, upper = 1.25 } (multiples of the entry price)",
+            );
             return None;
         };
-        if !(lower > Decimal::ZERO && lower < Decimal::ONE && upper > Decimal::ONE && upper <= Decimal::from(1_000_000)) {
+        if !(lower > Decimal::ZERO
+            && lower < Decimal::ONE
+            && upper > Decimal::ONE
+            && upper <= Decimal::from(1_000_000))
+        {
             self.error(
                 x.span(),
                 format!("{what} [{lower}, {upper}] does not contain the entry price 1"),
@@ -768,10 +860,19 @@ impl Reader {
         Some(Sp::new(RangeSpec { lower, upper }, x.span()))
     }
 
-    fn allocation(&mut self, t: &DeTable<'_>, v: &Val<'_>, context: &str) -> Option<Sp<AllocationSpec>> {
+    fn allocation(
+        &mut self,
+        t: &DeTable<'_>,
+        v: &Val<'_>,
+        context: &str,
+    ) -> Option<Sp<AllocationSpec>> {
         match (get(t, "weight"), get(t, "amount")) {
             (Some(_), Some(a)) => {
-                self.error(a.span(), format!("{context} has both `weight` and `amount`"), "keep one of the two");
+                self.error(
+                    a.span(),
+                    format!("{context} has both `weight` and `amount`"),
+                    "keep one of the two",
+                );
                 None
             }
             (None, None) => {
@@ -790,7 +891,11 @@ impl Reader {
                 }
                 let d = self.rate(w, &format!("`weight` of {context}"))?;
                 if d.is_zero() || d > Decimal::ONE {
-                    self.error(w.span(), format!("`weight` of {context} must be above 0% and at most 100%"), "use a share such as \"30%\", or remove the position");
+                    self.error(
+                        w.span(),
+                        format!("`weight` of {context} must be above 0% and at most 100%"),
+                        "use a share such as \"30%\", or remove the position",
+                    );
                     return None;
                 }
                 Some(Sp::new(AllocationSpec::Weight(d), w.span()))
@@ -829,16 +934,31 @@ mod tests {
     fn all_problems_are_reported_together() {
         let text = "[portfolio]\nvalu = 1000\n[[position]]\nstrategy = \"staking\"\nwieght = 35\n";
         let e = errors(text);
-        assert!(e.iter().any(|m| m.contains("unknown key `valu`") && m.contains("`value`")), "{e:?}");
-        assert!(e.iter().any(|m| m.contains("unknown key `wieght`") && m.contains("`weight`")), "{e:?}");
+        assert!(
+            e.iter()
+                .any(|m| m.contains("unknown key `valu`") && m.contains("`value`")),
+            "{e:?}"
+        );
+        assert!(
+            e.iter()
+                .any(|m| m.contains("unknown key `wieght`") && m.contains("`weight`")),
+            "{e:?}"
+        );
         assert!(e.iter().any(|m| m.contains("has no `value`")), "{e:?}");
-        assert!(e.iter().any(|m| m.contains("neither `weight` nor `amount`")), "{e:?}");
+        assert!(
+            e.iter()
+                .any(|m| m.contains("neither `weight` nor `amount`")),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn bare_percent_gets_a_hint() {
         let e = errors(&MINIMAL.replace("\"100%\"", "35"));
-        assert!(e.iter().any(|m| m.contains("did you mean \"35%\"")), "{e:?}");
+        assert!(
+            e.iter().any(|m| m.contains("did you mean \"35%\"")),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -853,12 +973,18 @@ mod tests {
     fn percent_and_fraction_weights_agree() {
         let a = read_spec(&MINIMAL.replace("\"100%\"", "\"30%\"")).unwrap();
         let b = read_spec(&MINIMAL.replace("\"100%\"", "0.3")).unwrap();
-        assert_eq!(a.positions[0].allocation.as_ref().unwrap().value, b.positions[0].allocation.as_ref().unwrap().value);
+        assert_eq!(
+            a.positions[0].allocation.as_ref().unwrap().value,
+            b.positions[0].allocation.as_ref().unwrap().value
+        );
     }
 
     #[test]
     fn band_checks_order() {
-        let text = MINIMAL.replace("weight = \"100%\"", "weight = \"100%\"\napy = { low = \"5%\", high = \"3%\" }");
+        let text = MINIMAL.replace(
+            "weight = \"100%\"",
+            "weight = \"100%\"\napy = { low = \"5%\", high = \"3%\" }",
+        );
         let e = errors(&text);
         assert!(e.iter().any(|m| m.contains("`low` above `high`")), "{e:?}");
     }

@@ -110,7 +110,9 @@ pub struct BandEntry {
 
 impl BandEntry {
     pub fn band(&self) -> Band {
-        let mid = self.mid.map_or((self.low.0 + self.high.0) / Decimal::TWO, |m| m.0);
+        let mid = self
+            .mid
+            .map_or((self.low.0 + self.high.0) / Decimal::TWO, |m| m.0);
         Band {
             low: self.low.rate(),
             mid: Rate(mid),
@@ -260,7 +262,10 @@ impl RateBook {
                 path,
                 text,
                 "rate book",
-                problems.into_iter().map(|m| Diagnostic::new(None, m.0).with_help(m.1)).collect(),
+                problems
+                    .into_iter()
+                    .map(|m| Diagnostic::new(None, m.0).with_help(m.1))
+                    .collect(),
             ))
         }
     }
@@ -284,7 +289,10 @@ impl RateBook {
         let mut out = Vec::new();
         let mut band = |what: String, b: &Band| {
             if b.low > b.high || b.mid < b.low || b.mid > b.high {
-                out.push((format!("{what}: the band is not ordered low <= mid <= high"), "fix the figures".to_string()));
+                out.push((
+                    format!("{what}: the band is not ordered low <= mid <= high"),
+                    "fix the figures".to_string(),
+                ));
             }
         };
         for (symbol, a) in &self.assets {
@@ -303,35 +311,64 @@ impl RateBook {
         }
         for class in LENDING_CLASSES {
             if !self.lending.contains_key(class) {
-                out.push((format!("the rate book has no [lending.{class}] band"), "add it, or drop `replace = true`".into()));
+                out.push((
+                    format!("the rate book has no [lending.{class}] band"),
+                    "add it, or drop `replace = true`".into(),
+                ));
             }
         }
-        for class in self.lending.keys().filter(|k| !LENDING_CLASSES.contains(&k.as_str())) {
-            out.push((format!("unknown lending class `{class}`"), format!("use one of: {}", LENDING_CLASSES.join(", "))));
+        for class in self
+            .lending
+            .keys()
+            .filter(|k| !LENDING_CLASSES.contains(&k.as_str()))
+        {
+            out.push((
+                format!("unknown lending class `{class}`"),
+                format!("use one of: {}", LENDING_CLASSES.join(", ")),
+            ));
         }
         for class in LIQUIDITY_CLASSES {
             if !self.liquidity.contains_key(class) {
-                out.push((format!("the rate book has no [liquidity.{class}] band"), "add it, or drop `replace = true`".into()));
+                out.push((
+                    format!("the rate book has no [liquidity.{class}] band"),
+                    "add it, or drop `replace = true`".into(),
+                ));
             }
         }
-        for class in self.liquidity.keys().filter(|k| !LIQUIDITY_CLASSES.contains(&k.as_str())) {
-            out.push((format!("unknown liquidity class `{class}`"), format!("use one of: {}", LIQUIDITY_CLASSES.join(", "))));
+        for class in self
+            .liquidity
+            .keys()
+            .filter(|k| !LIQUIDITY_CLASSES.contains(&k.as_str()))
+        {
+            out.push((
+                format!("unknown liquidity class `{class}`"),
+                format!("use one of: {}", LIQUIDITY_CLASSES.join(", ")),
+            ));
         }
         if self.farming.is_none() {
-            out.push(("the rate book has no [farming] defaults".into(), "add them, or drop `replace = true`".into()));
+            out.push((
+                "the rate book has no [farming] defaults".into(),
+                "add them, or drop `replace = true`".into(),
+            ));
         }
         for (id, t) in &self.index {
             let total: Decimal = t.components.iter().map(|c| c.weight.0).sum();
             if total != Decimal::ONE {
                 out.push((
-                    format!("index `{id}`: component weights add up to {}%, not 100%", total * Decimal::ONE_HUNDRED),
+                    format!(
+                        "index `{id}`: component weights add up to {}%, not 100%",
+                        total * Decimal::ONE_HUNDRED
+                    ),
                     "adjust the component weights".into(),
                 ));
             }
             for c in &t.components {
                 let needs = match c.strategy {
                     Strategy::Index => {
-                        out.push((format!("index `{id}` nests another index"), "list plain components only".into()));
+                        out.push((
+                            format!("index `{id}` nests another index"),
+                            "list plain components only".into(),
+                        ));
                         continue;
                     }
                     Strategy::Staking | Strategy::Lending => c.asset.is_none(),
@@ -340,13 +377,24 @@ impl RateBook {
                 };
                 if needs {
                     out.push((
-                        format!("index `{id}`: a {} component needs {}", c.strategy, if c.strategy == Strategy::Liquidity { "a `pair`" } else { "an `asset`" }),
+                        format!(
+                            "index `{id}`: a {} component needs {}",
+                            c.strategy,
+                            if c.strategy == Strategy::Liquidity {
+                                "a `pair`"
+                            } else {
+                                "an `asset`"
+                            }
+                        ),
                         "add it".into(),
                     ));
                 }
                 for sym in c.asset.iter().chain(c.pair.iter().flatten()) {
                     if !self.assets.contains_key(sym) {
-                        out.push((format!("index `{id}` names unknown asset `{sym}`"), "add it under [assets] or fix the symbol".into()));
+                        out.push((
+                            format!("index `{id}` names unknown asset `{sym}`"),
+                            "add it under [assets] or fix the symbol".into(),
+                        ));
                     }
                 }
             }
@@ -372,8 +420,10 @@ pub fn parse_book(path: &Path, text: &str) -> Result<RateBook, Diagnostics> {
             path,
             text,
             "rate book",
-            vec![Diagnostic::new(e.span(), e.message().trim_end().to_string())
-                .with_help("see src/rates/default.toml for the format")],
+            vec![
+                Diagnostic::new(e.span(), e.message().trim_end().to_string())
+                    .with_help("see src/rates/default.toml for the format"),
+            ],
         )
     })
 }
@@ -435,7 +485,9 @@ mod tests {
     #[test]
     fn a_bad_file_is_reported_with_its_place() {
         let extra = "[assets.XYZ]\nname = \"Xyz\"\nclas = \"alt\"\n";
-        let e = RateBook::with_file(Path::new("r.toml"), extra).unwrap_err().to_string();
+        let e = RateBook::with_file(Path::new("r.toml"), extra)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("r.toml:3:1"), "{e}");
         assert!(e.contains("clas"), "{e}");
     }
@@ -443,7 +495,9 @@ mod tests {
     #[test]
     fn bare_percent_in_a_book_is_refused() {
         let extra = "[lending.stablecoin]\nlow = 2\nhigh = \"8%\"\nsource = \"x\"\n";
-        let e = RateBook::with_file(Path::new("r.toml"), extra).unwrap_err().to_string();
+        let e = RateBook::with_file(Path::new("r.toml"), extra)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("did you mean \"2%\""), "{e}");
     }
 }

@@ -20,11 +20,18 @@ impl Renderer for CsvRenderer {
             return String::new();
         };
         let mut out = String::new();
-        let keys: Vec<String> = grid.headers.iter().flat_map(|h| h.keys.iter().map(|k| field(k))).collect();
+        let keys: Vec<String> = grid
+            .headers
+            .iter()
+            .flat_map(|h| h.keys.iter().map(|k| field(k)))
+            .collect();
         out.push_str(&keys.join(","));
         out.push('\n');
         for row in grid.rows.iter().chain(grid.footer.iter()) {
-            let cells: Vec<String> = row.iter().flat_map(|c| c.raw.iter().map(|r| field(r))).collect();
+            let cells: Vec<String> = row
+                .iter()
+                .flat_map(|c| c.raw.iter().map(|r| field(r)))
+                .collect();
             out.push_str(&cells.join(","));
             out.push('\n');
         }

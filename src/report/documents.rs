@@ -26,7 +26,12 @@ fn band_cell(b: Band) -> Cell {
 /// "3.00 / 4.00 / 5.00%": a band with the percent sign once.
 fn band_text_of(b: Band) -> String {
     let bare = |r: Rate| format_rate(r).trim_end_matches('%').to_string();
-    format!("{} / {} / {}", bare(b.low), bare(b.mid), format_rate(b.high))
+    format!(
+        "{} / {} / {}",
+        bare(b.low),
+        bare(b.mid),
+        format_rate(b.high)
+    )
 }
 
 fn income_cell(m: MoneyBand, currency: &str) -> Cell {
@@ -67,20 +72,56 @@ fn position_columns(currency: &str) -> Vec<Column<PositionRow>> {
     let c1 = currency.to_string();
     let c2 = currency.to_string();
     vec![
-        Column::new("Position", &["name"], false, |r: &PositionRow| Cell::plain(&r.name)),
-        Column::new("Strategy", &["strategy"], false, |r: &PositionRow| Cell::plain(&r.strategy)),
-        Column::new("Asset", &["asset"], false, |r: &PositionRow| Cell::plain(&r.asset)),
-        Column::new("Protocol (chain)", &["protocol_chain"], false, |r: &PositionRow| Cell::plain(&r.place)),
-        Column::new("Amount", &["amount"], true, move |r: &PositionRow| money_cell(r.amount, &c1)),
-        Column::new("Weight", &["weight"], true, |r: &PositionRow| rate_cell(r.weight)),
-        Column::new("APY low / mid / high", &["apy_low", "apy_mid", "apy_high"], true, |r: &PositionRow| band_cell(r.apy)),
-        Column::new("Rewards", &["reward_share"], true, |r: &PositionRow| rate_cell(r.reward_share)),
-        Column::new("Net APY (mid)", &["net_apy_low", "net_apy_mid", "net_apy_high"], true, |r: &PositionRow| {
-            let mut c = band_cell(r.net_apy);
-            c.text = if r.screened { "screened".into() } else { format_rate(r.net_apy.mid) };
-            c
+        Column::new("Position", &["name"], false, |r: &PositionRow| {
+            Cell::plain(&r.name)
         }),
-        Column::new("Income / yr (mid)", &["income_low", "income_mid", "income_high"], true, move |r: &PositionRow| income_cell(r.income, &c2)),
+        Column::new("Strategy", &["strategy"], false, |r: &PositionRow| {
+            Cell::plain(&r.strategy)
+        }),
+        Column::new("Asset", &["asset"], false, |r: &PositionRow| {
+            Cell::plain(&r.asset)
+        }),
+        Column::new(
+            "Protocol (chain)",
+            &["protocol_chain"],
+            false,
+            |r: &PositionRow| Cell::plain(&r.place),
+        ),
+        Column::new("Amount", &["amount"], true, move |r: &PositionRow| {
+            money_cell(r.amount, &c1)
+        }),
+        Column::new("Weight", &["weight"], true, |r: &PositionRow| {
+            rate_cell(r.weight)
+        }),
+        Column::new(
+            "APY low / mid / high",
+            &["apy_low", "apy_mid", "apy_high"],
+            true,
+            |r: &PositionRow| band_cell(r.apy),
+        ),
+        Column::new("Rewards", &["reward_share"], true, |r: &PositionRow| {
+            rate_cell(r.reward_share)
+        }),
+        Column::new(
+            "Net APY (mid)",
+            &["net_apy_low", "net_apy_mid", "net_apy_high"],
+            true,
+            |r: &PositionRow| {
+                let mut c = band_cell(r.net_apy);
+                c.text = if r.screened {
+                    "screened".into()
+                } else {
+                    format_rate(r.net_apy.mid)
+                };
+                c
+            },
+        ),
+        Column::new(
+            "Income / yr (mid)",
+            &["income_low", "income_mid", "income_high"],
+            true,
+            move |r: &PositionRow| income_cell(r.income, &c2),
+        ),
     ]
 }
 
@@ -88,7 +129,8 @@ fn position_columns(currency: &str) -> Vec<Column<PositionRow>> {
 pub fn plan_document(r: &PlanReport) -> Document {
     let cur = r.portfolio.currency.as_str();
     let money = |m: Money| format_money(m, cur);
-    let band_money = |b: MoneyBand| format!("{} / {} / {}", money(b.low), money(b.mid), money(b.high));
+    let band_money =
+        |b: MoneyBand| format!("{} / {} / {}", money(b.low), money(b.mid), money(b.high));
     let rows: Vec<PositionRow> = r
         .positions
         .iter()
@@ -131,20 +173,44 @@ pub fn plan_document(r: &PlanReport) -> Document {
     };
     let mut total_row = total;
     total_row.reward_share = weighted_reward_share(r);
-    let mut sections = vec![Section::Grid(Grid::build("Positions", &position_columns(cur), &rows, Some(&total_row)))];
+    let mut sections = vec![Section::Grid(Grid::build(
+        "Positions",
+        &position_columns(cur),
+        &rows,
+        Some(&total_row),
+    ))];
 
     let c = cur.to_string();
     let strategy_columns: Vec<Column<StrategyOut>> = vec![
-        Column::new("Strategy", &["strategy"], false, |s: &StrategyOut| Cell::plain(s.strategy.name())),
+        Column::new("Strategy", &["strategy"], false, |s: &StrategyOut| {
+            Cell::plain(s.strategy.name())
+        }),
         Column::new("Amount", &["amount"], true, {
             let c = c.clone();
             move |s: &StrategyOut| money_cell(s.amount, &c)
         }),
-        Column::new("Weight", &["weight"], true, |s: &StrategyOut| rate_cell(s.weight)),
-        Column::new("APY low / mid / high", &["apy_low", "apy_mid", "apy_high"], true, |s: &StrategyOut| band_cell(s.apy)),
-        Column::new("Income / yr (mid)", &["income_low", "income_mid", "income_high"], true, move |s: &StrategyOut| income_cell(s.annual_income, &c)),
+        Column::new("Weight", &["weight"], true, |s: &StrategyOut| {
+            rate_cell(s.weight)
+        }),
+        Column::new(
+            "APY low / mid / high",
+            &["apy_low", "apy_mid", "apy_high"],
+            true,
+            |s: &StrategyOut| band_cell(s.apy),
+        ),
+        Column::new(
+            "Income / yr (mid)",
+            &["income_low", "income_mid", "income_high"],
+            true,
+            move |s: &StrategyOut| income_cell(s.annual_income, &c),
+        ),
     ];
-    sections.push(Section::Grid(Grid::build("By strategy", &strategy_columns, &t.strategies, None)));
+    sections.push(Section::Grid(Grid::build(
+        "By strategy",
+        &strategy_columns,
+        &t.strategies,
+        None,
+    )));
 
     sections.push(Section::Fields {
         title: "Totals (low / mid / high)".into(),
@@ -152,8 +218,17 @@ pub fn plan_document(r: &PlanReport) -> Document {
             ("Blended APY".into(), band_text_of(t.apy)),
             ("Annual income".into(), band_money(t.annual_income)),
             ("Monthly income".into(), band_money(t.monthly_income)),
-            ("After-tax annual income".into(), band_money(t.after_tax_annual_income)),
-            ("Sustainable annual income".into(), format!("{} (mid, emissions at a haircut, screened positions excluded)", money(t.sustainable_annual_income))),
+            (
+                "After-tax annual income".into(),
+                band_money(t.after_tax_annual_income),
+            ),
+            (
+                "Sustainable annual income".into(),
+                format!(
+                    "{} (mid, emissions at a haircut, screened positions excluded)",
+                    money(t.sustainable_annual_income)
+                ),
+            ),
         ],
     });
 
@@ -161,7 +236,11 @@ pub fn plan_document(r: &PlanReport) -> Document {
         let target = if g.annual_target.min == g.annual_target.max {
             format!("{} a year", money(g.annual_target.min))
         } else {
-            format!("{} to {} a year", money(g.annual_target.min), money(g.annual_target.max))
+            format!(
+                "{} to {} a year",
+                money(g.annual_target.min),
+                money(g.annual_target.max)
+            )
         };
         let meaning = match g.status {
             Status::Meets => "the low band covers the minimum",
@@ -170,8 +249,18 @@ pub fn plan_document(r: &PlanReport) -> Document {
             Status::Short => "not even the high band covers the minimum",
         };
         let mut rows = vec![
-            ("Target".into(), format!("{target}{}", if g.after_tax { ", after tax" } else { "" })),
-            ("Required yield".into(), format!("{} (for the maximum: {})", format_rate(g.required_yield), format_rate(g.required_yield_max))),
+            (
+                "Target".into(),
+                format!("{target}{}", if g.after_tax { ", after tax" } else { "" }),
+            ),
+            (
+                "Required yield".into(),
+                format!(
+                    "{} (for the maximum: {})",
+                    format_rate(g.required_yield),
+                    format_rate(g.required_yield_max)
+                ),
+            ),
             ("Sustainable ceiling".into(), format_rate(g.ceiling)),
             ("Status".into(), format!("{} ({meaning})", g.status.name())),
             (
@@ -184,21 +273,37 @@ pub fn plan_document(r: &PlanReport) -> Document {
             ),
         ];
         if g.starts_in_years > 0 {
-            rows.push(("Income starts".into(), format!("in {} years (compared here with today's income)", g.starts_in_years)));
+            rows.push((
+                "Income starts".into(),
+                format!(
+                    "in {} years (compared here with today's income)",
+                    g.starts_in_years
+                ),
+            ));
         }
-        sections.push(Section::Fields { title: "Goal".into(), rows });
+        sections.push(Section::Fields {
+            title: "Goal".into(),
+            rows,
+        });
     }
     sections.push(Section::Notes {
         title: "Warnings".into(),
         items: if r.warnings.is_empty() {
             vec!["none".into()]
         } else {
-            r.warnings.iter().map(|w| format!("{}[{}]: {}", w.severity.name(), w.lint, w.message)).collect()
+            r.warnings
+                .iter()
+                .map(|w| format!("{}[{}]: {}", w.severity.name(), w.lint, w.message))
+                .collect()
         },
     });
     Document {
         title: format!("{} ({})", r.profile.name, r.profile.path),
-        lines: vec![format!("Portfolio value {} ({})", money(r.portfolio.value), r.portfolio.currency)],
+        lines: vec![format!(
+            "Portfolio value {} ({})",
+            money(r.portfolio.value),
+            r.portfolio.currency
+        )],
         sections,
     }
 }
@@ -218,20 +323,44 @@ fn weighted_reward_share(r: &PlanReport) -> Rate {
 pub fn check_document(r: &CheckReport) -> Document {
     let columns: Vec<Column<Verdict>> = vec![
         Column::new("Profile", &["profile"], false, |v: &Verdict| {
-            Cell::plain(if v.profile.name.is_empty() { v.profile.path.clone() } else { v.profile.name.clone() })
+            Cell::plain(if v.profile.name.is_empty() {
+                v.profile.path.clone()
+            } else {
+                v.profile.name.clone()
+            })
         }),
-        Column::new("Path", &["path"], false, |v: &Verdict| Cell::plain(&v.profile.path)),
-        Column::new("Status", &["status"], false, |v: &Verdict| Cell::plain(status_text(v.status))),
-        Column::new("Warnings", &["warnings"], true, |v: &Verdict| Cell::plain(v.warnings.len().to_string())),
+        Column::new("Path", &["path"], false, |v: &Verdict| {
+            Cell::plain(&v.profile.path)
+        }),
+        Column::new("Status", &["status"], false, |v: &Verdict| {
+            Cell::plain(status_text(v.status))
+        }),
+        Column::new("Warnings", &["warnings"], true, |v: &Verdict| {
+            Cell::plain(v.warnings.len().to_string())
+        }),
         Column::new("Result", &["result"], false, |v: &Verdict| {
-            Cell::plain(if v.error.is_some() { "ERROR" } else if v.passed { "PASS" } else { "FAIL" })
+            Cell::plain(if v.error.is_some() {
+                "ERROR"
+            } else if v.passed {
+                "PASS"
+            } else {
+                "FAIL"
+            })
         }),
-        Column::new("Why", &["why"], false, |v: &Verdict| Cell::plain(v.failures.join("; "))),
+        Column::new("Why", &["why"], false, |v: &Verdict| {
+            Cell::plain(v.failures.join("; "))
+        }),
     ];
     let mut notes = Vec::new();
     for v in &r.profiles {
         for w in &v.warnings {
-            notes.push(format!("{}: {}[{}]: {}", v.profile.path, w.severity.name(), w.lint, w.message));
+            notes.push(format!(
+                "{}: {}[{}]: {}",
+                v.profile.path,
+                w.severity.name(),
+                w.lint,
+                w.message
+            ));
         }
     }
     let failed = r.profiles.iter().filter(|v| !v.passed).count();
@@ -247,7 +376,11 @@ pub fn check_document(r: &CheckReport) -> Document {
             Section::Grid(Grid::build("Profiles", &columns, &r.profiles, None)),
             Section::Notes {
                 title: "Warnings".into(),
-                items: if notes.is_empty() { vec!["none".into()] } else { notes },
+                items: if notes.is_empty() {
+                    vec!["none".into()]
+                } else {
+                    notes
+                },
             },
         ],
     }
@@ -256,23 +389,61 @@ pub fn check_document(r: &CheckReport) -> Document {
 /// Lays out profiles side by side for `compare`.
 pub fn compare_document(r: &CompareReport) -> Document {
     let columns: Vec<Column<CompareRow>> = vec![
-        Column::new("Profile", &["profile"], false, |c: &CompareRow| Cell::plain(&c.profile.name)),
-        Column::new("Value", &["value"], true, |c: &CompareRow| money_cell(c.value, &c.currency)),
-        Column::new("APY low / mid / high", &["apy_low", "apy_mid", "apy_high"], true, |c: &CompareRow| band_cell(c.apy)),
-        Column::new("Income / yr (mid)", &["income_low", "income_mid", "income_high"], true, |c: &CompareRow| income_cell(c.annual_income, &c.currency)),
-        Column::new("Income / mo (mid)", &["monthly_low", "monthly_mid", "monthly_high"], true, |c: &CompareRow| income_cell(c.monthly_income, &c.currency)),
-        Column::new("Sustainable / yr", &["sustainable_income"], true, |c: &CompareRow| money_cell(c.sustainable_annual_income, &c.currency)),
-        Column::new("Required yield", &["required_yield"], true, |c: &CompareRow| match c.required_yield {
-            Some(y) => rate_cell(y),
-            None => Cell::new("-", vec![String::new()]),
+        Column::new("Profile", &["profile"], false, |c: &CompareRow| {
+            Cell::plain(&c.profile.name)
         }),
-        Column::new("Status", &["status"], false, |c: &CompareRow| Cell::plain(status_text(c.status))),
-        Column::new("Warnings", &["warnings"], true, |c: &CompareRow| Cell::plain(c.warnings.to_string())),
+        Column::new("Value", &["value"], true, |c: &CompareRow| {
+            money_cell(c.value, &c.currency)
+        }),
+        Column::new(
+            "APY low / mid / high",
+            &["apy_low", "apy_mid", "apy_high"],
+            true,
+            |c: &CompareRow| band_cell(c.apy),
+        ),
+        Column::new(
+            "Income / yr (mid)",
+            &["income_low", "income_mid", "income_high"],
+            true,
+            |c: &CompareRow| income_cell(c.annual_income, &c.currency),
+        ),
+        Column::new(
+            "Income / mo (mid)",
+            &["monthly_low", "monthly_mid", "monthly_high"],
+            true,
+            |c: &CompareRow| income_cell(c.monthly_income, &c.currency),
+        ),
+        Column::new(
+            "Sustainable / yr",
+            &["sustainable_income"],
+            true,
+            |c: &CompareRow| money_cell(c.sustainable_annual_income, &c.currency),
+        ),
+        Column::new(
+            "Required yield",
+            &["required_yield"],
+            true,
+            |c: &CompareRow| match c.required_yield {
+                Some(y) => rate_cell(y),
+                None => Cell::new("-", vec![String::new()]),
+            },
+        ),
+        Column::new("Status", &["status"], false, |c: &CompareRow| {
+            Cell::plain(status_text(c.status))
+        }),
+        Column::new("Warnings", &["warnings"], true, |c: &CompareRow| {
+            Cell::plain(c.warnings.to_string())
+        }),
     ];
     Document {
         title: "Compare".into(),
         lines: vec![format!("{} profiles", r.profiles.len())],
-        sections: vec![Section::Grid(Grid::build("Profiles", &columns, &r.profiles, None))],
+        sections: vec![Section::Grid(Grid::build(
+            "Profiles",
+            &columns,
+            &r.profiles,
+            None,
+        ))],
     }
 }
 
@@ -285,35 +456,128 @@ fn band_text(b: Option<Band>) -> Cell {
 
 /// Lays out the effective rate book for `yieldplan rates`.
 pub fn rates_document(book: &RateBook) -> Document {
-    let assets: Vec<(String, AssetEntry)> = book.assets.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    // Show each asset's effective lending band: its own, or its class's.
+    let assets: Vec<(String, AssetEntry)> = book
+        .assets
+        .iter()
+        .map(|(k, v)| {
+            let mut v = v.clone();
+            if v.lending.is_none() {
+                let class = if v.class == crate::rates::AssetClass::Stablecoin {
+                    "stablecoin"
+                } else {
+                    "volatile"
+                };
+                v.lending = book.lending.get(class).cloned();
+            }
+            (k.clone(), v)
+        })
+        .collect();
     let columns: Vec<Column<(String, AssetEntry)>> = vec![
-        Column::new("Asset", &["asset"], false, |a: &(String, AssetEntry)| Cell::plain(&a.0)),
-        Column::new("Name", &["name"], false, |a: &(String, AssetEntry)| Cell::plain(&a.1.name)),
-        Column::new("Class", &["class"], false, |a: &(String, AssetEntry)| Cell::plain(a.1.class.name())),
-        Column::new("Staking low / mid / high", &["staking_low", "staking_mid", "staking_high"], true, |a: &(String, AssetEntry)| band_text(a.1.staking.as_ref().map(|b| b.band()))),
-        Column::new("Lending low / mid / high", &["lending_low", "lending_mid", "lending_high"], true, |a: &(String, AssetEntry)| band_text(a.1.lending.as_ref().map(|b| b.band()))),
-        Column::new("Supply inflation", &["inflation"], true, |a: &(String, AssetEntry)| {
-            a.1.inflation.as_ref().map_or(Cell::new("-", vec![String::new()]), |f| rate_cell(f.value.rate()))
+        Column::new("Asset", &["asset"], false, |a: &(String, AssetEntry)| {
+            Cell::plain(&a.0)
         }),
-        Column::new("Volatility", &["volatility"], true, |a: &(String, AssetEntry)| {
-            a.1.volatility.as_ref().map_or(Cell::new("-", vec![String::new()]), |f| rate_cell(f.value.rate()))
+        Column::new("Name", &["name"], false, |a: &(String, AssetEntry)| {
+            Cell::plain(&a.1.name)
         }),
-        Column::new("Unbonding days", &["unbonding_days"], true, |a: &(String, AssetEntry)| {
-            Cell::plain(a.1.unbonding_days.as_ref().map_or("-".to_string(), |d| d.value.to_string()))
+        Column::new("Class", &["class"], false, |a: &(String, AssetEntry)| {
+            Cell::plain(a.1.class.name())
         }),
+        Column::new(
+            "Staking low / mid / high",
+            &["staking_low", "staking_mid", "staking_high"],
+            true,
+            |a: &(String, AssetEntry)| band_text(a.1.staking.as_ref().map(|b| b.band())),
+        ),
+        Column::new(
+            "Lending low / mid / high",
+            &["lending_low", "lending_mid", "lending_high"],
+            true,
+            |a: &(String, AssetEntry)| band_text(a.1.lending.as_ref().map(|b| b.band())),
+        ),
+        Column::new(
+            "Supply inflation",
+            &["inflation"],
+            true,
+            |a: &(String, AssetEntry)| {
+                a.1.inflation
+                    .as_ref()
+                    .map_or(Cell::new("-", vec![String::new()]), |f| {
+                        rate_cell(f.value.rate())
+                    })
+            },
+        ),
+        Column::new(
+            "Volatility",
+            &["volatility"],
+            true,
+            |a: &(String, AssetEntry)| {
+                a.1.volatility
+                    .as_ref()
+                    .map_or(Cell::new("-", vec![String::new()]), |f| {
+                        rate_cell(f.value.rate())
+                    })
+            },
+        ),
+        Column::new(
+            "Unbonding days",
+            &["unbonding_days"],
+            true,
+            |a: &(String, AssetEntry)| {
+                Cell::plain(
+                    a.1.unbonding_days
+                        .as_ref()
+                        .map_or("-".to_string(), |d| d.value.to_string()),
+                )
+            },
+        ),
     ];
     let classes: Vec<(String, String, Band, String)> = book
         .lending
         .iter()
         .map(|(k, b)| ("lending".to_string(), k.clone(), b.band(), b.source.clone()))
-        .chain(book.liquidity.iter().map(|(k, b)| ("liquidity fee APR".to_string(), k.clone(), b.band(), b.source.clone())))
-        .chain(book.farming.iter().map(|f| ("farming".to_string(), format!("all (reward share {})", format_rate(f.reward_share.rate())), f.band(), f.source.clone())))
+        .chain(book.liquidity.iter().map(|(k, b)| {
+            (
+                "liquidity fee APR".to_string(),
+                k.clone(),
+                b.band(),
+                b.source.clone(),
+            )
+        }))
+        .chain(book.farming.iter().map(|f| {
+            (
+                "farming".to_string(),
+                format!("all (reward share {})", format_rate(f.reward_share.rate())),
+                f.band(),
+                f.source.clone(),
+            )
+        }))
         .collect();
     let class_columns: Vec<Column<(String, String, Band, String)>> = vec![
-        Column::new("Kind", &["kind"], false, |c: &(String, String, Band, String)| Cell::plain(&c.0)),
-        Column::new("Class", &["class"], false, |c: &(String, String, Band, String)| Cell::plain(&c.1)),
-        Column::new("low / mid / high", &["low", "mid", "high"], true, |c: &(String, String, Band, String)| band_cell(c.2)),
-        Column::new("Source", &["source"], false, |c: &(String, String, Band, String)| Cell::plain(&c.3)),
+        Column::new(
+            "Kind",
+            &["kind"],
+            false,
+            |c: &(String, String, Band, String)| Cell::plain(&c.0),
+        ),
+        Column::new(
+            "Class",
+            &["class"],
+            false,
+            |c: &(String, String, Band, String)| Cell::plain(&c.1),
+        ),
+        Column::new(
+            "low / mid / high",
+            &["low", "mid", "high"],
+            true,
+            |c: &(String, String, Band, String)| band_cell(c.2),
+        ),
+        Column::new(
+            "Source",
+            &["source"],
+            false,
+            |c: &(String, String, Band, String)| Cell::plain(&c.3),
+        ),
     ];
     let mut sources = Vec::new();
     for (symbol, a) in &book.assets {
@@ -347,17 +611,36 @@ pub fn rates_document(book: &RateBook) -> Document {
                     format!("{} {} {}", format_rate(c.weight.rate()), c.strategy, what)
                 })
                 .collect();
-            format!("{id} ({}): {}. Source: {}", t.name, parts.join(", "), t.source)
+            format!(
+                "{id} ({}): {}. Source: {}",
+                t.name,
+                parts.join(", "),
+                t.source
+            )
         })
         .collect();
     Document {
         title: "Rate book".into(),
-        lines: vec![format!("as of {}", book.as_of.as_deref().unwrap_or("(no date)"))],
+        lines: vec![format!(
+            "as of {}",
+            book.as_of.as_deref().unwrap_or("(no date)")
+        )],
         sections: vec![
             Section::Grid(Grid::build("Assets", &columns, &assets, None)),
-            Section::Grid(Grid::build("Lending, liquidity and farming bands", &class_columns, &classes, None)),
-            Section::Notes { title: "Index templates".into(), items: indexes },
-            Section::Notes { title: "Sources".into(), items: sources },
+            Section::Grid(Grid::build(
+                "Lending, liquidity and farming bands",
+                &class_columns,
+                &classes,
+                None,
+            )),
+            Section::Notes {
+                title: "Index templates".into(),
+                items: indexes,
+            },
+            Section::Notes {
+                title: "Sources".into(),
+                items: sources,
+            },
         ],
     }
 }

@@ -6,21 +6,30 @@ pub struct MarkdownRenderer;
 
 /// Escapes the characters that would break a Markdown table cell.
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('|', "\\|").replace('\n', " ")
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', " ")
 }
 
 fn draw(grid: &Grid) -> String {
     let mut out = String::new();
     let titles: Vec<String> = grid.headers.iter().map(|h| escape(h.title)).collect();
     out.push_str(&format!("| {} |\n", titles.join(" | ")));
-    let rule: Vec<&str> = grid.headers.iter().map(|h| if h.right { "---:" } else { "---" }).collect();
+    let rule: Vec<&str> = grid
+        .headers
+        .iter()
+        .map(|h| if h.right { "---:" } else { "---" })
+        .collect();
     out.push_str(&format!("| {} |\n", rule.join(" | ")));
     for row in &grid.rows {
         let cells: Vec<String> = row.iter().map(|c| escape(&c.text)).collect();
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     if let Some(row) = &grid.footer {
-        let cells: Vec<String> = row.iter().map(|c| format!("**{}**", escape(&c.text))).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| format!("**{}**", escape(&c.text)))
+            .collect();
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     out

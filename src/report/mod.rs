@@ -69,7 +69,12 @@ pub struct Column<T> {
 }
 
 impl<T> Column<T> {
-    pub fn new(title: &'static str, keys: &'static [&'static str], right: bool, cell: impl Fn(&T) -> Cell + 'static) -> Self {
+    pub fn new(
+        title: &'static str,
+        keys: &'static [&'static str],
+        right: bool,
+        cell: impl Fn(&T) -> Cell + 'static,
+    ) -> Self {
         Column {
             header: Header { title, keys, right },
             cell: Box::new(cell),
@@ -88,7 +93,12 @@ pub struct Grid {
 }
 
 impl Grid {
-    pub fn build<T>(title: impl Into<String>, columns: &[Column<T>], items: &[T], footer: Option<&T>) -> Grid {
+    pub fn build<T>(
+        title: impl Into<String>,
+        columns: &[Column<T>],
+        items: &[T],
+        footer: Option<&T>,
+    ) -> Grid {
         let row = |item: &T| columns.iter().map(|c| (c.cell)(item)).collect::<Vec<_>>();
         Grid {
             title: title.into(),
@@ -104,9 +114,15 @@ impl Grid {
 pub enum Section {
     Grid(Grid),
     /// Labelled values.
-    Fields { title: String, rows: Vec<(String, String)> },
+    Fields {
+        title: String,
+        rows: Vec<(String, String)>,
+    },
     /// Free lines, such as warnings.
-    Notes { title: String, items: Vec<String> },
+    Notes {
+        title: String,
+        items: Vec<String>,
+    },
 }
 
 /// A laid-out report.
@@ -144,13 +160,18 @@ pub fn renderer(format: Format) -> Option<Box<dyn Renderer>> {
 
 /// Serialises a report as pretty JSON with a final newline.
 pub fn to_json<T: Serialize>(report: &T) -> String {
-    let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text =
+        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }
 
 /// Renders a report in `format`, given how to lay it out as a document.
-pub fn render<T: Serialize>(format: Format, report: &T, layout: impl FnOnce(&T) -> Document) -> String {
+pub fn render<T: Serialize>(
+    format: Format,
+    report: &T,
+    layout: impl FnOnce(&T) -> Document,
+) -> String {
     match renderer(format) {
         Some(r) => r.render(&layout(report)),
         None => to_json(report),

@@ -47,7 +47,11 @@ impl Renderer for TableRenderer {
                 Section::Fields { title, rows } => {
                     out.push_str(title);
                     out.push('\n');
-                    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+                    let width = rows
+                        .iter()
+                        .map(|(k, _)| k.chars().count())
+                        .max()
+                        .unwrap_or(0);
                     for (k, v) in rows {
                         out.push_str(&format!("  {k:<width$}  {v}\n"));
                     }

@@ -1,0 +1,214 @@
+//! Runs the real binary: snapshot cases for every command, format and exit
+//! code (tests/cmd/*.trycmd), and file-writing behaviour.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+}
+
+#[test]
+fn snapshot_cases() {
+    trycmd::TestCases::new().case("tests/cmd/*.trycmd");
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("yieldplan-test-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn every_shipped_profile_plans() {
+    let mut count = 0;
+    for entry in fs::read_dir("profiles").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            count += 1;
+            for format in ["table", "json", "csv", "markdown"] {
+                let out = bin()
+                    .args(["plan"])
+                    .arg(&path)
+                    .args(["--format", format])
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{} --format {format}: {}",
+                    path.display(),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                assert!(!out.stdout.is_empty());
+            }
+        }
+    }
+    assert!(count >= 4, "expected the four seed profiles, found {count}");
+}
+
+#[test]
+fn json_output_parses_and_matches_the_contract() {
+    let out = bin()
+        .args([
+            "plan",
+            "profiles/supplemental-income.toml",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in [
+        "schema_version",
+        "profile",
+        "portfolio",
+        "positions",
+        "totals",
+        "goal",
+        "warnings",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["schema_version"], 1);
+    let p = &v["positions"][0];
+    for key in [
+        "name",
+        "strategy",
+        "asset",
+        "pair",
+        "protocol",
+        "chain",
+        "amount",
+        "weight",
+        "apy",
+        "reward_share",
+        "expected_il",
+        "net_apy",
+        "annual_income",
+        "screened",
+    ] {
+        assert!(p.get(key).is_some(), "position lacks {key}");
+    }
+    for key in [
+        "annual_target",
+        "required_yield",
+        "required_yield_max",
+        "ceiling",
+        "status",
+        "gap",
+    ] {
+        assert!(v["goal"].get(key).is_some(), "goal lacks {key}");
+    }
+    // Money is a JSON number, not a string.
+    assert!(v["portfolio"]["value"].is_number());
+    assert!(v["totals"]["apy"]["mid"].is_number());
+}
+
+#[test]
+fn output_is_written_whole_and_replaces_an_earlier_file() {
+    let dir = scratch("output");
+    let target = dir.join("plan.json");
+    fs::write(&target, "old").unwrap();
+    let status = bin()
+        .args([
+            "plan",
+            "profiles/supplemental-income.toml",
+            "--format",
+            "json",
+            "--output",
+        ])
+        .arg(&target)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = fs::read_to_string(&target).unwrap();
+    assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
+    // No temporary file is left behind.
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+}
+
+#[test]
+fn a_failed_run_leaves_an_earlier_output_intact() {
+    let dir = scratch("intact");
+    let target = dir.join("plan.json");
+    fs::write(&target, "earlier").unwrap();
+    let out = bin()
+        .args(["plan", "tests/fixtures/broken.toml", "--output"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(fs::read_to_string(&target).unwrap(), "earlier");
+}
+
+#[test]
+fn the_input_profile_is_never_overwritten() {
+    let dir = scratch("input");
+    let profile = dir.join("p.toml");
+    fs::copy("profiles/supplemental-income.toml", &profile).unwrap();
+    let before = fs::read(&profile).unwrap();
+    let out = bin()
+        .arg("plan")
+        .arg(&profile)
+        .arg("--output")
+        .arg(&profile)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is an input file"));
+    assert_eq!(fs::read(&profile).unwrap(), before);
+}
+
+#[test]
+fn a_directory_or_missing_directory_as_output_is_a_clear_error() {
+    let dir = scratch("dir");
+    let out = bin()
+        .args(["plan", "profiles/supplemental-income.toml", "--output"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
+    let out = bin()
+        .args(["plan", "profiles/supplemental-income.toml", "--output"])
+        .arg(dir.join("no/such/dir/plan.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let mut child = bin()
+        .args(["rates", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close our end at once, like `| head -0`.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn output_does_not_depend_on_the_terminal_width() {
+    let run = |cols: &str| {
+        bin()
+            .args(["plan", "profiles/supplemental-income.toml"])
+            .env("COLUMNS", cols)
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(run("40"), run("300"));
+}
