@@ -9,13 +9,17 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use crate::cli::{CheckArgs, Cli, Command, CompareArgs, Output, PlanArgs, RatesArgs};
+use crate::cli::{CheckArgs, Cli, Command, CompareArgs, IlArgs, Output, PlanArgs, RatesArgs};
 use crate::engine::check::{self, CheckReport, Policy};
+use crate::engine::il::{self, IlQuery, Pool};
 use crate::engine::{PlanReport, plan};
 use crate::error::Diagnostics;
+use crate::money::{MAX_MONEY, Money, decimal_from_f64};
 use crate::profile::MAX_PROFILE_BYTES;
 use crate::rates::RateBook;
-use crate::report::{self, check_document, compare_document, plan_document, rates_document};
+use crate::report::{
+    self, check_document, compare_document, il_document, plan_document, rates_document,
+};
 
 /// How a successful run ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +57,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Plan(a) => run_plan(a),
         Command::Check(a) => run_check(a),
         Command::Compare(a) => run_compare(a),
+        Command::Il(a) => run_il(a),
         Command::Rates(a) => run_rates(a),
     }
 }
@@ -157,6 +162,66 @@ fn run_compare(a: CompareArgs) -> Result<Outcome> {
     let text = report::render(a.out.format, &report, compare_document);
     let inputs: Vec<&Path> = a.profiles.iter().map(PathBuf::as_path).collect();
     emit(&a.out, &inputs, &text)?;
+    Ok(Outcome::Success)
+}
+
+/// The pool an `il` command line describes.
+fn il_pool(a: &IlArgs) -> Result<Pool> {
+    let kind = a.pool.as_deref().unwrap_or(match (a.weights, a.range) {
+        (Some(_), _) => "weighted",
+        (_, Some(_)) => "concentrated",
+        _ if a.amplification.is_some() => "stable",
+        _ => "constant-product",
+    });
+    let pool = match (kind, a.weights, a.range) {
+        ("weighted", Some((w, _)), None) => Pool::Weighted { weight: w },
+        ("weighted", None, _) => bail!("--pool weighted needs --weights A:B, e.g. --weights 80:20"),
+        ("concentrated", None, Some((lower, upper))) => Pool::Concentrated { lower, upper },
+        ("concentrated", _, None) => {
+            bail!("--pool concentrated needs --range LOWER:UPPER, e.g. --range 0.8:1.25")
+        }
+        ("stable", None, None) => Pool::Stable {
+            amplification: a.amplification.unwrap_or(il::DEFAULT_AMPLIFICATION),
+        },
+        ("constant-product", None, None) => Pool::ConstantProduct,
+        (kind, _, _) => {
+            bail!("--pool {kind} does not take --weights or --range; drop them or change --pool")
+        }
+    };
+    if a.amplification.is_some() && !matches!(pool, Pool::Stable { .. }) {
+        bail!("--amplification applies only to --pool stable");
+    }
+    Ok(pool)
+}
+
+fn run_il(a: IlArgs) -> Result<Outcome> {
+    let pool = il_pool(&a)?;
+    let amount = match a.amount {
+        None => None,
+        Some(x) => match decimal_from_f64(x) {
+            Some(d) if d > rust_decimal::Decimal::ZERO && d <= MAX_MONEY => Some(Money(d)),
+            _ => bail!("--amount {x} must be a positive amount of at most 10^15"),
+        },
+    };
+    let query = IlQuery {
+        pool,
+        ratio: a.ratio,
+        volatility: a.volatility,
+        volatility_b: a.volatility_b,
+        correlation: a.correlation,
+        years: a.years,
+        amount,
+    };
+    let report =
+        il::il_report(&query).map_err(|e| anyhow::anyhow!("{e}\n  = help: {}", e.help()))?;
+    let currency = a.currency.to_ascii_uppercase();
+    let text = report::render(a.format, &report, |r| il_document(r, &currency));
+    let out = Output {
+        format: a.format,
+        rates: None,
+        output: a.output.clone(),
+    };
+    emit(&out, &[], &text)?;
     Ok(Outcome::Success)
 }
 

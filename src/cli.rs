@@ -29,8 +29,69 @@ pub enum Command {
     Check(CheckArgs),
     /// Show profiles side by side: APY band, income, required yield, status
     Compare(CompareArgs),
+    /// Impermanent loss of a liquidity position: at a price ratio, or expected from volatility
+    Il(IlArgs),
     /// Print the effective rate book (the default, extended by --rates)
     Rates(RatesArgs),
+}
+
+/// `yieldplan il`: impermanent loss for a price move or a volatility.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("question").required(true).multiple(true).args(["ratio", "volatility"])))]
+#[command(
+    after_help = "Examples:\n  yieldplan il --ratio 2\n  yieldplan il --ratio 1.5 --weights 80:20\n  yieldplan il --ratio 1.2 --range 0.5:2 --amount 10000\n  yieldplan il --volatility 80% --volatility-b 80% --correlation 0.8 --years 1\n  yieldplan il --ratio 0.98 --pool stable --amplification 100"
+)]
+pub struct IlArgs {
+    /// End price of asset A in asset B over its entry price (2 = A doubled against B)
+    #[arg(long, value_name = "R", allow_negative_numbers = true)]
+    pub ratio: Option<f64>,
+    /// Annual volatility of asset A, or of the A/B price ratio ("80%" or 0.8)
+    #[arg(long, value_name = "SIGMA", value_parser = parse_fraction, allow_hyphen_values = true)]
+    pub volatility: Option<f64>,
+    /// Annual volatility of asset B, for two volatile assets
+    #[arg(long, value_name = "SIGMA", value_parser = parse_fraction, requires = "volatility", allow_hyphen_values = true)]
+    pub volatility_b: Option<f64>,
+    /// Correlation of A and B, from -1 to 1 (with --volatility-b)
+    #[arg(
+        long,
+        value_name = "RHO",
+        default_value_t = 0.0,
+        requires = "volatility_b",
+        allow_negative_numbers = true
+    )]
+    pub correlation: f64,
+    /// Horizon in years for the expected loss
+    #[arg(
+        long,
+        value_name = "T",
+        default_value_t = 1.0,
+        allow_negative_numbers = true
+    )]
+    pub years: f64,
+    /// Weighted pool: weights of A and B in percent, e.g. 80:20
+    #[arg(long, value_name = "A:B", value_parser = parse_weights, conflicts_with = "range")]
+    pub weights: Option<(f64, f64)>,
+    /// Concentrated liquidity: range bounds as multiples of the entry price, e.g. 0.8:1.25
+    #[arg(long, value_name = "LOWER:UPPER", value_parser = parse_range)]
+    pub range: Option<(f64, f64)>,
+    /// Pool kind (inferred from --weights or --range when omitted)
+    #[arg(long, value_name = "KIND", value_parser = ["constant-product", "weighted", "concentrated", "stable"])]
+    pub pool: Option<String>,
+    /// StableSwap amplification for --pool stable
+    #[arg(long, value_name = "A", allow_negative_numbers = true)]
+    pub amplification: Option<f64>,
+    /// Money in the position, to show the loss in money
+    #[arg(long, value_name = "AMOUNT", allow_negative_numbers = true)]
+    pub amount: Option<f64>,
+    /// Currency of --amount, for display
+    #[arg(long, value_name = "CODE", default_value = "USD")]
+    pub currency: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Options every planning command shares.
@@ -107,6 +168,56 @@ fn parse_denied(text: &str) -> Result<Denied, String> {
     Lint::parse(text)
         .map(Denied::Lint)
         .ok_or_else(|| lint_help(text) + " or \"warnings\"")
+}
+
+/// "80%" or 0.8 as a fraction.
+fn parse_fraction(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let value = match t.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|x| x / 100.0),
+        None => t.parse::<f64>(),
+    }
+    .map_err(|_| format!("\"{text}\" is not a number; write e.g. 80% or 0.8"))?;
+    if !value.is_finite() {
+        return Err(format!("\"{text}\" is not a finite number"));
+    }
+    Ok(value)
+}
+
+/// Two numbers separated by a colon.
+fn parse_pair(text: &str, example: &str) -> Result<(f64, f64), String> {
+    let (a, b) = text.split_once(':').ok_or_else(|| {
+        format!("\"{text}\" is not two numbers separated by ':'; write e.g. {example}")
+    })?;
+    let num = |s: &str| {
+        s.trim()
+            .trim_end_matches('%')
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("\"{s}\" in \"{text}\" is not a number; write e.g. {example}"))
+    };
+    Ok((num(a)?, num(b)?))
+}
+
+fn parse_weights(text: &str) -> Result<(f64, f64), String> {
+    let (a, b) = parse_pair(text, "80:20")?;
+    if a <= 0.0 || b <= 0.0 || (a + b - 100.0).abs() > 1e-9 {
+        return Err(format!(
+            "weights {a}:{b} must both be above 0 and add up to 100, e.g. 80:20"
+        ));
+    }
+    Ok((a / 100.0, b / 100.0))
+}
+
+fn parse_range(text: &str) -> Result<(f64, f64), String> {
+    let (lower, upper) = parse_pair(text, "0.8:1.25")?;
+    if !(lower > 0.0 && lower < 1.0 && upper > 1.0) {
+        return Err(format!(
+            "range {lower}:{upper} must contain the entry price 1: lower between 0 and 1, upper above 1, e.g. 0.8:1.25"
+        ));
+    }
+    Ok((lower, upper))
 }
 
 fn parse_status(text: &str) -> Result<Status, String> {

@@ -7,6 +7,7 @@
 
 pub mod allocate;
 pub mod check;
+pub mod il;
 pub mod lints;
 pub mod plan;
 

@@ -644,3 +644,101 @@ pub fn rates_document(book: &RateBook) -> Document {
         ],
     }
 }
+
+/// A pool described in words.
+fn pool_words(p: &crate::engine::il::PoolOut) -> String {
+    use crate::model::PoolKind;
+    let pct = |d: rust_decimal::Decimal| format_rate(Rate(d));
+    match p.kind {
+        PoolKind::ConstantProduct => "a constant-product 50/50 pool".to_string(),
+        PoolKind::Weighted => {
+            let w = p.weight.unwrap_or_default();
+            format!(
+                "a weighted pool ({} A / {} B)",
+                pct(w),
+                pct(rust_decimal::Decimal::ONE - w)
+            )
+        }
+        PoolKind::Concentrated => format!(
+            "a concentrated position on {}x to {}x the entry price",
+            p.lower.unwrap_or_default().normalize(),
+            p.upper.unwrap_or_default().normalize()
+        ),
+        PoolKind::Stable => format!(
+            "a StableSwap pool with amplification {}",
+            p.amplification.unwrap_or_default().normalize()
+        ),
+    }
+}
+
+/// Lays out an impermanent-loss answer, explained in words.
+pub fn il_document(r: &crate::engine::il::IlReport, currency: &str) -> Document {
+    let pool = pool_words(&r.pool);
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    if let (Some(ratio), Some(il)) = (r.ratio, r.impermanent_loss) {
+        rows.push(("Price ratio".to_string(), ratio.normalize().to_string()));
+        rows.push(("Impermanent loss".to_string(), format_rate(il)));
+        let mut text = format!(
+            "If asset A's price moves to {}x its entry price against asset B, {pool} is worth {} less than simply holding the deposit",
+            ratio.normalize(),
+            format_rate(Rate(-il.0))
+        );
+        if let (Some(amount), Some(loss)) = (r.amount, r.loss) {
+            text.push_str(&format!(
+                ": {} on {}",
+                format_money(loss, currency),
+                format_money(amount, currency)
+            ));
+            rows.push(("Loss".to_string(), format_money(loss, currency)));
+        }
+        text.push_str(". Fees and rewards must exceed this for providing liquidity to pay.");
+        lines.push(text);
+    }
+    if let (Some(sigma), Some(e)) = (r.ratio_volatility, r.expected_impermanent_loss) {
+        let years = r.years.unwrap_or_default().normalize();
+        let source = match (r.volatility_a, r.volatility_b, r.correlation) {
+            (Some(a), Some(b), Some(rho)) => format!(
+                " (from {} and {} with correlation {})",
+                format_rate(a),
+                format_rate(b),
+                rho.normalize()
+            ),
+            _ => String::new(),
+        };
+        rows.push((
+            "Ratio volatility".to_string(),
+            format!("{} a year{source}", format_rate(sigma)),
+        ));
+        let span = if years == rust_decimal::Decimal::ONE {
+            "1 year".to_string()
+        } else {
+            format!("{years} years")
+        };
+        rows.push(("Horizon".to_string(), span.clone()));
+        rows.push(("Expected impermanent loss".to_string(), format_rate(e)));
+        let mut text = format!(
+            "With the A/B price ratio swinging {} a year{source} and no view on its direction, {pool} is expected to lose {} against holding over {span}",
+            format_rate(sigma),
+            format_rate(Rate(-e.0))
+        );
+        if let (Some(amount), Some(loss)) = (r.amount, r.expected_loss) {
+            text.push_str(&format!(
+                ": {} on {}",
+                format_money(loss, currency),
+                format_money(amount, currency)
+            ));
+            rows.push(("Expected loss".to_string(), format_money(loss, currency)));
+        }
+        text.push_str(". That is the fee income needed just to break even with holding.");
+        lines.push(text);
+    }
+    Document {
+        title: format!("Impermanent loss: {pool}"),
+        lines,
+        sections: vec![Section::Fields {
+            title: "Figures".into(),
+            rows,
+        }],
+    }
+}
