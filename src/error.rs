@@ -109,6 +109,34 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Where each line starts, so that many diagnostics in a large file are
+/// placed without rescanning the text for each one.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(source: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// 1-based line of a byte offset.
+    fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|s| *s <= offset).max(1)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_col(&self, source: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let line = self.line(offset);
+        let col = source[self.starts[line - 1]..offset].chars().count() + 1;
+        (line, col)
+    }
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -156,6 +184,7 @@ fn snippet(source: &str, offset: usize, len: usize) -> (String, usize, usize) {
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = self.path.display();
+        let index = LineIndex::new(&self.text);
         for (i, d) in self.items.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
@@ -174,10 +203,10 @@ impl fmt::Display for Diagnostics {
                 vec![(span, d.label.as_deref(), '^')];
             marks.extend(d.related.iter().map(|(s, n)| (s, Some(n.as_str()), '-')));
             marks.sort_by_key(|m| m.0.start);
-            let lines: Vec<usize> = marks.iter().map(|m| self.line_col(m.0.start).0).collect();
+            let lines: Vec<usize> = marks.iter().map(|m| index.line(m.0.start)).collect();
             let gutter = lines.iter().max().map_or(1, |l| l.to_string().len());
             let pad = " ".repeat(gutter);
-            let (line, col) = self.line_col(span.start);
+            let (line, col) = index.line_col(&self.text, span.start);
             writeln!(f, "{pad}--> {path}:{line}:{col}")?;
             writeln!(f, "{pad} |")?;
             let mut shown: Option<(usize, String)> = None;
@@ -190,7 +219,10 @@ impl fmt::Display for Diagnostics {
                     }
                     writeln!(f, "{line:>gutter$} | {text}")?;
                 }
-                let note = note.map_or_else(String::new, |n| format!(" {n}"));
+                let note = match note {
+                    Some(n) if !n.is_empty() => format!(" {n}"),
+                    _ => String::new(),
+                };
                 writeln!(
                     f,
                     "{pad} | {}{}{note}",
@@ -257,6 +289,70 @@ mod tests {
         assert!(text.contains("  | ^^^^"), "{text}");
         assert!(text.contains("= help: did you mean `value`?"), "{text}");
         assert!(text.ends_with("1 problem in profile p.toml; nothing was planned"));
+    }
+
+    #[test]
+    fn related_places_are_shown_in_file_order_with_one_gutter() {
+        let src = "name = \"A\"\n\n\n\n\n\n\n\n\n\nname = \"A\"\n";
+        let d = Diagnostics::new(
+            Path::new("p.toml"),
+            src,
+            "profile",
+            vec![
+                Diagnostic::at(27..30, "two positions are named \"A\"")
+                    .with_related(7..10, "first used here")
+                    .with_help("rename one"),
+            ],
+        );
+        let text = d.to_string();
+        let expected = "error: two positions are named \"A\"\n  --> p.toml:11:8\n   |\n 1 | name = \"A\"\n   |        --- first used here\n...\n11 | name = \"A\"\n   |        ^^^\n   = help: rename one\n";
+        assert!(text.starts_with(expected), "{text}");
+    }
+
+    #[test]
+    fn a_problem_of_the_whole_file_has_no_line() {
+        let d = Diagnostics::new(
+            Path::new("p.toml"),
+            "# nothing\n",
+            "profile",
+            vec![Diagnostic::new(None, "the profile has no [portfolio] table").with_help("add it")],
+        );
+        let text = d.to_string();
+        assert!(
+            text.starts_with(
+                "error: the profile has no [portfolio] table\n --> p.toml\n  = help: add it\n"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_line_col() {
+        let src = "a = 1\nbé = 2\n\nc = 3";
+        let index = LineIndex::new(src);
+        for offset in 0..=src.len() {
+            assert_eq!(
+                index.line_col(src, offset),
+                line_col(src, offset),
+                "at {offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn tabs_keep_the_caret_under_its_column() {
+        let (text, caret, _) = snippet("\tweight\t= 35", 10, 2);
+        assert_eq!(text, " weight = 35");
+        assert_eq!(&text[caret..caret + 2], "35");
+    }
+
+    #[test]
+    fn long_names_are_shortened() {
+        assert_eq!(shorten("ETH"), "ETH");
+        let long = "k".repeat(1000);
+        assert_eq!(shorten(&long).chars().count(), NAME_WIDTH + 1);
+        assert!(shorten(&long).ends_with('…'));
+        assert_eq!(nearest(&long, ["weight"]), None);
     }
 
     #[test]

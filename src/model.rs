@@ -126,7 +126,6 @@ impl Band {
             high: f(self.high),
         }
     }
-
 }
 
 impl std::ops::Add for Band {

@@ -12,9 +12,9 @@ use std::path::Path;
 use rust_decimal::Decimal;
 
 use crate::engine::allocate::split_cents;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, shorten};
 use crate::model::{Assumptions, Band, Goal, LintSettings, Method, Portfolio, Position, Strategy};
-use crate::money::{Money, Rate};
+use crate::money::{Money, Rate, format_money};
 use crate::profile::{AllocationSpec, BandSpec, Period, PositionSpec, ProfileSpec, Sp, Span};
 use crate::rates::{AssetClass, RateBook};
 
@@ -150,22 +150,18 @@ impl Resolver<'_> {
         if self.assets.contains_key(&symbol.value) {
             return true;
         }
+        let shown = shorten(&symbol.value);
         let help = match nearest_symbol(&symbol.value, self.assets.keys()) {
             Some(n) => format!(
-                "did you mean `{n}`? To plan an asset the rate book lacks, declare it under [assets.{}]",
-                symbol.value
+                "did you mean `{n}`? To plan an asset the rate book lacks, declare it under [assets.{shown}]"
             ),
             None => format!(
-                "declare it under [assets.{}] (with staking_apy or lending_apy as needed), or give the position an `apy`",
-                symbol.value
+                "declare it under [assets.{shown}] (with staking_apy or lending_apy as needed), or give the position an `apy`"
             ),
         };
         self.error(
             symbol.span.clone(),
-            format!(
-                "unknown asset `{}`: it is not in the rate book",
-                symbol.value
-            ),
+            format!("unknown asset `{shown}`: it is not in the rate book"),
             help,
         );
         false
@@ -221,7 +217,7 @@ impl Resolver<'_> {
                 };
                 self.error(
                     name.span.clone(),
-                    format!("unknown lint \"{}\" in [lints] allow", name.value),
+                    format!("unknown lint \"{}\" in [lints] allow", shorten(&name.value)),
                     help,
                 );
             }
@@ -280,7 +276,8 @@ impl Resolver<'_> {
             self.error(
                 f.span.clone(),
                 format!(
-                    "`{key}` does not apply to a {strategy} position (position {})",
+                    "`{key}` does not apply to {} {strategy} position (position {})",
+                    a_or_an(strategy),
                     p.number
                 ),
                 format!("remove `{key}`, or change the strategy"),
@@ -303,8 +300,9 @@ impl Resolver<'_> {
             self.error(
                 p.span.clone(),
                 format!(
-                    "position {} is a {strategy} position without `{key}`",
-                    p.number
+                    "position {} is {} {strategy} position without `{key}`",
+                    p.number,
+                    a_or_an(strategy)
                 ),
                 format!("add {example}"),
             );
@@ -329,10 +327,18 @@ impl Resolver<'_> {
         } else {
             ok &= self.forbid(&p.asset, "asset", p, strategy);
             if let Some(apy) = &p.apy {
+                let help = if p.fee_apr.is_some() {
+                    "remove `apy`: a pool's yield is its `fee_apr` plus any `reward_apy`"
+                } else {
+                    "rename `apy` to `fee_apr`"
+                };
                 self.error(
                     apy.span.clone(),
-                    format!("a liquidity position takes `fee_apr` (and `reward_apy`), not `apy` (position {})", p.number),
-                    "rename `apy` to `fee_apr`",
+                    format!(
+                        "a liquidity position takes `fee_apr` (and `reward_apy`), not `apy` (position {})",
+                        p.number
+                    ),
+                    help,
                 );
                 ok = false;
             }
@@ -365,8 +371,10 @@ impl Resolver<'_> {
             ok &= self.known_asset(asset);
         }
         if let Some(pair) = &p.pair {
-            for sym in &pair.value {
-                ok &= self.known_asset(&Sp::new(sym.clone(), pair.span.clone()));
+            for (sym, at) in pair.value.iter().zip(&p.pair_spans) {
+                // A spec built by hand may not say where each symbol is.
+                let at = if at.is_empty() { &pair.span } else { at };
+                ok &= self.known_asset(&Sp::new(sym.clone(), at.clone()));
             }
         }
         if !ok || self.diags.len() > before {
@@ -464,7 +472,7 @@ impl Resolver<'_> {
                     };
                     self.error(
                         id.span.clone(),
-                        format!("unknown index \"{}\"", id.value),
+                        format!("unknown index \"{}\"", shorten(&id.value)),
                         help,
                     );
                     return None;
@@ -543,11 +551,25 @@ impl Resolver<'_> {
                     .reward_apy
                     .as_ref()
                     .map_or(p.span.clone(), |s| s.span.clone());
-                self.error(
+                let total = match &p.apy {
+                    Some(_) => format!("its `apy` ({})", band_text(band)),
+                    None => format!("its yield from the rate book ({})", band_text(band)),
+                };
+                let mut d = Diagnostic::at(
                     span,
-                    format!("`reward_apy` of position {} is more than its total yield", p.number),
+                    format!(
+                        "`reward_apy` ({}) of position {} is more than {total}",
+                        band_text(r),
+                        p.number
+                    ),
+                )
+                .with_help(
                     "`reward_apy` is the part of `apy` paid in incentive tokens; it cannot exceed `apy`",
                 );
+                if let Some(apy) = &p.apy {
+                    d = d.with_related(apy.span.clone(), "the total yield");
+                }
+                self.diags.push(d);
                 return None;
             }
             pos.reward_share = share(r.mid, band.mid);
@@ -608,11 +630,14 @@ impl Resolver<'_> {
                     "a position's `name` is empty",
                     "give it a name, or leave `name` out",
                 );
-            } else if taken.contains_key(&name.value) {
-                self.error(
-                    name.span.clone(),
-                    format!("two positions are named \"{}\"", name.value),
-                    "position names must be unique; rename one of them",
+            } else if let Some(first) = taken.get(&name.value) {
+                self.diags.push(
+                    Diagnostic::at(
+                        name.span.clone(),
+                        format!("two positions are named \"{}\"", shorten(&name.value)),
+                    )
+                    .with_related(first.clone(), "first used here")
+                    .with_help("position names must be unique; rename one of them"),
                 );
             } else {
                 taken.insert(name.value.clone(), name.span.clone());
@@ -667,41 +692,98 @@ impl Resolver<'_> {
                 AllocationSpec::Rest => rest.push(&d.allocation),
             }
         }
-        let anchor = spec.positions.first().map_or(0..0, |p| p.span.clone());
         if rest.len() > 1 {
-            self.error(
-                rest[1].span.clone(),
-                "more than one position takes the rest",
-                "give all but one of them a weight or an amount",
+            self.diags.push(
+                Diagnostic::at(
+                    rest[1].span.clone(),
+                    "more than one position takes the rest",
+                )
+                .with_related(rest[0].span.clone(), "the first one")
+                .with_help("give all but one of them a weight or an amount"),
             );
             return None;
         }
-        let weighted_value = weight_sum * value.value;
-        let leftover = value.value - fixed - weighted_value;
+        let currency = spec
+            .portfolio
+            .as_ref()
+            .map_or("USD", |p| p.currency.as_str());
+        let money = |d: Decimal| format_money(Money(d), currency);
         let pct = |d: Decimal| format!("{}%", (d * Decimal::ONE_HUNDRED).normalize());
+        let weighted_value = weight_sum * value.value;
+        let taken = fixed + weighted_value;
+        let leftover = value.value - taken;
+        // With amounts in the mix, only money says exactly how far off the total is.
+        let in_money = !fixed.is_zero();
         if rest.is_empty() && !leftover.is_zero() {
-            let covered = (fixed + weighted_value) / value.value;
-            self.error(
-                anchor,
+            let (message, gap) = if in_money {
+                (
+                    format!(
+                        "the positions add up to {}, not the portfolio's value of {}",
+                        money(taken),
+                        money(value.value)
+                    ),
+                    money(leftover.abs()),
+                )
+            } else {
+                (
+                    format!("the weights add up to {}, not 100%", pct(weight_sum)),
+                    pct((Decimal::ONE - weight_sum).abs()),
+                )
+            };
+            let help = if leftover > Decimal::ZERO {
                 format!(
-                    "the positions add up to {} of the portfolio, not 100% (weights {}{})",
-                    pct(covered.round_dp(4)),
-                    pct(weight_sum),
-                    if fixed.is_zero() {
-                        String::new()
+                    "add {gap} in total, or give one position weight = \"rest\" to take what is left"
+                )
+            } else {
+                format!("take {gap} off in total, so they add up to the whole portfolio")
+            };
+            let mut d = Diagnostic::at(drafts[0].allocation.span.clone(), message).with_help(help);
+            // Point at every share when there are few enough to read.
+            if drafts.len() <= 12 {
+                for (i, draft) in drafts.iter().enumerate() {
+                    let note = match draft.allocation.value {
+                        AllocationSpec::Amount(a) => {
+                            let exact = a / value.value;
+                            let shown = exact.round_dp(4);
+                            if shown.is_zero() {
+                                "under 0.01% of the portfolio".to_string()
+                            } else if shown == exact {
+                                format!("{} of the portfolio", pct(shown))
+                            } else {
+                                format!("about {} of the portfolio", pct(shown))
+                            }
+                        }
+                        _ => String::new(),
+                    };
+                    if i == 0 {
+                        if !note.is_empty() {
+                            d = d.with_label(note);
+                        }
                     } else {
-                        format!(", amounts {}", fixed.normalize())
+                        d = d.with_related(draft.allocation.span.clone(), note);
                     }
-                ),
-                "adjust the weights so they add to 100%, or give one position weight = \"rest\"",
-            );
+                }
+            }
+            self.diags.push(d);
             return None;
         }
-        if leftover < Decimal::ZERO {
+        if !rest.is_empty() && leftover <= Decimal::ZERO {
+            let message = if in_money {
+                format!(
+                    "the other positions already take {} of the portfolio's {}, leaving nothing for the rest",
+                    money(taken),
+                    money(value.value)
+                )
+            } else {
+                format!(
+                    "the other weights already add up to {}, leaving nothing for the rest",
+                    pct(weight_sum)
+                )
+            };
             self.error(
                 rest[0].span.clone(),
-                format!("the other positions already take {} of the portfolio, leaving nothing for the rest", pct(((fixed + weighted_value) / value.value).round_dp(4))),
-                "lower the other weights or amounts",
+                message,
+                "lower the other weights or amounts, or remove this position",
             );
             return None;
         }
@@ -752,6 +834,24 @@ impl Resolver<'_> {
             }
         }
         Some(out)
+    }
+}
+
+/// "a staking position", "an index position".
+fn a_or_an(strategy: Strategy) -> &'static str {
+    match strategy {
+        Strategy::Index => "an",
+        _ => "a",
+    }
+}
+
+/// A band for messages: "5%", or "3% to 5%".
+fn band_text(b: Band) -> String {
+    let pct = |r: Rate| format!("{}%", (r.0 * Decimal::ONE_HUNDRED).normalize());
+    if b.low == b.high {
+        pct(b.low)
+    } else {
+        format!("{} to {}", pct(b.low), pct(b.high))
     }
 }
 

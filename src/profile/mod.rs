@@ -135,6 +135,8 @@ pub struct PositionSpec {
     pub strategy: Option<Sp<Strategy>>,
     pub asset: Option<Sp<String>>,
     pub pair: Option<Sp<[String; 2]>>,
+    /// Where each symbol of `pair` is written, for messages about one of them.
+    pub pair_spans: [Span; 2],
     pub index: Option<Sp<String>>,
     pub method: Option<Sp<Method>>,
     pub protocol: Option<Sp<String>>,
@@ -175,12 +177,23 @@ pub fn load_profile_text(path: &Path, bytes: &[u8]) -> Result<(String, ProfileSp
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let good = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
-            let at = good.len();
+            // Show the line with the bad bytes replaced, the caret on the first one.
+            let shown = String::from_utf8_lossy(bytes).into_owned();
+            let at = e.valid_up_to();
+            let bad = &bytes[at..at + e.error_len().unwrap_or(bytes.len() - at).min(4)];
+            let hex: Vec<String> = bad.iter().map(|b| format!("0x{b:02X}")).collect();
             return Err(fail(
-                &good,
-                Diagnostic::at(at..at, "the file is not valid UTF-8 text").with_help(
-                    "save the profile as UTF-8 (the bytes after this point are not text)",
+                &shown,
+                Diagnostic::at(
+                    at..at + '\u{FFFD}'.len_utf8(),
+                    format!(
+                        "the file is not UTF-8 text: byte {} here is not text",
+                        hex.join(" ")
+                    ),
+                )
+                .with_help(
+                    "save the profile as UTF-8 (in your editor's encoding setting); \
+                     it may have been saved as Latin-1 or Windows-1252",
                 ),
             ));
         }

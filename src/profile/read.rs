@@ -1,5 +1,9 @@
 //! Walks the parsed TOML of a profile, converting each field and collecting
 //! every problem with its span. Nothing here stops at the first error.
+//!
+//! A problem is reported once, where it starts: a misspelt key that looks like
+//! a required one (`valeu`) is reported as the misspelling, not also as the
+//! required key being missing.
 
 use rust_decimal::Decimal;
 use toml::Spanned;
@@ -9,13 +13,15 @@ use super::{
     AllocationSpec, AssetSpec, AssumptionsSpec, BandSpec, GoalSpec, LintsSpec, Period,
     PortfolioSpec, PositionSpec, ProfileSpec, RangeSpec, Sp, Span,
 };
-use crate::error::{Diagnostic, nearest};
+use crate::error::{Diagnostic, nearest, shorten};
 use crate::model::{Method, PoolKind, Strategy};
-use crate::money::{MAX_MONEY, MAX_RATE, parse_decimal_text, parse_percent};
+use crate::money::{MAX_MONEY, MAX_RATE, group_thousands, parse_decimal_text, parse_percent};
 
 type Val<'i> = Spanned<DeValue<'i>>;
 
-const TOP_KEYS: &[&str] = &[
+type Keys = &'static [&'static str];
+
+const TOP_KEYS: Keys = &[
     "name",
     "portfolio",
     "goal",
@@ -24,21 +30,21 @@ const TOP_KEYS: &[&str] = &[
     "position",
     "lints",
 ];
-const PORTFOLIO_KEYS: &[&str] = &["value", "currency"];
-const GOAL_KEYS: &[&str] = &[
+const PORTFOLIO_KEYS: Keys = &["value", "currency"];
+const GOAL_KEYS: Keys = &[
     "monthly_income",
     "annual_income",
     "starts_in_years",
     "after_tax",
 ];
-const ASSUMPTION_KEYS: &[&str] = &[
+const ASSUMPTION_KEYS: Keys = &[
     "tax_rate",
     "inflation",
     "reinvest",
     "sustainable_yield",
     "emissions_haircut",
 ];
-const ASSET_KEYS: &[&str] = &[
+const ASSET_KEYS: Keys = &[
     "volatility",
     "inflation",
     "unbonding_days",
@@ -46,7 +52,7 @@ const ASSET_KEYS: &[&str] = &[
     "staking_apy",
     "lending_apy",
 ];
-const POSITION_KEYS: &[&str] = &[
+const POSITION_KEYS: Keys = &[
     "name",
     "strategy",
     "asset",
@@ -63,37 +69,227 @@ const POSITION_KEYS: &[&str] = &[
     "pool",
     "range",
 ];
-const BAND_KEYS: &[&str] = &["low", "mid", "high"];
-const RANGE_KEYS: &[&str] = &["lower", "upper"];
-const INCOME_KEYS: &[&str] = &["min", "max"];
-const LINT_KEYS: &[&str] = &["allow", "emissions_share"];
+const BAND_KEYS: Keys = &["low", "mid", "high"];
+const RANGE_KEYS: Keys = &["lower", "upper"];
+const INCOME_KEYS: Keys = &["min", "max"];
+const LINT_KEYS: Keys = &["allow", "emissions_share"];
+
+/// Where each key of the format lives, to point a key written in the wrong
+/// table to its home. Position keys come last: `name` is a top-level key first.
+const HOMES: &[(Keys, &str)] = &[
+    (
+        &["name"],
+        "at the top of the file, before any [table] header",
+    ),
+    (PORTFOLIO_KEYS, "under [portfolio]"),
+    (GOAL_KEYS, "under [goal]"),
+    (ASSUMPTION_KEYS, "under [assumptions]"),
+    (LINT_KEYS, "under [lints]"),
+    (POSITION_KEYS, "in a [[position]]"),
+];
+
+/// Longest text accepted for a name, symbol or other string field.
+const MAX_STRING_CHARS: usize = 200;
+
+const EMPTY_HELP: &str = "a profile needs at least [portfolio] with `value` and one [[position]]; \
+                          see profiles/ for examples";
 
 /// Parses profile text into a spec, or returns every problem found.
 pub fn read_spec(text: &str) -> Result<ProfileSpec, Vec<Diagnostic>> {
-    let root = match DeTable::parse(text) {
-        Ok(root) => root,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            return Err(vec![
-                Diagnostic::at(span, format!("invalid TOML: {}", e.message().trim_end()))
-                    .with_help("fix the TOML syntax here (see https://toml.io for the format)"),
-            ]);
+    let (root, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        // Only syntax errors: what a broken file seems to say is not worth checking.
+        let mut found: Vec<(Diagnostic, Twice)> =
+            errors.iter().map(|e| syntax_error(text, e)).collect();
+        found.sort_by_key(|(d, _)| d.span.as_ref().map(|s| s.start));
+        // Every key of a table written twice is "set twice" too: report the table only.
+        let mut echo_until = 0;
+        let mut diags: Vec<Diagnostic> = Vec::new();
+        for (d, twice) in found {
+            let start = d.span.as_ref().map_or(0, |s| s.start);
+            match twice {
+                Twice::Table => echo_until = next_header(text, start),
+                Twice::Key if start < echo_until => continue,
+                _ => {}
+            }
+            if diags.last().is_none_or(|last| last.span != d.span) {
+                diags.push(d);
+            }
         }
-    };
+        return Err(diags);
+    }
+    if root.get_ref().is_empty() {
+        return Err(vec![
+            Diagnostic::new(None, "the profile has only comments and blank lines")
+                .with_help(EMPTY_HELP),
+        ]);
+    }
     let mut r = Reader::default();
     let spec = r.profile(root.get_ref());
     if r.diags.is_empty() {
         Ok(spec)
     } else {
-        r.diags
-            .sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+        sort_by_place(&mut r.diags);
         Err(r.diags)
+    }
+}
+
+/// File order; problems of the whole file (no span) first.
+pub(crate) fn sort_by_place(diags: &mut [Diagnostic]) {
+    diags.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
+}
+
+/// What a syntax error says was written twice.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Twice {
+    Nothing,
+    Key,
+    Table,
+}
+
+/// The start of the first `[header]` line after the line holding `from`.
+fn next_header(text: &str, from: usize) -> usize {
+    let mut pos = text[from..].find('\n').map_or(text.len(), |i| from + i + 1);
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        if text[pos..end].trim_start().starts_with('[') {
+            return pos;
+        }
+        pos = end;
+    }
+    text.len()
+}
+
+/// The problem and its fix for one TOML syntax error.
+fn syntax_error(text: &str, e: &toml::de::Error) -> (Diagnostic, Twice) {
+    let span = e.span().unwrap_or(0..0);
+    let message = e.message().trim_end();
+    if message.starts_with("duplicate key") {
+        return duplicate_key(text, span);
+    }
+    // Plain words for the errors people make most; others keep the parser's words.
+    const KNOWN: &[(&str, &str, &str)] = &[
+        (
+            "invalid basic string",
+            "a string is not closed",
+            "end it with `\"` on the same line",
+        ),
+        (
+            "invalid literal string",
+            "a string is not closed",
+            "end it with `'` on the same line",
+        ),
+        (
+            "key with no value",
+            "`=` is missing after the key",
+            "write the key, `=`, then the value, e.g. value = 300000",
+        ),
+        (
+            "missing assignment",
+            "`=` is missing after the key",
+            "write the key, `=`, then the value, e.g. value = 300000",
+        ),
+        (
+            "unclosed table",
+            "the table header is not closed",
+            "close it with `]`, e.g. [portfolio]",
+        ),
+        (
+            "unclosed array table",
+            "the [[table]] header is not closed",
+            "close it with `]]`, e.g. [[position]]",
+        ),
+        (
+            "unclosed inline table",
+            "an inline table is not closed",
+            "close it with `}` on the same line",
+        ),
+        (
+            "unclosed array",
+            "an array is not closed",
+            "close it with `]`",
+        ),
+        (
+            "string values must be quoted",
+            "text must be in quotes",
+            "put it in double quotes, e.g. strategy = \"staking\"",
+        ),
+        (
+            "cannot recurse further",
+            "values are nested too deeply",
+            "no profile nests values this deep: look for `{` or `[` that are never closed",
+        ),
+    ];
+    let (message, help) = KNOWN
+        .iter()
+        .find(|(start, _, _)| message.starts_with(start))
+        .map_or(
+            (
+                message,
+                "fix the TOML syntax here (see https://toml.io for the format)",
+            ),
+            |(_, m, h)| (*m, *h),
+        );
+    (
+        Diagnostic::at(span, format!("invalid TOML: {message}")).with_help(help),
+        Twice::Nothing,
+    )
+}
+
+/// A key or table written twice: name it, and say what to keep.
+fn duplicate_key(text: &str, span: Span) -> (Diagnostic, Twice) {
+    let key = shorten(text.get(span.clone()).unwrap_or_default());
+    let line_start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or_default().trim();
+    let at = Diagnostic::at(span, "");
+    if line.starts_with("[[") {
+        let d = Diagnostic {
+            message: format!(
+                "`{key}` is already a single table, so `{}` cannot add to it",
+                shorten(line)
+            ),
+            ..at
+        };
+        let help = format!("use either [{key}] or [[{key}]] throughout, not both");
+        (d.with_help(help), Twice::Table)
+    } else if line.starts_with('[') {
+        let header = line
+            .split(']')
+            .next()
+            .unwrap_or(line)
+            .trim_start_matches('[');
+        let header = shorten(header.trim());
+        let help = if header == "position" {
+            "write each position under [[position]] (double brackets); [position] is a single table"
+                .to_string()
+        } else {
+            format!("merge the two [{header}] tables into one")
+        };
+        let d = Diagnostic {
+            message: format!("the table [{header}] is written twice"),
+            ..at
+        };
+        (d.with_help(help), Twice::Table)
+    } else {
+        let d = Diagnostic {
+            message: format!("`{key}` is set twice in the same table"),
+            ..at
+        };
+        (d.with_help("keep one of the two"), Twice::Key)
     }
 }
 
 #[derive(Default)]
 struct Reader {
     diags: Vec<Diagnostic>,
+    /// Keys found in a table they do not belong to.
+    misplaced: Vec<&'static str>,
+    /// Required keys found absent, with the keys that would have satisfied
+    /// them; reported at the end unless one of those keys was misplaced
+    /// (then the misplacement is the problem, and it is already reported).
+    absent: Vec<(&'static [&'static str], Diagnostic)>,
 }
 
 fn get<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a Val<'i>> {
@@ -110,32 +306,97 @@ fn article(type_name: &str) -> &'static str {
     }
 }
 
+/// A number as people read it: 1e16 as 10,000,000,000,000,000.
+fn readable(d: Decimal) -> String {
+    if d.fract().is_zero() && d.abs() >= Decimal::from(10_000) {
+        group_thousands(d, 0)
+    } else {
+        d.normalize().to_string()
+    }
+}
+
+/// A fraction as a percent: 0.35 as "35%".
+fn percent(d: Decimal) -> String {
+    format!("{}%", (d * Decimal::ONE_HUNDRED).normalize())
+}
+
+/// A plain number that does not fit an exact decimal.
+enum Unfit {
+    /// Too many digits before the point.
+    Large,
+    /// Too many digits after it.
+    Precise,
+}
+
+/// The text of a rate as written, for messages.
+fn written(v: &Val<'_>, d: Decimal) -> String {
+    match v.get_ref() {
+        DeValue::String(s) => s.trim().to_string(),
+        _ => d.normalize().to_string(),
+    }
+}
+
 impl Reader {
     fn error(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
         self.diags
             .push(Diagnostic::at(span, message).with_help(help));
     }
 
-    /// Reports keys of `table` not in `known`, suggesting the nearest valid one.
-    fn check_keys(&mut self, table: &DeTable<'_>, known: &[&str], context: &str) -> bool {
-        let mut ok = true;
+    /// Reports keys of `table` not in `known`, suggesting the nearest valid one
+    /// or the table the key belongs in. Returns the keys suggested, so a missing
+    /// key that was only misspelt is not reported a second time.
+    fn check_keys(&mut self, table: &DeTable<'_>, known: Keys, context: &str) -> Vec<&'static str> {
+        let mut suggested = Vec::new();
         for (key, _) in table {
             let name = key.get_ref().as_ref();
             if known.contains(&name) {
                 continue;
             }
-            ok = false;
-            let help = match nearest(name, known.iter().copied()) {
-                Some(n) => format!("did you mean `{n}`?"),
-                None => format!("valid keys here: {}", known.join(", ")),
+            let home = HOMES
+                .iter()
+                .find_map(|(keys, home)| keys.iter().find(|k| **k == name).map(|k| (*k, *home)));
+            if let Some((key, _)) = home {
+                self.misplaced.push(key);
+            }
+            let home = home.map(|(_, home)| home);
+            let help = match (home, nearest(name, known.iter().copied())) {
+                (Some(home), _) => format!(
+                    "`{name}` belongs {home}; move it there (keys after a [table] header belong to that table)"
+                ),
+                (None, Some(n)) => {
+                    suggested.push(n);
+                    format!("did you mean `{n}`?")
+                }
+                (None, None) => format!("valid keys here: {}", known.join(", ")),
             };
             self.error(
                 key.span(),
-                format!("unknown key `{name}` in {context}"),
+                format!("unknown key `{}` in {context}", shorten(name)),
                 help,
             );
         }
-        ok
+        suggested
+    }
+
+    /// A required key is absent; see [`Reader::absent`] (the field).
+    fn absent(
+        &mut self,
+        keys: &'static [&'static str],
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let d = Diagnostic::at(span, message).with_help(help);
+        self.absent.push((keys, d));
+    }
+
+    /// Reports the absent keys that were not simply written in the wrong table.
+    fn settle_absent(&mut self) {
+        for (keys, d) in std::mem::take(&mut self.absent) {
+            if !keys.iter().any(|k| self.misplaced.contains(k)) {
+                self.diags.push(d);
+            }
+        }
     }
 
     fn wrong_type(&mut self, v: &Val<'_>, what: &str, expected: &str, help: &str) {
@@ -161,13 +422,20 @@ impl Reader {
     }
 
     fn string(&mut self, v: &Val<'_>, what: &str) -> Option<String> {
+        self.string_or(v, what, "put the text in double quotes")
+    }
+
+    /// A string of at most [`MAX_STRING_CHARS`]; `help` says what to write
+    /// when the value is not a string at all.
+    fn string_or(&mut self, v: &Val<'_>, what: &str, help: &str) -> Option<String> {
         match v.get_ref() {
             DeValue::String(s) => {
-                if s.chars().count() > 200 {
+                let chars = s.chars().count();
+                if chars > MAX_STRING_CHARS {
                     self.error(
                         v.span(),
-                        format!("{what} is {} characters long", s.chars().count()),
-                        "use at most 200 characters",
+                        format!("{what} is {chars} characters long"),
+                        format!("use at most {MAX_STRING_CHARS} characters"),
                     );
                     None
                 } else {
@@ -175,10 +443,24 @@ impl Reader {
                 }
             }
             _ => {
-                self.wrong_type(v, what, "a string", "put the text in double quotes");
+                self.wrong_type(v, what, "a string", help);
                 None
             }
         }
+    }
+
+    /// A string naming something (an asset, a protocol): not blank.
+    fn label(&mut self, v: &Val<'_>, what: &str, key: &str) -> Option<String> {
+        let s = self.string(v, what)?;
+        if s.trim().is_empty() {
+            self.error(
+                v.span(),
+                format!("{what} is empty"),
+                format!("write a value, or leave `{key}` out"),
+            );
+            return None;
+        }
+        Some(s)
     }
 
     fn boolean(&mut self, v: &Val<'_>, what: &str) -> Option<bool> {
@@ -203,7 +485,7 @@ impl Reader {
                 _ => {
                     self.error(
                         v.span(),
-                        format!("{what} is {}, outside 0 to {max}", i.as_str()),
+                        format!("{what} is {}, outside 0 to {max}", shorten(i.as_str())),
                         format!("use a whole number from 0 to {max}"),
                     );
                     None
@@ -216,34 +498,31 @@ impl Reader {
         }
     }
 
-    /// A plain number (integer or float), exactly. Rejects NaN and infinity.
-    fn number(&mut self, v: &Val<'_>, what: &str) -> Option<Decimal> {
+    /// A plain number (integer or float), exactly. Rejects NaN and infinity,
+    /// with `example` as the fix; a number too large or too precise for an
+    /// exact decimal is returned as [`Unfit`] for the caller to report, since
+    /// only it knows the largest value that makes sense.
+    fn number(&mut self, v: &Val<'_>, what: &str, example: &str) -> Option<Result<Decimal, Unfit>> {
         let raw = match v.get_ref() {
             DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
             DeValue::Integer(i) => {
-                return match i64::from_str_radix(i.as_str(), i.radix()) {
-                    Ok(n) => Some(Decimal::from(n)),
-                    Err(_) => {
-                        self.error(
-                            v.span(),
-                            format!("{what} is too large"),
-                            "use a smaller number",
-                        );
-                        None
-                    }
-                };
+                return Some(
+                    i64::from_str_radix(i.as_str(), i.radix())
+                        .map(Decimal::from)
+                        .map_err(|_| Unfit::Large),
+                );
             }
             DeValue::Float(f) => f.as_str(),
             DeValue::String(s) => {
                 let help = match parse_decimal_text(s.trim()) {
                     Some(_) => format!("remove the quotes: {}", s.trim()),
-                    None => "write a number such as 300000".to_string(),
+                    None => format!("write {example}"),
                 };
                 self.wrong_type(v, what, "a number", &help);
                 return None;
             }
             _ => {
-                self.wrong_type(v, what, "a number", "write a number such as 300000");
+                self.wrong_type(v, what, "a number", &format!("write {example}"));
                 return None;
             }
         };
@@ -252,30 +531,55 @@ impl Reader {
             self.error(
                 v.span(),
                 format!("{what} is {raw}, not a finite number"),
-                "write an ordinary number",
+                format!("write {example}"),
             );
             return None;
         }
-        match parse_decimal_text(raw) {
-            Some(d) => Some(d),
-            None => {
-                self.error(
-                    v.span(),
-                    format!("{what} ({raw}) is out of the range this tool can represent"),
-                    "use a number of at most 28 significant digits",
-                );
-                None
+        Some(parse_decimal_text(raw).ok_or_else(|| {
+            // Only the size can make a valid TOML number unparsable here.
+            let cleaned: String = raw.chars().filter(|c| *c != '_').collect();
+            match cleaned.parse::<f64>() {
+                Ok(f) if f.abs() < 1.0 => Unfit::Precise,
+                _ => Unfit::Large,
             }
+        }))
+    }
+
+    /// Reports a number that does not fit, given the largest value accepted.
+    fn unfit(&mut self, v: &Val<'_>, what: &str, unfit: Unfit, largest: &str) {
+        let raw = match v.get_ref() {
+            DeValue::Integer(i) => i.as_str(),
+            DeValue::Float(f) => f.as_str(),
+            _ => "",
+        };
+        let raw = shorten(raw);
+        match unfit {
+            Unfit::Large => self.error(
+                v.span(),
+                format!("{what} is {raw}, more than the {largest} this tool accepts"),
+                "check the number of digits",
+            ),
+            Unfit::Precise => self.error(
+                v.span(),
+                format!("{what} is {raw}, more decimal places than this tool can hold (28)"),
+                "round it",
+            ),
         }
     }
 
     /// An amount of money: a number above zero and at most 10^15.
     fn money(&mut self, v: &Val<'_>, what: &str) -> Option<Decimal> {
-        let d = self.number(v, what)?;
+        let d = match self.number(v, what, "an amount such as 300000")? {
+            Ok(d) => d,
+            Err(unfit) => {
+                self.unfit(v, what, unfit, "10^15");
+                return None;
+            }
+        };
         if d <= Decimal::ZERO {
             self.error(
                 v.span(),
-                format!("{what} is {d}; it must be more than zero"),
+                format!("{what} is {}; it must be more than zero", readable(d)),
                 "write a positive amount",
             );
             return None;
@@ -283,7 +587,10 @@ impl Reader {
         if d > MAX_MONEY {
             self.error(
                 v.span(),
-                format!("{what} is {d}, more than the 10^15 this tool accepts"),
+                format!(
+                    "{what} is {}, more than the 10^15 this tool accepts",
+                    readable(d)
+                ),
                 "check the number of digits",
             );
             return None;
@@ -291,35 +598,42 @@ impl Reader {
         Some(d)
     }
 
-    /// A rate: `"4.5%"` or a fraction between 0 and 1 (`0.045`).
-    fn rate(&mut self, v: &Val<'_>, what: &str) -> Option<Decimal> {
-        let value = match v.get_ref() {
+    /// A rate as written: `"4.5%"` or a fraction up to 1 (`0.045`), of any sign.
+    fn rate_as_written(&mut self, v: &Val<'_>, what: &str) -> Option<Decimal> {
+        const EXAMPLE: &str = "a percent such as \"4.5%\" or a fraction such as 0.045";
+        match v.get_ref() {
             DeValue::String(s) => match parse_percent(s) {
-                Some(d) => d,
+                Some(d) => Some(d),
                 None => {
                     let help = match parse_decimal_text(s.trim()) {
                         Some(d) if d <= Decimal::ONE => {
                             format!(
-                                "write \"{}%\" or the fraction {d} without quotes",
-                                d * Decimal::ONE_HUNDRED
+                                "write \"{}\" or the fraction {} without quotes",
+                                percent(d),
+                                d.normalize()
                             )
                         }
-                        Some(d) => format!("did you mean \"{d}%\"?"),
-                        None => {
-                            "write a percent such as \"4.5%\" or a fraction such as 0.045".into()
-                        }
+                        Some(d) => format!("did you mean \"{}%\"?", d.normalize()),
+                        None => format!("write {EXAMPLE}"),
                     };
                     self.error(
                         v.span(),
-                        format!("{what} is \"{s}\", which is not a percent"),
+                        format!("{what} is \"{}\", which is not a percent", shorten(s)),
                         help,
                     );
-                    return None;
+                    None
                 }
             },
             DeValue::Integer(_) | DeValue::Float(_) => {
-                let d = self.number(v, what)?;
+                let d = match self.number(v, what, EXAMPLE)? {
+                    Ok(d) => d,
+                    Err(unfit) => {
+                        self.unfit(v, what, unfit, "1,000,000%");
+                        return None;
+                    }
+                };
                 if d > Decimal::ONE {
+                    let d = d.normalize();
                     let help = if d <= Decimal::ONE_HUNDRED {
                         format!("did you mean \"{d}%\"? A bare number is a fraction (0.35 = 35%)")
                     } else {
@@ -329,36 +643,58 @@ impl Reader {
                     };
                     self.error(
                         v.span(),
-                        format!("{what} is {d}, a bare number above 1"),
+                        format!("{what} is {}, a bare number above 1", readable(d)),
                         help,
                     );
                     return None;
                 }
-                d
+                Some(d)
             }
             _ => {
                 self.wrong_type(
                     v,
                     what,
                     "a percent or a fraction",
-                    "write a percent such as \"4.5%\" or a fraction such as 0.045",
+                    &format!("write {EXAMPLE}"),
                 );
-                return None;
+                None
             }
-        };
+        }
+    }
+
+    /// A rate from 0 up to a million percent.
+    fn rate(&mut self, v: &Val<'_>, what: &str) -> Option<Decimal> {
+        let value = self.rate_as_written(v, what)?;
         if value < Decimal::ZERO {
             self.error(
                 v.span(),
-                format!("{what} is negative"),
-                "rates here are zero or more",
+                format!("{what} is {}, below zero", written(v, value)),
+                "write a rate of 0% or more",
             );
             return None;
         }
         if value > MAX_RATE {
             self.error(
                 v.span(),
-                format!("{what} is more than 1,000,000%"),
+                format!(
+                    "{what} is {}, more than the 1,000,000% this tool accepts",
+                    written(v, value)
+                ),
                 "check the figure: no yield this large can be planned on",
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    /// A share from 0% to 100%.
+    fn share(&mut self, v: &Val<'_>, what: &str) -> Option<Decimal> {
+        let value = self.rate(v, what)?;
+        if value > Decimal::ONE {
+            self.error(
+                v.span(),
+                format!("{what} is {}, above 100%", written(v, value)),
+                "use a share from 0% to 100%",
             );
             return None;
         }
@@ -375,26 +711,35 @@ impl Reader {
                 high: r,
             });
         };
-        self.check_keys(t, BAND_KEYS, what);
+        let suggested = self.check_keys(t, BAND_KEYS, what);
         let mut field = |key: &str| -> Option<Option<Decimal>> {
             match get(t, key) {
                 Some(x) => self.rate(x, &format!("`{key}` of {what}")).map(Some),
                 None => Some(None),
             }
         };
-        let (low, mid, high) = (field("low")?, field("mid")?, field("high")?);
+        let (low, mid, high) = (field("low"), field("mid"), field("high"));
+        let (low, mid, high) = (low?, mid?, high?);
         let (Some(low), Some(high)) = (low, high) else {
-            self.error(
-                v.span(),
-                format!("{what} needs both `low` and `high`"),
-                "write { low = \"3%\", high = \"5%\" }, or a single rate",
-            );
+            let misspelt = (low.is_none() && suggested.contains(&"low"))
+                || (high.is_none() && suggested.contains(&"high"));
+            if !misspelt {
+                self.error(
+                    v.span(),
+                    format!("{what} needs both `low` and `high`"),
+                    "write { low = \"3%\", high = \"5%\" }, or a single rate",
+                );
+            }
             return None;
         };
         if low > high {
             self.error(
                 v.span(),
-                format!("{what} has `low` above `high`"),
+                format!(
+                    "{what} has `low` ({}) above `high` ({})",
+                    percent(low),
+                    percent(high)
+                ),
                 "swap the two figures",
             );
             return None;
@@ -413,15 +758,16 @@ impl Reader {
     }
 
     fn profile(&mut self, root: &DeTable<'_>) -> ProfileSpec {
-        self.check_keys(root, TOP_KEYS, "the profile");
+        let suggested = self.check_keys(root, TOP_KEYS, "the profile");
         let mut spec = ProfileSpec::default();
         if let Some(v) = get(root, "name") {
             spec.name = self.string(v, "`name`").map(|s| Sp::new(s, v.span()));
         }
         match get(root, "portfolio") {
             Some(v) => spec.portfolio = self.portfolio(v),
+            None if suggested.contains(&"portfolio") => {}
             None => self.diags.push(
-                Diagnostic::at(0..0, "the profile has no [portfolio] table")
+                Diagnostic::new(None, "the profile has no [portfolio] table")
                     .with_help("add [portfolio] with value = <total value>, e.g. value = 300000"),
             ),
         }
@@ -439,11 +785,13 @@ impl Reader {
         }
         match get(root, "position") {
             Some(v) => spec.positions = self.positions(v),
+            None if suggested.contains(&"position") => {}
             None => self.diags.push(
-                Diagnostic::at(0..0, "the profile has no [[position]]")
+                Diagnostic::new(None, "the profile has no [[position]]")
                     .with_help("add at least one [[position]] with a strategy and a weight"),
             ),
         }
+        self.settle_absent();
         spec
     }
 
@@ -453,47 +801,58 @@ impl Reader {
             "[portfolio]",
             "write [portfolio] on its own line, then value = ...",
         )?;
-        self.check_keys(t, PORTFOLIO_KEYS, "[portfolio]");
+        let suggested = self.check_keys(t, PORTFOLIO_KEYS, "[portfolio]");
         let currency = match get(t, "currency") {
-            Some(c) => {
-                let s = self.string(c, "`currency` in [portfolio]")?;
+            Some(c) => self.string(c, "`currency` in [portfolio]").and_then(|s| {
                 if s.is_empty() || s.len() > 8 || !s.chars().all(|ch| ch.is_ascii_alphabetic()) {
                     self.error(
                         c.span(),
                         format!("`currency` is \"{s}\", not a currency code"),
                         "use a code of letters such as \"USD\" or \"EUR\"",
                     );
-                    return None;
+                    None
+                } else {
+                    Some(s.to_ascii_uppercase())
                 }
-                s.to_ascii_uppercase()
+            }),
+            None => Some("USD".to_string()),
+        };
+        let value = match get(t, "value") {
+            Some(value) => self
+                .money(value, "`value` in [portfolio]")
+                .map(|amount| Sp::new(amount, value.span())),
+            None => {
+                if !suggested.contains(&"value") {
+                    self.absent(
+                        &["value"],
+                        v.span(),
+                        "[portfolio] has no `value`",
+                        "add value = <total value of the portfolio>, e.g. value = 300000",
+                    );
+                }
+                None
             }
-            None => "USD".to_string(),
         };
-        let Some(value) = get(t, "value") else {
-            self.error(
-                v.span(),
-                "[portfolio] has no `value`",
-                "add value = <total value of the portfolio>, e.g. value = 300000",
-            );
-            return None;
-        };
-        let amount = self.money(value, "`value` in [portfolio]")?;
         Some(PortfolioSpec {
-            value: Sp::new(amount, value.span()),
-            currency,
+            value: value?,
+            currency: currency?,
         })
     }
 
     fn income(&mut self, v: &Val<'_>, what: &str) -> Option<(Decimal, Decimal)> {
         if let DeValue::Table(t) = v.get_ref() {
-            self.check_keys(t, INCOME_KEYS, what);
+            let suggested = self.check_keys(t, INCOME_KEYS, what);
             let min = get(t, "min").and_then(|x| self.money(x, &format!("`min` of {what}")));
             let max = get(t, "max").and_then(|x| self.money(x, &format!("`max` of {what}")));
             return match (min, max, get(t, "min"), get(t, "max")) {
                 (Some(a), Some(b), _, _) if a > b => {
                     self.error(
                         v.span(),
-                        format!("{what} has `min` above `max`"),
+                        format!(
+                            "{what} has `min` ({}) above `max` ({})",
+                            readable(a),
+                            readable(b)
+                        ),
                         "swap the two figures",
                     );
                     None
@@ -501,11 +860,13 @@ impl Reader {
                 (Some(a), Some(b), _, _) => Some((a, b)),
                 (Some(a), None, _, None) => Some((a, a)),
                 (None, _, None, _) => {
-                    self.error(
-                        v.span(),
-                        format!("{what} has no `min`"),
-                        "write { min = 1000, max = 2000 } or a single number",
-                    );
+                    if !suggested.contains(&"min") {
+                        self.error(
+                            v.span(),
+                            format!("{what} has no `min`"),
+                            "write { min = 1000, max = 2000 } or a single number",
+                        );
+                    }
                     None
                 }
                 _ => None,
@@ -521,34 +882,9 @@ impl Reader {
             "[goal]",
             "write [goal] on its own line, then monthly_income = ...",
         )?;
-        self.check_keys(t, GOAL_KEYS, "[goal]");
+        let suggested = self.check_keys(t, GOAL_KEYS, "[goal]");
         let monthly = get(t, "monthly_income");
         let annual = get(t, "annual_income");
-        let (value, period) = match (monthly, annual) {
-            (Some(m), None) => (m, Period::Monthly),
-            (None, Some(a)) => (a, Period::Annual),
-            (Some(_), Some(a)) => {
-                self.error(
-                    a.span(),
-                    "[goal] has both `monthly_income` and `annual_income`",
-                    "keep one of the two",
-                );
-                return None;
-            }
-            (None, None) => {
-                self.error(
-                    v.span(),
-                    "[goal] has no income",
-                    "add monthly_income = 1000 or annual_income = { min = 12000, max = 24000 }",
-                );
-                return None;
-            }
-        };
-        let key = match period {
-            Period::Monthly => "`monthly_income`",
-            Period::Annual => "`annual_income`",
-        };
-        let income = self.income(value, key);
         let starts = match get(t, "starts_in_years") {
             Some(x) => self.whole(x, "`starts_in_years`", 100),
             None => Some(0),
@@ -557,6 +893,40 @@ impl Reader {
             Some(x) => self.boolean(x, "`after_tax`"),
             None => Some(false),
         };
+        let (value, period) = match (monthly, annual) {
+            (Some(m), None) => (m, Period::Monthly),
+            (None, Some(a)) => (a, Period::Annual),
+            (Some(m), Some(a)) => {
+                self.diags.push(
+                    Diagnostic::at(
+                        a.span(),
+                        "[goal] has both `monthly_income` and `annual_income`",
+                    )
+                    .with_related(m.span(), "monthly_income here")
+                    .with_help("keep one of the two"),
+                );
+                return None;
+            }
+            (None, None) => {
+                let misspelt = suggested
+                    .iter()
+                    .any(|k| *k == "monthly_income" || *k == "annual_income");
+                if !misspelt {
+                    self.absent(
+                        &["monthly_income", "annual_income"],
+                        v.span(),
+                        "[goal] has no income",
+                        "add monthly_income = 1000 or annual_income = { min = 12000, max = 24000 }",
+                    );
+                }
+                return None;
+            }
+        };
+        let key = match period {
+            Period::Monthly => "`monthly_income`",
+            Period::Annual => "`annual_income`",
+        };
+        let income = self.income(value, key);
         let (min, max) = income?;
         Some(GoalSpec {
             min,
@@ -574,32 +944,16 @@ impl Reader {
         };
         self.check_keys(t, ASSUMPTION_KEYS, "[assumptions]");
         let mut rate = |key: &str| get(t, key).and_then(|x| self.rate(x, &format!("`{key}`")));
-        let spec = AssumptionsSpec {
-            tax_rate: rate("tax_rate"),
-            inflation: rate("inflation"),
-            reinvest: rate("reinvest"),
-            sustainable_yield: rate("sustainable_yield"),
-            emissions_haircut: rate("emissions_haircut"),
-        };
-        for key in ["tax_rate", "reinvest", "emissions_haircut"] {
-            if let (Some(x), Some(d)) = (
-                get(t, key),
-                match key {
-                    "tax_rate" => spec.tax_rate,
-                    "reinvest" => spec.reinvest,
-                    _ => spec.emissions_haircut,
-                },
-            ) {
-                if d > Decimal::ONE {
-                    self.error(
-                        x.span(),
-                        format!("`{key}` is above 100%"),
-                        "use a share from 0% to 100%",
-                    );
-                }
-            }
+        let inflation = rate("inflation");
+        let sustainable_yield = rate("sustainable_yield");
+        let mut share = |key: &str| get(t, key).and_then(|x| self.share(x, &format!("`{key}`")));
+        AssumptionsSpec {
+            tax_rate: share("tax_rate"),
+            inflation,
+            reinvest: share("reinvest"),
+            sustainable_yield,
+            emissions_haircut: share("emissions_haircut"),
         }
-        spec
     }
 
     fn assets(&mut self, v: &Val<'_>) -> Vec<AssetSpec> {
@@ -609,7 +963,7 @@ impl Reader {
         let mut out = Vec::new();
         for (key, value) in t {
             let symbol = key.get_ref().to_string();
-            let what = format!("[assets.{symbol}]");
+            let what = format!("[assets.{}]", shorten(&symbol));
             let Some(at) = self.table(
                 value,
                 &what,
@@ -669,16 +1023,20 @@ impl Reader {
             }
         }
         if let Some(x) = get(t, "emissions_share") {
-            spec.emissions_share = self.rate(x, "`emissions_share` in [lints]");
+            spec.emissions_share = self.share(x, "`emissions_share` in [lints]");
         }
         spec
     }
 
     fn positions(&mut self, v: &Val<'_>) -> Vec<PositionSpec> {
         let DeValue::Array(items) = v.get_ref() else {
+            let message = match v.get_ref() {
+                DeValue::Table(_) => "[position] is written with single brackets",
+                _ => "`position` must be a list of [[position]] tables",
+            };
             self.error(
                 v.span(),
-                "`position` must be an array of tables",
+                message,
                 "write each position under its own [[position]] header (double brackets)",
             );
             return Vec::new();
@@ -697,6 +1055,40 @@ impl Reader {
             .collect()
     }
 
+    /// A field naming one of a fixed set of words (a strategy, a method).
+    fn word<T>(
+        &mut self,
+        x: &Val<'_>,
+        context: &str,
+        key: &str,
+        kind: &str,
+        names: &[&str],
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<Sp<T>> {
+        let choices = names.join(", ");
+        let what = format!("`{key}` of {context}");
+        let s = self.string_or(
+            x,
+            &what,
+            &format!("write one of these in double quotes: {choices}"),
+        )?;
+        match parse(&s) {
+            Some(t) => Some(Sp::new(t, x.span())),
+            None => {
+                let help = match nearest(&s, names.iter().copied()) {
+                    Some(n) => format!("did you mean \"{n}\"?"),
+                    None => format!("use one of: {choices}"),
+                };
+                self.error(
+                    x.span(),
+                    format!("unknown {kind} \"{}\" in {context}", shorten(&s)),
+                    help,
+                );
+                None
+            }
+        }
+    }
+
     fn position(&mut self, v: &Val<'_>, number: usize) -> Option<PositionSpec> {
         let context = format!("position {number}");
         let t = self.table(
@@ -704,83 +1096,74 @@ impl Reader {
             &context,
             "write each position under its own [[position]] header",
         )?;
-        let before = self.diags.len();
-        self.check_keys(t, POSITION_KEYS, &context);
+        let before = self.diags.len() + self.absent.len();
+        let suggested = self.check_keys(t, POSITION_KEYS, &context);
         let mut p = PositionSpec {
             number,
             span: v.span(),
             ..PositionSpec::default()
         };
-        let sp_string = |r: &mut Reader, key: &str| {
+        let sp_label = |r: &mut Reader, key: &str| {
             get(t, key).and_then(|x| {
-                r.string(x, &format!("`{key}` of {context}"))
+                r.label(x, &format!("`{key}` of {context}"), key)
                     .map(|s| Sp::new(s, x.span()))
             })
         };
-        p.name = sp_string(self, "name");
-        p.asset = sp_string(self, "asset");
-        p.index = sp_string(self, "index");
-        p.protocol = sp_string(self, "protocol");
-        p.chain = sp_string(self, "chain");
-        if let Some(x) = get(t, "strategy") {
-            if let Some(s) = self.string(x, &format!("`strategy` of {context}")) {
-                match Strategy::parse(&s) {
-                    Some(st) => p.strategy = Some(Sp::new(st, x.span())),
-                    None => {
-                        let names: Vec<&str> = Strategy::ALL.iter().map(|s| s.name()).collect();
-                        let help = match nearest(&s, names.iter().copied()) {
-                            Some(n) => format!("did you mean \"{n}\"?"),
-                            None => format!("use one of: {}", names.join(", ")),
-                        };
-                        self.error(
-                            x.span(),
-                            format!("unknown strategy \"{s}\" in {context}"),
-                            help,
-                        );
-                    }
-                }
+        p.name = get(t, "name").and_then(|x| {
+            self.string(x, &format!("`name` of {context}"))
+                .map(|s| Sp::new(s, x.span()))
+        });
+        p.asset = sp_label(self, "asset");
+        p.index = sp_label(self, "index");
+        p.protocol = sp_label(self, "protocol");
+        p.chain = sp_label(self, "chain");
+        let strategies: Vec<&str> = Strategy::ALL.iter().map(|s| s.name()).collect();
+        match get(t, "strategy") {
+            Some(x) => {
+                p.strategy = self.word(
+                    x,
+                    &context,
+                    "strategy",
+                    "strategy",
+                    &strategies,
+                    Strategy::parse,
+                );
             }
-        } else {
-            self.error(
+            None if suggested.contains(&"strategy") => {}
+            None => self.absent(
+                &["strategy"],
                 v.span(),
                 format!("{context} has no `strategy`"),
                 "add strategy = \"staking\" (or lending, liquidity, farming, hold, index)",
-            );
+            ),
         }
         if let Some(x) = get(t, "method") {
-            if let Some(s) = self.string(x, &format!("`method` of {context}")) {
-                match Method::parse(&s) {
-                    Some(m) => p.method = Some(Sp::new(m, x.span())),
-                    None => self.error(
-                        x.span(),
-                        format!("unknown staking method \"{s}\" in {context}"),
-                        match nearest(&s, Method::NAMES) {
-                            Some(n) => format!("did you mean \"{n}\"?"),
-                            None => format!("use one of: {}", Method::NAMES.join(", ")),
-                        },
-                    ),
-                }
-            }
+            p.method = self.word(
+                x,
+                &context,
+                "method",
+                "staking method",
+                &Method::NAMES,
+                Method::parse,
+            );
         }
         if let Some(x) = get(t, "pool") {
-            if let Some(s) = self.string(x, &format!("`pool` of {context}")) {
-                match PoolKind::parse(&s) {
-                    Some(k) => p.pool = Some(Sp::new(k, x.span())),
-                    None => self.error(
-                        x.span(),
-                        format!("unknown pool kind \"{s}\" in {context}"),
-                        match nearest(&s, PoolKind::NAMES) {
-                            Some(n) => format!("did you mean \"{n}\"?"),
-                            None => format!("use one of: {}", PoolKind::NAMES.join(", ")),
-                        },
-                    ),
-                }
-            }
+            p.pool = self.word(
+                x,
+                &context,
+                "pool",
+                "pool kind",
+                &PoolKind::NAMES,
+                PoolKind::parse,
+            );
         }
         if let Some(x) = get(t, "pair") {
-            p.pair = self.pair(x, &context);
+            if let Some((pair, spans)) = self.pair(x, &context) {
+                p.pair = Some(pair);
+                p.pair_spans = spans;
+            }
         }
-        p.allocation = self.allocation(t, v, &context);
+        p.allocation = self.allocation(t, v, &context, &suggested);
         for (key, slot) in [
             ("apy", &mut p.apy),
             ("reward_apy", &mut p.reward_apy),
@@ -795,11 +1178,11 @@ impl Reader {
         if let Some(x) = get(t, "range") {
             p.range = self.range(x, &context);
         }
-        p.broken = self.diags.len() > before;
+        p.broken = self.diags.len() + self.absent.len() > before;
         Some(p)
     }
 
-    fn pair(&mut self, x: &Val<'_>, context: &str) -> Option<Sp<[String; 2]>> {
+    fn pair(&mut self, x: &Val<'_>, context: &str) -> Option<(Sp<[String; 2]>, [Span; 2])> {
         let help = "write pair = [\"ETH\", \"USDC\"]";
         let DeValue::Array(items) = x.get_ref() else {
             self.wrong_type(
@@ -811,50 +1194,87 @@ impl Reader {
             return None;
         };
         if items.len() != 2 {
+            let n = items.len();
             self.error(
                 x.span(),
-                format!("`pair` of {context} has {} assets, not 2", items.len()),
+                format!(
+                    "`pair` of {context} has {n} asset{}, not 2",
+                    if n == 1 { "" } else { "s" }
+                ),
                 help,
             );
             return None;
         }
-        let a = self.string(&items[0], &format!("`pair` of {context}"))?;
-        let b = self.string(&items[1], &format!("`pair` of {context}"))?;
+        let a = self.label(&items[0], &format!("`pair` of {context}"), "pair");
+        let b = self.label(&items[1], &format!("`pair` of {context}"), "pair");
+        let (a, b) = (a?, b?);
         if a == b {
             self.error(
                 x.span(),
-                format!("`pair` of {context} names {a} twice"),
+                format!("`pair` of {context} names {} twice", shorten(&a)),
                 "a pool pairs two different assets",
             );
             return None;
         }
-        Some(Sp::new([a, b], x.span()))
+        Some((
+            Sp::new([a, b], x.span()),
+            [items[0].span(), items[1].span()],
+        ))
     }
 
     fn range(&mut self, x: &Val<'_>, context: &str) -> Option<Sp<RangeSpec>> {
         let what = format!("`range` of {context}");
-        let t = self.table(x, &what, "write range = { lower = 0.8, upper = 1.25 }")?;
-        self.check_keys(t, RANGE_KEYS, &what);
-        let lower = get(t, "lower").and_then(|v| self.number(v, &format!("`lower` of {what}")));
-        let upper = get(t, "upper").and_then(|v| self.number(v, &format!("`upper` of {what}")));
+        const EXAMPLE: &str = "range = { lower = 0.8, upper = 1.25 }";
+        let t = self.table(x, &what, &format!("write {EXAMPLE}"))?;
+        let suggested = self.check_keys(t, RANGE_KEYS, &what);
+        let mut bound = |key: &str| -> Option<Option<Decimal>> {
+            let Some(v) = get(t, key) else {
+                return Some(None);
+            };
+            let what = format!("`{key}` of {what}");
+            match self.number(v, &what, "a multiple of the entry price such as 0.8")? {
+                Ok(d) => Some(Some(d)),
+                Err(unfit) => {
+                    self.unfit(v, &what, unfit, "1,000,000");
+                    None
+                }
+            }
+        };
+        let (lower, upper) = (bound("lower"), bound("upper"));
+        let (lower, upper) = (lower?, upper?);
         let (Some(lower), Some(upper)) = (lower, upper) else {
-            self.error(
-                x.span(),
-                format!("{what} needs `lower` and `upper`"),
-                "write range = { lower = 0.8, upper = 1.25 } (multiples of the entry price)",
-            );
+            let misspelt = (lower.is_none() && suggested.contains(&"lower"))
+                || (upper.is_none() && suggested.contains(&"upper"));
+            if !misspelt {
+                self.error(
+                    x.span(),
+                    format!("{what} needs `lower` and `upper`"),
+                    format!("write {EXAMPLE} (multiples of the entry price)"),
+                );
+            }
             return None;
         };
-        if !(lower > Decimal::ZERO
-            && lower < Decimal::ONE
-            && upper > Decimal::ONE
-            && upper <= Decimal::from(1_000_000))
-        {
-            self.error(
-                x.span(),
-                format!("{what} [{lower}, {upper}] does not contain the entry price 1"),
+        let (lo, hi) = (lower.normalize(), upper.normalize());
+        let problem = if lower <= Decimal::ZERO {
+            Some((
+                format!("{what} has `lower` = {lo}; a price cannot fall to zero or below"),
+                "`lower` is a multiple of the entry price between 0 and 1, e.g. 0.8",
+            ))
+        } else if upper > Decimal::from(1_000_000) {
+            Some((
+                format!("{what} has `upper` = {hi}, more than the 1,000,000 this tool accepts"),
+                "`upper` is a multiple of the entry price above 1, e.g. 1.25",
+            ))
+        } else if !(lower < Decimal::ONE && upper > Decimal::ONE) {
+            Some((
+                format!("{what} [{lo}, {hi}] does not contain the entry price 1"),
                 "bounds are multiples of the entry price: lower between 0 and 1, upper above 1",
-            );
+            ))
+        } else {
+            None
+        };
+        if let Some((message, help)) = problem {
+            self.error(x.span(), message, help);
             return None;
         }
         Some(Sp::new(RangeSpec { lower, upper }, x.span()))
@@ -865,22 +1285,29 @@ impl Reader {
         t: &DeTable<'_>,
         v: &Val<'_>,
         context: &str,
+        suggested: &[&str],
     ) -> Option<Sp<AllocationSpec>> {
         match (get(t, "weight"), get(t, "amount")) {
-            (Some(_), Some(a)) => {
-                self.error(
-                    a.span(),
-                    format!("{context} has both `weight` and `amount`"),
-                    "keep one of the two",
+            (Some(w), Some(a)) => {
+                self.diags.push(
+                    Diagnostic::at(
+                        a.span(),
+                        format!("{context} has both `weight` and `amount`"),
+                    )
+                    .with_related(w.span(), "weight here")
+                    .with_help("keep one of the two"),
                 );
                 None
             }
             (None, None) => {
-                self.error(
-                    v.span(),
-                    format!("{context} has neither `weight` nor `amount`"),
-                    "add weight = \"30%\", amount = 90000, or weight = \"rest\" for the remainder",
-                );
+                if !suggested.iter().any(|k| *k == "weight" || *k == "amount") {
+                    self.absent(
+                        &["weight", "amount"],
+                        v.span(),
+                        format!("{context} has neither `weight` nor `amount`"),
+                        "add weight = \"30%\", amount = 90000, or weight = \"rest\" for the remainder",
+                    );
+                }
                 None
             }
             (Some(w), None) => {
@@ -889,11 +1316,15 @@ impl Reader {
                         return Some(Sp::new(AllocationSpec::Rest, w.span()));
                     }
                 }
-                let d = self.rate(w, &format!("`weight` of {context}"))?;
-                if d.is_zero() || d > Decimal::ONE {
+                let what = format!("`weight` of {context}");
+                let d = self.rate_as_written(w, &what)?;
+                if d <= Decimal::ZERO || d > Decimal::ONE {
                     self.error(
                         w.span(),
-                        format!("`weight` of {context} must be above 0% and at most 100%"),
+                        format!(
+                            "{what} is {}; a weight must be above 0% and at most 100%",
+                            written(w, d)
+                        ),
                         "use a share such as \"30%\", or remove the position",
                     );
                     return None;
@@ -944,12 +1375,40 @@ mod tests {
                 .any(|m| m.contains("unknown key `wieght`") && m.contains("`weight`")),
             "{e:?}"
         );
-        assert!(e.iter().any(|m| m.contains("has no `value`")), "{e:?}");
+        // The misspellings are the problems; the keys they stand for are not
+        // reported missing on top.
+        assert!(!e.iter().any(|m| m.contains("has no `value`")), "{e:?}");
         assert!(
-            e.iter()
+            !e.iter()
                 .any(|m| m.contains("neither `weight` nor `amount`")),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn a_key_in_the_wrong_table_is_sent_home() {
+        let e = errors(&MINIMAL.replace("value = 1000", "value = 1000\ntax_rate = \"20%\""));
+        assert!(
+            e.iter()
+                .any(|m| m.contains("unknown key `tax_rate` in [portfolio]")
+                    && m.contains("belongs under [assumptions]")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_all_reported() {
+        let e = errors("[portfolio\nvalue = 1\n\n[[position]\nstrategy = \"hold\"\n");
+        assert!(e.len() >= 2, "{e:?}");
+        assert!(e.iter().all(|m| m.starts_with("invalid TOML")), "{e:?}");
+    }
+
+    #[test]
+    fn huge_and_tiny_numbers_say_which() {
+        let e = errors(&MINIMAL.replace("1000", "1e30"));
+        assert!(e.iter().any(|m| m.contains("more than the 10^15")), "{e:?}");
+        let e = errors(&MINIMAL.replace("\"100%\"", "1e-40"));
+        assert!(e.iter().any(|m| m.contains("decimal places")), "{e:?}");
     }
 
     #[test]
@@ -986,6 +1445,9 @@ mod tests {
             "weight = \"100%\"\napy = { low = \"5%\", high = \"3%\" }",
         );
         let e = errors(&text);
-        assert!(e.iter().any(|m| m.contains("`low` above `high`")), "{e:?}");
+        assert!(
+            e.iter().any(|m| m.contains("`low` (5%) above `high` (3%)")),
+            "{e:?}"
+        );
     }
 }
