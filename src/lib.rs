@@ -28,7 +28,25 @@ pub fn load(
     bytes: &[u8],
     book: &rates::RateBook,
 ) -> Result<model::Portfolio, Diagnostics> {
-    let (text, spec) = profile::load_profile_text(path, bytes)?;
-    resolve::resolve(path, &spec, book)
-        .map_err(|items| Diagnostics::new(path, &text, "profile", items))
+    let (text, spec, mut problems) = profile::read_profile(path, bytes)?;
+    // Resolve even when reading found problems, so one run reports them all.
+    match resolve::resolve(path, &spec, book) {
+        Ok(portfolio) if problems.is_empty() => Ok(portfolio),
+        Ok(_) => Err(Diagnostics::new(path, &text, "profile", problems)),
+        Err(more) => {
+            if problems.is_empty() {
+                problems = more;
+            } else {
+                problems.extend(more.into_iter().filter(|d| !is_generic(d)));
+            }
+            profile::sort_by_place(&mut problems);
+            problems.dedup();
+            Err(Diagnostics::new(path, &text, "profile", problems))
+        }
+    }
+}
+
+/// The catch-all resolve reports when it stopped on problems already reported.
+fn is_generic(d: &error::Diagnostic) -> bool {
+    d.span.is_none() && d.message == resolve::UNRESOLVED
 }

@@ -63,13 +63,16 @@ pub fn resolve(
     }
 }
 
+/// The message when resolution stopped without a problem of its own to report.
+pub const UNRESOLVED: &str = "the profile could not be resolved";
+
 trait OkOrDefault {
     fn ok_or_default(self) -> Result<Portfolio, Vec<Diagnostic>>;
 }
 
 impl OkOrDefault for Option<Portfolio> {
     fn ok_or_default(self) -> Result<Portfolio, Vec<Diagnostic>> {
-        self.ok_or_else(|| vec![Diagnostic::new(None, "the profile could not be resolved")])
+        self.ok_or_else(|| vec![Diagnostic::new(None, UNRESOLVED)])
     }
 }
 
@@ -296,7 +299,9 @@ impl Resolver<'_> {
         strategy: Strategy,
         example: &str,
     ) -> Option<&'a Sp<T>> {
-        if field.is_none() {
+        // In a position with reported problems, a missing field may be one
+        // that was written but could not be read: do not report it twice.
+        if field.is_none() && !p.broken {
             self.error(
                 p.span.clone(),
                 format!(
@@ -672,6 +677,10 @@ impl Resolver<'_> {
         drafts: Vec<Draft>,
         spec: &ProfileSpec,
     ) -> Option<Vec<Position>> {
+        if drafts.is_empty() {
+            // No position survived reading; that problem is already reported.
+            return None;
+        }
         let total_cents = Money(value.value).cents();
         let mut fixed = Decimal::ZERO;
         let mut weight_sum = Decimal::ZERO;

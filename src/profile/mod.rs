@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::model::{Method, PoolKind, Strategy};
 
-pub use read::read_spec;
+pub use read::{read_spec, read_spec_lenient, sort_by_place};
 
 /// Byte range in the profile's text.
 pub type Span = Range<usize>;
@@ -159,6 +159,21 @@ pub struct LintsSpec {
 
 /// Reads and checks a profile file. Errors carry every problem found.
 pub fn load_profile_text(path: &Path, bytes: &[u8]) -> Result<(String, ProfileSpec), Diagnostics> {
+    let (text, spec, problems) = read_profile(path, bytes)?;
+    if problems.is_empty() {
+        Ok((text, spec))
+    } else {
+        Err(Diagnostics::new(path, &text, "profile", problems))
+    }
+}
+
+/// Reads a profile file as far as it can be read. A file that cannot be read
+/// as TOML is an error; otherwise the spec comes back with the problems found
+/// in it (its broken positions marked), so later checks can add theirs.
+pub fn read_profile(
+    path: &Path,
+    bytes: &[u8],
+) -> Result<(String, ProfileSpec, Vec<Diagnostic>), Diagnostics> {
     let fail = |source: &str, d: Diagnostic| Diagnostics::new(path, source, "profile", vec![d]);
     if bytes.len() > MAX_PROFILE_BYTES {
         return Err(fail(
@@ -207,6 +222,7 @@ pub fn load_profile_text(path: &Path, bytes: &[u8]) -> Result<(String, ProfileSp
             ),
         ));
     }
-    let spec = read_spec(text).map_err(|items| Diagnostics::new(path, text, "profile", items))?;
-    Ok((text.to_string(), spec))
+    let (spec, problems) = read::read_spec_lenient(text)
+        .map_err(|items| Diagnostics::new(path, text, "profile", items))?;
+    Ok((text.to_string(), spec, problems))
 }

@@ -96,6 +96,18 @@ const EMPTY_HELP: &str = "a profile needs at least [portfolio] with `value` and 
 
 /// Parses profile text into a spec, or returns every problem found.
 pub fn read_spec(text: &str) -> Result<ProfileSpec, Vec<Diagnostic>> {
+    let (spec, problems) = read_spec_lenient(text)?;
+    if problems.is_empty() {
+        Ok(spec)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Like [`read_spec`], but a file that parses as TOML comes back as a spec
+/// with its problems (broken positions marked), so checks that need the rate
+/// book can still run on the rest. Syntax errors are the only hard failure.
+pub fn read_spec_lenient(text: &str) -> Result<(ProfileSpec, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         // Only syntax errors: what a broken file seems to say is not worth checking.
@@ -126,16 +138,12 @@ pub fn read_spec(text: &str) -> Result<ProfileSpec, Vec<Diagnostic>> {
     }
     let mut r = Reader::default();
     let spec = r.profile(root.get_ref());
-    if r.diags.is_empty() {
-        Ok(spec)
-    } else {
-        sort_by_place(&mut r.diags);
-        Err(r.diags)
-    }
+    sort_by_place(&mut r.diags);
+    Ok((spec, r.diags))
 }
 
 /// File order; problems of the whole file (no span) first.
-pub(crate) fn sort_by_place(diags: &mut [Diagnostic]) {
+pub fn sort_by_place(diags: &mut [Diagnostic]) {
     diags.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
 }
 
