@@ -5,6 +5,8 @@
 //! a required one (`valeu`) is reported as the misspelling, not also as the
 //! required key being missing.
 
+use std::fmt;
+
 use rust_decimal::Decimal;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -93,6 +95,21 @@ const MAX_STRING_CHARS: usize = 200;
 
 const EMPTY_HELP: &str = "a profile needs at least [portfolio] with `value` and one [[position]]; \
                           see profiles/ for examples";
+
+/// A list of words shown as "a, b, c", joined only when printed.
+struct OneOf<'a>(&'a [&'a str]);
+
+impl fmt::Display for OneOf<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, w) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(w)?;
+        }
+        Ok(())
+    }
+}
 
 /// Parses profile text into a spec, or returns every problem found.
 pub fn read_spec(text: &str) -> Result<ProfileSpec, Vec<Diagnostic>> {
@@ -353,7 +370,12 @@ impl Reader {
     /// Reports keys of `table` not in `known`, suggesting the nearest valid one
     /// or the table the key belongs in. Returns the keys suggested, so a missing
     /// key that was only misspelt is not reported a second time.
-    fn check_keys(&mut self, table: &DeTable<'_>, known: Keys, context: &str) -> Vec<&'static str> {
+    fn check_keys(
+        &mut self,
+        table: &DeTable<'_>,
+        known: Keys,
+        context: &(impl fmt::Display + ?Sized),
+    ) -> Vec<&'static str> {
         let mut suggested = Vec::new();
         for (key, _) in table {
             let name = key.get_ref().as_ref();
@@ -407,7 +429,13 @@ impl Reader {
         }
     }
 
-    fn wrong_type(&mut self, v: &Val<'_>, what: &str, expected: &str, help: &str) {
+    fn wrong_type(
+        &mut self,
+        v: &Val<'_>,
+        what: &(impl fmt::Display + ?Sized),
+        expected: &str,
+        help: &(impl fmt::Display + ?Sized),
+    ) {
         let found = v.get_ref().type_str();
         self.error(
             v.span(),
@@ -415,11 +443,16 @@ impl Reader {
                 "{what} must be {expected}, found {} {found}",
                 article(found)
             ),
-            help,
+            help.to_string(),
         );
     }
 
-    fn table<'a, 'i>(&mut self, v: &'a Val<'i>, what: &str, help: &str) -> Option<&'a DeTable<'i>> {
+    fn table<'a, 'i>(
+        &mut self,
+        v: &'a Val<'i>,
+        what: &(impl fmt::Display + ?Sized),
+        help: &str,
+    ) -> Option<&'a DeTable<'i>> {
         match v.get_ref() {
             DeValue::Table(t) => Some(t),
             _ => {
@@ -429,13 +462,18 @@ impl Reader {
         }
     }
 
-    fn string(&mut self, v: &Val<'_>, what: &str) -> Option<String> {
+    fn string(&mut self, v: &Val<'_>, what: &(impl fmt::Display + ?Sized)) -> Option<String> {
         self.string_or(v, what, "put the text in double quotes")
     }
 
     /// A string of at most [`MAX_STRING_CHARS`]; `help` says what to write
     /// when the value is not a string at all.
-    fn string_or(&mut self, v: &Val<'_>, what: &str, help: &str) -> Option<String> {
+    fn string_or(
+        &mut self,
+        v: &Val<'_>,
+        what: &(impl fmt::Display + ?Sized),
+        help: &(impl fmt::Display + ?Sized),
+    ) -> Option<String> {
         match v.get_ref() {
             DeValue::String(s) => {
                 let chars = s.chars().count();
@@ -458,7 +496,12 @@ impl Reader {
     }
 
     /// A string naming something (an asset, a protocol): not blank.
-    fn label(&mut self, v: &Val<'_>, what: &str, key: &str) -> Option<String> {
+    fn label(
+        &mut self,
+        v: &Val<'_>,
+        what: &(impl fmt::Display + ?Sized),
+        key: &str,
+    ) -> Option<String> {
         let s = self.string(v, what)?;
         if s.trim().is_empty() {
             self.error(
@@ -471,7 +514,7 @@ impl Reader {
         Some(s)
     }
 
-    fn boolean(&mut self, v: &Val<'_>, what: &str) -> Option<bool> {
+    fn boolean(&mut self, v: &Val<'_>, what: &(impl fmt::Display + ?Sized)) -> Option<bool> {
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
             _ => {
@@ -486,7 +529,7 @@ impl Reader {
         }
     }
 
-    fn whole(&mut self, v: &Val<'_>, what: &str, max: u32) -> Option<u32> {
+    fn whole(&mut self, v: &Val<'_>, what: &(impl fmt::Display + ?Sized), max: u32) -> Option<u32> {
         match v.get_ref() {
             DeValue::Integer(i) if i.radix() == 10 => match i.as_str().parse::<i64>() {
                 Ok(n) if (0..=i64::from(max)).contains(&n) => Some(n as u32),
@@ -510,7 +553,12 @@ impl Reader {
     /// with `example` as the fix; a number too large or too precise for an
     /// exact decimal is returned as [`Unfit`] for the caller to report, since
     /// only it knows the largest value that makes sense.
-    fn number(&mut self, v: &Val<'_>, what: &str, example: &str) -> Option<Result<Decimal, Unfit>> {
+    fn number(
+        &mut self,
+        v: &Val<'_>,
+        what: &(impl fmt::Display + ?Sized),
+        example: &str,
+    ) -> Option<Result<Decimal, Unfit>> {
         let raw = match v.get_ref() {
             DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
             DeValue::Integer(i) => {
@@ -554,7 +602,13 @@ impl Reader {
     }
 
     /// Reports a number that does not fit, given the largest value accepted.
-    fn unfit(&mut self, v: &Val<'_>, what: &str, unfit: Unfit, largest: &str) {
+    fn unfit(
+        &mut self,
+        v: &Val<'_>,
+        what: &(impl fmt::Display + ?Sized),
+        unfit: Unfit,
+        largest: &str,
+    ) {
         let raw = match v.get_ref() {
             DeValue::Integer(i) => i.as_str(),
             DeValue::Float(f) => f.as_str(),
@@ -576,7 +630,7 @@ impl Reader {
     }
 
     /// An amount of money: a number above zero and at most 10^15.
-    fn money(&mut self, v: &Val<'_>, what: &str) -> Option<Decimal> {
+    fn money(&mut self, v: &Val<'_>, what: &(impl fmt::Display + ?Sized)) -> Option<Decimal> {
         let d = match self.number(v, what, "an amount such as 300000")? {
             Ok(d) => d,
             Err(unfit) => {
@@ -607,7 +661,11 @@ impl Reader {
     }
 
     /// A rate as written: `"4.5%"` or a fraction up to 1 (`0.045`), of any sign.
-    fn rate_as_written(&mut self, v: &Val<'_>, what: &str) -> Option<Decimal> {
+    fn rate_as_written(
+        &mut self,
+        v: &Val<'_>,
+        what: &(impl fmt::Display + ?Sized),
+    ) -> Option<Decimal> {
         const EXAMPLE: &str = "a percent such as \"4.5%\" or a fraction such as 0.045";
         match v.get_ref() {
             DeValue::String(s) => match parse_percent(s) {
@@ -671,7 +729,7 @@ impl Reader {
     }
 
     /// A rate from 0 up to a million percent.
-    fn rate(&mut self, v: &Val<'_>, what: &str) -> Option<Decimal> {
+    fn rate(&mut self, v: &Val<'_>, what: &(impl fmt::Display + ?Sized)) -> Option<Decimal> {
         let value = self.rate_as_written(v, what)?;
         if value < Decimal::ZERO {
             self.error(
@@ -696,7 +754,7 @@ impl Reader {
     }
 
     /// A share from 0% to 100%.
-    fn share(&mut self, v: &Val<'_>, what: &str) -> Option<Decimal> {
+    fn share(&mut self, v: &Val<'_>, what: &(impl fmt::Display + ?Sized)) -> Option<Decimal> {
         let value = self.rate(v, what)?;
         if value > Decimal::ONE {
             self.error(
@@ -710,7 +768,7 @@ impl Reader {
     }
 
     /// A band: one rate, or `{ low, high }` with an optional `mid`.
-    fn band(&mut self, v: &Val<'_>, what: &str) -> Option<BandSpec> {
+    fn band(&mut self, v: &Val<'_>, what: &(impl fmt::Display + ?Sized)) -> Option<BandSpec> {
         let DeValue::Table(t) = v.get_ref() else {
             let r = self.rate(v, what)?;
             return Some(BandSpec {
@@ -722,7 +780,7 @@ impl Reader {
         let suggested = self.check_keys(t, BAND_KEYS, what);
         let mut field = |key: &str| -> Option<Option<Decimal>> {
             match get(t, key) {
-                Some(x) => self.rate(x, &format!("`{key}` of {what}")).map(Some),
+                Some(x) => self.rate(x, &format_args!("`{key}` of {what}")).map(Some),
                 None => Some(None),
             }
         };
@@ -847,11 +905,15 @@ impl Reader {
         })
     }
 
-    fn income(&mut self, v: &Val<'_>, what: &str) -> Option<(Decimal, Decimal)> {
+    fn income(
+        &mut self,
+        v: &Val<'_>,
+        what: &(impl fmt::Display + ?Sized),
+    ) -> Option<(Decimal, Decimal)> {
         if let DeValue::Table(t) = v.get_ref() {
             let suggested = self.check_keys(t, INCOME_KEYS, what);
-            let min = get(t, "min").and_then(|x| self.money(x, &format!("`min` of {what}")));
-            let max = get(t, "max").and_then(|x| self.money(x, &format!("`max` of {what}")));
+            let min = get(t, "min").and_then(|x| self.money(x, &format_args!("`min` of {what}")));
+            let max = get(t, "max").and_then(|x| self.money(x, &format_args!("`max` of {what}")));
             return match (min, max, get(t, "min"), get(t, "max")) {
                 (Some(a), Some(b), _, _) if a > b => {
                     self.error(
@@ -951,10 +1013,11 @@ impl Reader {
             return AssumptionsSpec::default();
         };
         self.check_keys(t, ASSUMPTION_KEYS, "[assumptions]");
-        let mut rate = |key: &str| get(t, key).and_then(|x| self.rate(x, &format!("`{key}`")));
+        let mut rate = |key: &str| get(t, key).and_then(|x| self.rate(x, &format_args!("`{key}`")));
         let inflation = rate("inflation");
         let sustainable_yield = rate("sustainable_yield");
-        let mut share = |key: &str| get(t, key).and_then(|x| self.share(x, &format!("`{key}`")));
+        let mut share =
+            |key: &str| get(t, key).and_then(|x| self.share(x, &format_args!("`{key}`")));
         AssumptionsSpec {
             tax_rate: share("tax_rate"),
             inflation,
@@ -985,22 +1048,22 @@ impl Reader {
                 ..AssetSpec::default()
             };
             if let Some(x) = get(at, "volatility") {
-                a.volatility = self.rate(x, &format!("`volatility` in {what}"));
+                a.volatility = self.rate(x, &format_args!("`volatility` in {what}"));
             }
             if let Some(x) = get(at, "inflation") {
-                a.inflation = self.rate(x, &format!("`inflation` in {what}"));
+                a.inflation = self.rate(x, &format_args!("`inflation` in {what}"));
             }
             if let Some(x) = get(at, "unbonding_days") {
-                a.unbonding_days = self.whole(x, &format!("`unbonding_days` in {what}"), 3650);
+                a.unbonding_days = self.whole(x, &format_args!("`unbonding_days` in {what}"), 3650);
             }
             if let Some(x) = get(at, "stablecoin") {
-                a.stablecoin = self.boolean(x, &format!("`stablecoin` in {what}"));
+                a.stablecoin = self.boolean(x, &format_args!("`stablecoin` in {what}"));
             }
             if let Some(x) = get(at, "staking_apy") {
-                a.staking_apy = self.band(x, &format!("`staking_apy` in {what}"));
+                a.staking_apy = self.band(x, &format_args!("`staking_apy` in {what}"));
             }
             if let Some(x) = get(at, "lending_apy") {
-                a.lending_apy = self.band(x, &format!("`lending_apy` in {what}"));
+                a.lending_apy = self.band(x, &format_args!("`lending_apy` in {what}"));
             }
             out.push(a);
         }
@@ -1073,12 +1136,11 @@ impl Reader {
         names: &[&str],
         parse: impl Fn(&str) -> Option<T>,
     ) -> Option<Sp<T>> {
-        let choices = names.join(", ");
-        let what = format!("`{key}` of {context}");
+        let choices = OneOf(names);
         let s = self.string_or(
             x,
-            &what,
-            &format!("write one of these in double quotes: {choices}"),
+            &format_args!("`{key}` of {context}"),
+            &format_args!("write one of these in double quotes: {choices}"),
         )?;
         match parse(&s) {
             Some(t) => Some(Sp::new(t, x.span())),
@@ -1113,12 +1175,12 @@ impl Reader {
         };
         let sp_label = |r: &mut Reader, key: &str| {
             get(t, key).and_then(|x| {
-                r.label(x, &format!("`{key}` of {context}"), key)
+                r.label(x, &format_args!("`{key}` of {context}"), key)
                     .map(|s| Sp::new(s, x.span()))
             })
         };
         p.name = get(t, "name").and_then(|x| {
-            self.string(x, &format!("`name` of {context}"))
+            self.string(x, &format_args!("`name` of {context}"))
                 .map(|s| Sp::new(s, x.span()))
         });
         p.asset = sp_label(self, "asset");
@@ -1179,7 +1241,7 @@ impl Reader {
         ] {
             if let Some(x) = get(t, key) {
                 *slot = self
-                    .band(x, &format!("`{key}` of {context}"))
+                    .band(x, &format_args!("`{key}` of {context}"))
                     .map(|b| Sp::new(b, x.span()));
             }
         }
@@ -1195,7 +1257,7 @@ impl Reader {
         let DeValue::Array(items) = x.get_ref() else {
             self.wrong_type(
                 x,
-                &format!("`pair` of {context}"),
+                &format_args!("`pair` of {context}"),
                 "an array of two asset symbols",
                 help,
             );
@@ -1213,8 +1275,8 @@ impl Reader {
             );
             return None;
         }
-        let a = self.label(&items[0], &format!("`pair` of {context}"), "pair");
-        let b = self.label(&items[1], &format!("`pair` of {context}"), "pair");
+        let a = self.label(&items[0], &format_args!("`pair` of {context}"), "pair");
+        let b = self.label(&items[1], &format_args!("`pair` of {context}"), "pair");
         let (a, b) = (a?, b?);
         if a == b {
             self.error(
@@ -1340,7 +1402,7 @@ impl Reader {
                 Some(Sp::new(AllocationSpec::Weight(d), w.span()))
             }
             (None, Some(a)) => {
-                let d = self.money(a, &format!("`amount` of {context}"))?;
+                let d = self.money(a, &format_args!("`amount` of {context}"))?;
                 Some(Sp::new(AllocationSpec::Amount(d), a.span()))
             }
         }
