@@ -101,6 +101,38 @@ impl PoolKind {
     }
 }
 
+/// A pool shape.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Pool {
+    /// Constant product, 50/50 (Uniswap v2 style).
+    ConstantProduct,
+    /// Two-token weighted pool (Balancer style); `weight` is asset A's share, in (0, 1).
+    Weighted { weight: f64 },
+    /// Concentrated liquidity between `lower` and `upper` times the entry price
+    /// (Uniswap v3 style); `lower < 1 < upper`.
+    Concentrated { lower: f64, upper: f64 },
+    /// StableSwap (Curve style) with amplification `amplification` as in the
+    /// StableSwap paper: `4A(x+y) + D = 4AD + D³/(4xy)`. It is the invariant
+    /// pegged pairs actually trade on: near the peg it behaves like a
+    /// constant-sum pool, so a depeg leaves the LP holding mostly the cheaper
+    /// coin and the loss is far larger than constant product would say; with
+    /// `A = 0` it is constant product. We solve it exactly rather than borrow
+    /// the constant-product formula, which understates depeg losses.
+    Stable { amplification: f64 },
+}
+
+/// What a liquidity position needs for its impermanent loss.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Liquidity {
+    pub pool: Pool,
+    /// Annual volatility of the pair's price ratio.
+    pub ratio_volatility: Rate,
+    /// Where the ratio volatility came from.
+    pub volatility_source: String,
+    pub fee_apr: Band,
+    pub reward_apy: Band,
+}
+
 /// A low / mid / high band of a rate.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Band {
@@ -188,6 +220,8 @@ pub struct Position {
     pub reward_share: Rate,
     /// Where the band came from: "profile" or a rate-book entry.
     pub apy_source: String,
+    /// Pool and volatility, for liquidity positions.
+    pub liquidity: Option<Liquidity>,
 }
 
 /// A portfolio ready to plan.

@@ -10,10 +10,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 use crate::engine::allocate::split_cents;
 use crate::error::{Diagnostic, shorten};
-use crate::model::{Assumptions, Band, Goal, LintSettings, Method, Portfolio, Position, Strategy};
+use crate::model::{
+    Assumptions, Band, Goal, LintSettings, Method, Pool, Portfolio, Position, Strategy,
+};
 use crate::money::{Money, Rate, format_money};
 use crate::profile::{AllocationSpec, BandSpec, Period, PositionSpec, ProfileSpec, Sp, Span};
 use crate::rates::{AssetClass, RateBook};
@@ -30,6 +33,8 @@ struct AssetView {
     class: AssetClass,
     staking: Option<(Band, String)>,
     lending: Option<(Band, String)>,
+    /// Annual price volatility and its source.
+    volatility: Option<(Decimal, String)>,
 }
 
 fn band_of(spec: BandSpec) -> Band {
@@ -113,6 +118,10 @@ impl Resolver<'_> {
                         .lending
                         .as_ref()
                         .map(|b| (b.band(), format!("rate book: {}", b.source))),
+                    volatility: a
+                        .volatility
+                        .as_ref()
+                        .map(|f| (f.value.0, format!("rate book: {}", f.source))),
                 },
             );
         }
@@ -124,7 +133,14 @@ impl Resolver<'_> {
                     class: AssetClass::Alt,
                     staking: None,
                     lending: None,
+                    volatility: None,
                 });
+            if let Some(v) = a.volatility {
+                view.volatility = Some((
+                    v,
+                    format!("profile: [assets.{}] volatility", a.symbol.value),
+                ));
+            }
             if let Some(stable) = a.stablecoin {
                 view.class = if stable {
                     AssetClass::Stablecoin
@@ -329,6 +345,10 @@ impl Resolver<'_> {
             ok &= self.forbid(&p.fee_apr, "fee_apr", p, strategy);
             ok &= self.forbid(&p.pool, "pool", p, strategy);
             ok &= self.forbid(&p.range, "range", p, strategy);
+            ok &= self.forbid(&p.weights, "weights", p, strategy);
+            ok &= self.forbid(&p.amplification, "amplification", p, strategy);
+            ok &= self.forbid(&p.ratio_volatility, "ratio_volatility", p, strategy);
+            ok &= self.forbid(&p.correlation, "correlation", p, strategy);
         } else {
             ok &= self.forbid(&p.asset, "asset", p, strategy);
             if let Some(apy) = &p.apy {
@@ -359,18 +379,8 @@ impl Resolver<'_> {
         if strategy == Hold {
             ok &= self.forbid(&p.reward_apy, "reward_apy", p, strategy);
         }
-        if let Some(pool) = &p.pool {
-            if p.range.is_some() && pool.value != crate::model::PoolKind::Concentrated {
-                self.error(
-                    pool.span.clone(),
-                    format!(
-                        "`range` needs pool = \"concentrated\" (position {})",
-                        p.number
-                    ),
-                    "set pool = \"concentrated\", or remove `range`",
-                );
-                ok = false;
-            }
+        if strategy == Liquidity {
+            ok &= self.pool_fields_fit(p);
         }
         if let Some(asset) = &p.asset {
             ok &= self.known_asset(asset);
@@ -399,6 +409,7 @@ impl Resolver<'_> {
             apy: Band::default(),
             reward_share: Rate::ZERO,
             apy_source: "profile".into(),
+            liquidity: None,
         };
         let mut draft = Draft {
             position: base,
@@ -436,6 +447,16 @@ impl Resolver<'_> {
                 draft.position.apy_source = source;
                 draft.position.reward_share =
                     reward.map_or(Rate::ZERO, |r| share(r.mid, total.mid));
+                let pair = pair.clone();
+                let pool = self.pool_of(p, &pair.value);
+                let (sigma, volatility_source) = self.pair_volatility(&pair, p)?;
+                draft.position.liquidity = Some(crate::model::Liquidity {
+                    pool,
+                    ratio_volatility: sigma,
+                    volatility_source,
+                    fee_apr: fee,
+                    reward_apy: reward.unwrap_or_default(),
+                });
             }
             Farming => {
                 let farming = self.book.farming.as_ref()?;
@@ -507,6 +528,7 @@ impl Resolver<'_> {
                         apy: Band::default(),
                         reward_share: Rate::ZERO,
                         apy_source: String::new(),
+                        liquidity: None,
                     };
                     let (band, source, reward_share) = match c.strategy {
                         Staking | Lending => {
@@ -516,7 +538,17 @@ impl Resolver<'_> {
                             (b, s, Rate::ZERO)
                         }
                         Liquidity => {
-                            let (b, s) = self.pair_band(c.pair.as_ref()?);
+                            let pair = c.pair.clone()?;
+                            let (b, s) = self.pair_band(&pair);
+                            let at = Sp::new(pair.clone(), id.span.clone());
+                            let (sigma, volatility_source) = self.pair_volatility(&at, p)?;
+                            pos.liquidity = Some(crate::model::Liquidity {
+                                pool: self.default_pool(&pair),
+                                ratio_volatility: sigma,
+                                volatility_source,
+                                fee_apr: b,
+                                reward_apy: Band::default(),
+                            });
                             (b, s, Rate::ZERO)
                         }
                         Farming => {
@@ -538,6 +570,182 @@ impl Resolver<'_> {
             }
         }
         Some(draft)
+    }
+
+    /// Pool parameters must match the pool kind.
+    fn pool_fields_fit(&mut self, p: &PositionSpec) -> bool {
+        use crate::model::PoolKind;
+        let kind = p.pool.as_ref().map(|k| k.value);
+        let mut ok = true;
+        let mut needs = |r: &mut Self,
+                         present: bool,
+                         wanted: PoolKind,
+                         key: &str,
+                         span: Option<Span>,
+                         example: &str| {
+            let name = PoolKind::NAMES[wanted as usize];
+            match (present, kind == Some(wanted)) {
+                (true, false) => {
+                    r.error(
+                        span.unwrap_or_else(|| p.span.clone()),
+                        format!("`{key}` needs pool = \"{name}\" (position {})", p.number),
+                        format!("set pool = \"{name}\", or remove `{key}`"),
+                    );
+                    ok = false;
+                }
+                (false, true) if !example.is_empty() => {
+                    r.error(
+                        p.pool.as_ref().map_or(p.span.clone(), |k| k.span.clone()),
+                        format!("a {name} pool needs `{key}` (position {})", p.number),
+                        format!("add {example}"),
+                    );
+                    ok = false;
+                }
+                _ => {}
+            }
+        };
+        if !p.broken {
+            needs(
+                self,
+                p.range.is_some(),
+                PoolKind::Concentrated,
+                "range",
+                p.range.as_ref().map(|r| r.span.clone()),
+                "range = { lower = 0.8, upper = 1.25 }",
+            );
+            needs(
+                self,
+                p.weights.is_some(),
+                PoolKind::Weighted,
+                "weights",
+                p.weights.as_ref().map(|r| r.span.clone()),
+                "weights = [\"80%\", \"20%\"]",
+            );
+            needs(
+                self,
+                p.amplification.is_some(),
+                PoolKind::Stable,
+                "amplification",
+                p.amplification.as_ref().map(|r| r.span.clone()),
+                "",
+            );
+        }
+        if p.ratio_volatility.is_some() && p.correlation.is_some() {
+            let span = p
+                .correlation
+                .as_ref()
+                .map_or(p.span.clone(), |c| c.span.clone());
+            self.error(
+                span,
+                format!(
+                    "position {} gives both `ratio_volatility` and `correlation`",
+                    p.number
+                ),
+                "`correlation` only serves to compute the ratio volatility; keep one of the two",
+            );
+            ok = false;
+        }
+        ok
+    }
+
+    /// The pool a pair trades in when the profile does not say: StableSwap for
+    /// two stablecoins, constant product otherwise.
+    fn default_pool(&self, pair: &[String; 2]) -> Pool {
+        let stable = pair.iter().all(|s| {
+            self.assets
+                .get(s)
+                .is_some_and(|a| a.class == AssetClass::Stablecoin)
+        });
+        if stable {
+            Pool::Stable {
+                amplification: crate::engine::il::DEFAULT_AMPLIFICATION,
+            }
+        } else {
+            Pool::ConstantProduct
+        }
+    }
+
+    fn pool_of(&self, p: &PositionSpec, pair: &[String; 2]) -> Pool {
+        use crate::model::PoolKind;
+        let f = |d: Decimal| d.to_f64().unwrap_or(0.0);
+        match p.pool.as_ref().map(|k| k.value) {
+            None => self.default_pool(pair),
+            Some(PoolKind::ConstantProduct) => Pool::ConstantProduct,
+            Some(PoolKind::Weighted) => Pool::Weighted {
+                weight: p.weights.as_ref().map_or(0.5, |w| f(w.value[0])),
+            },
+            Some(PoolKind::Concentrated) => match &p.range {
+                Some(r) => Pool::Concentrated {
+                    lower: f(r.value.lower),
+                    upper: f(r.value.upper),
+                },
+                None => Pool::ConstantProduct,
+            },
+            Some(PoolKind::Stable) => Pool::Stable {
+                amplification: p
+                    .amplification
+                    .as_ref()
+                    .map_or(crate::engine::il::DEFAULT_AMPLIFICATION, |a| f(a.value)),
+            },
+        }
+    }
+
+    /// The volatility of a pair's price ratio: the position's override, or
+    /// from the two assets' volatilities and their correlation.
+    fn pair_volatility(
+        &mut self,
+        pair: &Sp<[String; 2]>,
+        p: &PositionSpec,
+    ) -> Option<(Rate, String)> {
+        if p.strategy
+            .as_ref()
+            .is_some_and(|s| s.value == Strategy::Liquidity)
+        {
+            if let Some(v) = &p.ratio_volatility {
+                return Some((Rate(v.value), "profile: ratio_volatility".into()));
+            }
+        }
+        let [a, b] = &pair.value;
+        let sigma = |r: &mut Self, sym: &String| -> Option<(Decimal, String, AssetClass)> {
+            let view = r.assets.get(sym)?;
+            match &view.volatility {
+                Some((v, src)) => Some((*v, src.clone(), view.class)),
+                None => {
+                    r.error(
+                        pair.span.clone(),
+                        format!("the rate book has no volatility for `{sym}`, needed for the impermanent loss of this pair"),
+                        format!("set volatility under [assets.{sym}], or ratio_volatility on the position"),
+                    );
+                    None
+                }
+            }
+        };
+        let (sa, src_a, class_a) = sigma(self, a)?;
+        let (sb, src_b, class_b) = sigma(self, b)?;
+        let (rho, rho_source) = match p.correlation.as_ref().filter(|_| {
+            p.strategy
+                .as_ref()
+                .is_some_and(|s| s.value == Strategy::Liquidity)
+        }) {
+            Some(c) => (
+                c.value.to_f64().unwrap_or(0.0),
+                "profile: correlation".to_string(),
+            ),
+            None => self.book.correlation(a, b, class_a, class_b),
+        };
+        let f = |d: Decimal| d.to_f64().unwrap_or(0.0);
+        let ratio = crate::engine::il::ratio_volatility(f(sa), f(sb), rho).unwrap_or(0.0);
+        let value = crate::money::decimal_from_f64(ratio)
+            .unwrap_or_default()
+            .round_dp(6);
+        Some((
+            Rate(value),
+            format!(
+                "{a} {}% ({src_a}), {b} {}% ({src_b}), correlation {rho} ({rho_source})",
+                (sa * Decimal::ONE_HUNDRED).normalize(),
+                (sb * Decimal::ONE_HUNDRED).normalize()
+            ),
+        ))
     }
 
     fn set_yield(

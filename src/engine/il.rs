@@ -25,25 +25,7 @@ use rust_decimal::Decimal;
 /// Default StableSwap amplification (an assumption; pools range from ~10 to thousands).
 pub const DEFAULT_AMPLIFICATION: f64 = 100.0;
 
-/// A pool shape.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Pool {
-    /// Constant product, 50/50 (Uniswap v2 style).
-    ConstantProduct,
-    /// Two-token weighted pool (Balancer style); `weight` is asset A's share, in (0, 1).
-    Weighted { weight: f64 },
-    /// Concentrated liquidity between `lower` and `upper` times the entry price
-    /// (Uniswap v3 style); `lower < 1 < upper`.
-    Concentrated { lower: f64, upper: f64 },
-    /// StableSwap (Curve style) with amplification `amplification` as in the
-    /// StableSwap paper: `4A(x+y) + D = 4AD + D³/(4xy)`. It is the invariant
-    /// pegged pairs actually trade on: near the peg it behaves like a
-    /// constant-sum pool, so a depeg leaves the LP holding mostly the cheaper
-    /// coin and the loss is far larger than constant product would say; with
-    /// `A = 0` it is constant product. We solve it exactly rather than borrow
-    /// the constant-product formula, which understates depeg losses.
-    Stable { amplification: f64 },
-}
+pub use crate::model::Pool;
 
 /// Why an IL question cannot be answered.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

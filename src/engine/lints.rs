@@ -41,25 +41,28 @@ pub enum Lint {
     RequiredYieldUnsustainable,
     IncomeShortfall,
     IncomeAtRisk,
+    IlExceedsFees,
     AllocationTemplate,
 }
 
 impl Lint {
-    pub const ALL: [Lint; 6] = [
+    pub const ALL: [Lint; 7] = [
         Lint::YieldAbove100,
         Lint::EmissionsHeavy,
         Lint::RequiredYieldUnsustainable,
         Lint::IncomeShortfall,
         Lint::IncomeAtRisk,
+        Lint::IlExceedsFees,
         Lint::AllocationTemplate,
     ];
 
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 7] = [
         "yield-above-100",
         "emissions-heavy",
         "required-yield-unsustainable",
         "income-shortfall",
         "income-at-risk",
+        "il-exceeds-fees",
         "allocation-template",
     ];
 
@@ -88,6 +91,9 @@ impl Lint {
             Lint::RequiredYieldUnsustainable => "the goal needs more than the sustainable ceiling",
             Lint::IncomeShortfall => "the expected (mid) income misses the minimum goal",
             Lint::IncomeAtRisk => "the mid band meets the goal but the low band does not",
+            Lint::IlExceedsFees => {
+                "expected one-year impermanent loss is larger than the fee income"
+            }
             Lint::AllocationTemplate => {
                 "the mix is outside the 40-50 / 30-40 / 10-20 / 0-10 template"
             }
@@ -163,6 +169,36 @@ pub fn lint(p: &Portfolio, r: &PlanReport) -> Vec<Warning> {
                 ),
             ));
         }
+    }
+    for pos in &r.positions {
+        let (Some(l), Some(il)) = (&pos.liquidity, pos.expected_il) else {
+            continue;
+        };
+        if pos.screened || -il.0 <= l.fee_apr.mid.0 {
+            continue;
+        }
+        let fix = match l.pool {
+            crate::model::PoolKind::Concentrated => {
+                "widen the range, choose a more correlated pair, or allocate less"
+            }
+            crate::model::PoolKind::Stable => {
+                "check that both coins hold their peg, or allocate less"
+            }
+            _ => {
+                "choose a correlated pair (a token and its staking derivative, two stablecoins), a concentrated range only with fees to match, or allocate less"
+            }
+        };
+        out.push(Warning::new(
+            Lint::IlExceedsFees,
+            Some(&pos.name),
+            format!(
+                "{}: expected impermanent loss of {} a year (ratio volatility {}) is larger than its fee income of {} (mid), so the fees do not pay for the loss; {fix}",
+                pos.name,
+                format_rate(Rate(-il.0)),
+                format_rate(l.ratio_volatility),
+                format_rate(l.fee_apr.mid)
+            ),
+        ));
     }
     if let (Some(g), Some(goal)) = (&p.goal, &r.goal) {
         if goal.required_yield > goal.ceiling {

@@ -9,9 +9,10 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::il;
 use super::lints::{Warning, lint};
-use crate::model::{Band, Goal, Method, Portfolio, Position, Strategy};
-use crate::money::{Money, Rate};
+use crate::model::{Band, Goal, Liquidity, Method, Pool, PoolKind, Portfolio, Position, Strategy};
+use crate::money::{Money, Rate, decimal_from_f64};
 
 /// The JSON schema version of every report.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -98,7 +99,7 @@ pub struct PositionOut {
     pub apy: Band,
     /// Part of the yield paid in incentive tokens (emissions), as a share of it.
     pub reward_share: Rate,
-    /// Expected one-year impermanent loss (liquidity positions; not yet modelled).
+    /// Expected one-year impermanent loss, a fraction ≤ 0 (liquidity positions only).
     pub expected_il: Option<Rate>,
     /// The yield band that counts toward income (zero when screened).
     pub net_apy: Band,
@@ -110,6 +111,26 @@ pub struct PositionOut {
     pub screened: bool,
     /// Where the yield band came from.
     pub apy_source: String,
+    /// Pool, ratio volatility, fee and reward bands (liquidity positions only).
+    pub liquidity: Option<LiquidityOut>,
+}
+
+/// The liquidity-provider economics of a position.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LiquidityOut {
+    pub pool: crate::model::PoolKind,
+    /// Concentrated pools: range bounds as multiples of the entry price.
+    pub range: Option<[Decimal; 2]>,
+    /// Weighted pools: the first asset's weight.
+    pub weight: Option<Decimal>,
+    /// StableSwap pools: amplification.
+    pub amplification: Option<Decimal>,
+    /// Annual volatility of the pair's price ratio.
+    pub ratio_volatility: Rate,
+    /// Where the ratio volatility came from.
+    pub volatility_source: String,
+    pub fee_apr: Band,
+    pub reward_apy: Band,
 }
 
 /// Blended figures for one strategy.
@@ -124,8 +145,10 @@ pub struct StrategyOut {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Totals {
-    /// Blended net yield of the whole portfolio.
+    /// Blended net yield of the whole portfolio (what the income bands earn).
     pub apy: Band,
+    /// Blended gross yield: before expected impermanent loss and screening.
+    pub gross_apy: Band,
     pub annual_income: MoneyBand,
     pub monthly_income: MoneyBand,
     pub after_tax_annual_income: MoneyBand,
@@ -234,15 +257,61 @@ pub fn plan(p: &Portfolio) -> PlanReport {
     report
 }
 
+/// Expected one-year IL of a liquidity position, as a settled rate.
+pub fn expected_il(l: &Liquidity) -> Rate {
+    let loss = il::expected_il(&l.pool, l.ratio_volatility.to_f64(), 1.0).unwrap_or(0.0);
+    Rate(decimal_from_f64(loss).unwrap_or_default()).settle()
+}
+
+fn liquidity_out(l: &Liquidity) -> LiquidityOut {
+    let dec = |x: f64| {
+        decimal_from_f64(x)
+            .unwrap_or_default()
+            .round_dp(6)
+            .normalize()
+    };
+    let (range, weight, amplification) = match l.pool {
+        Pool::Concentrated { lower, upper } => (Some([dec(lower), dec(upper)]), None, None),
+        Pool::Weighted { weight } => (None, Some(dec(weight)), None),
+        Pool::Stable { amplification } => (None, None, Some(dec(amplification))),
+        Pool::ConstantProduct => (None, None, None),
+    };
+    LiquidityOut {
+        pool: match l.pool {
+            Pool::ConstantProduct => PoolKind::ConstantProduct,
+            Pool::Weighted { .. } => PoolKind::Weighted,
+            Pool::Concentrated { .. } => PoolKind::Concentrated,
+            Pool::Stable { .. } => PoolKind::Stable,
+        },
+        range,
+        weight,
+        amplification,
+        ratio_volatility: l.ratio_volatility.settle(),
+        volatility_source: l.volatility_source.clone(),
+        fee_apr: l.fee_apr.map(Rate::settle),
+        reward_apy: l.reward_apy.map(Rate::settle),
+    }
+}
+
 fn plan_position(p: &Portfolio, pos: &Position) -> PositionOut {
     let screened = pos.apy.mid.0 > SCREEN_ABOVE;
-    let net = if screened { Band::default() } else { pos.apy };
+    let il = pos.liquidity.as_ref().map(expected_il);
+    let loss = il.unwrap_or(Rate::ZERO);
+    // Net yield: gross yield plus the (negative) expected IL; nothing when screened.
+    let net = if screened {
+        Band::default()
+    } else {
+        pos.apy.map(|r| r + loss)
+    };
     let income = MoneyBand::earned(pos.amount, net);
-    let haircut = Decimal::ONE - pos.reward_share.0 * p.assumptions.emissions_haircut.0;
+    // Sustainable: emissions count at the haircut, IL counts in full.
+    let kept = pos.apy.mid.0
+        * (Decimal::ONE - pos.reward_share.0 * p.assumptions.emissions_haircut.0)
+        + loss.0;
     let sustainable = if screened {
         Money::ZERO
     } else {
-        Money(income.mid.0 * haircut).settle()
+        Money(pos.amount.0 * kept).settle()
     };
     PositionOut {
         name: pos.name.clone(),
@@ -257,12 +326,13 @@ fn plan_position(p: &Portfolio, pos: &Position) -> PositionOut {
         weight: pos.amount.share_of(p.value).settle(),
         apy: pos.apy.map(Rate::settle),
         reward_share: pos.reward_share.settle(),
-        expected_il: None,
+        expected_il: il,
         net_apy: net.map(Rate::settle),
         annual_income: income,
         sustainable_annual_income: sustainable,
         screened,
         apy_source: pos.apy_source.clone(),
+        liquidity: pos.liquidity.as_ref().map(liquidity_out),
     }
 }
 
@@ -292,8 +362,16 @@ fn totals(p: &Portfolio, positions: &[PositionOut]) -> Totals {
             })
         })
         .collect();
+    let gross = positions.iter().fold(MoneyBand::default(), |acc, x| {
+        acc.add(MoneyBand {
+            low: x.amount.at(x.apy.low),
+            mid: x.amount.at(x.apy.mid),
+            high: x.amount.at(x.apy.high),
+        })
+    });
     Totals {
         apy: income.yield_on(p.value),
+        gross_apy: gross.yield_on(p.value),
         annual_income: income,
         monthly_income: income.map(|m| Money(m.0 / twelve).settle()),
         after_tax_annual_income: income.map(|m| Money(m.0 * keep).settle()),
@@ -524,5 +602,82 @@ mod tests {
     fn lints_can_be_allowed_in_the_profile() {
         let text = "[portfolio]\nvalue = 1000\n[lints]\nallow = [\"allocation-template\"]\n[[position]]\nstrategy = \"hold\"\nasset = \"BTC\"\nweight = \"100%\"\n";
         assert!(plan_text(text).warnings.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod liquidity_tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::rates::RateBook;
+
+    fn plan_text(text: &str) -> PlanReport {
+        let book = RateBook::default_book();
+        let p = crate::load(Path::new("t.toml"), text.as_bytes(), &book)
+            .unwrap_or_else(|e| panic!("{e}"));
+        plan(&p)
+    }
+
+    fn lp(extra: &str) -> String {
+        format!(
+            "[portfolio]\nvalue = 10000\n[[position]]\nstrategy = \"liquidity\"\nweight = \"100%\"\n{extra}\n"
+        )
+    }
+
+    #[test]
+    fn expected_il_comes_from_the_pair_volatilities() {
+        // Rate book: ETH 70%, USDC 1%, uncorrelated (a stablecoin against crypto).
+        let r = plan_text(&lp("pair = [\"ETH\", \"USDC\"]\nfee_apr = \"10%\""));
+        let sigma2 = 0.7f64 * 0.7 + 0.01 * 0.01;
+        let want = (-sigma2 / 8.0).exp() - 1.0;
+        let p = &r.positions[0];
+        let got = p.expected_il.unwrap().to_f64();
+        assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+        // Net APY = fee APR + reward APY + expected IL.
+        assert_eq!(
+            p.net_apy.mid,
+            Rate(Decimal::new(1, 1) + p.expected_il.unwrap().0)
+        );
+        assert_eq!(
+            p.liquidity.as_ref().unwrap().pool,
+            PoolKind::ConstantProduct
+        );
+    }
+
+    #[test]
+    fn correlated_pairs_lose_less() {
+        let uncorrelated = plan_text(&lp(
+            "pair = [\"ETH\", \"SOL\"]\nfee_apr = \"10%\"\ncorrelation = 0",
+        ));
+        let correlated = plan_text(&lp(
+            "pair = [\"ETH\", \"SOL\"]\nfee_apr = \"10%\"\ncorrelation = 0.95",
+        ));
+        assert!(correlated.positions[0].expected_il > uncorrelated.positions[0].expected_il);
+    }
+
+    #[test]
+    fn two_stablecoins_default_to_a_stable_pool() {
+        let r = plan_text(&lp("pair = [\"USDC\", \"DAI\"]\nfee_apr = \"3%\""));
+        let l = r.positions[0].liquidity.as_ref().unwrap();
+        assert_eq!(l.pool, PoolKind::Stable);
+        assert!(r.positions[0].expected_il.unwrap().0 < Decimal::ZERO);
+    }
+
+    #[test]
+    fn il_exceeds_fees_fires_only_when_the_loss_beats_the_fees() {
+        let fires = |extra: &str| {
+            plan_text(&lp(extra))
+                .warnings
+                .iter()
+                .any(|w| w.lint.name() == "il-exceeds-fees")
+        };
+        // σ = 70%: expected loss ≈ 5.9% a year.
+        assert!(fires("pair = [\"ETH\", \"USDC\"]\nfee_apr = \"5%\""));
+        assert!(!fires("pair = [\"ETH\", \"USDC\"]\nfee_apr = \"7%\""));
+        // A narrow range amplifies the loss past generous fees.
+        assert!(fires(
+            "pair = [\"ETH\", \"USDC\"]\npool = \"concentrated\"\nrange = { lower = 0.95, upper = 1.05 }\nfee_apr = \"25%\""
+        ));
     }
 }

@@ -147,6 +147,14 @@ pub struct PositionSpec {
     pub fee_apr: Option<Sp<BandSpec>>,
     pub pool: Option<Sp<PoolKind>>,
     pub range: Option<Sp<RangeSpec>>,
+    /// Weighted pool: the shares of the pair's first and second asset.
+    pub weights: Option<Sp<[Decimal; 2]>>,
+    /// StableSwap amplification.
+    pub amplification: Option<Sp<Decimal>>,
+    /// Override of the pair's price-ratio volatility.
+    pub ratio_volatility: Option<Sp<Decimal>>,
+    /// Override of the pair's price correlation.
+    pub correlation: Option<Sp<Decimal>>,
     /// A problem was reported in this position; later checks skip it.
     pub broken: bool,
 }

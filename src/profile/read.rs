@@ -70,6 +70,10 @@ const POSITION_KEYS: Keys = &[
     "fee_apr",
     "pool",
     "range",
+    "weights",
+    "amplification",
+    "ratio_volatility",
+    "correlation",
 ];
 const BAND_KEYS: Keys = &["low", "mid", "high"];
 const RANGE_KEYS: Keys = &["lower", "upper"];
@@ -1248,8 +1252,106 @@ impl Reader {
         if let Some(x) = get(t, "range") {
             p.range = self.range(x, &context);
         }
+        if let Some(x) = get(t, "weights") {
+            p.weights = self.pool_weights(x, &context);
+        }
+        if let Some(x) = get(t, "amplification") {
+            p.amplification = self.bounded(
+                x,
+                &format_args!("`amplification` of {context}"),
+                "100",
+                Decimal::ZERO,
+                Decimal::from(1_000_000),
+            );
+        }
+        if let Some(x) = get(t, "ratio_volatility") {
+            p.ratio_volatility = self
+                .rate(x, &format_args!("`ratio_volatility` of {context}"))
+                .map(|d| Sp::new(d, x.span()));
+        }
+        if let Some(x) = get(t, "correlation") {
+            p.correlation = self.bounded(
+                x,
+                &format_args!("`correlation` of {context}"),
+                "0.8",
+                -Decimal::ONE,
+                Decimal::ONE,
+            );
+        }
         p.broken = self.diags.len() + self.absent.len() > before;
         Some(p)
+    }
+
+    /// A plain number between `min` and `max`.
+    fn bounded(
+        &mut self,
+        v: &Val<'_>,
+        what: &(impl fmt::Display + ?Sized),
+        example: &str,
+        min: Decimal,
+        max: Decimal,
+    ) -> Option<Sp<Decimal>> {
+        match self.number(v, what, example)? {
+            Ok(d) if d >= min && d <= max => Some(Sp::new(d, v.span())),
+            Ok(d) => {
+                self.error(
+                    v.span(),
+                    format!(
+                        "{what} is {}, outside {} to {}",
+                        d.normalize(),
+                        min.normalize(),
+                        max.normalize()
+                    ),
+                    format!(
+                        "use a number from {} to {}, e.g. {example}",
+                        min.normalize(),
+                        max.normalize()
+                    ),
+                );
+                None
+            }
+            Err(unfit) => {
+                self.unfit(v, what, unfit, &max.normalize().to_string());
+                None
+            }
+        }
+    }
+
+    /// Weights of a weighted pool: two shares adding up to 100%.
+    fn pool_weights(&mut self, x: &Val<'_>, context: &str) -> Option<Sp<[Decimal; 2]>> {
+        const HELP: &str = "write weights = [\"80%\", \"20%\"] (the pair's first and second asset)";
+        let DeValue::Array(items) = x.get_ref() else {
+            self.wrong_type(
+                x,
+                &format_args!("`weights` of {context}"),
+                "an array of two shares",
+                HELP,
+            );
+            return None;
+        };
+        if items.len() != 2 {
+            self.error(
+                x.span(),
+                format!("`weights` of {context} has {} entries, not 2", items.len()),
+                HELP,
+            );
+            return None;
+        }
+        let a = self.share(&items[0], &format_args!("the first weight of {context}"));
+        let b = self.share(&items[1], &format_args!("the second weight of {context}"));
+        let (a, b) = (a?, b?);
+        if a.is_zero() || b.is_zero() || a + b != Decimal::ONE {
+            self.error(
+                x.span(),
+                format!(
+                    "`weights` of {context} add up to {}%, not 100%",
+                    ((a + b) * Decimal::ONE_HUNDRED).normalize()
+                ),
+                HELP,
+            );
+            return None;
+        }
+        Some(Sp::new([a, b], x.span()))
     }
 
     fn pair(&mut self, x: &Val<'_>, context: &str) -> Option<(Sp<[String; 2]>, [Span; 2])> {

@@ -229,7 +229,24 @@ pub struct RateBook {
     pub farming: Option<FarmingEntry>,
     #[serde(default)]
     pub index: BTreeMap<String, IndexTemplate>,
+    /// Correlations of asset prices: `"A/B"` pairs, plus `default` (crypto
+    /// pairs not listed) and `stablecoins` (two stablecoins).
+    #[serde(default)]
+    pub correlations: BTreeMap<String, CorrelationEntry>,
 }
+
+/// A correlation of two assets' prices, from -1 to 1, with its source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrelationEntry {
+    pub value: f64,
+    pub source: String,
+}
+
+/// Key of the correlation used for crypto pairs the book does not list.
+pub const DEFAULT_CORRELATION: &str = "default";
+/// Key of the correlation of two stablecoins.
+pub const STABLECOIN_CORRELATION: &str = "stablecoins";
 
 /// Lending classes every complete book has.
 pub const LENDING_CLASSES: [&str; 2] = ["stablecoin", "volatile"];
@@ -282,6 +299,36 @@ impl RateBook {
             self.farming = other.farming;
         }
         self.index.extend(other.index);
+        self.correlations.extend(other.correlations);
+    }
+
+    /// The correlation of two assets' prices and where it comes from.
+    /// A stablecoin against a non-stablecoin is taken as uncorrelated.
+    pub fn correlation(
+        &self,
+        a: &str,
+        b: &str,
+        a_class: AssetClass,
+        b_class: AssetClass,
+    ) -> (f64, String) {
+        use AssetClass::Stablecoin;
+        let entry = |key: &str| {
+            self.correlations
+                .get(key)
+                .map(|c| (c.value, c.source.clone()))
+        };
+        match (a_class == Stablecoin, b_class == Stablecoin) {
+            (true, true) => entry(STABLECOIN_CORRELATION)
+                .unwrap_or((0.0, "assumption: stablecoins move independently".into())),
+            (true, false) | (false, true) => (
+                0.0,
+                "a stablecoin does not move with crypto prices (assumption)".into(),
+            ),
+            (false, false) => entry(&format!("{a}/{b}"))
+                .or_else(|| entry(&format!("{b}/{a}")))
+                .or_else(|| entry(DEFAULT_CORRELATION))
+                .unwrap_or((0.0, "no correlation in the rate book".into())),
+        }
     }
 
     /// Consistency problems of a complete book, as (what, how to fix).
@@ -343,6 +390,29 @@ impl RateBook {
             out.push((
                 format!("unknown liquidity class `{class}`"),
                 format!("use one of: {}", LIQUIDITY_CLASSES.join(", ")),
+            ));
+        }
+        for (key, c) in &self.correlations {
+            if !(c.value.is_finite() && (-1.0..=1.0).contains(&c.value)) {
+                out.push((
+                    format!("correlation `{key}` is {}, outside -1 to 1", c.value),
+                    "fix the figure".into(),
+                ));
+            }
+            if key != DEFAULT_CORRELATION
+                && key != STABLECOIN_CORRELATION
+                && key.split('/').count() != 2
+            {
+                out.push((
+                    format!("correlation key `{key}` is not a pair"),
+                    "write pairs as \"A/B\", or use `default` or `stablecoins`".into(),
+                ));
+            }
+        }
+        if !self.correlations.contains_key(DEFAULT_CORRELATION) {
+            out.push((
+                "the rate book has no [correlations] default".into(),
+                "add it, or drop `replace = true`".into(),
             ));
         }
         if self.farming.is_none() {

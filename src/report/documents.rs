@@ -3,7 +3,7 @@
 
 use super::{Cell, Column, Document, Grid, Section};
 use crate::engine::check::{CheckReport, CompareReport, CompareRow, Verdict};
-use crate::engine::plan::{MoneyBand, PlanReport, Status, StrategyOut};
+use crate::engine::plan::{MoneyBand, PlanReport, PositionOut, Status, StrategyOut};
 use crate::model::Band;
 use crate::money::{Money, Rate, format_money, format_rate};
 use crate::rates::{AssetEntry, RateBook};
@@ -63,6 +63,7 @@ struct PositionRow {
     weight: Rate,
     apy: Band,
     reward_share: Rate,
+    expected_il: Option<Rate>,
     net_apy: Band,
     income: MoneyBand,
     screened: bool,
@@ -103,6 +104,15 @@ fn position_columns(currency: &str) -> Vec<Column<PositionRow>> {
             rate_cell(r.reward_share)
         }),
         Column::new(
+            "Exp. IL",
+            &["expected_il"],
+            true,
+            |r: &PositionRow| match r.expected_il {
+                Some(il) => rate_cell(il),
+                None => Cell::new("-", vec![String::new()]),
+            },
+        ),
+        Column::new(
             "Net APY (mid)",
             &["net_apy_low", "net_apy_mid", "net_apy_high"],
             true,
@@ -121,6 +131,83 @@ fn position_columns(currency: &str) -> Vec<Column<PositionRow>> {
             &["income_low", "income_mid", "income_high"],
             true,
             move |r: &PositionRow| income_cell(r.income, &c2),
+        ),
+    ]
+}
+
+fn pool_text(l: &crate::engine::plan::LiquidityOut) -> String {
+    use crate::model::PoolKind;
+    match l.pool {
+        PoolKind::ConstantProduct => "constant-product".into(),
+        PoolKind::Weighted => format!(
+            "weighted {}",
+            format_rate(Rate(l.weight.unwrap_or_default()))
+        ),
+        PoolKind::Concentrated => {
+            let [lo, hi] = l.range.unwrap_or_default();
+            format!("concentrated {}x-{}x", lo.normalize(), hi.normalize())
+        }
+        PoolKind::Stable => format!(
+            "stable (A = {})",
+            l.amplification.unwrap_or_default().normalize()
+        ),
+    }
+}
+
+fn liquidity_columns<'a>() -> Vec<Column<&'a PositionOut>> {
+    fn lp<'b>(p: &'b &PositionOut) -> &'b crate::engine::plan::LiquidityOut {
+        p.liquidity
+            .as_ref()
+            .expect("only liquidity positions are listed")
+    }
+    vec![
+        Column::new("Position", &["name"], false, |p: &&PositionOut| {
+            Cell::plain(&p.name)
+        }),
+        Column::new("Pair", &["pair"], false, |p: &&PositionOut| {
+            Cell::plain(
+                p.pair
+                    .as_ref()
+                    .map_or("-".to_string(), |[a, b]| format!("{a}/{b}")),
+            )
+        }),
+        Column::new("Pool", &["pool"], false, |p: &&PositionOut| {
+            Cell::plain(pool_text(lp(p)))
+        }),
+        Column::new(
+            "Ratio vol.",
+            &["ratio_volatility"],
+            true,
+            |p: &&PositionOut| rate_cell(lp(p).ratio_volatility),
+        ),
+        Column::new(
+            "Fee APR (mid)",
+            &["fee_apr_low", "fee_apr_mid", "fee_apr_high"],
+            true,
+            |p: &&PositionOut| {
+                let mut c = band_cell(lp(p).fee_apr);
+                c.text = format_rate(lp(p).fee_apr.mid);
+                c
+            },
+        ),
+        Column::new(
+            "Rewards (mid)",
+            &["reward_apy_low", "reward_apy_mid", "reward_apy_high"],
+            true,
+            |p: &&PositionOut| {
+                let mut c = band_cell(lp(p).reward_apy);
+                c.text = format_rate(lp(p).reward_apy.mid);
+                c
+            },
+        ),
+        Column::new("Exp. IL", &["expected_il"], true, |p: &&PositionOut| {
+            rate_cell(p.expected_il.unwrap_or_default())
+        }),
+        Column::new(
+            "Net APY low / mid / high",
+            &["net_apy_low", "net_apy_mid", "net_apy_high"],
+            true,
+            |p: &&PositionOut| band_cell(p.net_apy),
         ),
     ]
 }
@@ -152,6 +239,7 @@ pub fn plan_document(r: &PlanReport) -> Document {
             weight: p.weight,
             apy: p.apy,
             reward_share: p.reward_share,
+            expected_il: p.expected_il,
             net_apy: p.net_apy,
             income: p.annual_income,
             screened: p.screened,
@@ -165,8 +253,9 @@ pub fn plan_document(r: &PlanReport) -> Document {
         place: String::new(),
         amount: r.portfolio.value,
         weight: Rate(rust_decimal::Decimal::ONE),
-        apy: t.apy,
+        apy: t.gross_apy,
         reward_share: Rate::ZERO,
+        expected_il: None,
         net_apy: t.apy,
         income: t.annual_income,
         screened: false,
@@ -180,6 +269,19 @@ pub fn plan_document(r: &PlanReport) -> Document {
         Some(&total_row),
     ))];
 
+    let lps: Vec<&PositionOut> = r
+        .positions
+        .iter()
+        .filter(|p| p.liquidity.is_some())
+        .collect();
+    if !lps.is_empty() {
+        sections.push(Section::Grid(Grid::build(
+            "Liquidity: fees against impermanent loss (1 year)",
+            &liquidity_columns(),
+            &lps,
+            None,
+        )));
+    }
     let c = cur.to_string();
     let strategy_columns: Vec<Column<StrategyOut>> = vec![
         Column::new("Strategy", &["strategy"], false, |s: &StrategyOut| {
