@@ -22,12 +22,31 @@ TEMPLATES = [
 ]
 
 
-def generate(n: int) -> str:
+PAIRS = [("ETH", "USDC"), ("ETH", "SOL"), ("BTC", "ETH"), ("SOL", "USDC"), ("USDC", "USDT"), ("ATOM", "DOT")]
+
+
+def liquidity_template(i: int):
+    """A liquidity position of one of many shapes: constant product, weighted,
+    concentrated with one of 50 ranges, or StableSwap with one of 10 amplifications."""
+    a, b = PAIRS[i % len(PAIRS)]
+    kind = i % 4
+    pair = f'strategy = "liquidity"\npair = ["{a}", "{b}"]\nfee_apr = "{5 + i % 20}%"\n'
+    if kind == 0:
+        return pair + 'pool = "constant-product"\n', f"LP {a}/{b} cp"
+    if kind == 1:
+        return pair + 'pool = "weighted"\nweights = ["80%", "20%"]\n', f"LP {a}/{b} 80/20"
+    if kind == 2:
+        width = 1.05 + (i % 50) * 0.05
+        return pair + f'pool = "concentrated"\nrange = {{ lower = {1 / width:.6f}, upper = {width:.4f} }}\n', f"LP {a}/{b} range"
+    return pair + f'pool = "stable"\namplification = {50 * (1 + i % 10)}\n', f"LP {a}/{b} stable"
+
+
+def generate(n: int, liquidity: bool = False) -> str:
     out = []
     total = 0
     body = []
     for i in range(n):
-        tmpl, label = TEMPLATES[i % len(TEMPLATES)]
+        tmpl, label = liquidity_template(i) if liquidity else TEMPLATES[i % len(TEMPLATES)]
         amount = 1000 + (i % 17) * 250  # varied, integer, exact
         total += amount
         body.append(f'[[position]]\nname = "{label} #{i}"\n{tmpl}amount = {amount}\n')
@@ -40,4 +59,4 @@ def generate(n: int) -> str:
 
 if __name__ == "__main__":
     n = int(sys.argv[1])
-    sys.stdout.write(generate(n))
+    sys.stdout.write(generate(n, liquidity="--liquidity" in sys.argv[2:]))

@@ -21,6 +21,7 @@ Options (environment):
   BENCH_RUNS_100K  runs per command for the 100k profiles (default 5)
   BENCH_WARMUP     warm-up runs per command (default 3; 1 for 100k)
   BENCH_SIZES      comma-separated position counts (default 1000,10000,100000)
+  BENCH_LP_SIZES   the same for liquidity-only profiles (default 1000,10000)
 """
 import json
 import os
@@ -42,6 +43,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "40"))
 RUNS_100K = int(os.environ.get("BENCH_RUNS_100K", "5"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",") if s]
+LP_SIZES = [int(s) for s in os.environ.get("BENCH_LP_SIZES", "1000,10000").split(",") if s]
 
 TARGET_RATIO = 2.0
 TARGET_10K_MS = 50.0
@@ -142,6 +144,14 @@ def main():
         profiles[n] = os.path.relpath(path, ROOT)
         validate([YIELDPLAN, "plan", profiles[n], "--format", "json"], expect_positions=n)
         validate([YIELDPLAN, "plan", profiles[n]])
+    # Liquidity-only profiles: every position integrates an expected IL.
+    lp_profiles = {}
+    for n in LP_SIZES:
+        path = os.path.join(BENCH_DIR, f"liquidity-{n}.toml")
+        with open(path, "w") as f:
+            f.write(generate(n, liquidity=True))
+        lp_profiles[n] = os.path.relpath(path, ROOT)
+        validate([YIELDPLAN, "plan", lp_profiles[n], "--format", "json"], expect_positions=n)
     validate([YIELDPLAN, "plan", SHIPPED])
     validate([YIELDPLAN, "plan", SHIPPED, "--format", "json"])
     print(f"generated and checked {len(SIZES)} profiles in {BENCH_DIR} (all exit 0)\n")
@@ -196,6 +206,21 @@ def main():
         print(f"  10,000 positions vs {TARGET_10K_MS:.0f} ms target: json {j.median():.1f} ms "
               f"({verdict(j.median() < TARGET_10K_MS)}), table {t.median():.1f} ms "
               f"({verdict(t.median() < TARGET_10K_MS)})")
+
+    # (c) liquidity positions: expected IL integrated per distinct pool and pair.
+    lp = {}
+    for n in LP_SIZES:
+        b = Bench(f"plan {n} liquidity positions (json)", [YIELDPLAN, "plan", lp_profiles[n], "--format", "json"])
+        measure([b], RUNS, WARMUP)
+        lp[n] = b
+    if lp:
+        print("\n(c) liquidity-only profiles (constant-product, weighted, 50 ranges, 10 StableSwap amplifications)")
+        print(header())
+        for n in LP_SIZES:
+            print(row(lp[n]))
+            if n in scale:
+                print(f"  {n} liquidity positions vs {n} mixed positions (json): "
+                      f"{lp[n].median() / scale[n][0].median():.2f}x")
 
     print(f"\nbenchmark took {time.perf_counter() - started:.1f} s")
 

@@ -200,20 +200,37 @@ fn stable_balances(amp: f64, p: f64) -> (f64, f64) {
         let k = D * D * D / 4.0;
         (4.0 * amp + k / (x * x * y)) / (4.0 * amp + k / (x * y * y))
     };
-    // Price falls as x grows; bisect on ln x.
+    // Price falls as x grows: solve ln price(e^t) = ln p for t by Newton's
+    // method, kept inside a shrinking bracket (bisection when a step leaves it).
+    let target = p.ln();
+    let f = |t: f64| price_at(t.exp()).ln() - target;
     let (mut lo, mut hi) = (-60.0_f64, 60.0_f64);
+    let mut t = (-0.5 * target).clamp(lo, hi);
     for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if price_at(mid.exp()) > p {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-        if hi - lo < 1e-15 {
+        let ft = f(t);
+        if ft == 0.0 {
             break;
         }
+        if ft > 0.0 {
+            lo = t;
+        } else {
+            hi = t;
+        }
+        let h = 1e-7 * (1.0 + t.abs());
+        let slope = (f(t + h) - ft) / h;
+        let newton = t - ft / slope;
+        let next = if slope < 0.0 && newton > lo && newton < hi {
+            newton
+        } else {
+            0.5 * (lo + hi)
+        };
+        if (next - t).abs() <= 1e-15 * (1.0 + t.abs()) || hi - lo <= 1e-15 {
+            t = next;
+            break;
+        }
+        t = next;
     }
-    let x = (0.5 * (lo + hi)).exp();
+    let x = t.exp();
     (x, y_of(x))
 }
 

@@ -231,10 +231,12 @@ pub struct PlanReport {
 
 /// Plans a portfolio.
 pub fn plan(p: &Portfolio) -> PlanReport {
+    // Positions often share a pool shape and pair: integrate each once.
+    let mut losses = IlCache::default();
     let positions: Vec<PositionOut> = p
         .positions
         .iter()
-        .map(|pos| plan_position(p, pos))
+        .map(|pos| plan_position(p, pos, &mut losses))
         .collect();
     let totals = totals(p, &positions);
     let goal = p.goal.as_ref().map(|g| goal(p, g, &totals));
@@ -255,6 +257,28 @@ pub fn plan(p: &Portfolio) -> PlanReport {
     };
     report.warnings = lint(p, &report);
     report
+}
+
+/// Expected losses already computed, by pool shape and ratio volatility.
+#[derive(Default)]
+struct IlCache(std::collections::HashMap<(u8, u64, u64, u64), Rate>);
+
+impl IlCache {
+    fn get(&mut self, l: &Liquidity) -> Rate {
+        let key = match l.pool {
+            Pool::ConstantProduct => (0, 0, 0, 0),
+            Pool::Weighted { weight } => (1, weight.to_bits(), 0, 0),
+            Pool::Concentrated { lower, upper } => (2, lower.to_bits(), upper.to_bits(), 0),
+            Pool::Stable { amplification } => (3, amplification.to_bits(), 0, 0),
+        };
+        let key = (
+            key.0,
+            key.1,
+            key.2,
+            l.ratio_volatility.to_f64().to_bits() ^ key.3,
+        );
+        *self.0.entry(key).or_insert_with(|| expected_il(l))
+    }
 }
 
 /// Expected one-year IL of a liquidity position, as a settled rate.
@@ -293,9 +317,9 @@ fn liquidity_out(l: &Liquidity) -> LiquidityOut {
     }
 }
 
-fn plan_position(p: &Portfolio, pos: &Position) -> PositionOut {
+fn plan_position(p: &Portfolio, pos: &Position, losses: &mut IlCache) -> PositionOut {
     let screened = pos.apy.mid.0 > SCREEN_ABOVE;
-    let il = pos.liquidity.as_ref().map(expected_il);
+    let il = pos.liquidity.as_ref().map(|l| losses.get(l));
     let loss = il.unwrap_or(Rate::ZERO);
     // Net yield: gross yield plus the (negative) expected IL; nothing when screened.
     let net = if screened {
