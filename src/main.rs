@@ -2,10 +2,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc keeps freed memory for reuse: large plans allocate and free many
-/// big vectors, which glibc would map and unmap page by page.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     // A panic is a bug: say so in one line, without a stack trace.
