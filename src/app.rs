@@ -9,7 +9,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use crate::cli::{CheckArgs, Cli, Command, CompareArgs, IlArgs, Output, PlanArgs, RatesArgs};
+use crate::cli::{
+    CheckArgs, Cli, Command, CompareArgs, IlArgs, Output, PlanArgs, RatesArgs, StressArgs,
+};
 use crate::engine::check::{self, CheckReport, Policy};
 use crate::engine::il::{self, IlQuery, Pool};
 use crate::engine::{PlanReport, plan};
@@ -58,6 +60,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(a) => run_check(a),
         Command::Compare(a) => run_compare(a),
         Command::Il(a) => run_il(a),
+        Command::Stress(a) => run_stress(a),
         Command::Rates(a) => run_rates(a),
     }
 }
@@ -110,6 +113,17 @@ fn run_plan(a: PlanArgs) -> Result<Outcome> {
     let book = load_book(a.out.rates.as_deref())?;
     let report = plan_file(&a.profile, &book)?;
     let text = report::render(a.out.format, &report, plan_document);
+    emit(&a.out, &[a.profile.as_path()], &text)?;
+    Ok(Outcome::Success)
+}
+
+fn run_stress(a: StressArgs) -> Result<Outcome> {
+    let book = load_book(a.out.rates.as_deref())?;
+    let bytes = read_limited(&a.profile, "profile")?;
+    let portfolio = crate::load(&a.profile, &bytes, &book)?;
+    let planned = plan(&portfolio);
+    let report = crate::engine::stress::stress(&portfolio, &planned);
+    let text = report::render(a.out.format, &report, report::stress_document);
     emit(&a.out, &[a.profile.as_path()], &text)?;
     Ok(Outcome::Success)
 }

@@ -31,6 +31,9 @@ pub enum Command {
     Compare(CompareArgs),
     /// Impermanent loss of a liquidity position: at a price ratio, or expected from volatility
     Il(IlArgs),
+    /// Shock a profile (crash, yields halved, protocol failure, depeg, slashing, its own
+    /// scenarios) and show which shock breaks the income goal
+    Stress(StressArgs),
     /// Print the effective rate book (the default, extended by --rates)
     Rates(RatesArgs),
 }
@@ -130,6 +133,14 @@ pub struct CheckArgs {
     /// The goal status a profile needs to pass
     #[arg(long, value_name = "STATUS", default_value = "likely", value_parser = parse_status)]
     pub require: Status,
+    #[command(flatten)]
+    pub out: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct StressArgs {
+    /// The profile to stress
+    pub profile: PathBuf,
     #[command(flatten)]
     pub out: Output,
 }

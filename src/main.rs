@@ -2,7 +2,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-
 fn main() -> ExitCode {
     // A panic is a bug: say so in one line, without a stack trace.
     std::panic::set_hook(Box::new(|info| {

@@ -199,6 +199,84 @@ pub struct LintSettings {
     pub allow: Vec<String>,
     /// `emissions-heavy` fires above this reward share.
     pub emissions_share: Rate,
+    /// `protocol-concentration` fires when one protocol holds more than this.
+    pub protocol_concentration: Rate,
+    /// `chain-concentration` fires when one chain holds more than this of the on-chain positions.
+    pub chain_concentration: Rate,
+    /// `defi-heavy` fires when more than this depends on DeFi smart contracts.
+    pub defi_share: Rate,
+    /// `locked-liquidity` fires when more than this sits behind long unbonding.
+    pub locked_share: Rate,
+    /// Unbonding of at least this many days counts as long.
+    pub long_unbonding_days: u32,
+    /// `stacked-risk` fires for stacks deeper than this (layers under a position)...
+    pub stack_depth: u32,
+    /// ...or whose compounded loss probability is above this.
+    pub stacked_loss_probability: Rate,
+}
+
+/// A protocol risk tier's assumptions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Risk {
+    pub tier: String,
+    /// Probability of a loss event in a year.
+    pub loss_probability: Rate,
+    /// Share of the money lost in such an event.
+    pub loss_given_event: Rate,
+    /// Why this tier, when it was a default (e.g. an unknown protocol).
+    pub note: Option<String>,
+}
+
+/// How a staking position is staked, and what the network does to its yield.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Staking {
+    pub method: Method,
+    /// The staking yield itself, after the provider fee (before any stacked layer).
+    pub apy: Band,
+    /// Share of rewards the provider keeps (already taken out of `apy`).
+    pub provider_fee: Rate,
+    /// The network's supply inflation, for the dilution-adjusted yield.
+    pub inflation: Option<Rate>,
+    /// Days to get the stake back; zero for a liquid-staking token.
+    pub unbonding_days: u32,
+    /// Share of the stake a slashing event takes.
+    pub slashing: Rate,
+}
+
+/// A layer stacked on a position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layer {
+    pub strategy: Strategy,
+    pub asset: Option<String>,
+    pub protocol: Option<String>,
+    pub chain: Option<String>,
+    pub apy: Band,
+    pub reward_apy: Band,
+    pub risk: Risk,
+}
+
+/// A stress scenario, resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    /// Price change per asset (−0.3 = −30%).
+    pub prices: Vec<(String, Rate)>,
+    /// Price change of every other non-stablecoin asset.
+    pub crypto: Option<Rate>,
+    /// Change of every yield.
+    pub yields: Option<Rate>,
+    /// Protocols that suffer a loss event, with the share of money it takes.
+    pub fail: Vec<(String, Rate)>,
+    /// Staked assets are slashed.
+    pub slash: bool,
+}
+
+/// What the planner knows of each asset, for stress tests.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssetFacts {
+    pub stablecoin: bool,
+    pub volatility: Option<Rate>,
+    pub slashing: Rate,
 }
 
 /// One resolved position.
@@ -222,6 +300,16 @@ pub struct Position {
     pub apy_source: String,
     /// Pool and volatility, for liquidity positions.
     pub liquidity: Option<Liquidity>,
+    /// Route, fee and network facts, for staking positions.
+    pub staking: Option<Staking>,
+    /// The protocol risk of the position itself.
+    pub risk: Risk,
+    /// Layers stacked on it.
+    pub stack: Vec<Layer>,
+    /// Exposure groups and their shares of the position (a pool holds two).
+    pub exposure: Vec<(String, Rate)>,
+    /// True when the money depends on DeFi smart contracts.
+    pub defi: bool,
 }
 
 /// A portfolio ready to plan.
@@ -235,4 +323,10 @@ pub struct Portfolio {
     pub assumptions: Assumptions,
     pub positions: Vec<Position>,
     pub lints: LintSettings,
+    /// Stress scenarios the profile defines.
+    pub scenarios: Vec<Scenario>,
+    /// Facts about every asset the plan uses, by symbol.
+    pub assets: std::collections::BTreeMap<String, AssetFacts>,
+    /// Correlation of each asset with the market (BTC), for the crash shock.
+    pub market_correlation: std::collections::BTreeMap<String, f64>,
 }

@@ -15,7 +15,8 @@ use rust_decimal::prelude::ToPrimitive;
 use crate::engine::allocate::split_cents;
 use crate::error::{Diagnostic, shorten};
 use crate::model::{
-    Assumptions, Band, Goal, LintSettings, Method, Pool, Portfolio, Position, Strategy,
+    AssetFacts, Assumptions, Band, Goal, Layer, LintSettings, Method, Pool, Portfolio, Position,
+    Risk, Scenario, Staking, Strategy,
 };
 use crate::money::{Money, Rate, format_money};
 use crate::profile::{AllocationSpec, BandSpec, Period, PositionSpec, ProfileSpec, Sp, Span};
@@ -35,6 +36,11 @@ struct AssetView {
     lending: Option<(Band, String)>,
     /// Annual price volatility and its source.
     volatility: Option<(Decimal, String)>,
+    chain: Option<String>,
+    group: Option<String>,
+    inflation: Option<Decimal>,
+    unbonding_days: Option<u32>,
+    slashing: Decimal,
 }
 
 fn band_of(spec: BandSpec) -> Band {
@@ -56,7 +62,11 @@ pub fn resolve(
         book,
         diags: Vec::new(),
         assets: BTreeMap::new(),
+        tiers: BTreeMap::new(),
+        protocols: BTreeMap::new(),
+        fees: BTreeMap::new(),
     };
+    r.risk_settings(spec);
     r.assets(spec);
     let portfolio = r.portfolio(path, spec);
     if r.diags.is_empty() {
@@ -65,6 +75,16 @@ pub fn resolve(
         r.diags
             .sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
         Err(r.diags)
+    }
+}
+
+/// No protocol risk (a placeholder until the position is finished).
+fn none_risk() -> Risk {
+    Risk {
+        tier: "none".into(),
+        loss_probability: Rate::ZERO,
+        loss_given_event: Rate::ZERO,
+        note: None,
     }
 }
 
@@ -85,6 +105,12 @@ struct Resolver<'b> {
     book: &'b RateBook,
     diags: Vec<Diagnostic>,
     assets: BTreeMap<String, AssetView>,
+    /// Risk tiers: (loss probability, loss given an event), book then profile.
+    tiers: BTreeMap<String, (Rate, Rate)>,
+    /// Protocol id → tier, book then profile.
+    protocols: BTreeMap<String, String>,
+    /// Staking method → provider fee, book then profile.
+    fees: BTreeMap<String, Rate>,
 }
 
 /// A position before it has an amount.
@@ -122,6 +148,11 @@ impl Resolver<'_> {
                         .volatility
                         .as_ref()
                         .map(|f| (f.value.0, format!("rate book: {}", f.source))),
+                    chain: a.chain.clone(),
+                    group: a.group.clone(),
+                    inflation: a.inflation.as_ref().map(|f| f.value.0),
+                    unbonding_days: a.unbonding_days.as_ref().map(|d| d.value),
+                    slashing: a.slashing.as_ref().map_or(Decimal::ZERO, |f| f.value.0),
                 },
             );
         }
@@ -134,7 +165,18 @@ impl Resolver<'_> {
                     staking: None,
                     lending: None,
                     volatility: None,
+                    chain: None,
+                    group: None,
+                    inflation: None,
+                    unbonding_days: None,
+                    slashing: Decimal::ZERO,
                 });
+            if let Some(i) = a.inflation {
+                view.inflation = Some(i);
+            }
+            if let Some(d) = a.unbonding_days {
+                view.unbonding_days = Some(d);
+            }
             if let Some(v) = a.volatility {
                 view.volatility = Some((
                     v,
@@ -241,14 +283,21 @@ impl Resolver<'_> {
                 );
             }
         }
+        let l = &spec.lints;
         let lints = LintSettings {
-            allow: spec.lints.allow.iter().map(|s| s.value.clone()).collect(),
-            emissions_share: Rate(
-                spec.lints
-                    .emissions_share
-                    .unwrap_or(DEFAULT_EMISSIONS_SHARE),
+            allow: l.allow.iter().map(|s| s.value.clone()).collect(),
+            emissions_share: Rate(l.emissions_share.unwrap_or(DEFAULT_EMISSIONS_SHARE)),
+            protocol_concentration: Rate(l.protocol_concentration.unwrap_or(Decimal::new(25, 2))),
+            chain_concentration: Rate(l.chain_concentration.unwrap_or(Decimal::new(60, 2))),
+            defi_share: Rate(l.defi_share.unwrap_or(Decimal::new(50, 2))),
+            locked_share: Rate(l.locked_share.unwrap_or(Decimal::new(50, 2))),
+            long_unbonding_days: l.long_unbonding_days.unwrap_or(14),
+            stack_depth: l.stack_depth.unwrap_or(2),
+            stacked_loss_probability: Rate(
+                l.stacked_loss_probability.unwrap_or(Decimal::new(5, 2)),
             ),
         };
+        let scenarios = self.scenarios(spec);
 
         let mut drafts: Vec<Draft> = spec
             .positions
@@ -280,6 +329,9 @@ impl Resolver<'_> {
             assumptions,
             positions,
             lints,
+            scenarios,
+            assets: self.asset_facts(),
+            market_correlation: self.market_correlations(),
         })
     }
 
@@ -410,6 +462,11 @@ impl Resolver<'_> {
             reward_share: Rate::ZERO,
             apy_source: "profile".into(),
             liquidity: None,
+            staking: None,
+            risk: none_risk(),
+            stack: Vec::new(),
+            exposure: Vec::new(),
+            defi: false,
         };
         let mut draft = Draft {
             position: base,
@@ -431,7 +488,19 @@ impl Resolver<'_> {
                     .clone();
                 let (band, source) = match given {
                     Some(b) => (b, "profile".to_string()),
-                    None => self.book_band(strategy, &asset)?,
+                    None => {
+                        let (b, src) = self.book_band(strategy, &asset)?;
+                        if strategy == Staking {
+                            // Book bands are the network's rates; the route's provider keeps its fee.
+                            let fee = self.fee_of(
+                                p.method.as_ref().map(|m| m.value),
+                                p.provider_fee.as_ref().map(|f| f.value),
+                            );
+                            (b.map(|r| Rate(r.0 * (Decimal::ONE - fee.0))), src)
+                        } else {
+                            (b, src)
+                        }
+                    }
                 };
                 self.set_yield(&mut draft.position, band, source, reward, p)?;
             }
@@ -529,12 +598,23 @@ impl Resolver<'_> {
                         reward_share: Rate::ZERO,
                         apy_source: String::new(),
                         liquidity: None,
+                        staking: None,
+                        risk: none_risk(),
+                        stack: Vec::new(),
+                        exposure: Vec::new(),
+                        defi: false,
                     };
                     let (band, source, reward_share) = match c.strategy {
                         Staking | Lending => {
                             let asset =
                                 Sp::new(c.asset.clone().unwrap_or_default(), id.span.clone());
                             let (b, s) = self.book_band(c.strategy, &asset)?;
+                            let b = if c.strategy == Staking {
+                                let fee = self.fee_of(c.method, None);
+                                b.map(|r| Rate(r.0 * (Decimal::ONE - fee.0)))
+                            } else {
+                                b
+                            };
                             (b, s, Rate::ZERO)
                         }
                         Liquidity => {
@@ -564,12 +644,373 @@ impl Resolver<'_> {
                     pos.apy = band;
                     pos.apy_source = source;
                     pos.reward_share = reward_share;
+                    self.finish(&mut pos, None, None);
                     draft.components.push(pos);
                     draft.component_weights.push(c.weight.0);
                 }
             }
         }
+        if strategy != Index {
+            let layers = self.layers(p)?;
+            self.finish(&mut draft.position, Some(p), Some(layers));
+        }
         Some(draft)
+    }
+
+    /// The provider fee of a staking route: the position's own, else the method's
+    /// (delegated when the profile names none).
+    fn fee_of(&self, method: Option<Method>, own: Option<Decimal>) -> Rate {
+        if let Some(f) = own {
+            return Rate(f);
+        }
+        let name = method_name(method.unwrap_or(Method::Delegated));
+        self.fees.get(name).copied().unwrap_or(Rate::ZERO)
+    }
+
+    /// Book tiers, protocols and fees, with the profile's overrides on top.
+    fn risk_settings(&mut self, spec: &ProfileSpec) {
+        for (name, t) in &self.book.risk_tiers {
+            self.tiers.insert(
+                name.clone(),
+                (t.loss_probability.rate(), t.loss_given_event.rate()),
+            );
+        }
+        for (name, t) in &spec.risk_tiers {
+            let known = self.tiers.get(&name.value).copied();
+            match (known, t.loss_probability, t.loss_given_event) {
+                (_, Some(p), Some(l)) => {
+                    self.tiers.insert(name.value.clone(), (Rate(p), Rate(l)));
+                }
+                (Some((p0, l0)), p, l) => {
+                    self.tiers.insert(name.value.clone(), (p.map_or(p0, Rate), l.map_or(l0, Rate)));
+                }
+                (None, _, _) => self.error(
+                    name.span.clone(),
+                    format!("new risk tier `{}` needs both `loss_probability` and `loss_given_event`", shorten(&name.value)),
+                    "give both, or name an existing tier (blue-chip, established, emerging, unknown) to change one figure",
+                ),
+            }
+        }
+        for (id, p) in &self.book.protocols {
+            self.protocols.insert(id.clone(), p.tier.clone());
+        }
+        for (id, tier) in &spec.protocols {
+            if self.tiers.contains_key(&tier.value) {
+                self.protocols.insert(id.value.clone(), tier.value.clone());
+            } else {
+                self.unknown_tier(tier);
+            }
+        }
+        for (m, f) in &self.book.staking_methods {
+            self.fees.insert(m.clone(), f.fee.rate());
+        }
+        for (m, fee) in &spec.staking_methods {
+            if Method::parse(&m.value).is_some() {
+                self.fees.insert(m.value.clone(), Rate(*fee));
+            } else {
+                self.error(
+                    m.span.clone(),
+                    format!(
+                        "unknown staking method `{}` in [staking_methods]",
+                        shorten(&m.value)
+                    ),
+                    format!("use one of: {}", Method::NAMES.join(", ")),
+                );
+            }
+        }
+    }
+
+    fn unknown_tier(&mut self, tier: &Sp<String>) {
+        let names: Vec<&str> = self.tiers.keys().map(String::as_str).collect();
+        let help = match crate::error::nearest(&tier.value, names.iter().copied()) {
+            Some(n) => format!("did you mean \"{n}\"?"),
+            None => format!("use one of: {}", names.join(", ")),
+        };
+        self.error(
+            tier.span.clone(),
+            format!("unknown risk tier \"{}\"", shorten(&tier.value)),
+            help,
+        );
+    }
+
+    /// The risk of money in `protocol` under `strategy`.
+    fn risk_of(
+        &mut self,
+        strategy: Strategy,
+        protocol: Option<&str>,
+        method: Option<Method>,
+        own: Option<&Sp<String>>,
+    ) -> Risk {
+        let pick = |r: &Self, tier: &str, note: Option<String>| {
+            let (p, l) = r
+                .tiers
+                .get(tier)
+                .copied()
+                .unwrap_or((Rate::ZERO, Rate::ZERO));
+            Risk {
+                tier: tier.to_string(),
+                loss_probability: p,
+                loss_given_event: l,
+                note,
+            }
+        };
+        if let Some(t) = own {
+            if self.tiers.contains_key(&t.value) {
+                return pick(self, &t.value, Some("profile: risk_tier".into()));
+            }
+            self.unknown_tier(t);
+        }
+        match (strategy, protocol) {
+            (Strategy::Hold, _) => pick(self, "none", None),
+            (_, Some(id)) => match self.protocols.get(id).cloned() {
+                Some(tier) => pick(self, &tier, None),
+                None => pick(
+                    self,
+                    "unknown",
+                    Some(format!("protocol `{id}` is not in the rate book")),
+                ),
+            },
+            (Strategy::Staking, None) if method != Some(Method::Liquid) => {
+                pick(self, "native", None)
+            }
+            (_, None) => pick(self, "unknown", Some("no protocol named".into())),
+        }
+    }
+
+    /// Layers stacked under a position, with their yields and risks.
+    fn layers(&mut self, p: &PositionSpec) -> Option<Vec<Layer>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for l in &p.stack {
+            let Some(strategy) = l.strategy.as_ref().map(|s| s.value) else {
+                ok = false;
+                continue;
+            };
+            if let Some(a) = &l.asset {
+                if !self.known_asset(a) {
+                    ok = false;
+                    continue;
+                }
+            }
+            let apy = match (&l.apy, &l.asset, strategy) {
+                (Some(b), _, _) => band_of(b.value),
+                (None, Some(a), Strategy::Staking | Strategy::Lending) => {
+                    match self.book_band(strategy, a) {
+                        Some((b, _)) => b,
+                        None => {
+                            ok = false;
+                            continue;
+                        }
+                    }
+                }
+                (None, _, Strategy::Farming) => self
+                    .book
+                    .farming
+                    .as_ref()
+                    .map(|f| f.band())
+                    .unwrap_or_default(),
+                _ => {
+                    self.error(
+                        l.span.clone(),
+                        format!("a {strategy} layer of position {} needs an `apy`", p.number),
+                        "add apy = \"2%\" (the rate book has no band for it)",
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            let reward_apy = l
+                .reward_apy
+                .as_ref()
+                .map(|b| band_of(b.value))
+                .unwrap_or_default();
+            let risk = self.risk_of(
+                strategy,
+                l.protocol.as_ref().map(|x| x.value.as_str()),
+                None,
+                l.risk_tier.as_ref(),
+            );
+            out.push(Layer {
+                strategy,
+                asset: l.asset.as_ref().map(|a| a.value.clone()),
+                protocol: l.protocol.as_ref().map(|a| a.value.clone()),
+                chain: l.chain.as_ref().map(|a| a.value.clone()),
+                apy,
+                reward_apy,
+                risk,
+            });
+        }
+        ok.then_some(out)
+    }
+
+    /// Fills in what every position carries beyond its yield: staking route,
+    /// risk, stacked layers, chain, exposure groups and whether it is DeFi.
+    fn finish(
+        &mut self,
+        pos: &mut Position,
+        spec: Option<&PositionSpec>,
+        layers: Option<Vec<Layer>>,
+    ) {
+        let asset = pos.asset.clone();
+        let view = asset.as_ref().and_then(|a| self.assets.get(a)).cloned();
+        if pos.strategy == Strategy::Staking {
+            let method = pos.method.unwrap_or(Method::Delegated);
+            let own_fee = spec.and_then(|p| p.provider_fee.as_ref().map(|f| f.value));
+            let fee = self.fee_of(Some(method), own_fee);
+            pos.method = Some(method);
+            pos.staking = Some(Staking {
+                method,
+                apy: pos.apy,
+                provider_fee: fee,
+                inflation: view.as_ref().and_then(|v| v.inflation.map(Rate)),
+                unbonding_days: if method == Method::Liquid {
+                    0
+                } else {
+                    view.as_ref().and_then(|v| v.unbonding_days).unwrap_or(0)
+                },
+                slashing: Rate(view.as_ref().map_or(Decimal::ZERO, |v| v.slashing)),
+            });
+        }
+        let own_tier = spec.and_then(|p| p.risk_tier.as_ref());
+        pos.risk = self.risk_of(pos.strategy, pos.protocol.as_deref(), pos.method, own_tier);
+        if let Some(layers) = layers {
+            if !layers.is_empty() {
+                let base_mid = pos.apy.mid.0;
+                let base_rewards = pos.reward_share.0 * base_mid;
+                for l in &layers {
+                    pos.apy = pos.apy + l.apy;
+                }
+                let layer_rewards: Decimal = layers.iter().map(|l| l.reward_apy.mid.0).sum();
+                pos.reward_share = share(Rate(base_rewards + layer_rewards), pos.apy.mid);
+            }
+            pos.stack = layers;
+        }
+        if pos.chain.is_none() {
+            let native = |s: &String| self.assets.get(s).and_then(|v| v.chain.clone());
+            let stable = |s: &String| {
+                self.assets
+                    .get(s)
+                    .is_some_and(|v| v.class == AssetClass::Stablecoin)
+            };
+            pos.chain = match (&pos.asset, &pos.pair) {
+                (Some(a), _) => native(a),
+                (None, Some([a, b])) if stable(a) && !stable(b) => native(b),
+                (None, Some([a, _])) => native(a),
+                _ => None,
+            };
+        }
+        let group = |s: &String| {
+            self.assets
+                .get(s)
+                .and_then(|v| v.group.clone())
+                .unwrap_or_else(|| s.clone())
+        };
+        pos.exposure = match (&pos.asset, &pos.pair, &pos.liquidity) {
+            (_, Some([a, b]), Some(l)) => {
+                let w = match l.pool {
+                    Pool::Weighted { weight } => crate::money::decimal_from_f64(weight)
+                        .unwrap_or(Decimal::new(5, 1))
+                        .round_dp(6),
+                    _ => Decimal::new(5, 1),
+                };
+                vec![(group(a), Rate(w)), (group(b), Rate(Decimal::ONE - w))]
+            }
+            (Some(a), _, _) => vec![(group(a), Rate(Decimal::ONE))],
+            _ => vec![("other".to_string(), Rate(Decimal::ONE))],
+        };
+        pos.defi = !pos.stack.is_empty()
+            || match pos.strategy {
+                Strategy::Lending | Strategy::Liquidity | Strategy::Farming => true,
+                Strategy::Staking => pos.method == Some(Method::Liquid) || pos.protocol.is_some(),
+                Strategy::Hold | Strategy::Index => false,
+            };
+    }
+
+    /// Stress scenarios the profile defines, resolved against the book.
+    fn scenarios(&mut self, spec: &ProfileSpec) -> Vec<Scenario> {
+        let mut out = Vec::new();
+        for sc in &spec.scenarios {
+            let Some(name) = sc.name.as_ref() else {
+                continue;
+            };
+            let mut prices = Vec::new();
+            for (sym, change) in &sc.prices {
+                if self.known_asset(sym) {
+                    prices.push((sym.value.clone(), Rate(*change)));
+                }
+            }
+            let mut fail = Vec::new();
+            for id in &sc.fail {
+                match self.protocols.get(&id.value).cloned() {
+                    Some(tier) => {
+                        let lgd = self.tiers.get(&tier).map_or(Rate::ZERO, |t| t.1);
+                        fail.push((id.value.clone(), lgd));
+                    }
+                    None => {
+                        let names: Vec<&str> = self.protocols.keys().map(String::as_str).collect();
+                        let help = match crate::error::nearest(&id.value, names.iter().copied()) {
+                            Some(n) => format!(
+                                "did you mean \"{n}\"? Or name its tier under [protocols.{}]",
+                                shorten(&id.value)
+                            ),
+                            None => format!(
+                                "name its tier under [protocols.{}] first",
+                                shorten(&id.value)
+                            ),
+                        };
+                        self.error(
+                            id.span.clone(),
+                            format!("unknown protocol \"{}\" in `fail`", shorten(&id.value)),
+                            help,
+                        );
+                    }
+                }
+            }
+            out.push(Scenario {
+                name: name.value.clone(),
+                prices,
+                crypto: sc.crypto.map(Rate),
+                yields: sc.yields.map(Rate),
+                fail,
+                slash: sc.slash,
+            });
+        }
+        out
+    }
+
+    fn asset_facts(&self) -> BTreeMap<String, AssetFacts> {
+        self.assets
+            .iter()
+            .map(|(s, v)| {
+                (
+                    s.clone(),
+                    AssetFacts {
+                        stablecoin: v.class == AssetClass::Stablecoin,
+                        volatility: v.volatility.as_ref().map(|(d, _)| Rate(*d)),
+                        slashing: Rate(v.slashing),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// Each asset's correlation with BTC, the market the crash shock starts from.
+    fn market_correlations(&self) -> BTreeMap<String, f64> {
+        let btc = self
+            .assets
+            .get("BTC")
+            .map_or(AssetClass::Major, |b| b.class);
+        self.assets
+            .iter()
+            .map(|(s, v)| {
+                let rho = if s == "BTC" {
+                    1.0
+                } else {
+                    self.book.correlation(s, "BTC", v.class, btc).0
+                };
+                (s.clone(), rho)
+            })
+            .collect()
     }
 
     /// Pool parameters must match the pool kind.

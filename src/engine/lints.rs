@@ -42,27 +42,45 @@ pub enum Lint {
     IncomeShortfall,
     IncomeAtRisk,
     IlExceedsFees,
+    RealYieldNegative,
+    ProtocolConcentration,
+    ChainConcentration,
+    LockedLiquidity,
+    StackedRisk,
+    DefiHeavy,
     AllocationTemplate,
 }
 
 impl Lint {
-    pub const ALL: [Lint; 7] = [
+    pub const ALL: [Lint; 13] = [
         Lint::YieldAbove100,
         Lint::EmissionsHeavy,
         Lint::RequiredYieldUnsustainable,
         Lint::IncomeShortfall,
         Lint::IncomeAtRisk,
         Lint::IlExceedsFees,
+        Lint::RealYieldNegative,
+        Lint::ProtocolConcentration,
+        Lint::ChainConcentration,
+        Lint::LockedLiquidity,
+        Lint::StackedRisk,
+        Lint::DefiHeavy,
         Lint::AllocationTemplate,
     ];
 
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 13] = [
         "yield-above-100",
         "emissions-heavy",
         "required-yield-unsustainable",
         "income-shortfall",
         "income-at-risk",
         "il-exceeds-fees",
+        "real-yield-negative",
+        "protocol-concentration",
+        "chain-concentration",
+        "locked-liquidity",
+        "stacked-risk",
+        "defi-heavy",
         "allocation-template",
     ];
 
@@ -91,6 +109,12 @@ impl Lint {
             Lint::RequiredYieldUnsustainable => "the goal needs more than the sustainable ceiling",
             Lint::IncomeShortfall => "the expected (mid) income misses the minimum goal",
             Lint::IncomeAtRisk => "the mid band meets the goal but the low band does not",
+            Lint::RealYieldNegative => "staking pays less than the network's supply inflation",
+            Lint::ProtocolConcentration => "one protocol holds more than 25% of the portfolio",
+            Lint::ChainConcentration => "one chain holds more than 60% of the on-chain positions",
+            Lint::LockedLiquidity => "most of the portfolio sits behind long unbonding periods",
+            Lint::StackedRisk => "a stack is deep or its compounded loss probability is high",
+            Lint::DefiHeavy => "more than half the portfolio depends on DeFi smart contracts",
             Lint::IlExceedsFees => {
                 "expected one-year impermanent loss is larger than the fee income"
             }
@@ -244,6 +268,7 @@ pub fn lint(p: &Portfolio, r: &PlanReport) -> Vec<Warning> {
             Status::Meets => {}
         }
     }
+    risk_warnings(p, r, &mut out);
     if let Some(w) = template_warning(r) {
         out.push(w);
     }
@@ -280,4 +305,114 @@ fn template_warning(r: &PlanReport) -> Option<Warning> {
             outside.join(", ")
         ),
     ))
+}
+
+/// The sustainability and risk lints (issue of real yield, concentration,
+/// lock-ups and stacking).
+fn risk_warnings(p: &Portfolio, r: &PlanReport, out: &mut Vec<Warning>) {
+    let cur = p.currency.as_str();
+    let pct = |x: Rate| format_rate(x);
+    for pos in &r.positions {
+        if let (Some(real), Some(st)) = (pos.real_apy, &pos.staking) {
+            if real.mid.0 < Decimal::ZERO {
+                out.push(Warning::new(
+                    Lint::RealYieldNegative,
+                    Some(&pos.name),
+                    format!(
+                        "{}: staking pays {} after the provider's fee, less than the network's {} supply inflation, so the stake's share of supply shrinks by {} a year; prefer a network whose rewards beat its issuance, or a cheaper staking route",
+                        pos.name,
+                        pct(st.apy.mid),
+                        pct(st.supply_inflation.unwrap_or_default()),
+                        pct(Rate(-real.mid.0))
+                    ),
+                ));
+            }
+        }
+    }
+    let l = &p.lints;
+    let d = &r.diversification;
+    for e in d
+        .by_protocol
+        .iter()
+        .filter(|e| e.share.0 > l.protocol_concentration.0)
+    {
+        out.push(Warning::new(
+            Lint::ProtocolConcentration,
+            None,
+            format!(
+                "{} of the portfolio ({}) depends on {}, above the {} limit; one exploit or insolvency there would hit all of it. Spread the money over other protocols",
+                pct(e.share),
+                format_money(e.amount, cur),
+                e.name,
+                pct(l.protocol_concentration)
+            ),
+        ));
+    }
+    if d.by_chain.len() > 1 || d.by_chain.first().is_some_and(|c| c.name != "unknown") {
+        for e in d
+            .by_chain
+            .iter()
+            .filter(|e| e.name != "unknown" && e.share.0 > l.chain_concentration.0)
+        {
+            out.push(Warning::new(
+                Lint::ChainConcentration,
+                None,
+                format!(
+                    "{} of the on-chain positions ({}) sit on {}, above the {} limit; an outage or exploit of that chain would hit them together. Spread across chains (Ethereum, Solana, Avalanche, ...)",
+                    pct(e.share),
+                    format_money(e.amount, cur),
+                    e.name,
+                    pct(l.chain_concentration)
+                ),
+            ));
+        }
+    }
+    if d.defi.share.0 > l.defi_share.0 {
+        out.push(Warning::new(
+            Lint::DefiHeavy,
+            None,
+            format!(
+                "{} of the portfolio ({}) depends on DeFi smart contracts, above the {} limit; only risk in DeFi what you can afford to lose entirely, and balance it with native staking or plain holdings",
+                pct(d.defi.share),
+                format_money(d.defi.amount, cur),
+                pct(l.defi_share)
+            ),
+        ));
+    }
+    if let Some(g) = &p.goal {
+        let locked = super::risk::locked(p, l.long_unbonding_days);
+        let share = locked.share_of(p.value);
+        if g.starts_in_years == 0 && share.0 > l.locked_share.0 {
+            out.push(Warning::new(
+                Lint::LockedLiquidity,
+                None,
+                format!(
+                    "{} of the portfolio ({}) is staked behind unbonding of {} days or more while the income is needed now; a sudden need for cash would wait weeks. Keep more in liquid staking tokens, lending or stablecoins",
+                    pct(share.settle()),
+                    format_money(locked, cur),
+                    l.long_unbonding_days
+                ),
+            ));
+        }
+    }
+    for pos in r.positions.iter().filter(|pos| !pos.stack.is_empty()) {
+        let depth = pos.stack.len() as u32;
+        let prob = pos.risk.loss_probability;
+        if depth > l.stack_depth || prob.0 > l.stacked_loss_probability.0 {
+            out.push(Warning::new(
+                Lint::StackedRisk,
+                Some(&pos.name),
+                format!(
+                    "{}: {} layer{} stacked on it, so a loss at any of {} protocols hits the money: a {} yearly chance of a loss event (limits: {} layers, {}); yields add but so do risks. Remove a layer or use a lower-risk protocol",
+                    pos.name,
+                    depth,
+                    if depth == 1 { "" } else { "s" },
+                    pos.risk.sources.len(),
+                    pct(prob),
+                    l.stack_depth,
+                    pct(l.stacked_loss_probability)
+                ),
+            ));
+        }
+    }
 }

@@ -10,5 +10,7 @@ pub mod check;
 pub mod il;
 pub mod lints;
 pub mod plan;
+pub mod risk;
+pub mod stress;
 
 pub use plan::{PlanReport, plan};

@@ -9,8 +9,8 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::il;
 use super::lints::{Warning, lint};
+use super::{il, risk};
 use crate::model::{Band, Goal, Liquidity, Method, Pool, PoolKind, Portfolio, Position, Strategy};
 use crate::money::{Money, Rate, decimal_from_f64};
 
@@ -113,6 +113,44 @@ pub struct PositionOut {
     pub apy_source: String,
     /// Pool, ratio volatility, fee and reward bands (liquidity positions only).
     pub liquidity: Option<LiquidityOut>,
+    /// Dilution-adjusted staking yield: `(1 + received) / (1 + supply inflation) − 1`
+    /// (staking positions whose network inflation is known; null otherwise).
+    pub real_apy: Option<Band>,
+    /// Route, provider fee and network facts (staking positions only).
+    pub staking: Option<StakingOut>,
+    /// Protocol risk, its stack included.
+    pub risk: risk::RiskOut,
+    /// Net APY less the expected loss from protocol risk.
+    pub risk_adjusted_apy: Band,
+    /// Layers stacked on this position.
+    pub stack: Vec<LayerOut>,
+    /// True when the money depends on DeFi smart contracts.
+    pub defi: bool,
+}
+
+/// How a staking position is staked.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StakingOut {
+    pub method: Method,
+    /// Share of rewards the provider keeps (already out of `apy`).
+    pub provider_fee: Rate,
+    /// The staking yield received, after the fee (before stacked layers).
+    pub apy: Band,
+    /// The network's supply inflation.
+    pub supply_inflation: Option<Rate>,
+    /// Days to get the stake back (0 for a liquid-staking token).
+    pub unbonding_days: u32,
+    /// Share of the stake a slashing event takes.
+    pub slashing: Rate,
+}
+
+/// A layer stacked on a position.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LayerOut {
+    pub strategy: Strategy,
+    pub asset: Option<String>,
+    pub protocol: Option<String>,
+    pub apy: Band,
 }
 
 /// The liquidity-provider economics of a position.
@@ -156,6 +194,12 @@ pub struct Totals {
     pub sustainable_annual_income: Money,
     /// The same per strategy, in a fixed order.
     pub strategies: Vec<StrategyOut>,
+    /// Expected yearly loss from protocol risk, in money.
+    pub expected_annual_loss: Money,
+    /// Blended net APY less the expected loss from protocol risk.
+    pub risk_adjusted_apy: Band,
+    /// Income less the expected loss from protocol risk.
+    pub risk_adjusted_annual_income: MoneyBand,
 }
 
 /// Goal status, from best to worst.
@@ -226,6 +270,8 @@ pub struct PlanReport {
     pub positions: Vec<PositionOut>,
     pub totals: Totals,
     pub goal: Option<GoalOut>,
+    /// Exposure by protocol, chain, asset group, strategy and DeFi vs not.
+    pub diversification: risk::Diversification,
     pub warnings: Vec<Warning>,
 }
 
@@ -253,6 +299,7 @@ pub fn plan(p: &Portfolio) -> PlanReport {
         positions,
         totals,
         goal,
+        diversification: risk::diversify(p),
         warnings: Vec::new(),
     };
     report.warnings = lint(p, &report);
@@ -337,6 +384,7 @@ fn plan_position(p: &Portfolio, pos: &Position, losses: &mut IlCache) -> Positio
     } else {
         Money(pos.amount.0 * kept).settle()
     };
+    let risk = risk::position_risk(pos);
     PositionOut {
         name: pos.name.clone(),
         strategy: pos.strategy,
@@ -357,6 +405,28 @@ fn plan_position(p: &Portfolio, pos: &Position, losses: &mut IlCache) -> Positio
         screened,
         apy_source: pos.apy_source.clone(),
         liquidity: pos.liquidity.as_ref().map(liquidity_out),
+        real_apy: risk::staking_real(pos),
+        staking: pos.staking.as_ref().map(|s| StakingOut {
+            method: s.method,
+            provider_fee: s.provider_fee.settle(),
+            apy: s.apy.map(Rate::settle),
+            supply_inflation: s.inflation.map(Rate::settle),
+            unbonding_days: s.unbonding_days,
+            slashing: s.slashing.settle(),
+        }),
+        risk_adjusted_apy: net.map(|r| Rate(r.0 - risk.expected_loss.0).settle()),
+        risk,
+        stack: pos
+            .stack
+            .iter()
+            .map(|l| LayerOut {
+                strategy: l.strategy,
+                asset: l.asset.clone(),
+                protocol: l.protocol.clone(),
+                apy: l.apy.map(Rate::settle),
+            })
+            .collect(),
+        defi: pos.defi,
     }
 }
 
@@ -393,7 +463,15 @@ fn totals(p: &Portfolio, positions: &[PositionOut]) -> Totals {
             high: x.amount.at(x.apy.high),
         })
     });
+    let expected_loss: Money = positions
+        .iter()
+        .map(|x| Money(x.amount.0 * x.risk.expected_loss.0).settle())
+        .sum();
+    let adjusted = income.map(|m| m - expected_loss);
     Totals {
+        expected_annual_loss: expected_loss,
+        risk_adjusted_apy: adjusted.yield_on(p.value),
+        risk_adjusted_annual_income: adjusted,
         apy: income.yield_on(p.value),
         gross_apy: gross.yield_on(p.value),
         annual_income: income,

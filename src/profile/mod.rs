@@ -49,6 +49,51 @@ pub struct ProfileSpec {
     pub assets: Vec<AssetSpec>,
     pub positions: Vec<PositionSpec>,
     pub lints: LintsSpec,
+    /// Overrides of risk tiers' assumptions, by tier name.
+    pub risk_tiers: Vec<(Sp<String>, TierSpec)>,
+    /// Protocols given a tier, by protocol id.
+    pub protocols: Vec<(Sp<String>, Sp<String>)>,
+    /// Overrides of staking routes' provider fees, by method.
+    pub staking_methods: Vec<(Sp<String>, Decimal)>,
+    /// Stress scenarios the profile defines.
+    pub scenarios: Vec<ScenarioSpec>,
+}
+
+/// A tier's assumptions as written (either may be left to the rate book).
+#[derive(Clone, Debug, Default)]
+pub struct TierSpec {
+    pub loss_probability: Option<Decimal>,
+    pub loss_given_event: Option<Decimal>,
+}
+
+/// A stress scenario as written.
+#[derive(Clone, Debug, Default)]
+pub struct ScenarioSpec {
+    pub span: Span,
+    pub name: Option<Sp<String>>,
+    /// Price change per asset (−0.3 = −30%).
+    pub prices: Vec<(Sp<String>, Decimal)>,
+    /// Price change of every non-stablecoin asset not named in `prices`.
+    pub crypto: Option<Decimal>,
+    /// Change of every yield (−0.5 halves them).
+    pub yields: Option<Decimal>,
+    /// Protocols that suffer a loss event.
+    pub fail: Vec<Sp<String>>,
+    /// Staked assets are slashed.
+    pub slash: bool,
+}
+
+/// A layer stacked on a position, e.g. lending the token a liquid stake returns.
+#[derive(Clone, Debug, Default)]
+pub struct LayerSpec {
+    pub span: Span,
+    pub strategy: Option<Sp<Strategy>>,
+    pub asset: Option<Sp<String>>,
+    pub protocol: Option<Sp<String>>,
+    pub chain: Option<Sp<String>>,
+    pub apy: Option<Sp<BandSpec>>,
+    pub reward_apy: Option<Sp<BandSpec>>,
+    pub risk_tier: Option<Sp<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -155,6 +200,12 @@ pub struct PositionSpec {
     pub ratio_volatility: Option<Sp<Decimal>>,
     /// Override of the pair's price correlation.
     pub correlation: Option<Sp<Decimal>>,
+    /// Staking: override of the route's provider fee.
+    pub provider_fee: Option<Sp<Decimal>>,
+    /// Override of the protocol's risk tier.
+    pub risk_tier: Option<Sp<String>>,
+    /// Layers stacked on this position.
+    pub stack: Vec<LayerSpec>,
     /// A problem was reported in this position; later checks skip it.
     pub broken: bool,
 }
@@ -163,6 +214,13 @@ pub struct PositionSpec {
 pub struct LintsSpec {
     pub allow: Vec<Sp<String>>,
     pub emissions_share: Option<Decimal>,
+    pub protocol_concentration: Option<Decimal>,
+    pub chain_concentration: Option<Decimal>,
+    pub defi_share: Option<Decimal>,
+    pub locked_share: Option<Decimal>,
+    pub long_unbonding_days: Option<u32>,
+    pub stack_depth: Option<u32>,
+    pub stacked_loss_probability: Option<Decimal>,
 }
 
 /// Reads and checks a profile file. Errors carry every problem found.

@@ -12,8 +12,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{
-    AllocationSpec, AssetSpec, AssumptionsSpec, BandSpec, GoalSpec, LintsSpec, Period,
-    PortfolioSpec, PositionSpec, ProfileSpec, RangeSpec, Sp, Span,
+    AllocationSpec, AssetSpec, AssumptionsSpec, BandSpec, GoalSpec, LayerSpec, LintsSpec, Period,
+    PortfolioSpec, PositionSpec, ProfileSpec, RangeSpec, ScenarioSpec, Sp, Span, TierSpec,
 };
 use crate::error::{Diagnostic, nearest, shorten};
 use crate::model::{Method, PoolKind, Strategy};
@@ -31,6 +31,23 @@ const TOP_KEYS: Keys = &[
     "assets",
     "position",
     "lints",
+    "risk_tiers",
+    "protocols",
+    "staking_methods",
+    "scenario",
+];
+const TIER_KEYS: Keys = &["loss_probability", "loss_given_event"];
+const PROTOCOL_KEYS: Keys = &["tier"];
+const METHOD_KEYS: Keys = &["fee"];
+const SCENARIO_KEYS: Keys = &["name", "prices", "crypto", "yields", "fail", "slash"];
+const LAYER_KEYS: Keys = &[
+    "strategy",
+    "asset",
+    "protocol",
+    "chain",
+    "apy",
+    "reward_apy",
+    "risk_tier",
 ];
 const PORTFOLIO_KEYS: Keys = &["value", "currency"];
 const GOAL_KEYS: Keys = &[
@@ -74,11 +91,24 @@ const POSITION_KEYS: Keys = &[
     "amplification",
     "ratio_volatility",
     "correlation",
+    "provider_fee",
+    "risk_tier",
+    "stack",
 ];
 const BAND_KEYS: Keys = &["low", "mid", "high"];
 const RANGE_KEYS: Keys = &["lower", "upper"];
 const INCOME_KEYS: Keys = &["min", "max"];
-const LINT_KEYS: Keys = &["allow", "emissions_share"];
+const LINT_KEYS: Keys = &[
+    "allow",
+    "emissions_share",
+    "protocol_concentration",
+    "chain_concentration",
+    "defi_share",
+    "locked_share",
+    "long_unbonding_days",
+    "stack_depth",
+    "stacked_loss_probability",
+];
 
 /// Where each key of the format lives, to point a key written in the wrong
 /// table to its home. Position keys come last: `name` is a top-level key first.
@@ -853,6 +883,35 @@ impl Reader {
         if let Some(v) = get(root, "lints") {
             spec.lints = self.lints(v);
         }
+        if let Some(v) = get(root, "risk_tiers") {
+            spec.risk_tiers = self.named_tables(v, "risk_tiers", TIER_KEYS, |r, t, what| {
+                let rate = |r: &mut Reader, key: &str| {
+                    get(t, key).and_then(|x| r.share(x, &format_args!("`{key}` of {what}")))
+                };
+                let (p, l) = (rate(r, "loss_probability"), rate(r, "loss_given_event"));
+                Some(TierSpec {
+                    loss_probability: p,
+                    loss_given_event: l,
+                })
+            });
+        }
+        if let Some(v) = get(root, "protocols") {
+            spec.protocols = self.named_tables(v, "protocols", PROTOCOL_KEYS, |r, t, what| {
+                let x = get(t, "tier")?;
+                r.label(x, &format_args!("`tier` of {what}"), "tier")
+                    .map(|s| Sp::new(s, x.span()))
+            });
+        }
+        if let Some(v) = get(root, "staking_methods") {
+            spec.staking_methods =
+                self.named_tables(v, "staking_methods", METHOD_KEYS, |r, t, what| {
+                    let x = get(t, "fee")?;
+                    r.share(x, &format_args!("`fee` of {what}"))
+                });
+        }
+        if let Some(v) = get(root, "scenario") {
+            spec.scenarios = self.scenarios(v);
+        }
         match get(root, "position") {
             Some(v) => spec.positions = self.positions(v),
             None if suggested.contains(&"position") => {}
@@ -1100,7 +1159,260 @@ impl Reader {
         if let Some(x) = get(t, "emissions_share") {
             spec.emissions_share = self.share(x, "`emissions_share` in [lints]");
         }
+        for (key, slot) in [
+            ("protocol_concentration", &mut spec.protocol_concentration),
+            ("chain_concentration", &mut spec.chain_concentration),
+            ("defi_share", &mut spec.defi_share),
+            ("locked_share", &mut spec.locked_share),
+            (
+                "stacked_loss_probability",
+                &mut spec.stacked_loss_probability,
+            ),
+        ] {
+            if let Some(x) = get(t, key) {
+                *slot = self.share(x, &format_args!("`{key}` in [lints]"));
+            }
+        }
+        if let Some(x) = get(t, "long_unbonding_days") {
+            spec.long_unbonding_days = self.whole(x, "`long_unbonding_days` in [lints]", 3650);
+        }
+        if let Some(x) = get(t, "stack_depth") {
+            spec.stack_depth = self.whole(x, "`stack_depth` in [lints]", 100);
+        }
         spec
+    }
+
+    /// A table of named sub-tables, such as [risk_tiers.NAME]: each read by `one`.
+    fn named_tables<T>(
+        &mut self,
+        v: &Val<'_>,
+        key: &str,
+        keys: Keys,
+        mut one: impl FnMut(&mut Reader, &DeTable<'_>, &str) -> Option<T>,
+    ) -> Vec<(Sp<String>, T)> {
+        let Some(t) = self.table(
+            v,
+            &format_args!("[{key}]"),
+            &format!("write one [{key}.NAME] table per entry"),
+        ) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, value) in t {
+            let what = format!("[{key}.{}]", shorten(name.get_ref()));
+            let Some(inner) = self.table(
+                value,
+                &what,
+                &format!("write [{key}.NAME] with its settings under it"),
+            ) else {
+                continue;
+            };
+            self.check_keys(inner, keys, &what);
+            if let Some(x) = one(self, inner, &what) {
+                out.push((Sp::new(name.get_ref().to_string(), name.span()), x));
+            }
+        }
+        out
+    }
+
+    /// A signed change such as "-30%" or -0.3: at least −100%, at most +1,000%.
+    fn change(&mut self, v: &Val<'_>, what: &(impl fmt::Display + ?Sized)) -> Option<Decimal> {
+        let value = match v.get_ref() {
+            DeValue::String(s) => parse_percent(s),
+            DeValue::Integer(_) | DeValue::Float(_) => match self.number(v, what, "-0.3")? {
+                Ok(d) => Some(d),
+                Err(unfit) => {
+                    self.unfit(v, what, unfit, "10");
+                    return None;
+                }
+            },
+            _ => None,
+        };
+        match value {
+            Some(d) if d >= -Decimal::ONE && d <= Decimal::TEN => Some(d),
+            Some(_) => {
+                self.error(
+                    v.span(),
+                    format!("{what} is outside -100% to +1,000%"),
+                    "a price or yield can fall at most 100%",
+                );
+                None
+            }
+            None => {
+                self.error(
+                    v.span(),
+                    format!("{what} is not a change"),
+                    "write a percent change such as \"-30%\" or a fraction such as -0.3",
+                );
+                None
+            }
+        }
+    }
+
+    fn scenarios(&mut self, v: &Val<'_>) -> Vec<ScenarioSpec> {
+        let DeValue::Array(items) = v.get_ref() else {
+            self.error(
+                v.span(),
+                "`scenario` must be a list of [[scenario]] tables",
+                "write each shock under its own [[scenario]] header (double brackets)",
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let what = format!("scenario {}", i + 1);
+            let Some(t) = self.table(
+                item,
+                &what,
+                "write each shock under its own [[scenario]] header",
+            ) else {
+                continue;
+            };
+            self.check_keys(t, SCENARIO_KEYS, &what);
+            let mut sc = ScenarioSpec {
+                span: item.span(),
+                ..ScenarioSpec::default()
+            };
+            match get(t, "name") {
+                Some(x) => {
+                    sc.name = self
+                        .label(x, &format_args!("`name` of {what}"), "name")
+                        .map(|s| Sp::new(s, x.span()))
+                }
+                None => self.error(
+                    item.span(),
+                    format!("{what} has no `name`"),
+                    "add name = \"...\" so the stress report can show it",
+                ),
+            }
+            if let Some(x) = get(t, "prices") {
+                if let Some(pt) = self.table(
+                    x,
+                    &format_args!("`prices` of {what}"),
+                    "write prices = { ETH = \"-30%\", SOL = \"-40%\" }",
+                ) {
+                    for (sym, change) in pt {
+                        if let Some(d) = self.change(
+                            change,
+                            &format_args!(
+                                "the price change of {} in {what}",
+                                shorten(sym.get_ref())
+                            ),
+                        ) {
+                            sc.prices
+                                .push((Sp::new(sym.get_ref().to_string(), sym.span()), d));
+                        }
+                    }
+                }
+            }
+            if let Some(x) = get(t, "crypto") {
+                sc.crypto = self.change(x, &format_args!("`crypto` of {what}"));
+            }
+            if let Some(x) = get(t, "yields") {
+                sc.yields = self.change(x, &format_args!("`yields` of {what}"));
+            }
+            if let Some(x) = get(t, "fail") {
+                match x.get_ref() {
+                    DeValue::Array(names) => {
+                        for n in names.iter() {
+                            if let Some(s) =
+                                self.label(n, &format_args!("an entry of `fail` in {what}"), "fail")
+                            {
+                                sc.fail.push(Sp::new(s, n.span()));
+                            }
+                        }
+                    }
+                    _ => self.wrong_type(
+                        x,
+                        &format_args!("`fail` of {what}"),
+                        "an array of protocol names",
+                        "write fail = [\"aave\"]",
+                    ),
+                }
+            }
+            if let Some(x) = get(t, "slash") {
+                sc.slash = self
+                    .boolean(x, &format_args!("`slash` of {what}"))
+                    .unwrap_or(false);
+            }
+            out.push(sc);
+        }
+        out
+    }
+
+    /// `[[position.stack]]` layers under a position.
+    fn layers(&mut self, v: &Val<'_>, context: &str) -> Vec<LayerSpec> {
+        let DeValue::Array(items) = v.get_ref() else {
+            self.error(
+                v.span(),
+                format!("`stack` of {context} must be a list of [[position.stack]] tables"),
+                "write each layer under its own [[position.stack]] header, after its position",
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let what = format!("layer {} of {context}", i + 1);
+            let Some(t) = self.table(
+                item,
+                &what,
+                "write each layer under its own [[position.stack]] header",
+            ) else {
+                continue;
+            };
+            self.check_keys(t, LAYER_KEYS, &what);
+            let mut layer = LayerSpec {
+                span: item.span(),
+                ..LayerSpec::default()
+            };
+            let names: Vec<&str> = [
+                Strategy::Staking,
+                Strategy::Lending,
+                Strategy::Liquidity,
+                Strategy::Farming,
+            ]
+            .iter()
+            .map(|s| s.name())
+            .collect();
+            match get(t, "strategy") {
+                Some(x) => {
+                    layer.strategy =
+                        self.word(x, &what, "strategy", "layer strategy", &names, |s| {
+                            Strategy::parse(s)
+                                .filter(|s| !matches!(s, Strategy::Hold | Strategy::Index))
+                        })
+                }
+                None => self.error(
+                    item.span(),
+                    format!("{what} has no `strategy`"),
+                    "add strategy = \"lending\" (or staking, liquidity, farming)",
+                ),
+            }
+            for (key, slot) in [
+                ("asset", &mut layer.asset),
+                ("protocol", &mut layer.protocol),
+                ("chain", &mut layer.chain),
+                ("risk_tier", &mut layer.risk_tier),
+            ] {
+                if let Some(x) = get(t, key) {
+                    *slot = self
+                        .label(x, &format_args!("`{key}` of {what}"), key)
+                        .map(|s| Sp::new(s, x.span()));
+                }
+            }
+            for (key, slot) in [
+                ("apy", &mut layer.apy),
+                ("reward_apy", &mut layer.reward_apy),
+            ] {
+                if let Some(x) = get(t, key) {
+                    *slot = self
+                        .band(x, &format_args!("`{key}` of {what}"))
+                        .map(|b| Sp::new(b, x.span()));
+                }
+            }
+            out.push(layer);
+        }
+        out
     }
 
     fn positions(&mut self, v: &Val<'_>) -> Vec<PositionSpec> {
@@ -1268,6 +1580,19 @@ impl Reader {
             p.ratio_volatility = self
                 .rate(x, &format_args!("`ratio_volatility` of {context}"))
                 .map(|d| Sp::new(d, x.span()));
+        }
+        if let Some(x) = get(t, "provider_fee") {
+            p.provider_fee = self
+                .share(x, &format_args!("`provider_fee` of {context}"))
+                .map(|d| Sp::new(d, x.span()));
+        }
+        if let Some(x) = get(t, "risk_tier") {
+            p.risk_tier = self
+                .label(x, &format_args!("`risk_tier` of {context}"), "risk_tier")
+                .map(|s| Sp::new(s, x.span()));
+        }
+        if let Some(x) = get(t, "stack") {
+            p.stack = self.layers(x, &context);
         }
         if let Some(x) = get(t, "correlation") {
             p.correlation = self.bounded(

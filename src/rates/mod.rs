@@ -153,6 +153,43 @@ pub struct AssetEntry {
     pub volatility: Option<Figure>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbonding_days: Option<Days>,
+    /// Share of a stake lost in a slashing event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slashing: Option<Figure>,
+    /// The chain the asset lives on natively, for the diversification view.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<String>,
+    /// Assets of one group move together and count as one exposure
+    /// (the majors; a token and its staking derivative). Defaults to the symbol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+/// A staking route's provider fee (a share of rewards).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodEntry {
+    pub fee: BookRate,
+    pub source: String,
+}
+
+/// A protocol risk tier: how likely a loss event is in a year, and how much
+/// of the money in it such an event takes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierEntry {
+    pub loss_probability: BookRate,
+    pub loss_given_event: BookRate,
+    pub source: String,
+}
+
+/// A protocol the book knows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolEntry {
+    pub name: String,
+    pub tier: String,
+    pub source: String,
 }
 
 /// Farming defaults.
@@ -233,7 +270,22 @@ pub struct RateBook {
     /// pairs not listed) and `stablecoins` (two stablecoins).
     #[serde(default)]
     pub correlations: BTreeMap<String, CorrelationEntry>,
+    /// Provider fees of the staking routes: direct, delegated, liquid.
+    #[serde(default)]
+    pub staking_methods: BTreeMap<String, MethodEntry>,
+    /// Protocol risk tiers by name.
+    #[serde(default)]
+    pub risk_tiers: BTreeMap<String, TierEntry>,
+    /// Known protocols and their tiers.
+    #[serde(default)]
+    pub protocols: BTreeMap<String, ProtocolEntry>,
 }
+
+/// Staking routes every complete book prices.
+pub const METHODS: [&str; 3] = ["direct", "delegated", "liquid"];
+/// Tiers every complete book has: `unknown` for protocols it does not know,
+/// `native` for staking with no protocol, `none` for plain holdings.
+pub const REQUIRED_TIERS: [&str; 3] = ["unknown", "native", "none"];
 
 /// A correlation of two assets' prices, from -1 to 1, with its source.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -300,6 +352,9 @@ impl RateBook {
         }
         self.index.extend(other.index);
         self.correlations.extend(other.correlations);
+        self.staking_methods.extend(other.staking_methods);
+        self.risk_tiers.extend(other.risk_tiers);
+        self.protocols.extend(other.protocols);
     }
 
     /// The correlation of two assets' prices and where it comes from.
@@ -406,6 +461,50 @@ impl RateBook {
                 out.push((
                     format!("correlation key `{key}` is not a pair"),
                     "write pairs as \"A/B\", or use `default` or `stablecoins`".into(),
+                ));
+            }
+        }
+        for m in METHODS {
+            if !self.staking_methods.contains_key(m) {
+                out.push((
+                    format!("the rate book has no [staking_methods.{m}] fee"),
+                    "add it, or drop `replace = true`".into(),
+                ));
+            }
+        }
+        for m in self
+            .staking_methods
+            .keys()
+            .filter(|k| !METHODS.contains(&k.as_str()))
+        {
+            out.push((
+                format!("unknown staking method `{m}`"),
+                format!("use one of: {}", METHODS.join(", ")),
+            ));
+        }
+        for t in REQUIRED_TIERS {
+            if !self.risk_tiers.contains_key(t) {
+                out.push((
+                    format!("the rate book has no [risk_tiers.{t}]"),
+                    "add it, or drop `replace = true`".into(),
+                ));
+            }
+        }
+        for (id, p) in &self.protocols {
+            if !self.risk_tiers.contains_key(&p.tier) {
+                out.push((
+                    format!(
+                        "protocol `{id}` has tier `{}`, which the book does not define",
+                        p.tier
+                    ),
+                    format!(
+                        "use one of: {}",
+                        self.risk_tiers
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 ));
             }
         }

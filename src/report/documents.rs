@@ -67,6 +67,7 @@ struct PositionRow {
     net_apy: Band,
     income: MoneyBand,
     screened: bool,
+    risk_adjusted: Band,
 }
 
 fn position_columns(currency: &str) -> Vec<Column<PositionRow>> {
@@ -123,6 +124,20 @@ fn position_columns(currency: &str) -> Vec<Column<PositionRow>> {
                 } else {
                     format_rate(r.net_apy.mid)
                 };
+                c
+            },
+        ),
+        Column::new(
+            "Risk-adj. (mid)",
+            &[
+                "risk_adjusted_apy_low",
+                "risk_adjusted_apy_mid",
+                "risk_adjusted_apy_high",
+            ],
+            true,
+            |r: &PositionRow| {
+                let mut c = band_cell(r.risk_adjusted);
+                c.text = format_rate(r.risk_adjusted.mid);
                 c
             },
         ),
@@ -212,6 +227,155 @@ fn liquidity_columns<'a>() -> Vec<Column<&'a PositionOut>> {
     ]
 }
 
+fn staking_columns<'a>() -> Vec<Column<&'a PositionOut>> {
+    fn st<'b>(p: &'b &PositionOut) -> &'b crate::engine::plan::StakingOut {
+        p.staking
+            .as_ref()
+            .expect("only staking positions are listed")
+    }
+    vec![
+        Column::new("Position", &["name"], false, |p: &&PositionOut| {
+            Cell::plain(&p.name)
+        }),
+        Column::new("Route", &["method"], false, |p: &&PositionOut| {
+            Cell::plain(crate::resolve::method_name(st(p).method))
+        }),
+        Column::new(
+            "Provider fee",
+            &["provider_fee"],
+            true,
+            |p: &&PositionOut| rate_cell(st(p).provider_fee),
+        ),
+        Column::new(
+            "Nominal APY",
+            &["nominal_apy_low", "nominal_apy_mid", "nominal_apy_high"],
+            true,
+            |p: &&PositionOut| band_cell(st(p).apy),
+        ),
+        Column::new(
+            "Supply inflation",
+            &["supply_inflation"],
+            true,
+            |p: &&PositionOut| match st(p).supply_inflation {
+                Some(i) => rate_cell(i),
+                None => Cell::new("-", vec![String::new()]),
+            },
+        ),
+        Column::new(
+            "Real APY",
+            &["real_apy_low", "real_apy_mid", "real_apy_high"],
+            true,
+            |p: &&PositionOut| match p.real_apy {
+                Some(b) => band_cell(b),
+                None => Cell::new("-", vec![String::new(), String::new(), String::new()]),
+            },
+        ),
+        Column::new(
+            "Unbonding",
+            &["unbonding_days"],
+            true,
+            |p: &&PositionOut| {
+                let d = st(p).unbonding_days;
+                Cell::new(
+                    if d == 0 {
+                        "none".to_string()
+                    } else {
+                        format!("{d} days")
+                    },
+                    vec![d.to_string()],
+                )
+            },
+        ),
+    ]
+}
+
+fn risk_columns<'a>() -> Vec<Column<&'a PositionOut>> {
+    vec![
+        Column::new("Position", &["name"], false, |p: &&PositionOut| {
+            Cell::plain(&p.name)
+        }),
+        Column::new(
+            "Protocols (tier)",
+            &["protocols"],
+            false,
+            |p: &&PositionOut| {
+                let parts: Vec<String> = p
+                    .risk
+                    .sources
+                    .iter()
+                    .map(|s| format!("{} ({})", s.protocol.as_deref().unwrap_or("-"), s.tier))
+                    .collect();
+                Cell::plain(parts.join(" + "))
+            },
+        ),
+        Column::new(
+            "Loss event",
+            &["loss_probability"],
+            true,
+            |p: &&PositionOut| rate_cell(p.risk.loss_probability),
+        ),
+        Column::new(
+            "Expected loss",
+            &["expected_loss"],
+            true,
+            |p: &&PositionOut| rate_cell(p.risk.expected_loss),
+        ),
+        Column::new(
+            "Net APY (mid)",
+            &["net_apy_mid"],
+            true,
+            |p: &&PositionOut| rate_cell(p.net_apy.mid),
+        ),
+        Column::new(
+            "Risk-adjusted (mid)",
+            &["risk_adjusted_apy_mid"],
+            true,
+            |p: &&PositionOut| rate_cell(p.risk_adjusted_apy.mid),
+        ),
+        Column::new("Note", &["note"], false, |p: &&PositionOut| {
+            let notes: Vec<&str> = p
+                .risk
+                .sources
+                .iter()
+                .filter_map(|s| s.note.as_deref())
+                .collect();
+            Cell::plain(notes.join("; "))
+        }),
+    ]
+}
+
+fn diversification_section(d: &crate::engine::risk::Diversification, cur: &str) -> Section {
+    let list = |items: &[crate::engine::risk::Exposure]| {
+        if items.is_empty() {
+            return "none".to_string();
+        }
+        items
+            .iter()
+            .map(|e| format!("{} {}", e.name, format_rate(e.share)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Section::Fields {
+        title: "Diversification".into(),
+        rows: vec![
+            ("By protocol".into(), list(&d.by_protocol)),
+            ("By chain (on-chain positions)".into(), list(&d.by_chain)),
+            ("By asset group".into(), list(&d.by_asset_group)),
+            ("By strategy".into(), list(&d.by_strategy)),
+            (
+                "DeFi / non-DeFi".into(),
+                format!(
+                    "{} ({}) / {} ({})",
+                    format_rate(d.defi.share),
+                    format_money(d.defi.amount, cur),
+                    format_rate(d.non_defi.share),
+                    format_money(d.non_defi.amount, cur)
+                ),
+            ),
+        ],
+    }
+}
+
 /// Lays out a plan: positions, strategies, totals, goal, warnings.
 pub fn plan_document(r: &PlanReport) -> Document {
     let cur = r.portfolio.currency.as_str();
@@ -243,6 +407,7 @@ pub fn plan_document(r: &PlanReport) -> Document {
             net_apy: p.net_apy,
             income: p.annual_income,
             screened: p.screened,
+            risk_adjusted: p.risk_adjusted_apy,
         })
         .collect();
     let t = &r.totals;
@@ -259,6 +424,7 @@ pub fn plan_document(r: &PlanReport) -> Document {
         net_apy: t.apy,
         income: t.annual_income,
         screened: false,
+        risk_adjusted: t.risk_adjusted_apy,
     };
     let mut total_row = total;
     total_row.reward_share = weighted_reward_share(r);
@@ -282,6 +448,23 @@ pub fn plan_document(r: &PlanReport) -> Document {
             None,
         )));
     }
+    let stakers: Vec<&PositionOut> = r.positions.iter().filter(|p| p.staking.is_some()).collect();
+    if !stakers.is_empty() {
+        sections.push(Section::Grid(Grid::build(
+            "Staking: nominal against real (dilution-adjusted) yield",
+            &staking_columns(),
+            &stakers,
+            None,
+        )));
+    }
+    let all: Vec<&PositionOut> = r.positions.iter().collect();
+    sections.push(Section::Grid(Grid::build(
+        "Protocol risk (yearly)",
+        &risk_columns(),
+        &all,
+        None,
+    )));
+    sections.push(diversification_section(&r.diversification, cur));
     let c = cur.to_string();
     let strategy_columns: Vec<Column<StrategyOut>> = vec![
         Column::new("Strategy", &["strategy"], false, |s: &StrategyOut| {
@@ -323,6 +506,18 @@ pub fn plan_document(r: &PlanReport) -> Document {
             (
                 "After-tax annual income".into(),
                 band_money(t.after_tax_annual_income),
+            ),
+            (
+                "Expected loss from protocol risk".into(),
+                format!("{} a year", money(t.expected_annual_loss)),
+            ),
+            (
+                "Risk-adjusted APY".into(),
+                band_text_of(t.risk_adjusted_apy),
+            ),
+            (
+                "Risk-adjusted annual income".into(),
+                band_money(t.risk_adjusted_annual_income),
             ),
             (
                 "Sustainable annual income".into(),
@@ -735,6 +930,41 @@ pub fn rates_document(book: &RateBook) -> Document {
                 &classes,
                 None,
             )),
+            Section::Fields {
+                title: "Staking routes (provider fee on rewards)".into(),
+                rows: book
+                    .staking_methods
+                    .iter()
+                    .map(|(m, e)| (m.clone(), format!("{} ({})", format_rate(e.fee.rate()), e.source)))
+                    .collect(),
+            },
+            Section::Fields {
+                title: "Protocol risk tiers (yearly loss probability x loss given the event = expected loss)".into(),
+                rows: book
+                    .risk_tiers
+                    .iter()
+                    .map(|(t, e)| {
+                        (
+                            t.clone(),
+                            format!(
+                                "{} x {} = {} ({})",
+                                format_rate(e.loss_probability.rate()),
+                                format_rate(e.loss_given_event.rate()),
+                                format_rate(Rate(e.loss_probability.0 * e.loss_given_event.0)),
+                                e.source
+                            ),
+                        )
+                    })
+                    .collect(),
+            },
+            Section::Fields {
+                title: "Protocols".into(),
+                rows: book
+                    .protocols
+                    .iter()
+                    .map(|(id, e)| (id.clone(), format!("{}: {} ({})", e.name, e.tier, e.source)))
+                    .collect(),
+            },
             Section::Notes {
                 title: "Index templates".into(),
                 items: indexes,
@@ -842,5 +1072,95 @@ pub fn il_document(r: &crate::engine::il::IlReport, currency: &str) -> Document 
             title: "Figures".into(),
             rows,
         }],
+    }
+}
+
+/// Lays out a stress test: one row per shock, so a user sees in one screen
+/// which shock breaks the income goal.
+pub fn stress_document(r: &crate::engine::stress::StressReport) -> Document {
+    use crate::engine::stress::ShockOut;
+    let cur = r.currency.clone();
+    let c1 = cur.clone();
+    let c2 = cur.clone();
+    let columns: Vec<Column<ShockOut>> = vec![
+        Column::new("Shock", &["shock"], false, |s: &ShockOut| {
+            Cell::plain(&s.name)
+        }),
+        Column::new("Value after", &["value"], true, move |s: &ShockOut| {
+            money_cell(s.value, &c1)
+        }),
+        Column::new(
+            "Change",
+            &["value_change", "value_change_share"],
+            true,
+            |s: &ShockOut| {
+                Cell::new(
+                    format_rate(s.value_change_share),
+                    vec![raw_money(s.value_change), raw_rate(s.value_change_share)],
+                )
+            },
+        ),
+        Column::new(
+            "Income / yr (mid)",
+            &["income_low", "income_mid", "income_high"],
+            true,
+            move |s: &ShockOut| income_cell(s.annual_income, &c2),
+        ),
+        Column::new("Goal status", &["status"], false, |s: &ShockOut| {
+            Cell::plain(status_text(s.status))
+        }),
+        Column::new("Verdict", &["breaks_goal"], false, |s: &ShockOut| {
+            Cell::new(
+                match s.status {
+                    None => "-",
+                    Some(_) if s.breaks_goal => "BREAKS the goal",
+                    Some(_) => "holds",
+                },
+                vec![s.breaks_goal.to_string()],
+            )
+        }),
+    ];
+    let mut rows = vec![r.baseline.clone()];
+    rows.extend(r.shocks.iter().cloned());
+    let breaking: Vec<&str> = r
+        .shocks
+        .iter()
+        .filter(|s| s.breaks_goal)
+        .map(|s| s.name.as_str())
+        .collect();
+    let mut lines = Vec::new();
+    match r.goal_min {
+        Some(min) => {
+            lines.push(format!(
+                "Goal: at least {} a year{}",
+                format_money(min, &cur),
+                if r.after_tax { " after tax" } else { "" }
+            ));
+            lines.push(if breaking.is_empty() {
+                "No shock below breaks the goal: the mid income still covers it after each."
+                    .to_string()
+            } else {
+                format!(
+                    "Breaks the goal (mid income below the minimum): {}.",
+                    breaking.join(", ")
+                )
+            });
+        }
+        None => lines.push("The profile has no goal: values and income only.".into()),
+    }
+    Document {
+        title: format!("Stress test: {} ({})", r.profile.name, r.profile.path),
+        lines,
+        sections: vec![
+            Section::Grid(Grid::build("Shocks", &columns, &rows, None)),
+            Section::Notes {
+                title: "What each shock does".into(),
+                items: r
+                    .shocks
+                    .iter()
+                    .map(|s| format!("{}: {}", s.name, s.description))
+                    .collect(),
+            },
+        ],
     }
 }

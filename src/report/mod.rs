@@ -13,7 +13,9 @@ mod table;
 
 use serde::Serialize;
 
-pub use documents::{check_document, compare_document, il_document, plan_document, rates_document};
+pub use documents::{
+    check_document, compare_document, il_document, plan_document, rates_document, stress_document,
+};
 
 /// Output format, chosen with `--format`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]

@@ -1,0 +1,381 @@
+//! Sustainability and risk: real staking yield, protocol risk, stacking and
+//! diversification.
+//!
+//! - Real (dilution-adjusted) staking yield: `(1 + n(1 − f)) / (1 + s) − 1`,
+//!   with `n(1 − f)` what the staker receives after the provider fee `f` and
+//!   `s` the network's supply inflation: the gain in share of supply.
+//! - Protocol risk: each protocol's tier gives a yearly loss probability `p`
+//!   and a loss given the event `l`; the expected loss is `p·l`. Stacked layers
+//!   compound: loss probability `1 − ∏(1 − pᵢ)`, expected loss `1 − ∏(1 − pᵢlᵢ)`.
+//!   Risk-adjusted yield = net APY − expected loss.
+//! - Diversification: exposure by protocol, chain, strategy, asset group and
+//!   DeFi vs non-DeFi.
+//!
+//! Pure: reads the portfolio, returns numbers.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::model::{Band, Method, Portfolio, Position, Risk, Strategy};
+use crate::money::{Money, Rate};
+
+/// Real (dilution-adjusted) yield of a received staking yield `received` when
+/// supply grows by `inflation` a year.
+pub fn real_yield(received: Rate, inflation: Rate) -> Rate {
+    Rate((Decimal::ONE + received.0) / (Decimal::ONE + inflation.0) - Decimal::ONE)
+}
+
+/// Probability that at least one of independent events happens: `1 − ∏(1 − pᵢ)`.
+pub fn compound(probabilities: impl IntoIterator<Item = Rate>) -> Rate {
+    let survive: Decimal = probabilities
+        .into_iter()
+        .fold(Decimal::ONE, |acc, p| acc * (Decimal::ONE - p.0));
+    Rate(Decimal::ONE - survive)
+}
+
+/// One risk source of a position, for JSON.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RiskSource {
+    /// The protocol, or null for native staking and plain holdings.
+    pub protocol: Option<String>,
+    pub tier: String,
+    pub loss_probability: Rate,
+    pub loss_given_event: Rate,
+    /// Why this tier, when it was a default.
+    pub note: Option<String>,
+}
+
+/// The protocol risk of a position, its stack included.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RiskOut {
+    /// Probability that any of its protocols has a loss event in a year.
+    pub loss_probability: Rate,
+    /// Expected share of the money lost in a year.
+    pub expected_loss: Rate,
+    /// The position's own protocol first, then each stacked layer's.
+    pub sources: Vec<RiskSource>,
+}
+
+fn source(protocol: Option<&str>, r: &Risk) -> RiskSource {
+    RiskSource {
+        protocol: protocol.map(str::to_string),
+        tier: r.tier.clone(),
+        loss_probability: r.loss_probability.settle(),
+        loss_given_event: r.loss_given_event.settle(),
+        note: r.note.clone(),
+    }
+}
+
+/// The compounded risk of a position and its stacked layers.
+pub fn position_risk(pos: &Position) -> RiskOut {
+    let mut sources = vec![source(pos.protocol.as_deref(), &pos.risk)];
+    sources.extend(
+        pos.stack
+            .iter()
+            .map(|l| source(l.protocol.as_deref(), &l.risk)),
+    );
+    let risks = std::iter::once(&pos.risk).chain(pos.stack.iter().map(|l| &l.risk));
+    let expected = compound(
+        risks
+            .clone()
+            .map(|r| Rate(r.loss_probability.0 * r.loss_given_event.0)),
+    );
+    let probability = compound(risks.map(|r| r.loss_probability));
+    RiskOut {
+        loss_probability: probability.settle(),
+        expected_loss: expected.settle(),
+        sources,
+    }
+}
+
+/// The real yield band of a staking position, or `None` when its network's
+/// supply inflation is unknown.
+pub fn staking_real(pos: &Position) -> Option<Band> {
+    let s = pos.staking.as_ref()?;
+    let inflation = s.inflation?;
+    Some(s.apy.map(|r| real_yield(r, inflation).settle()))
+}
+
+/// Money in one bucket of an exposure view.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Exposure {
+    pub name: String,
+    pub amount: Money,
+    /// Share of the base of the view (the portfolio, or the on-chain part).
+    pub share: Rate,
+}
+
+/// How the portfolio is spread.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diversification {
+    /// Money depending on each protocol (a stacked position counts under each
+    /// of its protocols), largest first; shares of the portfolio.
+    pub by_protocol: Vec<Exposure>,
+    /// On-chain positions (all but plain holdings) by chain; shares of that part.
+    pub by_chain: Vec<Exposure>,
+    /// Money that moves together (the majors; a token and its staking
+    /// derivative count as one); a pool counts under both of its assets.
+    pub by_asset_group: Vec<Exposure>,
+    pub by_strategy: Vec<Exposure>,
+    /// Money that depends on DeFi smart contracts (lending, liquidity,
+    /// farming, liquid staking, anything stacked).
+    pub defi: Exposure,
+    pub non_defi: Exposure,
+}
+
+fn sorted(map: BTreeMap<String, Decimal>, base: Money) -> Vec<Exposure> {
+    let mut v: Vec<Exposure> = map
+        .into_iter()
+        .map(|(name, amount)| Exposure {
+            name,
+            amount: Money(amount).settle(),
+            share: Money(amount).share_of(base).settle(),
+        })
+        .collect();
+    v.sort_by(|a, b| b.amount.cmp(&a.amount).then_with(|| a.name.cmp(&b.name)));
+    v
+}
+
+/// The diversification view of a portfolio.
+pub fn diversify(p: &Portfolio) -> Diversification {
+    let mut protocol: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut chain: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut group: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut strategy: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut on_chain = Decimal::ZERO;
+    let mut defi = Decimal::ZERO;
+    for pos in &p.positions {
+        let amount = pos.amount.0;
+        let mut names: Vec<&str> = pos.protocol.iter().map(String::as_str).collect();
+        names.extend(pos.stack.iter().filter_map(|l| l.protocol.as_deref()));
+        names.sort_unstable();
+        names.dedup();
+        for n in names {
+            *protocol.entry(n.to_string()).or_default() += amount;
+        }
+        if pos.strategy != Strategy::Hold {
+            on_chain += amount;
+            let c = pos.chain.clone().unwrap_or_else(|| "unknown".into());
+            *chain.entry(c).or_default() += amount;
+        }
+        for (g, share) in &pos.exposure {
+            *group.entry(g.clone()).or_default() += amount * share.0;
+        }
+        *strategy.entry(pos.strategy.name().to_string()).or_default() += amount;
+        if pos.defi {
+            defi += amount;
+        }
+    }
+    let value = p.value;
+    Diversification {
+        by_protocol: sorted(protocol, value),
+        by_chain: sorted(chain, Money(on_chain)),
+        by_asset_group: sorted(group, value),
+        by_strategy: sorted(strategy, value),
+        defi: Exposure {
+            name: "DeFi".into(),
+            amount: Money(defi).settle(),
+            share: Money(defi).share_of(value).settle(),
+        },
+        non_defi: Exposure {
+            name: "non-DeFi".into(),
+            amount: Money(value.0 - defi).settle(),
+            share: Money(value.0 - defi).share_of(value).settle(),
+        },
+    }
+}
+
+/// Money locked behind unbonding of at least `days` days.
+pub fn locked(p: &Portfolio, days: u32) -> Money {
+    p.positions
+        .iter()
+        .filter(|pos| {
+            pos.staking
+                .as_ref()
+                .is_some_and(|s| s.method != Method::Liquid && s.unbonding_days >= days)
+        })
+        .map(|pos| pos.amount)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    #[test]
+    fn real_yield_reference_value() {
+        // domain.md §2: 18% nominal at 10% inflation → 7.27% real.
+        let r = real_yield(Rate(dec("0.18")), Rate(dec("0.10")));
+        assert_eq!(r.0.round_dp(4), dec("0.0727"));
+        // With a 10% provider fee: (1 + 0.18 × 0.9) / 1.1 − 1 = 5.636...%.
+        let r = real_yield(Rate(dec("0.18") * dec("0.9")), Rate(dec("0.10")));
+        assert_eq!(r.0.round_dp(5), dec("0.05636"));
+        // Staking below inflation loses share of supply.
+        assert!(real_yield(Rate(dec("0.04")), Rate(dec("0.05"))).0 < Decimal::ZERO);
+    }
+
+    #[test]
+    fn probabilities_compound() {
+        // 1 − (1 − 0.01)(1 − 0.02) = 0.0298.
+        assert_eq!(
+            compound([Rate(dec("0.01")), Rate(dec("0.02"))]),
+            Rate(dec("0.0298"))
+        );
+        assert_eq!(compound([]), Rate::ZERO);
+        assert_eq!(compound([Rate(dec("1"))]), Rate(dec("1")));
+    }
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::engine::plan::PlanReport;
+    use crate::rates::RateBook;
+
+    fn plan_text(text: &str) -> PlanReport {
+        let book = RateBook::default_book();
+        let p = crate::load(Path::new("r.toml"), text.as_bytes(), &book)
+            .unwrap_or_else(|e| panic!("{e}"));
+        crate::engine::plan(&p)
+    }
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    fn one(position: &str) -> String {
+        format!("[portfolio]\nvalue = 10000\n[[position]]\nweight = \"100%\"\n{position}\n")
+    }
+
+    fn fired(r: &PlanReport, lint: &str) -> bool {
+        r.warnings.iter().any(|w| w.lint.name() == lint)
+    }
+
+    #[test]
+    fn staking_routes_take_their_fee_from_the_book_band() {
+        // ETH 3-5% (mid 4%): delegated keeps 92%, liquid 90%, direct all of it.
+        let mid = |method: &str| {
+            let r = plan_text(&one(&format!(
+                "strategy = \"staking\"\nasset = \"ETH\"\nmethod = \"{method}\""
+            )));
+            r.positions[0].apy.mid
+        };
+        assert_eq!(mid("delegated"), Rate(dec("0.0368")));
+        assert_eq!(mid("liquid"), Rate(dec("0.036")));
+        assert_eq!(mid("direct"), Rate(dec("0.04")));
+    }
+
+    #[test]
+    fn real_yield_of_a_staking_position() {
+        // domain.md §2: 18% at 10% supply inflation, no fee → 7.27% real.
+        let text = "[portfolio]\nvalue = 10000\n[assets.XYZ]\nstaking_apy = \"18%\"\ninflation = \"10%\"\n\
+            [[position]]\nweight = \"100%\"\nstrategy = \"staking\"\nasset = \"XYZ\"\nmethod = \"direct\"\n";
+        let r = plan_text(text);
+        assert_eq!(
+            r.positions[0].real_apy.unwrap().mid.0.round_dp(4),
+            dec("0.0727")
+        );
+        assert!(!fired(&r, "real-yield-negative"));
+        let poor = text.replace("\"18%\"", "\"4%\"");
+        assert!(fired(&plan_text(&poor), "real-yield-negative"));
+    }
+
+    #[test]
+    fn risk_adjusted_yield_subtracts_the_expected_loss() {
+        // Aave is blue-chip: 0.5% × 50% = 0.25% expected loss; 5% − 0.25% = 4.75%.
+        let r = plan_text(&one(
+            "strategy = \"lending\"\nasset = \"USDC\"\nprotocol = \"aave\"\napy = \"5%\"",
+        ));
+        let p = &r.positions[0];
+        assert_eq!(p.risk.expected_loss, Rate(dec("0.0025")));
+        assert_eq!(p.risk_adjusted_apy.mid, Rate(dec("0.0475")));
+        assert_eq!(r.totals.expected_annual_loss, Money(dec("25")));
+        // An unknown protocol gets the unknown tier and a note.
+        let r = plan_text(&one(
+            "strategy = \"lending\"\nasset = \"USDC\"\nprotocol = \"newdex\"\napy = \"5%\"",
+        ));
+        assert_eq!(r.positions[0].risk.sources[0].tier, "unknown");
+        assert!(
+            r.positions[0].risk.sources[0]
+                .note
+                .as_deref()
+                .unwrap()
+                .contains("newdex")
+        );
+    }
+
+    #[test]
+    fn stacked_layers_add_yields_and_compound_risks() {
+        // Stake ETH through Lido (liquid: 3.6% mid), lend the stETH on Aave at 1%.
+        let text = one(
+            "strategy = \"staking\"\nasset = \"ETH\"\nmethod = \"liquid\"\nprotocol = \"lido\"\n\
+            [[position.stack]]\nstrategy = \"lending\"\nasset = \"STETH\"\nprotocol = \"aave\"\napy = \"1%\"",
+        );
+        let r = plan_text(&text);
+        let p = &r.positions[0];
+        assert_eq!(p.apy.mid, Rate(dec("0.046")));
+        // Both blue-chip: 1 − (1 − 0.005)² = 0.9975%; expected 1 − (1 − 0.0025)² = 0.4994%.
+        assert_eq!(p.risk.loss_probability, Rate(dec("0.009975")));
+        assert_eq!(p.risk.expected_loss, Rate(dec("0.004994")));
+        assert!(p.defi);
+        // One layer and under 5%: no stacked-risk warning by default...
+        assert!(!fired(&r, "stacked-risk"));
+        // ...but the profile can tighten the limit.
+        let strict = text.replace(
+            "[[position]]",
+            "[lints]\nstacked_loss_probability = \"0.5%\"\n[[position]]",
+        );
+        assert!(fired(&plan_text(&strict), "stacked-risk"));
+    }
+
+    #[test]
+    fn diversification_counts_stacks_under_each_protocol_and_pools_under_both_assets() {
+        let text = "[portfolio]\nvalue = 1000\n\
+            [[position]]\nweight = \"50%\"\nstrategy = \"staking\"\nasset = \"ETH\"\nmethod = \"liquid\"\nprotocol = \"lido\"\n\
+            [[position.stack]]\nstrategy = \"lending\"\nasset = \"STETH\"\nprotocol = \"aave\"\napy = \"1%\"\n\
+            [[position]]\nweight = \"30%\"\nstrategy = \"liquidity\"\npair = [\"ETH\", \"USDC\"]\nprotocol = \"uniswap\"\n\
+            [[position]]\nweight = \"20%\"\nstrategy = \"staking\"\nasset = \"ATOM\"\n";
+        let r = plan_text(text);
+        let d = &r.diversification;
+        let share = |v: &[Exposure], n: &str| v.iter().find(|e| e.name == n).map(|e| e.share);
+        assert_eq!(share(&d.by_protocol, "lido"), Some(Rate(dec("0.5"))));
+        assert_eq!(share(&d.by_protocol, "aave"), Some(Rate(dec("0.5"))));
+        // Majors: the staked ETH (50%) and half the pool (15%); stablecoins the other half.
+        assert_eq!(share(&d.by_asset_group, "majors"), Some(Rate(dec("0.65"))));
+        assert_eq!(
+            share(&d.by_asset_group, "stablecoins"),
+            Some(Rate(dec("0.15")))
+        );
+        assert_eq!(share(&d.by_chain, "ethereum"), Some(Rate(dec("0.8"))));
+        assert_eq!(d.defi.share, Rate(dec("0.8")));
+        for lint in [
+            "protocol-concentration",
+            "chain-concentration",
+            "defi-heavy",
+        ] {
+            assert!(fired(&r, lint), "{lint}");
+        }
+    }
+
+    #[test]
+    fn locked_liquidity_fires_only_when_income_is_needed_now() {
+        // DOT and ATOM unbond for 28 and 21 days.
+        let text = "[portfolio]\nvalue = 1000\n[goal]\nannual_income = 10\n\
+            [[position]]\nweight = \"60%\"\nstrategy = \"staking\"\nasset = \"DOT\"\n\
+            [[position]]\nweight = \"40%\"\nstrategy = \"staking\"\nasset = \"ATOM\"\n";
+        assert!(fired(&plan_text(text), "locked-liquidity"));
+        let later = text.replace(
+            "annual_income = 10",
+            "annual_income = 10\nstarts_in_years = 3",
+        );
+        assert!(!fired(&plan_text(&later), "locked-liquidity"));
+    }
+}

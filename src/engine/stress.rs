@@ -1,0 +1,472 @@
+//! Stress tests: what is left of value and income after a shock.
+//!
+//! Built-in shocks, then the profile's `[[scenario]]`s:
+//! - **crypto crash**: BTC falls 50% and every other asset by its expected
+//!   move given that fall, `E[rᵢ | r_m] = ρᵢ σᵢ / σ_m · r_m` (capped at −95%);
+//!   stablecoins hold their peg. Pools are revalued by their pool maths, so
+//!   impermanent loss appears where the pair's prices diverge.
+//! - **yields halved**: every gross yield falls by half.
+//! - **largest protocol fails**: the protocol most money depends on has a
+//!   loss event and takes its tier's loss given the event.
+//! - **stablecoin depeg**: the most-held stablecoin falls to 0.90.
+//! - **slashing**: every stake loses its network's slashing penalty.
+//!
+//! Income after a shock is the shocked value earning the (shocked) yields;
+//! the goal status is recomputed against the same target. Pure.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::Serialize;
+
+use super::plan::{MoneyBand, PlanReport, ProfileRef, SCHEMA_VERSION, Status, goal_basis};
+use crate::model::{Goal, Portfolio, Position, Scenario, Strategy};
+use crate::money::{Money, Rate, decimal_from_f64};
+
+/// The market fall of the built-in crash.
+pub const CRASH: f64 = -0.5;
+/// The most any asset falls in the built-in crash.
+pub const CRASH_FLOOR: f64 = -0.95;
+/// Where the built-in depeg takes the most-held stablecoin.
+pub const DEPEG: f64 = -0.10;
+
+/// A shock, ready to apply.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shock {
+    pub name: String,
+    pub description: String,
+    /// Price change per asset.
+    pub prices: BTreeMap<String, f64>,
+    /// Price change of every asset not in `prices` that is not a stablecoin.
+    pub crypto: f64,
+    /// Multiplier on every gross yield.
+    pub yield_factor: f64,
+    /// Failing protocols and the share of money each takes.
+    pub fail: Vec<(String, f64)>,
+    pub slash: bool,
+}
+
+/// The plan after one shock.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ShockOut {
+    pub name: String,
+    pub description: String,
+    pub value: Money,
+    /// Value after less value before.
+    pub value_change: Money,
+    pub value_change_share: Rate,
+    pub annual_income: MoneyBand,
+    /// Goal status after the shock; null without a goal.
+    pub status: Option<Status>,
+    /// True when the mid band no longer covers the minimum goal (status below `likely`).
+    pub breaks_goal: bool,
+}
+
+/// The JSON output of `yieldplan stress`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StressReport {
+    pub schema_version: u32,
+    pub profile: ProfileRef,
+    pub currency: String,
+    /// Minimum yearly income of the goal, if any.
+    pub goal_min: Option<Money>,
+    pub after_tax: bool,
+    pub baseline: ShockOut,
+    pub shocks: Vec<ShockOut>,
+}
+
+fn f(r: Rate) -> f64 {
+    r.0.to_f64().unwrap_or(0.0)
+}
+
+/// Built-in shocks for a portfolio, then its own scenarios.
+pub fn shocks(p: &Portfolio) -> Vec<Shock> {
+    let mut out = Vec::new();
+    // Crash through correlations with the market (BTC).
+    let sigma_m = p
+        .assets
+        .get("BTC")
+        .and_then(|a| a.volatility)
+        .map_or(0.6, f);
+    let mut crash = BTreeMap::new();
+    for (sym, facts) in &p.assets {
+        if facts.stablecoin {
+            crash.insert(sym.clone(), 0.0);
+            continue;
+        }
+        let rho = p.market_correlation.get(sym).copied().unwrap_or(0.0);
+        let sigma = facts.volatility.map_or(sigma_m, f);
+        let beta = if sigma_m > 0.0 {
+            rho * sigma / sigma_m
+        } else {
+            1.0
+        };
+        crash.insert(sym.clone(), (beta * CRASH).clamp(CRASH_FLOOR, 0.0));
+    }
+    out.push(Shock {
+        name: "crypto crash -50%".into(),
+        description:
+            "BTC falls 50%; other assets by their correlation and volatility; stablecoins hold"
+                .into(),
+        prices: crash,
+        crypto: CRASH,
+        yield_factor: 1.0,
+        fail: Vec::new(),
+        slash: false,
+    });
+    out.push(Shock {
+        name: "yields halved".into(),
+        description: "every staking, lending, fee and reward yield falls by half".into(),
+        prices: BTreeMap::new(),
+        crypto: 0.0,
+        yield_factor: 0.5,
+        fail: Vec::new(),
+        slash: false,
+    });
+    if let Some((protocol, lgd)) = largest_protocol(p) {
+        out.push(Shock {
+            name: format!("{protocol} fails"),
+            description: format!(
+                "the largest protocol has a loss event and takes {:.0}% of the money in it",
+                lgd * 100.0
+            ),
+            prices: BTreeMap::new(),
+            crypto: 0.0,
+            yield_factor: 1.0,
+            fail: vec![(protocol, lgd)],
+            slash: false,
+        });
+    }
+    if let Some(coin) = largest_stablecoin(p) {
+        out.push(Shock {
+            name: format!("{coin} depegs to 0.90"),
+            description: format!("the most-held stablecoin, {coin}, loses 10% of its value"),
+            prices: BTreeMap::from([(coin, DEPEG)]),
+            crypto: 0.0,
+            yield_factor: 1.0,
+            fail: Vec::new(),
+            slash: false,
+        });
+    }
+    if p.positions.iter().any(|x| x.staking.is_some()) {
+        out.push(Shock {
+            name: "slashing".into(),
+            description: "every stake loses its network's slashing penalty".into(),
+            prices: BTreeMap::new(),
+            crypto: 0.0,
+            yield_factor: 1.0,
+            fail: Vec::new(),
+            slash: true,
+        });
+    }
+    out.extend(p.scenarios.iter().map(scenario_shock));
+    out
+}
+
+fn scenario_shock(s: &Scenario) -> Shock {
+    let mut parts = Vec::new();
+    for (a, c) in &s.prices {
+        parts.push(format!("{a} {:+.0}%", f(*c) * 100.0));
+    }
+    if let Some(c) = s.crypto {
+        parts.push(format!("other crypto {:+.0}%", f(c) * 100.0));
+    }
+    if let Some(y) = s.yields {
+        parts.push(format!("yields {:+.0}%", f(y) * 100.0));
+    }
+    for (name, _) in &s.fail {
+        parts.push(format!("{name} fails"));
+    }
+    if s.slash {
+        parts.push("stakes slashed".into());
+    }
+    Shock {
+        name: s.name.clone(),
+        description: format!("profile scenario: {}", parts.join(", ")),
+        prices: s.prices.iter().map(|(a, c)| (a.clone(), f(*c))).collect(),
+        crypto: s.crypto.map_or(0.0, f),
+        yield_factor: 1.0 + s.yields.map_or(0.0, f),
+        fail: s.fail.iter().map(|(n, l)| (n.clone(), f(*l))).collect(),
+        slash: s.slash,
+    }
+}
+
+/// The protocol most money depends on, with its loss given an event.
+fn largest_protocol(p: &Portfolio) -> Option<(String, f64)> {
+    let mut by: BTreeMap<&str, (Decimal, f64)> = BTreeMap::new();
+    for pos in &p.positions {
+        if let Some(name) = pos.protocol.as_deref() {
+            let e = by
+                .entry(name)
+                .or_insert((Decimal::ZERO, f(pos.risk.loss_given_event)));
+            e.0 += pos.amount.0;
+        }
+        for l in &pos.stack {
+            if let Some(name) = l.protocol.as_deref() {
+                let e = by
+                    .entry(name)
+                    .or_insert((Decimal::ZERO, f(l.risk.loss_given_event)));
+                e.0 += pos.amount.0;
+            }
+        }
+    }
+    by.into_iter()
+        .max_by(|a, b| a.1.0.cmp(&b.1.0).then_with(|| b.0.cmp(a.0)))
+        .map(|(n, (_, lgd))| (n.to_string(), lgd))
+}
+
+/// The stablecoin with the most money in it (pools count half).
+fn largest_stablecoin(p: &Portfolio) -> Option<String> {
+    let mut by: BTreeMap<&str, Decimal> = BTreeMap::new();
+    let stable = |s: &str| p.assets.get(s).is_some_and(|a| a.stablecoin);
+    for pos in &p.positions {
+        match (&pos.asset, &pos.pair) {
+            (Some(a), _) if stable(a) => *by.entry(a).or_default() += pos.amount.0,
+            (_, Some(pair)) => {
+                for a in pair.iter().filter(|a| stable(a)) {
+                    *by.entry(a).or_default() += pos.amount.0 / Decimal::TWO;
+                }
+            }
+            _ => {}
+        }
+    }
+    by.into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(n, _)| n.to_string())
+}
+
+/// The price change a shock gives an asset.
+fn change(p: &Portfolio, shock: &Shock, asset: Option<&str>) -> f64 {
+    match asset {
+        Some(a) => match shock.prices.get(a) {
+            Some(c) => *c,
+            None if p.assets.get(a).is_some_and(|x| x.stablecoin) => 0.0,
+            None => shock.crypto,
+        },
+        // A position with no asset (a farm) moves with the crypto market.
+        None => shock.crypto,
+    }
+}
+
+/// A position's value factor and yield band after a shock.
+fn shocked(
+    p: &Portfolio,
+    pos: &Position,
+    plan_net: crate::model::Band,
+    il: Rate,
+    shock: &Shock,
+) -> (f64, [f64; 3]) {
+    let mut factor = match (&pos.pair, &pos.liquidity) {
+        (Some([a, b]), Some(l)) => {
+            let (ca, cb) = (change(p, shock, Some(a)), change(p, shock, Some(b)));
+            let r = (1.0 + ca) / (1.0 + cb);
+            // The pool's value in B, times B's new price.
+            l.pool.values(r).0 * (1.0 + cb)
+        }
+        _ if pos.strategy == Strategy::Hold && pos.asset.is_none() => 1.0,
+        _ => 1.0 + change(p, shock, pos.asset.as_deref()),
+    };
+    if shock.slash {
+        if let Some(s) = &pos.staking {
+            factor *= 1.0 - f(s.slashing);
+        }
+    }
+    for (name, lgd) in &shock.fail {
+        let hit = pos.protocol.as_deref() == Some(name.as_str())
+            || pos
+                .stack
+                .iter()
+                .any(|l| l.protocol.as_deref() == Some(name.as_str()));
+        if hit {
+            factor *= 1.0 - lgd;
+        }
+    }
+    // Gross yields scale; the expected impermanent loss does not.
+    let loss = f(il);
+    let scale = |net: Rate| (f(net) - loss) * shock.yield_factor + loss;
+    (
+        factor.max(0.0),
+        [
+            scale(plan_net.low),
+            scale(plan_net.mid),
+            scale(plan_net.high),
+        ],
+    )
+}
+
+fn status(goal: &Goal, basis: MoneyBand) -> Status {
+    let min = goal.annual_min;
+    if basis.low >= min {
+        Status::Meets
+    } else if basis.mid >= min {
+        Status::Likely
+    } else if basis.high >= min {
+        Status::AtRisk
+    } else {
+        Status::Short
+    }
+}
+
+/// Applies one shock to a planned portfolio.
+pub fn apply(p: &Portfolio, plan: &PlanReport, shock: &Shock) -> ShockOut {
+    let mut value = Decimal::ZERO;
+    let mut income = [Decimal::ZERO; 3];
+    for (pos, out) in p.positions.iter().zip(&plan.positions) {
+        let il = out.expected_il.unwrap_or(Rate::ZERO);
+        let (factor, yields) = shocked(p, pos, out.net_apy, il, shock);
+        let after = pos.amount.0 * decimal_from_f64(factor).unwrap_or_default();
+        value += after;
+        for (slot, y) in income.iter_mut().zip(yields) {
+            *slot += Money(after * decimal_from_f64(y).unwrap_or_default())
+                .settle()
+                .0;
+        }
+    }
+    let value = Money(value).settle();
+    let annual = MoneyBand {
+        low: Money(income[0]),
+        mid: Money(income[1]),
+        high: Money(income[2]),
+    };
+    summarise(p, &shock.name, &shock.description, value, annual)
+}
+
+fn summarise(
+    p: &Portfolio,
+    name: &str,
+    description: &str,
+    value: Money,
+    annual: MoneyBand,
+) -> ShockOut {
+    let keep = Decimal::ONE - p.assumptions.tax_rate.0;
+    let after_tax = MoneyBand {
+        low: Money(annual.low.0 * keep).settle(),
+        mid: Money(annual.mid.0 * keep).settle(),
+        high: Money(annual.high.0 * keep).settle(),
+    };
+    let status = p.goal.as_ref().map(|g| {
+        let totals_basis = if g.after_tax { after_tax } else { annual };
+        status(g, totals_basis)
+    });
+    ShockOut {
+        name: name.to_string(),
+        description: description.to_string(),
+        value,
+        value_change: (value - p.value).settle(),
+        value_change_share: (value - p.value).share_of(p.value).settle(),
+        annual_income: annual,
+        status,
+        breaks_goal: status.is_some_and(|s| s < Status::Likely),
+    }
+}
+
+/// Runs every shock on a planned portfolio.
+pub fn stress(p: &Portfolio, plan: &PlanReport) -> StressReport {
+    let baseline_income = plan.totals.annual_income;
+    let mut baseline = summarise(
+        p,
+        "no shock",
+        "the plan as it stands",
+        p.value,
+        baseline_income,
+    );
+    if let (Some(g), Some(goal)) = (&p.goal, &plan.goal) {
+        let _ = goal_basis(g, &plan.totals);
+        baseline.status = Some(goal.status);
+        baseline.breaks_goal = goal.status < Status::Likely;
+    }
+    StressReport {
+        schema_version: SCHEMA_VERSION,
+        profile: plan.profile.clone(),
+        currency: p.currency.clone(),
+        goal_min: p.goal.as_ref().map(|g| g.annual_min.settle()),
+        after_tax: p.goal.as_ref().is_some_and(|g| g.after_tax),
+        baseline,
+        shocks: shocks(p).iter().map(|s| apply(p, plan, s)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::rates::RateBook;
+
+    /// $100,000: half ETH staked (4% as given, delegated), half USDC lent on Aave at 5%.
+    const PROFILE: &str = "[portfolio]\nvalue = 100000\n[goal]\nannual_income = 3000\n\
+        [[position]]\nname = \"eth\"\nstrategy = \"staking\"\nasset = \"ETH\"\napy = \"4%\"\nweight = \"50%\"\n\
+        [[position]]\nname = \"usdc\"\nstrategy = \"lending\"\nasset = \"USDC\"\nprotocol = \"aave\"\napy = \"5%\"\nweight = \"50%\"\n";
+
+    fn run(extra: &str) -> StressReport {
+        let book = RateBook::default_book();
+        let text = format!("{PROFILE}{extra}");
+        let p = crate::load(Path::new("s.toml"), text.as_bytes(), &book)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let plan = crate::engine::plan(&p);
+        stress(&p, &plan)
+    }
+
+    fn shock<'a>(r: &'a StressReport, name: &str) -> &'a ShockOut {
+        r.shocks
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no shock {name}"))
+    }
+
+    fn money(s: &str) -> Money {
+        Money(Decimal::from_str_exact(s).unwrap())
+    }
+
+    #[test]
+    fn crash_moves_assets_by_their_beta_to_the_market() {
+        // ETH: β = ρ σ_ETH / σ_BTC = 0.8 × 0.70 / 0.60 = 0.9333…, so −46.667%;
+        // USDC holds. Value 50,000 × 0.53333… + 50,000 = 76,666.67.
+        let r = run("");
+        let s = shock(&r, "crypto crash -50%");
+        assert_eq!(s.value, money("76666.67"));
+        // Income: 26,666.67 × 4% + 50,000 × 5% = 1,066.67 + 2,500.
+        assert_eq!(s.annual_income.mid, money("3566.67"));
+        // 3,566.67 ≥ 3,000 at mid: the goal holds.
+        assert!(!s.breaks_goal);
+    }
+
+    #[test]
+    fn yields_halved_halve_income() {
+        let r = run("");
+        let s = shock(&r, "yields halved");
+        assert_eq!(s.value, money("100000"));
+        assert_eq!(s.annual_income.mid, money("2250"));
+        assert!(s.breaks_goal);
+    }
+
+    #[test]
+    fn the_largest_protocol_fails_with_its_tier_loss() {
+        // Aave is blue-chip: a loss event takes 50% of the 50,000 in it.
+        let r = run("");
+        let s = shock(&r, "aave fails");
+        assert_eq!(s.value, money("75000"));
+        assert_eq!(s.annual_income.mid, money("3250"));
+    }
+
+    #[test]
+    fn depeg_and_slashing_hit_only_what_they_touch() {
+        let r = run("");
+        assert_eq!(shock(&r, "USDC depegs to 0.90").value, money("95000"));
+        // ETH's slashing penalty in the rate book: 3.125% of 50,000.
+        assert_eq!(shock(&r, "slashing").value, money("98437.5"));
+    }
+
+    #[test]
+    fn profile_scenarios_apply_their_own_shocks() {
+        let r = run(
+            "[[scenario]]\nname = \"eth winter\"\nprices = { ETH = \"-60%\" }\nyields = \"-20%\"\n",
+        );
+        let s = shock(&r, "eth winter");
+        // 20,000 + 50,000; income 20,000 × 3.2% + 50,000 × 4% = 640 + 2,000.
+        assert_eq!(s.value, money("70000"));
+        assert_eq!(s.annual_income.mid, money("2640"));
+        assert!(s.breaks_goal);
+    }
+}
