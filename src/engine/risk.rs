@@ -379,3 +379,35 @@ mod plan_tests {
         assert!(!fired(&plan_text(&later), "locked-liquidity"));
     }
 }
+
+#[cfg(test)]
+mod override_tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::rates::RateBook;
+
+    fn plan_text(text: &str) -> crate::engine::plan::PlanReport {
+        let book = RateBook::default_book();
+        let p = crate::load(Path::new("o.toml"), text.as_bytes(), &book)
+            .unwrap_or_else(|e| panic!("{e}"));
+        crate::engine::plan(&p)
+    }
+
+    #[test]
+    fn the_profile_overrides_tiers_protocols_and_fees() {
+        let text = "[portfolio]\nvalue = 1000\n\
+            [risk_tiers.emerging]\nloss_probability = \"10%\"\n\
+            [protocols.mydex]\ntier = \"emerging\"\n\
+            [staking_methods.delegated]\nfee = \"5%\"\n\
+            [[position]]\nweight = \"50%\"\nstrategy = \"lending\"\nasset = \"USDC\"\nprotocol = \"mydex\"\napy = \"5%\"\n\
+            [[position]]\nweight = \"50%\"\nstrategy = \"staking\"\nasset = \"ETH\"\n";
+        let r = plan_text(text);
+        // emerging: 10% (overridden) × 70% (book) = 7% expected loss.
+        let lend = &r.positions[0];
+        assert_eq!(lend.risk.sources[0].tier, "emerging");
+        assert_eq!(lend.risk.expected_loss, Rate(Decimal::new(7, 2)));
+        // Delegated ETH at a 5% fee: 4% × 0.95 = 3.8%.
+        assert_eq!(r.positions[1].apy.mid, Rate(Decimal::new(38, 3)));
+    }
+}
