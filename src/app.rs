@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{
-    CheckArgs, Cli, Command, CompareArgs, IlArgs, Output, PlanArgs, RatesArgs, StressArgs,
+    CheckArgs, Cli, Command, CompareArgs, IlArgs, Output, PlanArgs, ProjectArgs, RatesArgs,
+    StressArgs,
 };
 use crate::engine::check::{self, CheckReport, Policy};
 use crate::engine::il::{self, IlQuery, Pool};
@@ -61,6 +62,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Compare(a) => run_compare(a),
         Command::Il(a) => run_il(a),
         Command::Stress(a) => run_stress(a),
+        Command::Project(a) => run_project(a),
         Command::Rates(a) => run_rates(a),
     }
 }
@@ -113,6 +115,17 @@ fn run_plan(a: PlanArgs) -> Result<Outcome> {
     let book = load_book(a.out.rates.as_deref())?;
     let report = plan_file(&a.profile, &book)?;
     let text = report::render(a.out.format, &report, plan_document);
+    emit(&a.out, &[a.profile.as_path()], &text)?;
+    Ok(Outcome::Success)
+}
+
+fn run_project(a: ProjectArgs) -> Result<Outcome> {
+    let book = load_book(a.out.rates.as_deref())?;
+    let bytes = read_limited(&a.profile, "profile")?;
+    let portfolio = crate::load(&a.profile, &bytes, &book)?;
+    let planned = plan(&portfolio);
+    let projection = crate::engine::project::project(&portfolio, &planned, a.years);
+    let text = report::render(a.out.format, &projection, report::project_document);
     emit(&a.out, &[a.profile.as_path()], &text)?;
     Ok(Outcome::Success)
 }

@@ -34,6 +34,8 @@ pub enum Command {
     /// Shock a profile (crash, yields halved, protocol failure, depeg, slashing, its own
     /// scenarios) and show which shock breaks the income goal
     Stress(StressArgs),
+    /// Project a profile year by year: income, tax, reinvestment, withdrawals, value
+    Project(ProjectArgs),
     /// Print the effective rate book (the default, extended by --rates)
     Rates(RatesArgs),
 }
@@ -133,6 +135,17 @@ pub struct CheckArgs {
     /// The goal status a profile needs to pass
     #[arg(long, value_name = "STATUS", default_value = "likely", value_parser = parse_status)]
     pub require: Status,
+    #[command(flatten)]
+    pub out: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    /// The profile to project
+    pub profile: PathBuf,
+    /// How many years to project (1 to 100)
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub years: u32,
     #[command(flatten)]
     pub out: Output,
 }

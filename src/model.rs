@@ -190,6 +190,8 @@ pub struct Assumptions {
     pub sustainable_yield: Rate,
     /// Share of emissions (reward-token) income that sustainable income ignores.
     pub emissions_haircut: Rate,
+    /// Money added each year while accumulating, in today's money (indexed to inflation).
+    pub annual_contribution: Money,
 }
 
 /// Lint settings from the profile's `[lints]` table.
@@ -275,6 +277,8 @@ pub struct Scenario {
 #[derive(Clone, Debug, PartialEq)]
 pub struct AssetFacts {
     pub stablecoin: bool,
+    /// Expected yearly price change (0 unless the book or profile says otherwise).
+    pub expected_return: Rate,
     pub volatility: Option<Rate>,
     pub slashing: Rate,
 }

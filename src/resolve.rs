@@ -41,6 +41,7 @@ struct AssetView {
     inflation: Option<Decimal>,
     unbonding_days: Option<u32>,
     slashing: Decimal,
+    expected_return: Decimal,
 }
 
 fn band_of(spec: BandSpec) -> Band {
@@ -153,6 +154,10 @@ impl Resolver<'_> {
                     inflation: a.inflation.as_ref().map(|f| f.value.0),
                     unbonding_days: a.unbonding_days.as_ref().map(|d| d.value),
                     slashing: a.slashing.as_ref().map_or(Decimal::ZERO, |f| f.value.0),
+                    expected_return: a
+                        .expected_return
+                        .as_ref()
+                        .map_or(Decimal::ZERO, |f| f.value.0),
                 },
             );
         }
@@ -170,7 +175,11 @@ impl Resolver<'_> {
                     inflation: None,
                     unbonding_days: None,
                     slashing: Decimal::ZERO,
+                    expected_return: Decimal::ZERO,
                 });
+            if let Some(r) = a.expected_return {
+                view.expected_return = r;
+            }
             if let Some(i) = a.inflation {
                 view.inflation = Some(i);
             }
@@ -247,6 +256,7 @@ impl Resolver<'_> {
             reinvest: Rate(a.reinvest.unwrap_or(Decimal::ZERO)),
             sustainable_yield: Rate(a.sustainable_yield.unwrap_or(DEFAULT_SUSTAINABLE_YIELD)),
             emissions_haircut: Rate(a.emissions_haircut.unwrap_or(DEFAULT_EMISSIONS_HAIRCUT)),
+            annual_contribution: Money(a.annual_contribution.unwrap_or(Decimal::ZERO)),
         };
         let goal = spec.goal.as_ref().map(|g| {
             let factor = match g.period {
@@ -986,6 +996,7 @@ impl Resolver<'_> {
                     s.clone(),
                     AssetFacts {
                         stablecoin: v.class == AssetClass::Stablecoin,
+                        expected_return: Rate(v.expected_return),
                         volatility: v.volatility.as_ref().map(|(d, _)| Rate(*d)),
                         slashing: Rate(v.slashing),
                     },

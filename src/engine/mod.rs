@@ -10,6 +10,7 @@ pub mod check;
 pub mod il;
 pub mod lints;
 pub mod plan;
+pub mod project;
 pub mod risk;
 pub mod stress;
 

@@ -126,6 +126,8 @@ pub struct AssumptionsSpec {
     pub reinvest: Option<Decimal>,
     pub sustainable_yield: Option<Decimal>,
     pub emissions_haircut: Option<Decimal>,
+    /// Money added each year while accumulating (indexed to inflation).
+    pub annual_contribution: Option<Decimal>,
 }
 
 /// A yield band as written: one value, or low/high with an optional mid.
@@ -145,6 +147,8 @@ pub struct AssetSpec {
     pub stablecoin: Option<bool>,
     pub staking_apy: Option<BandSpec>,
     pub lending_apy: Option<BandSpec>,
+    /// Expected yearly price change, for projections.
+    pub expected_return: Option<Decimal>,
 }
 
 impl Default for Sp<String> {

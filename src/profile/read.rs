@@ -62,8 +62,10 @@ const ASSUMPTION_KEYS: Keys = &[
     "reinvest",
     "sustainable_yield",
     "emissions_haircut",
+    "annual_contribution",
 ];
 const ASSET_KEYS: Keys = &[
+    "expected_return",
     "volatility",
     "inflation",
     "unbonding_days",
@@ -1081,12 +1083,18 @@ impl Reader {
         let sustainable_yield = rate("sustainable_yield");
         let mut share =
             |key: &str| get(t, key).and_then(|x| self.share(x, &format_args!("`{key}`")));
+        let tax_rate = share("tax_rate");
+        let reinvest = share("reinvest");
+        let emissions_haircut = share("emissions_haircut");
+        let annual_contribution = get(t, "annual_contribution")
+            .and_then(|x| self.money(x, "`annual_contribution` in [assumptions]"));
         AssumptionsSpec {
-            tax_rate: share("tax_rate"),
+            tax_rate,
             inflation,
-            reinvest: share("reinvest"),
+            reinvest,
             sustainable_yield,
-            emissions_haircut: share("emissions_haircut"),
+            emissions_haircut,
+            annual_contribution,
         }
     }
 
@@ -1110,6 +1118,9 @@ impl Reader {
                 symbol: Sp::new(symbol, key.span()),
                 ..AssetSpec::default()
             };
+            if let Some(x) = get(at, "expected_return") {
+                a.expected_return = self.change(x, &format_args!("`expected_return` in {what}"));
+            }
             if let Some(x) = get(at, "volatility") {
                 a.volatility = self.rate(x, &format_args!("`volatility` in {what}"));
             }

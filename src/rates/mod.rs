@@ -156,6 +156,9 @@ pub struct AssetEntry {
     /// Share of a stake lost in a slashing event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slashing: Option<Figure>,
+    /// Expected yearly price change, for projections (0% when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_return: Option<Figure>,
     /// The chain the asset lives on natively, for the diversification view.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain: Option<String>,

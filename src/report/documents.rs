@@ -1164,3 +1164,145 @@ pub fn stress_document(r: &crate::engine::stress::StressReport) -> Document {
         ],
     }
 }
+
+/// A one-line chart of `values` from "▁" to "█" (empty for no values).
+pub fn sparkline(values: &[f64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(*v), b.max(*v))
+        });
+    values
+        .iter()
+        .map(|v| {
+            if hi > lo {
+                let i = ((v - lo) / (hi - lo) * 7.0).round() as usize;
+                BARS[i.min(7)]
+            } else {
+                BARS[3]
+            }
+        })
+        .collect()
+}
+
+/// Lays out a deterministic projection: one row a year, a summary, and a
+/// sparkline of the value.
+pub fn project_document(p: &crate::engine::project::Projection) -> Document {
+    use crate::engine::project::{Phase, YearRow};
+    use rust_decimal::prelude::ToPrimitive;
+    let cur = p.currency.clone();
+    let m = |f: fn(&YearRow) -> Money| {
+        let cur = cur.clone();
+        move |r: &YearRow| money_cell(f(r), &cur)
+    };
+    let columns: Vec<Column<YearRow>> = vec![
+        Column::new("Year", &["year"], true, |r: &YearRow| {
+            Cell::plain(r.year.to_string())
+        }),
+        Column::new("Phase", &["phase"], false, |r: &YearRow| {
+            Cell::plain(match r.phase {
+                Phase::Accumulate => "accumulate",
+                Phase::Income => "income",
+            })
+        }),
+        Column::new("Start value", &["start_value"], true, m(|r| r.start_value)),
+        Column::new(
+            "Gross income",
+            &["gross_income"],
+            true,
+            m(|r| r.gross_income),
+        ),
+        Column::new("Tax", &["tax"], true, m(|r| r.tax)),
+        Column::new("Paid out", &["paid_out"], true, m(|r| r.paid_out)),
+        Column::new("Reinvested", &["reinvested"], true, m(|r| r.reinvested)),
+        Column::new(
+            "Contributions",
+            &["contributions"],
+            true,
+            m(|r| r.contributions),
+        ),
+        Column::new("Withdrawn", &["withdrawn"], true, m(|r| r.withdrawn)),
+        Column::new(
+            "Price growth",
+            &["price_growth"],
+            true,
+            m(|r| r.price_growth),
+        ),
+        Column::new("End value", &["end_value"], true, m(|r| r.end_value)),
+        Column::new("Goal", &["goal"], true, {
+            let cur = cur.clone();
+            move |r: &YearRow| match r.goal {
+                Some(g) => money_cell(g, &cur),
+                None => Cell::new("-", vec![String::new()]),
+            }
+        }),
+        Column::new(
+            "Income covers it",
+            &["income_covers_goal"],
+            false,
+            |r: &YearRow| {
+                Cell::plain(match r.income_covers_goal {
+                    Some(true) => "yes",
+                    Some(false) => "no",
+                    None => "-",
+                })
+            },
+        ),
+    ];
+    let mut lines = vec![format!(
+        "Each year: income at {} (blended mid), price growth {}, inflation {}; sustainable yield {}.",
+        format_rate(p.income_yield),
+        format_rate(p.price_growth),
+        format_rate(p.inflation),
+        format_rate(p.sustainable_yield)
+    )];
+    if let Some(y) = p.depleted_after_years {
+        lines.push(format!(
+            "The capital runs out after {} years.",
+            y.normalize()
+        ));
+    }
+    match p.years_to_goal {
+        Some(y) if y.is_zero() => {
+            lines.push("The sustainable income already covers the goal.".into())
+        }
+        Some(y) => lines.push(format!(
+            "The sustainable income covers the goal after {} years.",
+            y.normalize()
+        )),
+        None if p.rows.iter().any(|r| r.goal.is_some()) => lines.push(format!(
+            "The sustainable income does not cover the goal within {} years.",
+            p.years
+        )),
+        None => {}
+    }
+    let values: Vec<f64> = p
+        .rows
+        .iter()
+        .map(|r| r.end_value.0.to_f64().unwrap_or(0.0))
+        .collect();
+    Document {
+        title: format!(
+            "Projection: {} ({}), {} years",
+            p.profile.name, p.profile.path, p.years
+        ),
+        lines,
+        sections: vec![
+            Section::Grid(Grid::build("Year by year", &columns, &p.rows, None)),
+            Section::Notes {
+                title: "Value".into(),
+                items: vec![format!(
+                    "{}  {} -> {}",
+                    sparkline(&values),
+                    p.rows
+                        .first()
+                        .map_or(String::new(), |r| format_money(r.start_value, &cur)),
+                    p.rows
+                        .last()
+                        .map_or(String::new(), |r| format_money(r.end_value, &cur))
+                )],
+            },
+        ],
+    }
+}

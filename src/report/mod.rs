@@ -14,7 +14,8 @@ mod table;
 use serde::Serialize;
 
 pub use documents::{
-    check_document, compare_document, il_document, plan_document, rates_document, stress_document,
+    check_document, compare_document, il_document, plan_document, project_document, rates_document,
+    sparkline, stress_document,
 };
 
 /// Output format, chosen with `--format`.
