@@ -15,6 +15,7 @@ use crate::cli::{
 };
 use crate::engine::check::{self, CheckReport, Policy};
 use crate::engine::il::{self, IlQuery, Pool};
+use crate::engine::simulate::{DEFAULT_PATHS, DEFAULT_SEED, SimSettings, simulate};
 use crate::engine::{PlanReport, plan};
 use crate::error::Diagnostics;
 use crate::money::{MAX_MONEY, Money, decimal_from_f64};
@@ -119,13 +120,60 @@ fn run_plan(a: PlanArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
+/// Reads, resolves and plans one profile, keeping the portfolio.
+pub fn load_file(path: &Path, book: &RateBook) -> Result<(crate::model::Portfolio, PlanReport)> {
+    let bytes = read_limited(path, "profile")?;
+    let portfolio = crate::load(path, &bytes, book)?;
+    let planned = plan(&portfolio);
+    Ok((portfolio, planned))
+}
+
+/// Runs the Monte Carlo, with a progress bar on stderr when it is a terminal
+/// and the run is long.
+fn run_simulation(
+    portfolio: &crate::model::Portfolio,
+    planned: &PlanReport,
+    settings: SimSettings,
+) -> crate::engine::simulate::Simulation {
+    use std::io::IsTerminal;
+    let long = u64::from(settings.paths) * u64::from(settings.years) >= 50_000;
+    let bar = if long && io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(u64::from(settings.paths));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} simulating {pos}/{len} paths {bar:30} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let result = simulate(portfolio, planned, settings, &|| bar.inc(1));
+    bar.finish_and_clear();
+    result
+}
+
 fn run_project(a: ProjectArgs) -> Result<Outcome> {
     let book = load_book(a.out.rates.as_deref())?;
-    let bytes = read_limited(&a.profile, "profile")?;
-    let portfolio = crate::load(&a.profile, &bytes, &book)?;
-    let planned = plan(&portfolio);
-    let projection = crate::engine::project::project(&portfolio, &planned, a.years);
-    let text = report::render(a.out.format, &projection, report::project_document);
+    let (portfolio, planned) = load_file(&a.profile, &book)?;
+    let text = if a.sim.simulate {
+        let settings = SimSettings {
+            years: a.years,
+            paths: a.sim.paths,
+            seed: a.sim.seed,
+        };
+        let sim = run_simulation(&portfolio, &planned, settings);
+        if let Some(path) = &a.sim.plot {
+            let svg = report::simulation_svg(&sim)
+                .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
+            write_atomic(path, &[a.profile.as_path()], &svg)?;
+        }
+        report::render(a.out.format, &sim, report::simulation_document)
+    } else {
+        let projection = crate::engine::project::project(&portfolio, &planned, a.years);
+        report::render(a.out.format, &projection, report::project_document)
+    };
     emit(&a.out, &[a.profile.as_path()], &text)?;
     Ok(Outcome::Success)
 }
@@ -152,8 +200,20 @@ fn run_check(a: CheckArgs) -> Result<Outcome> {
     let verdicts = a
         .profiles
         .iter()
-        .map(|path| match plan_file(path, &book) {
-            Ok(plan) => check::judge(&plan, &policy),
+        .map(|path| match load_file(path, &book) {
+            Ok((portfolio, plan)) => {
+                let mut verdict = check::judge(&plan, &policy);
+                if let Some(min) = a.min_success {
+                    let settings = SimSettings {
+                        years: 30,
+                        paths: DEFAULT_PATHS,
+                        seed: DEFAULT_SEED,
+                    };
+                    let sim = run_simulation(&portfolio, &plan, settings);
+                    check::require_success(&mut verdict, sim.success_probability, min);
+                }
+                verdict
+            }
             Err(e) => {
                 broken = true;
                 report_error(&e);
@@ -180,12 +240,23 @@ fn run_check(a: CheckArgs) -> Result<Outcome> {
 
 fn run_compare(a: CompareArgs) -> Result<Outcome> {
     let book = load_book(a.out.rates.as_deref())?;
-    let plans = a
+    let loaded = a
         .profiles
         .iter()
-        .map(|p| plan_file(p, &book))
+        .map(|p| load_file(p, &book))
         .collect::<Result<Vec<_>>>()?;
-    let report = check::compare(&plans);
+    let plans: Vec<PlanReport> = loaded.iter().map(|(_, plan)| plan.clone()).collect();
+    let mut report = check::compare(&plans);
+    if a.sim.simulate {
+        let settings = SimSettings {
+            years: a.years,
+            paths: a.sim.paths,
+            seed: a.sim.seed,
+        };
+        for (row, (portfolio, plan)) in report.profiles.iter_mut().zip(&loaded) {
+            row.success_probability = run_simulation(portfolio, plan, settings).success_probability;
+        }
+    }
     let text = report::render(a.out.format, &report, compare_document);
     let inputs: Vec<&Path> = a.profiles.iter().map(PathBuf::as_path).collect();
     emit(&a.out, &inputs, &text)?;

@@ -135,6 +135,11 @@ pub struct CheckArgs {
     /// The goal status a profile needs to pass
     #[arg(long, value_name = "STATUS", default_value = "likely", value_parser = parse_status)]
     pub require: Status,
+    /// Also fail a profile whose simulated chance of paying its goal every
+    /// year is below P (a fraction or percent, e.g. 0.9 or 90%); runs the
+    /// Monte Carlo with the default paths and seed over 30 years
+    #[arg(long, value_name = "P", value_parser = parse_probability)]
+    pub min_success: Option<f64>,
     #[command(flatten)]
     pub out: Output,
 }
@@ -147,7 +152,26 @@ pub struct ProjectArgs {
     #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub years: u32,
     #[command(flatten)]
+    pub sim: SimArgs,
+    #[command(flatten)]
     pub out: Output,
+}
+
+/// Monte Carlo options.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Run a Monte Carlo simulation instead of the deterministic projection
+    #[arg(long)]
+    pub simulate: bool,
+    /// Number of simulated paths (1 to 1,000,000)
+    #[arg(long, value_name = "N", default_value_t = crate::engine::simulate::DEFAULT_PATHS, value_parser = clap::value_parser!(u32).range(1..=1_000_000), requires = "simulate")]
+    pub paths: u32,
+    /// Random seed: the same seed gives the same result on any machine and thread count
+    #[arg(long, value_name = "S", default_value_t = crate::engine::simulate::DEFAULT_SEED, requires = "simulate")]
+    pub seed: u64,
+    /// Also draw the percentile fan of value and income as an SVG picture (with --simulate)
+    #[arg(long, value_name = "FILE.svg", requires = "simulate")]
+    pub plot: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -163,6 +187,11 @@ pub struct CompareArgs {
     /// Two or more profiles
     #[arg(required = true, num_args = 2..)]
     pub profiles: Vec<PathBuf>,
+    /// Horizon in years for --simulate
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub years: u32,
+    #[command(flatten)]
+    pub sim: SimArgs,
     #[command(flatten)]
     pub out: Output,
 }
@@ -206,6 +235,17 @@ fn parse_fraction(text: &str) -> Result<f64, String> {
         return Err(format!("\"{text}\" is not a finite number"));
     }
     Ok(value)
+}
+
+fn parse_probability(text: &str) -> Result<f64, String> {
+    let p = parse_fraction(text)?;
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(format!(
+            "\"{text}\" is not a probability; write e.g. 0.9 or 90%"
+        ))
+    }
 }
 
 /// Two numbers separated by a colon.

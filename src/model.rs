@@ -333,4 +333,6 @@ pub struct Portfolio {
     pub assets: std::collections::BTreeMap<String, AssetFacts>,
     /// Correlation of each asset with the market (BTC), for the crash shock.
     pub market_correlation: std::collections::BTreeMap<String, f64>,
+    /// Price correlation of every pair of assets the plan uses, keyed (a, b) with a < b.
+    pub correlations: std::collections::BTreeMap<(String, String), f64>,
 }

@@ -342,6 +342,7 @@ impl Resolver<'_> {
             scenarios,
             assets: self.asset_facts(),
             market_correlation: self.market_correlations(),
+            correlations: self.pair_correlations(),
         })
     }
 
@@ -1003,6 +1004,22 @@ impl Resolver<'_> {
                 )
             })
             .collect()
+    }
+
+    /// The correlation of every pair of known assets, for simulation.
+    fn pair_correlations(&self) -> BTreeMap<(String, String), f64> {
+        let mut out = BTreeMap::new();
+        let symbols: Vec<(&String, AssetClass)> =
+            self.assets.iter().map(|(s, v)| (s, v.class)).collect();
+        for (i, (a, ca)) in symbols.iter().enumerate() {
+            for (b, cb) in &symbols[i + 1..] {
+                out.insert(
+                    ((*a).clone(), (*b).clone()),
+                    self.book.correlation(a, b, *ca, *cb).0,
+                );
+            }
+        }
+        out
     }
 
     /// Each asset's correlation with BTC, the market the crash shock starts from.

@@ -50,6 +50,8 @@ pub struct Verdict {
     pub warnings: Vec<Warning>,
     /// Set when the profile could not be planned (exit code 2).
     pub error: Option<String>,
+    /// Simulated chance of paying the goal every year (with `--min-success`).
+    pub success_probability: Option<Rate>,
 }
 
 /// The JSON output of `yieldplan check`.
@@ -111,6 +113,24 @@ pub fn judge(plan: &PlanReport, policy: &Policy) -> Verdict {
         failures,
         warnings,
         error: None,
+        success_probability: None,
+    }
+}
+
+/// Fails a verdict whose simulated success probability is below `min`.
+/// A profile with no income phase in the horizon has none and is not failed.
+pub fn require_success(v: &mut Verdict, success: Option<Rate>, min: f64) {
+    v.success_probability = success;
+    if let Some(p) = success {
+        let have = p.to_f64();
+        if have < min {
+            v.failures.push(format!(
+                "simulated chance of paying the goal every year is {:.1}%, below the required {:.1}%",
+                have * 100.0,
+                min * 100.0
+            ));
+            v.passed = false;
+        }
     }
 }
 
@@ -128,6 +148,7 @@ pub fn broken(path: &str, message: String) -> Verdict {
         failures: vec!["the profile could not be planned".to_string()],
         warnings: Vec::new(),
         error: Some(message),
+        success_probability: None,
     }
 }
 
@@ -145,6 +166,8 @@ pub struct CompareRow {
     pub status: Option<Status>,
     /// How many lints fired.
     pub warnings: usize,
+    /// Simulated chance of paying the goal every year (with `--simulate`).
+    pub success_probability: Option<Rate>,
 }
 
 /// The JSON output of `yieldplan compare`.
@@ -171,6 +194,7 @@ pub fn compare(plans: &[PlanReport]) -> CompareReport {
                 required_yield: p.goal.as_ref().map(|g| g.required_yield),
                 status: p.goal.as_ref().map(|g| g.status),
                 warnings: p.warnings.len(),
+                success_probability: None,
             })
             .collect(),
     }

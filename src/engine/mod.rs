@@ -12,6 +12,7 @@ pub mod lints;
 pub mod plan;
 pub mod project;
 pub mod risk;
+pub mod simulate;
 pub mod stress;
 
 pub use plan::{PlanReport, plan};

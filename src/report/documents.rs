@@ -732,6 +732,18 @@ pub fn compare_document(r: &CompareReport) -> Document {
             Cell::plain(c.warnings.to_string())
         }),
     ];
+    let mut columns = columns;
+    if r.profiles.iter().any(|c| c.success_probability.is_some()) {
+        columns.push(Column::new(
+            "Success (sim.)",
+            &["success_probability"],
+            true,
+            |c: &CompareRow| match c.success_probability {
+                Some(p) => rate_cell(p),
+                None => Cell::new("-", vec![String::new()]),
+            },
+        ));
+    }
     Document {
         title: "Compare".into(),
         lines: vec![format!("{} profiles", r.profiles.len())],
@@ -1304,5 +1316,120 @@ pub fn project_document(p: &crate::engine::project::Projection) -> Document {
                 )],
             },
         ],
+    }
+}
+
+/// Lays out a Monte Carlo simulation: the chances, then percentile bands of
+/// value and income year by year, and a sparkline of the median value.
+pub fn simulation_document(r: &crate::engine::simulate::Simulation) -> Document {
+    use crate::engine::simulate::Percentiles;
+    use rust_decimal::prelude::ToPrimitive;
+    let cur = r.currency.clone();
+    let band = |title: &'static str, key: &'static str| {
+        let cur = cur.clone();
+        let keys: &'static [&'static str] = match key {
+            "value" => &[
+                "value_p5",
+                "value_p25",
+                "value_p50",
+                "value_p75",
+                "value_p95",
+            ],
+            _ => &[
+                "income_p5",
+                "income_p25",
+                "income_p50",
+                "income_p75",
+                "income_p95",
+            ],
+        };
+        Column::new(title, keys, true, move |x: &(Percentiles, Percentiles)| {
+            let q = if key == "value" { &x.0 } else { &x.1 };
+            Cell::new(
+                format!(
+                    "{} / {} / {}",
+                    format_money(q.p5, &cur),
+                    format_money(q.p50, &cur),
+                    format_money(q.p95, &cur)
+                ),
+                [q.p5, q.p25, q.p50, q.p75, q.p95]
+                    .iter()
+                    .map(|m| raw_money(*m))
+                    .collect(),
+            )
+        })
+    };
+    let columns: Vec<Column<(Percentiles, Percentiles)>> = vec![
+        Column::new("Year", &["year"], true, |x: &(Percentiles, Percentiles)| {
+            Cell::plain(x.0.year.to_string())
+        }),
+        band("Value P5 / P50 / P95", "value"),
+        band("Income P5 / P50 / P95", "income"),
+    ];
+    let rows: Vec<(Percentiles, Percentiles)> = r
+        .value
+        .iter()
+        .cloned()
+        .zip(r.income.iter().cloned())
+        .collect();
+    let mut lines = vec![format!(
+        "{} paths over {} years, seed {} (the same seed gives the same result).",
+        r.paths, r.years, r.seed
+    )];
+    match (r.success_probability, r.success_standard_error) {
+        (Some(p), Some(se)) => lines.push(format!(
+            "Chance of paying the goal in every year of the income phase: {} (standard error {}).",
+            format_rate(p),
+            format_rate(se)
+        )),
+        _ => lines.push("No income phase within the horizon: no success probability.".into()),
+    }
+    lines.push(format!(
+        "Chance the capital runs out: {}.",
+        format_rate(r.depletion_probability)
+    ));
+    if let Some(y) = r.median_years_to_goal {
+        lines.push(format!(
+            "Median years until the sustainable income covers the goal: {y}."
+        ));
+    }
+    let mut sections = vec![Section::Grid(Grid::build(
+        "Percentiles by year",
+        &columns,
+        &rows,
+        None,
+    ))];
+    if !r.goal_by_year.is_empty() {
+        sections.push(Section::Fields {
+            title: "Chance of paying the goal, by year".into(),
+            rows: r
+                .goal_by_year
+                .iter()
+                .map(|y| (format!("year {}", y.year), format_rate(y.probability)))
+                .collect(),
+        });
+    }
+    let median: Vec<f64> = r
+        .value
+        .iter()
+        .map(|q| q.p50.0.to_f64().unwrap_or(0.0))
+        .collect();
+    sections.push(Section::Notes {
+        title: "Median value".into(),
+        items: vec![format!(
+            "{}  {} -> {}",
+            sparkline(&median),
+            r.value
+                .first()
+                .map_or(String::new(), |q| format_money(q.p50, &cur)),
+            r.value
+                .last()
+                .map_or(String::new(), |q| format_money(q.p50, &cur))
+        )],
+    });
+    Document {
+        title: format!("Simulation: {} ({})", r.profile.name, r.profile.path),
+        lines,
+        sections,
     }
 }

@@ -9,14 +9,16 @@
 mod csv;
 mod documents;
 mod markdown;
+mod plot;
 mod table;
 
 use serde::Serialize;
 
 pub use documents::{
     check_document, compare_document, il_document, plan_document, project_document, rates_document,
-    sparkline, stress_document,
+    simulation_document, sparkline, stress_document,
 };
+pub use plot::simulation_svg;
 
 /// Output format, chosen with `--format`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]

@@ -1,0 +1,108 @@
+//! The percentile fan of a simulation as an SVG picture: portfolio value
+//! above, income against the goal line below. Drawn with plotters' SVG
+//! backend and its built-in font metrics, so no system fonts are needed.
+
+use plotters::prelude::*;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::engine::simulate::{Percentiles, Simulation};
+
+fn f(m: crate::money::Money) -> f64 {
+    m.0.to_f64().unwrap_or(0.0)
+}
+
+fn fan(
+    area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    title: &str,
+    bands: &[Percentiles],
+    goal: &[crate::money::Money],
+) -> Result<(), String> {
+    let years = bands.len() as u32;
+    let top = bands
+        .iter()
+        .map(|b| f(b.p95))
+        .chain(goal.iter().map(|g| f(*g)))
+        .fold(1.0, f64::max)
+        * 1.05;
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(30)
+        .y_label_area_size(80)
+        .build_cartesian_2d(1u32..years.max(2), 0f64..top)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc("year")
+        .y_label_formatter(&|v| format!("{:.0}k", v / 1000.0))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let outer = RGBColor(66, 133, 244).mix(0.18);
+    let inner = RGBColor(66, 133, 244).mix(0.35);
+    let band = |lo: fn(&Percentiles) -> f64, hi: fn(&Percentiles) -> f64| {
+        let mut pts: Vec<(u32, f64)> = bands.iter().map(|b| (b.year, hi(b))).collect();
+        pts.extend(bands.iter().rev().map(|b| (b.year, lo(b))));
+        pts
+    };
+    chart
+        .draw_series(std::iter::once(Polygon::new(
+            band(|b| f(b.p5), |b| f(b.p95)),
+            outer,
+        )))
+        .map_err(|e| e.to_string())?
+        .label("P5-P95");
+    chart
+        .draw_series(std::iter::once(Polygon::new(
+            band(|b| f(b.p25), |b| f(b.p75)),
+            inner,
+        )))
+        .map_err(|e| e.to_string())?
+        .label("P25-P75");
+    chart
+        .draw_series(LineSeries::new(
+            bands.iter().map(|b| (b.year, f(b.p50))),
+            BLUE.stroke_width(2),
+        ))
+        .map_err(|e| e.to_string())?
+        .label("median");
+    if !goal.is_empty() {
+        chart
+            .draw_series(LineSeries::new(
+                goal.iter().enumerate().map(|(i, g)| (i as u32 + 1, f(*g))),
+                RED.stroke_width(2),
+            ))
+            .map_err(|e| e.to_string())?
+            .label("goal");
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Renders the fan chart of a simulation as an SVG document.
+pub fn simulation_svg(sim: &Simulation) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, 760)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (upper, lower) = root.split_vertically(380);
+        fan(
+            &upper,
+            &format!("{}: portfolio value", sim.profile.name),
+            &sim.value,
+            &[],
+        )?;
+        fan(
+            &lower,
+            "Yearly income against the goal",
+            &sim.income,
+            &sim.goal_line,
+        )?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
