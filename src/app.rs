@@ -64,6 +64,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Il(a) => run_il(a),
         Command::Stress(a) => run_stress(a),
         Command::Project(a) => run_project(a),
+        Command::Pools(a) => run_pools(a),
         Command::Rates(a) => run_rates(a),
     }
 }
@@ -107,23 +108,63 @@ fn read_limited(path: &Path, what: &str) -> Result<Vec<u8>> {
 
 /// Reads, resolves and plans one profile.
 pub fn plan_file(path: &Path, book: &RateBook) -> Result<PlanReport> {
-    let bytes = read_limited(path, "profile")?;
-    let portfolio = crate::load(path, &bytes, book)?;
-    Ok(plan(&portfolio))
+    Ok(load_file(path, book)?.1)
+}
+
+/// Reads a pools snapshot, reporting what is wrong with it in the program's style.
+pub fn read_pools(path: &Path) -> Result<crate::pools::Snapshot> {
+    let bytes = read_limited(path, "pools snapshot")?;
+    crate::pools::read_snapshot(&bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "pools snapshot {}: {e}\n  = help: save the response of the pools endpoint as it is, e.g. curl -o pools.json https://yields.llama.fi/pools",
+            path.display()
+        )
+    })
+}
+
+/// Adds a snapshot's pools to a rate book, as `pool_id` sources.
+fn add_pools(book: &mut RateBook, path: &Path) -> Result<()> {
+    let snapshot = read_pools(path)?;
+    let source = format!("DefiLlama pools snapshot {}", path.display());
+    for p in &snapshot.pools {
+        book.pools
+            .insert(p.id.clone(), crate::rates::PoolEntry::from_pool(p, &source));
+    }
+    Ok(())
+}
+
+/// The rate book a command works with: the default, `--rates`, `--pools`.
+pub fn book_for(out: &Output) -> Result<RateBook> {
+    let mut book = load_book(out.rates.as_deref())?;
+    if let Some(path) = &out.pools {
+        add_pools(&mut book, path)?;
+    }
+    Ok(book)
 }
 
 fn run_plan(a: PlanArgs) -> Result<Outcome> {
-    let book = load_book(a.out.rates.as_deref())?;
+    let book = book_for(&a.out)?;
     let report = plan_file(&a.profile, &book)?;
     let text = report::render(a.out.format, &report, plan_document);
     emit(&a.out, &[a.profile.as_path()], &text)?;
     Ok(Outcome::Success)
 }
 
-/// Reads, resolves and plans one profile, keeping the portfolio.
+/// Reads, resolves and plans one profile, keeping the portfolio. A
+/// `[rates] pools` snapshot named in the profile (relative to its folder) is
+/// read and added to the book first.
 pub fn load_file(path: &Path, book: &RateBook) -> Result<(crate::model::Portfolio, PlanReport)> {
     let bytes = read_limited(path, "profile")?;
-    let portfolio = crate::load(path, &bytes, book)?;
+    let (text, spec, problems) = crate::profile::read_profile(path, &bytes)?;
+    let portfolio = match &spec.pools_file {
+        Some(file) if problems.is_empty() => {
+            let base = path.parent().unwrap_or(Path::new("."));
+            let mut own = book.clone();
+            add_pools(&mut own, &base.join(&file.value))?;
+            crate::load_read(path, &text, &spec, problems, &own)?
+        }
+        _ => crate::load_read(path, &text, &spec, problems, book)?,
+    };
     let planned = plan(&portfolio);
     Ok((portfolio, planned))
 }
@@ -155,7 +196,7 @@ fn run_simulation(
 }
 
 fn run_project(a: ProjectArgs) -> Result<Outcome> {
-    let book = load_book(a.out.rates.as_deref())?;
+    let book = book_for(&a.out)?;
     let (portfolio, planned) = load_file(&a.profile, &book)?;
     let text = if a.sim.simulate {
         let settings = SimSettings {
@@ -179,7 +220,7 @@ fn run_project(a: ProjectArgs) -> Result<Outcome> {
 }
 
 fn run_stress(a: StressArgs) -> Result<Outcome> {
-    let book = load_book(a.out.rates.as_deref())?;
+    let book = book_for(&a.out)?;
     let bytes = read_limited(&a.profile, "profile")?;
     let portfolio = crate::load(&a.profile, &bytes, &book)?;
     let planned = plan(&portfolio);
@@ -190,7 +231,7 @@ fn run_stress(a: StressArgs) -> Result<Outcome> {
 }
 
 fn run_check(a: CheckArgs) -> Result<Outcome> {
-    let book = load_book(a.out.rates.as_deref())?;
+    let book = book_for(&a.out)?;
     let policy = Policy {
         require: a.require,
         deny: a.deny.clone(),
@@ -239,7 +280,7 @@ fn run_check(a: CheckArgs) -> Result<Outcome> {
 }
 
 fn run_compare(a: CompareArgs) -> Result<Outcome> {
-    let book = load_book(a.out.rates.as_deref())?;
+    let book = book_for(&a.out)?;
     let loaded = a
         .profiles
         .iter()
@@ -318,13 +359,67 @@ fn run_il(a: IlArgs) -> Result<Outcome> {
         format: a.format,
         rates: None,
         output: a.output.clone(),
+        pools: None,
     };
     emit(&out, &[], &text)?;
     Ok(Outcome::Success)
 }
 
+fn filter_of(f: &crate::cli::PoolFilter) -> crate::pools::Filter {
+    crate::pools::Filter {
+        chain: f.chain.clone(),
+        project: f.project.clone(),
+        symbol: f.symbol.clone(),
+        min_tvl: f.min_tvl,
+        stablecoin: f.stablecoin,
+        max_apy: f.max_apy,
+    }
+}
+
+fn run_pools(a: crate::cli::PoolsArgs) -> Result<Outcome> {
+    let snapshot = read_pools(&a.file)?;
+    let report = crate::pools::list(&snapshot, &filter_of(&a.filter), a.sort, a.limit);
+    let text = report::render(a.format, &report, report::pools_document);
+    let out = Output {
+        format: a.format,
+        rates: None,
+        output: a.output.clone(),
+        pools: None,
+    };
+    emit(&out, &[a.file.as_path()], &text)?;
+    Ok(Outcome::Success)
+}
+
+fn run_import(a: &crate::cli::ImportArgs) -> Result<Outcome> {
+    let snapshot = read_pools(&a.file)?;
+    let filter = filter_of(&a.filter);
+    let pools: Vec<&crate::pools::Pool> =
+        snapshot.pools.iter().filter(|p| filter.keeps(p)).collect();
+    let source = format!(
+        "DefiLlama pools snapshot {}",
+        a.file
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    );
+    let text = crate::pools::rate_book_extension(&pools, &source, a.as_of.as_deref());
+    // The file must read back as a rate book before it is written.
+    crate::rates::RateBook::with_file(&a.out, &text)?;
+    write_atomic(&a.out, &[a.file.as_path()], &text)?;
+    eprintln!(
+        "wrote {} pools to {} ({} skipped for impossible values, {} left out by the filters)",
+        pools.len(),
+        a.out.display(),
+        snapshot.skipped,
+        snapshot.pools.len() - pools.len()
+    );
+    Ok(Outcome::Success)
+}
+
 fn run_rates(a: RatesArgs) -> Result<Outcome> {
-    let book = load_book(a.out.rates.as_deref())?;
+    if let Some(crate::cli::RatesAction::Import(i)) = &a.action {
+        return run_import(i);
+    }
+    let book = book_for(&a.out)?;
     let text = report::render(a.out.format, &book, rates_document);
     let inputs: Vec<&Path> = a.out.rates.iter().map(PathBuf::as_path).collect();
     emit(&a.out, &inputs, &text)?;

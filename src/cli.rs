@@ -36,7 +36,9 @@ pub enum Command {
     Stress(StressArgs),
     /// Project a profile year by year: income, tax, reinvestment, withdrawals, value
     Project(ProjectArgs),
-    /// Print the effective rate book (the default, extended by --rates)
+    /// List and screen the pools of a saved DefiLlama yields snapshot
+    Pools(PoolsArgs),
+    /// Print the effective rate book (the default, extended by --rates), or import pools into one
     Rates(RatesArgs),
 }
 
@@ -111,6 +113,9 @@ pub struct Output {
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// A saved DefiLlama pools snapshot that positions with a `pool_id` take their yield from
+    #[arg(long, value_name = "FILE")]
+    pub pools: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -198,8 +203,73 @@ pub struct CompareArgs {
 
 #[derive(Debug, Args)]
 pub struct RatesArgs {
+    #[command(subcommand)]
+    pub action: Option<RatesAction>,
     #[command(flatten)]
     pub out: Output,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RatesAction {
+    /// Turn a saved pools snapshot into a rate-book extension that --rates accepts
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The saved pools snapshot (JSON)
+    pub file: PathBuf,
+    /// Where to write the rate-book extension (TOML)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Date the extension (written as `as_of`)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub filter: PoolFilter,
+}
+
+/// Filters over the pools of a snapshot.
+#[derive(Debug, Args)]
+pub struct PoolFilter {
+    /// Only pools on this chain (e.g. Ethereum)
+    #[arg(long)]
+    pub chain: Option<String>,
+    /// Only pools of this project (e.g. aave-v3)
+    #[arg(long)]
+    pub project: Option<String>,
+    /// Only pools whose symbol is, or holds the token, SYMBOL (e.g. USDC)
+    #[arg(long)]
+    pub symbol: Option<String>,
+    /// Only pools with at least this TVL in USD
+    #[arg(long, value_name = "USD")]
+    pub min_tvl: Option<f64>,
+    /// Only pools of stablecoins
+    #[arg(long)]
+    pub stablecoin: bool,
+    /// Only pools whose APY is at most this ("20%" or 0.2)
+    #[arg(long, value_name = "APY", value_parser = parse_fraction)]
+    pub max_apy: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct PoolsArgs {
+    /// The saved pools snapshot (JSON), e.g. from `curl -o pools.json https://yields.llama.fi/pools`
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub filter: PoolFilter,
+    /// Sort key (descending)
+    #[arg(long, value_enum, default_value_t = crate::pools::SortKey::Tvl)]
+    pub sort: crate::pools::SortKey,
+    /// How many pools to list
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 fn lint_help(text: &str) -> String {

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod error;
 pub mod model;
 pub mod money;
+pub mod pools;
 pub mod profile;
 pub mod rates;
 pub mod report;
@@ -28,11 +29,23 @@ pub fn load(
     bytes: &[u8],
     book: &rates::RateBook,
 ) -> Result<model::Portfolio, Diagnostics> {
-    let (text, spec, mut problems) = profile::read_profile(path, bytes)?;
+    let (text, spec, problems) = profile::read_profile(path, bytes)?;
+    load_read(path, &text, &spec, problems, book)
+}
+
+/// The second half of [`load`]: resolves a profile already read (by
+/// [`profile::read_profile`]), adding its problems to those found reading it.
+pub fn load_read(
+    path: &Path,
+    text: &str,
+    spec: &profile::ProfileSpec,
+    mut problems: Vec<error::Diagnostic>,
+    book: &rates::RateBook,
+) -> Result<model::Portfolio, Diagnostics> {
     // Resolve even when reading found problems, so one run reports them all.
-    match resolve::resolve(path, &spec, book) {
+    match resolve::resolve(path, spec, book) {
         Ok(portfolio) if problems.is_empty() => Ok(portfolio),
-        Ok(_) => Err(Diagnostics::new(path, &text, "profile", problems)),
+        Ok(_) => Err(Diagnostics::new(path, text, "profile", problems)),
         Err(more) => {
             if problems.is_empty() {
                 problems = more;
@@ -41,7 +54,7 @@ pub fn load(
             }
             profile::sort_by_place(&mut problems);
             problems.dedup();
-            Err(Diagnostics::new(path, &text, "profile", problems))
+            Err(Diagnostics::new(path, text, "profile", problems))
         }
     }
 }

@@ -79,6 +79,18 @@ pub fn resolve(
     }
 }
 
+/// A protocol id without a version suffix: DefiLlama's `aave-v3` is `aave`.
+fn unversioned(id: &str) -> &str {
+    match id.rsplit_once("-v") {
+        Some((base, v))
+            if !base.is_empty() && !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            base
+        }
+        _ => id,
+    }
+}
+
 /// No protocol risk (a placeholder until the position is finished).
 fn none_risk() -> Risk {
     Risk {
@@ -395,6 +407,160 @@ impl Resolver<'_> {
     }
 
     fn draft(&mut self, p: &PositionSpec) -> Option<Draft> {
+        let filled;
+        let p = match &p.pool_id {
+            Some(id) => {
+                filled = self.fill_from_pool(p, id)?;
+                &filled
+            }
+            None => p,
+        };
+        let mut draft = self.draft_spec(p)?;
+        if let Some(id) = &p.pool_id {
+            if let Some(e) = self.book.pools.get(&id.value) {
+                let source = format!(
+                    "pool {} ({} {} on {}): {}",
+                    id.value, e.project, e.symbol, e.chain, e.source
+                );
+                draft.position.apy_source = source;
+            }
+        }
+        Some(draft)
+    }
+
+    /// Maps a snapshot token symbol to a known asset: `WETH` is ETH, `WBTC` BTC.
+    fn token_asset(&self, token: &str) -> Option<String> {
+        let t = token.trim().to_ascii_uppercase();
+        if self.assets.contains_key(&t) {
+            return Some(t);
+        }
+        t.strip_prefix('W')
+            .filter(|rest| self.assets.contains_key(*rest))
+            .map(str::to_string)
+    }
+
+    /// A position spec with the yield, assets, chain and protocol of its pool
+    /// filled in where the profile leaves them out.
+    fn fill_from_pool(&mut self, p: &PositionSpec, id: &Sp<String>) -> Option<PositionSpec> {
+        let Some(entry) = self.book.pools.get(&id.value).cloned() else {
+            let help = if self.book.pools.is_empty() {
+                "give the snapshot it comes from with `--pools FILE` or `[rates] pools = \"FILE\"`, or import it into a rate book".to_string()
+            } else {
+                format!(
+                    "check the id: the snapshot and rate book hold {} pools, none with this id",
+                    self.book.pools.len()
+                )
+            };
+            self.error(
+                id.span.clone(),
+                format!(
+                    "pool `{}` is not in the pools snapshot or the rate book",
+                    shorten(&id.value)
+                ),
+                help,
+            );
+            return None;
+        };
+        let strategy = p.strategy.as_ref()?.value;
+        let mut ok = true;
+        for (given, key) in [
+            (&p.apy, "apy"),
+            (&p.fee_apr, "fee_apr"),
+            (&p.reward_apy, "reward_apy"),
+        ] {
+            if let Some(g) = given {
+                self.error(
+                    g.span.clone(),
+                    format!("position {} takes its yield from pool `{}`, so `{key}` cannot be given too", p.number, shorten(&id.value)),
+                    format!("remove `{key}`, or remove `pool_id` to set the yield yourself"),
+                );
+                ok = false;
+            }
+        }
+        if matches!(strategy, Strategy::Hold | Strategy::Index) {
+            self.error(
+                id.span.clone(),
+                format!(
+                    "`pool_id` does not apply to a {strategy} position (position {})",
+                    p.number
+                ),
+                "remove `pool_id`",
+            );
+            ok = false;
+        }
+        if !ok {
+            return None;
+        }
+        let mut out = p.clone();
+        let rs = entry.reward_share.0;
+        let scaled = |k: Decimal| BandSpec {
+            low: entry.low.0 * k,
+            mid: Some(entry.mid.0 * k),
+            high: entry.high.0 * k,
+        };
+        let tokens: Vec<Option<String>> = entry
+            .symbol
+            .split('-')
+            .map(|t| self.token_asset(t))
+            .collect();
+        fn at<T>(v: T, id: &Sp<String>) -> Sp<T> {
+            Sp::new(v, id.span.clone())
+        }
+        if strategy == Strategy::Liquidity {
+            out.fee_apr = Some(at(scaled(Decimal::ONE - rs), id));
+            if out.pair.is_none() {
+                match tokens.as_slice() {
+                    [Some(a), Some(b)] if a != b => {
+                        out.pair = Some(at([a.clone(), b.clone()], id));
+                        out.pair_spans = [id.span.clone(), id.span.clone()];
+                    }
+                    _ => {
+                        self.error(
+                            id.span.clone(),
+                            format!(
+                                "pool `{}` ({}) does not name two assets the rate book knows",
+                                shorten(&id.value),
+                                entry.symbol
+                            ),
+                            "give the pair yourself: pair = [\"ETH\", \"USDC\"]",
+                        );
+                        return None;
+                    }
+                }
+            }
+        } else {
+            out.apy = Some(at(scaled(Decimal::ONE), id));
+            if out.asset.is_none() && strategy != Strategy::Farming {
+                match tokens.as_slice() {
+                    [Some(a)] => out.asset = Some(at(a.clone(), id)),
+                    _ => {
+                        self.error(
+                            id.span.clone(),
+                            format!(
+                                "pool `{}` ({}) is not one asset the rate book knows",
+                                shorten(&id.value),
+                                entry.symbol
+                            ),
+                            "give the asset yourself: asset = \"USDC\"",
+                        );
+                        return None;
+                    }
+                }
+            }
+        }
+        if rs > Decimal::ZERO {
+            out.reward_apy = Some(at(scaled(rs), id));
+        }
+        if out.chain.is_none() && !entry.chain.is_empty() {
+            out.chain = Some(at(entry.chain.clone(), id));
+        }
+        if out.protocol.is_none() && !entry.project.is_empty() {
+            out.protocol = Some(at(entry.project.clone(), id));
+        }
+        Some(out)
+    }
+
+    fn draft_spec(&mut self, p: &PositionSpec) -> Option<Draft> {
         let strategy = p.strategy.as_ref()?.value;
         let allocation = p.allocation.clone()?;
         let before = self.diags.len();
@@ -773,7 +939,12 @@ impl Resolver<'_> {
         }
         match (strategy, protocol) {
             (Strategy::Hold, _) => pick(self, "none", None),
-            (_, Some(id)) => match self.protocols.get(id).cloned() {
+            (_, Some(id)) => match self
+                .protocols
+                .get(id)
+                .or_else(|| self.protocols.get(unversioned(id)))
+                .cloned()
+            {
                 Some(tier) => pick(self, &tier, None),
                 None => pick(
                     self,

@@ -212,3 +212,68 @@ fn output_does_not_depend_on_the_terminal_width() {
     };
     assert_eq!(run("40"), run("300"));
 }
+
+#[test]
+fn imported_pool_bands_replay_through_rates() {
+    let dir = scratch("import");
+    let book = dir.join("rates.toml");
+    let out = bin()
+        .args([
+            "rates",
+            "import",
+            "tests/fixtures/pools.json",
+            "--as-of",
+            "2026-11-27",
+            "--out",
+        ])
+        .arg(&book)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Five good pools, three skipped.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("wrote 5 pools"));
+    // A profile naming a pool id, without any snapshot of its own.
+    let profile = dir.join("p.toml");
+    fs::write(
+        &profile,
+        "[portfolio]\nvalue = 1000\n[[position]]\nstrategy = \"lending\"\npool_id = \"aa70268e-4b52-42bf-a116-608b370f9501\"\nweight = \"100%\"\n",
+    )
+    .unwrap();
+    let with_book = bin()
+        .arg("plan")
+        .arg(&profile)
+        .arg("--rates")
+        .arg(&book)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        with_book.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with_book.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&with_book.stdout).unwrap();
+    // mid = the 30-day mean, 4.38%.
+    assert_eq!(v["positions"][0]["apy"]["mid"].as_f64(), Some(0.0438));
+    assert_eq!(v["positions"][0]["asset"], "USDC");
+    // The same with the snapshot given directly.
+    let with_snapshot = bin()
+        .arg("plan")
+        .arg(&profile)
+        .args(["--pools", "tests/fixtures/pools.json", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(with_snapshot.status.success(), "{}", String::from_utf8_lossy(&with_snapshot.stderr));
+    let w: serde_json::Value = serde_json::from_slice(&with_snapshot.stdout).unwrap();
+    assert_eq!(w["positions"][0]["apy"], v["positions"][0]["apy"]);
+    // Without either, the id is unknown: exit 2, naming it.
+    let without = bin().arg("plan").arg(&profile).output().unwrap();
+    assert_eq!(without.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&without.stderr).contains("aa70268e-4b52-42bf-a116-608b370f9501")
+    );
+}

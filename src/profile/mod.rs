@@ -57,6 +57,9 @@ pub struct ProfileSpec {
     pub staking_methods: Vec<(Sp<String>, Decimal)>,
     /// Stress scenarios the profile defines.
     pub scenarios: Vec<ScenarioSpec>,
+    /// A pools snapshot to take `pool_id` yields from (`[rates] pools`),
+    /// relative to the profile's folder.
+    pub pools_file: Option<Sp<String>>,
 }
 
 /// A tier's assumptions as written (either may be left to the rate book).
@@ -210,6 +213,8 @@ pub struct PositionSpec {
     pub risk_tier: Option<Sp<String>>,
     /// Layers stacked on this position.
     pub stack: Vec<LayerSpec>,
+    /// A pool in the snapshot or rate book that gives this position its yield.
+    pub pool_id: Option<Sp<String>>,
     /// A problem was reported in this position; later checks skip it.
     pub broken: bool,
 }

@@ -35,7 +35,9 @@ const TOP_KEYS: Keys = &[
     "protocols",
     "staking_methods",
     "scenario",
+    "rates",
 ];
+const RATES_KEYS: Keys = &["pools"];
 const TIER_KEYS: Keys = &["loss_probability", "loss_given_event"];
 const PROTOCOL_KEYS: Keys = &["tier"];
 const METHOD_KEYS: Keys = &["fee"];
@@ -96,6 +98,7 @@ const POSITION_KEYS: Keys = &[
     "provider_fee",
     "risk_tier",
     "stack",
+    "pool_id",
 ];
 const BAND_KEYS: Keys = &["low", "mid", "high"];
 const RANGE_KEYS: Keys = &["lower", "upper"];
@@ -914,6 +917,20 @@ impl Reader {
         if let Some(v) = get(root, "scenario") {
             spec.scenarios = self.scenarios(v);
         }
+        if let Some(v) = get(root, "rates") {
+            if let Some(t) = self.table(
+                v,
+                "[rates]",
+                "write [rates] on its own line, then pools = \"pools.json\"",
+            ) {
+                self.check_keys(t, RATES_KEYS, "[rates]");
+                if let Some(x) = get(t, "pools") {
+                    spec.pools_file = self
+                        .label(x, "`pools` in [rates]", "pools")
+                        .map(|s| Sp::new(s, x.span()));
+                }
+            }
+        }
         match get(root, "position") {
             Some(v) => spec.positions = self.positions(v),
             None if suggested.contains(&"position") => {}
@@ -1511,6 +1528,7 @@ impl Reader {
                 .map(|s| Sp::new(s, x.span()))
         });
         p.asset = sp_label(self, "asset");
+        p.pool_id = sp_label(self, "pool_id");
         p.index = sp_label(self, "index");
         p.protocol = sp_label(self, "protocol");
         p.chain = sp_label(self, "chain");

@@ -259,29 +259,86 @@ pub struct RateBook {
     /// In a `--rates` file: replace the default book instead of extending it.
     #[serde(default, skip_serializing)]
     pub replace: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub assets: BTreeMap<String, AssetEntry>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub lending: BTreeMap<String, BandEntry>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub liquidity: BTreeMap<String, BandEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub farming: Option<FarmingEntry>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub index: BTreeMap<String, IndexTemplate>,
     /// Correlations of asset prices: `"A/B"` pairs, plus `default` (crypto
     /// pairs not listed) and `stablecoins` (two stablecoins).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub correlations: BTreeMap<String, CorrelationEntry>,
     /// Provider fees of the staking routes: direct, delegated, liquid.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub staking_methods: BTreeMap<String, MethodEntry>,
     /// Protocol risk tiers by name.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub risk_tiers: BTreeMap<String, TierEntry>,
     /// Known protocols and their tiers.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub protocols: BTreeMap<String, ProtocolEntry>,
+    /// Yield bands of individual pools by id (from `yieldplan rates import`
+    /// or a `--pools` snapshot), for positions with a `pool_id`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pools: BTreeMap<String, PoolEntry>,
+}
+
+/// One pool's yield band, from a snapshot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolEntry {
+    pub project: String,
+    pub symbol: String,
+    pub chain: String,
+    pub low: BookRate,
+    pub mid: BookRate,
+    pub high: BookRate,
+    /// Share of the yield paid in incentive tokens.
+    pub reward_share: BookRate,
+    pub stablecoin: bool,
+    /// The snapshot's impermanent-loss flag.
+    pub il_risk: bool,
+    pub source: String,
+}
+
+impl PoolEntry {
+    /// The entry for a snapshot pool, with the band rule of [`crate::pools::band`].
+    pub fn from_pool(p: &crate::pools::Pool, source: &str) -> PoolEntry {
+        let rate = |x: f64| {
+            BookRate(
+                crate::money::decimal_from_f64(x)
+                    .unwrap_or_default()
+                    .round_dp(6)
+                    .normalize(),
+            )
+        };
+        let [low, mid, high] = crate::pools::band(p);
+        PoolEntry {
+            project: p.project.clone(),
+            symbol: p.symbol.clone(),
+            chain: p.chain.to_ascii_lowercase(),
+            low: rate(low),
+            mid: rate(mid),
+            high: rate(high),
+            reward_share: rate(crate::pools::reward_share(p)),
+            stablecoin: p.stablecoin,
+            il_risk: p.il_risk,
+            source: source.to_string(),
+        }
+    }
+
+    pub fn band(&self) -> Band {
+        Band {
+            low: self.low.rate(),
+            mid: self.mid.rate(),
+            high: self.high.rate(),
+        }
+    }
 }
 
 /// Staking routes every complete book prices.
@@ -358,6 +415,7 @@ impl RateBook {
         self.staking_methods.extend(other.staking_methods);
         self.risk_tiers.extend(other.risk_tiers);
         self.protocols.extend(other.protocols);
+        self.pools.extend(other.pools);
     }
 
     /// The correlation of two assets' prices and where it comes from.

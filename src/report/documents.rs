@@ -1433,3 +1433,104 @@ pub fn simulation_document(r: &crate::engine::simulate::Simulation) -> Document 
         sections,
     }
 }
+
+/// Lays out screened pools: APY, base against rewards, the 30-day mean,
+/// mu ± sigma, TVL, flags and the sustainability verdict with its reasons.
+pub fn pools_document(r: &crate::pools::PoolsReport) -> Document {
+    use crate::pools::{PoolRow, Verdict};
+    let columns: Vec<Column<PoolRow>> = vec![
+        Column::new("Project", &["project"], false, |p: &PoolRow| {
+            Cell::plain(&p.project)
+        }),
+        Column::new("Chain", &["chain"], false, |p: &PoolRow| {
+            Cell::plain(&p.chain)
+        }),
+        Column::new("Symbol", &["symbol"], false, |p: &PoolRow| {
+            Cell::plain(&p.symbol)
+        }),
+        Column::new("TVL", &["tvl_usd"], true, |p: &PoolRow| {
+            money_cell(p.tvl_usd, "USD")
+        }),
+        Column::new("APY", &["apy"], true, |p: &PoolRow| rate_cell(p.apy)),
+        Column::new(
+            "Base / reward",
+            &["apy_base", "apy_reward"],
+            true,
+            |p: &PoolRow| {
+                Cell::new(
+                    format!(
+                        "{} / {}",
+                        format_rate(p.apy_base),
+                        format_rate(p.apy_reward)
+                    ),
+                    vec![raw_rate(p.apy_base), raw_rate(p.apy_reward)],
+                )
+            },
+        ),
+        Column::new(
+            "30-day mean",
+            &["apy_mean_30d"],
+            true,
+            |p: &PoolRow| match p.apy_mean_30d {
+                Some(x) => rate_cell(x),
+                None => Cell::new("-", vec![String::new()]),
+            },
+        ),
+        Column::new(
+            "mu ± sigma",
+            &["mu", "sigma"],
+            true,
+            |p: &PoolRow| match (p.mu, p.sigma) {
+                (Some(m), Some(s)) => Cell::new(
+                    format!("{} ± {}", format_rate(m), format_rate(s)),
+                    vec![raw_rate(m), raw_rate(s)],
+                ),
+                (m, s) => Cell::new(
+                    "-",
+                    vec![
+                        m.map_or(String::new(), raw_rate),
+                        s.map_or(String::new(), raw_rate),
+                    ],
+                ),
+            },
+        ),
+        Column::new("IL risk", &["il_risk"], false, |p: &PoolRow| {
+            Cell::new(
+                if p.il_risk { "yes" } else { "no" },
+                vec![p.il_risk.to_string()],
+            )
+        }),
+        Column::new("Outlier", &["outlier"], false, |p: &PoolRow| {
+            Cell::new(
+                if p.outlier { "yes" } else { "no" },
+                vec![p.outlier.to_string()],
+            )
+        }),
+        Column::new("Verdict", &["verdict"], false, |p: &PoolRow| {
+            Cell::plain(match p.verdict {
+                Verdict::Sustainable => "sustainable",
+                Verdict::Caution => "caution",
+                Verdict::Unsustainable => "unsustainable",
+            })
+        }),
+        Column::new("Reasons", &["reasons"], false, |p: &PoolRow| {
+            Cell::plain(p.reasons.join("; "))
+        }),
+        Column::new("Pool id", &["pool"], false, |p: &PoolRow| {
+            Cell::plain(&p.pool)
+        }),
+    ];
+    Document {
+        title: "Pools".into(),
+        lines: vec![format!(
+            "{} pools read, {} skipped for impossible values, {} match the filters; showing {}.",
+            r.read,
+            r.skipped,
+            r.matched,
+            r.pools.len()
+        )],
+        sections: vec![Section::Grid(Grid::build(
+            "Pools", &columns, &r.pools, None,
+        ))],
+    }
+}

@@ -15,8 +15,8 @@ mod table;
 use serde::Serialize;
 
 pub use documents::{
-    check_document, compare_document, il_document, plan_document, project_document, rates_document,
-    simulation_document, sparkline, stress_document,
+    check_document, compare_document, il_document, plan_document, pools_document, project_document,
+    rates_document, simulation_document, sparkline, stress_document,
 };
 pub use plot::simulation_svg;
 
