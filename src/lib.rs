@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod harness;
 pub mod model;
 pub mod money;
 pub mod pools;

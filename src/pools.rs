@@ -138,6 +138,10 @@ fn nan_to_null(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The largest APY a pool may show, in percent (the planner's million percent,
+/// halved so that mu + sigma stays within it).
+const MAX_APY_PCT: f64 = 500_000.0;
+
 fn finite(x: Option<f64>) -> Option<f64> {
     x.filter(|v| v.is_finite())
 }
@@ -167,9 +171,15 @@ fn check(raw: RawPool) -> Option<Pool> {
         apy: pct(apy),
         apy_base: pct(base),
         apy_reward: pct(reward),
-        apy_mean_30d: finite(raw.apy_mean30d).filter(|x| *x >= 0.0).map(pct),
-        mu: finite(raw.mu).filter(|x| *x >= 0.0).map(pct),
-        sigma: finite(raw.sigma).filter(|x| *x >= 0.0).map(pct),
+        apy_mean_30d: finite(raw.apy_mean30d)
+            .filter(|x| (0.0..=MAX_APY_PCT).contains(x))
+            .map(pct),
+        mu: finite(raw.mu)
+            .filter(|x| (0.0..=MAX_APY_PCT).contains(x))
+            .map(pct),
+        sigma: finite(raw.sigma)
+            .filter(|x| (0.0..=MAX_APY_PCT).contains(x))
+            .map(pct),
         count: finite(raw.count)
             .filter(|c| *c >= 0.0)
             .map(|c| c.min(1e9) as u32),
@@ -559,6 +569,8 @@ pub fn rate_book_extension(pools: &[&Pool], source: &str, as_of: Option<&str>) -
     }
     let mut sorted: Vec<&&Pool> = pools.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    // A snapshot can list an id twice; a rate book holds it once (the first).
+    sorted.dedup_by(|a, b| a.id == b.id);
     for p in sorted {
         let e = PoolEntry::from_pool(p, source);
         out.push_str(&format!("\n[pools.{}]\n", quote(&p.id)));

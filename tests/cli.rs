@@ -267,7 +267,11 @@ fn imported_pool_bands_replay_through_rates() {
         .args(["--pools", "tests/fixtures/pools.json", "--format", "json"])
         .output()
         .unwrap();
-    assert!(with_snapshot.status.success(), "{}", String::from_utf8_lossy(&with_snapshot.stderr));
+    assert!(
+        with_snapshot.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with_snapshot.stderr)
+    );
     let w: serde_json::Value = serde_json::from_slice(&with_snapshot.stdout).unwrap();
     assert_eq!(w["positions"][0]["apy"], v["positions"][0]["apy"]);
     // Without either, the id is unknown: exit 2, naming it.
