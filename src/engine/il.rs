@@ -315,15 +315,76 @@ fn gauss_legendre<const N: usize>() -> ([f64; N], [f64; N]) {
     (x, w)
 }
 
+/// Nodes and weights of 64-point Gauss–Hermite (weight `e^{−x²}`), by Newton's
+/// method on the orthonormal Hermite recurrence.
+fn hermite64() -> &'static ([f64; 64], [f64; 64]) {
+    static RULE: OnceLock<([f64; 64], [f64; 64])> = OnceLock::new();
+    RULE.get_or_init(|| {
+        const N: usize = 64;
+        let n = N as f64;
+        let mut x = [0.0; N];
+        let mut w = [0.0; N];
+        let pim4 = PI.powf(-0.25);
+        let mut z = 0.0f64;
+        for i in 0..N / 2 {
+            // Initial guesses for the largest roots first.
+            z = match i {
+                0 => (2.0 * n + 1.0).sqrt() - 1.85575 * (2.0 * n + 1.0).powf(-0.16667),
+                1 => z - 1.14 * n.powf(0.426) / z,
+                2 => 1.86 * z - 0.86 * x[0],
+                3 => 1.91 * z - 0.91 * x[1],
+                _ => 2.0 * z - x[i - 2],
+            };
+            let mut pp = 0.0;
+            for _ in 0..100 {
+                let mut p1 = pim4;
+                let mut p2 = 0.0;
+                for j in 0..N {
+                    let p3 = p2;
+                    p2 = p1;
+                    let jf = j as f64;
+                    p1 = z * (2.0 / (jf + 1.0)).sqrt() * p2 - (jf / (jf + 1.0)).sqrt() * p3;
+                }
+                pp = (2.0 * n).sqrt() * p2;
+                let step = p1 / pp;
+                z -= step;
+                if step.abs() < 1e-15 {
+                    break;
+                }
+            }
+            x[i] = z;
+            x[N - 1 - i] = -z;
+            w[i] = 2.0 / (pp * pp);
+            w[N - 1 - i] = w[i];
+        }
+        (x, w)
+    })
+}
+
 /// `E[lp(r) − hold(r)]` for `ln r = −s²/2 + s z`, `z ~ N(0, 1)`.
 ///
-/// Composite Gauss–Legendre in `z`, with panel edges at the pool's kinks: the
-/// concentrated value function is only once differentiable at the range
-/// bounds, which costs Gauss–Hermite its fast convergence, while smooth
-/// panels between the kinks keep Gauss–Legendre near machine precision.
+/// Smooth pools (constant product, weighted, StableSwap) use 64-point
+/// Gauss–Hermite. A concentrated position's value function is only once
+/// differentiable at the range bounds, which costs Gauss–Hermite its fast
+/// convergence, so it uses composite Gauss–Legendre in `z` with panel edges
+/// at the kinks, which keeps smooth panels near machine precision.
 fn integrate(pool: &Pool, s: f64) -> f64 {
     if s == 0.0 {
         return 0.0;
+    }
+    if pool.kinks().is_empty() && s <= 4.0 {
+        let (nodes, weights) = hermite64();
+        let mu = -0.5 * s * s;
+        let total: f64 = nodes
+            .iter()
+            .zip(weights)
+            .map(|(x, w)| {
+                let r = (mu + s * std::f64::consts::SQRT_2 * x).exp();
+                let (lp, hold) = pool.values(r);
+                w * (lp - hold)
+            })
+            .sum();
+        return total / PI.sqrt();
     }
     let mu = -0.5 * s * s;
     // The integrand is g(r)·φ(z); g grows at most like r = e^{μ+sz}, so the
