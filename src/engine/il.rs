@@ -186,6 +186,12 @@ pub fn concentrated_in_range(a: f64, b: f64, k: f64) -> Option<f64> {
 
 /// StableSwap balances `(x, y)` with `D = 2` at marginal price `p` (B per A).
 fn stable_balances(amp: f64, p: f64) -> (f64, f64) {
+    stable_balances_from(amp, p, None)
+}
+
+/// As [`stable_balances`], starting Newton's method from `start` (ln x of a
+/// nearby solution) when given: the integrator walks prices in order.
+fn stable_balances_from(amp: f64, p: f64, start: Option<f64>) -> (f64, f64) {
     const D: f64 = 2.0;
     if amp == 0.0 {
         // Constant product x·y = 1 with price y/x = p.
@@ -211,7 +217,7 @@ fn stable_balances(amp: f64, p: f64) -> (f64, f64) {
     let target = p.ln();
     let f = |t: f64| price_at(t.exp()).ln() - target;
     let (mut lo, mut hi) = (-60.0_f64, 60.0_f64);
-    let mut t = (-0.5 * target).clamp(lo, hi);
+    let mut t = start.unwrap_or(-0.5 * target).clamp(lo, hi);
     for _ in 0..200 {
         let ft = f(t);
         if ft == 0.0 {
@@ -411,6 +417,7 @@ fn integrate(pool: &Pool, s: f64) -> f64 {
     let (nodes, weights) = legendre16();
     let norm = 1.0 / (2.0 * PI).sqrt();
     let mut total = 0.0;
+    let mut last_ln_x: Option<f64> = None;
     for pair in edges.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         let panels = ((b - a) / 2.0).ceil().max(1.0) as usize;
@@ -421,7 +428,15 @@ fn integrate(pool: &Pool, s: f64) -> f64 {
             for (x, w) in nodes.iter().zip(weights) {
                 let z = c + h * x;
                 let r = (mu + s * z).exp();
-                let (lp, hold) = pool.values(r);
+                let (lp, hold) = match *pool {
+                    // Warm-start the StableSwap solve from the previous node's balance.
+                    Pool::Stable { amplification } if amplification > 0.0 => {
+                        let (bx, by) = stable_balances_from(amplification, r, last_ln_x);
+                        last_ln_x = Some(bx.ln());
+                        ((bx * r + by) / 2.0, (r + 1.0) / 2.0)
+                    }
+                    _ => pool.values(r),
+                };
                 total += w * h * (lp - hold) * norm * (-0.5 * z * z).exp();
             }
         }
