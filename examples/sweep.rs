@@ -101,24 +101,31 @@ pub fn sweep(path: &Path) -> Result<Vec<Step>> {
 }
 
 fn main() -> Result<()> {
+    use std::fmt::Write as _;
+    use std::io::Write as _;
     let path = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "profiles/supplemental-income.toml".into());
-    println!(
-        "{:>8} {:>8} {:>9} {:>14}  status",
+    let mut out = format!(
+        "{:>8} {:>8} {:>9} {:>14}  status\n",
         "staking", "lending", "mid APY", "monthly (mid)"
     );
     for s in sweep(Path::new(&path))? {
-        println!(
+        writeln!(
+            out,
             "{:>8} {:>8} {:>9} {:>14}  {}",
             format_rate(s.staking),
             format_rate(s.lending),
             format_rate(s.apy_mid),
             format_money(s.monthly_mid, "USD"),
             s.status
-        );
+        )?;
     }
-    Ok(())
+    // A closed pipe (`| head`) is not an error.
+    match std::io::stdout().write_all(out.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 #[cfg(test)]

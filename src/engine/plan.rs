@@ -187,6 +187,8 @@ pub struct Totals {
     pub apy: Band,
     /// Blended gross yield: before expected impermanent loss and screening.
     pub gross_apy: Band,
+    /// Share of the (mid) gross yield paid in incentive tokens.
+    pub reward_share: Rate,
     pub annual_income: MoneyBand,
     pub monthly_income: MoneyBand,
     pub after_tax_annual_income: MoneyBand,
@@ -225,6 +227,20 @@ impl Status {
             Status::Likely => "likely",
             Status::AtRisk => "at-risk",
             Status::Short => "short",
+        }
+    }
+
+    /// The status of an income band against a minimum target: the best band
+    /// (low, then mid, then high) that covers it.
+    pub fn of(basis: MoneyBand, min: Money) -> Status {
+        if basis.low >= min {
+            Status::Meets
+        } else if basis.mid >= min {
+            Status::Likely
+        } else if basis.high >= min {
+            Status::AtRisk
+        } else {
+            Status::Short
         }
     }
 
@@ -468,7 +484,13 @@ fn totals(p: &Portfolio, positions: &[PositionOut]) -> Totals {
         .map(|x| Money(x.amount.0 * x.risk.expected_loss.0).settle())
         .sum();
     let adjusted = income.map(|m| m - expected_loss);
+    let rewards: Money = positions
+        .iter()
+        .map(|x| x.amount.at(Rate(x.apy.mid.0 * x.reward_share.0)))
+        .sum();
+    let gross_mid: Money = positions.iter().map(|x| x.amount.at(x.apy.mid)).sum();
     Totals {
+        reward_share: rewards.share_of(gross_mid).settle(),
         expected_annual_loss: expected_loss,
         risk_adjusted_apy: adjusted.yield_on(p.value),
         risk_adjusted_annual_income: adjusted,
@@ -502,15 +524,7 @@ fn goal(p: &Portfolio, g: &Goal, totals: &Totals) -> GoalOut {
     };
     let basis = goal_basis(g, totals);
     let min = g.annual_min;
-    let status = if basis.low >= min {
-        Status::Meets
-    } else if basis.mid >= min {
-        Status::Likely
-    } else if basis.high >= min {
-        Status::AtRisk
-    } else {
-        Status::Short
-    };
+    let status = Status::of(basis, min);
     GoalOut {
         annual_target: Target {
             min: g.annual_min.settle(),
@@ -698,6 +712,15 @@ mod tests {
                 .iter()
                 .any(|w| w.lint.name() == "allocation-template")
         );
+    }
+
+    #[test]
+    fn the_portfolio_reward_share_weighs_positions_by_their_yield() {
+        // Half at 10% with 6% in rewards, half at 5% with none: 3% of a 7.5% yield.
+        let text = "[portfolio]\nvalue = 1000\n\
+            [[position]]\nstrategy = \"farming\"\napy = \"10%\"\nreward_apy = \"6%\"\nweight = \"50%\"\n\
+            [[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\napy = \"5%\"\nweight = \"50%\"\n";
+        assert_eq!(plan_text(text).totals.reward_share, Rate(dec("0.4")));
     }
 
     #[test]

@@ -20,8 +20,8 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
-use super::plan::{MoneyBand, PlanReport, ProfileRef, SCHEMA_VERSION, Status, goal_basis};
-use crate::model::{Goal, Portfolio, Position, Scenario, Strategy};
+use super::plan::{MoneyBand, PlanReport, ProfileRef, SCHEMA_VERSION, Status};
+use crate::model::{Portfolio, Position, Scenario, Strategy};
 use crate::money::{Money, Rate, decimal_from_f64};
 
 /// The market fall of the built-in crash.
@@ -295,19 +295,6 @@ fn shocked(
     )
 }
 
-fn status(goal: &Goal, basis: MoneyBand) -> Status {
-    let min = goal.annual_min;
-    if basis.low >= min {
-        Status::Meets
-    } else if basis.mid >= min {
-        Status::Likely
-    } else if basis.high >= min {
-        Status::AtRisk
-    } else {
-        Status::Short
-    }
-}
-
 /// Applies one shock to a planned portfolio.
 pub fn apply(p: &Portfolio, plan: &PlanReport, shock: &Shock) -> ShockOut {
     let mut value = Decimal::ZERO;
@@ -347,7 +334,7 @@ fn summarise(
     };
     let status = p.goal.as_ref().map(|g| {
         let totals_basis = if g.after_tax { after_tax } else { annual };
-        status(g, totals_basis)
+        Status::of(totals_basis, g.annual_min)
     });
     ShockOut {
         name: name.to_string(),
@@ -371,8 +358,7 @@ pub fn stress(p: &Portfolio, plan: &PlanReport) -> StressReport {
         p.value,
         baseline_income,
     );
-    if let (Some(g), Some(goal)) = (&p.goal, &plan.goal) {
-        let _ = goal_basis(g, &plan.totals);
+    if let Some(goal) = &plan.goal {
         baseline.status = Some(goal.status);
         baseline.breaks_goal = goal.status < Status::Likely;
     }

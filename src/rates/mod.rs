@@ -475,42 +475,14 @@ impl RateBook {
         if let Some(f) = &self.farming {
             band("farming".into(), &f.band());
         }
-        for class in LENDING_CLASSES {
-            if !self.lending.contains_key(class) {
-                out.push((
-                    format!("the rate book has no [lending.{class}] band"),
-                    "add it, or drop `replace = true`".into(),
-                ));
-            }
-        }
-        for class in self
-            .lending
-            .keys()
-            .filter(|k| !LENDING_CLASSES.contains(&k.as_str()))
-        {
-            out.push((
-                format!("unknown lending class `{class}`"),
-                format!("use one of: {}", LENDING_CLASSES.join(", ")),
-            ));
-        }
-        for class in LIQUIDITY_CLASSES {
-            if !self.liquidity.contains_key(class) {
-                out.push((
-                    format!("the rate book has no [liquidity.{class}] band"),
-                    "add it, or drop `replace = true`".into(),
-                ));
-            }
-        }
-        for class in self
-            .liquidity
-            .keys()
-            .filter(|k| !LIQUIDITY_CLASSES.contains(&k.as_str()))
-        {
-            out.push((
-                format!("unknown liquidity class `{class}`"),
-                format!("use one of: {}", LIQUIDITY_CLASSES.join(", ")),
-            ));
-        }
+        required(&mut out, "lending", &self.lending, &LENDING_CLASSES, "band");
+        required(
+            &mut out,
+            "liquidity",
+            &self.liquidity,
+            &LIQUIDITY_CLASSES,
+            "band",
+        );
         for (key, c) in &self.correlations {
             if !(c.value.is_finite() && (-1.0..=1.0).contains(&c.value)) {
                 out.push((
@@ -528,24 +500,13 @@ impl RateBook {
                 ));
             }
         }
-        for m in METHODS {
-            if !self.staking_methods.contains_key(m) {
-                out.push((
-                    format!("the rate book has no [staking_methods.{m}] fee"),
-                    "add it, or drop `replace = true`".into(),
-                ));
-            }
-        }
-        for m in self
-            .staking_methods
-            .keys()
-            .filter(|k| !METHODS.contains(&k.as_str()))
-        {
-            out.push((
-                format!("unknown staking method `{m}`"),
-                format!("use one of: {}", METHODS.join(", ")),
-            ));
-        }
+        required(
+            &mut out,
+            "staking_methods",
+            &self.staking_methods,
+            &METHODS,
+            "fee",
+        );
         for t in REQUIRED_TIERS {
             if !self.risk_tiers.contains_key(t) {
                 out.push((
@@ -646,6 +607,29 @@ impl RateBook {
     }
 }
 
+/// Reports entries of the `[table.NAME]` family that a complete book needs
+/// but lacks, and names the table does not know.
+fn required<V>(
+    out: &mut Vec<(String, String)>,
+    table: &str,
+    entries: &BTreeMap<String, V>,
+    names: &[&str],
+    what: &str,
+) {
+    for name in names.iter().filter(|n| !entries.contains_key(**n)) {
+        out.push((
+            format!("the rate book has no [{table}.{name}] {what}"),
+            "add it, or drop `replace = true`".into(),
+        ));
+    }
+    for name in entries.keys().filter(|k| !names.contains(&k.as_str())) {
+        out.push((
+            format!("unknown entry `{name}` in [{table}]"),
+            format!("use one of: {}", names.join(", ")),
+        ));
+    }
+}
+
 /// Parses one rate-book file, reporting TOML and shape errors with their place.
 pub fn parse_book(path: &Path, text: &str) -> Result<RateBook, Diagnostics> {
     toml::from_str::<RateBook>(text).map_err(|e| {
@@ -729,6 +713,19 @@ mod tests {
             .to_string();
         assert!(e.contains("r.toml:3:1"), "{e}");
         assert!(e.contains("clas"), "{e}");
+    }
+
+    #[test]
+    fn an_incomplete_or_unknown_family_is_reported() {
+        let extra =
+            "replace = true\n[liquidity.weird]\nlow = \"1%\"\nhigh = \"2%\"\nsource = \"x\"\n";
+        let e = RateBook::with_file(Path::new("r.toml"), extra)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown entry `weird` in [liquidity]"), "{e}");
+        assert!(e.contains("no [liquidity.major] band"), "{e}");
+        assert!(e.contains("no [lending.stablecoin] band"), "{e}");
+        assert!(e.contains("no [staking_methods.liquid] fee"), "{e}");
     }
 
     #[test]

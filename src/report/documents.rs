@@ -427,7 +427,7 @@ pub fn plan_document(r: &PlanReport) -> Document {
         risk_adjusted: t.risk_adjusted_apy,
     };
     let mut total_row = total;
-    total_row.reward_share = weighted_reward_share(r);
+    total_row.reward_share = r.totals.reward_share;
     let mut sections = vec![Section::Grid(Grid::build(
         "Positions",
         &position_columns(cur),
@@ -603,17 +603,6 @@ pub fn plan_document(r: &PlanReport) -> Document {
         )],
         sections,
     }
-}
-
-/// The portfolio's reward share: emissions income over all income, at mid.
-fn weighted_reward_share(r: &PlanReport) -> Rate {
-    let total = r.totals.annual_income.mid;
-    let rewards: Money = r
-        .positions
-        .iter()
-        .map(|p| Money(p.annual_income.mid.0 * p.reward_share.0))
-        .sum();
-    rewards.share_of(total).settle()
 }
 
 /// Lays out the verdicts of `check`.
