@@ -3,16 +3,21 @@
 //! The data flows one way: [`profile`] reads a file into a typed spec,
 //! [`resolve`] checks it against a [`rates::RateBook`] and builds a
 //! [`model::Portfolio`], [`engine`] plans it into report data, and [`report`]
-//! renders that as a table, JSON, CSV or Markdown. [`app`] glues these to the
-//! command line in [`cli`]. Use [`load`] and [`engine::plan`] to plan from Rust.
+//! renders that as a table, JSON, CSV or Markdown. The `yieldplan` binary
+//! (its own `cli` modules) glues these to the command line and does all file
+//! I/O. Use [`load`] and [`engine::plan`] to plan from Rust.
+//!
+//! The library has no command-line parsing, prints nothing and writes no
+//! files: it takes bytes and values and returns values.
 
-pub mod app;
-pub mod cli;
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod engine;
 pub mod error;
 pub mod harness;
 pub mod model;
 pub mod money;
+pub mod names;
 pub mod pools;
 pub mod profile;
 pub mod rates;

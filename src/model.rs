@@ -5,99 +5,57 @@
 //! expanded into their components. Building one is `resolve`'s job; this module
 //! only defines the vocabulary, and must not parse text or compute yields.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::money::{Money, Rate};
 
-/// How a position earns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Strategy {
-    Staking,
-    Lending,
-    Liquidity,
-    Farming,
-    Hold,
-    Index,
-}
-
-impl Strategy {
-    pub const ALL: [Strategy; 6] = [
-        Strategy::Staking,
-        Strategy::Lending,
-        Strategy::Liquidity,
-        Strategy::Farming,
-        Strategy::Hold,
-        Strategy::Index,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Strategy::Staking => "staking",
-            Strategy::Lending => "lending",
-            Strategy::Liquidity => "liquidity",
-            Strategy::Farming => "farming",
-            Strategy::Hold => "hold",
-            Strategy::Index => "index",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Strategy> {
-        Strategy::ALL.into_iter().find(|s| s.name() == text)
+crate::closed_set! {
+    /// How a position earns.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Strategy {
+        /// Proof-of-stake rewards for securing a network.
+        Staking = "staking",
+        /// Interest paid by borrowers.
+        Lending = "lending",
+        /// Trading fees (and incentives) for providing pool liquidity.
+        Liquidity = "liquidity",
+        /// Incentive-token rewards, mostly emissions.
+        Farming = "farming",
+        /// A plain holding that earns nothing.
+        Hold = "hold",
+        /// A shipped index template, expanded into its components.
+        Index = "index",
     }
 }
 
-impl fmt::Display for Strategy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+crate::closed_set! {
+    /// How a staking position is staked.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Method {
+        /// Running a validator yourself: no provider fee.
+        Direct = "direct",
+        /// Delegating to a validator, who keeps a commission.
+        Delegated = "delegated",
+        /// A liquid-staking protocol (e.g. Lido), which keeps a fee.
+        Liquid = "liquid",
     }
 }
 
-/// How a staking position is staked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Method {
-    Direct,
-    Delegated,
-    Liquid,
-}
-
-impl Method {
-    pub const NAMES: [&'static str; 3] = ["direct", "delegated", "liquid"];
-
-    pub fn parse(text: &str) -> Option<Method> {
-        match text {
-            "direct" => Some(Method::Direct),
-            "delegated" => Some(Method::Delegated),
-            "liquid" => Some(Method::Liquid),
-            _ => None,
-        }
-    }
-}
-
-/// The shape of a liquidity pool.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PoolKind {
-    ConstantProduct,
-    Weighted,
-    Concentrated,
-    Stable,
-}
-
-impl PoolKind {
-    pub const NAMES: [&'static str; 4] = ["constant-product", "weighted", "concentrated", "stable"];
-
-    pub fn parse(text: &str) -> Option<PoolKind> {
-        match text {
-            "constant-product" => Some(PoolKind::ConstantProduct),
-            "weighted" => Some(PoolKind::Weighted),
-            "concentrated" => Some(PoolKind::Concentrated),
-            "stable" => Some(PoolKind::Stable),
-            _ => None,
-        }
+crate::closed_set! {
+    /// The shape of a liquidity pool.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum PoolKind {
+        /// Constant product 50/50 (Uniswap v2 style).
+        ConstantProduct = "constant-product",
+        /// Weighted (Balancer style).
+        Weighted = "weighted",
+        /// Concentrated liquidity in a price range (Uniswap v3 style).
+        Concentrated = "concentrated",
+        /// StableSwap (Curve style).
+        Stable = "stable",
     }
 }
 

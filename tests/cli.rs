@@ -281,3 +281,46 @@ fn imported_pool_bands_replay_through_rates() {
         String::from_utf8_lossy(&without.stderr).contains("aa70268e-4b52-42bf-a116-608b370f9501")
     );
 }
+
+/// Every command that takes a profile loads it the same way: a profile's
+/// `[rates] pools` snapshot is read for plan, check, compare, stress,
+/// project and project --simulate alike (stress once ignored it).
+#[test]
+fn every_profile_command_honours_the_profiles_pools_snapshot() {
+    let profile = "tests/fixtures/with-pools.toml";
+    let runs: [&[&str]; 6] = [
+        &["plan", profile],
+        &["check", profile],
+        &["compare", profile, profile],
+        &["stress", profile],
+        &["project", profile, "--years", "3"],
+        &[
+            "project",
+            profile,
+            "--years",
+            "3",
+            "--simulate",
+            "--paths",
+            "50",
+        ],
+    ];
+    for args in runs {
+        let out = bin().args(args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?} exited {:?}: {stderr}",
+            out.status.code()
+        );
+        assert!(
+            !stderr.contains("not in the pools snapshot"),
+            "{args:?}: {stderr}"
+        );
+        assert!(stdout.contains("From the snapshot"), "{args:?}: {stdout}");
+    }
+    // The snapshot's figures reach the stressed plan: the largest protocol
+    // is the snapshot's `aave-v3`.
+    let out = bin().args(["stress", profile]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("aave-v3 fails"));
+}

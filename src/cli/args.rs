@@ -1,0 +1,207 @@
+//! The command line as clap types: the top-level command, the option groups
+//! several commands share, and the parsers that turn what the user typed into
+//! typed values, once. Each command's own arguments live beside its code in
+//! [`super::commands`]. Nothing here reads files or computes.
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+use yieldplan::engine::simulate::{DEFAULT_PATHS, DEFAULT_SEED};
+use yieldplan::names::ClosedSet;
+use yieldplan::report::Format;
+
+use super::commands::{
+    check::CheckArgs, compare::CompareArgs, il::IlArgs, plan::PlanArgs, pools::PoolsArgs,
+    project::ProjectArgs, rates::RatesArgs, stress::StressArgs,
+};
+
+const AFTER_HELP: &str = "Exit codes: 0 success; 1 a check failed (goal below the required status, or a denied lint fired); 2 the input or the command line is wrong.";
+
+/// Plan a crypto yield portfolio from a TOML profile: blended income bands,
+/// an income-goal check and sustainability warnings.
+#[derive(Debug, Parser)]
+#[command(name = "yieldplan", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Plan one profile: positions, blended income bands, goal status, warnings
+    Plan(PlanArgs),
+    /// Check profiles against their income goals; exits 1 when one fails
+    Check(CheckArgs),
+    /// Show profiles side by side: APY band, income, required yield, status
+    Compare(CompareArgs),
+    /// Impermanent loss of a liquidity position: at a price ratio, or expected from volatility
+    Il(IlArgs),
+    /// Shock a profile (crash, yields halved, protocol failure, depeg, slashing, its own
+    /// scenarios) and show which shock breaks the income goal
+    Stress(StressArgs),
+    /// Project a profile year by year: income, tax, reinvestment, withdrawals, value
+    Project(ProjectArgs),
+    /// List and screen the pools of a saved DefiLlama yields snapshot
+    Pools(PoolsArgs),
+    /// Print the effective rate book (the default, extended by --rates), or import pools into one
+    Rates(RatesArgs),
+}
+
+/// Options every planning command shares.
+#[derive(Debug, Args)]
+pub struct Output {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// A rate book file that extends (or, with `replace = true`, replaces) the default
+    #[arg(long, value_name = "FILE")]
+    pub rates: Option<PathBuf>,
+    /// Write the output to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// A saved DefiLlama pools snapshot that positions with a `pool_id` take their yield from
+    #[arg(long, value_name = "FILE")]
+    pub pools: Option<PathBuf>,
+}
+
+/// Monte Carlo options.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Run a Monte Carlo simulation instead of the deterministic projection
+    #[arg(long)]
+    pub simulate: bool,
+    /// Number of simulated paths (1 to 1,000,000)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_PATHS, value_parser = clap::value_parser!(u32).range(1..=1_000_000), requires = "simulate")]
+    pub paths: u32,
+    /// Random seed: the same seed gives the same result on any machine and thread count
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, requires = "simulate")]
+    pub seed: u64,
+    /// Also draw the percentile fan of value and income as an SVG picture (with --simulate)
+    #[arg(long, value_name = "FILE.svg", requires = "simulate")]
+    pub plot: Option<PathBuf>,
+}
+
+/// Filters over the pools of a snapshot.
+#[derive(Debug, Args)]
+pub struct PoolFilter {
+    /// Only pools on this chain (e.g. Ethereum)
+    #[arg(long)]
+    pub chain: Option<String>,
+    /// Only pools of this project (e.g. aave-v3)
+    #[arg(long)]
+    pub project: Option<String>,
+    /// Only pools whose symbol is, or holds the token, SYMBOL (e.g. USDC)
+    #[arg(long)]
+    pub symbol: Option<String>,
+    /// Only pools with at least this TVL in USD
+    #[arg(long, value_name = "USD")]
+    pub min_tvl: Option<f64>,
+    /// Only pools of stablecoins
+    #[arg(long)]
+    pub stablecoin: bool,
+    /// Only pools whose APY is at most this ("20%" or 0.2)
+    #[arg(long, value_name = "APY", value_parser = parse_fraction)]
+    pub max_apy: Option<f64>,
+}
+
+impl PoolFilter {
+    /// The library's filter with these values.
+    pub fn to_filter(&self) -> yieldplan::pools::Filter {
+        yieldplan::pools::Filter {
+            chain: self.chain.clone(),
+            project: self.project.clone(),
+            symbol: self.symbol.clone(),
+            min_tvl: self.min_tvl,
+            stablecoin: self.stablecoin,
+            max_apy: self.max_apy,
+        }
+    }
+}
+
+/// A parser for a closed set of names: clap lists the names in `--help`,
+/// completes them and suggests the nearest on a typo, all from the set's one
+/// spelling.
+pub fn one_of<T: ClosedSet + Send + Sync>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(T::NAMES).map(|name| {
+        // Only listed names get here, and each listed name parses.
+        T::parse(&name).unwrap_or(T::ALL[0])
+    })
+}
+
+/// "80%" or 0.8 as a fraction.
+pub fn parse_fraction(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let value = match t.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|x| x / 100.0),
+        None => t.parse::<f64>(),
+    }
+    .map_err(|_| format!("\"{text}\" is not a number; write e.g. 80% or 0.8"))?;
+    if !value.is_finite() {
+        return Err(format!("\"{text}\" is not a finite number"));
+    }
+    Ok(value)
+}
+
+/// A probability as a fraction or percent ("0.9" or "90%").
+pub fn parse_probability(text: &str) -> Result<f64, String> {
+    let p = parse_fraction(text)?;
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(format!(
+            "\"{text}\" is not a probability; write e.g. 0.9 or 90%"
+        ))
+    }
+}
+
+/// Two numbers separated by a colon.
+fn parse_pair(text: &str, example: &str) -> Result<(f64, f64), String> {
+    let (a, b) = text.split_once(':').ok_or_else(|| {
+        format!("\"{text}\" is not two numbers separated by ':'; write e.g. {example}")
+    })?;
+    let num = |s: &str| {
+        s.trim()
+            .trim_end_matches('%')
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("\"{s}\" in \"{text}\" is not a number; write e.g. {example}"))
+    };
+    Ok((num(a)?, num(b)?))
+}
+
+/// Pool weights in percent, `80:20`, as fractions.
+pub fn parse_weights(text: &str) -> Result<(f64, f64), String> {
+    let (a, b) = parse_pair(text, "80:20")?;
+    if a <= 0.0 || b <= 0.0 || (a + b - 100.0).abs() > 1e-9 {
+        return Err(format!(
+            "weights {a}:{b} must both be above 0 and add up to 100, e.g. 80:20"
+        ));
+    }
+    Ok((a / 100.0, b / 100.0))
+}
+
+/// A concentrated range as multiples of the entry price, `0.8:1.25`.
+pub fn parse_range(text: &str) -> Result<(f64, f64), String> {
+    let (lower, upper) = parse_pair(text, "0.8:1.25")?;
+    if !(lower > 0.0 && lower < 1.0 && upper > 1.0) {
+        return Err(format!(
+            "range {lower}:{upper} must contain the entry price 1: lower between 0 and 1, upper above 1, e.g. 0.8:1.25"
+        ));
+    }
+    Ok((lower, upper))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,46 @@
+//! `yieldplan pools`: list and screen the pools of a saved DefiLlama snapshot.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use yieldplan::pools::{SortKey, list};
+use yieldplan::report::{self, Format, pools_document};
+
+use crate::cli::Outcome;
+use crate::cli::args::PoolFilter;
+use crate::cli::files::emit;
+use crate::cli::load::read_pools;
+
+/// `yieldplan pools POOLS.json`.
+#[derive(Debug, Args)]
+pub struct PoolsArgs {
+    /// The saved pools snapshot (JSON), e.g. from `curl -o pools.json https://yields.llama.fi/pools`
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub filter: PoolFilter,
+    /// Sort key (descending)
+    #[arg(long, value_enum, default_value_t = SortKey::Tvl)]
+    pub sort: SortKey,
+    /// How many pools to list
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Reads, filters, screens and lists the pools.
+///
+/// # Errors
+/// The snapshot is unusable, or the output cannot be written.
+pub fn run(a: &PoolsArgs) -> Result<Outcome> {
+    let snapshot = read_pools(&a.file)?;
+    let report = list(&snapshot, &a.filter.to_filter(), a.sort, a.limit);
+    let text = report::render(a.format, &report, pools_document);
+    emit(a.output.as_deref(), &[a.file.as_path()], &text)?;
+    Ok(Outcome::Success)
+}

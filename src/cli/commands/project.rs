@@ -1,0 +1,59 @@
+//! `yieldplan project`: a profile year by year, deterministic or simulated.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use yieldplan::engine::project::project;
+use yieldplan::engine::simulate::SimSettings;
+use yieldplan::report;
+
+use crate::cli::Outcome;
+use crate::cli::args::{Output, SimArgs};
+use crate::cli::files::{emit, write_atomic};
+use crate::cli::load::{book_for, load_profile};
+use crate::cli::progress::simulate_with_progress;
+
+/// `yieldplan project PROFILE`.
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    /// The profile to project
+    pub profile: PathBuf,
+    /// How many years to project (1 to 100)
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub years: u32,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    #[command(flatten)]
+    pub out: Output,
+}
+
+/// Projects (or simulates) the profile and writes the result, and the plot
+/// when asked.
+///
+/// # Errors
+/// As `plan`, or the plot cannot be drawn or written.
+pub fn run(a: &ProjectArgs) -> Result<Outcome> {
+    let book = book_for(&a.out)?;
+    let (portfolio, planned) = load_profile(&a.profile, &book)?;
+    let inputs = [a.profile.as_path()];
+    let text = if a.sim.simulate {
+        let settings = SimSettings {
+            years: a.years,
+            paths: a.sim.paths,
+            seed: a.sim.seed,
+        };
+        let sim = simulate_with_progress(&portfolio, &planned, settings);
+        if let Some(path) = &a.sim.plot {
+            let svg = report::simulation_svg(&sim)
+                .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
+            write_atomic(path, &inputs, &svg)?;
+        }
+        report::render(a.out.format, &sim, report::simulation_document)
+    } else {
+        let projection = project(&portfolio, &planned, a.years);
+        report::render(a.out.format, &projection, report::project_document)
+    };
+    emit(a.out.output.as_deref(), &inputs, &text)?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,88 @@
+//! `yieldplan rates`: print the effective rate book, or `rates import` a pools
+//! snapshot into a rate-book extension.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use yieldplan::pools::{Pool, rate_book_extension};
+use yieldplan::rates::RateBook;
+use yieldplan::report::{self, rates_document};
+
+use crate::cli::Outcome;
+use crate::cli::args::{Output, PoolFilter};
+use crate::cli::files::{emit, print_error, write_atomic};
+use crate::cli::load::{book_for, read_pools};
+
+/// `yieldplan rates [import FILE]`.
+#[derive(Debug, Args)]
+pub struct RatesArgs {
+    /// `import`, or nothing to print the book.
+    #[command(subcommand)]
+    pub action: Option<RatesAction>,
+    #[command(flatten)]
+    pub out: Output,
+}
+
+/// What `rates` does besides printing the book.
+#[derive(Debug, Subcommand)]
+pub enum RatesAction {
+    /// Turn a saved pools snapshot into a rate-book extension that --rates accepts
+    Import(ImportArgs),
+}
+
+/// `yieldplan rates import POOLS.json --out FILE`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The saved pools snapshot (JSON)
+    pub file: PathBuf,
+    /// Where to write the rate-book extension (TOML)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Date the extension (written as `as_of`)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub filter: PoolFilter,
+}
+
+/// Prints the book, or runs `import`.
+///
+/// # Errors
+/// An input is unusable, or the output cannot be written.
+pub fn run(a: &RatesArgs) -> Result<Outcome> {
+    if let Some(RatesAction::Import(i)) = &a.action {
+        return import(i);
+    }
+    let book = book_for(&a.out)?;
+    let text = report::render(a.out.format, &book, rates_document);
+    let inputs: Vec<&Path> = a.out.rates.iter().map(PathBuf::as_path).collect();
+    emit(a.out.output.as_deref(), &inputs, &text)?;
+    Ok(Outcome::Success)
+}
+
+/// Writes the snapshot's (filtered) pools as a rate-book extension, checked
+/// by reading it back first.
+fn import(a: &ImportArgs) -> Result<Outcome> {
+    let snapshot = read_pools(&a.file)?;
+    let filter = a.filter.to_filter();
+    let pools: Vec<&Pool> = snapshot.pools.iter().filter(|p| filter.keeps(p)).collect();
+    let source = format!(
+        "DefiLlama pools snapshot {}",
+        a.file
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    );
+    let text = rate_book_extension(&pools, &source, a.as_of.as_deref());
+    // The file must read back as a rate book before it is written.
+    RateBook::with_file(&a.out, &text)?;
+    write_atomic(&a.out, &[a.file.as_path()], &text)?;
+    print_error(&format!(
+        "wrote {} pools to {} ({} skipped for impossible values, {} left out by the filters)",
+        pools.len(),
+        a.out.display(),
+        snapshot.skipped,
+        snapshot.pools.len() - pools.len()
+    ));
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,98 @@
+//! The one way a command loads its inputs: the rate book (the default,
+//! extended by `--rates`), a `--pools` snapshot, and each profile with the
+//! snapshot its `[rates] pools` names (relative to the profile's folder).
+//! Every command that takes a profile goes through [`load_profile`], so they
+//! all see the same book. It must not plan or render.
+
+use std::path::Path;
+
+use anyhow::Result;
+use yieldplan::engine::{PlanReport, plan};
+use yieldplan::model::Portfolio;
+use yieldplan::pools::Snapshot;
+use yieldplan::rates::RateBook;
+
+use super::args::Output;
+use super::files::read_limited;
+
+/// The default rate book, extended by the rate-book file at `rates` when given.
+///
+/// # Errors
+/// The file cannot be read, is not UTF-8, or is not a valid rate book.
+pub fn load_book(rates: Option<&Path>) -> Result<RateBook> {
+    match rates {
+        None => Ok(RateBook::default_book()),
+        Some(path) => {
+            let bytes = read_limited(path, "rate book")?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                anyhow::anyhow!(
+                    "rate book {} is not valid UTF-8 text; save it as UTF-8",
+                    path.display()
+                )
+            })?;
+            Ok(RateBook::with_file(path, &text)?)
+        }
+    }
+}
+
+/// Reads a pools snapshot, reporting what is wrong with it in the program's style.
+///
+/// # Errors
+/// The file cannot be read or is not a pools snapshot.
+pub fn read_pools(path: &Path) -> Result<Snapshot> {
+    let bytes = read_limited(path, "pools snapshot")?;
+    yieldplan::pools::read_snapshot(&bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "pools snapshot {}: {e}\n  = help: save the response of the pools endpoint as it is, e.g. curl -o pools.json https://yields.llama.fi/pools",
+            path.display()
+        )
+    })
+}
+
+/// Adds a snapshot's pools to a rate book, as `pool_id` sources.
+fn add_pools(book: &mut RateBook, path: &Path) -> Result<()> {
+    let snapshot = read_pools(path)?;
+    let source = format!("DefiLlama pools snapshot {}", path.display());
+    for p in &snapshot.pools {
+        book.pools.insert(
+            p.id.clone(),
+            yieldplan::rates::PoolEntry::from_pool(p, &source),
+        );
+    }
+    Ok(())
+}
+
+/// The rate book a command works with: the default, `--rates`, `--pools`.
+///
+/// # Errors
+/// As [`load_book`] and [`read_pools`].
+pub fn book_for(out: &Output) -> Result<RateBook> {
+    let mut book = load_book(out.rates.as_deref())?;
+    if let Some(path) = &out.pools {
+        add_pools(&mut book, path)?;
+    }
+    Ok(book)
+}
+
+/// Reads, resolves and plans one profile, keeping the portfolio. A
+/// `[rates] pools` snapshot named in the profile (relative to its folder) is
+/// read and added to the book first.
+///
+/// # Errors
+/// The profile cannot be read, or has problems (all of them, with places), or
+/// its pools snapshot cannot be read.
+pub fn load_profile(path: &Path, book: &RateBook) -> Result<(Portfolio, PlanReport)> {
+    let bytes = read_limited(path, "profile")?;
+    let (text, spec, problems) = yieldplan::profile::read_profile(path, &bytes)?;
+    let portfolio = match &spec.pools_file {
+        Some(file) if problems.is_empty() => {
+            let base = path.parent().unwrap_or(Path::new("."));
+            let mut own = book.clone();
+            add_pools(&mut own, &base.join(&file.value))?;
+            yieldplan::load_read(path, &text, &spec, problems, &own)?
+        }
+        _ => yieldplan::load_read(path, &text, &spec, problems, book)?,
+    };
+    let planned = plan(&portfolio);
+    Ok((portfolio, planned))
+}
