@@ -18,6 +18,14 @@ use super::{AllocationSpec, LayerSpec, PositionSpec, RangeSpec, Sp, Span};
 use crate::error::{Diagnostic, nearest, shorten};
 use crate::model::{Method, PoolKind, Strategy};
 
+/// Strategies a stacked layer may have: all but `hold` and `index`.
+const LAYER_STRATEGIES: [Strategy; 4] = [
+    Strategy::Staking,
+    Strategy::Lending,
+    Strategy::Liquidity,
+    Strategy::Farming,
+];
+
 /// A list of words shown as "a, b, c", joined only when printed.
 struct OneOf<'a>(&'a [&'a str]);
 
@@ -34,6 +42,7 @@ impl fmt::Display for OneOf<'_> {
 }
 
 impl Reader {
+    /// `[[position]]`: every position, in file order.
     pub(super) fn positions(&mut self, v: &Val<'_>) -> Vec<PositionSpec> {
         let DeValue::Array(items) = v.get_ref() else {
             let message = match v.get_ref() {
@@ -61,6 +70,7 @@ impl Reader {
             .collect()
     }
 
+    /// The `number`th `[[position]]`, marked broken if any of it is wrong.
     fn position(&mut self, v: &Val<'_>, number: usize) -> Option<PositionSpec> {
         let context = format!("position {number}");
         let t = self.table(
@@ -68,34 +78,55 @@ impl Reader {
             &context,
             "write each position under its own [[position]] header",
         )?;
-        let before = self.diags.len() + self.absent.len();
+        let before = self.problem_count();
         let suggested = self.check_keys(t, POSITION_KEYS, &context);
         let mut p = PositionSpec {
             number,
             span: v.span(),
             ..PositionSpec::default()
         };
-        let sp_label = |r: &mut Reader, key: &str| {
-            get(t, key).and_then(|x| {
-                r.label(x, &format_args!("`{key}` of {context}"), key)
-                    .map(|s| Sp::new(s, x.span()))
-            })
-        };
+        self.position_names(t, &context, &mut p);
+        self.position_kind(t, v, &context, &suggested, &mut p);
+        p.allocation = self.allocation(t, v, &context, &suggested);
+        self.position_yields(t, &context, &mut p);
+        self.pool_fields(t, &context, &mut p);
+        p.risk_tier = self.label_of(t, "risk_tier", &context);
+        if let Some(x) = get(t, "stack") {
+            p.stack = self.layers(x, &context);
+        }
+        p.broken = self.problem_count() > before;
+        Some(p)
+    }
+
+    /// What a position is called and where it lives: its name, asset, pool
+    /// id, index template, protocol and chain.
+    fn position_names(&mut self, t: &DeTable<'_>, context: &str, p: &mut PositionSpec) {
         p.name = get(t, "name").and_then(|x| {
             self.string(x, &format_args!("`name` of {context}"))
                 .map(|s| Sp::new(s, x.span()))
         });
-        p.asset = sp_label(self, "asset");
-        p.pool_id = sp_label(self, "pool_id");
-        p.index = sp_label(self, "index");
-        p.protocol = sp_label(self, "protocol");
-        p.chain = sp_label(self, "chain");
+        p.asset = self.label_of(t, "asset", context);
+        p.pool_id = self.label_of(t, "pool_id", context);
+        p.index = self.label_of(t, "index", context);
+        p.protocol = self.label_of(t, "protocol", context);
+        p.chain = self.label_of(t, "chain", context);
+    }
+
+    /// What a position does: its strategy (required), staking method and pool kind.
+    fn position_kind(
+        &mut self,
+        t: &DeTable<'_>,
+        v: &Val<'_>,
+        context: &str,
+        suggested: &[&str],
+        p: &mut PositionSpec,
+    ) {
         let strategies: Vec<&str> = Strategy::ALL.iter().map(|s| s.name()).collect();
         match get(t, "strategy") {
             Some(x) => {
                 p.strategy = self.word(
                     x,
-                    &context,
+                    context,
                     "strategy",
                     "strategy",
                     &strategies,
@@ -113,7 +144,7 @@ impl Reader {
         if let Some(x) = get(t, "method") {
             p.method = self.word(
                 x,
-                &context,
+                context,
                 "method",
                 "staking method",
                 &Method::NAMES,
@@ -123,36 +154,40 @@ impl Reader {
         if let Some(x) = get(t, "pool") {
             p.pool = self.word(
                 x,
-                &context,
+                context,
                 "pool",
                 "pool kind",
                 &PoolKind::NAMES,
                 PoolKind::parse,
             );
         }
-        if let Some(x) = get(t, "pair") {
-            if let Some((pair, spans)) = self.pair(x, &context) {
-                p.pair = Some(pair);
-                p.pair_spans = spans;
-            }
+    }
+
+    /// A position's yields: its bands (`apy`, `reward_apy`, `fee_apr`) and
+    /// the staking provider's fee.
+    fn position_yields(&mut self, t: &DeTable<'_>, context: &str, p: &mut PositionSpec) {
+        p.apy = self.band_of(t, "apy", context);
+        p.reward_apy = self.band_of(t, "reward_apy", context);
+        p.fee_apr = self.band_of(t, "fee_apr", context);
+        if let Some(x) = get(t, "provider_fee") {
+            p.provider_fee = self
+                .share(x, &format_args!("`provider_fee` of {context}"))
+                .map(|d| Sp::new(d, x.span()));
         }
-        p.allocation = self.allocation(t, v, &context, &suggested);
-        for (key, slot) in [
-            ("apy", &mut p.apy),
-            ("reward_apy", &mut p.reward_apy),
-            ("fee_apr", &mut p.fee_apr),
-        ] {
-            if let Some(x) = get(t, key) {
-                *slot = self
-                    .band(x, &format_args!("`{key}` of {context}"))
-                    .map(|b| Sp::new(b, x.span()));
-            }
+    }
+
+    /// A liquidity position's pool: the pair, the pool's shape (range,
+    /// weights, amplification) and overrides of the pair's price behaviour.
+    fn pool_fields(&mut self, t: &DeTable<'_>, context: &str, p: &mut PositionSpec) {
+        if let Some((pair, spans)) = get(t, "pair").and_then(|x| self.pair(x, context)) {
+            p.pair = Some(pair);
+            p.pair_spans = spans;
         }
         if let Some(x) = get(t, "range") {
-            p.range = self.range(x, &context);
+            p.range = self.range(x, context);
         }
         if let Some(x) = get(t, "weights") {
-            p.weights = self.pool_weights(x, &context);
+            p.weights = self.pool_weights(x, context);
         }
         if let Some(x) = get(t, "amplification") {
             p.amplification = self.bounded(
@@ -168,19 +203,6 @@ impl Reader {
                 .rate(x, &format_args!("`ratio_volatility` of {context}"))
                 .map(|d| Sp::new(d, x.span()));
         }
-        if let Some(x) = get(t, "provider_fee") {
-            p.provider_fee = self
-                .share(x, &format_args!("`provider_fee` of {context}"))
-                .map(|d| Sp::new(d, x.span()));
-        }
-        if let Some(x) = get(t, "risk_tier") {
-            p.risk_tier = self
-                .label(x, &format_args!("`risk_tier` of {context}"), "risk_tier")
-                .map(|s| Sp::new(s, x.span()));
-        }
-        if let Some(x) = get(t, "stack") {
-            p.stack = self.layers(x, &context);
-        }
         if let Some(x) = get(t, "correlation") {
             p.correlation = self.bounded(
                 x,
@@ -190,10 +212,10 @@ impl Reader {
                 Decimal::ONE,
             );
         }
-        p.broken = self.diags.len() + self.absent.len() > before;
-        Some(p)
     }
 
+    /// A position's size: `weight` (a share of the portfolio, or `"rest"`)
+    /// or `amount` (money), exactly one of them.
     fn allocation(
         &mut self,
         t: &DeTable<'_>,
@@ -252,6 +274,7 @@ impl Reader {
         }
     }
 
+    /// A liquidity pair: two different asset symbols, with where each is written.
     fn pair(&mut self, x: &Val<'_>, context: &str) -> Option<(Sp<[String; 2]>, [Span; 2])> {
         let help = "write pair = [\"ETH\", \"USDC\"]";
         let DeValue::Array(items) = x.get_ref() else {
@@ -292,6 +315,8 @@ impl Reader {
         ))
     }
 
+    /// A concentrated-liquidity range: `lower` and `upper` as multiples of the
+    /// entry price, around 1.
     fn range(&mut self, x: &Val<'_>, context: &str) -> Option<Sp<RangeSpec>> {
         let what = format!("`range` of {context}");
         const EXAMPLE: &str = "range = { lower = 0.8, upper = 1.25 }";
@@ -377,8 +402,8 @@ impl Reader {
             self.error(
                 x.span(),
                 format!(
-                    "`weights` of {context} add up to {}%, not 100%",
-                    ((a + b) * Decimal::ONE_HUNDRED).normalize()
+                    "`weights` of {context} add up to {}, not 100%",
+                    percent(a + b)
                 ),
                 HELP,
             );
@@ -387,6 +412,7 @@ impl Reader {
         Some(Sp::new([a, b], x.span()))
     }
 
+    /// `[[position.stack]]` layers under a position.
     /// `[[position.stack]]` layers under a position.
     fn layers(&mut self, v: &Val<'_>, context: &str) -> Vec<LayerSpec> {
         let DeValue::Array(items) = v.get_ref() else {
@@ -397,69 +423,45 @@ impl Reader {
             );
             return Vec::new();
         };
-        let mut out = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            let what = format!("layer {} of {context}", i + 1);
-            let Some(t) = self.table(
-                item,
-                &what,
-                "write each layer under its own [[position.stack]] header",
-            ) else {
-                continue;
-            };
-            self.check_keys(t, LAYER_KEYS, &what);
-            let mut layer = LayerSpec {
-                span: item.span(),
-                ..LayerSpec::default()
-            };
-            let names: Vec<&str> = [
-                Strategy::Staking,
-                Strategy::Lending,
-                Strategy::Liquidity,
-                Strategy::Farming,
-            ]
+        items
             .iter()
-            .map(|s| s.name())
-            .collect();
-            match get(t, "strategy") {
-                Some(x) => {
-                    layer.strategy =
-                        self.word(x, &what, "strategy", "layer strategy", &names, |s| {
-                            Strategy::parse(s)
-                                .filter(|s| !matches!(s, Strategy::Hold | Strategy::Index))
-                        })
-                }
-                None => self.error(
-                    item.span(),
-                    format!("{what} has no `strategy`"),
-                    "add strategy = \"lending\" (or staking, liquidity, farming)",
-                ),
+            .enumerate()
+            .filter_map(|(i, item)| self.layer(item, &format!("layer {} of {context}", i + 1)))
+            .collect()
+    }
+
+    /// One layer of a stack, called `what` in messages.
+    fn layer(&mut self, item: &Val<'_>, what: &str) -> Option<LayerSpec> {
+        let t = self.table(
+            item,
+            what,
+            "write each layer under its own [[position.stack]] header",
+        )?;
+        self.check_keys(t, LAYER_KEYS, what);
+        let mut layer = LayerSpec {
+            span: item.span(),
+            ..LayerSpec::default()
+        };
+        let names: Vec<&str> = LAYER_STRATEGIES.iter().map(|s| s.name()).collect();
+        match get(t, "strategy") {
+            Some(x) => {
+                layer.strategy = self.word(x, what, "strategy", "layer strategy", &names, |s| {
+                    Strategy::parse(s).filter(|s| LAYER_STRATEGIES.contains(s))
+                });
             }
-            for (key, slot) in [
-                ("asset", &mut layer.asset),
-                ("protocol", &mut layer.protocol),
-                ("chain", &mut layer.chain),
-                ("risk_tier", &mut layer.risk_tier),
-            ] {
-                if let Some(x) = get(t, key) {
-                    *slot = self
-                        .label(x, &format_args!("`{key}` of {what}"), key)
-                        .map(|s| Sp::new(s, x.span()));
-                }
-            }
-            for (key, slot) in [
-                ("apy", &mut layer.apy),
-                ("reward_apy", &mut layer.reward_apy),
-            ] {
-                if let Some(x) = get(t, key) {
-                    *slot = self
-                        .band(x, &format_args!("`{key}` of {what}"))
-                        .map(|b| Sp::new(b, x.span()));
-                }
-            }
-            out.push(layer);
+            None => self.error(
+                item.span(),
+                format!("{what} has no `strategy`"),
+                "add strategy = \"lending\" (or staking, liquidity, farming)",
+            ),
         }
-        out
+        layer.asset = self.label_of(t, "asset", what);
+        layer.protocol = self.label_of(t, "protocol", what);
+        layer.chain = self.label_of(t, "chain", what);
+        layer.risk_tier = self.label_of(t, "risk_tier", what);
+        layer.apy = self.band_of(t, "apy", what);
+        layer.reward_apy = self.band_of(t, "reward_apy", what);
+        Some(layer)
     }
 
     /// A field naming one of a fixed set of words (a strategy, a method).

@@ -24,6 +24,8 @@ use super::{
 use crate::error::{Diagnostic, shorten};
 
 impl Reader {
+    /// The whole profile, section by section; reports the required sections
+    /// that are missing, and settles the absent keys at the end.
     pub(super) fn profile(&mut self, root: &DeTable<'_>) -> ProfileSpec {
         let suggested = self.check_keys(root, TOP_KEYS, "the profile");
         let mut spec = ProfileSpec::default();
@@ -51,47 +53,19 @@ impl Reader {
             spec.lints = self.lints(v);
         }
         if let Some(v) = get(root, "risk_tiers") {
-            spec.risk_tiers = self.named_tables(v, "risk_tiers", TIER_KEYS, |r, t, what| {
-                let rate = |r: &mut Reader, key: &str| {
-                    get(t, key).and_then(|x| r.share(x, &format_args!("`{key}` of {what}")))
-                };
-                let (p, l) = (rate(r, "loss_probability"), rate(r, "loss_given_event"));
-                Some(TierSpec {
-                    loss_probability: p,
-                    loss_given_event: l,
-                })
-            });
+            spec.risk_tiers = self.risk_tiers(v);
         }
         if let Some(v) = get(root, "protocols") {
-            spec.protocols = self.named_tables(v, "protocols", PROTOCOL_KEYS, |r, t, what| {
-                let x = get(t, "tier")?;
-                r.label(x, &format_args!("`tier` of {what}"), "tier")
-                    .map(|s| Sp::new(s, x.span()))
-            });
+            spec.protocols = self.protocols(v);
         }
         if let Some(v) = get(root, "staking_methods") {
-            spec.staking_methods =
-                self.named_tables(v, "staking_methods", METHOD_KEYS, |r, t, what| {
-                    let x = get(t, "fee")?;
-                    r.share(x, &format_args!("`fee` of {what}"))
-                });
+            spec.staking_methods = self.staking_methods(v);
         }
         if let Some(v) = get(root, "scenario") {
             spec.scenarios = self.scenarios(v);
         }
         if let Some(v) = get(root, "rates") {
-            if let Some(t) = self.table(
-                v,
-                "[rates]",
-                "write [rates] on its own line, then pools = \"pools.json\"",
-            ) {
-                self.check_keys(t, RATES_KEYS, "[rates]");
-                if let Some(x) = get(t, "pools") {
-                    spec.pools_file = self
-                        .label(x, "`pools` in [rates]", "pools")
-                        .map(|s| Sp::new(s, x.span()));
-                }
-            }
+            spec.pools_file = self.rates(v);
         }
         match get(root, "position") {
             Some(v) => spec.positions = self.positions(v),
@@ -105,6 +79,49 @@ impl Reader {
         spec
     }
 
+    /// `[risk_tiers.NAME]`: overrides of a tier's loss probability and loss given event.
+    fn risk_tiers(&mut self, v: &Val<'_>) -> Vec<(Sp<String>, TierSpec)> {
+        self.named_tables(v, "risk_tiers", TIER_KEYS, |r, t, what| {
+            let rate = |r: &mut Reader, key: &str| {
+                get(t, key).and_then(|x| r.share(x, &format_args!("`{key}` of {what}")))
+            };
+            let (p, l) = (rate(r, "loss_probability"), rate(r, "loss_given_event"));
+            Some(TierSpec {
+                loss_probability: p,
+                loss_given_event: l,
+            })
+        })
+    }
+
+    /// `[protocols.NAME]`: the risk tier a protocol is given.
+    fn protocols(&mut self, v: &Val<'_>) -> Vec<(Sp<String>, Sp<String>)> {
+        self.named_tables(v, "protocols", PROTOCOL_KEYS, |r, t, what| {
+            r.label_of(t, "tier", what)
+        })
+    }
+
+    /// `[staking_methods.NAME]`: a staking route's provider fee, as a share of rewards.
+    fn staking_methods(&mut self, v: &Val<'_>) -> Vec<(Sp<String>, Decimal)> {
+        self.named_tables(v, "staking_methods", METHOD_KEYS, |r, t, what| {
+            let x = get(t, "fee")?;
+            r.share(x, &format_args!("`fee` of {what}"))
+        })
+    }
+
+    /// `[rates]`: the pools snapshot file, if named.
+    fn rates(&mut self, v: &Val<'_>) -> Option<Sp<String>> {
+        let t = self.table(
+            v,
+            "[rates]",
+            "write [rates] on its own line, then pools = \"pools.json\"",
+        )?;
+        self.check_keys(t, RATES_KEYS, "[rates]");
+        let x = get(t, "pools")?;
+        self.label(x, "`pools` in [rates]", "pools")
+            .map(|s| Sp::new(s, x.span()))
+    }
+
+    /// `[portfolio]`: its value (required, an amount) and currency code.
     fn portfolio(&mut self, v: &Val<'_>) -> Option<PortfolioSpec> {
         let t = self.table(
             v,
@@ -149,6 +166,7 @@ impl Reader {
         })
     }
 
+    /// An income: one amount, or `{ min, max }`, as (min, max) amounts.
     fn income(
         &mut self,
         v: &Val<'_>,
@@ -190,6 +208,8 @@ impl Reader {
         Some((a, a))
     }
 
+    /// `[goal]`: the income wanted, monthly or annual (exactly one), when
+    /// it starts and whether it is after tax.
     fn goal(&mut self, v: &Val<'_>) -> Option<GoalSpec> {
         let t = self.table(
             v,
@@ -252,6 +272,7 @@ impl Reader {
         })
     }
 
+    /// `[assumptions]`: rates and shares that override the planning defaults.
     fn assumptions(&mut self, v: &Val<'_>) -> AssumptionsSpec {
         let Some(t) = self.table(v, "[assumptions]", "write [assumptions] on its own line") else {
             return AssumptionsSpec::default();
@@ -277,6 +298,7 @@ impl Reader {
         }
     }
 
+    /// `[assets.SYMBOL]`: per-asset overrides of the rate book.
     fn assets(&mut self, v: &Val<'_>) -> Vec<AssetSpec> {
         let Some(t) = self.table(v, "[assets]", "write one [assets.SYMBOL] table per asset") else {
             return Vec::new();
@@ -323,6 +345,7 @@ impl Reader {
         out
     }
 
+    /// `[lints]`: lints switched off and the thresholds that fire the others.
     fn lints(&mut self, v: &Val<'_>) -> LintsSpec {
         let Some(t) = self.table(v, "[lints]", "write [lints] on its own line") else {
             return LintsSpec::default();
@@ -405,6 +428,7 @@ impl Reader {
         out
     }
 
+    /// `[[scenario]]`: the stress scenarios the profile defines.
     fn scenarios(&mut self, v: &Val<'_>) -> Vec<ScenarioSpec> {
         let DeValue::Array(items) = v.get_ref() else {
             self.error(
@@ -414,84 +438,88 @@ impl Reader {
             );
             return Vec::new();
         };
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| self.scenario(item, &format!("scenario {}", i + 1)))
+            .collect()
+    }
+
+    /// One stress scenario, called `what` in messages.
+    fn scenario(&mut self, item: &Val<'_>, what: &str) -> Option<ScenarioSpec> {
+        let t = self.table(
+            item,
+            what,
+            "write each shock under its own [[scenario]] header",
+        )?;
+        self.check_keys(t, SCENARIO_KEYS, what);
+        let mut sc = ScenarioSpec {
+            span: item.span(),
+            ..ScenarioSpec::default()
+        };
+        sc.name = self.label_of(t, "name", what);
+        if get(t, "name").is_none() {
+            self.error(
+                item.span(),
+                format!("{what} has no `name`"),
+                "add name = \"...\" so the stress report can show it",
+            );
+        }
+        if let Some(x) = get(t, "prices") {
+            sc.prices = self.price_changes(x, what);
+        }
+        if let Some(x) = get(t, "crypto") {
+            sc.crypto = self.change(x, &format_args!("`crypto` of {what}"));
+        }
+        if let Some(x) = get(t, "yields") {
+            sc.yields = self.change(x, &format_args!("`yields` of {what}"));
+        }
+        if let Some(x) = get(t, "fail") {
+            sc.fail = self.failed_protocols(x, what);
+        }
+        if let Some(x) = get(t, "slash") {
+            sc.slash = self
+                .boolean(x, &format_args!("`slash` of {what}"))
+                .unwrap_or(false);
+        }
+        Some(sc)
+    }
+
+    /// A scenario's `prices`: a price change (a fraction) per asset symbol.
+    fn price_changes(&mut self, x: &Val<'_>, what: &str) -> Vec<(Sp<String>, Decimal)> {
+        let Some(pt) = self.table(
+            x,
+            &format_args!("`prices` of {what}"),
+            "write prices = { ETH = \"-30%\", SOL = \"-40%\" }",
+        ) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            let what = format!("scenario {}", i + 1);
-            let Some(t) = self.table(
-                item,
-                &what,
-                "write each shock under its own [[scenario]] header",
-            ) else {
-                continue;
-            };
-            self.check_keys(t, SCENARIO_KEYS, &what);
-            let mut sc = ScenarioSpec {
-                span: item.span(),
-                ..ScenarioSpec::default()
-            };
-            match get(t, "name") {
-                Some(x) => {
-                    sc.name = self
-                        .label(x, &format_args!("`name` of {what}"), "name")
-                        .map(|s| Sp::new(s, x.span()))
-                }
-                None => self.error(
-                    item.span(),
-                    format!("{what} has no `name`"),
-                    "add name = \"...\" so the stress report can show it",
-                ),
+        for (sym, change) in pt {
+            let about = format!("the price change of {} in {what}", shorten(sym.get_ref()));
+            if let Some(d) = self.change(change, &about) {
+                out.push((Sp::new(sym.get_ref().to_string(), sym.span()), d));
             }
-            if let Some(x) = get(t, "prices") {
-                if let Some(pt) = self.table(
-                    x,
-                    &format_args!("`prices` of {what}"),
-                    "write prices = { ETH = \"-30%\", SOL = \"-40%\" }",
-                ) {
-                    for (sym, change) in pt {
-                        if let Some(d) = self.change(
-                            change,
-                            &format_args!(
-                                "the price change of {} in {what}",
-                                shorten(sym.get_ref())
-                            ),
-                        ) {
-                            sc.prices
-                                .push((Sp::new(sym.get_ref().to_string(), sym.span()), d));
-                        }
-                    }
-                }
+        }
+        out
+    }
+
+    /// A scenario's `fail`: the protocols that suffer a loss event.
+    fn failed_protocols(&mut self, x: &Val<'_>, what: &str) -> Vec<Sp<String>> {
+        let DeValue::Array(names) = x.get_ref() else {
+            self.wrong_type(
+                x,
+                &format_args!("`fail` of {what}"),
+                "an array of protocol names",
+                "write fail = [\"aave\"]",
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for n in names.iter() {
+            if let Some(s) = self.label(n, &format_args!("an entry of `fail` in {what}"), "fail") {
+                out.push(Sp::new(s, n.span()));
             }
-            if let Some(x) = get(t, "crypto") {
-                sc.crypto = self.change(x, &format_args!("`crypto` of {what}"));
-            }
-            if let Some(x) = get(t, "yields") {
-                sc.yields = self.change(x, &format_args!("`yields` of {what}"));
-            }
-            if let Some(x) = get(t, "fail") {
-                match x.get_ref() {
-                    DeValue::Array(names) => {
-                        for n in names.iter() {
-                            if let Some(s) =
-                                self.label(n, &format_args!("an entry of `fail` in {what}"), "fail")
-                            {
-                                sc.fail.push(Sp::new(s, n.span()));
-                            }
-                        }
-                    }
-                    _ => self.wrong_type(
-                        x,
-                        &format_args!("`fail` of {what}"),
-                        "an array of protocol names",
-                        "write fail = [\"aave\"]",
-                    ),
-                }
-            }
-            if let Some(x) = get(t, "slash") {
-                sc.slash = self
-                    .boolean(x, &format_args!("`slash` of {what}"))
-                    .unwrap_or(false);
-            }
-            out.push(sc);
         }
         out
     }

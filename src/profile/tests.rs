@@ -2,6 +2,7 @@ use rust_decimal::Decimal;
 
 use super::read_spec;
 
+/// The problems `text` has, each as "message | help".
 fn errors(text: &str) -> Vec<String> {
     read_spec(text)
         .err()

@@ -51,6 +51,7 @@ pub(super) fn written(v: &Val<'_>, d: Decimal) -> String {
 }
 
 impl Reader {
+    /// A string of at most [`MAX_STRING_CHARS`] characters.
     pub(super) fn string(
         &mut self,
         v: &Val<'_>,
@@ -107,6 +108,7 @@ impl Reader {
         Some(s)
     }
 
+    /// `true` or `false`.
     pub(super) fn boolean(
         &mut self,
         v: &Val<'_>,
@@ -126,6 +128,7 @@ impl Reader {
         }
     }
 
+    /// A whole number from 0 to `max`, written in decimal.
     pub(super) fn whole(
         &mut self,
         v: &Val<'_>,
@@ -419,7 +422,7 @@ impl Reader {
         }
     }
 
-    /// A plain number between `min` and `max`.
+    /// A plain number between `min` and `max`, with where it is written.
     pub(super) fn bounded(
         &mut self,
         v: &Val<'_>,
@@ -512,5 +515,31 @@ impl Reader {
             }
         }
         Some(BandSpec { low, mid, high })
+    }
+
+    /// The label written under `key` in `table`, described as "`key` of
+    /// `owner`", with where it is written; `None` when absent or invalid.
+    pub(super) fn label_of(
+        &mut self,
+        table: &DeTable<'_>,
+        key: &str,
+        owner: &str,
+    ) -> Option<Sp<String>> {
+        let x = get(table, key)?;
+        self.label(x, &format_args!("`{key}` of {owner}"), key)
+            .map(|s| Sp::new(s, x.span()))
+    }
+
+    /// The band written under `key` in `table`, described as "`key` of
+    /// `owner`", with where it is written; `None` when absent or invalid.
+    pub(super) fn band_of(
+        &mut self,
+        table: &DeTable<'_>,
+        key: &str,
+        owner: &str,
+    ) -> Option<Sp<BandSpec>> {
+        let x = get(table, key)?;
+        self.band(x, &format_args!("`{key}` of {owner}"))
+            .map(|b| Sp::new(b, x.span()))
     }
 }
