@@ -6,12 +6,12 @@
 //! what can be checked from the file alone (types, unknown keys, ranges, bare
 //! numbers meant as percents) and reports *all* such problems in one go. It
 //! knows nothing of rate books or the engine: resolving assets, weights and
-//! rates is `resolve`'s job.
+//! rates is `resolve`'s job. It does no I/O: callers hand it the file's bytes.
 //!
-//! Where things are: the entry points are here; [`spec`](self) types are the
-//! result; `syntax` words TOML syntax errors; `reader` collects problems;
-//! `keys` lists each table's keys; `values` converts single values;
-//! `sections` and `positions` walk the file's tables.
+//! Where things are: the entry points ([`read_profile`], [`read_spec`]) are
+//! here; `spec` holds the result types; `syntax` words TOML syntax errors;
+//! `reader` collects problems; `keys` lists each table's valid keys; `values`
+//! converts single values; `sections` and `positions` walk the file's tables.
 //!
 //! A problem is reported once, where it starts: a misspelt key that looks like
 //! a required one (`valeu`) is reported as the misspelling, not also as the

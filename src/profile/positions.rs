@@ -318,8 +318,8 @@ impl Reader {
     /// A concentrated-liquidity range: `lower` and `upper` as multiples of the
     /// entry price, around 1.
     fn range(&mut self, x: &Val<'_>, context: &str) -> Option<Sp<RangeSpec>> {
-        let what = format!("`range` of {context}");
         const EXAMPLE: &str = "range = { lower = 0.8, upper = 1.25 }";
+        let what = format!("`range` of {context}");
         let t = self.table(x, &what, &format!("write {EXAMPLE}"))?;
         let suggested = self.check_keys(t, RANGE_KEYS, &what);
         let mut bound = |key: &str| -> Option<Option<Decimal>> {
@@ -480,20 +480,18 @@ impl Reader {
             &format_args!("`{key}` of {context}"),
             &format_args!("write one of these in double quotes: {choices}"),
         )?;
-        match parse(&s) {
-            Some(t) => Some(Sp::new(t, x.span())),
-            None => {
-                let help = match nearest(&s, names.iter().copied()) {
-                    Some(n) => format!("did you mean \"{n}\"?"),
-                    None => format!("use one of: {choices}"),
-                };
-                self.error(
-                    x.span(),
-                    format!("unknown {kind} \"{}\" in {context}", shorten(&s)),
-                    help,
-                );
-                None
-            }
+        if let Some(t) = parse(&s) {
+            return Some(Sp::new(t, x.span()));
         }
+        let help = match nearest(&s, names.iter().copied()) {
+            Some(n) => format!("did you mean \"{n}\"?"),
+            None => format!("use one of: {choices}"),
+        };
+        self.error(
+            x.span(),
+            format!("unknown {kind} \"{}\" in {context}", shorten(&s)),
+            help,
+        );
+        None
     }
 }

@@ -144,21 +144,19 @@ impl Reader {
             }),
             None => Some("USD".to_string()),
         };
-        let value = match get(t, "value") {
-            Some(value) => self
-                .money(value, "`value` in [portfolio]")
-                .map(|amount| Sp::new(amount, value.span())),
-            None => {
-                if !suggested.contains(&"value") {
-                    self.absent(
-                        &["value"],
-                        v.span(),
-                        "[portfolio] has no `value`",
-                        "add value = <total value of the portfolio>, e.g. value = 300000",
-                    );
-                }
-                None
+        let value = if let Some(value) = get(t, "value") {
+            self.money(value, "`value` in [portfolio]")
+                .map(|amount| Sp::new(amount, value.span()))
+        } else {
+            if !suggested.contains(&"value") {
+                self.absent(
+                    &["value"],
+                    v.span(),
+                    "[portfolio] has no `value`",
+                    "add value = <total value of the portfolio>, e.g. value = 300000",
+                );
             }
+            None
         };
         Some(PortfolioSpec {
             value: value?,
@@ -355,7 +353,7 @@ impl Reader {
         if let Some(x) = get(t, "allow") {
             match x.get_ref() {
                 DeValue::Array(items) => {
-                    for item in items.iter() {
+                    for item in items {
                         if let Some(s) = self.string(item, "an entry of `allow`") {
                             spec.allow.push(Sp::new(s, item.span()));
                         }
@@ -395,7 +393,7 @@ impl Reader {
         spec
     }
 
-    /// A table of named sub-tables, such as [risk_tiers.NAME]: each read by `one`.
+    /// A table of named sub-tables, such as `[risk_tiers.NAME]`: each read by `one`.
     fn named_tables<T>(
         &mut self,
         v: &Val<'_>,
@@ -516,7 +514,7 @@ impl Reader {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for n in names.iter() {
+        for n in names {
             if let Some(s) = self.label(n, &format_args!("an entry of `fail` in {what}"), "fail") {
                 out.push(Sp::new(s, n.span()));
             }

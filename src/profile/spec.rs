@@ -259,7 +259,7 @@ pub struct PositionSpec {
     pub range: Option<Sp<RangeSpec>>,
     /// Weighted pool: the shares (fractions) of the pair's first and second asset.
     pub weights: Option<Sp<[Decimal; 2]>>,
-    /// StableSwap amplification (a plain number, 0 to 1,000,000).
+    /// `StableSwap` amplification (a plain number, 0 to 1,000,000).
     pub amplification: Option<Sp<Decimal>>,
     /// Override of the pair's price-ratio volatility, as a fraction a year.
     pub ratio_volatility: Option<Sp<Decimal>>,
@@ -288,7 +288,7 @@ pub struct LintsSpec {
     pub protocol_concentration: Option<Decimal>,
     /// `chain-concentration` fires when one chain holds more than this fraction.
     pub chain_concentration: Option<Decimal>,
-    /// `defi-heavy` fires when more than this fraction depends on DeFi contracts.
+    /// `defi-heavy` fires when more than this fraction depends on `DeFi` contracts.
     pub defi_share: Option<Decimal>,
     /// `locked-liquidity` fires when more than this fraction sits behind long unbonding.
     pub locked_share: Option<Decimal>,

@@ -35,6 +35,7 @@ pub(super) fn percent(d: Decimal) -> String {
 }
 
 /// A plain number that does not fit an exact decimal.
+#[derive(Clone, Copy)]
 pub(super) enum Unfit {
     /// Too many digits before the point.
     Large,
@@ -68,25 +69,20 @@ impl Reader {
         what: &(impl fmt::Display + ?Sized),
         help: &(impl fmt::Display + ?Sized),
     ) -> Option<String> {
-        match v.get_ref() {
-            DeValue::String(s) => {
-                let chars = s.chars().count();
-                if chars > MAX_STRING_CHARS {
-                    self.error(
-                        v.span(),
-                        format!("{what} is {chars} characters long"),
-                        format!("use at most {MAX_STRING_CHARS} characters"),
-                    );
-                    None
-                } else {
-                    Some(s.to_string())
-                }
-            }
-            _ => {
-                self.wrong_type(v, what, "a string", help);
-                None
-            }
+        let DeValue::String(s) = v.get_ref() else {
+            self.wrong_type(v, what, "a string", help);
+            return None;
+        };
+        let chars = s.chars().count();
+        if chars > MAX_STRING_CHARS {
+            self.error(
+                v.span(),
+                format!("{what} is {chars} characters long"),
+                format!("use at most {MAX_STRING_CHARS} characters"),
+            );
+            return None;
         }
+        Some(s.to_string())
     }
 
     /// A string naming something (an asset, a protocol): not blank.
@@ -114,18 +110,16 @@ impl Reader {
         v: &Val<'_>,
         what: &(impl fmt::Display + ?Sized),
     ) -> Option<bool> {
-        match v.get_ref() {
-            DeValue::Boolean(b) => Some(*b),
-            _ => {
-                self.wrong_type(
-                    v,
-                    what,
-                    "true or false",
-                    "write true or false without quotes",
-                );
-                None
-            }
+        if let DeValue::Boolean(b) = v.get_ref() {
+            return Some(*b);
         }
+        self.wrong_type(
+            v,
+            what,
+            "true or false",
+            "write true or false without quotes",
+        );
+        None
     }
 
     /// A whole number from 0 to `max`, written in decimal.
@@ -135,23 +129,23 @@ impl Reader {
         what: &(impl fmt::Display + ?Sized),
         max: u32,
     ) -> Option<u32> {
-        match v.get_ref() {
-            DeValue::Integer(i) if i.radix() == 10 => match i.as_str().parse::<i64>() {
-                Ok(n) if (0..=i64::from(max)).contains(&n) => Some(n as u32),
-                _ => {
-                    self.error(
-                        v.span(),
-                        format!("{what} is {}, outside 0 to {max}", shorten(i.as_str())),
-                        format!("use a whole number from 0 to {max}"),
-                    );
-                    None
-                }
-            },
+        let i = match v.get_ref() {
+            DeValue::Integer(i) if i.radix() == 10 => i,
             _ => {
                 self.wrong_type(v, what, "a whole number", "write a whole number such as 5");
-                None
+                return None;
             }
+        };
+        let n = i.as_str().parse::<i64>().ok();
+        let fits = n.and_then(|n| u32::try_from(n).ok()).filter(|n| *n <= max);
+        if fits.is_none() {
+            self.error(
+                v.span(),
+                format!("{what} is {}, outside 0 to {max}", shorten(i.as_str())),
+                format!("use a whole number from 0 to {max}"),
+            );
         }
+        fits
     }
 
     /// A plain number (integer or float), exactly. Rejects NaN and infinity,
@@ -234,7 +228,8 @@ impl Reader {
         }
     }
 
-    /// An amount of money: a number above zero and at most 10^15.
+    /// An amount of money: a number above zero and at most 10^15, in the
+    /// portfolio's currency.
     pub(super) fn money(
         &mut self,
         v: &Val<'_>,
@@ -269,7 +264,8 @@ impl Reader {
         Some(d)
     }
 
-    /// A rate as written: `"4.5%"` or a fraction up to 1 (`0.045`), of any sign.
+    /// A rate as written: `"4.5%"` or a fraction up to 1 (`0.045`), of any
+    /// sign; returned as a fraction.
     pub(super) fn rate_as_written(
         &mut self,
         v: &Val<'_>,
@@ -277,28 +273,25 @@ impl Reader {
     ) -> Option<Decimal> {
         const EXAMPLE: &str = "a percent such as \"4.5%\" or a fraction such as 0.045";
         match v.get_ref() {
-            DeValue::String(s) => match parse_percent(s) {
-                Some(d) => Some(d),
-                None => {
-                    let help = match parse_decimal_text(s.trim()) {
-                        Some(d) if d <= Decimal::ONE => {
-                            format!(
-                                "write \"{}\" or the fraction {} without quotes",
-                                percent(d),
-                                d.normalize()
-                            )
-                        }
-                        Some(d) => format!("did you mean \"{}%\"?", d.normalize()),
-                        None => format!("write {EXAMPLE}"),
-                    };
-                    self.error(
-                        v.span(),
-                        format!("{what} is \"{}\", which is not a percent", shorten(s)),
-                        help,
-                    );
-                    None
-                }
-            },
+            DeValue::String(s) => parse_percent(s).or_else(|| {
+                let help = match parse_decimal_text(s.trim()) {
+                    Some(d) if d <= Decimal::ONE => {
+                        format!(
+                            "write \"{}\" or the fraction {} without quotes",
+                            percent(d),
+                            d.normalize()
+                        )
+                    }
+                    Some(d) => format!("did you mean \"{}%\"?", d.normalize()),
+                    None => format!("write {EXAMPLE}"),
+                };
+                self.error(
+                    v.span(),
+                    format!("{what} is \"{}\", which is not a percent", shorten(s)),
+                    help,
+                );
+                None
+            }),
             DeValue::Integer(_) | DeValue::Float(_) => {
                 let d = match self.number(v, what, EXAMPLE)? {
                     Ok(d) => d,
@@ -337,7 +330,7 @@ impl Reader {
         }
     }
 
-    /// A rate from 0 up to a million percent.
+    /// A rate from 0 up to a million percent, returned as a fraction (0 to 10,000).
     pub(super) fn rate(
         &mut self,
         v: &Val<'_>,
@@ -366,7 +359,7 @@ impl Reader {
         Some(value)
     }
 
-    /// A share from 0% to 100%.
+    /// A share from 0% to 100%, returned as a fraction (0 to 1).
     pub(super) fn share(
         &mut self,
         v: &Val<'_>,
@@ -384,7 +377,8 @@ impl Reader {
         Some(value)
     }
 
-    /// A signed change such as "-30%" or -0.3: at least −100%, at most +1,000%.
+    /// A signed change such as "-30%" or -0.3: at least −100%, at most
+    /// +1,000%; returned as a fraction (−1 to 10).
     pub(super) fn change(
         &mut self,
         v: &Val<'_>,
@@ -457,7 +451,7 @@ impl Reader {
         }
     }
 
-    /// A band: one rate, or `{ low, high }` with an optional `mid`.
+    /// A band: one rate, or `{ low, high }` with an optional `mid`; all fractions.
     pub(super) fn band(
         &mut self,
         v: &Val<'_>,
