@@ -160,11 +160,11 @@ impl SortKey {
 /// One listed pool, for reports. Rates are yearly fractions.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PoolRow {
-    /// DefiLlama's pool id.
+    /// The snapshot's pool id.
     pub pool: String,
-    /// The chain, as DefiLlama spells it.
+    /// The chain, as the snapshot spells it.
     pub chain: String,
-    /// The protocol (DefiLlama's project slug).
+    /// The protocol (the snapshot's project slug).
     pub project: String,
     /// The pool's token symbol(s).
     pub symbol: String,
@@ -184,11 +184,11 @@ pub struct PoolRow {
     pub mu: Option<Rate>,
     /// Standard deviation of the APY over the pool's history.
     pub sigma: Option<Rate>,
-    /// DefiLlama's impermanent-loss flag.
+    /// The snapshot's impermanent-loss flag.
     pub il_risk: bool,
-    /// Whether DefiLlama counts it as a stablecoin pool.
+    /// Whether the snapshot counts it as a stablecoin pool.
     pub stablecoin: bool,
-    /// DefiLlama's outlier flag.
+    /// The snapshot's outlier flag.
     pub outlier: bool,
     /// The sustainability verdict.
     pub verdict: Verdict,

@@ -20,7 +20,7 @@ struct Envelope {
     data: Option<Vec<RawPool>>,
 }
 
-/// One pool as DefiLlama writes it (APYs in percent), every field optional.
+/// One pool as the snapshot writes it (APYs in percent), every field optional.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 struct RawPool {
@@ -44,7 +44,7 @@ struct RawPool {
     pool_meta: Option<String>,
 }
 
-/// DefiLlama's forecast of a pool's APY.
+/// The snapshot's forecast of a pool's APY.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 struct Predictions {
@@ -54,11 +54,11 @@ struct Predictions {
 /// One pool, checked. APYs are yearly fractions here (0.045 = 4.5%).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Pool {
-    /// DefiLlama's pool id.
+    /// The snapshot's pool id.
     pub id: String,
-    /// The chain, as DefiLlama spells it (e.g. `Ethereum`).
+    /// The chain, as the snapshot spells it (e.g. `Ethereum`).
     pub chain: String,
-    /// The protocol (DefiLlama's project slug, e.g. `aave-v3`).
+    /// The protocol (the snapshot's project slug, e.g. `aave-v3`).
     pub project: String,
     /// The pool's token symbol(s), e.g. `USDC-WETH`.
     pub symbol: String,
@@ -78,17 +78,17 @@ pub struct Pool {
     pub sigma: Option<f64>,
     /// Days of history behind mu and sigma.
     pub count: Option<u32>,
-    /// DefiLlama's flag for an APY far outside the pool's history.
+    /// The snapshot's flag for an APY far outside the pool's history.
     pub outlier: bool,
-    /// Whether DefiLlama counts it as a stablecoin pool.
+    /// Whether the snapshot counts it as a stablecoin pool.
     pub stablecoin: bool,
-    /// DefiLlama's token-family impermanent-loss flag.
+    /// The snapshot's token-family impermanent-loss flag.
     pub il_risk: bool,
-    /// DefiLlama's exposure (`single` or `multi`), when given.
+    /// The snapshot's exposure (`single` or `multi`), when given.
     pub exposure: Option<String>,
-    /// Whether DefiLlama predicts the APY to fall.
+    /// Whether the snapshot predicts the APY to fall.
     pub predicted_down: bool,
-    /// DefiLlama's free-text note on the pool (lock-ups, tranches, ...).
+    /// The snapshot's free-text note on the pool (lock-ups, tranches, ...).
     pub meta: Option<String>,
 }
 

@@ -98,7 +98,9 @@ impl RateBook {
             {
                 out.push((
                     format!("correlation key `{key}` is not a pair"),
-                    "write pairs as \"A/B\", or use `default` or `stablecoins`".into(),
+                    format!(
+                        "write pairs as \"A/B\", or use `{DEFAULT_CORRELATION}` or `{STABLECOIN_CORRELATION}`"
+                    ),
                 ));
             }
         }

@@ -323,7 +323,7 @@ pub struct CorrelationEntry {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PoolEntry {
-    /// The protocol the pool belongs to (DefiLlama's project slug).
+    /// The protocol the pool belongs to (the snapshot's project slug).
     pub project: String,
     /// The pool's token symbol(s), e.g. `USDC-WETH`.
     pub symbol: String,
