@@ -1,0 +1,21 @@
+//! Saved snapshots of DefiLlama's yields "pools" endpoint: reading them
+//! (`snapshot.rs`), screening pools for sustainability, turning one into a
+//! yield band by a stated rule and listing them (`screen.rs`), and exporting
+//! pools as rate-book entries (`export.rs`).
+//!
+//! APYs are yearly fractions once read (0.045 = 4.5%). This module does no
+//! I/O: callers hand it bytes and write what it returns.
+
+mod export;
+mod screen;
+mod snapshot;
+
+pub use export::rate_book_extension;
+pub use screen::{
+    Filter, PoolRow, PoolsReport, SHORT_HISTORY_DAYS, SortKey, TINY_TVL, Verdict, band, list,
+    reward_share, screen,
+};
+pub use snapshot::{Pool, Snapshot, SnapshotError, read_snapshot};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,279 @@
+//! Judging and listing snapshot pools: the sustainability screen and its
+//! thresholds, the rule that turns a pool into a yield band, and the
+//! filtered, sorted listing of `yieldplan pools`.
+//!
+//! It works on pools already read (`snapshot.rs`), does no I/O and renders
+//! nothing: the listing is data for the report layer.
+
+use serde::Serialize;
+
+use super::snapshot::{Pool, Snapshot};
+use crate::money::{Money, Rate, decimal_from_f64};
+
+/// Minimum TVL, in US dollars, below which a pool is "tiny" (an assumption).
+pub const TINY_TVL: f64 = 1_000_000.0;
+/// Days of history below which mu and sigma say little (an assumption).
+pub const SHORT_HISTORY_DAYS: u32 = 30;
+/// Current APY, as a fraction, above which a yield is taken as unsustainable
+/// (100%, an assumption).
+const MAX_SUSTAINABLE_APY: f64 = 1.0;
+/// Share of the current APY paid in incentive tokens, as a fraction, above
+/// which a pool is "emissions-heavy" (an assumption).
+const MAX_REWARD_SHARE: f64 = 0.5;
+
+/// The sustainability verdict on a pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// No warning sign.
+    Sustainable,
+    /// Only soft signs: predicted down, little history, tiny TVL.
+    Caution,
+    /// At least one hard sign: yield above 100%, emissions-heavy, outlier.
+    Unsustainable,
+}
+
+/// The verdict and its reasons, worst first.
+#[must_use]
+pub fn screen(p: &Pool) -> (Verdict, Vec<&'static str>) {
+    let mut hard = Vec::new();
+    let mut soft = Vec::new();
+    if p.apy > MAX_SUSTAINABLE_APY {
+        hard.push("yield above 100%");
+    }
+    if reward_share(p) > MAX_REWARD_SHARE {
+        hard.push("emissions-heavy");
+    }
+    if p.outlier {
+        hard.push("outlier");
+    }
+    if p.predicted_down {
+        soft.push("predicted down");
+    }
+    if p.count.is_none_or(|c| c < SHORT_HISTORY_DAYS) {
+        soft.push("too little history");
+    }
+    if p.tvl_usd < TINY_TVL {
+        soft.push("tiny TVL");
+    }
+    let verdict = if !hard.is_empty() {
+        Verdict::Unsustainable
+    } else if !soft.is_empty() {
+        Verdict::Caution
+    } else {
+        Verdict::Sustainable
+    };
+    hard.extend(soft);
+    (verdict, hard)
+}
+
+/// A pool's yield as a low / mid / high band of yearly fractions, by this
+/// rule: mid is the 30-day mean APY (the current APY when there is none); low
+/// and high are mu ∓ sigma (low at least 0) when both are known, else the
+/// lower and higher of the current and 30-day APYs; the band is then widened
+/// to hold mid.
+#[must_use]
+pub fn band(p: &Pool) -> [f64; 3] {
+    let mid = p.apy_mean_30d.unwrap_or(p.apy);
+    let (mut low, mut high) = match (p.mu, p.sigma) {
+        (Some(mu), Some(s)) => ((mu - s).max(0.0), mu + s),
+        _ => (p.apy.min(mid), p.apy.max(mid)),
+    };
+    low = low.min(mid);
+    high = high.max(mid);
+    [low, mid, high]
+}
+
+/// Share of the current APY paid in incentive tokens, as a fraction from 0 to 1.
+#[must_use]
+pub fn reward_share(p: &Pool) -> f64 {
+    if p.apy > 0.0 {
+        (p.apy_reward / p.apy).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// Filters of `yieldplan pools`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filter {
+    /// Only this chain (any case).
+    pub chain: Option<String>,
+    /// Only this protocol (any case).
+    pub project: Option<String>,
+    /// Matches a token of the symbol, or the whole symbol.
+    pub symbol: Option<String>,
+    /// Least TVL, in US dollars.
+    pub min_tvl: Option<f64>,
+    /// Only stablecoin pools.
+    pub stablecoin: bool,
+    /// Largest current APY, as a fraction.
+    pub max_apy: Option<f64>,
+}
+
+impl Filter {
+    /// Whether the pool passes every filter that is set.
+    #[must_use]
+    pub fn keeps(&self, p: &Pool) -> bool {
+        let eq = |a: &str, b: &Option<String>| b.as_ref().is_none_or(|b| a.eq_ignore_ascii_case(b));
+        eq(&p.chain, &self.chain)
+            && eq(&p.project, &self.project)
+            && self.symbol.as_ref().is_none_or(|s| {
+                p.symbol.eq_ignore_ascii_case(s)
+                    || p.symbol.split('-').any(|t| t.eq_ignore_ascii_case(s))
+            })
+            && self.min_tvl.is_none_or(|m| p.tvl_usd >= m)
+            && (!self.stablecoin || p.stablecoin)
+            && self.max_apy.is_none_or(|m| p.apy <= m)
+    }
+}
+
+/// Sort keys of `yieldplan pools`, all descending.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortKey {
+    /// Total value locked.
+    #[default]
+    Tvl,
+    /// Current total APY.
+    Apy,
+    /// Current base APY.
+    Base,
+    /// 30-day mean APY (0 when unknown).
+    Mean30d,
+    /// Historical mean APY (0 when unknown).
+    Mu,
+}
+
+impl SortKey {
+    /// The pool's figure this key sorts by.
+    fn of(self, p: &Pool) -> f64 {
+        match self {
+            SortKey::Tvl => p.tvl_usd,
+            SortKey::Apy => p.apy,
+            SortKey::Base => p.apy_base,
+            SortKey::Mean30d => p.apy_mean_30d.unwrap_or(0.0),
+            SortKey::Mu => p.mu.unwrap_or(0.0),
+        }
+    }
+}
+
+/// One listed pool, for reports. Rates are yearly fractions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PoolRow {
+    /// The snapshot's pool id.
+    pub pool: String,
+    /// The chain, as the snapshot spells it.
+    pub chain: String,
+    /// The protocol (the snapshot's project slug).
+    pub project: String,
+    /// The pool's token symbol(s).
+    pub symbol: String,
+    /// Total value locked, in US dollars.
+    pub tvl_usd: Money,
+    /// Current total APY.
+    pub apy: Rate,
+    /// Current APY paid from the pool's own revenue.
+    pub apy_base: Rate,
+    /// Current APY paid in incentive tokens.
+    pub apy_reward: Rate,
+    /// Share of the current APY paid in incentive tokens.
+    pub reward_share: Rate,
+    /// Mean APY over the last 30 days.
+    pub apy_mean_30d: Option<Rate>,
+    /// Mean APY over the pool's history.
+    pub mu: Option<Rate>,
+    /// Standard deviation of the APY over the pool's history.
+    pub sigma: Option<Rate>,
+    /// The snapshot's impermanent-loss flag.
+    pub il_risk: bool,
+    /// Whether the snapshot counts it as a stablecoin pool.
+    pub stablecoin: bool,
+    /// The snapshot's outlier flag.
+    pub outlier: bool,
+    /// The sustainability verdict.
+    pub verdict: Verdict,
+    /// The verdict's reasons, worst first.
+    pub reasons: Vec<String>,
+}
+
+impl PoolRow {
+    /// The row of a pool, screened, with its figures settled for display.
+    fn of(p: &Pool) -> PoolRow {
+        let (verdict, reasons) = screen(p);
+        PoolRow {
+            pool: p.id.clone(),
+            chain: p.chain.clone(),
+            project: p.project.clone(),
+            symbol: p.symbol.clone(),
+            tvl_usd: Money(decimal_from_f64(p.tvl_usd).unwrap_or_default()).settle(),
+            apy: rate(p.apy),
+            apy_base: rate(p.apy_base),
+            apy_reward: rate(p.apy_reward),
+            reward_share: rate(reward_share(p)),
+            apy_mean_30d: p.apy_mean_30d.map(rate),
+            mu: p.mu.map(rate),
+            sigma: p.sigma.map(rate),
+            il_risk: p.il_risk,
+            stablecoin: p.stablecoin,
+            outlier: p.outlier,
+            verdict,
+            reasons: reasons.into_iter().map(str::to_string).collect(),
+        }
+    }
+}
+
+/// A fraction as a settled [`Rate`] (0 when it is not a finite number).
+fn rate(x: f64) -> Rate {
+    Rate(decimal_from_f64(x).unwrap_or_default()).settle()
+}
+
+/// The JSON output of `yieldplan pools`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PoolsReport {
+    /// Version of this JSON shape (the plan's schema version).
+    pub schema_version: u32,
+    /// Pools read from the file.
+    pub read: usize,
+    /// Pools skipped for impossible values.
+    pub skipped: usize,
+    /// Pools that pass the filters.
+    pub matched: usize,
+    /// The listed pools (the top of the sorted matches).
+    pub pools: Vec<PoolRow>,
+}
+
+/// Screens, filters, sorts and lists the top `limit` pools.
+#[must_use]
+pub fn list(s: &Snapshot, filter: &Filter, sort: SortKey, limit: usize) -> PoolsReport {
+    let matched: Vec<&Pool> = s.pools.iter().filter(|p| filter.keeps(p)).collect();
+    let n = matched.len();
+    PoolsReport {
+        schema_version: crate::engine::plan::SCHEMA_VERSION,
+        read: s.pools.len() + s.skipped,
+        skipped: s.skipped,
+        matched: n,
+        pools: top(matched, sort, limit)
+            .into_iter()
+            .map(PoolRow::of)
+            .collect(),
+    }
+}
+
+/// The `limit` pools ranking highest by `sort`, highest first; ties go by id.
+fn top(mut pools: Vec<&Pool>, sort: SortKey, limit: usize) -> Vec<&Pool> {
+    let order = |a: &&Pool, b: &&Pool| {
+        sort.of(b)
+            .total_cmp(&sort.of(a))
+            .then_with(|| a.id.cmp(&b.id))
+    };
+    let n = pools.len();
+    let take = limit.min(n);
+    if take < n && take > 0 {
+        // Partition first so that only the kept pools are sorted.
+        pools.select_nth_unstable_by(take - 1, order);
+        pools.truncate(take);
+    }
+    pools.sort_by(order);
+    pools.truncate(take);
+    pools
+}

@@ -1,0 +1,281 @@
+//! Reading a saved snapshot of DefiLlama's yields "pools" endpoint into
+//! checked [`Pool`]s.
+//!
+//! A snapshot is `{"status": "success", "data": [pool, ...]}` with APYs in
+//! percent. Reading is forgiving where the data is: nulls where the field list
+//! allows them, unknown fields ignored, `NaN`/`Infinity` tokens (which some
+//! JSON writers emit) read as null, and pools with impossible values (no id,
+//! negative or missing TVL, negative APY) skipped and counted. A file that is
+//! not JSON, or is cut short, is an error. It reads bytes already in memory
+//! (no I/O) and judges nothing (screening is `screen.rs`).
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+/// The response's outer object; only its `data` array matters.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    data: Option<Vec<RawPool>>,
+}
+
+/// One pool as the snapshot writes it (APYs in percent), every field optional.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawPool {
+    pool: Option<String>,
+    chain: Option<String>,
+    project: Option<String>,
+    symbol: Option<String>,
+    tvl_usd: Option<f64>,
+    apy_base: Option<f64>,
+    apy_reward: Option<f64>,
+    apy: Option<f64>,
+    apy_mean30d: Option<f64>,
+    mu: Option<f64>,
+    sigma: Option<f64>,
+    count: Option<f64>,
+    outlier: Option<bool>,
+    stablecoin: Option<bool>,
+    il_risk: Option<String>,
+    exposure: Option<String>,
+    predictions: Option<Predictions>,
+    pool_meta: Option<String>,
+}
+
+/// The snapshot's forecast of a pool's APY.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct Predictions {
+    predicted_class: Option<String>,
+}
+
+/// One pool, checked. APYs are yearly fractions here (0.045 = 4.5%).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pool {
+    /// The snapshot's pool id.
+    pub id: String,
+    /// The chain, as the snapshot spells it (e.g. `Ethereum`).
+    pub chain: String,
+    /// The protocol (the snapshot's project slug, e.g. `aave-v3`).
+    pub project: String,
+    /// The pool's token symbol(s), e.g. `USDC-WETH`.
+    pub symbol: String,
+    /// Total value locked, in US dollars.
+    pub tvl_usd: f64,
+    /// Current total APY, as a fraction.
+    pub apy: f64,
+    /// Current APY paid from the pool's own revenue, as a fraction.
+    pub apy_base: f64,
+    /// Current APY paid in incentive tokens, as a fraction.
+    pub apy_reward: f64,
+    /// Mean APY over the last 30 days, as a fraction.
+    pub apy_mean_30d: Option<f64>,
+    /// Mean APY over the pool's history, as a fraction.
+    pub mu: Option<f64>,
+    /// Standard deviation of the APY over the pool's history, as a fraction.
+    pub sigma: Option<f64>,
+    /// Days of history behind mu and sigma.
+    pub count: Option<u32>,
+    /// The snapshot's flag for an APY far outside the pool's history.
+    pub outlier: bool,
+    /// Whether the snapshot counts it as a stablecoin pool.
+    pub stablecoin: bool,
+    /// The snapshot's token-family impermanent-loss flag.
+    pub il_risk: bool,
+    /// The snapshot's exposure (`single` or `multi`), when given.
+    pub exposure: Option<String>,
+    /// Whether the snapshot predicts the APY to fall.
+    pub predicted_down: bool,
+    /// The snapshot's free-text note on the pool (lock-ups, tranches, ...).
+    pub meta: Option<String>,
+}
+
+/// A read snapshot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    /// The pools that passed the checks, in file order.
+    pub pools: Vec<Pool>,
+    /// Pools left out for impossible values.
+    pub skipped: usize,
+}
+
+/// Why a snapshot could not be read.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SnapshotError {
+    /// The bytes are not JSON.
+    #[error("not valid JSON at line {line}, column {column}: {message}")]
+    Json {
+        /// Line of the error, from 1.
+        line: usize,
+        /// Column of the error, from 1.
+        column: usize,
+        /// What the JSON reader found wrong.
+        message: String,
+    },
+    /// The JSON ends early.
+    #[error("the file is cut short (it ends inside the JSON)")]
+    Truncated,
+    /// The JSON holds no `data` array.
+    #[error("there is no `data` array of pools")]
+    NoData,
+}
+
+/// Reads a snapshot from the bytes of a saved pools response.
+///
+/// # Errors
+///
+/// [`SnapshotError::Truncated`] when the JSON ends early,
+/// [`SnapshotError::Json`] when the bytes are not JSON, and
+/// [`SnapshotError::NoData`] when there is no `data` array.
+pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
+    let cleaned = nan_to_null(bytes);
+    let envelope: Envelope = serde_json::from_slice(&cleaned).map_err(|e| {
+        if e.is_eof() {
+            SnapshotError::Truncated
+        } else {
+            SnapshotError::Json {
+                line: e.line(),
+                column: e.column(),
+                message: e
+                    .to_string()
+                    .split(" at line")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            }
+        }
+    })?;
+    let raw = envelope.data.ok_or(SnapshotError::NoData)?;
+    let total = raw.len();
+    let pools: Vec<Pool> = raw.into_iter().filter_map(check).collect();
+    Ok(Snapshot {
+        skipped: total - pools.len(),
+        pools,
+    })
+}
+
+/// Replaces bare `NaN`, `Infinity` and `-Infinity` tokens outside strings by `null`.
+fn nan_to_null(bytes: &[u8]) -> Cow<'_, [u8]> {
+    if !bytes.windows(3).any(|w| w == b"NaN" || w == b"Inf") {
+        return Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let (mut i, mut in_string, mut escaped) = (0, false, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            out.push(b);
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            i += 1;
+            continue;
+        }
+        let rest = &bytes[i..];
+        let token = [&b"-Infinity"[..], b"Infinity", b"NaN"]
+            .into_iter()
+            .find(|t| rest.starts_with(t));
+        if let Some(t) = token {
+            out.extend_from_slice(b"null");
+            i += t.len();
+        } else {
+            if b == b'"' {
+                in_string = true;
+            }
+            out.push(b);
+            i += 1;
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The largest APY a pool may show, in percent (the planner's million percent,
+/// halved so that mu + sigma stays within it).
+const MAX_APY_PCT: f64 = 500_000.0;
+
+/// The largest current APY a pool may show, in percent (the planner's
+/// million percent).
+const MAX_CURRENT_APY_PCT: f64 = 1.0e6;
+
+/// The value, when it is a finite number.
+fn finite(x: Option<f64>) -> Option<f64> {
+    x.filter(|v| v.is_finite())
+}
+
+/// A history figure in percent, as a fraction, when it lies within
+/// 0..=[`MAX_APY_PCT`].
+fn history_apy(x: Option<f64>) -> Option<f64> {
+    finite(x)
+        .filter(|x| (0.0..=MAX_APY_PCT).contains(x))
+        .map(percent)
+}
+
+/// A percent as a fraction.
+fn percent(x: f64) -> f64 {
+    x / 100.0
+}
+
+/// The current total, base and reward APYs in percent, or `None` when they
+/// are impossible (missing, negative, or above the planner's largest rate).
+/// A missing total is base + reward; a missing base is total − reward.
+fn current_apys(raw: &RawPool) -> Option<(f64, f64, f64)> {
+    let base = finite(raw.apy_base);
+    let reward = finite(raw.apy_reward);
+    let apy = finite(raw.apy).or_else(|| match (base, reward) {
+        (None, None) => None,
+        (b, r) => Some(b.unwrap_or(0.0) + r.unwrap_or(0.0)),
+    })?;
+    if apy < 0.0
+        || base.is_some_and(|b| b < 0.0)
+        || reward.is_some_and(|r| r < 0.0)
+        || apy > MAX_CURRENT_APY_PCT
+    {
+        return None;
+    }
+    let reward = reward.unwrap_or(0.0);
+    let base = base.unwrap_or((apy - reward).max(0.0));
+    Some((apy, base, reward))
+}
+
+/// The checked pool, or `None` when it has no id, no usable TVL or
+/// impossible APYs.
+fn check(raw: RawPool) -> Option<Pool> {
+    let (apy, base, reward) = current_apys(&raw)?;
+    let id = raw.pool.filter(|s| !s.trim().is_empty())?;
+    let tvl = finite(raw.tvl_usd).filter(|t| *t >= 0.0)?;
+    Some(Pool {
+        id,
+        chain: raw.chain.unwrap_or_default(),
+        project: raw.project.unwrap_or_default(),
+        symbol: raw.symbol.unwrap_or_default(),
+        tvl_usd: tvl,
+        apy: percent(apy),
+        apy_base: percent(base),
+        apy_reward: percent(reward),
+        apy_mean_30d: history_apy(raw.apy_mean30d),
+        mu: history_apy(raw.mu),
+        sigma: history_apy(raw.sigma),
+        count: finite(raw.count).filter(|c| *c >= 0.0).map(days),
+        outlier: raw.outlier.unwrap_or(false),
+        stablecoin: raw.stablecoin.unwrap_or(false),
+        il_risk: raw.il_risk.as_deref() == Some("yes"),
+        exposure: raw.exposure,
+        predicted_down: raw
+            .predictions
+            .and_then(|p| p.predicted_class)
+            .is_some_and(|c| c.eq_ignore_ascii_case("down")),
+        meta: raw.pool_meta,
+    })
+}
+
+/// A finite, non-negative count of days as a whole number, capped at 10⁹
+/// (which fits in a `u32`, so the cast neither wraps nor loses a sign).
+fn days(c: f64) -> u32 {
+    c.min(1e9) as u32
+}

@@ -1,0 +1,162 @@
+//! Tests of snapshot reading, screening, listing and rate-book export.
+
+use super::*;
+
+const ONE: &str = r#"{"status":"success","data":[
+      {"chain":"Ethereum","project":"aave-v3","symbol":"USDC","tvlUsd":1500000000,"apyBase":4.5,"apyReward":null,
+       "apy":4.5,"rewardTokens":null,"pool":"aaa","stablecoin":true,"ilRisk":"no","exposure":"single",
+       "predictions":{"predictedClass":"Stable/Up","predictedProbability":70,"binnedConfidence":2},
+       "mu":4.2,"sigma":0.8,"count":500,"outlier":false,"apyMean30d":4.4,"newField":123},
+      {"chain":"Ethereum","project":"farm","symbol":"XYZ-WETH","tvlUsd":50000,"apyBase":5,"apyReward":200,
+       "apy":205,"pool":"bbb","stablecoin":false,"ilRisk":"yes","mu":NaN,"sigma":null,"count":3,"outlier":true},
+      {"chain":"Ethereum","project":"bad","symbol":"X","tvlUsd":-5,"apy":3,"pool":"ccc"},
+      {"chain":"Ethereum","project":"bad","symbol":"X","tvlUsd":NaN,"apy":3,"pool":"ddd"}
+    ]}"#;
+
+#[test]
+fn reads_nulls_unknown_fields_and_skips_impossible_pools() {
+    let s = read_snapshot(ONE.as_bytes()).unwrap();
+    assert_eq!(s.pools.len(), 2);
+    assert_eq!(s.skipped, 2);
+    let a = &s.pools[0];
+    assert_eq!(a.apy, 0.045);
+    assert_eq!(a.apy_reward, 0.0);
+    assert_eq!(s.pools[1].mu, None);
+}
+
+#[test]
+fn screening_gives_reasons() {
+    let s = read_snapshot(ONE.as_bytes()).unwrap();
+    assert_eq!(screen(&s.pools[0]), (Verdict::Sustainable, vec![]));
+    let (v, reasons) = screen(&s.pools[1]);
+    assert_eq!(v, Verdict::Unsustainable);
+    for r in [
+        "yield above 100%",
+        "emissions-heavy",
+        "outlier",
+        "too little history",
+        "tiny TVL",
+    ] {
+        assert!(reasons.contains(&r), "{r}");
+    }
+}
+
+#[test]
+fn band_follows_the_stated_rule() {
+    let s = read_snapshot(ONE.as_bytes()).unwrap();
+    let b = band(&s.pools[0]);
+    // mid = 30-day mean 4.4%; low/high = mu ∓ sigma = 3.4% / 5.0%.
+    assert!(
+        (b[0] - 0.034).abs() < 1e-12 && (b[1] - 0.044).abs() < 1e-12 && (b[2] - 0.05).abs() < 1e-12
+    );
+    // Without mu/sigma: between the current APY and the 30-day mean (none here: flat).
+    let b = band(&s.pools[1]);
+    assert_eq!(b, [2.05, 2.05, 2.05]);
+}
+
+#[test]
+fn broken_files_are_errors() {
+    assert_eq!(
+        read_snapshot(&ONE.as_bytes()[..200]),
+        Err(SnapshotError::Truncated)
+    );
+    assert!(matches!(
+        read_snapshot(b"<html>oops</html>"),
+        Err(SnapshotError::Json { .. })
+    ));
+    assert_eq!(
+        read_snapshot(br#"{"status":"error"}"#),
+        Err(SnapshotError::NoData)
+    );
+}
+
+#[test]
+fn nan_inside_strings_is_left_alone() {
+    let text = r#"{"data":[{"pool":"NaN-pool","symbol":"NaN","tvlUsd":1,"apy":1}]}"#;
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    assert_eq!(s.pools[0].id, "NaN-pool");
+}
+
+#[test]
+fn filters_and_sorting() {
+    let s = read_snapshot(ONE.as_bytes()).unwrap();
+    let all = list(&s, &Filter::default(), SortKey::Apy, 50);
+    assert_eq!(all.pools[0].pool, "bbb");
+    let stable = list(
+        &s,
+        &Filter {
+            stablecoin: true,
+            ..Filter::default()
+        },
+        SortKey::Tvl,
+        50,
+    );
+    assert_eq!(stable.matched, 1);
+    let weth = list(
+        &s,
+        &Filter {
+            symbol: Some("weth".into()),
+            ..Filter::default()
+        },
+        SortKey::Tvl,
+        50,
+    );
+    assert_eq!(weth.pools[0].pool, "bbb");
+    let capped = list(
+        &s,
+        &Filter {
+            max_apy: Some(1.0),
+            ..Filter::default()
+        },
+        SortKey::Tvl,
+        50,
+    );
+    assert_eq!(capped.matched, 1);
+}
+
+#[test]
+fn an_imported_extension_reads_back_as_a_rate_book() {
+    let text = r#"{"data":[{"pool":"p-1","chain":"Ethereum","project":"aave-v3","symbol":"USDC","tvlUsd":1e9,
+        "apyBase":4.5,"apy":4.5,"mu":4.2,"sigma":0.8,"count":500,"apyMean30d":4.4,"stablecoin":true,"ilRisk":"no"}]}"#;
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    let refs: Vec<&Pool> = s.pools.iter().collect();
+    let toml_text = rate_book_extension(&refs, "test snapshot", Some("2026-11-27"));
+    let book =
+        crate::rates::RateBook::with_file(std::path::Path::new("x.toml"), &toml_text).unwrap();
+    let e = &book.pools["p-1"];
+    assert_eq!(e.mid.0, rust_decimal::Decimal::new(44, 3));
+    assert_eq!(e.low.0, rust_decimal::Decimal::new(34, 3));
+    assert_eq!(e.chain, "ethereum");
+    assert_eq!(book.as_of.as_deref(), Some("2026-11-27"));
+}
+
+#[test]
+fn an_imported_extension_is_written_as_before() {
+    let text = r#"{"data":[{"pool":"p-1","chain":"Ethereum","project":"aave-v3","symbol":"USDC","tvlUsd":1e9,
+        "apyBase":4.5,"apy":4.5,"mu":4.2,"sigma":0.8,"count":500,"apyMean30d":4.4,"stablecoin":true,"ilRisk":"no"}]}"#;
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    let refs: Vec<&Pool> = s.pools.iter().chain(s.pools.iter()).collect();
+    let expected = "\
+# Pool yield bands imported from a DefiLlama pools snapshot by `yieldplan rates import`.
+# Band rule: mid = 30-day mean APY (else the current APY); low / high = mu -/+ sigma
+# (low at least 0), else the lower / higher of the current and 30-day APYs.
+# Use it with `--rates FILE`; positions refer to a pool by `pool_id`.
+as_of = \"2026-11-27\"
+
+[pools.\"p-1\"]
+project = \"aave-v3\"
+symbol = \"USDC\"
+chain = \"ethereum\"
+low = \"3.4%\"
+mid = \"4.4%\"
+high = \"5%\"
+reward_share = \"0%\"
+stablecoin = true
+il_risk = false
+source = \"test snapshot\"
+";
+    assert_eq!(
+        rate_book_extension(&refs, "test snapshot", Some("2026-11-27")),
+        expected
+    );
+}

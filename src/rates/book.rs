@@ -1,0 +1,208 @@
+//! The rate book as a whole: the embedded default, reading a user's file,
+//! merging one book into another, and the look-ups the planner asks of it
+//! (correlations, a class's lending band, the nearest known name).
+//!
+//! It only answers from what the book holds; it computes no plan and does not
+//! judge a book's consistency (that is `checks.rs`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::entries::{
+    AssetClass, AssetEntry, BandEntry, CorrelationEntry, FarmingEntry, IndexTemplate, MethodEntry,
+    PoolEntry, ProtocolEntry, TierEntry,
+};
+use super::{DEFAULT_CORRELATION, STABLECOIN_CORRELATION, STABLECOIN_LENDING, VOLATILE_LENDING};
+use crate::error::{Diagnostic, Diagnostics, nearest};
+
+/// The embedded default book, as written.
+pub const DEFAULT_BOOK: &str = include_str!("default.toml");
+
+/// The same book converted to JSON at build time (faster to read at start-up).
+const DEFAULT_BOOK_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/default_book.json"));
+
+/// A rate book as stored in TOML.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateBook {
+    /// The date the figures were taken, as written (e.g. `2026-11-27`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// In a `--rates` file: replace the default book instead of extending it.
+    #[serde(default, skip_serializing)]
+    pub replace: bool,
+    /// Assets by symbol.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub assets: BTreeMap<String, AssetEntry>,
+    /// Lending bands by class: `stablecoin` and `volatile`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lending: BTreeMap<String, BandEntry>,
+    /// Liquidity-pool bands by pair class: `stable`, `major` and `exotic`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub liquidity: BTreeMap<String, BandEntry>,
+    /// Farming defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub farming: Option<FarmingEntry>,
+    /// Shipped index templates by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub index: BTreeMap<String, IndexTemplate>,
+    /// Correlations of asset prices: `"A/B"` pairs, plus `default` (crypto
+    /// pairs not listed) and `stablecoins` (two stablecoins).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub correlations: BTreeMap<String, CorrelationEntry>,
+    /// Provider fees of the staking routes: direct, delegated, liquid.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub staking_methods: BTreeMap<String, MethodEntry>,
+    /// Protocol risk tiers by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub risk_tiers: BTreeMap<String, TierEntry>,
+    /// Known protocols and their tiers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub protocols: BTreeMap<String, ProtocolEntry>,
+    /// Yield bands of individual pools by id (from `yieldplan rates import`
+    /// or a `--pools` snapshot), for positions with a `pool_id`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pools: BTreeMap<String, PoolEntry>,
+}
+
+impl RateBook {
+    /// The embedded default book.
+    ///
+    /// # Panics
+    ///
+    /// Never in a correct build: the embedded book is checked by the test suite.
+    #[must_use]
+    pub fn default_book() -> RateBook {
+        // The default book is checked by the test suite; failing here is a build bug.
+        serde_json::from_str(DEFAULT_BOOK_JSON)
+            .unwrap_or_else(|e| panic!("embedded rate book is invalid: {e}"))
+    }
+
+    /// The default book extended (or replaced) by a user's file.
+    ///
+    /// # Errors
+    ///
+    /// The file's TOML or shape errors (see [`parse_book`]), or else every
+    /// consistency problem of the resulting book (see [`RateBook::problems`]).
+    pub fn with_file(path: &Path, text: &str) -> Result<RateBook, Diagnostics> {
+        let extra = parse_book(path, text)?;
+        let book = if extra.replace {
+            extra
+        } else {
+            let mut book = RateBook::default_book();
+            book.merge(extra);
+            book
+        };
+        let problems = book.problems();
+        if problems.is_empty() {
+            Ok(book)
+        } else {
+            Err(Diagnostics::new(
+                path,
+                text,
+                "rate book",
+                problems
+                    .into_iter()
+                    .map(|m| Diagnostic::new(None, m.0).with_help(m.1))
+                    .collect(),
+            ))
+        }
+    }
+
+    /// Entries of `other` replace entries of the same name here.
+    pub fn merge(&mut self, other: RateBook) {
+        if other.as_of.is_some() {
+            self.as_of = other.as_of;
+        }
+        self.assets.extend(other.assets);
+        self.lending.extend(other.lending);
+        self.liquidity.extend(other.liquidity);
+        if other.farming.is_some() {
+            self.farming = other.farming;
+        }
+        self.index.extend(other.index);
+        self.correlations.extend(other.correlations);
+        self.staking_methods.extend(other.staking_methods);
+        self.risk_tiers.extend(other.risk_tiers);
+        self.protocols.extend(other.protocols);
+        self.pools.extend(other.pools);
+    }
+
+    /// The correlation of two assets' prices (from -1 to 1) and where it
+    /// comes from. A stablecoin against a non-stablecoin is taken as
+    /// uncorrelated.
+    #[must_use]
+    pub fn correlation(
+        &self,
+        a: &str,
+        b: &str,
+        a_class: AssetClass,
+        b_class: AssetClass,
+    ) -> (f64, String) {
+        use AssetClass::Stablecoin;
+        let entry = |key: &str| {
+            self.correlations
+                .get(key)
+                .map(|c| (c.value, c.source.clone()))
+        };
+        match (a_class == Stablecoin, b_class == Stablecoin) {
+            (true, true) => entry(STABLECOIN_CORRELATION)
+                .unwrap_or((0.0, "assumption: stablecoins move independently".into())),
+            (true, false) | (false, true) => (
+                0.0,
+                "a stablecoin does not move with crypto prices (assumption)".into(),
+            ),
+            (false, false) => entry(&format!("{a}/{b}"))
+                .or_else(|| entry(&format!("{b}/{a}")))
+                .or_else(|| entry(DEFAULT_CORRELATION))
+                .unwrap_or((0.0, "no correlation in the rate book".into())),
+        }
+    }
+
+    /// The lending band of an asset class: `[lending.stablecoin]` for
+    /// stablecoins, `[lending.volatile]` for every other class. It is the
+    /// band of an asset that has no `lending` band of its own.
+    #[must_use]
+    pub fn class_lending_band(&self, class: AssetClass) -> Option<&BandEntry> {
+        let key = if class == AssetClass::Stablecoin {
+            STABLECOIN_LENDING
+        } else {
+            VOLATILE_LENDING
+        };
+        self.lending.get(key)
+    }
+
+    /// The nearest known index id to a misspelt one.
+    #[must_use]
+    pub fn nearest_index(&self, id: &str) -> Option<&str> {
+        nearest(id, self.index.keys().map(String::as_str))
+    }
+
+    /// The nearest known asset symbol to a misspelt one.
+    #[must_use]
+    pub fn nearest_asset(&self, symbol: &str) -> Option<&str> {
+        nearest(symbol, self.assets.keys().map(String::as_str))
+    }
+}
+
+/// Parses one rate-book file, reporting TOML and shape errors with their place.
+///
+/// # Errors
+///
+/// The first TOML syntax or shape error (unknown field, bad rate, ...), at
+/// its place in `text`.
+pub fn parse_book(path: &Path, text: &str) -> Result<RateBook, Diagnostics> {
+    toml::from_str::<RateBook>(text).map_err(|e| {
+        Diagnostics::new(
+            path,
+            text,
+            "rate book",
+            vec![
+                Diagnostic::new(e.span(), e.message().trim_end().to_string())
+                    .with_help("see src/rates/default.toml for the format"),
+            ],
+        )
+    })
+}

@@ -1,0 +1,241 @@
+//! Consistency checks of a complete rate book: ordered bands, the closed
+//! families every book must fill (lending and liquidity classes, staking
+//! routes, risk tiers), correlations within -1 to 1, protocols whose tier
+//! exists, and index templates whose weights add up to 100% and whose
+//! components name known assets.
+//!
+//! Each check reports problems as (what is wrong, how to fix it), in a fixed
+//! order; none changes the book or reads a file.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::book::RateBook;
+use super::entries::{AssetEntry, Component, IndexTemplate};
+use super::{
+    DEFAULT_CORRELATION, LENDING_CLASSES, LIQUIDITY_CLASSES, METHODS, REQUIRED_TIERS,
+    STABLECOIN_CORRELATION,
+};
+use crate::model::{Band, Strategy};
+
+/// One problem of a book: what is wrong, and how to fix it.
+type Problem = (String, String);
+
+/// The help given for an entry that a complete book needs but lacks.
+const ADD_IT: &str = "add it, or drop `replace = true`";
+
+impl RateBook {
+    /// Consistency problems of a complete book, as (what, how to fix).
+    #[must_use]
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        self.check_band_order(&mut out);
+        required(&mut out, "lending", &self.lending, &LENDING_CLASSES, "band");
+        required(
+            &mut out,
+            "liquidity",
+            &self.liquidity,
+            &LIQUIDITY_CLASSES,
+            "band",
+        );
+        self.check_correlations(&mut out);
+        required(
+            &mut out,
+            "staking_methods",
+            &self.staking_methods,
+            &METHODS,
+            "fee",
+        );
+        self.check_risk_tiers(&mut out);
+        self.check_defaults(&mut out);
+        for (id, template) in &self.index {
+            check_index(&mut out, id, template, &self.assets);
+        }
+        out
+    }
+
+    /// Every band (assets' staking and lending, classes, farming) is ordered
+    /// low <= mid <= high.
+    fn check_band_order(&self, out: &mut Vec<Problem>) {
+        let mut band = |what: String, b: &Band| {
+            if b.low > b.high || b.mid < b.low || b.mid > b.high {
+                out.push((
+                    format!("{what}: the band is not ordered low <= mid <= high"),
+                    "fix the figures".to_string(),
+                ));
+            }
+        };
+        for (symbol, a) in &self.assets {
+            if let Some(s) = &a.staking {
+                band(format!("assets.{symbol}.staking"), &s.band());
+            }
+            if let Some(l) = &a.lending {
+                band(format!("assets.{symbol}.lending"), &l.band());
+            }
+        }
+        for (class, b) in self.lending.iter().chain(self.liquidity.iter()) {
+            band(format!("class {class}"), &b.band());
+        }
+        if let Some(f) = &self.farming {
+            band("farming".into(), &f.band());
+        }
+    }
+
+    /// Every correlation lies within -1 to 1 and is keyed by a pair (or is
+    /// one of the two named defaults).
+    fn check_correlations(&self, out: &mut Vec<Problem>) {
+        for (key, c) in &self.correlations {
+            if !(c.value.is_finite() && (-1.0..=1.0).contains(&c.value)) {
+                out.push((
+                    format!("correlation `{key}` is {}, outside -1 to 1", c.value),
+                    "fix the figure".into(),
+                ));
+            }
+            if key != DEFAULT_CORRELATION
+                && key != STABLECOIN_CORRELATION
+                && key.split('/').count() != 2
+            {
+                out.push((
+                    format!("correlation key `{key}` is not a pair"),
+                    format!(
+                        "write pairs as \"A/B\", or use `{DEFAULT_CORRELATION}` or `{STABLECOIN_CORRELATION}`"
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// The required tiers exist, and every protocol's tier is defined.
+    /// Unlike the other families, a book may define tiers of its own.
+    fn check_risk_tiers(&self, out: &mut Vec<Problem>) {
+        for t in REQUIRED_TIERS {
+            if !self.risk_tiers.contains_key(t) {
+                out.push((
+                    format!("the rate book has no [risk_tiers.{t}]"),
+                    ADD_IT.into(),
+                ));
+            }
+        }
+        for (id, p) in &self.protocols {
+            if !self.risk_tiers.contains_key(&p.tier) {
+                out.push((
+                    format!(
+                        "protocol `{id}` has tier `{}`, which the book does not define",
+                        p.tier
+                    ),
+                    format!(
+                        "use one of: {}",
+                        self.risk_tiers
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// The default correlation and the farming defaults are present.
+    fn check_defaults(&self, out: &mut Vec<Problem>) {
+        if !self.correlations.contains_key(DEFAULT_CORRELATION) {
+            out.push((
+                "the rate book has no [correlations] default".into(),
+                ADD_IT.into(),
+            ));
+        }
+        if self.farming.is_none() {
+            out.push((
+                "the rate book has no [farming] defaults".into(),
+                "add them, or drop `replace = true`".into(),
+            ));
+        }
+    }
+}
+
+/// An index's weights add up to 100%, and each component is complete.
+fn check_index(
+    out: &mut Vec<Problem>,
+    id: &str,
+    template: &IndexTemplate,
+    assets: &BTreeMap<String, AssetEntry>,
+) {
+    let total: Decimal = template.components.iter().map(|c| c.weight.0).sum();
+    if total != Decimal::ONE {
+        out.push((
+            format!(
+                "index `{id}`: component weights add up to {}%, not 100%",
+                total * Decimal::ONE_HUNDRED
+            ),
+            "adjust the component weights".into(),
+        ));
+    }
+    for c in &template.components {
+        check_component(out, id, c, assets);
+    }
+}
+
+/// A component is not itself an index, has the asset or pair its strategy
+/// needs, and names only assets the book knows.
+fn check_component(
+    out: &mut Vec<Problem>,
+    id: &str,
+    c: &Component,
+    assets: &BTreeMap<String, AssetEntry>,
+) {
+    let lacks = match c.strategy {
+        Strategy::Index => {
+            out.push((
+                format!("index `{id}` nests another index"),
+                "list plain components only".into(),
+            ));
+            return;
+        }
+        Strategy::Staking | Strategy::Lending => c.asset.is_none(),
+        Strategy::Liquidity => c.pair.is_none(),
+        Strategy::Farming | Strategy::Hold => false,
+    };
+    if lacks {
+        let needed = if c.strategy == Strategy::Liquidity {
+            "a `pair`"
+        } else {
+            "an `asset`"
+        };
+        out.push((
+            format!("index `{id}`: a {} component needs {needed}", c.strategy),
+            "add it".into(),
+        ));
+    }
+    for sym in c.asset.iter().chain(c.pair.iter().flatten()) {
+        if !assets.contains_key(sym) {
+            out.push((
+                format!("index `{id}` names unknown asset `{sym}`"),
+                "add it under [assets] or fix the symbol".into(),
+            ));
+        }
+    }
+}
+
+/// Reports entries of the `[table.NAME]` family that a complete book needs
+/// but lacks, and names the table does not know.
+fn required<V>(
+    out: &mut Vec<Problem>,
+    table: &str,
+    entries: &BTreeMap<String, V>,
+    names: &[&str],
+    what: &str,
+) {
+    for name in names.iter().filter(|n| !entries.contains_key(**n)) {
+        out.push((
+            format!("the rate book has no [{table}.{name}] {what}"),
+            ADD_IT.into(),
+        ));
+    }
+    for name in entries.keys().filter(|k| !names.contains(&k.as_str())) {
+        out.push((
+            format!("unknown entry `{name}` in [{table}]"),
+            format!("use one of: {}", names.join(", ")),
+        ));
+    }
+}

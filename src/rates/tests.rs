@@ -1,0 +1,110 @@
+//! Tests of the rate book: the embedded default, user files, checks and look-ups.
+
+use std::path::Path;
+
+use super::*;
+use crate::money::Rate;
+
+#[test]
+fn the_built_json_book_is_the_toml_book() {
+    let from_toml = parse_book(Path::new("default.toml"), DEFAULT_BOOK).unwrap();
+    assert_eq!(RateBook::default_book(), from_toml);
+}
+
+#[test]
+fn default_book_is_consistent() {
+    let book = RateBook::default_book();
+    assert_eq!(book.problems(), Vec::<(String, String)>::new());
+    assert!(book.as_of.is_some());
+}
+
+#[test]
+fn default_book_holds_the_seed_staking_bands() {
+    let book = RateBook::default_book();
+    let band = |s: &str| book.assets[s].staking.as_ref().unwrap().band();
+    let pct = |p: i64| Rate::percent(p);
+    assert_eq!((band("ETH").low, band("ETH").high), (pct(3), pct(5)));
+    assert_eq!((band("ADA").low, band("ADA").high), (pct(4), pct(6)));
+    assert_eq!((band("SOL").low, band("SOL").high), (pct(6), pct(8)));
+    assert_eq!((band("DOT").low, band("DOT").high), (pct(10), pct(14)));
+    assert_eq!((band("ATOM").low, band("ATOM").high), (pct(15), pct(20)));
+    let stable = book.lending["stablecoin"].band();
+    assert_eq!((stable.low, stable.high), (pct(2), pct(8)));
+    let major = book.liquidity["major"].band();
+    assert_eq!((major.low, major.high), (pct(5), pct(20)));
+}
+
+#[test]
+fn every_figure_names_a_source() {
+    let book = RateBook::default_book();
+    for (s, a) in &book.assets {
+        for src in [
+            a.staking.as_ref().map(|b| &b.source),
+            a.lending.as_ref().map(|b| &b.source),
+            a.inflation.as_ref().map(|f| &f.source),
+            a.volatility.as_ref().map(|f| &f.source),
+            a.unbonding_days.as_ref().map(|d| &d.source),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!(!src.trim().is_empty(), "{s} has a figure without a source");
+        }
+    }
+}
+
+#[test]
+fn a_user_file_extends_the_book() {
+    let extra = "[assets.XYZ]\nname = \"Xyz\"\nclass = \"alt\"\nstaking = { low = \"1%\", high = \"2%\", source = \"mine\" }\n";
+    let book = RateBook::with_file(Path::new("r.toml"), extra).unwrap();
+    assert!(book.assets.contains_key("XYZ"));
+    assert!(book.assets.contains_key("ETH"));
+}
+
+#[test]
+fn a_bad_file_is_reported_with_its_place() {
+    let extra = "[assets.XYZ]\nname = \"Xyz\"\nclas = \"alt\"\n";
+    let e = RateBook::with_file(Path::new("r.toml"), extra)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("r.toml:3:1"), "{e}");
+    assert!(e.contains("clas"), "{e}");
+}
+
+#[test]
+fn an_incomplete_or_unknown_family_is_reported() {
+    let extra = "replace = true\n[liquidity.weird]\nlow = \"1%\"\nhigh = \"2%\"\nsource = \"x\"\n";
+    let e = RateBook::with_file(Path::new("r.toml"), extra)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown entry `weird` in [liquidity]"), "{e}");
+    assert!(e.contains("no [liquidity.major] band"), "{e}");
+    assert!(e.contains("no [lending.stablecoin] band"), "{e}");
+    assert!(e.contains("no [staking_methods.liquid] fee"), "{e}");
+}
+
+#[test]
+fn bare_percent_in_a_book_is_refused() {
+    let extra = "[lending.stablecoin]\nlow = 2\nhigh = \"8%\"\nsource = \"x\"\n";
+    let e = RateBook::with_file(Path::new("r.toml"), extra)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("did you mean \"2%\""), "{e}");
+}
+
+#[test]
+fn a_class_lending_band_is_the_stablecoin_or_the_volatile_one() {
+    let book = RateBook::default_book();
+    let stable = book.class_lending_band(AssetClass::Stablecoin);
+    assert_eq!(stable, book.lending.get("stablecoin"));
+    assert!(stable.is_some());
+    for class in [AssetClass::Major, AssetClass::Alt] {
+        let band = book.class_lending_band(class);
+        assert_eq!(band, book.lending.get("volatile"));
+        assert!(band.is_some());
+    }
+    assert_eq!(
+        RateBook::default().class_lending_band(AssetClass::Major),
+        None
+    );
+}
