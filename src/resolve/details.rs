@@ -1,6 +1,7 @@
 //! What every position carries beyond its own yield: layers stacked on it,
 //! its staking route, its protocol risk, its chain, the exposure groups it
-//! counts towards and whether its money depends on DeFi.
+//! counts towards and whether its money depends on smart contracts (its
+//! `defi` flag).
 //!
 //! Stacked yields are added band by band as given; nothing is projected here.
 
@@ -11,11 +12,12 @@ use super::{Resolver, band_of, share};
 use crate::model::{Band, Layer, Method, Pool, Position, Staking, Strategy};
 use crate::money::Rate;
 use crate::profile::{LayerSpec, PositionSpec};
+use crate::rates::FarmingEntry;
 
 /// Half, the weight of each side of a pool that does not say otherwise.
 const HALF: Decimal = Decimal::from_parts(5, 0, 0, false, 1);
 
-/// Whether the money in a position depends on DeFi smart contracts: anything
+/// Whether the money in a position depends on smart contracts: anything
 /// with layers, lending, liquidity and farming, and staking through a liquid
 /// token or a named protocol.
 fn is_defi(pos: &Position) -> bool {
@@ -101,7 +103,7 @@ impl Resolver<'_> {
                 self.book
                     .farming
                     .as_ref()
-                    .map(|f| f.band())
+                    .map(FarmingEntry::band)
                     .unwrap_or_default(),
             ),
             _ => {
@@ -116,7 +118,7 @@ impl Resolver<'_> {
     }
 
     /// Fills in what every position carries beyond its yield: staking route,
-    /// risk, stacked layers, chain, exposure groups and whether it is DeFi.
+    /// risk, stacked layers, chain, exposure groups and `defi` flag.
     pub(super) fn finish(
         &mut self,
         pos: &mut Position,
@@ -167,9 +169,8 @@ impl Resolver<'_> {
     fn native_chain(&self, pos: &Position) -> Option<String> {
         let native = |s: &String| self.assets.get(s).and_then(|v| v.chain.clone());
         match (&pos.asset, &pos.pair) {
-            (Some(a), _) => native(a),
             (None, Some([a, b])) if self.is_stablecoin(a) && !self.is_stablecoin(b) => native(b),
-            (None, Some([a, _])) => native(a),
+            (Some(a), _) | (None, Some([a, _])) => native(a),
             _ => None,
         }
     }

@@ -17,7 +17,7 @@
 //! - `yields`: a position's yield band, from the profile or the rate book;
 //! - `pools`: liquidity pools, snapshot pools and the volatility of a pair;
 //! - `indexes`: expanding an index position into its components;
-//! - `details`: stacked layers, staking route, chain, exposure and DeFi flag;
+//! - `details`: stacked layers, staking route, chain, exposure and `defi` flag;
 //! - `allocation`: checking the shares and splitting the value into cents;
 //! - `scenarios`: stress scenarios.
 
@@ -47,11 +47,11 @@ use crate::rates::RateBook;
 use assets::AssetView;
 pub use positions::default_name;
 
-/// Default yearly inflation, as a fraction (0.03 = 3% a year): a common
-/// long-run assumption (see the domain reference's real-rate example).
+/// Default yearly inflation, as a fraction (0.03 = 3% a year; an assumption).
 pub const DEFAULT_INFLATION: Decimal = Decimal::from_parts(3, 0, 0, false, 2);
 /// Default sustainable yield, as a fraction a year (0.08 = 8%): required
-/// yields above it are flagged as unsustainable (an assumption).
+/// yields above it are flagged as unsustainable (an assumption; the seed calls
+/// 10% unsustainable).
 pub const DEFAULT_SUSTAINABLE_YIELD: Decimal = Decimal::from_parts(8, 0, 0, false, 2);
 /// Default share of emissions (reward-token) income that sustainable income
 /// ignores, as a fraction (0.5 = half; an assumption).

@@ -260,7 +260,7 @@ impl Resolver<'_> {
         }
     }
 
-    /// The pool a pair trades in when the profile does not say: StableSwap for
+    /// The pool a pair trades in when the profile does not say: `StableSwap` for
     /// two stablecoins, constant product otherwise.
     pub(super) fn default_pool(&self, pair: &[String; 2]) -> Pool {
         if pair.iter().all(|s| self.is_stablecoin(s)) {

@@ -22,7 +22,7 @@ pub(super) fn none_risk() -> Risk {
     }
 }
 
-/// A protocol id without a version suffix: DefiLlama's `aave-v3` is `aave`.
+/// A protocol id without a version suffix: the pools snapshot's `aave-v3` is `aave`.
 fn unversioned(id: &str) -> &str {
     match id.rsplit_once("-v") {
         Some((base, v))

@@ -20,7 +20,7 @@ use crate::profile::{Period, ProfileSpec, Sp};
 const DEFAULT_PROTOCOL_CONCENTRATION: Decimal = Decimal::from_parts(25, 0, 0, false, 2);
 /// `chain-concentration` fires above this share of on-chain money on one chain (a fraction).
 const DEFAULT_CHAIN_CONCENTRATION: Decimal = Decimal::from_parts(60, 0, 0, false, 2);
-/// `defi-heavy` fires above this share of the portfolio in DeFi (a fraction).
+/// `defi-heavy` fires above this share of the portfolio on smart contracts (a fraction).
 const DEFAULT_DEFI_SHARE: Decimal = Decimal::from_parts(50, 0, 0, false, 2);
 /// `locked-liquidity` fires above this share behind long unbonding (a fraction).
 const DEFAULT_LOCKED_SHARE: Decimal = Decimal::from_parts(50, 0, 0, false, 2);
