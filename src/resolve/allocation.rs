@@ -1,0 +1,265 @@
+//! Allocation: checking that the positions' amounts, weights and "rest" add
+//! up to the portfolio's value, then splitting that value into whole cents
+//! (and index positions into their components).
+//!
+//! Amounts are currency amounts, weights fractions of the portfolio. The split
+//! is exact: the positions' cents add up to the value's cents.
+
+use rust_decimal::Decimal;
+
+use super::positions::Draft;
+use super::{Resolver, percent};
+use crate::engine::allocate::split_cents;
+use crate::error::Diagnostic;
+use crate::model::{Position, Strategy};
+use crate::money::{Money, format_money};
+use crate::profile::{AllocationSpec, ProfileSpec, Sp, Span};
+
+/// How the drafts share the portfolio, before any is checked.
+struct Shares {
+    /// The fixed amounts added up (a currency amount).
+    fixed: Decimal,
+    /// The weights added up (a fraction of the portfolio).
+    weight_sum: Decimal,
+    /// Where each position that takes the rest says so.
+    rest: Vec<Span>,
+}
+
+/// What the shares come to against the portfolio's value, for messages.
+struct Totals<'a> {
+    /// The portfolio's value (a currency amount).
+    value: Decimal,
+    /// What the amounts and weights take (a currency amount).
+    taken: Decimal,
+    /// The value less what is taken (a currency amount; may be negative).
+    leftover: Decimal,
+    /// The weights added up (a fraction of the portfolio).
+    weight_sum: Decimal,
+    /// With amounts in the mix, only money says exactly how far off the total is.
+    in_money: bool,
+    /// The portfolio's currency code.
+    currency: &'a str,
+}
+
+impl Totals<'_> {
+    /// A currency amount in the portfolio's currency.
+    fn money(&self, d: Decimal) -> String {
+        format_money(Money(d), self.currency)
+    }
+}
+
+impl Shares {
+    /// Splits the portfolio's `value` (a currency amount) into whole cents:
+    /// fixed amounts as given, weights by largest remainder, and the rest
+    /// takes what is left. Index positions become their components.
+    fn split(&self, value: Decimal, drafts: Vec<Draft>) -> Vec<Position> {
+        let total_cents = Money(value).cents();
+        let fixed_cents: Decimal = drafts
+            .iter()
+            .filter_map(|d| match d.allocation.value {
+                AllocationSpec::Amount(a) => Some(Money(a).cents()),
+                _ => None,
+            })
+            .sum();
+        let weighted_cents = if self.rest.is_empty() {
+            total_cents - fixed_cents
+        } else {
+            (self.weight_sum * value * Decimal::ONE_HUNDRED).floor()
+        };
+        let weights: Vec<Decimal> = drafts
+            .iter()
+            .filter_map(|d| match d.allocation.value {
+                AllocationSpec::Weight(w) => Some(w),
+                _ => None,
+            })
+            .collect();
+        let mut weighted = split_cents(weighted_cents, &weights).into_iter();
+        let rest_cents = total_cents - fixed_cents - weighted_cents;
+        let mut out = Vec::with_capacity(drafts.len());
+        for d in drafts {
+            let cents = match d.allocation.value {
+                AllocationSpec::Amount(a) => Money(a).cents(),
+                AllocationSpec::Weight(_) => weighted.next().unwrap_or_default(),
+                AllocationSpec::Rest => rest_cents,
+            };
+            place(d, cents, &mut out);
+        }
+        out
+    }
+}
+
+/// Gives a draft its amount (`cents`, whole cents) and adds it to `out`; an
+/// index position adds its components instead, splitting the cents by their
+/// weights and naming each "index: component".
+fn place(d: Draft, cents: Decimal, out: &mut Vec<Position>) {
+    if d.position.strategy == Strategy::Index {
+        let parts = split_cents(cents, &d.component_weights);
+        for (mut c, part) in d.components.into_iter().zip(parts) {
+            c.name = format!("{}: {}", d.position.name, c.name);
+            c.index = Some(d.position.name.clone());
+            c.amount = Money::from_cents(part);
+            out.push(c);
+        }
+    } else {
+        let mut p = d.position;
+        p.amount = Money::from_cents(cents);
+        out.push(p);
+    }
+}
+
+/// The note beside an amount in a message: its share of the portfolio.
+fn amount_note(allocation: &AllocationSpec, value: Decimal) -> String {
+    let AllocationSpec::Amount(a) = allocation else {
+        return String::new();
+    };
+    let exact = a / value;
+    let shown = exact.round_dp(4);
+    if shown.is_zero() {
+        "under 0.01% of the portfolio".to_string()
+    } else if shown == exact {
+        format!("{} of the portfolio", percent(shown))
+    } else {
+        format!("about {} of the portfolio", percent(shown))
+    }
+}
+
+impl Resolver<'_> {
+    /// The positions with their amounts in whole cents, index positions
+    /// expanded into their components; `None` when the shares do not add up
+    /// to the portfolio's `value` (reported) or an earlier problem stops it.
+    pub(super) fn allocate(
+        &mut self,
+        value: &Sp<Decimal>,
+        drafts: Vec<Draft>,
+        spec: &ProfileSpec,
+    ) -> Option<Vec<Position>> {
+        if drafts.is_empty() {
+            // No position survived reading; that problem is already reported.
+            return None;
+        }
+        let shares = self.shares(&drafts);
+        if let [first, second, ..] = shares.rest.as_slice() {
+            self.diags.push(
+                Diagnostic::at(second.clone(), "more than one position takes the rest")
+                    .with_related(first.clone(), "the first one")
+                    .with_help("give all but one of them a weight or an amount"),
+            );
+            return None;
+        }
+        let taken = shares.fixed + shares.weight_sum * value.value;
+        let totals = Totals {
+            value: value.value,
+            taken,
+            leftover: value.value - taken,
+            weight_sum: shares.weight_sum,
+            in_money: !shares.fixed.is_zero(),
+            currency: spec
+                .portfolio
+                .as_ref()
+                .map_or("USD", |p| p.currency.as_str()),
+        };
+        match shares.rest.first() {
+            None if !totals.leftover.is_zero() => {
+                self.report_mismatch(&totals, &drafts);
+                return None;
+            }
+            Some(rest) if totals.leftover <= Decimal::ZERO => {
+                self.report_nothing_left(&totals, rest.clone());
+                return None;
+            }
+            _ => {}
+        }
+        if !self.diags.is_empty() {
+            return None;
+        }
+        Some(shares.split(value.value, drafts))
+    }
+
+    /// Adds up the drafts' amounts and weights and finds those taking the
+    /// rest; reports amounts with fractions of a cent.
+    fn shares(&mut self, drafts: &[Draft]) -> Shares {
+        let mut shares = Shares {
+            fixed: Decimal::ZERO,
+            weight_sum: Decimal::ZERO,
+            rest: Vec::new(),
+        };
+        for d in drafts {
+            match d.allocation.value {
+                AllocationSpec::Amount(a) => {
+                    if a.normalize().scale() > 2 {
+                        self.error(
+                            d.allocation.span.clone(),
+                            "`amount` has fractions of a cent",
+                            "round it to cents",
+                        );
+                    }
+                    shares.fixed += a;
+                }
+                AllocationSpec::Weight(w) => shares.weight_sum += w,
+                AllocationSpec::Rest => shares.rest.push(d.allocation.span.clone()),
+            }
+        }
+        shares
+    }
+
+    /// Reports shares that do not add up to the whole portfolio (with no
+    /// position to take the rest), pointing at every share when few.
+    fn report_mismatch(&mut self, t: &Totals, drafts: &[Draft]) {
+        let (message, gap) = if t.in_money {
+            (
+                format!(
+                    "the positions add up to {}, not the portfolio's value of {}",
+                    t.money(t.taken),
+                    t.money(t.value)
+                ),
+                t.money(t.leftover.abs()),
+            )
+        } else {
+            (
+                format!("the weights add up to {}, not 100%", percent(t.weight_sum)),
+                percent((Decimal::ONE - t.weight_sum).abs()),
+            )
+        };
+        let help = if t.leftover > Decimal::ZERO {
+            format!(
+                "add {gap} in total, or give one position weight = \"rest\" to take what is left"
+            )
+        } else {
+            format!("take {gap} off in total, so they add up to the whole portfolio")
+        };
+        let mut d = Diagnostic::at(drafts[0].allocation.span.clone(), message).with_help(help);
+        // Point at every share when there are few enough to read.
+        if drafts.len() <= 12 {
+            for (i, draft) in drafts.iter().enumerate() {
+                let note = amount_note(&draft.allocation.value, t.value);
+                if i > 0 {
+                    d = d.with_related(draft.allocation.span.clone(), note);
+                } else if !note.is_empty() {
+                    d = d.with_label(note);
+                }
+            }
+        }
+        self.diags.push(d);
+    }
+
+    /// Reports a position taking the rest when the others take it all.
+    fn report_nothing_left(&mut self, t: &Totals, rest: Span) {
+        let message = if t.in_money {
+            format!(
+                "the other positions already take {} of the portfolio's {}, leaving nothing for the rest",
+                t.money(t.taken),
+                t.money(t.value)
+            )
+        } else {
+            format!(
+                "the other weights already add up to {}, leaving nothing for the rest",
+                percent(t.weight_sum)
+            )
+        };
+        self.error(
+            rest,
+            message,
+            "lower the other weights or amounts, or remove this position",
+        );
+    }
+}

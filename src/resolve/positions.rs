@@ -1,0 +1,304 @@
+//! Drafting positions: each position spec becomes a position with its yield,
+//! pool, risk and layers filled in (one drafting step per strategy), and a
+//! name that is unique in the portfolio.
+//!
+//! A draft has no amount yet: splitting the portfolio's value is the
+//! allocation's job, and nothing here projects income.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::risk::none_risk;
+use super::{Resolver, band_of, share};
+use crate::error::{Diagnostic, shorten};
+use crate::model::{Band, Liquidity, Position, Strategy};
+use crate::money::{Money, Rate};
+use crate::profile::{AllocationSpec, PositionSpec, ProfileSpec, Sp, Span};
+
+/// A position before it has an amount.
+pub(super) struct Draft {
+    /// The position, complete but for its amount (and name, until named).
+    pub(super) position: Position,
+    /// Its share of the portfolio: an amount, a weight or the rest.
+    pub(super) allocation: Sp<AllocationSpec>,
+    /// Components of an index position, before they have amounts.
+    pub(super) components: Vec<Position>,
+    /// The components' weights in the index (fractions of it).
+    pub(super) component_weights: Vec<Decimal>,
+    /// The name the profile gives it.
+    pub(super) explicit_name: Option<String>,
+    /// The name it gets when the profile gives none (made unique later).
+    pub(super) default_name: String,
+}
+
+/// The name a position gets when the profile gives none.
+#[must_use]
+pub fn default_name(strategy: Strategy, asset: Option<&str>, pair: Option<&[String; 2]>) -> String {
+    match (strategy, asset, pair) {
+        (Strategy::Liquidity, _, Some([a, b])) => format!("{a}/{b} liquidity"),
+        (s, Some(a), _) => format!("{a} {s}"),
+        (s, None, _) => s.name().to_string(),
+    }
+}
+
+/// A position of `strategy` with nothing filled in yet: no name, assets,
+/// amount, yield or risk.
+pub(super) fn blank_position(strategy: Strategy) -> Position {
+    Position {
+        name: String::new(),
+        strategy,
+        asset: None,
+        pair: None,
+        protocol: None,
+        chain: None,
+        method: None,
+        index: None,
+        amount: Money::ZERO,
+        apy: Band::default(),
+        reward_share: Rate::ZERO,
+        apy_source: String::new(),
+        liquidity: None,
+        staking: None,
+        risk: none_risk(),
+        stack: Vec::new(),
+        exposure: Vec::new(),
+        defi: false,
+    }
+}
+
+impl Draft {
+    /// The draft of a position spec, with what the spec says as written.
+    fn new(p: &PositionSpec, strategy: Strategy, allocation: Sp<AllocationSpec>) -> Draft {
+        let position = Position {
+            asset: p.asset.as_ref().map(|a| a.value.clone()),
+            pair: p.pair.as_ref().map(|a| a.value.clone()),
+            protocol: p.protocol.as_ref().map(|a| a.value.clone()),
+            chain: p.chain.as_ref().map(|a| a.value.clone()),
+            method: p.method.as_ref().map(|m| m.value),
+            apy_source: "profile".into(),
+            ..blank_position(strategy)
+        };
+        Draft {
+            position,
+            allocation,
+            components: Vec::new(),
+            component_weights: Vec::new(),
+            explicit_name: p.name.as_ref().map(|n| n.value.clone()),
+            default_name: default_name(
+                strategy,
+                p.asset.as_ref().map(|a| a.value.as_str()),
+                p.pair.as_ref().map(|x| &x.value),
+            ),
+        }
+    }
+}
+
+impl Resolver<'_> {
+    /// The drafts of every position that resolves, each with a unique name.
+    pub(super) fn drafts(&mut self, spec: &ProfileSpec) -> Vec<Draft> {
+        let mut drafts: Vec<Draft> = spec
+            .positions
+            .iter()
+            .filter_map(|p| self.draft(p))
+            .collect();
+        self.unique_names(&mut drafts, spec);
+        drafts
+    }
+
+    /// The draft of one position, with its pool's figures filled in first
+    /// when it names a snapshot pool.
+    fn draft(&mut self, p: &PositionSpec) -> Option<Draft> {
+        let filled;
+        let p = match &p.pool_id {
+            Some(id) => {
+                filled = self.fill_from_pool(p, id)?;
+                &filled
+            }
+            None => p,
+        };
+        let mut draft = self.draft_spec(p)?;
+        if let Some(id) = &p.pool_id {
+            if let Some(e) = self.book.pools.get(&id.value) {
+                let source = format!(
+                    "pool {} ({} {} on {}): {}",
+                    id.value, e.project, e.symbol, e.chain, e.source
+                );
+                draft.position.apy_source = source;
+            }
+        }
+        Some(draft)
+    }
+
+    /// The draft of a position spec: its fields checked, then its yield
+    /// filled in by strategy, then its layers, risk and exposure.
+    fn draft_spec(&mut self, p: &PositionSpec) -> Option<Draft> {
+        let strategy = p.strategy.as_ref()?.value;
+        let allocation = p.allocation.clone()?;
+        let before = self.diags.len();
+        let fit = self.fields_fit(p, strategy);
+        let known = self.named_assets_known(p);
+        if !(fit && known) || self.diags.len() > before {
+            return None;
+        }
+        let mut draft = Draft::new(p, strategy, allocation);
+        let given = p.apy.as_ref().map(|b| band_of(b.value));
+        let reward = p.reward_apy.as_ref().map(|b| band_of(b.value));
+        let pos = &mut draft.position;
+        match strategy {
+            Strategy::Staking | Strategy::Lending => {
+                self.draft_rate_yield(pos, p, strategy, given, reward)?;
+            }
+            Strategy::Liquidity => self.draft_liquidity(pos, p, reward)?,
+            Strategy::Farming => self.draft_farming(pos, p, given, reward)?,
+            Strategy::Hold => {
+                let band = given.unwrap_or_default();
+                self.set_yield(pos, band, "profile".into(), None, p)?;
+            }
+            Strategy::Index => {
+                self.expand_index(&mut draft, p)?;
+                return Some(draft);
+            }
+        }
+        let layers = self.layers(p)?;
+        self.finish(&mut draft.position, Some(p), Some(layers));
+        Some(draft)
+    }
+
+    /// The yield of a staking or lending position: its `apy`, else the rate
+    /// book's band for its asset (after the provider's fee, for staking).
+    fn draft_rate_yield(
+        &mut self,
+        pos: &mut Position,
+        p: &PositionSpec,
+        strategy: Strategy,
+        given: Option<Band>,
+        reward: Option<Band>,
+    ) -> Option<()> {
+        let asset = self
+            .require(p.asset.as_ref(), "asset", p, strategy, "asset = \"ETH\"")?
+            .clone();
+        let (band, source) = match given {
+            Some(b) => (b, "profile".to_string()),
+            None => self.book_yield(
+                strategy,
+                &asset,
+                p.method.as_ref().map(|m| m.value),
+                p.provider_fee.as_ref().map(|f| f.value),
+            )?,
+        };
+        self.set_yield(pos, band, source, reward, p)
+    }
+
+    /// The yield and pool of a liquidity position: its `fee_apr` (else the
+    /// book's band for the pair) plus any `reward_apy`, the pool kind and the
+    /// volatility of the pair's price ratio.
+    fn draft_liquidity(
+        &mut self,
+        pos: &mut Position,
+        p: &PositionSpec,
+        reward: Option<Band>,
+    ) -> Option<()> {
+        let pair = self
+            .require(
+                p.pair.as_ref(),
+                "pair",
+                p,
+                Strategy::Liquidity,
+                "pair = [\"ETH\", \"USDC\"]",
+            )?
+            .clone();
+        let (fee, source) = match &p.fee_apr {
+            Some(b) => (band_of(b.value), "profile".to_string()),
+            None => self.pair_band(&pair.value),
+        };
+        let total = fee + reward.unwrap_or_default();
+        pos.apy = total;
+        pos.apy_source = source;
+        pos.reward_share = reward.map_or(Rate::ZERO, |r| share(r.mid, total.mid));
+        let pool = self.pool_of(p, &pair.value);
+        let (sigma, volatility_source) = self.pair_volatility(&pair, p)?;
+        pos.liquidity = Some(Liquidity {
+            pool,
+            ratio_volatility: sigma,
+            volatility_source,
+            fee_apr: fee,
+            reward_apy: reward.unwrap_or_default(),
+        });
+        Some(())
+    }
+
+    /// The yield of a farming position: its `apy`, else the rate book's
+    /// farming band, whose reward share applies when the profile gives none.
+    fn draft_farming(
+        &mut self,
+        pos: &mut Position,
+        p: &PositionSpec,
+        given: Option<Band>,
+        reward: Option<Band>,
+    ) -> Option<()> {
+        let farming = self.book.farming.as_ref()?;
+        let (band, source) = match given {
+            Some(b) => (b, "profile".to_string()),
+            None => (farming.band(), format!("rate book: {}", farming.source)),
+        };
+        self.set_yield(pos, band, source, reward, p)?;
+        if reward.is_none() {
+            pos.reward_share = farming.reward_share.rate();
+        }
+        Some(())
+    }
+
+    /// Rejects duplicate explicit names and gives unnamed positions a unique default.
+    fn unique_names(&mut self, drafts: &mut [Draft], spec: &ProfileSpec) {
+        let mut taken = self.explicit_names(spec);
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for draft in drafts.iter_mut() {
+            if let Some(n) = &draft.explicit_name {
+                draft.position.name = n.clone();
+                continue;
+            }
+            let base = draft.default_name.clone();
+            let count = seen.entry(base.clone()).or_insert(0);
+            *count += 1;
+            let mut candidate = if *count == 1 {
+                base.clone()
+            } else {
+                format!("{base} {count}")
+            };
+            while taken.contains_key(&candidate) {
+                *count += 1;
+                candidate = format!("{base} {count}");
+            }
+            taken.insert(candidate.clone(), 0..0);
+            draft.position.name = candidate;
+        }
+    }
+
+    /// The names the profile gives, with where each is first used; reports
+    /// empty and duplicate names.
+    fn explicit_names(&mut self, spec: &ProfileSpec) -> HashMap<String, Span> {
+        let mut taken: HashMap<String, Span> = HashMap::new();
+        for name in spec.positions.iter().filter_map(|p| p.name.as_ref()) {
+            if name.value.trim().is_empty() {
+                self.error(
+                    name.span.clone(),
+                    "a position's `name` is empty",
+                    "give it a name, or leave `name` out",
+                );
+            } else if let Some(first) = taken.get(&name.value) {
+                self.diags.push(
+                    Diagnostic::at(
+                        name.span.clone(),
+                        format!("two positions are named \"{}\"", shorten(&name.value)),
+                    )
+                    .with_related(first.clone(), "first used here")
+                    .with_help("position names must be unique; rename one of them"),
+                );
+            } else {
+                taken.insert(name.value.clone(), name.span.clone());
+            }
+        }
+        taken
+    }
+}

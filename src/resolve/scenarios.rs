@@ -1,0 +1,60 @@
+//! Stress scenarios the profile defines, with their assets and failing
+//! protocols checked against what is known.
+//!
+//! Only the scenario's inputs are resolved here; running it is the engine's job.
+
+use super::Resolver;
+use crate::error::shorten;
+use crate::model::Scenario;
+use crate::money::Rate;
+use crate::profile::{ProfileSpec, Sp};
+
+impl Resolver<'_> {
+    /// Stress scenarios the profile defines, resolved against the book.
+    /// Unnamed scenarios (already reported while reading) are skipped.
+    pub(super) fn scenarios(&mut self, spec: &ProfileSpec) -> Vec<Scenario> {
+        let mut out = Vec::new();
+        for sc in &spec.scenarios {
+            let Some(name) = sc.name.as_ref() else {
+                continue;
+            };
+            let mut prices = Vec::new();
+            for (sym, change) in &sc.prices {
+                if self.known_asset(sym) {
+                    prices.push((sym.value.clone(), Rate(*change)));
+                }
+            }
+            let mut fail = Vec::new();
+            for id in &sc.fail {
+                match self.protocol_loss(&id.value) {
+                    Some(lgd) => fail.push((id.value.clone(), lgd)),
+                    None => self.unknown_failing_protocol(id),
+                }
+            }
+            out.push(Scenario {
+                name: name.value.clone(),
+                prices,
+                crypto: sc.crypto.map(Rate),
+                yields: sc.yields.map(Rate),
+                fail,
+                slash: sc.slash,
+            });
+        }
+        out
+    }
+
+    /// Reports a protocol in a scenario's `fail` list that has no tier.
+    fn unknown_failing_protocol(&mut self, id: &Sp<String>) {
+        let names: Vec<&str> = self.protocols.keys().map(String::as_str).collect();
+        let shown = shorten(&id.value);
+        let help = match crate::error::nearest(&id.value, names.iter().copied()) {
+            Some(n) => format!("did you mean \"{n}\"? Or name its tier under [protocols.{shown}]"),
+            None => format!("name its tier under [protocols.{shown}] first"),
+        };
+        self.error(
+            id.span.clone(),
+            format!("unknown protocol \"{shown}\" in `fail`"),
+            help,
+        );
+    }
+}
