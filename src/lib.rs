@@ -29,7 +29,13 @@ use std::path::Path;
 use error::Diagnostics;
 
 /// Reads, checks and resolves a profile from its text, against `book`.
-/// The error lists every problem found, with file, line and column.
+/// `path` only names the file in messages and reports; nothing is read from it.
+///
+/// # Errors
+/// The profile is larger than [`profile::MAX_PROFILE_BYTES`], not UTF-8 or
+/// not TOML, or has problems (unknown keys, bad values, unknown assets,
+/// weights that do not add up, ...): the error lists every problem found,
+/// with file, line and column.
 pub fn load(
     path: &Path,
     bytes: &[u8],
@@ -41,6 +47,12 @@ pub fn load(
 
 /// The second half of [`load`]: resolves a profile already read (by
 /// [`profile::read_profile`]), adding its problems to those found reading it.
+/// `text` is the profile's text, into which the spans of `spec` and
+/// `problems` point.
+///
+/// # Errors
+/// `problems` is not empty, or resolving finds more: the error holds them
+/// all, in file order, without duplicates.
 pub fn load_read(
     path: &Path,
     text: &str,

@@ -13,9 +13,11 @@ pub trait ClosedSet: Sized + Copy + 'static {
     const NAMES: &'static [&'static str];
 
     /// The member's name as written.
+    #[must_use]
     fn name(self) -> &'static str;
 
-    /// The member with this exact name, if any.
+    /// The member with this exact name (case-sensitive), if any.
+    #[must_use]
     fn parse(text: &str) -> Option<Self> {
         Self::NAMES
             .iter()
