@@ -5,7 +5,7 @@
 //! [`model::Portfolio`], [`engine`] plans it into report data, and [`report`]
 //! renders that as a table, JSON, CSV or Markdown. The `yieldplan` binary
 //! (its own `cli` modules) glues these to the command line and does all file
-//! I/O. Use [`load`] and [`engine::plan`] to plan from Rust.
+//! I/O. Use [`load`] and [`engine::plan()`] to plan from Rust.
 //!
 //! The library has no command-line parsing, prints nothing and writes no
 //! files: it takes bytes and values and returns values.

@@ -1,5 +1,5 @@
 //! Closed sets of names: strategies, staking methods, pool kinds, lints,
-//! formats, sort keys. Each set is declared once, with [`closed_set!`], and its
+//! formats, sort keys. Each set is declared once, with [`closed_set!`](crate::closed_set), and its
 //! spelling is then used everywhere (the profile reader, the command line, the
 //! rate book, the renderers and did-you-mean suggestions) through
 //! [`ClosedSet`]. This module knows no domain; it must not name any member.
