@@ -2,7 +2,8 @@
 //! formats, sort keys. Each set is declared once, with
 //! [`closed_set!`](crate::closed_set), and its spelling is then used
 //! everywhere (the profile reader, the command line, the rate book, the
-//! renderers and did-you-mean suggestions) through [`ClosedSet`]. This module knows no domain; it must not name any member.
+//! renderers and did-you-mean suggestions) through [`ClosedSet`]. This module
+//! knows no domain; it must not name any member.
 
 /// A closed set of names, each spelt once (kebab-case, as written in profiles,
 /// on the command line and in JSON).
