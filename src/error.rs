@@ -5,7 +5,8 @@
 //! [`Diagnostics`] renders a batch of them for one file in a single consistent
 //! style (`error: ...`, `--> file:line:col`, the offending line, a caret, `= help:`),
 //! so every input error of the program reads the same. This module knows nothing
-//! about profiles or rate books; it only locates and prints.
+//! about profiles or rate books; it only locates and formats, and does no I/O
+//! (printing is the caller's job).
 
 use std::fmt;
 use std::ops::Range;
@@ -20,8 +21,12 @@ const NAME_WIDTH: usize = 40;
 /// One problem at one place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Byte range of the offending text in the file's source; `None` for a
+    /// problem of the whole file (shown without a line).
     pub span: Option<Range<usize>>,
+    /// What is wrong, in one line, shown after `error: `.
     pub message: String,
+    /// How to fix it, shown after `= help: `.
     pub help: Option<String>,
     /// A short note printed after the caret under `span`.
     pub label: Option<String>,
@@ -31,6 +36,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A problem at `span` (or of the whole file when `None`), with no help,
+    /// label or related places yet.
     pub fn new(span: Option<Range<usize>>, message: impl Into<String>) -> Self {
         Diagnostic {
             span,
@@ -41,29 +48,36 @@ impl Diagnostic {
         }
     }
 
+    /// A problem at the byte range `span`.
     pub fn at(span: Range<usize>, message: impl Into<String>) -> Self {
         Self::new(Some(span), message)
     }
 
+    /// Sets the help line saying how to fix the problem.
+    #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
     /// Adds a note after the caret under the main place.
+    #[must_use]
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
 
-    /// Adds another place that explains the problem.
+    /// Adds another place (a byte range) that explains the problem.
+    #[must_use]
     pub fn with_related(mut self, span: Range<usize>, note: impl Into<String>) -> Self {
         self.related.push((span, note.into()));
         self
     }
 }
 
-/// A name the user wrote, cut to a length that fits in a message.
+/// A name the user wrote, cut to at most 40 characters (then `…`) so it fits
+/// in a message.
+#[must_use]
 pub fn shorten(name: &str) -> String {
     if name.chars().count() <= NAME_WIDTH {
         name.to_string()
@@ -76,14 +90,20 @@ pub fn shorten(name: &str) -> String {
 /// All problems found in one file, ready to print.
 #[derive(Debug, thiserror::Error)]
 pub struct Diagnostics {
+    /// The file's path, as shown in `--> path:line:col`.
     pub path: PathBuf,
+    /// The file's whole text, into which every span points.
     pub text: String,
+    /// The problems, in the order they are printed.
     pub items: Vec<Diagnostic>,
     /// What the file is, for the summary line: "profile", "rate book", ...
     pub kind: &'static str,
 }
 
 impl Diagnostics {
+    /// The problems `items` found in the file at `path`, whose text is
+    /// `source`; `kind` names the file in the summary line ("profile").
+    #[must_use]
     pub fn new(path: &Path, source: &str, kind: &'static str, items: Vec<Diagnostic>) -> Self {
         Diagnostics {
             path: path.to_path_buf(),
@@ -93,13 +113,17 @@ impl Diagnostics {
         }
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset in the file.
+    #[must_use]
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         line_col(&self.text, offset)
     }
 }
 
 /// 1-based line and column (in characters) of a byte offset in `source`.
+/// An offset past the end, or inside a character, is moved back to the
+/// nearest character boundary.
+#[must_use]
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(source, offset.min(source.len()));
     let before = &source[..offset];
@@ -137,6 +161,7 @@ impl LineIndex {
     }
 }
 
+/// The largest character boundary of `s` at or before byte `i`.
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -245,7 +270,10 @@ impl fmt::Display for Diagnostics {
     }
 }
 
-/// The nearest of `candidates` to `word`, when it is close enough to be a likely typo.
+/// The nearest of `candidates` to `word`, when it is close enough to be a
+/// likely typo: a case-insensitive Jaro–Winkler similarity of at least 0.8
+/// (`strsim`). Words longer than 160 bytes get no suggestion.
+#[must_use]
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     // No typo of a short name is this long; and comparing a huge word costs time.
     if word.len() > 4 * NAME_WIDTH {

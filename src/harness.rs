@@ -14,8 +14,9 @@ use crate::report::{self, Format};
 
 const FORMATS: [Format; 4] = [Format::Table, Format::Json, Format::Csv, Format::Markdown];
 
-/// Runs a profile through everything `plan`, `stress` and `project` do.
-/// Returns whether it planned (false: it was rejected with diagnostics).
+/// Runs a profile through everything `plan`, `stress` and `project` do
+/// (projection over 5 years). Returns whether it planned (false: it was
+/// rejected with diagnostics).
 pub fn profile_bytes(data: &[u8]) -> bool {
     let book = crate::rates::RateBook::default_book();
     let path = Path::new("fuzz.toml");
@@ -39,6 +40,10 @@ pub fn profile_bytes(data: &[u8]) -> bool {
 }
 
 /// Runs bytes as a rate-book extension and as a pools snapshot.
+///
+/// # Panics
+/// When a rate book exported from a snapshot that reads does not read back:
+/// that is the property this entry point checks, so a panic is a bug found.
 pub fn data_bytes(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         if let Err(e) = crate::rates::RateBook::with_file(Path::new("fuzz-rates.toml"), text) {

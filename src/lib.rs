@@ -5,7 +5,7 @@
 //! [`model::Portfolio`], [`engine`] plans it into report data, and [`report`]
 //! renders that as a table, JSON, CSV or Markdown. The `yieldplan` binary
 //! (its own `cli` modules) glues these to the command line and does all file
-//! I/O. Use [`load`] and [`engine::plan`] to plan from Rust.
+//! I/O. Use [`load`] and [`engine::plan()`] to plan from Rust.
 //!
 //! The library has no command-line parsing, prints nothing and writes no
 //! files: it takes bytes and values and returns values.
@@ -29,7 +29,13 @@ use std::path::Path;
 use error::Diagnostics;
 
 /// Reads, checks and resolves a profile from its text, against `book`.
-/// The error lists every problem found, with file, line and column.
+/// `path` only names the file in messages and reports; nothing is read from it.
+///
+/// # Errors
+/// The profile is larger than [`profile::MAX_PROFILE_BYTES`], not UTF-8 or
+/// not TOML, or has problems (unknown keys, bad values, unknown assets,
+/// weights that do not add up, ...): the error lists every problem found,
+/// with file, line and column.
 pub fn load(
     path: &Path,
     bytes: &[u8],
@@ -41,6 +47,12 @@ pub fn load(
 
 /// The second half of [`load`]: resolves a profile already read (by
 /// [`profile::read_profile`]), adding its problems to those found reading it.
+/// `text` is the profile's text, into which the spans of `spec` and
+/// `problems` point.
+///
+/// # Errors
+/// `problems` is not empty, or resolving finds more: the error holds them
+/// all, in file order, without duplicates.
 pub fn load_read(
     path: &Path,
     text: &str,

@@ -5,7 +5,8 @@
 //! accident. Rounding happens only through [`ROUNDING`], when a figure is settled
 //! for a report. `f64` crosses into the plan only through [`decimal_from_f64`],
 //! which rejects NaN and infinity. This module must not know about profiles,
-//! the engine or output formats beyond plain text formatting of a figure.
+//! the engine or output formats beyond plain text formatting of a figure, and
+//! does no I/O.
 
 use std::fmt;
 use std::iter::Sum;
@@ -21,7 +22,8 @@ pub const ROUNDING: RoundingStrategy = RoundingStrategy::MidpointAwayFromZero;
 /// Decimal places kept for money in reports (cents).
 pub const MONEY_DP: u32 = 2;
 
-/// Decimal places kept for rates (as fractions) in reports: 0.0001 percentage points.
+/// Decimal places kept for rates (as fractions) in reports: 6 places of a
+/// fraction are 0.0001 percentage points.
 pub const RATE_DP: u32 = 6;
 
 /// The largest portfolio value accepted: 10^15 in any currency.
@@ -30,20 +32,25 @@ pub const MAX_MONEY: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, 
 /// The largest rate accepted: a million percent (10,000 as a fraction).
 pub const MAX_RATE: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
 
-/// An amount of money in the portfolio's currency.
+/// An amount of money in the portfolio's currency (the currency itself is
+/// carried by the portfolio, not by each amount). Serialised as a bare decimal.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Money(pub Decimal);
 
-/// A rate as a fraction: 0.05 is 5%.
+/// A rate as a fraction: 0.05 is 5%. Yields are per year; shares, weights and
+/// probabilities use the same type. Serialised as a bare decimal fraction.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Rate(pub Decimal);
 
 impl Money {
+    /// No money.
     pub const ZERO: Money = Money(Decimal::ZERO);
 
-    /// Rounded to cents with the project's rounding policy.
+    /// Rounded to cents ([`MONEY_DP`]) with the project's [`ROUNDING`], with
+    /// trailing zeros dropped (5.00 becomes 5).
+    #[must_use]
     pub fn settle(self) -> Money {
         Money(
             self.0
@@ -52,12 +59,16 @@ impl Money {
         )
     }
 
-    /// This amount earning `rate` for a year.
+    /// What this amount earns in a year at `rate` (simple interest:
+    /// amount × rate), unrounded.
+    #[must_use]
     pub fn at(self, rate: Rate) -> Money {
         Money(self.0 * rate.0)
     }
 
-    /// The share of `whole` this amount is; zero when `whole` is zero.
+    /// The share of `whole` this amount is, as a fraction; zero when `whole`
+    /// is zero.
+    #[must_use]
     pub fn share_of(self, whole: Money) -> Rate {
         if whole.0.is_zero() {
             Rate(Decimal::ZERO)
@@ -66,28 +77,42 @@ impl Money {
         }
     }
 
-    /// Whole cents, for exact allocation.
+    /// The amount in whole cents (a count, not money), truncated toward
+    /// zero, for exact allocation.
+    #[must_use]
     pub fn cents(self) -> Decimal {
         (self.0 * Decimal::ONE_HUNDRED).trunc()
     }
 
+    /// The amount of `cents` hundredths of the currency unit: the inverse of
+    /// [`Money::cents`] for whole cents.
+    #[must_use]
     pub fn from_cents(cents: Decimal) -> Money {
         Money(cents / Decimal::ONE_HUNDRED)
     }
 }
 
 impl Rate {
+    /// A rate of 0%.
     pub const ZERO: Rate = Rate(Decimal::ZERO);
 
-    /// Rounded for reports with the project's rounding policy.
+    /// Rounded to [`RATE_DP`] places of a fraction with the project's
+    /// [`ROUNDING`], trailing zeros dropped, for reports.
+    #[must_use]
     pub fn settle(self) -> Rate {
         Rate(self.0.round_dp_with_strategy(RATE_DP, ROUNDING).normalize())
     }
 
+    /// The rate of `p` percent: `Rate::percent(5)` is 0.05.
+    #[must_use]
     pub fn percent(p: i64) -> Rate {
         Rate(Decimal::new(p, 2))
     }
 
+    /// The fraction as an `f64`, for the floating-point parts of the engine
+    /// (impermanent loss, simulation); 0.0 if it cannot be represented (never
+    /// for rates within [`MAX_RATE`]).
+    #[must_use]
     pub fn to_f64(self) -> f64 {
         self.0.to_f64().unwrap_or(0.0)
     }
@@ -120,7 +145,9 @@ impl Add for Rate {
     }
 }
 
-/// Converts a computed `f64` into a decimal, refusing NaN and infinity.
+/// Converts a computed `f64` into a decimal, refusing NaN and infinity (and
+/// values beyond `Decimal`'s range, about ±7.9 × 10^28).
+#[must_use]
 pub fn decimal_from_f64(x: f64) -> Option<Decimal> {
     if x.is_finite() {
         Decimal::from_f64(x)
@@ -131,13 +158,17 @@ pub fn decimal_from_f64(x: f64) -> Option<Decimal> {
 
 /// Parses a rate written as a percent string: `"4.5%"` is 0.045.
 /// Returns `None` when the text is not a number followed by `%`.
+#[must_use]
 pub fn parse_percent(text: &str) -> Option<Decimal> {
     let number = text.trim().strip_suffix('%')?.trim();
     let value = parse_decimal_text(number)?;
     value.checked_div(Decimal::ONE_HUNDRED)
 }
 
-/// Parses a plain decimal number such as `1000`, `0.045`, `1_000.5` or `1e3`.
+/// Parses a plain decimal number such as `1000`, `0.045`, `1_000.5` or `1e3`,
+/// exactly (no binary floating point). Returns `None` for anything else,
+/// including `nan`, `inf`, and a leading or trailing `.`.
+#[must_use]
 pub fn parse_decimal_text(text: &str) -> Option<Decimal> {
     let cleaned: String = text.chars().filter(|c| *c != '_').collect();
     if cleaned.is_empty() || cleaned.starts_with('.') || cleaned.ends_with('.') {
@@ -161,7 +192,10 @@ fn currency_symbol(code: &str) -> Option<&'static str> {
     }
 }
 
-/// Groups the integer digits of a decimal with commas: 1234567.5 → "1,234,567.50".
+/// Rounds `value` to `dp` decimal places with [`ROUNDING`] and groups its
+/// integer digits with commas: 1234567.5 at 2 places → "1,234,567.50". A
+/// value that rounds to zero has no minus sign.
+#[must_use]
 pub fn group_thousands(value: Decimal, dp: u32) -> String {
     let rounded = value.round_dp_with_strategy(dp, ROUNDING);
     let text = format!("{:.*}", dp as usize, rounded.abs());
@@ -187,7 +221,10 @@ pub fn group_thousands(value: Decimal, dp: u32) -> String {
     }
 }
 
-/// Formats money for people: `$1,234.50`, `-€20.00`, `1,000.00 CHF`.
+/// Formats money for people, rounded to cents: `$1,234.50`, `-€20.00`,
+/// `1,000.00 CHF`. USD, EUR, GBP and JPY show as a symbol, other codes after
+/// the amount, an empty code not at all.
+#[must_use]
 pub fn format_money(amount: Money, currency: &str) -> String {
     let grouped = group_thousands(amount.0, MONEY_DP);
     match currency_symbol(currency) {
@@ -200,7 +237,9 @@ pub fn format_money(amount: Money, currency: &str) -> String {
     }
 }
 
-/// Formats a rate as a percent with two decimals: 0.05125 → "5.13%".
+/// Formats a rate (a fraction) as a percent with two decimals, rounded with
+/// [`ROUNDING`]: 0.05125 → "5.13%".
+#[must_use]
 pub fn format_rate(rate: Rate) -> String {
     let pct = (rate.0 * Decimal::ONE_HUNDRED).round_dp_with_strategy(2, ROUNDING);
     format!("{pct:.2}%")

@@ -1,8 +1,9 @@
 //! Closed sets of names: strategies, staking methods, pool kinds, lints,
-//! formats, sort keys. Each set is declared once, with [`closed_set!`], and its
-//! spelling is then used everywhere (the profile reader, the command line, the
-//! rate book, the renderers and did-you-mean suggestions) through
-//! [`ClosedSet`]. This module knows no domain; it must not name any member.
+//! formats, sort keys. Each set is declared once, with
+//! [`closed_set!`](crate::closed_set), and its spelling is then used
+//! everywhere (the profile reader, the command line, the rate book, the
+//! renderers and did-you-mean suggestions) through [`ClosedSet`]. This module
+//! knows no domain; it must not name any member.
 
 /// A closed set of names, each spelt once (kebab-case, as written in profiles,
 /// on the command line and in JSON).
@@ -13,9 +14,11 @@ pub trait ClosedSet: Sized + Copy + 'static {
     const NAMES: &'static [&'static str];
 
     /// The member's name as written.
+    #[must_use]
     fn name(self) -> &'static str;
 
-    /// The member with this exact name, if any.
+    /// The member with this exact name (case-sensitive), if any.
+    #[must_use]
     fn parse(text: &str) -> Option<Self> {
         Self::NAMES
             .iter()

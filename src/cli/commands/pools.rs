@@ -1,4 +1,4 @@
-//! `yieldplan pools`: list and screen the pools of a saved DefiLlama snapshot.
+//! `yieldplan pools`: list and screen the pools of a saved `DefiLlama` snapshot.
 
 use std::path::PathBuf;
 
