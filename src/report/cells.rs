@@ -119,6 +119,11 @@ pub(crate) fn warning_text(w: &Warning) -> String {
     format!("{}[{}]: {}", w.severity.name(), w.lint, w.message)
 }
 
+/// An amount as a chart coordinate (0 if it does not fit an `f64`).
+pub(crate) fn chart_value(m: Money) -> f64 {
+    m.0.to_f64().unwrap_or(0.0)
+}
+
 /// A one-line chart of `values` from "▁" to "█" (empty for no values).
 ///
 /// Each value is placed on eight levels between the lowest and the highest;
@@ -153,7 +158,7 @@ pub(crate) fn trend_text(
     last: Option<Money>,
     currency: &str,
 ) -> String {
-    let heights: Vec<f64> = values.iter().map(|m| m.0.to_f64().unwrap_or(0.0)).collect();
+    let heights: Vec<f64> = values.iter().map(|m| chart_value(*m)).collect();
     let amount = |m: Option<Money>| m.map_or(String::new(), |m| format_money(m, currency));
     format!(
         "{}  {} -> {}",

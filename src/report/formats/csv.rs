@@ -1,5 +1,5 @@
 //! CSV of a report's main grid, with raw numbers (exact decimals, fractions
-//! for rates) under snake_case keys, for spreadsheets and scripts. Only the
+//! for rates) under `snake_case` keys, for spreadsheets and scripts. Only the
 //! first grid is written; titles, fields and notes are left out.
 
 use super::Renderer;

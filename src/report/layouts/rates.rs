@@ -7,7 +7,7 @@
 
 use crate::model::Band;
 use crate::money::{Rate, format_rate};
-use crate::rates::{AssetClass, AssetEntry, RateBook};
+use crate::rates::{AssetClass, AssetEntry, BandEntry, RateBook};
 use crate::report::cells::{band_cell, missing_cell, optional_band_cell, rate_cell};
 use crate::report::document::{Cell, Column, Document, Grid, Section};
 
@@ -62,13 +62,13 @@ fn asset_columns() -> Vec<Column<AssetRow>> {
             "Staking low / mid / high",
             &["staking_low", "staking_mid", "staking_high"],
             true,
-            |a: &AssetRow| optional_band_cell(a.1.staking.as_ref().map(|b| b.band())),
+            |a: &AssetRow| optional_band_cell(a.1.staking.as_ref().map(BandEntry::band)),
         ),
         Column::new(
             "Lending low / mid / high",
             &["lending_low", "lending_mid", "lending_high"],
             true,
-            |a: &AssetRow| optional_band_cell(a.1.lending.as_ref().map(|b| b.band())),
+            |a: &AssetRow| optional_band_cell(a.1.lending.as_ref().map(BandEntry::band)),
         ),
         Column::new("Supply inflation", &["inflation"], true, |a: &AssetRow| {
             a.1.inflation

@@ -1,6 +1,6 @@
 //! The plan's diversification fields: the portfolio's shares by protocol,
-//! chain, asset group and strategy, and DeFi against non-DeFi, as the engine
-//! measured them. Shares are fractions shown as percents; amounts are in the
+//! chain, asset group and strategy, and how much of it depends on smart
+//! contracts, as the engine measured them. Shares are fractions shown as percents; amounts are in the
 //! portfolio's currency. Formats only; computes nothing.
 
 use crate::engine::risk::{Diversification, Exposure};

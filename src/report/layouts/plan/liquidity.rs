@@ -25,7 +25,7 @@ fn pool_text(l: &LiquidityOut) -> String {
 }
 
 /// The liquidity part of a position listed in this grid.
-fn lp<'a>(p: &&'a PositionOut) -> &'a LiquidityOut {
+fn lp(p: &PositionOut) -> &LiquidityOut {
     p.liquidity
         .as_ref()
         .expect("only liquidity positions are listed")

@@ -15,7 +15,7 @@ fn staking_route_name(m: Method) -> &'static str {
 }
 
 /// The staking part of a position listed in this grid.
-fn st<'a>(p: &&'a PositionOut) -> &'a StakingOut {
+fn st(p: &PositionOut) -> &StakingOut {
     p.staking
         .as_ref()
         .expect("only staking positions are listed")
