@@ -1,27 +1,28 @@
 //! The percentile fan of a simulation as an SVG picture: portfolio value
 //! above, income against the goal line below. Drawn with plotters' SVG
 //! backend and its built-in font metrics, so no system fonts are needed.
+//! Amounts are in the simulation's currency, plotted in thousands. It draws
+//! only what the simulation holds (computes nothing new) and writes no
+//! file: the caller saves the SVG text.
 
 use plotters::prelude::*;
-use rust_decimal::prelude::ToPrimitive;
 
+use super::cells::chart_value;
 use crate::engine::simulate::{Percentiles, Simulation};
 
-fn f(m: crate::money::Money) -> f64 {
-    m.0.to_f64().unwrap_or(0.0)
-}
-
+/// Draws one fan on `area`: the P5-P95 and P25-P75 bands of `bands`, their
+/// median, and the `goal` line (one amount a year from year 1) if any.
 fn fan(
     area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
     title: &str,
     bands: &[Percentiles],
     goal: &[crate::money::Money],
 ) -> Result<(), String> {
-    let years = bands.len() as u32;
+    let years = u32::try_from(bands.len()).unwrap_or(u32::MAX);
     let top = bands
         .iter()
-        .map(|b| f(b.p95))
-        .chain(goal.iter().map(|g| f(*g)))
+        .map(|b| chart_value(b.p95))
+        .chain(goal.iter().map(|g| chart_value(*g)))
         .fold(1.0, f64::max)
         * 1.05;
     let mut chart = ChartBuilder::on(area)
@@ -46,21 +47,21 @@ fn fan(
     };
     chart
         .draw_series(std::iter::once(Polygon::new(
-            band(|b| f(b.p5), |b| f(b.p95)),
+            band(|b| chart_value(b.p5), |b| chart_value(b.p95)),
             outer,
         )))
         .map_err(|e| e.to_string())?
         .label("P5-P95");
     chart
         .draw_series(std::iter::once(Polygon::new(
-            band(|b| f(b.p25), |b| f(b.p75)),
+            band(|b| chart_value(b.p25), |b| chart_value(b.p75)),
             inner,
         )))
         .map_err(|e| e.to_string())?
         .label("P25-P75");
     chart
         .draw_series(LineSeries::new(
-            bands.iter().map(|b| (b.year, f(b.p50))),
+            bands.iter().map(|b| (b.year, chart_value(b.p50))),
             BLUE.stroke_width(2),
         ))
         .map_err(|e| e.to_string())?
@@ -68,7 +69,7 @@ fn fan(
     if !goal.is_empty() {
         chart
             .draw_series(LineSeries::new(
-                goal.iter().enumerate().map(|(i, g)| (i as u32 + 1, f(*g))),
+                (1u32..).zip(goal).map(|(year, g)| (year, chart_value(*g))),
                 RED.stroke_width(2),
             ))
             .map_err(|e| e.to_string())?
@@ -84,6 +85,10 @@ fn fan(
 }
 
 /// Renders the fan chart of a simulation as an SVG document.
+///
+/// # Errors
+///
+/// Returns plotters' message when a chart cannot be laid out or drawn.
 pub fn simulation_svg(sim: &Simulation) -> Result<String, String> {
     let mut svg = String::new();
     {

@@ -1,8 +1,11 @@
 //! CSV of a report's main grid, with raw numbers (exact decimals, fractions
-//! for rates) under snake_case keys, for spreadsheets and scripts.
+//! for rates) under `snake_case` keys, for spreadsheets and scripts. Only the
+//! first grid is written; titles, fields and notes are left out.
 
-use super::{Document, Renderer};
+use super::Renderer;
+use crate::report::document::Document;
 
+/// Writes the document's first grid as CSV (RFC 4180).
 pub struct CsvRenderer;
 
 /// Quotes a field when it holds a comma, a quote or a line break (RFC 4180).
@@ -14,26 +17,24 @@ fn field(text: &str) -> String {
     }
 }
 
+/// One CSV record: the fields quoted where needed, joined by commas, and a
+/// line break.
+fn record<'a>(fields: impl Iterator<Item = &'a str>) -> String {
+    let mut line = fields.map(field).collect::<Vec<_>>().join(",");
+    line.push('\n');
+    line
+}
+
 impl Renderer for CsvRenderer {
     fn render(&self, doc: &Document) -> String {
         let Some(grid) = doc.primary() else {
             return String::new();
         };
-        let mut out = String::new();
-        let keys: Vec<String> = grid
-            .headers
-            .iter()
-            .flat_map(|h| h.keys.iter().map(|k| field(k)))
-            .collect();
-        out.push_str(&keys.join(","));
-        out.push('\n');
+        let mut out = record(grid.headers.iter().flat_map(|h| h.keys.iter().copied()));
         for row in grid.rows.iter().chain(grid.footer.iter()) {
-            let cells: Vec<String> = row
-                .iter()
-                .flat_map(|c| c.raw.iter().map(|r| field(r)))
-                .collect();
-            out.push_str(&cells.join(","));
-            out.push('\n');
+            out.push_str(&record(
+                row.iter().flat_map(|c| c.raw.iter().map(String::as_str)),
+            ));
         }
         out
     }

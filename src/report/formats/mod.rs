@@ -1,0 +1,61 @@
+//! The output formats: a table for people, CSV for spreadsheets, Markdown for
+//! CI summaries, and JSON for scripts.
+//!
+//! Each text format is one [`Renderer`] over a laid-out
+//! [`Document`](super::Document); JSON serialises the report structs
+//! themselves. Renderers only turn text into other text: they compute nothing
+//! and do no I/O (the caller prints what they return).
+
+mod csv;
+mod json;
+mod markdown;
+mod table;
+
+use serde::Serialize;
+
+use super::Document;
+
+pub use json::to_json;
+
+/// Output format, chosen with `--format`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable tables
+    #[default]
+    Table,
+    /// Stable JSON for scripts (schema_version 1)
+    Json,
+    /// The main table as CSV, with raw numbers
+    Csv,
+    /// Markdown, fit for a CI job summary
+    Markdown,
+}
+
+/// Turns a document into text in one format.
+pub trait Renderer {
+    /// The whole document as text in this format.
+    fn render(&self, doc: &Document) -> String;
+}
+
+/// The renderer for a text format; `None` for JSON, which serialises the report itself.
+#[must_use]
+pub fn renderer(format: Format) -> Option<Box<dyn Renderer>> {
+    match format {
+        Format::Table => Some(Box::new(table::TableRenderer)),
+        Format::Csv => Some(Box::new(csv::CsvRenderer)),
+        Format::Markdown => Some(Box::new(markdown::MarkdownRenderer)),
+        Format::Json => None,
+    }
+}
+
+/// Renders a report in `format`, given how to lay it out as a document.
+pub fn render<T: Serialize>(
+    format: Format,
+    report: &T,
+    layout: impl FnOnce(&T) -> Document,
+) -> String {
+    match renderer(format) {
+        Some(r) => r.render(&layout(report)),
+        None => to_json(report),
+    }
+}

@@ -1,0 +1,114 @@
+//! The layout of screened pools: APY, base against rewards, the 30-day mean,
+//! mu ± sigma, TVL, flags and the sustainability verdict with its reasons.
+//! Rates are fractions shown as percents; TVL is in US dollars. Formats
+//! only; computes nothing.
+
+use crate::money::format_rate;
+use crate::pools::{PoolRow, PoolsReport, Verdict};
+use crate::report::cells::{money_cell, optional_rate_cell, rate_cell, raw_rate, yes_no_cell};
+use crate::report::document::{Cell, Column, Document, Grid, Section};
+
+/// Base and reward APY: "4.00% / 1.00%" on screen, both fractions in CSV.
+fn base_reward_cell(p: &PoolRow) -> Cell {
+    Cell::new(
+        format!(
+            "{} / {}",
+            format_rate(p.apy_base),
+            format_rate(p.apy_reward)
+        ),
+        vec![raw_rate(p.apy_base), raw_rate(p.apy_reward)],
+    )
+}
+
+/// The pool's mean and spread: "5.00% ± 1.00%", or "-" unless both are known
+/// (CSV still gets whichever is).
+fn mu_sigma_cell(p: &PoolRow) -> Cell {
+    match (p.mu, p.sigma) {
+        (Some(m), Some(s)) => Cell::new(
+            format!("{} ± {}", format_rate(m), format_rate(s)),
+            vec![raw_rate(m), raw_rate(s)],
+        ),
+        (m, s) => Cell::new(
+            "-",
+            vec![
+                m.map_or(String::new(), raw_rate),
+                s.map_or(String::new(), raw_rate),
+            ],
+        ),
+    }
+}
+
+/// The sustainability verdict by name.
+fn verdict_name(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Sustainable => "sustainable",
+        Verdict::Caution => "caution",
+        Verdict::Unsustainable => "unsustainable",
+    }
+}
+
+/// The columns of the pools grid.
+fn pool_columns() -> Vec<Column<PoolRow>> {
+    vec![
+        Column::new("Project", &["project"], false, |p: &PoolRow| {
+            Cell::plain(&p.project)
+        }),
+        Column::new("Chain", &["chain"], false, |p: &PoolRow| {
+            Cell::plain(&p.chain)
+        }),
+        Column::new("Symbol", &["symbol"], false, |p: &PoolRow| {
+            Cell::plain(&p.symbol)
+        }),
+        Column::new("TVL", &["tvl_usd"], true, |p: &PoolRow| {
+            money_cell(p.tvl_usd, "USD")
+        }),
+        Column::new("APY", &["apy"], true, |p: &PoolRow| rate_cell(p.apy)),
+        Column::new(
+            "Base / reward",
+            &["apy_base", "apy_reward"],
+            true,
+            base_reward_cell,
+        ),
+        Column::new("30-day mean", &["apy_mean_30d"], true, |p: &PoolRow| {
+            optional_rate_cell(p.apy_mean_30d)
+        }),
+        Column::new("mu ± sigma", &["mu", "sigma"], true, mu_sigma_cell),
+        Column::new("IL risk", &["il_risk"], false, |p: &PoolRow| {
+            yes_no_cell(p.il_risk)
+        }),
+        Column::new("Outlier", &["outlier"], false, |p: &PoolRow| {
+            yes_no_cell(p.outlier)
+        }),
+        Column::new("Verdict", &["verdict"], false, |p: &PoolRow| {
+            Cell::plain(verdict_name(p.verdict))
+        }),
+        Column::new("Reasons", &["reasons"], false, |p: &PoolRow| {
+            Cell::plain(p.reasons.join("; "))
+        }),
+        Column::new("Pool id", &["pool"], false, |p: &PoolRow| {
+            Cell::plain(&p.pool)
+        }),
+    ]
+}
+
+/// Lays out screened pools: APY, base against rewards, the 30-day mean,
+/// mu ± sigma, TVL, flags and the sustainability verdict with its reasons.
+#[must_use]
+pub fn pools_document(r: &PoolsReport) -> Document {
+    Document {
+        title: "Pools".into(),
+        lines: vec![format!(
+            "{} pools read, {} skipped for impossible values, {} match the filters; showing {}.",
+            r.read,
+            r.skipped,
+            r.matched,
+            r.pools.len()
+        )],
+        sections: vec![Section::Grid(Grid::build(
+            "Pools",
+            &pool_columns(),
+            &r.pools,
+            None,
+        ))],
+    }
+}

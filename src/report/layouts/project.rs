@@ -1,0 +1,129 @@
+//! The layout of a deterministic projection: one row a year, a summary of
+//! the assumptions and of when the goal is met, and a sparkline of the value.
+//! Formats only; computes nothing.
+
+use crate::engine::project::{Phase, Projection, YearRow};
+use crate::money::{Money, format_rate};
+use crate::report::cells::{missing_cell, money_cell, trend_text};
+use crate::report::document::{Cell, Column, Document, Grid, Section};
+
+/// A column of amounts in `currency`, read from each year by `amount`.
+fn money_column(
+    title: &'static str,
+    key: &'static [&'static str],
+    currency: &str,
+    amount: fn(&YearRow) -> Money,
+) -> Column<YearRow> {
+    let currency = currency.to_string();
+    Column::new(title, key, true, move |r: &YearRow| {
+        money_cell(amount(r), &currency)
+    })
+}
+
+/// The columns of the year-by-year grid; amounts in `cur`.
+fn year_columns(cur: &str) -> Vec<Column<YearRow>> {
+    let goal_currency = cur.to_string();
+    vec![
+        Column::new("Year", &["year"], true, |r: &YearRow| {
+            Cell::plain(r.year.to_string())
+        }),
+        Column::new("Phase", &["phase"], false, |r: &YearRow| {
+            Cell::plain(match r.phase {
+                Phase::Accumulate => "accumulate",
+                Phase::Income => "income",
+            })
+        }),
+        money_column("Start value", &["start_value"], cur, |r| r.start_value),
+        money_column("Gross income", &["gross_income"], cur, |r| r.gross_income),
+        money_column("Tax", &["tax"], cur, |r| r.tax),
+        money_column("Paid out", &["paid_out"], cur, |r| r.paid_out),
+        money_column("Reinvested", &["reinvested"], cur, |r| r.reinvested),
+        money_column("Contributions", &["contributions"], cur, |r| {
+            r.contributions
+        }),
+        money_column("Withdrawn", &["withdrawn"], cur, |r| r.withdrawn),
+        money_column("Price growth", &["price_growth"], cur, |r| r.price_growth),
+        money_column("End value", &["end_value"], cur, |r| r.end_value),
+        Column::new("Goal", &["goal"], true, move |r: &YearRow| match r.goal {
+            Some(g) => money_cell(g, &goal_currency),
+            None => missing_cell(1),
+        }),
+        Column::new(
+            "Income covers it",
+            &["income_covers_goal"],
+            false,
+            |r: &YearRow| {
+                Cell::plain(match r.income_covers_goal {
+                    Some(true) => "yes",
+                    Some(false) => "no",
+                    None => "-",
+                })
+            },
+        ),
+    ]
+}
+
+/// The lines under the title: the yearly assumptions (rates as percents),
+/// when the capital runs out and when the income covers the goal (years).
+fn summary_lines(p: &Projection) -> Vec<String> {
+    let mut lines = vec![format!(
+        "Each year: income at {} (blended mid), price growth {}, inflation {}; sustainable yield {}.",
+        format_rate(p.income_yield),
+        format_rate(p.price_growth),
+        format_rate(p.inflation),
+        format_rate(p.sustainable_yield)
+    )];
+    if let Some(y) = p.depleted_after_years {
+        lines.push(format!(
+            "The capital runs out after {} years.",
+            y.normalize()
+        ));
+    }
+    match p.years_to_goal {
+        Some(y) if y.is_zero() => {
+            lines.push("The sustainable income already covers the goal.".into());
+        }
+        Some(y) => lines.push(format!(
+            "The sustainable income covers the goal after {} years.",
+            y.normalize()
+        )),
+        None if p.rows.iter().any(|r| r.goal.is_some()) => lines.push(format!(
+            "The sustainable income does not cover the goal within {} years.",
+            p.years
+        )),
+        None => {}
+    }
+    lines
+}
+
+/// Lays out a deterministic projection: one row a year, a summary, and a
+/// sparkline of the value.
+#[must_use]
+pub fn project_document(p: &Projection) -> Document {
+    let cur = p.currency.as_str();
+    let end_values: Vec<Money> = p.rows.iter().map(|r| r.end_value).collect();
+    Document {
+        title: format!(
+            "Projection: {} ({}), {} years",
+            p.profile.name, p.profile.path, p.years
+        ),
+        lines: summary_lines(p),
+        sections: vec![
+            Section::Grid(Grid::build(
+                "Year by year",
+                &year_columns(cur),
+                &p.rows,
+                None,
+            )),
+            Section::Notes {
+                title: "Value".into(),
+                items: vec![trend_text(
+                    &end_values,
+                    p.rows.first().map(|r| r.start_value),
+                    p.rows.last().map(|r| r.end_value),
+                    cur,
+                )],
+            },
+        ],
+    }
+}

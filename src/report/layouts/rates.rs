@@ -1,0 +1,278 @@
+//! The layout of `yieldplan rates`: the effective rate book, asset by asset,
+//! then the class bands, staking routes, risk tiers, protocols, index
+//! templates and every figure's source. Rates are fractions shown as
+//! percents. Formats only; the two small derivations it still makes (an
+//! asset's lending band from its class, a tier's expected loss) are each
+//! isolated in one function below.
+
+use crate::model::Band;
+use crate::money::{Rate, format_rate};
+use crate::rates::{AssetClass, AssetEntry, BandEntry, RateBook};
+use crate::report::cells::{band_cell, missing_cell, optional_band_cell, rate_cell};
+use crate::report::document::{Cell, Column, Document, Grid, Section};
+
+/// An asset of the book under its symbol.
+type AssetRow = (String, AssetEntry);
+
+/// One row of the class-bands grid.
+struct BandRow {
+    /// "lending", "liquidity fee APR" or "farming".
+    kind: String,
+    /// The asset class, pair class or farming description.
+    class: String,
+    /// The yearly yield band (fractions).
+    band: Band,
+    /// Where the band comes from.
+    source: String,
+}
+
+/// The asset with its effective lending band: its own or, failing that, the
+/// band of its class (stablecoins lend at the "stablecoin" band, every other
+/// class at the "volatile" one).
+fn with_class_lending(book: &RateBook, asset: &AssetEntry) -> AssetEntry {
+    let mut asset = asset.clone();
+    if asset.lending.is_none() {
+        let class = if asset.class == AssetClass::Stablecoin {
+            "stablecoin"
+        } else {
+            "volatile"
+        };
+        asset.lending = book.lending.get(class).cloned();
+    }
+    asset
+}
+
+/// A tier's expected yearly loss: the loss-event probability times the share
+/// lost in such an event (both fractions).
+fn tier_expected_loss(loss_probability: Rate, loss_given_event: Rate) -> Rate {
+    Rate(loss_probability.0 * loss_given_event.0)
+}
+
+/// The columns of the assets grid.
+fn asset_columns() -> Vec<Column<AssetRow>> {
+    vec![
+        Column::new("Asset", &["asset"], false, |a: &AssetRow| Cell::plain(&a.0)),
+        Column::new("Name", &["name"], false, |a: &AssetRow| {
+            Cell::plain(&a.1.name)
+        }),
+        Column::new("Class", &["class"], false, |a: &AssetRow| {
+            Cell::plain(a.1.class.name())
+        }),
+        Column::new(
+            "Staking low / mid / high",
+            &["staking_low", "staking_mid", "staking_high"],
+            true,
+            |a: &AssetRow| optional_band_cell(a.1.staking.as_ref().map(BandEntry::band)),
+        ),
+        Column::new(
+            "Lending low / mid / high",
+            &["lending_low", "lending_mid", "lending_high"],
+            true,
+            |a: &AssetRow| optional_band_cell(a.1.lending.as_ref().map(BandEntry::band)),
+        ),
+        Column::new("Supply inflation", &["inflation"], true, |a: &AssetRow| {
+            a.1.inflation
+                .as_ref()
+                .map_or(missing_cell(1), |f| rate_cell(f.value.rate()))
+        }),
+        Column::new("Volatility", &["volatility"], true, |a: &AssetRow| {
+            a.1.volatility
+                .as_ref()
+                .map_or(missing_cell(1), |f| rate_cell(f.value.rate()))
+        }),
+        Column::new(
+            "Unbonding days",
+            &["unbonding_days"],
+            true,
+            |a: &AssetRow| {
+                Cell::plain(
+                    a.1.unbonding_days
+                        .as_ref()
+                        .map_or("-".to_string(), |d| d.value.to_string()),
+                )
+            },
+        ),
+    ]
+}
+
+/// The lending, liquidity and farming bands, in that order.
+fn band_rows(book: &RateBook) -> Vec<BandRow> {
+    let lending = book.lending.iter().map(|(k, b)| BandRow {
+        kind: "lending".to_string(),
+        class: k.clone(),
+        band: b.band(),
+        source: b.source.clone(),
+    });
+    let liquidity = book.liquidity.iter().map(|(k, b)| BandRow {
+        kind: "liquidity fee APR".to_string(),
+        class: k.clone(),
+        band: b.band(),
+        source: b.source.clone(),
+    });
+    let farming = book.farming.iter().map(|f| BandRow {
+        kind: "farming".to_string(),
+        class: format!("all (reward share {})", format_rate(f.reward_share.rate())),
+        band: f.band(),
+        source: f.source.clone(),
+    });
+    lending.chain(liquidity).chain(farming).collect()
+}
+
+/// The columns of the class-bands grid.
+fn band_columns() -> Vec<Column<BandRow>> {
+    vec![
+        Column::new("Kind", &["kind"], false, |c: &BandRow| Cell::plain(&c.kind)),
+        Column::new("Class", &["class"], false, |c: &BandRow| {
+            Cell::plain(&c.class)
+        }),
+        Column::new(
+            "low / mid / high",
+            &["low", "mid", "high"],
+            true,
+            |c: &BandRow| band_cell(c.band),
+        ),
+        Column::new("Source", &["source"], false, |c: &BandRow| {
+            Cell::plain(&c.source)
+        }),
+    ]
+}
+
+/// Each staking route with its provider fee (a share of rewards) and source.
+fn staking_route_section(book: &RateBook) -> Section {
+    Section::Fields {
+        title: "Staking routes (provider fee on rewards)".into(),
+        rows: book
+            .staking_methods
+            .iter()
+            .map(|(m, e)| {
+                (
+                    m.clone(),
+                    format!("{} ({})", format_rate(e.fee.rate()), e.source),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Each risk tier: yearly loss probability x loss given the event = expected loss.
+fn risk_tier_section(book: &RateBook) -> Section {
+    Section::Fields {
+        title:
+            "Protocol risk tiers (yearly loss probability x loss given the event = expected loss)"
+                .into(),
+        rows: book
+            .risk_tiers
+            .iter()
+            .map(|(t, e)| {
+                let (p, lgd) = (e.loss_probability.rate(), e.loss_given_event.rate());
+                (
+                    t.clone(),
+                    format!(
+                        "{} x {} = {} ({})",
+                        format_rate(p),
+                        format_rate(lgd),
+                        format_rate(tier_expected_loss(p, lgd)),
+                        e.source
+                    ),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Each protocol with its name, tier and source.
+fn protocol_section(book: &RateBook) -> Section {
+    Section::Fields {
+        title: "Protocols".into(),
+        rows: book
+            .protocols
+            .iter()
+            .map(|(id, e)| (id.clone(), format!("{}: {} ({})", e.name, e.tier, e.source)))
+            .collect(),
+    }
+}
+
+/// Each index template on one line: its weighted components and source.
+fn index_notes(book: &RateBook) -> Vec<String> {
+    book.index
+        .iter()
+        .map(|(id, t)| {
+            let parts: Vec<String> = t
+                .components
+                .iter()
+                .map(|c| {
+                    let what = c
+                        .name
+                        .clone()
+                        .or_else(|| c.asset.clone())
+                        .or_else(|| c.pair.as_ref().map(|[a, b]| format!("{a}/{b}")))
+                        .unwrap_or_default();
+                    format!("{} {} {}", format_rate(c.weight.rate()), c.strategy, what)
+                })
+                .collect();
+            format!(
+                "{id} ({}): {}. Source: {}",
+                t.name,
+                parts.join(", "),
+                t.source
+            )
+        })
+        .collect()
+}
+
+/// The source of every figure the book holds for each asset.
+fn source_notes(book: &RateBook) -> Vec<String> {
+    let mut sources = Vec::new();
+    for (symbol, a) in &book.assets {
+        let figures = [
+            ("staking", a.staking.as_ref().map(|b| &b.source)),
+            ("lending", a.lending.as_ref().map(|b| &b.source)),
+            ("inflation", a.inflation.as_ref().map(|f| &f.source)),
+            ("volatility", a.volatility.as_ref().map(|f| &f.source)),
+            ("unbonding", a.unbonding_days.as_ref().map(|d| &d.source)),
+        ];
+        for (what, src) in figures {
+            if let Some(src) = src {
+                sources.push(format!("{symbol} {what}: {src}"));
+            }
+        }
+    }
+    sources
+}
+
+/// Lays out the effective rate book for `yieldplan rates`.
+#[must_use]
+pub fn rates_document(book: &RateBook) -> Document {
+    let assets: Vec<AssetRow> = book
+        .assets
+        .iter()
+        .map(|(k, v)| (k.clone(), with_class_lending(book, v)))
+        .collect();
+    Document {
+        title: "Rate book".into(),
+        lines: vec![format!(
+            "as of {}",
+            book.as_of.as_deref().unwrap_or("(no date)")
+        )],
+        sections: vec![
+            Section::Grid(Grid::build("Assets", &asset_columns(), &assets, None)),
+            Section::Grid(Grid::build(
+                "Lending, liquidity and farming bands",
+                &band_columns(),
+                &band_rows(book),
+                None,
+            )),
+            staking_route_section(book),
+            risk_tier_section(book),
+            protocol_section(book),
+            Section::Notes {
+                title: "Index templates".into(),
+                items: index_notes(book),
+            },
+            Section::Notes {
+                title: "Sources".into(),
+                items: source_notes(book),
+            },
+        ],
+    }
+}
