@@ -17,6 +17,10 @@ pub trait ClosedSet: Sized + Copy + 'static {
     #[must_use]
     fn name(self) -> &'static str;
 
+    /// What the member means, from its doc comment (for `--help`).
+    #[must_use]
+    fn help(self) -> &'static str;
+
     /// The member with this exact name (case-sensitive), if any.
     #[must_use]
     fn parse(text: &str) -> Option<Self> {
@@ -35,12 +39,12 @@ macro_rules! closed_set {
     (
         $(#[$meta:meta])*
         $vis:vis enum $ty:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)?
+            $( $(#[doc = $doc:literal])* $variant:ident = $text:literal ),+ $(,)?
         }
     ) => {
         $(#[$meta])*
         $vis enum $ty {
-            $( $(#[$vmeta])* $variant ),+
+            $( $(#[doc = $doc])* $variant ),+
         }
 
         impl $ty {
@@ -54,6 +58,14 @@ macro_rules! closed_set {
             pub fn name(self) -> &'static str {
                 match self {
                     $( $ty::$variant => $text ),+
+                }
+            }
+
+            /// What the member means: its doc comment's text.
+            #[must_use]
+            pub fn help(self) -> &'static str {
+                match self {
+                    $( $ty::$variant => concat!("" $(, $doc)*).trim_ascii() ),+
                 }
             }
 
@@ -72,6 +84,9 @@ macro_rules! closed_set {
             const NAMES: &'static [&'static str] = &$ty::NAMES;
             fn name(self) -> &'static str {
                 $ty::name(self)
+            }
+            fn help(self) -> &'static str {
+                $ty::help(self)
             }
             fn parse(text: &str) -> Option<$ty> {
                 $ty::parse(text)
@@ -93,6 +108,8 @@ mod tests {
     crate::closed_set! {
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         enum Colour {
+            /// The colour of
+            /// blood.
             Red = "red",
             DarkBlue = "dark-blue",
         }
@@ -106,5 +123,7 @@ mod tests {
         }
         assert_eq!(Colour::NAMES, ["red", "dark-blue"]);
         assert_eq!(Colour::parse("blue"), None);
+        assert_eq!(Colour::Red.help(), "The colour of blood.");
+        assert_eq!(Colour::DarkBlue.help(), "");
     }
 }

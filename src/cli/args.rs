@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use yieldplan::engine::simulate::{DEFAULT_PATHS, DEFAULT_SEED};
 use yieldplan::names::ClosedSet;
@@ -54,7 +54,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct Output {
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, value_parser = one_of::<Format>(), default_value_t = Format::Table)]
     pub format: Format,
     /// A rate book file that extends (or, with `replace = true`, replaces) the default
     #[arg(long, value_name = "FILE")]
@@ -125,7 +125,14 @@ impl PoolFilter {
 /// completes them and suggests the nearest on a typo, all from the set's one
 /// spelling.
 pub fn one_of<T: ClosedSet + Send + Sync>() -> impl TypedValueParser<Value = T> {
-    PossibleValuesParser::new(T::NAMES).map(|name| {
+    let values = T::ALL.iter().map(|m| {
+        let value = PossibleValue::new(m.name());
+        match m.help() {
+            "" => value,
+            help => value.help(help.trim_end_matches('.')),
+        }
+    });
+    PossibleValuesParser::new(values).map(|name| {
         // Only listed names get here, and each listed name parses.
         T::parse(&name).unwrap_or(T::ALL[0])
     })

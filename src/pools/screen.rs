@@ -128,20 +128,21 @@ impl Filter {
     }
 }
 
-/// Sort keys of `yieldplan pools`, all descending.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum SortKey {
-    /// Total value locked.
-    #[default]
-    Tvl,
-    /// Current total APY.
-    Apy,
-    /// Current base APY.
-    Base,
-    /// 30-day mean APY (0 when unknown).
-    Mean30d,
-    /// Historical mean APY (0 when unknown).
-    Mu,
+crate::closed_set! {
+    /// Sort keys of `yieldplan pools`, all descending.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum SortKey {
+        /// Total value locked.
+        Tvl = "tvl",
+        /// Current total APY.
+        Apy = "apy",
+        /// Current base APY.
+        Base = "base",
+        /// 30-day mean APY (0 when unknown).
+        Mean30d = "mean30d",
+        /// Historical mean APY (0 when unknown).
+        Mu = "mu",
+    }
 }
 
 impl SortKey {

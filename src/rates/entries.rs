@@ -222,6 +222,15 @@ pub struct TierEntry {
     pub source: String,
 }
 
+impl TierEntry {
+    /// The tier's expected yearly loss, as a fraction of the money in it: the
+    /// loss-event probability times the share lost in such an event.
+    #[must_use]
+    pub fn expected_loss(&self) -> Rate {
+        Rate(self.loss_probability.0 * self.loss_given_event.0)
+    }
+}
+
 /// A protocol the book knows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

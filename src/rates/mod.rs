@@ -22,7 +22,7 @@ pub use entries::{
 };
 
 /// Staking routes every complete book prices (`[staking_methods.NAME]`).
-pub const METHODS: [&str; 3] = ["direct", "delegated", "liquid"];
+pub const METHODS: [&str; 3] = crate::model::Method::NAMES;
 /// Tiers every complete book has: `unknown` for protocols it does not know,
 /// `native` for staking with no protocol, `none` for plain holdings.
 pub const REQUIRED_TIERS: [&str; 3] = ["unknown", "native", "none"];

@@ -39,7 +39,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 
 use crate::error::Diagnostic;
-use crate::model::{Band, Method, Portfolio};
+use crate::model::{Band, Portfolio};
 use crate::money::{Money, Rate};
 use crate::profile::{BandSpec, ProfileSpec, Span};
 use crate::rates::RateBook;
@@ -205,15 +205,5 @@ fn did_you_mean(word: &str, known: &[&str], list_label: &str) -> String {
     match crate::error::nearest(word, known.iter().copied()) {
         Some(n) => format!("did you mean \"{n}\"?"),
         None => format!("{list_label}: {}", known.join(", ")),
-    }
-}
-
-/// Staking method names, re-exported for messages.
-#[must_use]
-pub fn method_name(m: Method) -> &'static str {
-    match m {
-        Method::Direct => "direct",
-        Method::Delegated => "delegated",
-        Method::Liquid => "liquid",
     }
 }

@@ -6,7 +6,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Resolver, did_you_mean, method_name};
+use super::{Resolver, did_you_mean};
 use crate::error::shorten;
 use crate::model::{Method, Risk, Strategy};
 use crate::money::Rate;
@@ -116,7 +116,7 @@ impl Resolver<'_> {
         if let Some(f) = own {
             return Rate(f);
         }
-        let name = method_name(method.unwrap_or(Method::Delegated));
+        let name = method.unwrap_or(Method::Delegated).name();
         self.fees.get(name).copied().unwrap_or(Rate::ZERO)
     }
 

@@ -75,14 +75,8 @@ impl Resolver<'_> {
         let found = match strategy {
             Strategy::Staking => view.staking,
             _ => view.lending.or_else(|| {
-                let class = if view.class == AssetClass::Stablecoin {
-                    "stablecoin"
-                } else {
-                    "volatile"
-                };
                 self.book
-                    .lending
-                    .get(class)
+                    .class_lending_band(view.class)
                     .map(|b| (b.band(), format!("rate book: {}", b.source)))
             }),
         };

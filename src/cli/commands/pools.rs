@@ -8,7 +8,7 @@ use yieldplan::pools::{SortKey, list};
 use yieldplan::report::{self, Format, pools_document};
 
 use crate::cli::Outcome;
-use crate::cli::args::PoolFilter;
+use crate::cli::args::{PoolFilter, one_of};
 use crate::cli::files::emit;
 use crate::cli::load::read_pools;
 
@@ -20,13 +20,13 @@ pub struct PoolsArgs {
     #[command(flatten)]
     pub filter: PoolFilter,
     /// Sort key (descending)
-    #[arg(long, value_enum, default_value_t = SortKey::Tvl)]
+    #[arg(long, value_parser = one_of::<SortKey>(), default_value_t = SortKey::Tvl)]
     pub sort: SortKey,
     /// How many pools to list
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, value_parser = one_of::<Format>(), default_value_t = Format::Table)]
     pub format: Format,
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(long, value_name = "FILE")]

@@ -17,18 +17,19 @@ use super::Document;
 
 pub use json::to_json;
 
-/// Output format, chosen with `--format`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Human-readable tables
-    #[default]
-    Table,
-    /// Stable JSON for scripts (schema_version 1)
-    Json,
-    /// The main table as CSV, with raw numbers
-    Csv,
-    /// Markdown, fit for a CI job summary
-    Markdown,
+crate::closed_set! {
+    /// Output format, chosen with `--format`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Format {
+        /// Human-readable tables
+        Table = "table",
+        /// Stable JSON for scripts (schema_version 1)
+        Json = "json",
+        /// The main table as CSV, with raw numbers
+        Csv = "csv",
+        /// Markdown, fit for a CI job summary
+        Markdown = "markdown",
+    }
 }
 
 /// Turns a document into text in one format.

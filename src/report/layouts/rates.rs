@@ -1,13 +1,12 @@
 //! The layout of `yieldplan rates`: the effective rate book, asset by asset,
 //! then the class bands, staking routes, risk tiers, protocols, index
 //! templates and every figure's source. Rates are fractions shown as
-//! percents. Formats only; the two small derivations it still makes (an
-//! asset's lending band from its class, a tier's expected loss) are each
-//! isolated in one function below.
+//! percents. Formats only: an asset's lending band by class and a tier's
+//! expected loss are the rate book's answers.
 
 use crate::model::Band;
-use crate::money::{Rate, format_rate};
-use crate::rates::{AssetClass, AssetEntry, BandEntry, RateBook};
+use crate::money::format_rate;
+use crate::rates::{AssetEntry, BandEntry, RateBook};
 use crate::report::cells::{band_cell, missing_cell, optional_band_cell, rate_cell};
 use crate::report::document::{Cell, Column, Document, Grid, Section};
 
@@ -27,25 +26,13 @@ struct BandRow {
 }
 
 /// The asset with its effective lending band: its own or, failing that, the
-/// band of its class (stablecoins lend at the "stablecoin" band, every other
-/// class at the "volatile" one).
+/// book's band for its class.
 fn with_class_lending(book: &RateBook, asset: &AssetEntry) -> AssetEntry {
     let mut asset = asset.clone();
     if asset.lending.is_none() {
-        let class = if asset.class == AssetClass::Stablecoin {
-            "stablecoin"
-        } else {
-            "volatile"
-        };
-        asset.lending = book.lending.get(class).cloned();
+        asset.lending = book.class_lending_band(asset.class).cloned();
     }
     asset
-}
-
-/// A tier's expected yearly loss: the loss-event probability times the share
-/// lost in such an event (both fractions).
-fn tier_expected_loss(loss_probability: Rate, loss_given_event: Rate) -> Rate {
-    Rate(loss_probability.0 * loss_given_event.0)
 }
 
 /// The columns of the assets grid.
@@ -164,14 +151,13 @@ fn risk_tier_section(book: &RateBook) -> Section {
             .risk_tiers
             .iter()
             .map(|(t, e)| {
-                let (p, lgd) = (e.loss_probability.rate(), e.loss_given_event.rate());
                 (
                     t.clone(),
                     format!(
                         "{} x {} = {} ({})",
-                        format_rate(p),
-                        format_rate(lgd),
-                        format_rate(tier_expected_loss(p, lgd)),
+                        format_rate(e.loss_probability.rate()),
+                        format_rate(e.loss_given_event.rate()),
+                        format_rate(e.expected_loss()),
                         e.source
                     ),
                 )

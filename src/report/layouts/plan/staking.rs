@@ -1,18 +1,12 @@
 //! The plan's staking grid: for each staking position, its route and
 //! provider fee, nominal APY against the network's supply inflation, the real
 //! (dilution-adjusted) APY and the unbonding time. Rates are fractions shown
-//! as percents; unbonding is in days. Formats only; computes nothing (the
-//! route's name is looked up through one function below).
+//! as percents; unbonding is in days. Formats only; computes nothing.
 
 use crate::engine::plan::{PositionOut, StakingOut};
 use crate::model::Method;
 use crate::report::cells::{band_cell, optional_band_cell, optional_rate_cell, rate_cell};
 use crate::report::document::{Cell, Column, Grid, Section};
-
-/// The staking route's name: "direct", "delegated" or "liquid".
-fn staking_route_name(m: Method) -> &'static str {
-    crate::resolve::method_name(m)
-}
 
 /// The staking part of a position listed in this grid.
 fn st(p: &PositionOut) -> &StakingOut {
@@ -40,7 +34,7 @@ fn staking_columns<'a>() -> Vec<Column<&'a PositionOut>> {
             Cell::plain(&p.name)
         }),
         Column::new("Route", &["method"], false, |p: &&PositionOut| {
-            Cell::plain(staking_route_name(st(p).method))
+            Cell::plain(Method::name(st(p).method))
         }),
         Column::new(
             "Provider fee",
