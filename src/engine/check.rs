@@ -7,8 +7,9 @@
 
 use serde::Serialize;
 
-use super::lints::{Lint, Severity, Warning};
-use super::plan::{MoneyBand, PlanReport, ProfileRef, SCHEMA_VERSION, Status};
+use super::lint_catalogue::{Lint, Severity, Warning};
+use super::plan_report::{MoneyBand, PlanReport, Status};
+use super::schema::{ProfileRef, SCHEMA_VERSION};
 use crate::model::Band;
 use crate::money::{Money, Rate};
 

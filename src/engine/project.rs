@@ -14,12 +14,13 @@
 //! decimal arithmetic: the closed forms of domain.md §2 come out to the cent.
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
-use super::plan::{PlanReport, ProfileRef, SCHEMA_VERSION};
+use super::floats::{decimal, float};
+use super::plan_report::PlanReport;
+use super::schema::{ProfileRef, SCHEMA_VERSION};
 use crate::model::Portfolio;
-use crate::money::{Money, Rate, decimal_from_f64};
+use crate::money::{Money, Rate};
 
 /// The phase a year is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -74,10 +75,6 @@ pub struct Projection {
     pub years_to_goal: Option<Decimal>,
 }
 
-fn d(x: f64) -> Decimal {
-    decimal_from_f64(x).unwrap_or_default()
-}
-
 /// Value-weighted expected price growth of the portfolio's assets.
 pub fn price_growth(p: &Portfolio) -> Rate {
     let ret = |s: &str| {
@@ -104,19 +101,14 @@ pub fn price_growth(p: &Portfolio) -> Rate {
 /// `r` with level flows `c` a year (positive in, negative out) reaches
 /// `target`: solves `v(1+r)^x + c((1+r)^x − 1)/r = target`.
 fn within_year(v: Decimal, r: Decimal, c: Decimal, target: Decimal) -> Decimal {
-    let (v, r, c, t) = (
-        v.to_f64().unwrap_or(0.0),
-        r.to_f64().unwrap_or(0.0),
-        c.to_f64().unwrap_or(0.0),
-        target.to_f64().unwrap_or(0.0),
-    );
+    let (v, r, c, t) = (float(v), float(r), float(c), float(target));
     let x = if r.abs() < 1e-12 {
         if c.abs() < 1e-12 { 1.0 } else { (t - v) / c }
     } else {
         let k = c / r;
         ((t + k) / (v + k)).ln() / (1.0 + r).ln()
     };
-    d(if x.is_finite() {
+    decimal(if x.is_finite() {
         x.clamp(0.0, 1.0)
     } else {
         1.0

@@ -17,12 +17,13 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
-use super::plan::{MoneyBand, PlanReport, ProfileRef, SCHEMA_VERSION, Status};
+use super::floats::decimal;
+use super::plan_report::{MoneyBand, PlanReport, Status};
+use super::schema::{ProfileRef, SCHEMA_VERSION};
 use crate::model::{Portfolio, Position, Scenario, Strategy};
-use crate::money::{Money, Rate, decimal_from_f64};
+use crate::money::{Money, Rate};
 
 /// The market fall of the built-in crash.
 pub const CRASH: f64 = -0.5;
@@ -76,10 +77,6 @@ pub struct StressReport {
     pub shocks: Vec<ShockOut>,
 }
 
-fn f(r: Rate) -> f64 {
-    r.0.to_f64().unwrap_or(0.0)
-}
-
 /// Built-in shocks for a portfolio, then its own scenarios.
 pub fn shocks(p: &Portfolio) -> Vec<Shock> {
     let mut out = Vec::new();
@@ -88,7 +85,7 @@ pub fn shocks(p: &Portfolio) -> Vec<Shock> {
         .assets
         .get("BTC")
         .and_then(|a| a.volatility)
-        .map_or(0.6, f);
+        .map_or(0.6, Rate::to_f64);
     let mut crash = BTreeMap::new();
     for (sym, facts) in &p.assets {
         if facts.stablecoin {
@@ -96,7 +93,7 @@ pub fn shocks(p: &Portfolio) -> Vec<Shock> {
             continue;
         }
         let rho = p.market_correlation.get(sym).copied().unwrap_or(0.0);
-        let sigma = facts.volatility.map_or(sigma_m, f);
+        let sigma = facts.volatility.map_or(sigma_m, Rate::to_f64);
         let beta = if sigma_m > 0.0 {
             rho * sigma / sigma_m
         } else {
@@ -167,13 +164,13 @@ pub fn shocks(p: &Portfolio) -> Vec<Shock> {
 fn scenario_shock(s: &Scenario) -> Shock {
     let mut parts = Vec::new();
     for (a, c) in &s.prices {
-        parts.push(format!("{a} {:+.0}%", f(*c) * 100.0));
+        parts.push(format!("{a} {:+.0}%", c.to_f64() * 100.0));
     }
     if let Some(c) = s.crypto {
-        parts.push(format!("other crypto {:+.0}%", f(c) * 100.0));
+        parts.push(format!("other crypto {:+.0}%", c.to_f64() * 100.0));
     }
     if let Some(y) = s.yields {
-        parts.push(format!("yields {:+.0}%", f(y) * 100.0));
+        parts.push(format!("yields {:+.0}%", y.to_f64() * 100.0));
     }
     for (name, _) in &s.fail {
         parts.push(format!("{name} fails"));
@@ -184,10 +181,18 @@ fn scenario_shock(s: &Scenario) -> Shock {
     Shock {
         name: s.name.clone(),
         description: format!("profile scenario: {}", parts.join(", ")),
-        prices: s.prices.iter().map(|(a, c)| (a.clone(), f(*c))).collect(),
-        crypto: s.crypto.map_or(0.0, f),
-        yield_factor: 1.0 + s.yields.map_or(0.0, f),
-        fail: s.fail.iter().map(|(n, l)| (n.clone(), f(*l))).collect(),
+        prices: s
+            .prices
+            .iter()
+            .map(|(a, c)| (a.clone(), c.to_f64()))
+            .collect(),
+        crypto: s.crypto.map_or(0.0, Rate::to_f64),
+        yield_factor: 1.0 + s.yields.map_or(0.0, Rate::to_f64),
+        fail: s
+            .fail
+            .iter()
+            .map(|(n, l)| (n.clone(), l.to_f64()))
+            .collect(),
         slash: s.slash,
     }
 }
@@ -199,14 +204,14 @@ fn largest_protocol(p: &Portfolio) -> Option<(String, f64)> {
         if let Some(name) = pos.protocol.as_deref() {
             let e = by
                 .entry(name)
-                .or_insert((Decimal::ZERO, f(pos.risk.loss_given_event)));
+                .or_insert((Decimal::ZERO, pos.risk.loss_given_event.to_f64()));
             e.0 += pos.amount.0;
         }
         for l in &pos.stack {
             if let Some(name) = l.protocol.as_deref() {
                 let e = by
                     .entry(name)
-                    .or_insert((Decimal::ZERO, f(l.risk.loss_given_event)));
+                    .or_insert((Decimal::ZERO, l.risk.loss_given_event.to_f64()));
                 e.0 += pos.amount.0;
             }
         }
@@ -269,7 +274,7 @@ fn shocked(
     };
     if shock.slash {
         if let Some(s) = &pos.staking {
-            factor *= 1.0 - f(s.slashing);
+            factor *= 1.0 - s.slashing.to_f64();
         }
     }
     for (name, lgd) in &shock.fail {
@@ -283,8 +288,8 @@ fn shocked(
         }
     }
     // Gross yields scale; the expected impermanent loss does not.
-    let loss = f(il);
-    let scale = |net: Rate| (f(net) - loss) * shock.yield_factor + loss;
+    let loss = il.to_f64();
+    let scale = |net: Rate| (net.to_f64() - loss) * shock.yield_factor + loss;
     (
         factor.max(0.0),
         [
@@ -302,12 +307,10 @@ pub fn apply(p: &Portfolio, plan: &PlanReport, shock: &Shock) -> ShockOut {
     for (pos, out) in p.positions.iter().zip(&plan.positions) {
         let il = out.expected_il.unwrap_or(Rate::ZERO);
         let (factor, yields) = shocked(p, pos, out.net_apy, il, shock);
-        let after = pos.amount.0 * decimal_from_f64(factor).unwrap_or_default();
+        let after = pos.amount.0 * decimal(factor);
         value += after;
         for (slot, y) in income.iter_mut().zip(yields) {
-            *slot += Money(after * decimal_from_f64(y).unwrap_or_default())
-                .settle()
-                .0;
+            *slot += Money(after * decimal(y)).settle().0;
         }
     }
     let value = Money(value).settle();
