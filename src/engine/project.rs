@@ -26,7 +26,9 @@ use crate::money::{Money, Rate};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
+    /// Before the goal starts: income is reinvested, contributions added.
     Accumulate,
+    /// From the goal's start on: the portfolio pays the goal.
     Income,
 }
 
@@ -35,17 +37,25 @@ pub enum Phase {
 pub struct YearRow {
     /// 1 for the first year from today.
     pub year: u32,
+    /// Accumulating or paying the goal.
     pub phase: Phase,
+    /// Value at the start of the year.
     pub start_value: Money,
+    /// Income earned at the blended net yield, before tax.
     pub gross_income: Money,
+    /// Income tax withheld.
     pub tax: Money,
     /// Income (and capital) paid out to the owner.
     pub paid_out: Money,
+    /// After-tax income put back into the portfolio.
     pub reinvested: Money,
+    /// New money added at year end (accumulation phase), indexed to inflation.
     pub contributions: Money,
     /// Capital sold to top the income up to the goal.
     pub withdrawn: Money,
+    /// Value gained (or lost) from expected price growth.
     pub price_growth: Money,
+    /// Value at the end of the year.
     pub end_value: Money,
     /// The goal for this year, indexed to inflation; null without a goal.
     pub goal: Option<Money>,
@@ -56,17 +66,23 @@ pub struct YearRow {
 /// The JSON output of `yieldplan project`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Projection {
+    /// See [`SCHEMA_VERSION`].
     pub schema_version: u32,
+    /// The profile projected.
     pub profile: ProfileRef,
+    /// The currency code every amount is in.
     pub currency: String,
+    /// The horizon, in years.
     pub years: u32,
-    /// Blended net yield earned each year (the plan's mid).
+    /// Blended net yield earned each year (the plan's mid), a fraction.
     pub income_yield: Rate,
-    /// Sustainable yield: sustainable income over the value.
+    /// Sustainable yield: sustainable income over the value, a fraction.
     pub sustainable_yield: Rate,
-    /// Expected yearly price growth of the portfolio.
+    /// Expected yearly price growth of the portfolio, a fraction.
     pub price_growth: Rate,
+    /// Yearly inflation the goal and contributions are indexed to, a fraction.
     pub inflation: Rate,
+    /// One row per year.
     pub rows: Vec<YearRow>,
     /// Years until the capital runs out (fractional), if it does within the horizon.
     pub depleted_after_years: Option<Decimal>,
@@ -75,7 +91,9 @@ pub struct Projection {
     pub years_to_goal: Option<Decimal>,
 }
 
-/// Value-weighted expected price growth of the portfolio's assets.
+/// Value-weighted expected price growth of the portfolio's assets, a
+/// fraction a year (a pool counts each of its assets at half).
+#[must_use]
 pub fn price_growth(p: &Portfolio) -> Rate {
     let ret = |s: &str| {
         p.assets

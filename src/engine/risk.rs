@@ -40,8 +40,11 @@ pub fn compound(probabilities: impl IntoIterator<Item = Rate>) -> Rate {
 pub struct RiskSource {
     /// The protocol, or null for native staking and plain holdings.
     pub protocol: Option<String>,
+    /// The risk tier's name.
     pub tier: String,
+    /// Yearly probability of a loss event, a fraction.
     pub loss_probability: Rate,
+    /// Share of the money a loss event takes, a fraction.
     pub loss_given_event: Rate,
     /// Why this tier, when it was a default.
     pub note: Option<String>,
@@ -101,7 +104,9 @@ pub fn staking_real(pos: &Position) -> Option<Band> {
 /// Money in one bucket of an exposure view.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Exposure {
+    /// The bucket: a protocol, chain, asset group or strategy.
     pub name: String,
+    /// Money in it.
     pub amount: Money,
     /// Share of the base of the view (the portfolio, or the on-chain part).
     pub share: Rate,
@@ -118,10 +123,12 @@ pub struct Diversification {
     /// Money that moves together (the majors; a token and its staking
     /// derivative count as one); a pool counts under both of its assets.
     pub by_asset_group: Vec<Exposure>,
+    /// Money in each strategy; shares of the portfolio.
     pub by_strategy: Vec<Exposure>,
     /// Money that depends on DeFi smart contracts (lending, liquidity,
     /// farming, liquid staking, anything stacked).
     pub defi: Exposure,
+    /// Everything else.
     pub non_defi: Exposure,
 }
 

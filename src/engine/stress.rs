@@ -25,38 +25,46 @@ use super::schema::{ProfileRef, SCHEMA_VERSION};
 use crate::model::{Portfolio, Position, Scenario, Strategy};
 use crate::money::{Money, Rate};
 
-/// The market fall of the built-in crash.
+/// The market (BTC) fall of the built-in crash, a fraction.
 pub const CRASH: f64 = -0.5;
-/// The most any asset falls in the built-in crash.
+/// The most any asset falls in the built-in crash, a fraction.
 pub const CRASH_FLOOR: f64 = -0.95;
-/// Where the built-in depeg takes the most-held stablecoin.
+/// The price change the built-in depeg gives the most-held stablecoin, a fraction.
 pub const DEPEG: f64 = -0.10;
 
 /// A shock, ready to apply.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shock {
+    /// The shock's name, shown as a row label.
     pub name: String,
+    /// What the shock does, in one line.
     pub description: String,
-    /// Price change per asset.
+    /// Price change per asset, a fraction.
     pub prices: BTreeMap<String, f64>,
-    /// Price change of every asset not in `prices` that is not a stablecoin.
+    /// Price change of every asset not in `prices` that is not a stablecoin, a fraction.
     pub crypto: f64,
     /// Multiplier on every gross yield.
     pub yield_factor: f64,
-    /// Failing protocols and the share of money each takes.
+    /// Failing protocols and the share of money each takes, a fraction.
     pub fail: Vec<(String, f64)>,
+    /// True when every stake loses its network's slashing penalty.
     pub slash: bool,
 }
 
 /// The plan after one shock.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ShockOut {
+    /// The shock's name.
     pub name: String,
+    /// What the shock does, in one line.
     pub description: String,
+    /// Portfolio value after the shock.
     pub value: Money,
     /// Value after less value before.
     pub value_change: Money,
+    /// `value_change` over the value before, a fraction.
     pub value_change_share: Rate,
+    /// Yearly income band of the shocked value at the shocked yields.
     pub annual_income: MoneyBand,
     /// Goal status after the shock; null without a goal.
     pub status: Option<Status>,
@@ -67,20 +75,27 @@ pub struct ShockOut {
 /// The JSON output of `yieldplan stress`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StressReport {
+    /// See [`SCHEMA_VERSION`].
     pub schema_version: u32,
+    /// The profile stressed.
     pub profile: ProfileRef,
+    /// The currency code every amount is in.
     pub currency: String,
     /// Minimum yearly income of the goal, if any.
     pub goal_min: Option<Money>,
+    /// True when the goal is net of tax.
     pub after_tax: bool,
+    /// The plan as it stands.
     pub baseline: ShockOut,
+    /// The plan after each shock: built-in ones first, then the profile's.
     pub shocks: Vec<ShockOut>,
 }
 
-/// Built-in shocks for a portfolio, then its own scenarios.
-pub fn shocks(p: &Portfolio) -> Vec<Shock> {
-    let mut out = Vec::new();
-    // Crash through correlations with the market (BTC).
+/// The built-in crash: BTC falls by [`CRASH`], every other asset by its
+/// expected move given that fall, `E[rᵢ | r_m] = ρᵢ σᵢ / σ_m · r_m` (the
+/// regression of a bivariate normal), floored at [`CRASH_FLOOR`];
+/// stablecoins hold their peg.
+fn crash(p: &Portfolio) -> Shock {
     let sigma_m = p
         .assets
         .get("BTC")
@@ -101,7 +116,7 @@ pub fn shocks(p: &Portfolio) -> Vec<Shock> {
         };
         crash.insert(sym.clone(), (beta * CRASH).clamp(CRASH_FLOOR, 0.0));
     }
-    out.push(Shock {
+    Shock {
         name: "crypto crash -50%".into(),
         description:
             "BTC falls 50%; other assets by their correlation and volatility; stablecoins hold"
@@ -111,7 +126,13 @@ pub fn shocks(p: &Portfolio) -> Vec<Shock> {
         yield_factor: 1.0,
         fail: Vec::new(),
         slash: false,
-    });
+    }
+}
+
+/// Built-in shocks for a portfolio, then its own scenarios.
+#[must_use]
+pub fn shocks(p: &Portfolio) -> Vec<Shock> {
+    let mut out = vec![crash(p)];
     out.push(Shock {
         name: "yields halved".into(),
         description: "every staking, lending, fee and reward yield falls by half".into(),
@@ -301,6 +322,7 @@ fn shocked(
 }
 
 /// Applies one shock to a planned portfolio.
+#[must_use]
 pub fn apply(p: &Portfolio, plan: &PlanReport, shock: &Shock) -> ShockOut {
     let mut value = Decimal::ZERO;
     let mut income = [Decimal::ZERO; 3];
@@ -352,6 +374,7 @@ fn summarise(
 }
 
 /// Runs every shock on a planned portfolio.
+#[must_use]
 pub fn stress(p: &Portfolio, plan: &PlanReport) -> StressReport {
     let baseline_income = plan.totals.annual_income;
     let mut baseline = summarise(
