@@ -89,6 +89,7 @@ impl CheckReport {
 }
 
 /// Judges one plan.
+#[must_use]
 pub fn judge(plan: &PlanReport, policy: &Policy) -> Verdict {
     let warnings: Vec<Warning> = plan
         .warnings
@@ -148,6 +149,7 @@ pub fn require_success(v: &mut Verdict, success: Option<Rate>, min: f64) {
 }
 
 /// A verdict for a profile that could not be planned.
+#[must_use]
 pub fn broken(path: &str, message: String) -> Verdict {
     Verdict {
         profile: ProfileRef {
@@ -202,6 +204,7 @@ pub struct CompareReport {
 }
 
 /// Summarises plans side by side, in the order given.
+#[must_use]
 pub fn compare(plans: &[PlanReport]) -> CompareReport {
     CompareReport {
         schema_version: SCHEMA_VERSION,

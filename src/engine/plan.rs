@@ -23,6 +23,7 @@ pub use super::schema::{ProfileRef, SCHEMA_VERSION};
 pub const SCREEN_ABOVE: Decimal = Decimal::ONE;
 
 /// Plans a portfolio.
+#[must_use]
 pub fn plan(p: &Portfolio) -> PlanReport {
     // Positions often share a pool shape and pair: integrate each once.
     let mut losses = IlCache::default();
@@ -76,6 +77,7 @@ impl IlCache {
 }
 
 /// Expected one-year IL of a liquidity position, as a settled rate.
+#[must_use]
 pub fn expected_il(l: &Liquidity) -> Rate {
     let loss = il::expected_il(&l.pool, l.ratio_volatility.to_f64(), 1.0).unwrap_or(0.0);
     Rate(decimal(loss)).settle()

@@ -12,6 +12,7 @@
 //! tax is withheld from each year's income; a pre-tax goal is paid less the
 //! tax on it, an after-tax goal in full. Exact
 //! decimal arithmetic: the closed forms of domain.md §2 come out to the cent.
+//! Pure: no I/O and no randomness (that is [`super::simulate`]).
 
 use rust_decimal::Decimal;
 use serde::Serialize;

@@ -23,11 +23,13 @@ use crate::money::{Money, Rate};
 
 /// Real (dilution-adjusted) yield of a received staking yield `received` when
 /// supply grows by `inflation` a year.
+#[must_use]
 pub fn real_yield(received: Rate, inflation: Rate) -> Rate {
     Rate((Decimal::ONE + received.0) / (Decimal::ONE + inflation.0) - Decimal::ONE)
 }
 
 /// Probability that at least one of independent events happens: `1 − ∏(1 − pᵢ)`.
+#[must_use]
 pub fn compound(probabilities: impl IntoIterator<Item = Rate>) -> Rate {
     let survive: Decimal = probabilities
         .into_iter()
@@ -72,6 +74,7 @@ fn source(protocol: Option<&str>, r: &Risk) -> RiskSource {
 }
 
 /// The compounded risk of a position and its stacked layers.
+#[must_use]
 pub fn position_risk(pos: &Position) -> RiskOut {
     let mut sources = vec![source(pos.protocol.as_deref(), &pos.risk)];
     sources.extend(
@@ -95,6 +98,7 @@ pub fn position_risk(pos: &Position) -> RiskOut {
 
 /// The real yield band of a staking position, or `None` when its network's
 /// supply inflation is unknown.
+#[must_use]
 pub fn staking_real(pos: &Position) -> Option<Band> {
     let s = pos.staking.as_ref()?;
     let inflation = s.inflation?;
@@ -146,6 +150,7 @@ fn sorted(map: BTreeMap<String, Decimal>, base: Money) -> Vec<Exposure> {
 }
 
 /// The diversification view of a portfolio.
+#[must_use]
 pub fn diversify(p: &Portfolio) -> Diversification {
     let mut protocol: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut chain: BTreeMap<String, Decimal> = BTreeMap::new();
@@ -195,6 +200,7 @@ pub fn diversify(p: &Portfolio) -> Diversification {
 }
 
 /// Money locked behind unbonding of at least `days` days.
+#[must_use]
 pub fn locked(p: &Portfolio, days: u32) -> Money {
     p.positions
         .iter()

@@ -13,7 +13,7 @@ pub(super) fn legendre16() -> &'static ([f64; 16], [f64; 16]) {
     RULE.get_or_init(gauss_legendre::<16>)
 }
 
-/// Gauss–Legendre nodes and weights on [-1, 1] by Newton's method on P_n.
+/// Gauss–Legendre nodes and weights on [-1, 1] by Newton's method on `P_n`.
 fn gauss_legendre<const N: usize>() -> ([f64; N], [f64; N]) {
     let mut x = [0.0; N];
     let mut w = [0.0; N];

@@ -7,11 +7,11 @@
 //! `[lints] allow = [...]` and tune thresholds there. Rules are grouped by
 //! family, one file each:
 //!
-//! - [`sustainability`]: screened yields, emissions, real staking yield;
-//! - [`impermanent_loss`]: pools whose expected loss beats their fees;
-//! - [`goal`]: the goal's required yield and income status;
-//! - [`exposure`]: concentration, DeFi share, lock-ups and stacking;
-//! - [`template`]: the seed allocation template.
+//! - `sustainability`: screened yields, emissions, real staking yield;
+//! - `impermanent_loss`: pools whose expected loss beats their fees;
+//! - `goal`: the goal's required yield and income status;
+//! - `exposure`: concentration, DeFi share, lock-ups and stacking;
+//! - `template`: the seed allocation template.
 
 mod exposure;
 mod goal;

@@ -13,7 +13,7 @@
 //! contributions, the goal, withdrawals), the flows spread over the positions
 //! by value.
 //!
-//! Every path has its own random stream (ChaCha8 seeded with the seed, stream
+//! Every path has its own random stream (`ChaCha8` seeded with the seed, stream
 //! = path number), paths run in parallel with rayon and are gathered in path
 //! order, so the same seed gives byte-identical output on any number of threads.
 //!

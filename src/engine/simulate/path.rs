@@ -3,7 +3,7 @@
 //! deterministic projection (tax, reinvestment, contributions, the goal,
 //! withdrawals), spread over the positions by value.
 //!
-//! Every path has its own random stream (ChaCha8 seeded with the seed, stream
+//! Every path has its own random stream (`ChaCha8` seeded with the seed, stream
 //! = path number), and draws its numbers in a fixed order, so a path's record
 //! depends on nothing but the setup, the seed and its number.
 

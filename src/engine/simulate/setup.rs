@@ -85,12 +85,11 @@ fn band(b: Band) -> [f64; 3] {
 
 /// The index of asset `s` in `names`, appending it when new.
 fn index_of(s: &str, names: &mut Vec<String>) -> usize {
-    match names.iter().position(|n| n == s) {
-        Some(i) => i,
-        None => {
-            names.push(s.to_string());
-            names.len() - 1
-        }
+    if let Some(i) = names.iter().position(|n| n == s) {
+        i
+    } else {
+        names.push(s.to_string());
+        names.len() - 1
     }
 }
 
