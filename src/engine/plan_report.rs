@@ -6,7 +6,7 @@
 //! §5) and their doc comments document the schema. Rates are fractions (0.05
 //! is 5%), money is in the portfolio's currency. This module holds the shapes
 //! and the small band arithmetic they need; the plan itself is computed in
-//! [`super::plan`], and nothing here reads a portfolio.
+//! [`super::plan()`], and nothing here reads a portfolio.
 
 use rust_decimal::Decimal;
 use serde::Serialize;

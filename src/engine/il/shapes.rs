@@ -1,7 +1,7 @@
 //! The exact impermanent loss of each pool shape at a given price ratio `r`
 //! (end price of A in B over its entry price), per domain.md §2: constant
 //! product, weighted (two and N tokens), concentrated ranges and StableSwap
-//! (solved in [`super::stableswap`]). Pure `f64` maths; no expectations here.
+//! (solved in `stableswap`). Pure `f64` maths; no expectations here.
 
 use super::IlError;
 use super::stableswap::stable_values;

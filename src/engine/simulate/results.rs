@@ -1,5 +1,5 @@
 //! The result types of a simulation: the JSON contract of
-//! `yieldplan project --simulate`. Shapes only; computed in [`super::summary`].
+//! `yieldplan project --simulate`. Shapes only; computed in `summary`.
 
 use serde::Serialize;
 

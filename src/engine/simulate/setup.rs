@@ -2,7 +2,7 @@
 //! arrays: per asset the monthly drift and correlated volatility of its log
 //! price, per position its money, assets, yield band and loss events, and the
 //! profile's assumptions. Holds no randomness; paths are run in
-//! [`super::path`].
+//! `path`.
 
 use crate::engine::floats::float;
 use crate::engine::plan_report::PlanReport;
