@@ -69,7 +69,7 @@ pub struct IlReport {
     /// Annual volatility of the price ratio used for the expectation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio_volatility: Option<Rate>,
-    /// Expected IL over `years` (E[r] = 1).
+    /// Expected IL over `years` (`E[r] = 1`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_impermanent_loss: Option<Rate>,
     /// Money in the position, when given.
