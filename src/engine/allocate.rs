@@ -4,6 +4,7 @@
 //! 100.00 exactly. Each part first gets the whole cents of its exact share; the
 //! cents left over go one each to the parts with the largest fractional
 //! remainders (earlier parts first on ties), so the split is deterministic.
+//! Knows nothing about portfolios: it splits numbers.
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -11,13 +12,14 @@ use rust_decimal::prelude::ToPrimitive;
 /// Splits `total` whole cents in proportion to `shares` (any non-negative
 /// numbers, not all zero). The result has one entry per share and sums to `total`.
 /// With no shares, or shares summing to zero, everything is zero.
+#[must_use]
 pub fn split_cents(total: Decimal, shares: &[Decimal]) -> Vec<Decimal> {
     let sum: Decimal = shares.iter().copied().sum();
     if shares.is_empty() || sum <= Decimal::ZERO {
         return vec![Decimal::ZERO; shares.len()];
     }
     let exact: Vec<Decimal> = shares.iter().map(|s| total * *s / sum).collect();
-    let mut parts: Vec<Decimal> = exact.iter().map(|e| e.floor()).collect();
+    let mut parts: Vec<Decimal> = exact.iter().map(Decimal::floor).collect();
     let given: Decimal = parts.iter().copied().sum();
     let mut left = (total - given).to_usize().unwrap_or(0);
     let mut order: Vec<usize> = (0..shares.len()).collect();

@@ -7,23 +7,29 @@
 
 use serde::Serialize;
 
-use super::lints::{Lint, Severity, Warning};
-use super::plan::{MoneyBand, PlanReport, ProfileRef, SCHEMA_VERSION, Status};
+use super::lint_catalogue::{Lint, Severity, Warning};
+use super::plan_report::{MoneyBand, PlanReport, Status};
+use super::schema::{ProfileRef, SCHEMA_VERSION};
 use crate::model::Band;
 use crate::money::{Money, Rate};
 
 /// What `--deny` names: one lint, or every warning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Denied {
+    /// Every lint of warning severity or worse.
     Warnings,
+    /// One lint.
     Lint(Lint),
 }
 
 /// The caller's rules for `check`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Policy {
+    /// The worst goal status that still passes.
     pub require: Status,
+    /// Lints that fail the check when they fire.
     pub deny: Vec<Denied>,
+    /// Lints dropped before judging.
     pub allow: Vec<Lint>,
 }
 
@@ -40,9 +46,11 @@ impl Default for Policy {
 /// The verdict on one profile.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Verdict {
+    /// The profile judged.
     pub profile: ProfileRef,
     /// Goal status; null when the profile has no goal (or could not be read).
     pub status: Option<Status>,
+    /// True when nothing failed.
     pub passed: bool,
     /// Why it failed, one line each.
     pub failures: Vec<String>,
@@ -57,14 +65,19 @@ pub struct Verdict {
 /// The JSON output of `yieldplan check`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CheckReport {
+    /// See [`SCHEMA_VERSION`].
     pub schema_version: u32,
+    /// The worst goal status that still passes.
     pub require: Status,
     /// True when every profile passed.
     pub passed: bool,
+    /// One verdict per profile, in the order given.
     pub profiles: Vec<Verdict>,
 }
 
 impl CheckReport {
+    /// The report over `profiles`' verdicts, judged against `require`.
+    #[must_use]
     pub fn new(require: Status, profiles: Vec<Verdict>) -> CheckReport {
         CheckReport {
             schema_version: SCHEMA_VERSION,
@@ -76,6 +89,7 @@ impl CheckReport {
 }
 
 /// Judges one plan.
+#[must_use]
 pub fn judge(plan: &PlanReport, policy: &Policy) -> Verdict {
     let warnings: Vec<Warning> = plan
         .warnings
@@ -135,6 +149,7 @@ pub fn require_success(v: &mut Verdict, success: Option<Rate>, min: f64) {
 }
 
 /// A verdict for a profile that could not be planned.
+#[must_use]
 pub fn broken(path: &str, message: String) -> Verdict {
     Verdict {
         profile: ProfileRef {
@@ -155,14 +170,23 @@ pub fn broken(path: &str, message: String) -> Verdict {
 /// One profile in `yieldplan compare`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CompareRow {
+    /// The profile.
     pub profile: ProfileRef,
+    /// Its portfolio value.
     pub value: Money,
+    /// The currency code of its amounts.
     pub currency: String,
+    /// Blended net yield band, fractions.
     pub apy: Band,
+    /// Yearly income band.
     pub annual_income: MoneyBand,
+    /// Monthly income band.
     pub monthly_income: MoneyBand,
+    /// Mid income with emissions counted at the haircut.
     pub sustainable_annual_income: Money,
+    /// Yield the goal needs, a fraction; null without a goal.
     pub required_yield: Option<Rate>,
+    /// Goal status; null without a goal.
     pub status: Option<Status>,
     /// How many lints fired.
     pub warnings: usize,
@@ -173,11 +197,14 @@ pub struct CompareRow {
 /// The JSON output of `yieldplan compare`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CompareReport {
+    /// See [`SCHEMA_VERSION`].
     pub schema_version: u32,
+    /// One row per profile, in the order given.
     pub profiles: Vec<CompareRow>,
 }
 
 /// Summarises plans side by side, in the order given.
+#[must_use]
 pub fn compare(plans: &[PlanReport]) -> CompareReport {
     CompareReport {
         schema_version: SCHEMA_VERSION,

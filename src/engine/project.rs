@@ -12,20 +12,24 @@
 //! tax is withheld from each year's income; a pre-tax goal is paid less the
 //! tax on it, an after-tax goal in full. Exact
 //! decimal arithmetic: the closed forms of domain.md §2 come out to the cent.
+//! Pure: no I/O and no randomness (that is [`super::simulate`]).
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
-use super::plan::{PlanReport, ProfileRef, SCHEMA_VERSION};
-use crate::model::Portfolio;
-use crate::money::{Money, Rate, decimal_from_f64};
+use super::floats::{decimal, float};
+use super::plan_report::PlanReport;
+use super::schema::{ProfileRef, SCHEMA_VERSION};
+use crate::model::{Assumptions, Goal, Portfolio};
+use crate::money::{Money, Rate};
 
 /// The phase a year is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
+    /// Before the goal starts: income is reinvested, contributions added.
     Accumulate,
+    /// From the goal's start on: the portfolio pays the goal.
     Income,
 }
 
@@ -34,17 +38,25 @@ pub enum Phase {
 pub struct YearRow {
     /// 1 for the first year from today.
     pub year: u32,
+    /// Accumulating or paying the goal.
     pub phase: Phase,
+    /// Value at the start of the year.
     pub start_value: Money,
+    /// Income earned at the blended net yield, before tax.
     pub gross_income: Money,
+    /// Income tax withheld.
     pub tax: Money,
     /// Income (and capital) paid out to the owner.
     pub paid_out: Money,
+    /// After-tax income put back into the portfolio.
     pub reinvested: Money,
+    /// New money added at year end (accumulation phase), indexed to inflation.
     pub contributions: Money,
     /// Capital sold to top the income up to the goal.
     pub withdrawn: Money,
+    /// Value gained (or lost) from expected price growth.
     pub price_growth: Money,
+    /// Value at the end of the year.
     pub end_value: Money,
     /// The goal for this year, indexed to inflation; null without a goal.
     pub goal: Option<Money>,
@@ -55,17 +67,23 @@ pub struct YearRow {
 /// The JSON output of `yieldplan project`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Projection {
+    /// See [`SCHEMA_VERSION`].
     pub schema_version: u32,
+    /// The profile projected.
     pub profile: ProfileRef,
+    /// The currency code every amount is in.
     pub currency: String,
+    /// The horizon, in years.
     pub years: u32,
-    /// Blended net yield earned each year (the plan's mid).
+    /// Blended net yield earned each year (the plan's mid), a fraction.
     pub income_yield: Rate,
-    /// Sustainable yield: sustainable income over the value.
+    /// Sustainable yield: sustainable income over the value, a fraction.
     pub sustainable_yield: Rate,
-    /// Expected yearly price growth of the portfolio.
+    /// Expected yearly price growth of the portfolio, a fraction.
     pub price_growth: Rate,
+    /// Yearly inflation the goal and contributions are indexed to, a fraction.
     pub inflation: Rate,
+    /// One row per year.
     pub rows: Vec<YearRow>,
     /// Years until the capital runs out (fractional), if it does within the horizon.
     pub depleted_after_years: Option<Decimal>,
@@ -74,11 +92,9 @@ pub struct Projection {
     pub years_to_goal: Option<Decimal>,
 }
 
-fn d(x: f64) -> Decimal {
-    decimal_from_f64(x).unwrap_or_default()
-}
-
-/// Value-weighted expected price growth of the portfolio's assets.
+/// Value-weighted expected price growth of the portfolio's assets, a
+/// fraction a year (a pool counts each of its assets at half).
+#[must_use]
 pub fn price_growth(p: &Portfolio) -> Rate {
     let ret = |s: &str| {
         p.assets
@@ -104,33 +120,127 @@ pub fn price_growth(p: &Portfolio) -> Rate {
 /// `r` with level flows `c` a year (positive in, negative out) reaches
 /// `target`: solves `v(1+r)^x + c((1+r)^x − 1)/r = target`.
 fn within_year(v: Decimal, r: Decimal, c: Decimal, target: Decimal) -> Decimal {
-    let (v, r, c, t) = (
-        v.to_f64().unwrap_or(0.0),
-        r.to_f64().unwrap_or(0.0),
-        c.to_f64().unwrap_or(0.0),
-        target.to_f64().unwrap_or(0.0),
-    );
+    let (v, r, c, t) = (float(v), float(r), float(c), float(target));
     let x = if r.abs() < 1e-12 {
         if c.abs() < 1e-12 { 1.0 } else { (t - v) / c }
     } else {
         let k = c / r;
         ((t + k) / (v + k)).ln() / (1.0 + r).ln()
     };
-    d(if x.is_finite() {
+    decimal(if x.is_finite() {
         x.clamp(0.0, 1.0)
     } else {
         1.0
     })
 }
 
+/// The yearly rates a projection applies, as fractions.
+struct Rates {
+    /// Blended net yield (the plan's mid).
+    income: Decimal,
+    /// Sustainable income over the value.
+    sustainable: Decimal,
+    /// Expected price growth.
+    growth: Decimal,
+    /// Income tax.
+    tax: Decimal,
+    /// Inflation.
+    inflation: Decimal,
+}
+
+/// One year's money flows, before any cap on the withdrawal.
+struct Flows {
+    paid: Decimal,
+    reinvested: Decimal,
+    contributions: Decimal,
+    withdrawn: Decimal,
+}
+
+/// The yield that must cover the goal: the sustainable yield, after tax when
+/// the goal is.
+fn goal_yield(goal: &Goal, r: &Rates) -> Decimal {
+    if goal.after_tax {
+        r.sustainable * (Decimal::ONE - r.tax)
+    } else {
+        r.sustainable
+    }
+}
+
+/// A year's flows from after-tax income `net`. In the income phase (`target`
+/// is the year's indexed goal) the goal is paid from income first, then from
+/// capital, and the `reinvest` share of a surplus is reinvested; before it,
+/// the `reinvest` share of income is reinvested and the indexed contribution
+/// is added.
+fn flows(
+    a: &Assumptions,
+    target: Option<Decimal>,
+    after_tax: bool,
+    net: Decimal,
+    index: Decimal,
+) -> Flows {
+    if let Some(target) = target {
+        let payout = if after_tax {
+            target
+        } else {
+            target * (Decimal::ONE - a.tax_rate.0)
+        };
+        let covered = net.min(payout);
+        let surplus = net - covered;
+        let again = surplus * a.reinvest.0;
+        Flows {
+            paid: covered + surplus - again,
+            reinvested: again,
+            contributions: Decimal::ZERO,
+            withdrawn: (payout - net).max(Decimal::ZERO),
+        }
+    } else {
+        let again = net * a.reinvest.0;
+        Flows {
+            paid: net - again,
+            reinvested: again,
+            contributions: a.annual_contribution.0 * index,
+            withdrawn: Decimal::ZERO,
+        }
+    }
+}
+
+/// When, within year `t`, the sustainable income comes to cover next year's
+/// goal, if the year-end `value` gets there; in years from today, to 0.01.
+fn goal_crossing(
+    p: &Portfolio,
+    r: &Rates,
+    t: u32,
+    start: Decimal,
+    value: Decimal,
+    contributions: Decimal,
+    index: Decimal,
+) -> Option<Decimal> {
+    let gl = p.goal.as_ref()?;
+    if r.sustainable <= Decimal::ZERO {
+        return None;
+    }
+    // Crossing within this year: the value the sustainable yield needs.
+    let next_goal = gl.annual_min.0 * index * (Decimal::ONE + r.inflation);
+    let needed = next_goal / goal_yield(gl, r);
+    if value < needed {
+        return None;
+    }
+    let rate = r.income * (Decimal::ONE - r.tax) * p.assumptions.reinvest.0 + r.growth;
+    let x = within_year(start, rate, contributions, needed);
+    Some((Decimal::from(t) + x).round_dp(2))
+}
+
 /// Projects a planned portfolio `years` years ahead.
+#[must_use]
 pub fn project(p: &Portfolio, plan: &PlanReport, years: u32) -> Projection {
-    let a = &p.assumptions;
-    let y = plan.totals.apy.mid.0;
-    let ys = plan.totals.sustainable_annual_income.share_of(p.value).0;
-    let g = price_growth(p).0;
-    let tax = a.tax_rate.0;
-    let infl = a.inflation.0;
+    let r = Rates {
+        income: plan.totals.apy.mid.0,
+        sustainable: plan.totals.sustainable_annual_income.share_of(p.value).0,
+        growth: price_growth(p).0,
+        tax: p.assumptions.tax_rate.0,
+        inflation: p.assumptions.inflation.0,
+    };
+    let after_tax = p.goal.as_ref().is_some_and(|gl| gl.after_tax);
     let mut value = p.value.0;
     let mut rows = Vec::with_capacity(years as usize);
     let mut depleted = None;
@@ -144,81 +254,34 @@ pub fn project(p: &Portfolio, plan: &PlanReport, years: u32) -> Projection {
         let goal = p.goal.as_ref().map(|goal| goal.annual_min.0 * index);
         if to_goal.is_none() {
             if let (Some(goal), Some(gl)) = (goal, &p.goal) {
-                let basis = if gl.after_tax {
-                    ys * (Decimal::ONE - tax)
-                } else {
-                    ys
-                };
-                if value * basis >= goal {
+                if value * goal_yield(gl, &r) >= goal {
                     to_goal = Some(Decimal::from(t));
                 }
             }
         }
         let start = value;
-        let gross = start * y;
-        let tax_paid = gross * tax;
+        let gross = start * r.income;
+        let tax_paid = gross * r.tax;
         let net = gross - tax_paid;
-        let growth = start * g;
-        let after_tax = p.goal.as_ref().is_some_and(|gl| gl.after_tax);
+        let growth = start * r.growth;
         // Income tax is withheld from every year's income. The goal is paid
         // out of what is left: in full when it is an after-tax goal, less the
         // tax on it when it is a pre-tax one.
         let basis = if after_tax { net } else { gross };
-        let (mut paid, mut reinvested, contributions, mut withdrawn) = if income_phase {
-            let target = goal.unwrap_or_default();
-            let payout = if after_tax {
-                target
-            } else {
-                target * (Decimal::ONE - tax)
-            };
-            let covered = net.min(payout);
-            let surplus = net - covered;
-            let again = surplus * a.reinvest.0;
-            (
-                covered + surplus - again,
-                again,
-                Decimal::ZERO,
-                (payout - net).max(Decimal::ZERO),
-            )
-        } else {
-            let again = net * a.reinvest.0;
-            (
-                net - again,
-                again,
-                a.annual_contribution.0 * index,
-                Decimal::ZERO,
-            )
-        };
-        let before_withdrawal = start + growth + reinvested + contributions;
-        if withdrawn > before_withdrawal {
+        let target = income_phase.then(|| goal.unwrap_or_default());
+        let mut f = flows(&p.assumptions, target, after_tax, net, index);
+        let before_withdrawal = start + growth + f.reinvested + f.contributions;
+        if f.withdrawn > before_withdrawal {
             if depleted.is_none() {
-                let r = y + g;
-                let x = within_year(start, r, -withdrawn, Decimal::ZERO);
+                let x = within_year(start, r.income + r.growth, -f.withdrawn, Decimal::ZERO);
                 depleted = Some((Decimal::from(t) + x).round_dp(2));
             }
-            withdrawn = before_withdrawal.max(Decimal::ZERO);
+            f.withdrawn = before_withdrawal.max(Decimal::ZERO);
         }
-        paid += withdrawn;
-        value = before_withdrawal - withdrawn;
+        f.paid += f.withdrawn;
+        value = before_withdrawal - f.withdrawn;
         if to_goal.is_none() {
-            if let (Some(gl), true) = (&p.goal, ys > Decimal::ZERO) {
-                // Crossing within this year: the value the sustainable yield needs.
-                let next_goal = gl.annual_min.0 * index * (Decimal::ONE + infl);
-                let basis = if gl.after_tax {
-                    ys * (Decimal::ONE - tax)
-                } else {
-                    ys
-                };
-                let needed = next_goal / basis;
-                if value >= needed {
-                    let r = y * (Decimal::ONE - tax) * a.reinvest.0 + g;
-                    let x = within_year(start, r, contributions, needed);
-                    to_goal = Some((Decimal::from(t) + x).round_dp(2));
-                }
-            }
-        }
-        if reinvested < Decimal::ZERO {
-            reinvested = Decimal::ZERO;
+            to_goal = goal_crossing(p, &r, t, start, value, f.contributions, index);
         }
         rows.push(YearRow {
             year: t + 1,
@@ -230,16 +293,16 @@ pub fn project(p: &Portfolio, plan: &PlanReport, years: u32) -> Projection {
             start_value: Money(start).settle(),
             gross_income: Money(gross).settle(),
             tax: Money(tax_paid).settle(),
-            paid_out: Money(paid).settle(),
-            reinvested: Money(reinvested).settle(),
-            contributions: Money(contributions).settle(),
-            withdrawn: Money(withdrawn).settle(),
+            paid_out: Money(f.paid).settle(),
+            reinvested: Money(f.reinvested.max(Decimal::ZERO)).settle(),
+            contributions: Money(f.contributions).settle(),
+            withdrawn: Money(f.withdrawn).settle(),
             price_growth: Money(growth).settle(),
             end_value: Money(value).settle(),
             goal: goal.map(|x| Money(x).settle()),
             income_covers_goal: goal.map(|x| basis >= x),
         });
-        index *= Decimal::ONE + infl;
+        index *= Decimal::ONE + r.inflation;
         if value <= Decimal::ZERO {
             value = Decimal::ZERO;
         }
@@ -249,10 +312,10 @@ pub fn project(p: &Portfolio, plan: &PlanReport, years: u32) -> Projection {
         profile: plan.profile.clone(),
         currency: p.currency.clone(),
         years,
-        income_yield: Rate(y).settle(),
-        sustainable_yield: Rate(ys).settle(),
-        price_growth: Rate(g).settle(),
-        inflation: Rate(infl).settle(),
+        income_yield: Rate(r.income).settle(),
+        sustainable_yield: Rate(r.sustainable).settle(),
+        price_growth: Rate(r.growth).settle(),
+        inflation: Rate(r.inflation).settle(),
         rows,
         depleted_after_years: depleted,
         years_to_goal: to_goal,

@@ -23,11 +23,13 @@ use crate::money::{Money, Rate};
 
 /// Real (dilution-adjusted) yield of a received staking yield `received` when
 /// supply grows by `inflation` a year.
+#[must_use]
 pub fn real_yield(received: Rate, inflation: Rate) -> Rate {
     Rate((Decimal::ONE + received.0) / (Decimal::ONE + inflation.0) - Decimal::ONE)
 }
 
 /// Probability that at least one of independent events happens: `1 − ∏(1 − pᵢ)`.
+#[must_use]
 pub fn compound(probabilities: impl IntoIterator<Item = Rate>) -> Rate {
     let survive: Decimal = probabilities
         .into_iter()
@@ -40,8 +42,11 @@ pub fn compound(probabilities: impl IntoIterator<Item = Rate>) -> Rate {
 pub struct RiskSource {
     /// The protocol, or null for native staking and plain holdings.
     pub protocol: Option<String>,
+    /// The risk tier's name.
     pub tier: String,
+    /// Yearly probability of a loss event, a fraction.
     pub loss_probability: Rate,
+    /// Share of the money a loss event takes, a fraction.
     pub loss_given_event: Rate,
     /// Why this tier, when it was a default.
     pub note: Option<String>,
@@ -69,6 +74,7 @@ fn source(protocol: Option<&str>, r: &Risk) -> RiskSource {
 }
 
 /// The compounded risk of a position and its stacked layers.
+#[must_use]
 pub fn position_risk(pos: &Position) -> RiskOut {
     let mut sources = vec![source(pos.protocol.as_deref(), &pos.risk)];
     sources.extend(
@@ -92,6 +98,7 @@ pub fn position_risk(pos: &Position) -> RiskOut {
 
 /// The real yield band of a staking position, or `None` when its network's
 /// supply inflation is unknown.
+#[must_use]
 pub fn staking_real(pos: &Position) -> Option<Band> {
     let s = pos.staking.as_ref()?;
     let inflation = s.inflation?;
@@ -101,7 +108,9 @@ pub fn staking_real(pos: &Position) -> Option<Band> {
 /// Money in one bucket of an exposure view.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Exposure {
+    /// The bucket: a protocol, chain, asset group or strategy.
     pub name: String,
+    /// Money in it.
     pub amount: Money,
     /// Share of the base of the view (the portfolio, or the on-chain part).
     pub share: Rate,
@@ -118,10 +127,12 @@ pub struct Diversification {
     /// Money that moves together (the majors; a token and its staking
     /// derivative count as one); a pool counts under both of its assets.
     pub by_asset_group: Vec<Exposure>,
+    /// Money in each strategy; shares of the portfolio.
     pub by_strategy: Vec<Exposure>,
     /// Money that depends on DeFi smart contracts (lending, liquidity,
     /// farming, liquid staking, anything stacked).
     pub defi: Exposure,
+    /// Everything else.
     pub non_defi: Exposure,
 }
 
@@ -139,6 +150,7 @@ fn sorted(map: BTreeMap<String, Decimal>, base: Money) -> Vec<Exposure> {
 }
 
 /// The diversification view of a portfolio.
+#[must_use]
 pub fn diversify(p: &Portfolio) -> Diversification {
     let mut protocol: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut chain: BTreeMap<String, Decimal> = BTreeMap::new();
@@ -188,6 +200,7 @@ pub fn diversify(p: &Portfolio) -> Diversification {
 }
 
 /// Money locked behind unbonding of at least `days` days.
+#[must_use]
 pub fn locked(p: &Portfolio, days: u32) -> Money {
     p.positions
         .iter()

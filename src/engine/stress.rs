@@ -17,45 +17,54 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
-use super::plan::{MoneyBand, PlanReport, ProfileRef, SCHEMA_VERSION, Status};
+use super::floats::decimal;
+use super::plan_report::{MoneyBand, PlanReport, Status};
+use super::schema::{ProfileRef, SCHEMA_VERSION};
 use crate::model::{Portfolio, Position, Scenario, Strategy};
-use crate::money::{Money, Rate, decimal_from_f64};
+use crate::money::{Money, Rate};
 
-/// The market fall of the built-in crash.
+/// The market (BTC) fall of the built-in crash, a fraction.
 pub const CRASH: f64 = -0.5;
-/// The most any asset falls in the built-in crash.
+/// The most any asset falls in the built-in crash, a fraction.
 pub const CRASH_FLOOR: f64 = -0.95;
-/// Where the built-in depeg takes the most-held stablecoin.
+/// The price change the built-in depeg gives the most-held stablecoin, a fraction.
 pub const DEPEG: f64 = -0.10;
 
 /// A shock, ready to apply.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shock {
+    /// The shock's name, shown as a row label.
     pub name: String,
+    /// What the shock does, in one line.
     pub description: String,
-    /// Price change per asset.
+    /// Price change per asset, a fraction.
     pub prices: BTreeMap<String, f64>,
-    /// Price change of every asset not in `prices` that is not a stablecoin.
+    /// Price change of every asset not in `prices` that is not a stablecoin, a fraction.
     pub crypto: f64,
     /// Multiplier on every gross yield.
     pub yield_factor: f64,
-    /// Failing protocols and the share of money each takes.
+    /// Failing protocols and the share of money each takes, a fraction.
     pub fail: Vec<(String, f64)>,
+    /// True when every stake loses its network's slashing penalty.
     pub slash: bool,
 }
 
 /// The plan after one shock.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ShockOut {
+    /// The shock's name.
     pub name: String,
+    /// What the shock does, in one line.
     pub description: String,
+    /// Portfolio value after the shock.
     pub value: Money,
     /// Value after less value before.
     pub value_change: Money,
+    /// `value_change` over the value before, a fraction.
     pub value_change_share: Rate,
+    /// Yearly income band of the shocked value at the shocked yields.
     pub annual_income: MoneyBand,
     /// Goal status after the shock; null without a goal.
     pub status: Option<Status>,
@@ -66,29 +75,32 @@ pub struct ShockOut {
 /// The JSON output of `yieldplan stress`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StressReport {
+    /// See [`SCHEMA_VERSION`].
     pub schema_version: u32,
+    /// The profile stressed.
     pub profile: ProfileRef,
+    /// The currency code every amount is in.
     pub currency: String,
     /// Minimum yearly income of the goal, if any.
     pub goal_min: Option<Money>,
+    /// True when the goal is net of tax.
     pub after_tax: bool,
+    /// The plan as it stands.
     pub baseline: ShockOut,
+    /// The plan after each shock: built-in ones first, then the profile's.
     pub shocks: Vec<ShockOut>,
 }
 
-fn f(r: Rate) -> f64 {
-    r.0.to_f64().unwrap_or(0.0)
-}
-
-/// Built-in shocks for a portfolio, then its own scenarios.
-pub fn shocks(p: &Portfolio) -> Vec<Shock> {
-    let mut out = Vec::new();
-    // Crash through correlations with the market (BTC).
+/// The built-in crash: BTC falls by [`CRASH`], every other asset by its
+/// expected move given that fall, `E[rᵢ | r_m] = ρᵢ σᵢ / σ_m · r_m` (the
+/// regression of a bivariate normal), floored at [`CRASH_FLOOR`];
+/// stablecoins hold their peg.
+fn crash(p: &Portfolio) -> Shock {
     let sigma_m = p
         .assets
         .get("BTC")
         .and_then(|a| a.volatility)
-        .map_or(0.6, f);
+        .map_or(0.6, Rate::to_f64);
     let mut crash = BTreeMap::new();
     for (sym, facts) in &p.assets {
         if facts.stablecoin {
@@ -96,7 +108,7 @@ pub fn shocks(p: &Portfolio) -> Vec<Shock> {
             continue;
         }
         let rho = p.market_correlation.get(sym).copied().unwrap_or(0.0);
-        let sigma = facts.volatility.map_or(sigma_m, f);
+        let sigma = facts.volatility.map_or(sigma_m, Rate::to_f64);
         let beta = if sigma_m > 0.0 {
             rho * sigma / sigma_m
         } else {
@@ -104,7 +116,7 @@ pub fn shocks(p: &Portfolio) -> Vec<Shock> {
         };
         crash.insert(sym.clone(), (beta * CRASH).clamp(CRASH_FLOOR, 0.0));
     }
-    out.push(Shock {
+    Shock {
         name: "crypto crash -50%".into(),
         description:
             "BTC falls 50%; other assets by their correlation and volatility; stablecoins hold"
@@ -114,7 +126,13 @@ pub fn shocks(p: &Portfolio) -> Vec<Shock> {
         yield_factor: 1.0,
         fail: Vec::new(),
         slash: false,
-    });
+    }
+}
+
+/// Built-in shocks for a portfolio, then its own scenarios.
+#[must_use]
+pub fn shocks(p: &Portfolio) -> Vec<Shock> {
+    let mut out = vec![crash(p)];
     out.push(Shock {
         name: "yields halved".into(),
         description: "every staking, lending, fee and reward yield falls by half".into(),
@@ -167,13 +185,13 @@ pub fn shocks(p: &Portfolio) -> Vec<Shock> {
 fn scenario_shock(s: &Scenario) -> Shock {
     let mut parts = Vec::new();
     for (a, c) in &s.prices {
-        parts.push(format!("{a} {:+.0}%", f(*c) * 100.0));
+        parts.push(format!("{a} {:+.0}%", c.to_f64() * 100.0));
     }
     if let Some(c) = s.crypto {
-        parts.push(format!("other crypto {:+.0}%", f(c) * 100.0));
+        parts.push(format!("other crypto {:+.0}%", c.to_f64() * 100.0));
     }
     if let Some(y) = s.yields {
-        parts.push(format!("yields {:+.0}%", f(y) * 100.0));
+        parts.push(format!("yields {:+.0}%", y.to_f64() * 100.0));
     }
     for (name, _) in &s.fail {
         parts.push(format!("{name} fails"));
@@ -184,10 +202,18 @@ fn scenario_shock(s: &Scenario) -> Shock {
     Shock {
         name: s.name.clone(),
         description: format!("profile scenario: {}", parts.join(", ")),
-        prices: s.prices.iter().map(|(a, c)| (a.clone(), f(*c))).collect(),
-        crypto: s.crypto.map_or(0.0, f),
-        yield_factor: 1.0 + s.yields.map_or(0.0, f),
-        fail: s.fail.iter().map(|(n, l)| (n.clone(), f(*l))).collect(),
+        prices: s
+            .prices
+            .iter()
+            .map(|(a, c)| (a.clone(), c.to_f64()))
+            .collect(),
+        crypto: s.crypto.map_or(0.0, Rate::to_f64),
+        yield_factor: 1.0 + s.yields.map_or(0.0, Rate::to_f64),
+        fail: s
+            .fail
+            .iter()
+            .map(|(n, l)| (n.clone(), l.to_f64()))
+            .collect(),
         slash: s.slash,
     }
 }
@@ -199,14 +225,14 @@ fn largest_protocol(p: &Portfolio) -> Option<(String, f64)> {
         if let Some(name) = pos.protocol.as_deref() {
             let e = by
                 .entry(name)
-                .or_insert((Decimal::ZERO, f(pos.risk.loss_given_event)));
+                .or_insert((Decimal::ZERO, pos.risk.loss_given_event.to_f64()));
             e.0 += pos.amount.0;
         }
         for l in &pos.stack {
             if let Some(name) = l.protocol.as_deref() {
                 let e = by
                     .entry(name)
-                    .or_insert((Decimal::ZERO, f(l.risk.loss_given_event)));
+                    .or_insert((Decimal::ZERO, l.risk.loss_given_event.to_f64()));
                 e.0 += pos.amount.0;
             }
         }
@@ -269,7 +295,7 @@ fn shocked(
     };
     if shock.slash {
         if let Some(s) = &pos.staking {
-            factor *= 1.0 - f(s.slashing);
+            factor *= 1.0 - s.slashing.to_f64();
         }
     }
     for (name, lgd) in &shock.fail {
@@ -283,8 +309,8 @@ fn shocked(
         }
     }
     // Gross yields scale; the expected impermanent loss does not.
-    let loss = f(il);
-    let scale = |net: Rate| (f(net) - loss) * shock.yield_factor + loss;
+    let loss = il.to_f64();
+    let scale = |net: Rate| (net.to_f64() - loss) * shock.yield_factor + loss;
     (
         factor.max(0.0),
         [
@@ -296,18 +322,17 @@ fn shocked(
 }
 
 /// Applies one shock to a planned portfolio.
+#[must_use]
 pub fn apply(p: &Portfolio, plan: &PlanReport, shock: &Shock) -> ShockOut {
     let mut value = Decimal::ZERO;
     let mut income = [Decimal::ZERO; 3];
     for (pos, out) in p.positions.iter().zip(&plan.positions) {
         let il = out.expected_il.unwrap_or(Rate::ZERO);
         let (factor, yields) = shocked(p, pos, out.net_apy, il, shock);
-        let after = pos.amount.0 * decimal_from_f64(factor).unwrap_or_default();
+        let after = pos.amount.0 * decimal(factor);
         value += after;
         for (slot, y) in income.iter_mut().zip(yields) {
-            *slot += Money(after * decimal_from_f64(y).unwrap_or_default())
-                .settle()
-                .0;
+            *slot += Money(after * decimal(y)).settle().0;
         }
     }
     let value = Money(value).settle();
@@ -349,6 +374,7 @@ fn summarise(
 }
 
 /// Runs every shock on a planned portfolio.
+#[must_use]
 pub fn stress(p: &Portfolio, plan: &PlanReport) -> StressReport {
     let baseline_income = plan.totals.annual_income;
     let mut baseline = summarise(

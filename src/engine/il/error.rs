@@ -1,0 +1,50 @@
+//! Why an impermanent-loss question cannot be answered, and how to fix it.
+//! Holds no maths.
+
+/// Why an IL question cannot be answered.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum IlError {
+    /// The price ratio is not a finite number above 0.
+    #[error("the price ratio must be a finite number above 0, not {0}")]
+    Ratio(f64),
+    /// The weights are not all positive or do not add up to 1.
+    #[error("pool weights must each be above 0% and add up to 100%")]
+    Weights,
+    /// The range (multiples of the entry price) does not contain 1.
+    #[error("the range [{0}, {1}] must contain the entry price 1 (lower < 1 < upper)")]
+    Range(f64, f64),
+    /// A volatility is negative or not finite.
+    #[error("volatility must be a finite number of at least 0, not {0}")]
+    Volatility(f64),
+    /// The correlation is outside [-1, 1].
+    #[error("correlation must be between -1 and 1, not {0}")]
+    Correlation(f64),
+    /// The horizon in years is negative or not finite.
+    #[error("the horizon must be a finite number of years of at least 0, not {0}")]
+    Years(f64),
+    /// The StableSwap amplification is negative or not finite.
+    #[error("amplification must be a finite number of at least 0, not {0}")]
+    Amplification(f64),
+}
+
+impl IlError {
+    /// How to fix it, in terms of the `il` command line.
+    #[must_use]
+    pub fn help(&self) -> &'static str {
+        match self {
+            IlError::Ratio(_) => {
+                "give --ratio as end price over entry price, e.g. 1.5 when A rose 50% against B"
+            }
+            IlError::Weights => "give --weights as two positive percents adding to 100, e.g. 80:20",
+            IlError::Range(..) => {
+                "give --range as LOWER:UPPER around the entry price, e.g. 0.8:1.25"
+            }
+            IlError::Volatility(_) => {
+                "give volatility as an annual fraction or percent, e.g. 0.8 or 80%"
+            }
+            IlError::Correlation(_) => "give --correlation between -1 and 1, e.g. 0.8",
+            IlError::Years(_) => "give --years as a number of years, e.g. 1 or 0.25",
+            IlError::Amplification(_) => "give --amplification as a number of at least 0, e.g. 100",
+        }
+    }
+}

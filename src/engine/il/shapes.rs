@@ -1,0 +1,146 @@
+//! The exact impermanent loss of each pool shape at a given price ratio `r`
+//! (end price of A in B over its entry price), per domain.md §2: constant
+//! product, weighted (two and N tokens), concentrated ranges and StableSwap
+//! (solved in `stableswap`). Pure `f64` maths; no expectations here.
+
+use super::IlError;
+use super::stableswap::stable_values;
+use crate::model::Pool;
+
+impl Pool {
+    /// Checks the pool's parameters.
+    ///
+    /// # Errors
+    ///
+    /// [`IlError::Weights`], [`IlError::Range`] or [`IlError::Amplification`]
+    /// when the weight, range or amplification is out of bounds.
+    pub fn validate(&self) -> Result<(), IlError> {
+        match *self {
+            Pool::ConstantProduct => Ok(()),
+            Pool::Weighted { weight } => {
+                if weight.is_finite() && weight > 0.0 && weight < 1.0 {
+                    Ok(())
+                } else {
+                    Err(IlError::Weights)
+                }
+            }
+            Pool::Concentrated { lower, upper } => {
+                if lower.is_finite()
+                    && upper.is_finite()
+                    && lower > 0.0
+                    && lower < 1.0
+                    && upper > 1.0
+                {
+                    Ok(())
+                } else {
+                    Err(IlError::Range(lower, upper))
+                }
+            }
+            Pool::Stable { amplification } => {
+                if amplification.is_finite() && amplification >= 0.0 {
+                    Ok(())
+                } else {
+                    Err(IlError::Amplification(amplification))
+                }
+            }
+        }
+    }
+
+    /// LP value and holding value at price ratio `r`, both relative to the
+    /// value at entry (so both are 1 at `r = 1`), in units of asset B.
+    #[must_use]
+    pub fn values(&self, r: f64) -> (f64, f64) {
+        match *self {
+            Pool::ConstantProduct => (r.sqrt(), 0.5 * (1.0 + r)),
+            Pool::Weighted { weight: w } => (r.powf(w), w * r + 1.0 - w),
+            Pool::Concentrated { lower, upper } => concentrated_values(lower, upper, r),
+            Pool::Stable { amplification } => stable_values(amplification, r),
+        }
+    }
+
+    /// Impermanent loss at price ratio `r` (a fraction ≤ 0).
+    #[must_use]
+    pub fn impermanent_loss(&self, r: f64) -> f64 {
+        let (lp, hold) = self.values(r);
+        lp / hold - 1.0
+    }
+
+    /// Price ratios where the value function has a kink, for the integrator.
+    pub(super) fn kinks(&self) -> Vec<f64> {
+        match *self {
+            Pool::Concentrated { lower, upper } => vec![lower, upper],
+            // A StableSwap pool bends sharply within a few percent of the peg:
+            // give the integrator panel edges around it.
+            Pool::Stable { .. } => [-0.3f64, -0.1, -0.03, -0.01, 0.0, 0.01, 0.03, 0.1, 0.3]
+                .iter()
+                .map(|x| x.exp())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Impermanent loss at price ratio `r` (a fraction ≤ 0), after checking the inputs.
+///
+/// # Errors
+///
+/// The pool's [`Pool::validate`] error, or [`IlError::Ratio`] when `r` is not
+/// a finite number above 0.
+pub fn impermanent_loss(pool: &Pool, r: f64) -> Result<f64, IlError> {
+    pool.validate()?;
+    if !(r.is_finite() && r > 0.0) {
+        return Err(IlError::Ratio(r));
+    }
+    Ok(pool.impermanent_loss(r))
+}
+
+/// IL of an N-token weighted pool: `prod(p_i^w_i) / sum(w_i p_i) - 1`, with
+/// `p_i` each token's end price over its entry price (Balancer's formula,
+/// domain.md §2).
+///
+/// # Errors
+///
+/// [`IlError::Weights`] when the lists differ in length or are empty, or the
+/// weights are not positive fractions adding to 1; [`IlError::Ratio`] for a
+/// price ratio that is not a finite number above 0.
+pub fn weighted_n(ratios: &[f64], weights: &[f64]) -> Result<f64, IlError> {
+    let total: f64 = weights.iter().sum();
+    if ratios.len() != weights.len()
+        || ratios.is_empty()
+        || weights.iter().any(|w| !(w.is_finite() && *w > 0.0))
+        || (total - 1.0).abs() > 1e-12
+    {
+        return Err(IlError::Weights);
+    }
+    if let Some(bad) = ratios.iter().find(|r| !(r.is_finite() && **r > 0.0)) {
+        return Err(IlError::Ratio(*bad));
+    }
+    let log_lp: f64 = ratios.iter().zip(weights).map(|(p, w)| w * p.ln()).sum();
+    let hold: f64 = ratios.iter().zip(weights).map(|(p, w)| w * p).sum();
+    Ok(log_lp.exp() / hold - 1.0)
+}
+
+/// Concentrated liquidity on `[a, b]` (entry price 1), by token amounts with
+/// liquidity 1: `x = 1/sqrt(p) - 1/sqrt(b)`, `y = sqrt(p) - sqrt(a)` inside the
+/// range, all A below it, all B above it. Values relative to the entry value.
+fn concentrated_values(a: f64, b: f64, r: f64) -> (f64, f64) {
+    let (sa, sb) = (a.sqrt(), b.sqrt());
+    let p = r.clamp(a, b);
+    let sp = p.sqrt();
+    let x = 1.0 / sp - 1.0 / sb;
+    let y = sp - sa;
+    let (x0, y0) = (1.0 - 1.0 / sb, 1.0 - sa);
+    let v0 = x0 + y0;
+    ((x * r + y) / v0, (x0 * r + y0) / v0)
+}
+
+/// The closed form of concentrated IL while the price stays in range:
+/// `(2 sqrt(k) - 1 - k) / (1 + k - sqrt(a) - k / sqrt(b))` (domain.md §2);
+/// `None` out of range.
+#[must_use]
+pub fn concentrated_in_range(a: f64, b: f64, k: f64) -> Option<f64> {
+    if !(a <= k && k <= b) {
+        return None;
+    }
+    Some((2.0 * k.sqrt() - 1.0 - k) / (1.0 + k - a.sqrt() - k / b.sqrt()))
+}

@@ -1,0 +1,222 @@
+//! Unit tests of the impermanent-loss maths against domain.md §2 reference values.
+
+use std::f64::consts::PI;
+
+use super::*;
+
+fn pct(x: f64) -> f64 {
+    x * 100.0
+}
+
+/// Rounds to `dp` decimals, as the reference values are shown.
+fn round(x: f64, dp: i32) -> f64 {
+    let f = 10f64.powi(dp);
+    (x * f).round() / f
+}
+
+#[test]
+fn constant_product_reference_values() {
+    // domain.md §2: r = 1.25, 1.5, 1.75, 2, 3, 4, 5.
+    let cases = [
+        (1.25, -0.62),
+        (1.5, -2.02),
+        (1.75, -3.79),
+        (2.0, -5.72),
+        (3.0, -13.40),
+        (4.0, -20.00),
+        (5.0, -25.46),
+    ];
+    for (r, want) in cases {
+        let got = pct(impermanent_loss(&Pool::ConstantProduct, r).unwrap());
+        assert_eq!(round(got, 2), want, "r = {r}");
+    }
+}
+
+#[test]
+fn weighted_reference_values() {
+    // domain.md §2: w = 0.8: r = 1.5 → −1.2027%, r = 2 → −3.2722%.
+    let pool = Pool::Weighted { weight: 0.8 };
+    assert_eq!(round(pct(pool.impermanent_loss(1.5)), 4), -1.2027);
+    assert_eq!(round(pct(pool.impermanent_loss(2.0)), 4), -3.2722);
+}
+
+#[test]
+fn n_token_reference_values() {
+    // Balancer's example: COMP ×2, WETH ×1.15.
+    let even = weighted_n(&[2.0, 1.15], &[0.5, 0.5]).unwrap();
+    assert_eq!(round(pct(even), 6), -3.709518);
+    let heavy = weighted_n(&[2.0, 1.15], &[0.8, 0.2]).unwrap();
+    assert_eq!(round(pct(heavy), 5), -2.16089);
+}
+
+#[test]
+fn concentrated_reference_values() {
+    // [0.5, 2], k = 1.2 → −1.4138%.
+    let pool = Pool::Concentrated {
+        lower: 0.5,
+        upper: 2.0,
+    };
+    assert_eq!(round(pct(pool.impermanent_loss(1.2)), 4), -1.4138);
+    // [1500, 3000] entered at 2000, price to 2500 → −3.8343%.
+    let pool = Pool::Concentrated {
+        lower: 0.75,
+        upper: 1.5,
+    };
+    assert_eq!(round(pct(pool.impermanent_loss(1.25)), 4), -3.8343);
+}
+
+#[test]
+fn concentrated_amounts_agree_with_the_closed_form_in_range() {
+    for (a, b) in [(0.5, 2.0), (0.75, 1.5), (0.9, 1.2), (0.1, 30.0)] {
+        let pool = Pool::Concentrated { lower: a, upper: b };
+        for i in 0..=40 {
+            let k = a + (b - a) * f64::from(i) / 40.0;
+            let closed = concentrated_in_range(a, b, k).unwrap();
+            assert!(
+                (pool.impermanent_loss(k) - closed).abs() < 1e-12,
+                "[{a},{b}] k={k}"
+            );
+        }
+    }
+    assert_eq!(concentrated_in_range(0.5, 2.0, 3.0), None);
+}
+
+#[test]
+fn symmetric_range_amplifies_constant_product() {
+    // [1/R, R] multiplies v2 IL by sqrt(R)/(sqrt(R) − 1): R = 2 → ×3.4142.
+    let pool = Pool::Concentrated {
+        lower: 0.5,
+        upper: 2.0,
+    };
+    let factor = pool.impermanent_loss(1.3) / Pool::ConstantProduct.impermanent_loss(1.3);
+    assert!((factor - 2f64.sqrt() / (2f64.sqrt() - 1.0)).abs() < 1e-12);
+    assert_eq!(round(factor, 4), 3.4142);
+}
+
+#[test]
+fn expected_il_reference_values() {
+    // domain.md §2: σ = 0.5 → −3.0767%; 0.8 → −7.6884%; 1.0 → −11.7503%; σ = 0.8, T = 0.25 → −1.9801%.
+    for (sigma, years, want) in [
+        (0.5, 1.0, -3.0767),
+        (0.8, 1.0, -7.6884),
+        (1.0, 1.0, -11.7503),
+        (0.8, 0.25, -1.9801),
+    ] {
+        assert_eq!(
+            round(pct(expected_il_constant_product(sigma, years)), 4),
+            want
+        );
+        let numeric = expected_il(&Pool::ConstantProduct, sigma, years).unwrap();
+        assert_eq!(round(pct(numeric), 4), want);
+    }
+}
+
+#[test]
+fn ratio_volatility_reference_values() {
+    // σ1 = σ2 = 0.8, ρ = 0.8 → 0.506 → E[IL] −3.149%.
+    let s = ratio_volatility(0.8, 0.8, 0.8).unwrap();
+    assert_eq!(round(s, 3), 0.506);
+    assert_eq!(round(pct(expected_il_constant_product(s, 1.0)), 3), -3.149);
+    // Against a stablecoin (σ2 = 0) the ratio volatility is σ1.
+    assert_eq!(ratio_volatility(0.7, 0.0, 0.0).unwrap(), 0.7);
+}
+
+#[test]
+fn numerical_expected_il_matches_the_closed_forms_to_1e9() {
+    for sigma in [0.05, 0.2, 0.5, 0.8, 1.0, 1.5, 2.0] {
+        for years in [0.25, 1.0, 2.0] {
+            let cp = expected_il(&Pool::ConstantProduct, sigma, years).unwrap();
+            assert!(
+                (cp - expected_il_constant_product(sigma, years)).abs() < 1e-9,
+                "cp σ={sigma} T={years}"
+            );
+            for w in [0.2, 0.5, 0.8] {
+                let num = expected_il(&Pool::Weighted { weight: w }, sigma, years).unwrap();
+                assert!(
+                    (num - expected_il_weighted(w, sigma, years)).abs() < 1e-9,
+                    "w={w} σ={sigma}"
+                );
+            }
+            // A stable pool with A = 0 is constant product.
+            let st = expected_il(&Pool::Stable { amplification: 0.0 }, sigma, years).unwrap();
+            assert!((st - cp).abs() < 1e-9, "stable A=0 σ={sigma}");
+        }
+    }
+}
+
+#[test]
+fn stable_pool_integral_matches_a_brute_force_sum() {
+    // An independent trapezoid sum over z with 200,000 steps.
+    for (amp, s) in [(100.0, 0.2), (2000.0, 0.05)] {
+        let pool = Pool::Stable { amplification: amp };
+        let (lo, hi, n) = (-12.0f64, 12.0 + s, 200_000);
+        let h = (hi - lo) / f64::from(n);
+        let mu = -0.5 * s * s;
+        let sum: f64 = (0..=n)
+            .map(|i| {
+                let z = lo + h * f64::from(i);
+                let (lp, hold) = pool.values((mu + s * z).exp());
+                let w = if i == 0 || i == n { 0.5 } else { 1.0 };
+                w * (lp - hold) * (-0.5 * z * z).exp()
+            })
+            .sum::<f64>()
+            * h
+            / (2.0 * PI).sqrt();
+        let q = expected_il(&pool, s, 1.0).unwrap();
+        assert!((q - sum).abs() < 1e-8, "A={amp} s={s}: {q} vs {sum}");
+    }
+}
+
+#[test]
+fn wide_ranges_tend_to_constant_product() {
+    let cp = Pool::ConstantProduct.impermanent_loss(2.0);
+    let mut last = f64::NEG_INFINITY;
+    for r in [4.0, 16.0, 256.0, 65536.0, 1e12] {
+        let il = Pool::Concentrated {
+            lower: 1.0 / r,
+            upper: r,
+        }
+        .impermanent_loss(2.0);
+        assert!(il > last && il <= cp + 1e-15);
+        last = il;
+    }
+    assert!((last - cp).abs() < 1e-5);
+}
+
+#[test]
+fn stable_pool_loses_little_at_the_peg_and_much_on_a_depeg() {
+    let stable = Pool::Stable {
+        amplification: DEFAULT_AMPLIFICATION,
+    };
+    assert!(stable.impermanent_loss(1.0).abs() < 1e-12);
+    // A 0.1% wobble costs almost nothing...
+    assert!(stable.impermanent_loss(0.999).abs() < 1e-4);
+    // ...a 10% depeg leaves the pool holding mostly the cheap coin: close to
+    // the constant-sum loss 2·0.9/1.9 − 1 = −5.26%, far beyond constant product.
+    let depeg = stable.impermanent_loss(0.9);
+    let cp = Pool::ConstantProduct.impermanent_loss(0.9);
+    assert!(depeg < 10.0 * cp, "stable {depeg} vs cp {cp}");
+    assert!(depeg > 2.0 * 0.9 / 1.9 - 1.0 - 1e-9);
+}
+
+#[test]
+fn bad_inputs_are_errors() {
+    assert_eq!(
+        impermanent_loss(&Pool::ConstantProduct, 0.0),
+        Err(IlError::Ratio(0.0))
+    );
+    assert!(impermanent_loss(&Pool::Weighted { weight: 1.0 }, 2.0).is_err());
+    assert!(
+        impermanent_loss(
+            &Pool::Concentrated {
+                lower: 1.1,
+                upper: 2.0
+            },
+            2.0
+        )
+        .is_err()
+    );
+    assert!(expected_il(&Pool::ConstantProduct, -0.1, 1.0).is_err());
+    assert!(ratio_volatility(0.5, 0.5, 1.5).is_err());
+    assert!(weighted_n(&[1.0, 2.0], &[0.5, 0.4]).is_err());
+}

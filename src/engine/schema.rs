@@ -1,0 +1,20 @@
+//! What every JSON report of the engine shares: the schema version and the
+//! reference to the profile the report is about.
+//!
+//! This is the lowest module of the engine: it imports nothing from it, so
+//! every report type can use it without an import circle. It computes nothing.
+
+use serde::Serialize;
+
+/// The JSON schema version of every report (a whole number, raised when a
+/// field changes meaning or disappears).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Which profile a report is about.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProfileRef {
+    /// The profile's name (its file stem).
+    pub name: String,
+    /// The profile's path, as given on the command line.
+    pub path: String,
+}

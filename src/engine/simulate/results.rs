@@ -1,0 +1,68 @@
+//! The result types of a simulation: the JSON contract of
+//! `yieldplan project --simulate`. Shapes only; computed in `summary`.
+
+use serde::Serialize;
+
+use crate::engine::schema::ProfileRef;
+use crate::money::{Money, Rate};
+
+/// Percentiles of an amount of money in one year, across paths (nearest rank).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Percentiles {
+    /// 1 for the first year from today.
+    pub year: u32,
+    /// 5th percentile.
+    pub p5: Money,
+    /// 25th percentile.
+    pub p25: Money,
+    /// The median.
+    pub p50: Money,
+    /// 75th percentile.
+    pub p75: Money,
+    /// 95th percentile.
+    pub p95: Money,
+}
+
+/// The chance the goal is paid in one year of the income phase.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct YearChance {
+    /// 1 for the first year from today.
+    pub year: u32,
+    /// Share of the paths that paid the goal that year, a fraction.
+    pub probability: Rate,
+}
+
+/// The JSON output of `yieldplan project --simulate`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Simulation {
+    /// See [`crate::engine::schema::SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The profile simulated.
+    pub profile: ProfileRef,
+    /// The currency code every amount is in.
+    pub currency: String,
+    /// The horizon, in years.
+    pub years: u32,
+    /// How many paths were run.
+    pub paths: u32,
+    /// The seed of the random streams.
+    pub seed: u64,
+    /// Probability that the goal is paid in every year of the income phase
+    /// within the horizon; null without a goal or an income phase.
+    pub success_probability: Option<Rate>,
+    /// Standard error of `success_probability`: sqrt(p (1 − p) / paths).
+    pub success_standard_error: Option<Rate>,
+    /// Probability that the capital runs out within the horizon.
+    pub depletion_probability: Rate,
+    /// Probability of paying the goal, year by year, in the income phase.
+    pub goal_by_year: Vec<YearChance>,
+    /// End-of-year portfolio value.
+    pub value: Vec<Percentiles>,
+    /// Gross income earned in the year.
+    pub income: Vec<Percentiles>,
+    /// Median number of years until the sustainable income covers the goal
+    /// (null if fewer than half the paths get there within the horizon).
+    pub median_years_to_goal: Option<u32>,
+    /// The goal for each year, indexed to inflation (empty without a goal).
+    pub goal_line: Vec<Money>,
+}
