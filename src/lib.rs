@@ -23,6 +23,7 @@ pub mod profile;
 pub mod rates;
 pub mod report;
 pub mod resolve;
+pub mod schema;
 
 use std::path::Path;
 

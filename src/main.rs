@@ -15,7 +15,7 @@ fn main() -> ExitCode {
             "error: internal error ({info}); this is a bug in yieldplan, please report it with the input that caused it"
         ));
     }));
-    let args = cli::args::Cli::parse();
+    let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(outcome) => outcome.exit_code(),
         Err(e) => {

@@ -251,6 +251,38 @@ impl fmt::Display for Rate {
     }
 }
 
+/// Splits `total` whole cents in proportion to `shares` by the
+/// largest-remainder method: each part first gets the whole cents of its
+/// exact share; the cents left over go one each to the parts with the
+/// largest fractional remainders (earlier parts first on ties), so the split
+/// is deterministic and sums to `total` exactly. `shares` are any
+/// non-negative numbers; with none, or all zero, every part is zero.
+#[must_use]
+pub fn split_cents(total: Decimal, shares: &[Decimal]) -> Vec<Decimal> {
+    let sum: Decimal = shares.iter().copied().sum();
+    if shares.is_empty() || sum <= Decimal::ZERO {
+        return vec![Decimal::ZERO; shares.len()];
+    }
+    let exact: Vec<Decimal> = shares.iter().map(|s| total * *s / sum).collect();
+    let mut parts: Vec<Decimal> = exact.iter().map(Decimal::floor).collect();
+    let given: Decimal = parts.iter().copied().sum();
+    let mut left = (total - given).to_usize().unwrap_or(0);
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| {
+        (exact[b] - parts[b])
+            .cmp(&(exact[a] - parts[a]))
+            .then(a.cmp(&b))
+    });
+    for &i in order.iter().cycle() {
+        if left == 0 {
+            break;
+        }
+        parts[i] += Decimal::ONE;
+        left -= 1;
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,5 +351,31 @@ mod tests {
         assert!(decimal_from_f64(f64::NAN).is_none());
         assert!(decimal_from_f64(f64::INFINITY).is_none());
         assert!(decimal_from_f64(0.5).is_some());
+    }
+
+    fn cents(x: i64) -> Decimal {
+        Decimal::from(x)
+    }
+
+    #[test]
+    fn thirds_of_a_hundred_dollars() {
+        let parts = split_cents(cents(10_000), &[cents(1), cents(1), cents(1)]);
+        assert_eq!(parts, vec![cents(3334), cents(3333), cents(3333)]);
+    }
+
+    #[test]
+    fn largest_remainder_wins_the_extra_cent() {
+        // 1.01 split 0.2 / 0.8: exact 20.2 and 80.8 cents → 20 and 81.
+        let parts = split_cents(cents(101), &[Decimal::new(2, 1), Decimal::new(8, 1)]);
+        assert_eq!(parts, vec![cents(20), cents(81)]);
+    }
+
+    #[test]
+    fn zero_shares_give_zero() {
+        assert_eq!(
+            split_cents(cents(100), &[cents(0), cents(0)]),
+            vec![cents(0), cents(0)]
+        );
+        assert!(split_cents(cents(100), &[]).is_empty());
     }
 }

@@ -1,54 +1,15 @@
-//! The command line as clap types: the top-level command, the option groups
-//! several commands share, and the parsers that turn what the user typed into
-//! typed values, once. Each command's own arguments live beside its code in
+//! The option groups several commands share, and the parsers that turn what
+//! the user typed into typed values, once. The top-level command is in
+//! [`super`]; each command's own arguments live beside its code in
 //! [`super::commands`]. Nothing here reads files or computes.
 
 use std::path::PathBuf;
 
+use clap::Args;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand};
 use yieldplan::engine::simulate::{DEFAULT_PATHS, DEFAULT_SEED};
 use yieldplan::names::ClosedSet;
 use yieldplan::report::Format;
-
-use super::commands::{
-    check::CheckArgs, compare::CompareArgs, il::IlArgs, plan::PlanArgs, pools::PoolsArgs,
-    project::ProjectArgs, rates::RatesArgs, stress::StressArgs,
-};
-
-const AFTER_HELP: &str = "Exit codes: 0 success; 1 a check failed (goal below the required status, or a denied lint fired); 2 the input or the command line is wrong.";
-
-/// Plan a crypto yield portfolio from a TOML profile: blended income bands,
-/// an income-goal check and sustainability warnings.
-#[derive(Debug, Parser)]
-#[command(name = "yieldplan", version, about, after_help = AFTER_HELP)]
-pub struct Cli {
-    /// The command to run.
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-/// The commands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Plan one profile: positions, blended income bands, goal status, warnings
-    Plan(PlanArgs),
-    /// Check profiles against their income goals; exits 1 when one fails
-    Check(CheckArgs),
-    /// Show profiles side by side: APY band, income, required yield, status
-    Compare(CompareArgs),
-    /// Impermanent loss of a liquidity position: at a price ratio, or expected from volatility
-    Il(IlArgs),
-    /// Shock a profile (crash, yields halved, protocol failure, depeg, slashing, its own
-    /// scenarios) and show which shock breaks the income goal
-    Stress(StressArgs),
-    /// Project a profile year by year: income, tax, reinvestment, withdrawals, value
-    Project(ProjectArgs),
-    /// List and screen the pools of a saved DefiLlama yields snapshot
-    Pools(PoolsArgs),
-    /// Print the effective rate book (the default, extended by --rates), or import pools into one
-    Rates(RatesArgs),
-}
 
 /// Options every planning command shares.
 #[derive(Debug, Args)]
@@ -200,15 +161,4 @@ pub fn parse_range(text: &str) -> Result<(f64, f64), String> {
         ));
     }
     Ok((lower, upper))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    #[test]
-    fn the_command_line_is_well_formed() {
-        Cli::command().debug_assert();
-    }
 }

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use yieldplan::error::Diagnostics;
 use yieldplan::profile::MAX_PROFILE_BYTES;
 
 /// Reads a whole input file (a profile, a rate book, a pools snapshot) of at
@@ -124,4 +125,18 @@ pub fn write_atomic(path: &Path, inputs: &[&Path], text: &str) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// The text of an error in the program's one style: a profile's diagnostics
+/// as they render, anything else as `error: ` and its chain of causes.
+pub fn error_text(e: &anyhow::Error) -> String {
+    match e.downcast_ref::<Diagnostics>() {
+        Some(d) => d.to_string(),
+        None => format!("error: {e:#}"),
+    }
+}
+
+/// Prints an error to stderr in the program's one style.
+pub fn report_error(e: &anyhow::Error) {
+    print_error(&error_text(e));
 }

@@ -1,4 +1,4 @@
-//! The command-line side of `yieldplan`: clap types ([`args`]), one module per
+//! The command-line side of `yieldplan`: the top-level command and the option groups commands share ([`args`]), one module per
 //! command ([`commands`]), every file read and write ([`files`]), the one way a
 //! profile is loaded ([`load`]) and the progress bar ([`progress`]).
 //!
@@ -11,49 +11,51 @@ pub mod args;
 pub mod commands;
 pub mod files;
 pub mod load;
+pub mod outcome;
 pub mod progress;
 
-use std::process::ExitCode;
-
 use anyhow::Result;
-use yieldplan::error::Diagnostics;
+use clap::{Parser, Subcommand};
 
-use args::{Cli, Command};
+use commands::{
+    check::CheckArgs, compare::CompareArgs, il::IlArgs, plan::PlanArgs, pools::PoolsArgs,
+    project::ProjectArgs, rates::RatesArgs, stress::StressArgs,
+};
+pub use files::report_error;
+pub use outcome::Outcome;
 
-/// How a successful run ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// Exit code 0.
-    Success,
-    /// Exit code 1: a check failed.
-    CheckFailed,
-    /// Exit code 2: some input was broken, reported on stderr, the rest done.
-    InputError,
+const AFTER_HELP: &str = "Exit codes: 0 success; 1 a check failed (goal below the required status, or a denied lint fired); 2 the input or the command line is wrong.";
+
+/// Plan a crypto yield portfolio from a TOML profile: blended income bands,
+/// an income-goal check and sustainability warnings.
+#[derive(Debug, Parser)]
+#[command(name = "yieldplan", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
 }
 
-impl Outcome {
-    /// The process exit code of this outcome.
-    pub fn exit_code(self) -> ExitCode {
-        match self {
-            Outcome::Success => ExitCode::SUCCESS,
-            Outcome::CheckFailed => ExitCode::from(1),
-            Outcome::InputError => ExitCode::from(2),
-        }
-    }
-}
-
-/// The text of an error in the program's one style: a profile's diagnostics
-/// as they render, anything else as `error: ` and its chain of causes.
-pub fn error_text(e: &anyhow::Error) -> String {
-    match e.downcast_ref::<Diagnostics>() {
-        Some(d) => d.to_string(),
-        None => format!("error: {e:#}"),
-    }
-}
-
-/// Prints an error to stderr in the program's one style.
-pub fn report_error(e: &anyhow::Error) {
-    files::print_error(&error_text(e));
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Plan one profile: positions, blended income bands, goal status, warnings
+    Plan(PlanArgs),
+    /// Check profiles against their income goals; exits 1 when one fails
+    Check(CheckArgs),
+    /// Show profiles side by side: APY band, income, required yield, status
+    Compare(CompareArgs),
+    /// Impermanent loss of a liquidity position: at a price ratio, or expected from volatility
+    Il(IlArgs),
+    /// Shock a profile (crash, yields halved, protocol failure, depeg, slashing, its own
+    /// scenarios) and show which shock breaks the income goal
+    Stress(StressArgs),
+    /// Project a profile year by year: income, tax, reinvestment, withdrawals, value
+    Project(ProjectArgs),
+    /// List and screen the pools of a saved DefiLlama yields snapshot
+    Pools(PoolsArgs),
+    /// Print the effective rate book (the default, extended by --rates), or import pools into one
+    Rates(RatesArgs),
 }
 
 /// Runs one command.
@@ -71,5 +73,16 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Project(a) => commands::project::run(&a),
         Command::Pools(a) => commands::pools::run(&a),
         Command::Rates(a) => commands::rates::run(&a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
     }
 }

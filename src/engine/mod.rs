@@ -2,7 +2,7 @@
 //!
 //! Nothing in here reads files, prints, or depends on the command line; the
 //! same input always gives the same output. Where is each thing computed?
-//! `allocate` splits money exactly, `plan` blends yields and checks the goal
+//! `plan` blends yields and checks the goal
 //! (its result types are in `plan_report`), `lints` names what is wrong (the
 //! catalogue of names is in `lint_catalogue`), `check` turns a plan into pass
 //! or fail, `il` prices impermanent loss, `risk` scores protocol risk and
@@ -14,7 +14,6 @@
 //! `il` and `lint_catalogue`, then `plan_report`, then `lints`, then `plan`,
 //! and the commands' engines (`check`, `project`, `simulate`, `stress`) on top.
 
-pub mod allocate;
 pub mod check;
 pub(crate) mod floats;
 pub mod il;
@@ -24,7 +23,7 @@ pub mod plan;
 pub mod plan_report;
 pub mod project;
 pub mod risk;
-pub mod schema;
+pub use crate::schema;
 pub mod simulate;
 pub mod stress;
 

@@ -249,7 +249,7 @@ pub fn list(s: &Snapshot, filter: &Filter, sort: SortKey, limit: usize) -> Pools
     let matched: Vec<&Pool> = s.pools.iter().filter(|p| filter.keeps(p)).collect();
     let n = matched.len();
     PoolsReport {
-        schema_version: crate::engine::plan::SCHEMA_VERSION,
+        schema_version: crate::schema::SCHEMA_VERSION,
         read: s.pools.len() + s.skipped,
         skipped: s.skipped,
         matched: n,

@@ -9,9 +9,9 @@ use rust_decimal::Decimal;
 
 use super::positions::Draft;
 use super::{Resolver, percent};
-use crate::engine::allocate::split_cents;
 use crate::error::Diagnostic;
 use crate::model::{Position, Strategy};
+use crate::money::split_cents;
 use crate::money::{Money, format_money};
 use crate::profile::{AllocationSpec, ProfileSpec, Sp, Span};
 

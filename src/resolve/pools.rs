@@ -265,7 +265,7 @@ impl Resolver<'_> {
     pub(super) fn default_pool(&self, pair: &[String; 2]) -> Pool {
         if pair.iter().all(|s| self.is_stablecoin(s)) {
             Pool::Stable {
-                amplification: crate::engine::il::DEFAULT_AMPLIFICATION,
+                amplification: crate::model::DEFAULT_AMPLIFICATION,
             }
         } else {
             Pool::ConstantProduct
@@ -292,7 +292,7 @@ impl Resolver<'_> {
                 amplification: p
                     .amplification
                     .as_ref()
-                    .map_or(crate::engine::il::DEFAULT_AMPLIFICATION, |a| float(a.value)),
+                    .map_or(crate::model::DEFAULT_AMPLIFICATION, |a| float(a.value)),
             },
         }
     }
@@ -335,7 +335,7 @@ impl Resolver<'_> {
             Some(c) => (float(c.value), "profile: correlation".to_string()),
             None => self.book.correlation(a, b, class_a, class_b),
         };
-        let ratio = crate::engine::il::ratio_volatility(float(sa), float(sb), rho).unwrap_or(0.0);
+        let ratio = crate::model::pair_ratio_volatility(float(sa), float(sb), rho);
         let value = crate::money::decimal_from_f64(ratio)
             .unwrap_or_default()
             .round_dp(6);

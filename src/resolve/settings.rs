@@ -103,7 +103,7 @@ impl Resolver<'_> {
 
     /// Reports names in `[lints] allow` that are no lint.
     pub(super) fn check_lint_names(&mut self, spec: &ProfileSpec) {
-        let lint_names = crate::engine::lints::Lint::NAMES;
+        let lint_names = crate::model::Lint::NAMES;
         for name in &spec.lints.allow {
             if !lint_names.contains(&name.value.as_str()) {
                 self.error(

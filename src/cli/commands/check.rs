@@ -14,9 +14,10 @@ use yieldplan::report::{self, check_document};
 
 use crate::cli::args::{Output, parse_probability};
 use crate::cli::files::emit;
+use crate::cli::files::report_error;
 use crate::cli::load::{book_for, load_profile};
+use crate::cli::outcome::Outcome;
 use crate::cli::progress::simulate_with_progress;
-use crate::cli::{Outcome, report_error};
 
 /// Years `--min-success` simulates.
 const MIN_SUCCESS_YEARS: u32 = 30;

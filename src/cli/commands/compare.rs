@@ -9,10 +9,10 @@ use yieldplan::engine::check::compare;
 use yieldplan::engine::simulate::SimSettings;
 use yieldplan::report::{self, compare_document};
 
-use crate::cli::Outcome;
 use crate::cli::args::{Output, SimArgs};
 use crate::cli::files::emit;
 use crate::cli::load::{book_for, load_profile};
+use crate::cli::outcome::Outcome;
 use crate::cli::progress::simulate_with_progress;
 
 /// `yieldplan compare PROFILE PROFILE...`.

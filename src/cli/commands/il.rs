@@ -11,9 +11,9 @@ use yieldplan::model::PoolKind;
 use yieldplan::money::{MAX_MONEY, Money, decimal_from_f64};
 use yieldplan::report::{self, Format, il_document};
 
-use crate::cli::Outcome;
 use crate::cli::args::{one_of, parse_fraction, parse_range, parse_weights};
 use crate::cli::files::emit;
+use crate::cli::outcome::Outcome;
 
 /// `yieldplan il`: impermanent loss for a price move or a volatility.
 #[derive(Debug, Args)]

@@ -7,10 +7,10 @@ use anyhow::Result;
 use clap::Args;
 use yieldplan::report::{self, plan_document};
 
-use crate::cli::Outcome;
 use crate::cli::args::Output;
 use crate::cli::files::emit;
 use crate::cli::load::{book_for, load_profile};
+use crate::cli::outcome::Outcome;
 
 /// `yieldplan plan PROFILE`.
 #[derive(Debug, Args)]

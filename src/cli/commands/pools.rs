@@ -7,10 +7,10 @@ use clap::Args;
 use yieldplan::pools::{SortKey, list};
 use yieldplan::report::{self, Format, pools_document};
 
-use crate::cli::Outcome;
 use crate::cli::args::{PoolFilter, one_of};
 use crate::cli::files::emit;
 use crate::cli::load::read_pools;
+use crate::cli::outcome::Outcome;
 
 /// `yieldplan pools POOLS.json`.
 #[derive(Debug, Args)]

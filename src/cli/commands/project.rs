@@ -8,10 +8,10 @@ use yieldplan::engine::project::project;
 use yieldplan::engine::simulate::SimSettings;
 use yieldplan::report;
 
-use crate::cli::Outcome;
 use crate::cli::args::{Output, SimArgs};
 use crate::cli::files::{emit, write_atomic};
 use crate::cli::load::{book_for, load_profile};
+use crate::cli::outcome::Outcome;
 use crate::cli::progress::simulate_with_progress;
 
 /// `yieldplan project PROFILE`.

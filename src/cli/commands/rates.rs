@@ -9,10 +9,10 @@ use yieldplan::pools::{Pool, rate_book_extension};
 use yieldplan::rates::RateBook;
 use yieldplan::report::{self, rates_document};
 
-use crate::cli::Outcome;
 use crate::cli::args::{Output, PoolFilter};
 use crate::cli::files::{emit, print_error, write_atomic};
 use crate::cli::load::{book_for, read_pools};
+use crate::cli::outcome::Outcome;
 
 /// `yieldplan rates [import FILE]`.
 #[derive(Debug, Args)]

@@ -7,10 +7,10 @@ use clap::Args;
 use yieldplan::engine::stress::stress;
 use yieldplan::report::{self, stress_document};
 
-use crate::cli::Outcome;
 use crate::cli::args::Output;
 use crate::cli::files::emit;
 use crate::cli::load::{book_for, load_profile};
+use crate::cli::outcome::Outcome;
 
 /// `yieldplan stress PROFILE`.
 #[derive(Debug, Args)]

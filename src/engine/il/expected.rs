@@ -31,8 +31,11 @@ pub fn ratio_volatility(sigma_a: f64, sigma_b: f64, correlation: f64) -> Result<
     if !(correlation.is_finite() && (-1.0..=1.0).contains(&correlation)) {
         return Err(IlError::Correlation(correlation));
     }
-    let v = sigma_a * sigma_a + sigma_b * sigma_b - 2.0 * correlation * sigma_a * sigma_b;
-    Ok(v.max(0.0).sqrt())
+    Ok(crate::model::pair_ratio_volatility(
+        sigma_a,
+        sigma_b,
+        correlation,
+    ))
 }
 
 /// Closed form of expected constant-product IL (a fraction ≤ 0) over `years`

@@ -38,9 +38,7 @@ pub use expected::{
 pub use report::{IlQuery, IlReport, PoolOut, il_report};
 pub use shapes::{concentrated_in_range, impermanent_loss, weighted_n};
 
-/// Default StableSwap amplification `A` (an assumption; pools range from ~10
-/// to thousands).
-pub const DEFAULT_AMPLIFICATION: f64 = 100.0;
+pub use crate::model::DEFAULT_AMPLIFICATION;
 
 #[cfg(test)]
 mod tests;

@@ -1,8 +1,9 @@
-//! What every JSON report of the engine shares: the schema version and the
-//! reference to the profile the report is about.
+//! What every JSON report shares: the schema version and the reference to
+//! the profile the report is about.
 //!
-//! This is the lowest module of the engine: it imports nothing from it, so
-//! every report type can use it without an import circle. It computes nothing.
+//! It sits at the bottom of the library, beside `money` and `error`, so every
+//! report type (the engine's and the pools screen's) can use it without an
+//! arrow running up. It computes nothing.
 
 use serde::Serialize;
 

@@ -10,6 +10,10 @@
 //! ([`Portfolio::currency`]); volatilities are annual fractions; loss
 //! probabilities are per year; correlations lie in [-1, 1].
 
+pub mod lint;
+
+pub use lint::{Lint, Severity};
+
 use serde::{Deserialize, Serialize};
 
 use crate::money::{Money, Rate};
@@ -97,6 +101,20 @@ pub enum Pool {
         /// `engine::il::DEFAULT_AMPLIFICATION` when the profile gives none.
         amplification: f64,
     },
+}
+
+/// Default StableSwap amplification `A` when a profile gives none (an
+/// assumption; real pools range from about 10 to thousands).
+pub const DEFAULT_AMPLIFICATION: f64 = 100.0;
+
+/// Annual volatility of the price ratio of two assets (a fraction):
+/// `sqrt(σa² + σb² − 2ρσaσb)` (domain.md §2), from the assets' annual
+/// volatilities (fractions, ≥ 0) and their correlation `ρ` in [-1, 1]. This
+/// is what [`Liquidity::ratio_volatility`] holds; callers validate the inputs.
+#[must_use]
+pub fn pair_ratio_volatility(sigma_a: f64, sigma_b: f64, correlation: f64) -> f64 {
+    let v = sigma_a * sigma_a + sigma_b * sigma_b - 2.0 * correlation * sigma_a * sigma_b;
+    v.max(0.0).sqrt()
 }
 
 /// What a liquidity position needs for its impermanent loss.
