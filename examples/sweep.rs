@@ -22,14 +22,22 @@ use yieldplan::resolve::resolve;
 /// One step of the sweep.
 #[derive(Debug)]
 pub struct Step {
+    /// Weight of the staking positions, a fraction of the portfolio.
     pub staking: Rate,
+    /// Weight of the lending positions, a fraction of the portfolio.
     pub lending: Rate,
+    /// Blended mid APY of the plan, a fraction.
     pub apy_mid: Rate,
+    /// Mid monthly income, in the portfolio's currency.
     pub monthly_mid: Money,
+    /// The goal status (`meets`, `likely`, `at-risk`, `short`) or `no goal`.
     pub status: String,
 }
 
 /// Plans `path` once per split of the staking + lending weight.
+///
+/// # Errors
+/// The profile cannot be read or does not plan.
 pub fn sweep(path: &Path) -> Result<Vec<Step>> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let (_, spec) = load_profile_text(path, &bytes)?;

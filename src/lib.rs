@@ -11,6 +11,7 @@
 //! files: it takes bytes and values and returns values.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(missing_docs, clippy::missing_errors_doc)]
 
 pub mod engine;
 pub mod error;
