@@ -101,11 +101,14 @@ macro_rules! closed_set {
     };
 }
 
+/// The macro under this module's path, so users name it where it is defined.
+pub use crate::closed_set;
+
 #[cfg(test)]
 mod tests {
     use super::ClosedSet;
 
-    crate::closed_set! {
+    crate::names::closed_set! {
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         enum Colour {
             /// The colour of

@@ -29,7 +29,7 @@ impl Severity {
     }
 }
 
-crate::closed_set! {
+crate::names::closed_set! {
     /// The lint catalogue.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Lint {

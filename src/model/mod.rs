@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::{Money, Rate};
 
-crate::closed_set! {
+crate::names::closed_set! {
     /// How a position earns.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
     #[serde(rename_all = "kebab-case")]
@@ -38,7 +38,7 @@ crate::closed_set! {
     }
 }
 
-crate::closed_set! {
+crate::names::closed_set! {
     /// How a staking position is staked.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(rename_all = "kebab-case")]
@@ -52,7 +52,7 @@ crate::closed_set! {
     }
 }
 
-crate::closed_set! {
+crate::names::closed_set! {
     /// The shape of a liquidity pool.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
     #[serde(rename_all = "kebab-case")]

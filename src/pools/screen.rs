@@ -128,7 +128,7 @@ impl Filter {
     }
 }
 
-crate::closed_set! {
+crate::names::closed_set! {
     /// Sort keys of `yieldplan pools`, all descending.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum SortKey {

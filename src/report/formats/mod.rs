@@ -17,7 +17,7 @@ use super::Document;
 
 pub use json::to_json;
 
-crate::closed_set! {
+crate::names::closed_set! {
     /// Output format, chosen with `--format`.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum Format {
