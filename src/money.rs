@@ -34,15 +34,28 @@ pub const MAX_RATE: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
 
 /// An amount of money in the portfolio's currency (the currency itself is
 /// carried by the portfolio, not by each amount). Serialised as a bare decimal.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(pub Decimal);
 
 /// A rate as a fraction: 0.05 is 5%. Yields are per year; shares, weights and
 /// probabilities use the same type. Serialised as a bare decimal fraction.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Rate(pub Decimal);
+
+/// JSON keeps every digit of an amount or rate (it is rounded only when shown
+/// in a table, CSV or Markdown), without trailing zeros.
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Serialize::serialize(&self.0.normalize(), s)
+    }
+}
+
+/// As for [`Money`]: every digit, no trailing zeros.
+impl Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Serialize::serialize(&self.0.normalize(), s)
+    }
+}
 
 impl Money {
     /// No money.

@@ -9,7 +9,7 @@
 use rust_decimal::Decimal;
 
 use super::floats::decimal;
-use super::{il, lints, risk};
+use super::{il, lints, payout, risk};
 use crate::model::{Band, Goal, Liquidity, Pool, PoolKind, Portfolio, Position, Strategy};
 use crate::money::{Money, Rate};
 
@@ -76,11 +76,12 @@ impl IlCache {
     }
 }
 
-/// Expected one-year IL of a liquidity position, as a settled rate.
+/// Expected one-year IL of a liquidity position, a fraction in [−1, 0], kept
+/// exact (rounded only when shown).
 #[must_use]
 pub fn expected_il(l: &Liquidity) -> Rate {
-    let loss = il::expected_il(&l.pool, l.ratio_volatility.to_f64(), 1.0).unwrap_or(0.0);
-    Rate(decimal(loss)).settle()
+    let loss = il::expected_il(&l.pool, l.ratio_volatility.to_f64(), 1.0).unwrap_or(-1.0);
+    Rate(decimal(loss.clamp(-1.0, 0.0)))
 }
 
 fn liquidity_out(l: &Liquidity) -> LiquidityOut {
@@ -101,10 +102,10 @@ fn liquidity_out(l: &Liquidity) -> LiquidityOut {
         range,
         weight,
         amplification,
-        ratio_volatility: l.ratio_volatility.settle(),
+        ratio_volatility: l.ratio_volatility,
         volatility_source: l.volatility_source.clone(),
-        fee_apr: l.fee_apr.map(Rate::settle),
-        reward_apy: l.reward_apy.map(Rate::settle),
+        fee_apr: l.fee_apr,
+        reward_apy: l.reward_apy,
     }
 }
 
@@ -118,15 +119,22 @@ fn plan_position(p: &Portfolio, pos: &Position, losses: &mut IlCache) -> Positio
     } else {
         pos.apy.map(|r| r + loss)
     };
-    let income = MoneyBand::earned(pos.amount, net);
+    // What is paid out on the goal's schedule; IL is a capital change that
+    // eats it (and is not paid, nor taxed).
+    let paid = if screened {
+        Band::default()
+    } else {
+        payout::paid_out_band(pos, p.payouts_per_year())
+    };
+    let paid_income = MoneyBand::earned(pos.amount, paid);
+    let income = MoneyBand::earned(pos.amount, paid.map(|r| r + loss));
     // Sustainable: emissions count at the haircut, IL counts in full.
-    let kept = pos.apy.mid.0
-        * (Decimal::ONE - pos.reward_share.0 * p.assumptions.emissions_haircut.0)
+    let kept = paid.mid.0 * (Decimal::ONE - pos.reward_share.0 * p.assumptions.emissions_haircut.0)
         + loss.0;
     let sustainable = if screened {
         Money::ZERO
     } else {
-        Money(pos.amount.0 * kept).settle()
+        Money(pos.amount.0 * kept)
     };
     let risk = risk::position_risk(pos);
     PositionOut {
@@ -139,11 +147,13 @@ fn plan_position(p: &Portfolio, pos: &Position, losses: &mut IlCache) -> Positio
         method: pos.method,
         index: pos.index.clone(),
         amount: pos.amount,
-        weight: pos.amount.share_of(p.value).settle(),
-        apy: pos.apy.map(Rate::settle),
-        reward_share: pos.reward_share.settle(),
+        weight: pos.amount.share_of(p.value),
+        apy: pos.apy,
+        reward_share: pos.reward_share,
         expected_il: il,
-        net_apy: net.map(Rate::settle),
+        net_apy: net,
+        paid_out_rate: paid,
+        paid_out_income: paid_income,
         annual_income: income,
         sustainable_annual_income: sustainable,
         screened,
@@ -152,13 +162,13 @@ fn plan_position(p: &Portfolio, pos: &Position, losses: &mut IlCache) -> Positio
         real_apy: risk::staking_real(pos),
         staking: pos.staking.as_ref().map(|s| StakingOut {
             method: s.method,
-            provider_fee: s.provider_fee.settle(),
-            apy: s.apy.map(Rate::settle),
-            supply_inflation: s.inflation.map(Rate::settle),
+            provider_fee: s.provider_fee,
+            apy: s.apy,
+            supply_inflation: s.inflation,
             unbonding_days: s.unbonding_days,
-            slashing: s.slashing.settle(),
+            slashing: s.slashing,
         }),
-        risk_adjusted_apy: net.map(|r| Rate(r.0 - risk.expected_loss.0).settle()),
+        risk_adjusted_apy: net.map(|r| Rate(r.0 - risk.expected_loss.0)),
         risk,
         stack: pos
             .stack
@@ -167,7 +177,7 @@ fn plan_position(p: &Portfolio, pos: &Position, losses: &mut IlCache) -> Positio
                 strategy: l.strategy,
                 asset: l.asset.clone(),
                 protocol: l.protocol.clone(),
-                apy: l.apy.map(Rate::settle),
+                apy: l.apy,
             })
             .collect(),
         defi: pos.defi,
@@ -178,7 +188,6 @@ fn totals(p: &Portfolio, positions: &[PositionOut]) -> Totals {
     let income = positions
         .iter()
         .fold(MoneyBand::default(), |acc, x| acc.add(x.annual_income));
-    let keep = Decimal::ONE - p.assumptions.tax_rate.0;
     let twelve = Decimal::from(12);
     let strategies = Strategy::ALL
         .into_iter()
@@ -191,11 +200,14 @@ fn totals(p: &Portfolio, positions: &[PositionOut]) -> Totals {
             let income = members
                 .iter()
                 .fold(MoneyBand::default(), |acc, x| acc.add(x.annual_income));
+            let earned = members.iter().fold(MoneyBand::default(), |acc, x| {
+                acc.add(MoneyBand::earned(x.amount, x.net_apy))
+            });
             Some(StrategyOut {
                 strategy: s,
                 amount,
-                weight: amount.share_of(p.value).settle(),
-                apy: income.yield_on(amount),
+                weight: amount.share_of(p.value),
+                apy: earned.yield_on(amount),
                 annual_income: income,
             })
         })
@@ -209,7 +221,7 @@ fn totals(p: &Portfolio, positions: &[PositionOut]) -> Totals {
     });
     let expected_loss: Money = positions
         .iter()
-        .map(|x| Money(x.amount.0 * x.risk.expected_loss.0).settle())
+        .map(|x| Money(x.amount.0 * x.risk.expected_loss.0))
         .sum();
     let adjusted = income.map(|m| m - expected_loss);
     let rewards: Money = positions
@@ -217,16 +229,31 @@ fn totals(p: &Portfolio, positions: &[PositionOut]) -> Totals {
         .map(|x| x.amount.at(Rate(x.apy.mid.0 * x.reward_share.0)))
         .sum();
     let gross_mid: Money = positions.iter().map(|x| x.amount.at(x.apy.mid)).sum();
+    // Tax falls on the fees, interest and rewards paid out, never on the
+    // impermanent loss, and is never negative.
+    let paid = positions
+        .iter()
+        .fold(MoneyBand::default(), |acc, x| acc.add(x.paid_out_income));
+    let tax = paid.map(|m| Money(m.0.max(Decimal::ZERO) * p.assumptions.tax_rate.0));
+    let net_apy = positions.iter().fold(MoneyBand::default(), |acc, x| {
+        acc.add(MoneyBand::earned(x.amount, x.net_apy))
+    });
     Totals {
-        reward_share: rewards.share_of(gross_mid).settle(),
+        reward_share: rewards.share_of(gross_mid),
         expected_annual_loss: expected_loss,
-        risk_adjusted_apy: adjusted.yield_on(p.value),
+        risk_adjusted_apy: net_apy.map(|m| m - expected_loss).yield_on(p.value),
         risk_adjusted_annual_income: adjusted,
-        apy: income.yield_on(p.value),
+        apy: net_apy.yield_on(p.value),
         gross_apy: gross.yield_on(p.value),
+        paid_out_rate: income.yield_on(p.value),
         annual_income: income,
-        monthly_income: income.map(|m| Money(m.0 / twelve).settle()),
-        after_tax_annual_income: income.map(|m| Money(m.0 * keep).settle()),
+        monthly_income: income.map(|m| Money(m.0 / twelve)),
+        tax,
+        after_tax_annual_income: MoneyBand {
+            low: income.low - tax.low,
+            mid: income.mid - tax.mid,
+            high: income.high - tax.high,
+        },
         sustainable_annual_income: positions.iter().map(|x| x.sustainable_annual_income).sum(),
         strategies,
     }
@@ -239,21 +266,21 @@ fn goal(p: &Portfolio, g: &Goal, totals: &Totals) -> GoalOut {
         } else {
             target.0
         };
-        Money(base).share_of(p.value).settle()
+        Money(base).share_of(p.value)
     };
     let basis = totals.goal_basis(g);
     let min = g.annual_min;
     let status = Status::of(basis, min);
     GoalOut {
         annual_target: Target {
-            min: g.annual_min.settle(),
-            max: g.annual_max.settle(),
+            min: g.annual_min,
+            max: g.annual_max,
         },
         required_yield: gross_up(g.annual_min),
         required_yield_max: gross_up(g.annual_max),
-        ceiling: p.assumptions.sustainable_yield.settle(),
+        ceiling: p.assumptions.sustainable_yield,
         status,
-        gap: (min - basis.mid).settle(),
+        gap: (min - basis.mid),
         after_tax: g.after_tax,
         starts_in_years: g.starts_in_years,
     }

@@ -59,18 +59,18 @@ impl MoneyBand {
     /// `amount` earning `band` for a year, settled to cents.
     pub(crate) fn earned(amount: Money, band: Band) -> MoneyBand {
         MoneyBand {
-            low: amount.at(band.low).settle(),
-            mid: amount.at(band.mid).settle(),
-            high: amount.at(band.high).settle(),
+            low: amount.at(band.low),
+            mid: amount.at(band.mid),
+            high: amount.at(band.high),
         }
     }
 
     /// This income as a yield on `value` (fractions, settled).
     pub(crate) fn yield_on(self, value: Money) -> Band {
         Band {
-            low: self.low.share_of(value).settle(),
-            mid: self.mid.share_of(value).settle(),
-            high: self.high.share_of(value).settle(),
+            low: self.low.share_of(value),
+            mid: self.mid.share_of(value),
+            high: self.high.share_of(value),
         }
     }
 }
@@ -104,9 +104,18 @@ pub struct PositionOut {
     pub reward_share: Rate,
     /// Expected one-year impermanent loss, a fraction ≤ 0 (liquidity positions only).
     pub expected_il: Option<Rate>,
-    /// The yield band that counts toward income (zero when screened).
+    /// The gross APY plus the expected impermanent loss (zero when screened):
+    /// the yearly yield that counts toward income, as an APY (a fraction).
     pub net_apy: Band,
-    /// Yearly income band at `net_apy`.
+    /// The yearly rate of fees, interest and rewards paid out on the goal's
+    /// schedule (`f·((1+APY)^(1/f) − 1)` plus any fee APR, `f` payments a
+    /// year; the APY itself when paid yearly); zero when screened.
+    pub paid_out_rate: Band,
+    /// Fees, interest and rewards paid out in a year at `paid_out_rate`: the
+    /// taxable income (money).
+    pub paid_out_income: MoneyBand,
+    /// Yearly income: `paid_out_income` less the expected impermanent loss
+    /// (money; the figure the goal is tested against).
     pub annual_income: MoneyBand,
     /// Mid income less the emissions haircut; zero when screened.
     pub sustainable_annual_income: Money,
@@ -191,7 +200,8 @@ pub struct StrategyOut {
     pub amount: Money,
     /// Share of the portfolio value, a fraction.
     pub weight: Rate,
-    /// Its income as a yield on `amount`, fractions.
+    /// Its blended net APY (gross APY plus expected impermanent loss,
+    /// weighted by amount; screened positions at zero), fractions.
     pub apy: Band,
     /// Yearly income band of its positions.
     pub annual_income: MoneyBand,
@@ -200,14 +210,22 @@ pub struct StrategyOut {
 /// Blended figures for the whole portfolio.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Totals {
-    /// Blended net yield of the whole portfolio (what the income bands earn).
+    /// Blended net APY of the whole portfolio: gross APY plus expected
+    /// impermanent loss, screened positions at zero (fractions).
     pub apy: Band,
     /// Blended gross yield: before expected impermanent loss and screening.
     pub gross_apy: Band,
     /// Share of the (mid) gross yield paid in incentive tokens.
     pub reward_share: Rate,
-    /// Yearly income band at the blended net yield.
+    /// Yearly income band: fees, interest and rewards paid out on the goal's
+    /// schedule, less expected impermanent loss (money).
     pub annual_income: MoneyBand,
+    /// The paid-out income as a yield on the portfolio value (fractions):
+    /// below the APY when income is paid out more than once a year.
+    pub paid_out_rate: Band,
+    /// Income tax on the paid-out fees, interest and rewards (never on
+    /// impermanent loss; never negative), money.
+    pub tax: MoneyBand,
     /// `annual_income` over twelve.
     pub monthly_income: MoneyBand,
     /// `annual_income` less the assumed income tax.

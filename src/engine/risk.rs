@@ -67,8 +67,8 @@ fn source(protocol: Option<&str>, r: &Risk) -> RiskSource {
     RiskSource {
         protocol: protocol.map(str::to_string),
         tier: r.tier.clone(),
-        loss_probability: r.loss_probability.settle(),
-        loss_given_event: r.loss_given_event.settle(),
+        loss_probability: r.loss_probability,
+        loss_given_event: r.loss_given_event,
         note: r.note.clone(),
     }
 }
@@ -90,8 +90,8 @@ pub fn position_risk(pos: &Position) -> RiskOut {
     );
     let probability = compound(risks.map(|r| r.loss_probability));
     RiskOut {
-        loss_probability: probability.settle(),
-        expected_loss: expected.settle(),
+        loss_probability: probability,
+        expected_loss: expected,
         sources,
     }
 }
@@ -102,7 +102,7 @@ pub fn position_risk(pos: &Position) -> RiskOut {
 pub fn staking_real(pos: &Position) -> Option<Band> {
     let s = pos.staking.as_ref()?;
     let inflation = s.inflation?;
-    Some(s.apy.map(|r| real_yield(r, inflation).settle()))
+    Some(s.apy.map(|r| real_yield(r, inflation)))
 }
 
 /// Money in one bucket of an exposure view.
@@ -141,8 +141,8 @@ fn sorted(map: BTreeMap<String, Decimal>, base: Money) -> Vec<Exposure> {
         .into_iter()
         .map(|(name, amount)| Exposure {
             name,
-            amount: Money(amount).settle(),
-            share: Money(amount).share_of(base).settle(),
+            amount: Money(amount),
+            share: Money(amount).share_of(base),
         })
         .collect();
     v.sort_by(|a, b| b.amount.cmp(&a.amount).then_with(|| a.name.cmp(&b.name)));
@@ -188,13 +188,13 @@ pub fn diversify(p: &Portfolio) -> Diversification {
         by_strategy: sorted(strategy, value),
         defi: Exposure {
             name: "DeFi".into(),
-            amount: Money(defi).settle(),
-            share: Money(defi).share_of(value).settle(),
+            amount: Money(defi),
+            share: Money(defi).share_of(value),
         },
         non_defi: Exposure {
             name: "non-DeFi".into(),
-            amount: Money(value.0 - defi).settle(),
-            share: Money(value.0 - defi).share_of(value).settle(),
+            amount: Money(value.0 - defi),
+            share: Money(value.0 - defi).share_of(value),
         },
     }
 }
@@ -335,9 +335,9 @@ mod plan_tests {
         let r = plan_text(&text);
         let p = &r.positions[0];
         assert_eq!(p.apy.mid, Rate(dec("0.046")));
-        // Both blue-chip: 1 − (1 − 0.005)² = 0.9975%; expected 1 − (1 − 0.0025)² = 0.4994%.
+        // Both blue-chip: 1 − (1 − 0.005)² = 0.9975%; expected 1 − (1 − 0.0025)² = 0.499375%.
         assert_eq!(p.risk.loss_probability, Rate(dec("0.009975")));
-        assert_eq!(p.risk.expected_loss, Rate(dec("0.004994")));
+        assert_eq!(p.risk.expected_loss, Rate(dec("0.00499375")));
         assert!(p.defi);
         // One layer and under 5%: no stacked-risk warning by default...
         assert!(!fired(&r, "stacked-risk"));

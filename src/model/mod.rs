@@ -200,6 +200,10 @@ pub struct Goal {
     /// True when the goal is income after [`Assumptions::tax_rate`], so the
     /// required yield is grossed up: `g / ((1 - t) V)` (domain.md §2).
     pub after_tax: bool,
+    /// How many times a year the income is paid out: 12 for a monthly goal,
+    /// 1 for an annual one. Income paid out `f` times a year earns the APR
+    /// equivalent of an APY at that frequency, `f·((1+APY)^(1/f) − 1)`.
+    pub payouts_per_year: u32,
 }
 
 /// Planning assumptions from the profile's `[assumptions]`, with the
@@ -433,4 +437,13 @@ pub struct Portfolio {
     /// Price correlation, in [-1, 1], of every pair of known assets, keyed
     /// (a, b) with a < b; used to correlate simulated prices.
     pub correlations: std::collections::BTreeMap<(String, String), f64>,
+}
+
+impl Portfolio {
+    /// How many times a year income is paid out: the goal's schedule (12 for
+    /// a monthly goal), or once a year without a goal.
+    #[must_use]
+    pub fn payouts_per_year(&self) -> u32 {
+        self.goal.as_ref().map_or(1, |g| g.payouts_per_year.max(1))
+    }
 }

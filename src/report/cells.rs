@@ -20,12 +20,12 @@ use super::document::Cell;
 
 /// An amount of money as its exact decimal, without trailing zeros ("1234.5").
 pub(crate) fn raw_money(m: Money) -> String {
-    m.0.normalize().to_string()
+    m.settle().0.to_string()
 }
 
 /// A rate as its exact fraction, without trailing zeros ("0.05" for 5%).
 pub(crate) fn raw_rate(r: Rate) -> String {
-    r.0.normalize().to_string()
+    r.settle().0.to_string()
 }
 
 /// A plain decimal fraction (a pool weight, say) as a percent: 0.8 → "80.00%".

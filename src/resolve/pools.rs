@@ -336,9 +336,7 @@ impl Resolver<'_> {
             None => self.book.correlation(a, b, class_a, class_b),
         };
         let ratio = crate::model::pair_ratio_volatility(float(sa), float(sb), rho);
-        let value = crate::money::decimal_from_f64(ratio)
-            .unwrap_or_default()
-            .round_dp(6);
+        let value = crate::money::decimal_from_f64(ratio).unwrap_or_default();
         Some((
             Rate(value),
             format!(

@@ -89,15 +89,17 @@ impl Resolver<'_> {
                 "lower `tax_rate` in [assumptions]",
             );
         }
-        let factor = match g.period {
-            Period::Monthly => Decimal::from(12),
-            Period::Annual => Decimal::ONE,
+        let payouts_per_year: u32 = match g.period {
+            Period::Monthly => 12,
+            Period::Annual => 1,
         };
+        let factor = Decimal::from(payouts_per_year);
         Some(Goal {
             annual_min: Money(g.min * factor),
             annual_max: Money(g.max * factor),
             starts_in_years: g.starts_in_years,
             after_tax: g.after_tax,
+            payouts_per_year,
         })
     }
 
