@@ -34,8 +34,14 @@ pub fn profile_bytes(data: &[u8]) -> bool {
     }
     let shocks = stress::stress(&portfolio, &planned);
     let _ = report::render(Format::Table, &shocks, report::stress_document);
-    let projection = project::project(&portfolio, &planned, 5);
-    let _ = report::render(Format::Csv, &projection, report::project_document);
+    match project::project(&portfolio, &planned, 5) {
+        Ok(projection) => {
+            let _ = report::render(Format::Csv, &projection, report::project_document);
+        }
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
     true
 }
 

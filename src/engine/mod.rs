@@ -27,6 +27,7 @@ pub mod risk;
 pub use crate::schema;
 pub mod simulate;
 pub mod stress;
+pub mod year;
 
 pub use plan::plan;
 pub use plan_report::PlanReport;

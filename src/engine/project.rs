@@ -1,26 +1,33 @@
-//! Deterministic year-by-year projection of a plan.
+//! Deterministic year-by-year projection of a plan along the median path.
 //!
-//! Each year the portfolio earns its blended net yield (mid) as income and
-//! moves by its expected price growth (the value-weighted expected return of
-//! its assets: 0% unless the rate book or the profile says otherwise: no
-//! price view by default). Income is taxed; before the income phase
-//! (`goal.starts_in_years`) the `reinvest` share of the after-tax income is
-//! reinvested and contributions are added (indexed to inflation, at year
-//! end). From the income phase on, the portfolio pays the goal, indexed to
-//! inflation from today: income first, capital withdrawals (at year end) for
-//! any shortfall; the `reinvest` share of a surplus is reinvested. Income
-//! tax is withheld from each year's income; a pre-tax goal is paid less the
-//! tax on it, an after-tax goal in full. Exact
-//! decimal arithmetic: the closed forms of domain.md §2 come out to the cent.
-//! Pure: no I/O and no randomness (that is [`super::simulate`]).
+//! Every year runs the one-year step of [`super::year`], the same step the
+//! Monte Carlo runs on each of its paths: income paid out earns the paid-out
+//! rate and reinvested income the APY (design.md §5b), tax falls on that
+//! income only, and every asset moves by its median (geometric) yearly price
+//! change, so a pool also loses the impermanent loss of the median price
+//! ratio and, around it, its expected one-year IL (compounding
+//! multiplicatively year over year). No protocol loss event strikes the
+//! median path unless one is more likely than not in a year. Before the
+//! income phase (`goal.starts_in_years`) the `reinvest` share of after-tax
+//! income is reinvested and contributions are added (indexed to inflation, at
+//! year end); from it on the goal is paid, indexed to inflation, from income
+//! first and from capital after. Positions go back to their weights each year
+//! unless `[assumptions] rebalance = "never"`.
+//!
+//! Exact decimal arithmetic (the closed forms of domain.md §2 come out to the
+//! cent), after an `f64` pass that refuses, up front, a horizon whose amounts
+//! would pass [`PROJECTION_LIMIT`]. Pure: no I/O and no randomness (that is
+//! [`super::simulate`]).
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::floats::{decimal, float};
+use super::payout;
 use super::plan_report::PlanReport;
 use super::schema::{ProfileRef, SCHEMA_VERSION};
-use crate::model::{Assumptions, Goal, Portfolio};
+use super::year::{Num, PositionYear, YearFlows, YearSettings, depletion_within_year, step};
+use crate::model::{Goal, Portfolio, Position, Rebalance};
 use crate::money::{Money, Rate};
 
 /// The phase a year is in.
@@ -42,9 +49,10 @@ pub struct YearRow {
     pub phase: Phase,
     /// Value at the start of the year.
     pub start_value: Money,
-    /// Income earned at the blended net yield, before tax.
+    /// Fees, interest and rewards earned, before tax (paid-out income at the
+    /// paid-out rate, reinvested income at the APY).
     pub gross_income: Money,
-    /// Income tax withheld.
+    /// Income tax on `gross_income` (never on losses; never negative).
     pub tax: Money,
     /// Income (and capital) paid out to the owner.
     pub paid_out: Money,
@@ -54,8 +62,14 @@ pub struct YearRow {
     pub contributions: Money,
     /// Capital sold to top the income up to the goal.
     pub withdrawn: Money,
-    /// Value gained (or lost) from expected price growth.
+    /// Value gained (or lost) as the assets held move by their median yearly
+    /// price change.
     pub price_growth: Money,
+    /// Value lost by the pools against holding their tokens (≤ 0).
+    pub impermanent_loss: Money,
+    /// Value lost to protocol loss events (0 on the median path unless an
+    /// event is more likely than not).
+    pub losses: Money,
     /// Value at the end of the year.
     pub end_value: Money,
     /// The goal for this year, indexed to inflation; null without a goal.
@@ -75,14 +89,20 @@ pub struct Projection {
     pub currency: String,
     /// The horizon, in years.
     pub years: u32,
-    /// Blended net yield earned each year (the plan's mid), a fraction.
+    /// Yearly rate of fees, interest and rewards paid out on the goal's
+    /// schedule, weighted by the target weights (mid band), a fraction.
     pub income_yield: Rate,
+    /// The same income reinvested at each payment: the weighted APY, a fraction.
+    pub compounded_yield: Rate,
     /// Sustainable yield: sustainable income over the value, a fraction.
     pub sustainable_yield: Rate,
-    /// Expected yearly price growth of the portfolio, a fraction.
+    /// Median (geometric) yearly price change of what the portfolio holds,
+    /// weighted by the target weights, a fraction.
     pub price_growth: Rate,
     /// Yearly inflation the goal and contributions are indexed to, a fraction.
     pub inflation: Rate,
+    /// Whether positions go back to their weights each year.
+    pub rebalance: Rebalance,
     /// One row per year.
     pub rows: Vec<YearRow>,
     /// Years until the capital runs out (fractional), if it does within the horizon.
@@ -92,28 +112,356 @@ pub struct Projection {
     pub years_to_goal: Option<Decimal>,
 }
 
-/// Value-weighted expected price growth of the portfolio's assets, a
-/// fraction a year (a pool counts each of its assets at half).
-#[must_use]
-pub fn price_growth(p: &Portfolio) -> Rate {
-    let ret = |s: &str| {
-        p.assets
-            .get(s)
-            .map_or(Decimal::ZERO, |a| a.expected_return.0)
-    };
-    let total: Decimal = p
-        .positions
-        .iter()
-        .map(|pos| {
-            let r = match (&pos.asset, &pos.pair) {
-                (Some(a), _) => ret(a),
-                (None, Some([a, b])) => (ret(a) + ret(b)) / Decimal::TWO,
-                _ => Decimal::ZERO,
+/// Amounts above this (10^20 in the portfolio's currency) are beyond what the
+/// projection computes exactly; a profile that gets there is refused before
+/// any work is done, naming the parameter that drives it.
+pub const PROJECTION_LIMIT: f64 = 1e20;
+
+/// A projection the planner cannot compute exactly.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct ProjectionError {
+    /// What overflows, in which year, and what drives it.
+    pub message: String,
+    /// How to get a projection that fits.
+    pub help: String,
+}
+
+/// What every year of a projection applies, prepared once from the plan.
+struct Setup {
+    /// Per position: the year's rates and median-path factors.
+    inputs: Vec<PositionYear<Decimal>>,
+    /// Target weights (fractions of the value, summing to 1).
+    targets: Vec<Decimal>,
+    /// Sustainable income over the value, a fraction.
+    sustainable: Decimal,
+    /// Weighted paid-out rate, compounded rate and median price change.
+    income_yield: Decimal,
+    compounded_yield: Decimal,
+    growth: Decimal,
+}
+
+/// A pool's share of its value held in asset A at entry (a fraction): the
+/// slope of its holding value in the price of A.
+fn entry_share_a(pool: &crate::model::Pool) -> f64 {
+    pool.values(2.0).1 - pool.values(1.0).1
+}
+
+/// The year's price factor and impermanent loss of a position on the median
+/// price path: each asset moves by its median yearly change; a pool holds
+/// its start-of-year mix, loses the exact IL of the median price ratio and,
+/// around it, its expected one-year IL (multiplicatively).
+fn median_path(p: &Portfolio, pos: &Position, expected_il: Option<Rate>) -> (Decimal, Decimal) {
+    let g = |s: &str| p.assets.get(s).map_or(0.0, |a| float(a.median_growth.0));
+    match (&pos.asset, &pos.pair, &pos.liquidity) {
+        (_, Some([a, b]), Some(l)) => {
+            let (ma, mb) = (1.0 + g(a), 1.0 + g(b));
+            let share = entry_share_a(&l.pool);
+            let held = share * ma + (1.0 - share) * mb;
+            let drift = if mb > 0.0 {
+                l.pool.impermanent_loss(ma / mb)
+            } else {
+                -1.0
             };
-            pos.amount.0 * r
+            let expected = expected_il.map_or(0.0, |r| float(r.0));
+            (
+                decimal(held),
+                decimal((1.0 + drift) * (1.0 + expected) - 1.0),
+            )
+        }
+        (Some(a), _, _) => (decimal(1.0 + g(a)), Decimal::ZERO),
+        (None, Some([a, b]), None) => (decimal(1.0 + (g(a) + g(b)) / 2.0), Decimal::ZERO),
+        _ => (Decimal::ONE, Decimal::ZERO),
+    }
+}
+
+fn setup(p: &Portfolio, plan: &PlanReport) -> Setup {
+    let f = p.payouts_per_year();
+    let mut inputs = Vec::with_capacity(p.positions.len());
+    let mut targets = Vec::with_capacity(p.positions.len());
+    let (mut paid_sum, mut compound_sum, mut growth_sum) =
+        (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    for (pos, out) in p.positions.iter().zip(&plan.positions) {
+        let (paid, compound) = if out.screened {
+            (Decimal::ZERO, Decimal::ZERO)
+        } else {
+            let parts = payout::parts_of(pos, |b| b.mid);
+            (
+                payout::paid_out_rate(parts, f).0,
+                payout::compounded_rate(parts, f).0,
+            )
+        };
+        let (price, il) = median_path(p, pos, out.expected_il);
+        // The median path meets a loss event only when one is more likely
+        // than not in a year.
+        let loss = if out.risk.loss_probability.0 >= Decimal::new(5, 1) {
+            loss_given_event(out)
+        } else {
+            Decimal::ZERO
+        };
+        let weight = pos.amount.share_of(p.value).0;
+        paid_sum += weight * paid;
+        compound_sum += weight * compound;
+        growth_sum += weight * (price - Decimal::ONE);
+        targets.push(weight);
+        inputs.push(PositionYear {
+            paid_rate: paid,
+            compound_rate: compound,
+            price,
+            impermanent_loss: il,
+            loss,
+        });
+    }
+    Setup {
+        inputs,
+        targets,
+        sustainable: plan.totals.sustainable_annual_income.share_of(p.value).0,
+        income_yield: paid_sum,
+        compounded_yield: compound_sum,
+        growth: growth_sum,
+    }
+}
+
+/// The share a position loses in a loss event: expected loss over its
+/// probability, at most 1.
+fn loss_given_event(out: &crate::engine::plan_report::PositionOut) -> Decimal {
+    let p = out.risk.loss_probability.0;
+    if p > Decimal::ZERO {
+        (out.risk.expected_loss.0 / p).min(Decimal::ONE)
+    } else {
+        Decimal::ZERO
+    }
+}
+
+/// The yield that must cover the goal: the sustainable yield, after tax when
+/// the goal is.
+fn goal_yield(goal: &Goal, sustainable: Decimal, tax: Decimal) -> Decimal {
+    if goal.after_tax {
+        sustainable * (Decimal::ONE - tax)
+    } else {
+        sustainable
+    }
+}
+
+/// What the goal pays out in year `t` (0 = this year) when the income phase
+/// has started: the indexed minimum goal, less the tax on it for a pre-tax
+/// goal.
+fn payout_of<N: Num>(goal: Option<&Goal>, t: u32, index: N, tax: N, min: N) -> Option<N> {
+    let g = goal?;
+    (t >= g.starts_in_years).then(|| {
+        let target = min * index;
+        if g.after_tax {
+            target
+        } else {
+            target * (N::ONE - tax)
+        }
+    })
+}
+
+/// Runs the projection in `f64` first, to find out whether every amount stays
+/// below [`PROJECTION_LIMIT`], before any exact work.
+fn check_limits(p: &Portfolio, s: &Setup, years: u32) -> Result<(), ProjectionError> {
+    let a = &p.assumptions;
+    let (tax, infl) = (float(a.tax_rate.0), float(a.inflation.0));
+    let mut values: Vec<f64> = s
+        .targets
+        .iter()
+        .map(|w| float(*w) * float(p.value.0))
+        .collect();
+    let inputs: Vec<PositionYear<f64>> = s
+        .inputs
+        .iter()
+        .map(|i| PositionYear {
+            paid_rate: float(i.paid_rate),
+            compound_rate: float(i.compound_rate),
+            price: float(i.price),
+            impermanent_loss: float(i.impermanent_loss),
+            loss: float(i.loss),
         })
-        .sum();
-    Money(total).share_of(p.value)
+        .collect();
+    let targets: Vec<f64> = s.targets.iter().map(|w| float(*w)).collect();
+    let min = p.goal.as_ref().map_or(0.0, |g| float(g.annual_min.0));
+    let mut index = 1.0f64;
+    for t in 0..years {
+        let settings = YearSettings {
+            tax,
+            reinvest: float(a.reinvest.0),
+            contribution: float(a.annual_contribution.0) * index,
+            payout: payout_of(p.goal.as_ref(), t, index, tax, min),
+            rebalance: a.rebalance == Rebalance::Yearly,
+        };
+        let y = step(&mut values, &inputs, &targets, &settings);
+        let biggest = [
+            y.end,
+            y.gross_income,
+            y.paid_out,
+            settings.contribution,
+            min * index,
+        ]
+        .into_iter()
+        .fold(0.0f64, |m, x| m.max(x.abs()));
+        if !biggest.is_finite() || biggest > PROJECTION_LIMIT {
+            return Err(limit_error(p, s, t + 1, index));
+        }
+        index *= 1.0 + infl;
+    }
+    Ok(())
+}
+
+/// The refusal for a projection that outgrows [`PROJECTION_LIMIT`] in `year`,
+/// naming what drives it.
+fn limit_error(p: &Portfolio, s: &Setup, year: u32, index: f64) -> ProjectionError {
+    let a = &p.assumptions;
+    let pct = |d: Decimal| format!("{}%", (d * Decimal::ONE_HUNDRED).round_dp(2).normalize());
+    let growth = float(s.compounded_yield * a.reinvest.0 + s.growth);
+    let driver = if index > 1e6 && index.ln() >= (1.0 + growth).ln() * f64::from(year) {
+        format!(
+            "inflation of {} a year indexes the goal and contributions by {index:.3e} by then",
+            pct(a.inflation.0)
+        )
+    } else {
+        format!(
+            "the portfolio grows {} a year ({} reinvested yield, {} median price change)",
+            pct(decimal(growth)),
+            pct(s.compounded_yield * a.reinvest.0),
+            pct(s.growth)
+        )
+    };
+    ProjectionError {
+        message: format!(
+            "the projection passes 10^20 (the largest amount it computes exactly) in year {year}: {driver}"
+        ),
+        help: format!(
+            "project at most {} years (--years), or lower the rate that drives it",
+            year.saturating_sub(1).max(1)
+        ),
+    }
+}
+
+/// Projects a planned portfolio `years` years ahead along the median path.
+///
+/// # Errors
+/// [`ProjectionError`] when an amount would pass [`PROJECTION_LIMIT`] within
+/// the horizon (found before any exact work is done).
+pub fn project(
+    p: &Portfolio,
+    plan: &PlanReport,
+    years: u32,
+) -> Result<Projection, ProjectionError> {
+    let s = setup(p, plan);
+    check_limits(p, &s, years)?;
+    let a = &p.assumptions;
+    let (tax, infl) = (a.tax_rate.0, a.inflation.0);
+    let min = p.goal.as_ref().map_or(Decimal::ZERO, |g| g.annual_min.0);
+    let mut values: Vec<Decimal> = s.targets.iter().map(|w| *w * p.value.0).collect();
+    let mut rows = Vec::with_capacity(years as usize);
+    let mut depleted = None;
+    let mut to_goal = None;
+    let mut index = Decimal::ONE; // (1 + inflation)^t
+    for t in 0..years {
+        let goal = p.goal.as_ref().map(|g| g.annual_min.0 * index);
+        let start: Decimal = values.iter().copied().sum();
+        if to_goal.is_none() {
+            if let (Some(goal), Some(gl)) = (goal, &p.goal) {
+                if start * goal_yield(gl, s.sustainable, tax) >= goal {
+                    to_goal = Some(Decimal::from(t));
+                }
+            }
+        }
+        let settings = YearSettings {
+            tax,
+            reinvest: a.reinvest.0,
+            contribution: a.annual_contribution.0 * index,
+            payout: payout_of(p.goal.as_ref(), t, index, tax, min),
+            rebalance: a.rebalance == Rebalance::Yearly,
+        };
+        let y = step(&mut values, &s.inputs, &s.targets, &settings);
+        if y.depleted && depleted.is_none() {
+            let x = depletion_within_year(
+                float(y.start),
+                float(y.total_return),
+                float(settings.payout.unwrap_or_default()),
+            );
+            depleted = Some((Decimal::from(t) + decimal(x)).round_dp(2));
+        }
+        if to_goal.is_none() {
+            to_goal = goal_crossing(p, &s, t, &y, index);
+        }
+        let after_tax = p.goal.as_ref().is_some_and(|g| g.after_tax);
+        let basis = if after_tax {
+            y.gross_income - y.tax
+        } else {
+            y.gross_income
+        };
+        rows.push(YearRow {
+            year: t + 1,
+            phase: if settings.payout.is_some() {
+                Phase::Income
+            } else {
+                Phase::Accumulate
+            },
+            start_value: Money(y.start),
+            gross_income: Money(y.gross_income),
+            tax: Money(y.tax),
+            paid_out: Money(y.paid_out),
+            reinvested: Money(y.reinvested),
+            contributions: Money(y.contributions),
+            withdrawn: Money(y.withdrawn),
+            price_growth: Money(y.price_change),
+            impermanent_loss: Money(y.impermanent_loss),
+            losses: Money(y.losses),
+            end_value: Money(y.end),
+            goal: goal.map(Money),
+            income_covers_goal: goal.map(|x| basis >= x),
+        });
+        index *= Decimal::ONE + infl;
+    }
+    Ok(Projection {
+        schema_version: SCHEMA_VERSION,
+        profile: plan.profile.clone(),
+        currency: p.currency.clone(),
+        years,
+        income_yield: Rate(s.income_yield),
+        compounded_yield: Rate(s.compounded_yield),
+        sustainable_yield: Rate(s.sustainable),
+        price_growth: Rate(s.growth),
+        inflation: Rate(infl),
+        rebalance: a.rebalance,
+        rows,
+        depleted_after_years: depleted,
+        years_to_goal: to_goal,
+    })
+}
+
+/// When, within year `t`, the sustainable income comes to cover next year's
+/// goal, if the year-end value gets there; in years from today, to 0.01.
+fn goal_crossing(
+    p: &Portfolio,
+    s: &Setup,
+    t: u32,
+    y: &YearFlows<Decimal>,
+    index: Decimal,
+) -> Option<Decimal> {
+    let gl = p.goal.as_ref()?;
+    let tax = p.assumptions.tax_rate.0;
+    if s.sustainable <= Decimal::ZERO {
+        return None;
+    }
+    let next_goal = gl.annual_min.0 * index * (Decimal::ONE + p.assumptions.inflation.0);
+    let needed = next_goal / goal_yield(gl, s.sustainable, tax);
+    if y.end < needed {
+        return None;
+    }
+    // The value grows within the year at its return on capital (reinvested
+    // income and prices), with the contribution at the end.
+    let grown = y.end - y.contributions;
+    let rate = if y.start > Decimal::ZERO {
+        grown / y.start - Decimal::ONE
+    } else {
+        Decimal::ZERO
+    };
+    let x = within_year(y.start, rate, y.contributions, needed);
+    Some((Decimal::from(t) + x).round_dp(2))
 }
 
 /// Fraction of a year, within `(0, 1]`, at which a value `v` compounding at
@@ -134,194 +482,6 @@ fn within_year(v: Decimal, r: Decimal, c: Decimal, target: Decimal) -> Decimal {
     })
 }
 
-/// The yearly rates a projection applies, as fractions.
-struct Rates {
-    /// Blended net yield (the plan's mid).
-    income: Decimal,
-    /// Sustainable income over the value.
-    sustainable: Decimal,
-    /// Expected price growth.
-    growth: Decimal,
-    /// Income tax.
-    tax: Decimal,
-    /// Inflation.
-    inflation: Decimal,
-}
-
-/// One year's money flows, before any cap on the withdrawal.
-struct Flows {
-    paid: Decimal,
-    reinvested: Decimal,
-    contributions: Decimal,
-    withdrawn: Decimal,
-}
-
-/// The yield that must cover the goal: the sustainable yield, after tax when
-/// the goal is.
-fn goal_yield(goal: &Goal, r: &Rates) -> Decimal {
-    if goal.after_tax {
-        r.sustainable * (Decimal::ONE - r.tax)
-    } else {
-        r.sustainable
-    }
-}
-
-/// A year's flows from after-tax income `net`. In the income phase (`target`
-/// is the year's indexed goal) the goal is paid from income first, then from
-/// capital, and the `reinvest` share of a surplus is reinvested; before it,
-/// the `reinvest` share of income is reinvested and the indexed contribution
-/// is added.
-fn flows(
-    a: &Assumptions,
-    target: Option<Decimal>,
-    after_tax: bool,
-    net: Decimal,
-    index: Decimal,
-) -> Flows {
-    if let Some(target) = target {
-        let payout = if after_tax {
-            target
-        } else {
-            target * (Decimal::ONE - a.tax_rate.0)
-        };
-        let covered = net.min(payout);
-        let surplus = net - covered;
-        let again = surplus * a.reinvest.0;
-        Flows {
-            paid: covered + surplus - again,
-            reinvested: again,
-            contributions: Decimal::ZERO,
-            withdrawn: (payout - net).max(Decimal::ZERO),
-        }
-    } else {
-        let again = net * a.reinvest.0;
-        Flows {
-            paid: net - again,
-            reinvested: again,
-            contributions: a.annual_contribution.0 * index,
-            withdrawn: Decimal::ZERO,
-        }
-    }
-}
-
-/// When, within year `t`, the sustainable income comes to cover next year's
-/// goal, if the year-end `value` gets there; in years from today, to 0.01.
-fn goal_crossing(
-    p: &Portfolio,
-    r: &Rates,
-    t: u32,
-    start: Decimal,
-    value: Decimal,
-    contributions: Decimal,
-    index: Decimal,
-) -> Option<Decimal> {
-    let gl = p.goal.as_ref()?;
-    if r.sustainable <= Decimal::ZERO {
-        return None;
-    }
-    // Crossing within this year: the value the sustainable yield needs.
-    let next_goal = gl.annual_min.0 * index * (Decimal::ONE + r.inflation);
-    let needed = next_goal / goal_yield(gl, r);
-    if value < needed {
-        return None;
-    }
-    let rate = r.income * (Decimal::ONE - r.tax) * p.assumptions.reinvest.0 + r.growth;
-    let x = within_year(start, rate, contributions, needed);
-    Some((Decimal::from(t) + x).round_dp(2))
-}
-
-/// Projects a planned portfolio `years` years ahead.
-#[must_use]
-pub fn project(p: &Portfolio, plan: &PlanReport, years: u32) -> Projection {
-    let r = Rates {
-        income: plan.totals.apy.mid.0,
-        sustainable: plan.totals.sustainable_annual_income.share_of(p.value).0,
-        growth: price_growth(p).0,
-        tax: p.assumptions.tax_rate.0,
-        inflation: p.assumptions.inflation.0,
-    };
-    let after_tax = p.goal.as_ref().is_some_and(|gl| gl.after_tax);
-    let mut value = p.value.0;
-    let mut rows = Vec::with_capacity(years as usize);
-    let mut depleted = None;
-    let mut to_goal = None;
-    let mut index = Decimal::ONE; // (1 + inflation)^t
-    for t in 0..years {
-        let income_phase = p
-            .goal
-            .as_ref()
-            .is_some_and(|goal| t >= goal.starts_in_years);
-        let goal = p.goal.as_ref().map(|goal| goal.annual_min.0 * index);
-        if to_goal.is_none() {
-            if let (Some(goal), Some(gl)) = (goal, &p.goal) {
-                if value * goal_yield(gl, &r) >= goal {
-                    to_goal = Some(Decimal::from(t));
-                }
-            }
-        }
-        let start = value;
-        let gross = start * r.income;
-        let tax_paid = gross * r.tax;
-        let net = gross - tax_paid;
-        let growth = start * r.growth;
-        // Income tax is withheld from every year's income. The goal is paid
-        // out of what is left: in full when it is an after-tax goal, less the
-        // tax on it when it is a pre-tax one.
-        let basis = if after_tax { net } else { gross };
-        let target = income_phase.then(|| goal.unwrap_or_default());
-        let mut f = flows(&p.assumptions, target, after_tax, net, index);
-        let before_withdrawal = start + growth + f.reinvested + f.contributions;
-        if f.withdrawn > before_withdrawal {
-            if depleted.is_none() {
-                let x = within_year(start, r.income + r.growth, -f.withdrawn, Decimal::ZERO);
-                depleted = Some((Decimal::from(t) + x).round_dp(2));
-            }
-            f.withdrawn = before_withdrawal.max(Decimal::ZERO);
-        }
-        f.paid += f.withdrawn;
-        value = before_withdrawal - f.withdrawn;
-        if to_goal.is_none() {
-            to_goal = goal_crossing(p, &r, t, start, value, f.contributions, index);
-        }
-        rows.push(YearRow {
-            year: t + 1,
-            phase: if income_phase {
-                Phase::Income
-            } else {
-                Phase::Accumulate
-            },
-            start_value: Money(start).settle(),
-            gross_income: Money(gross).settle(),
-            tax: Money(tax_paid).settle(),
-            paid_out: Money(f.paid).settle(),
-            reinvested: Money(f.reinvested.max(Decimal::ZERO)).settle(),
-            contributions: Money(f.contributions).settle(),
-            withdrawn: Money(f.withdrawn).settle(),
-            price_growth: Money(growth).settle(),
-            end_value: Money(value).settle(),
-            goal: goal.map(|x| Money(x).settle()),
-            income_covers_goal: goal.map(|x| basis >= x),
-        });
-        index *= Decimal::ONE + r.inflation;
-        if value <= Decimal::ZERO {
-            value = Decimal::ZERO;
-        }
-    }
-    Projection {
-        schema_version: SCHEMA_VERSION,
-        profile: plan.profile.clone(),
-        currency: p.currency.clone(),
-        years,
-        income_yield: Rate(r.income).settle(),
-        sustainable_yield: Rate(r.sustainable).settle(),
-        price_growth: Rate(r.growth).settle(),
-        inflation: Rate(r.inflation).settle(),
-        rows,
-        depleted_after_years: depleted,
-        years_to_goal: to_goal,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -334,7 +494,20 @@ mod tests {
         let p = crate::load(Path::new("p.toml"), text.as_bytes(), &book)
             .unwrap_or_else(|e| panic!("{e}"));
         let plan = crate::engine::plan(&p);
-        project(&p, &plan, years)
+        project(&p, &plan, years).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn fixture(name: &str, years: u32) -> Projection {
+        let text = std::fs::read_to_string(format!("tests/fixtures/{name}.toml")).unwrap();
+        run(&text, years)
+    }
+
+    fn refused(name: &str, years: u32) -> ProjectionError {
+        let text = std::fs::read_to_string(format!("tests/fixtures/{name}.toml")).unwrap();
+        let book = RateBook::default_book();
+        let p = crate::load(Path::new("p.toml"), text.as_bytes(), &book).unwrap();
+        let plan = crate::engine::plan(&p);
+        project(&p, &plan, years).unwrap_err()
     }
 
     /// One USDC lending position at `apy`, with extra TOML.
@@ -349,7 +522,7 @@ mod tests {
     }
 
     fn last(p: &Projection) -> Money {
-        p.rows.last().unwrap().end_value
+        p.rows.last().unwrap().end_value.settle()
     }
 
     #[test]
@@ -461,5 +634,81 @@ mod tests {
         // 112,360 × 6% = 6,741.60: 5,000 paid, the surplus reinvested.
         assert_eq!(p.rows[2].paid_out, money("5000"));
         assert_eq!(p.rows[2].end_value, money("114101.6"));
+    }
+
+    /// The projection's yield is Σ amount × rate ÷ value, unrounded: $100 at
+    /// 4.444% with $10,000 a year for 30 years is the closed form
+    /// 100·1.04444³⁰ + 10,000·(1.04444³⁰ − 1)/0.04444 = $604,682.66.
+    #[test]
+    fn a_small_value_compounds_at_its_exact_yield() {
+        let p = fixture("model-m5-small-value", 30);
+        assert_eq!(last(&p), money("604682.66"));
+        assert_eq!(
+            p.rows.last().unwrap().end_value.0.round_dp(2),
+            dec("604682.66")
+        );
+    }
+
+    /// NPER without counting income twice: $100,000 at 5% paying $200,000 a
+    /// year is empty after ln(200/195)/ln(1.05) = 0.52 years.
+    #[test]
+    fn depletion_counts_income_once() {
+        let p = fixture("model-m7-depletion", 5);
+        assert_eq!(p.depleted_after_years, Some(dec("0.52")));
+    }
+
+    /// Tax falls on the fees only and is never negative; every row adds up:
+    /// start + price change + IL − losses + reinvested + contributions −
+    /// withdrawn = end (a losing ETH/SOL pool, 30% tax, 50% reinvested).
+    #[test]
+    fn every_row_adds_up_and_tax_is_never_negative() {
+        for name in [
+            "model-m6-negative-income",
+            "model-m7-depletion",
+            "model-m5-small-value",
+        ] {
+            let p = fixture(name, 10);
+            for r in &p.rows {
+                assert!(r.tax.0 >= Decimal::ZERO, "{name} year {}", r.year);
+                assert!(r.paid_out.0 >= Decimal::ZERO, "{name} year {}", r.year);
+                let sides = r.start_value.0 + r.price_growth.0 + r.impermanent_loss.0 - r.losses.0
+                    + r.reinvested.0
+                    + r.contributions.0
+                    - r.withdrawn.0;
+                assert_eq!(sides, r.end_value.0, "{name} year {}", r.year);
+            }
+        }
+        let first = &fixture("model-m6-negative-income", 1).rows[0];
+        // 2% of 100,000 in fees, taxed at 30%: 600, whatever the IL.
+        assert_eq!(first.tax, money("600"));
+        assert!(first.impermanent_loss.0 < Decimal::ZERO);
+    }
+
+    /// An overflow is refused up front with the parameter and a limit, never
+    /// a panic and never a silent zero.
+    #[test]
+    fn amounts_past_the_limit_are_refused_naming_the_cause() {
+        let e = refused("overflow-inflation-80", 100);
+        assert!(e.message.contains("inflation of 80%"), "{}", e.message);
+        assert!(e.help.contains("--years"), "{}", e.help);
+        let e = refused("overflow-apy-99-reinvested", 100);
+        assert!(e.message.contains("99%"), "{}", e.message);
+        // Within the limit the same profiles project.
+        let ok = fixture("overflow-apy-99-reinvested", 40);
+        assert!(last(&ok).0 > Decimal::from(10u64.pow(15)));
+        let growth = profile(
+            "100000",
+            "1%",
+            "[assets.USDC]\nexpected_return = \"1000%\"\n[assumptions]\nreinvest = \"100%\"",
+        );
+        let book = RateBook::default_book();
+        let p = crate::load(Path::new("p.toml"), growth.as_bytes(), &book).unwrap();
+        let plan = crate::engine::plan(&p);
+        let e = project(&p, &plan, 100).unwrap_err();
+        assert!(e.message.contains("median price change"), "{}", e.message);
+    }
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
     }
 }

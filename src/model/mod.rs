@@ -206,6 +206,19 @@ pub struct Goal {
     pub payouts_per_year: u32,
 }
 
+crate::names::closed_set! {
+    /// Whether positions are brought back to their target weights each year
+    /// (`[assumptions] rebalance`), in the projection and the simulation alike.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    pub enum Rebalance {
+        /// Back to the target weights at each year end (the default, as FI
+        /// Calc and cFIREsim do); a concentrated range is re-centred then.
+        Yearly = "yearly",
+        /// Each position keeps its own growth; flows are spread by value.
+        Never = "never",
+    }
+}
+
 /// Planning assumptions from the profile's `[assumptions]`, with the
 /// defaults (`resolve::DEFAULT_*`) filled in. Every rate is a fraction.
 #[derive(Clone, Debug, PartialEq)]
@@ -230,6 +243,8 @@ pub struct Assumptions {
     /// Money added each year while accumulating, at year end, in today's
     /// money (indexed to inflation); default 0.
     pub annual_contribution: Money,
+    /// Whether positions go back to their target weights each year.
+    pub rebalance: Rebalance,
 }
 
 /// Lint settings from the profile's `[lints]` table, defaults filled in.
@@ -347,9 +362,10 @@ pub struct AssetFacts {
     /// True for a stablecoin: it holds its price in the crash shock, and the
     /// largest one is the one the depeg shock hits.
     pub stablecoin: bool,
-    /// Expected yearly price change, a fraction (0 unless the book or profile
-    /// says otherwise: no price view by default).
-    pub expected_return: Rate,
+    /// Median (geometric) yearly price change, a fraction: the price's
+    /// median after `t` years is `(1 + g)^t` (the book's or profile's
+    /// `expected_return`; 0 when neither gives one).
+    pub median_growth: Rate,
     /// Annual price volatility, a fraction (0.8 = 80%); `None` when unknown
     /// (the stress crash then uses BTC's, the simulation none).
     pub volatility: Option<Rate>,

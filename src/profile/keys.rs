@@ -67,6 +67,7 @@ pub(super) const ASSUMPTION_KEYS: Keys = &[
     "sustainable_yield",
     "emissions_haircut",
     "annual_contribution",
+    "rebalance",
 ];
 /// Keys of one `[assets.SYMBOL]`.
 pub(super) const ASSET_KEYS: Keys = &[

@@ -465,7 +465,7 @@ impl Reader {
     }
 
     /// A field naming one of a fixed set of words (a strategy, a method).
-    fn word<T>(
+    pub(super) fn word<T>(
         &mut self,
         x: &Val<'_>,
         context: &str,

@@ -6,6 +6,7 @@
 //! sections are missing. It converts and checks values only; whether a named
 //! asset, tier or protocol exists is for `resolve` to say.
 
+use crate::model::Rebalance;
 use std::fmt;
 
 use rust_decimal::Decimal;
@@ -286,6 +287,17 @@ impl Reader {
         let emissions_haircut = share("emissions_haircut");
         let annual_contribution = get(t, "annual_contribution")
             .and_then(|x| self.money(x, "`annual_contribution` in [assumptions]"));
+        let rebalance = get(t, "rebalance").and_then(|x| {
+            self.word(
+                x,
+                "[assumptions]",
+                "rebalance",
+                "rebalancing rule",
+                &Rebalance::NAMES,
+                Rebalance::parse,
+            )
+            .map(|w| w.value)
+        });
         AssumptionsSpec {
             tax_rate,
             inflation,
@@ -293,6 +305,7 @@ impl Reader {
             sustainable_yield,
             emissions_haircut,
             annual_contribution,
+            rebalance,
         }
     }
 

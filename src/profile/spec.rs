@@ -165,6 +165,8 @@ pub struct AssumptionsSpec {
     pub emissions_haircut: Option<Decimal>,
     /// Money added each year while accumulating (indexed to inflation), an amount.
     pub annual_contribution: Option<Decimal>,
+    /// Whether the positions are brought back to their weights each year.
+    pub rebalance: Option<crate::model::Rebalance>,
 }
 
 /// A yield band as written: one value, or low/high with an optional mid;

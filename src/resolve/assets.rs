@@ -175,7 +175,7 @@ impl Resolver<'_> {
                     s.clone(),
                     AssetFacts {
                         stablecoin: v.class == AssetClass::Stablecoin,
-                        expected_return: Rate(v.expected_return),
+                        median_growth: Rate(v.expected_return),
                         volatility: v.volatility.as_ref().map(|(d, _)| Rate(*d)),
                         slashing: Rate(v.slashing),
                     },

@@ -41,6 +41,7 @@ pub(super) fn assumptions(spec: &ProfileSpec) -> Assumptions {
         sustainable_yield: Rate(a.sustainable_yield.unwrap_or(DEFAULT_SUSTAINABLE_YIELD)),
         emissions_haircut: Rate(a.emissions_haircut.unwrap_or(DEFAULT_EMISSIONS_HAIRCUT)),
         annual_contribution: Money(a.annual_contribution.unwrap_or(Decimal::ZERO)),
+        rebalance: a.rebalance.unwrap_or(crate::model::Rebalance::Yearly),
     }
 }
 

@@ -51,7 +51,8 @@ pub fn run(a: &ProjectArgs) -> Result<Outcome> {
         }
         report::render(a.out.format, &sim, report::simulation_document)
     } else {
-        let projection = project(&portfolio, &planned, a.years);
+        let projection = project(&portfolio, &planned, a.years)
+            .map_err(|e| anyhow::anyhow!("{e}\n  = help: {}", e.help))?;
         report::render(a.out.format, &projection, report::project_document)
     };
     emit(a.out.output.as_deref(), &inputs, &text)?;

@@ -165,7 +165,7 @@ fn market(p: &Portfolio, names: &[String]) -> (Vec<f64>, Vec<Vec<f64>>) {
     for n in names {
         let facts = p.assets.get(n);
         let sigma = facts.and_then(|a| a.volatility).map_or(0.0, |v| float(v.0));
-        let m = facts.map_or(0.0, |a| float(a.expected_return.0));
+        let m = facts.map_or(0.0, |a| float(a.median_growth.0));
         drift.push(((1.0 + m).ln() - 0.5 * sigma * sigma) * dt);
         vol.push(sigma * dt.sqrt());
     }

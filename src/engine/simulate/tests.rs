@@ -35,7 +35,7 @@ fn zero_volatility_reproduces_the_deterministic_projection() {
         },
         &|| {},
     );
-    let det = crate::engine::project::project(&p, &plan, years);
+    let det = crate::engine::project::project(&p, &plan, years).unwrap();
     for (q, row) in sim.value.iter().zip(&det.rows) {
         // Every path is the same path: all percentiles equal the projection.
         let diff = (q.p50.0 - row.end_value.0).abs();

@@ -3,6 +3,7 @@
 //! Formats only; computes nothing.
 
 use crate::engine::project::{Phase, Projection, YearRow};
+use crate::model::Rebalance;
 use crate::money::{Money, format_rate};
 use crate::report::cells::{missing_cell, money_cell, trend_text};
 use crate::report::document::{Cell, Column, Document, Grid, Section};
@@ -34,6 +35,11 @@ fn year_columns(cur: &str) -> Vec<Column<YearRow>> {
             })
         }),
         money_column("Start value", &["start_value"], cur, |r| r.start_value),
+        money_column("Price change", &["price_growth"], cur, |r| r.price_growth),
+        money_column("Imp. loss", &["impermanent_loss"], cur, |r| {
+            r.impermanent_loss
+        }),
+        money_column("Losses", &["losses"], cur, |r| r.losses),
         money_column("Gross income", &["gross_income"], cur, |r| r.gross_income),
         money_column("Tax", &["tax"], cur, |r| r.tax),
         money_column("Paid out", &["paid_out"], cur, |r| r.paid_out),
@@ -42,7 +48,6 @@ fn year_columns(cur: &str) -> Vec<Column<YearRow>> {
             r.contributions
         }),
         money_column("Withdrawn", &["withdrawn"], cur, |r| r.withdrawn),
-        money_column("Price growth", &["price_growth"], cur, |r| r.price_growth),
         money_column("End value", &["end_value"], cur, |r| r.end_value),
         Column::new("Goal", &["goal"], true, move |r: &YearRow| match r.goal {
             Some(g) => money_cell(g, &goal_currency),
@@ -66,13 +71,21 @@ fn year_columns(cur: &str) -> Vec<Column<YearRow>> {
 /// The lines under the title: the yearly assumptions (rates as percents),
 /// when the capital runs out and when the income covers the goal (years).
 fn summary_lines(p: &Projection) -> Vec<String> {
-    let mut lines = vec![format!(
-        "Each year: income at {} (blended mid), price growth {}, inflation {}; sustainable yield {}.",
-        format_rate(p.income_yield),
-        format_rate(p.price_growth),
-        format_rate(p.inflation),
-        format_rate(p.sustainable_yield)
-    )];
+    let mut lines = vec![
+        format!(
+            "Each year, along the median path: income paid out at {} a year (APY {} when reinvested), median price change {}, inflation {}; sustainable yield {}; {}.",
+            format_rate(p.income_yield),
+            format_rate(p.compounded_yield),
+            format_rate(p.price_growth),
+            format_rate(p.inflation),
+            format_rate(p.sustainable_yield),
+            match p.rebalance {
+                Rebalance::Yearly => "rebalanced to the weights yearly",
+                Rebalance::Never => "never rebalanced",
+            }
+        ),
+        "Each row: start + price change + impermanent loss - losses + reinvested + contributions - withdrawn = end.".into(),
+    ];
     if let Some(y) = p.depleted_after_years {
         lines.push(format!(
             "The capital runs out after {} years.",
