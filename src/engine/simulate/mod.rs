@@ -1,17 +1,18 @@
 //! Monte Carlo projection: many possible futures, with a seed.
 //!
-//! Each path steps monthly. Asset prices are correlated lognormals (annual
-//! volatilities and correlations from the rate book, Cholesky factor, drift
-//! set so the expected price grows by the asset's expected return). A
-//! liquidity position is valued by its pool maths from its two prices, so
-//! impermanent loss emerges from the paths (its yield is fees and rewards
-//! only). Each year every yield is drawn within its band by one quantile
-//! shared by all positions (yields rise and fall together); protocol loss
-//! events strike with each position's compounded probability and take its
-//! loss given the event. Income accrues monthly and is settled at each year
-//! end exactly as in the deterministic projection (tax, reinvestment,
-//! contributions, the goal, withdrawals), the flows spread over the positions
-//! by value.
+//! Each path steps yearly through the same one-year step as the
+//! deterministic projection (`engine::year`). Asset prices are correlated,
+//! exactly lognormal yearly factors (annual volatilities and correlations
+//! from the rate book, a Cholesky factor) whose median follows the asset's
+//! median yearly change, so the projection is the median path: with every
+//! volatility, yield spread and loss probability at zero the simulation is
+//! the projection, to the cent. A liquidity position is valued by its pool
+//! maths from its two prices, so impermanent loss emerges from the paths.
+//! Each year every yield is drawn within its band by one quantile shared by
+//! all positions (yields rise and fall together), and protocol loss events
+//! strike with each position's compounded probability and take its loss
+//! given the event (a screened position, whose yield counts as zero, still
+//! carries its risk).
 //!
 //! Every path has its own random stream (`ChaCha8` seeded with the seed, stream
 //! = path number), paths run in parallel with rayon and are gathered in path

@@ -1,10 +1,14 @@
-//! One simulated future: monthly correlated lognormal prices, yearly yield
-//! draws and protocol loss events, and the year-end flows of the
-//! deterministic projection (tax, reinvestment, contributions, the goal,
-//! withdrawals), spread over the positions by value.
+//! One simulated future, a year at a time, through the same one-year step as
+//! the deterministic projection (`engine::year`): each year draws the
+//! correlated lognormal price factors of the assets (exact yearly draws), one
+//! yield quantile shared by all positions (yields rise and fall together),
+//! and each position's protocol loss event (also when its yield counts as
+//! zero); then the step settles income, tax, prices, impermanent loss,
+//! losses and the year-end flows.
 //!
 //! Every path has its own random stream (`ChaCha8` seeded with the seed, stream
-//! = path number), and draws its numbers in a fixed order, so a path's record
+//! = path number), and draws its numbers in a fixed order (the asset normals,
+//! the yield quantile, then one uniform per position), so a path's record
 //! depends on nothing but the setup, the seed and its number.
 
 use rand::{RngExt, SeedableRng};
@@ -12,6 +16,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 
 use super::setup::Setup;
+use crate::engine::year::{PositionYear, YearSettings, step};
 
 /// One path's record.
 pub(super) struct PathOut {
@@ -19,63 +24,13 @@ pub(super) struct PathOut {
     pub(super) value: Vec<f64>,
     /// Gross income earned, per year.
     pub(super) income: Vec<f64>,
-    /// Goal paid in each year (income phase only).
+    /// Goal paid in full in each year (income phase only).
     pub(super) paid: Vec<bool>,
     /// True when the capital ran out.
     pub(super) depleted: bool,
-    /// Years until the sustainable income first covered the goal.
+    /// Whole years until the sustainable income first covered the goal (0
+    /// when it already does today).
     pub(super) years_to_goal: Option<u32>,
-}
-
-/// Asset prices along a path (entry price 1).
-struct Prices {
-    log: Vec<f64>,
-    /// Prices (not logs), refreshed each month: one exp per asset per step.
-    now: Vec<f64>,
-    /// Sum of this year's monthly prices, per asset.
-    year_sum: Vec<f64>,
-    /// This month's independent standard normal draws.
-    z: Vec<f64>,
-}
-
-impl Prices {
-    fn new(k: usize) -> Prices {
-        Prices {
-            log: vec![0.0; k],
-            now: vec![1.0; k],
-            year_sum: vec![0.0; k],
-            z: vec![0.0; k],
-        }
-    }
-
-    /// One monthly step: correlated shocks, new prices, added to the year's sums.
-    fn step(&mut self, s: &Setup, rng: &mut ChaCha8Rng) {
-        for zi in &mut self.z {
-            *zi = rng.sample(StandardNormal);
-        }
-        for i in 0..self.log.len() {
-            // `scaled` is the Cholesky factor with each row times the asset's volatility.
-            let shock: f64 = s.scaled[i][..=i]
-                .iter()
-                .zip(&self.z)
-                .map(|(c, zj)| c * zj)
-                .sum();
-            self.log[i] += s.drift[i] + shock;
-            self.now[i] = self.log[i].exp();
-            self.year_sum[i] += self.now[i];
-        }
-    }
-}
-
-/// The value of position `i` holding `units` at prices `price`: units times
-/// the asset's price, or a pool's value by its pool maths.
-fn value_of(s: &Setup, i: usize, units: f64, price: &[f64]) -> f64 {
-    let pos = &s.positions[i];
-    match (pos.asset, pos.pair) {
-        (Some(a), _) => units * price[a],
-        (_, Some((a, b, pool))) => units * pool.values(price[a] / price[b]).0 * price[b],
-        _ => units,
-    }
 }
 
 /// The yield at quantile `u` of a `[low, mid, high]` band: linear from low to
@@ -88,94 +43,54 @@ fn quantile_yield(b: &[f64; 3], u: f64) -> f64 {
     }
 }
 
-/// This year's monthly yields (one quantile shared by all positions) and, per
-/// position, the month of its loss event if it has one (at most one a year).
-fn draw_year(s: &Setup, rng: &mut ChaCha8Rng, monthly: &mut [f64], events: &mut [Option<u32>]) {
-    let u: f64 = rng.random();
-    for (m, p) in monthly.iter_mut().zip(&s.positions) {
-        *m = quantile_yield(&p.band, u) / 12.0;
+/// This year's price factor of each asset: `exp(drift + Σ scaled·z)`.
+fn draw_prices(s: &Setup, rng: &mut ChaCha8Rng, z: &mut [f64], factor: &mut [f64]) {
+    for zi in z.iter_mut() {
+        *zi = rng.sample(StandardNormal);
     }
-    for (e, p) in events.iter_mut().zip(&s.positions) {
-        *e = if p.event_year > 0.0 && rng.random::<f64>() < p.event_year {
-            Some(rng.random_range(0..12u32))
-        } else {
-            None
-        };
+    for (i, f) in factor.iter_mut().enumerate() {
+        let shock: f64 = s.scaled[i][..=i]
+            .iter()
+            .zip(z.iter())
+            .map(|(c, zj)| c * zj)
+            .sum();
+        *f = (s.drift[i] + shock).exp();
     }
 }
 
-/// Steps the prices through a year and returns the gross income earned;
-/// loss events take their share of the units in their month.
-fn earn_year(
+/// The year's inputs of every position at price factors `factor`, yield
+/// quantile `u`, drawing each position's loss event.
+fn year_inputs(
     s: &Setup,
     rng: &mut ChaCha8Rng,
-    prices: &mut Prices,
-    units: &mut [f64],
-    monthly: &[f64],
-    events: &[Option<u32>],
-) -> f64 {
-    let mut gross = 0.0;
-    // A single-asset position with no loss event this year earns
-    // units × yield × the sum of its asset's monthly prices: add prices up
-    // per asset and settle those positions once, at year end.
-    prices.year_sum.iter_mut().for_each(|x| *x = 0.0);
-    for month in 0..12u32 {
-        prices.step(s, rng);
-        for (i, pos) in s.positions.iter().enumerate() {
-            if monthly[i] == 0.0 || (pos.asset.is_some() && events[i].is_none()) {
-                continue;
-            }
-            if events[i] == Some(month) {
-                units[i] *= 1.0 - pos.loss;
-            }
-            gross += value_of(s, i, units[i], &prices.now) * monthly[i];
-        }
-    }
-    for (i, pos) in s.positions.iter().enumerate() {
-        if let (Some(a), None) = (pos.asset, events[i]) {
-            gross += units[i] * monthly[i] * prices.year_sum[a];
-        }
-    }
-    gross
-}
-
-/// The year-end flows for after-tax income `net` on a portfolio worth
-/// `total`, with prices indexed by `index` since today: money added, money
-/// withdrawn, and whether the goal was paid (income phase only).
-fn year_flows(s: &Setup, year: u32, index: f64, net: f64, total: f64) -> (f64, f64, Option<bool>) {
-    match s.goal {
-        Some((min, start, after_tax)) if year >= start => {
-            let target = min * index;
-            let payout = if after_tax {
-                target
-            } else {
-                target * (1.0 - s.tax)
-            };
-            let surplus = (net - payout).max(0.0);
-            let need = (payout - net).max(0.0);
-            let ok = need <= total + surplus * s.reinvest + 1e-9;
-            (surplus * s.reinvest, need, Some(ok))
-        }
-        _ => (net * s.reinvest + s.contribution * index, 0.0, None),
+    factor: &[f64],
+    u: f64,
+    inputs: &mut Vec<PositionYear<f64>>,
+) {
+    inputs.clear();
+    for pos in &s.positions {
+        let (price, impermanent_loss) = match (pos.asset, pos.pair) {
+            (Some(a), _) => (factor[a], 0.0),
+            (_, Some((a, b, pool, share))) => (
+                share * factor[a] + (1.0 - share) * factor[b],
+                pool.impermanent_loss(factor[a] / factor[b]),
+            ),
+            _ => (1.0, 0.0),
+        };
+        let event = pos.event_year > 0.0 && rng.random::<f64>() < pos.event_year;
+        inputs.push(PositionYear {
+            paid_rate: quantile_yield(&pos.paid, u),
+            compound_rate: quantile_yield(&pos.compound, u),
+            price,
+            impermanent_loss,
+            loss: if event { pos.loss } else { 0.0 },
+        });
     }
 }
 
-/// Spreads the year's flows over the positions by value, so the units add up
-/// to `after`.
-fn rescale(units: &mut [f64], total: f64, after: f64, add: f64) {
-    if total > 0.0 {
-        let scale = after / total;
-        for u in units.iter_mut() {
-            *u *= scale;
-        }
-    } else if add > 0.0 && !units.is_empty() {
-        // Everything was lost; new money goes to the first position.
-        units[0] = add;
-    }
-}
-
-/// True when a portfolio worth `value` earns next year's goal from its
-/// sustainable yield (after tax when the goal is).
+/// True when a portfolio worth `value` earns the goal of the year with
+/// inflation index `index` from its sustainable yield (after tax when the
+/// goal is).
 fn covers_goal(s: &Setup, value: f64, index: f64) -> bool {
     let Some((min, _, after_tax)) = s.goal else {
         return false;
@@ -185,16 +100,40 @@ fn covers_goal(s: &Setup, value: f64, index: f64) -> bool {
     } else {
         s.sustainable_yield
     };
-    value * basis >= min * index * (1.0 + s.inflation)
+    value * basis >= min * index
+}
+
+/// The year's settings: in the income phase the indexed goal to pay, less
+/// the tax on it for a pre-tax goal; before it the indexed contribution.
+fn settings(s: &Setup, year: u32, index: f64) -> YearSettings<f64> {
+    let payout = match s.goal {
+        Some((min, start, after_tax)) if year >= start => {
+            let target = min * index;
+            Some(if after_tax {
+                target
+            } else {
+                target * (1.0 - s.tax)
+            })
+        }
+        _ => None,
+    };
+    YearSettings {
+        tax: s.tax,
+        reinvest: s.reinvest,
+        contribution: s.contribution * index,
+        payout,
+        rebalance: s.rebalance,
+    }
 }
 
 /// Runs path number `path` of a simulation seeded with `seed` for `years` years.
 pub(super) fn run_path(s: &Setup, years: u32, seed: u64, path: u64) -> PathOut {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(path);
-    let mut prices = Prices::new(s.drift.len());
-    // Each position: units (value at entry price 1 for single assets), or a pool's entry value.
-    let mut units: Vec<f64> = s.positions.iter().map(|p| p.amount).collect();
+    let k = s.drift.len();
+    let (mut z, mut factor) = (vec![0.0; k], vec![1.0; k]);
+    let mut values: Vec<f64> = s.targets.iter().map(|w| w * s.value).collect();
+    let mut inputs = Vec::with_capacity(s.positions.len());
     let mut out = PathOut {
         value: Vec::with_capacity(years as usize),
         income: Vec::with_capacity(years as usize),
@@ -203,30 +142,23 @@ pub(super) fn run_path(s: &Setup, years: u32, seed: u64, path: u64) -> PathOut {
         years_to_goal: None,
     };
     let mut index = 1.0;
-    let n = s.positions.len();
-    let mut monthly = vec![0.0; n];
-    let mut events: Vec<Option<u32>> = vec![None; n];
     for year in 0..years {
-        draw_year(s, &mut rng, &mut monthly, &mut events);
-        let gross = earn_year(s, &mut rng, &mut prices, &mut units, &monthly, &events);
-        let total: f64 = (0..units.len())
-            .map(|i| value_of(s, i, units[i], &prices.now))
-            .sum();
-        let net = gross - gross * s.tax;
-        let (add, withdraw, paid_ok) = year_flows(s, year, index, net, total);
-        let after = (total + add - withdraw).max(0.0);
-        rescale(&mut units, total, after, add);
-        if let Some(ok) = paid_ok {
-            out.paid.push(ok);
+        if out.years_to_goal.is_none() && covers_goal(s, values.iter().sum(), index) {
+            out.years_to_goal = Some(year);
         }
-        if after <= 0.0 {
+        draw_prices(s, &mut rng, &mut z, &mut factor);
+        let u: f64 = rng.random();
+        year_inputs(s, &mut rng, &factor, u, &mut inputs);
+        let settings = settings(s, year, index);
+        let y = step(&mut values, &inputs, &s.targets, &settings);
+        if settings.payout.is_some() {
+            out.paid.push(!y.depleted);
+        }
+        if y.depleted || y.end <= 0.0 {
             out.depleted = true;
         }
-        if out.years_to_goal.is_none() && covers_goal(s, after, index) {
-            out.years_to_goal = Some(year + 1);
-        }
-        out.value.push(after);
-        out.income.push(gross);
+        out.value.push(y.end);
+        out.income.push(y.gross_income);
         index *= 1.0 + s.inflation;
     }
     out

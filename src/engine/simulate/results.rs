@@ -21,6 +21,9 @@ pub struct Percentiles {
     pub p75: Money,
     /// 95th percentile.
     pub p95: Money,
+    /// The mean across paths: above the median when volatility drags the
+    /// typical path below the average one.
+    pub mean: Money,
 }
 
 /// The chance the goal is paid in one year of the income phase.
@@ -65,4 +68,8 @@ pub struct Simulation {
     pub median_years_to_goal: Option<u32>,
     /// The goal for each year, indexed to inflation (empty without a goal).
     pub goal_line: Vec<Money>,
+    /// How far the mean value ends above the median, as a fraction of the
+    /// median (0.5 = 50% above): volatility drag, the typical path lagging
+    /// the average one because a few strong paths lift the mean.
+    pub mean_above_median: Rate,
 }

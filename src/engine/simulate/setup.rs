@@ -1,52 +1,62 @@
 //! What every path of a simulation shares, prepared once in flat `f64`
-//! arrays: per asset the monthly drift and correlated volatility of its log
-//! price, per position its money, assets, yield band and loss events, and the
-//! profile's assumptions. Holds no randomness; paths are run in
+//! arrays: per asset the yearly median drift and correlated volatility of its
+//! log price, per position its target weight, what it holds, its paid-out and
+//! compounded yield bands and its loss events, and the profile's
+//! assumptions. The rates come from the same functions the projection uses
+//! (`payout`), so the two agree. Holds no randomness; paths are run in
 //! `path`.
 
 use crate::engine::floats::float;
+use crate::engine::payout;
 use crate::engine::plan_report::PlanReport;
-use crate::model::{Band, Pool, Portfolio};
+use crate::model::{Band, Pool, Portfolio, Rebalance};
 
-/// Everything a path needs, in flat arrays.
+/// Everything a path needs, shared by all paths.
 pub(super) struct Setup {
-    /// Per asset: monthly drift of the log price.
+    /// Per asset: the yearly drift of its log price, `ln(1 + g)` for a median
+    /// yearly change `g` (so the median price after `t` years is `(1+g)^t`).
     pub(super) drift: Vec<f64>,
-    /// Cholesky factor of the correlations, each row scaled by its asset's monthly volatility.
+    /// The Cholesky factor of the asset correlations, each row times the
+    /// asset's annual volatility.
     pub(super) scaled: Vec<Vec<f64>>,
-    /// One entry per position, in plan order.
+    /// One entry per position, in profile order.
     pub(super) positions: Vec<PosSetup>,
+    /// Target weights of the positions (fractions summing to 1).
+    pub(super) targets: Vec<f64>,
+    /// The portfolio's value today.
+    pub(super) value: f64,
     /// Income tax rate, a fraction.
     pub(super) tax: f64,
     /// Yearly inflation, a fraction.
     pub(super) inflation: f64,
-    /// Share of surplus income reinvested, a fraction.
+    /// Share of after-tax income reinvested, a fraction.
     pub(super) reinvest: f64,
-    /// Yearly contribution before the income phase, in today's money.
+    /// Yearly contribution in today's money.
     pub(super) contribution: f64,
-    /// The goal: minimum yearly income, years until it starts, after tax or not.
+    /// The goal: yearly minimum, the year its income phase starts, after tax.
     pub(super) goal: Option<(f64, u32, bool)>,
-    /// Sustainable income over the value, a fraction.
+    /// Sustainable income over today's value, a fraction.
     pub(super) sustainable_yield: f64,
+    /// Whether positions go back to their weights each year.
+    pub(super) rebalance: bool,
 }
 
-/// One position, as a path sees it.
+/// What one position holds and earns, for the paths.
 pub(super) struct PosSetup {
-    /// Money at the start.
-    pub(super) amount: f64,
-    /// Asset index (single-asset positions).
+    /// The asset held (index into the asset arrays), for single-asset positions.
     pub(super) asset: Option<usize>,
-    /// The two asset indices of a pool, and its shape.
-    pub(super) pair: Option<(usize, usize, Pool)>,
-    /// Yield band (gross, before any IL: fees and rewards for pools), fractions.
-    pub(super) band: [f64; 3],
-    /// Yearly probability of a loss event, a fraction.
+    /// A pool's two assets, its shape and its share of value in A at entry.
+    pub(super) pair: Option<(usize, usize, Pool, f64)>,
+    /// Yearly rate paid out, low / mid / high (zero when screened).
+    pub(super) paid: [f64; 3],
+    /// Yearly rate when reinvested (the APY), low / mid / high.
+    pub(super) compound: [f64; 3],
+    /// Probability of a loss event in a year (even when screened).
     pub(super) event_year: f64,
-    /// Share of the money a loss event takes, a fraction.
+    /// Share of the value a loss event takes.
     pub(super) loss: f64,
 }
 
-/// Lower-triangular Cholesky factor of a correlation matrix, shrunk toward
 /// the identity (in steps of 0.05) until it is positive definite.
 #[must_use]
 pub fn cholesky(corr: &[Vec<f64>]) -> Vec<Vec<f64>> {
@@ -78,11 +88,6 @@ pub fn cholesky(corr: &[Vec<f64>]) -> Vec<Vec<f64>> {
     }
 }
 
-/// A yield band as `[low, mid, high]` fractions.
-fn band(b: Band) -> [f64; 3] {
-    [float(b.low.0), float(b.mid.0), float(b.high.0)]
-}
-
 /// The index of asset `s` in `names`, appending it when new.
 fn index_of(s: &str, names: &mut Vec<String>) -> usize {
     if let Some(i) = names.iter().position(|n| n == s) {
@@ -93,35 +98,50 @@ fn index_of(s: &str, names: &mut Vec<String>) -> usize {
     }
 }
 
-/// Every position as a path sees it; fills `names` with the assets they hold,
-/// in order of first appearance.
+/// A band as `[low, mid, high]` fractions.
+fn band(b: Band) -> [f64; 3] {
+    [float(b.low.0), float(b.mid.0), float(b.high.0)]
+}
+
+/// Each position's setup, adding the assets it holds to `names`.
 fn position_setups(p: &Portfolio, plan: &PlanReport, names: &mut Vec<String>) -> Vec<PosSetup> {
+    let f = p.payouts_per_year();
     let mut positions = Vec::new();
     for (pos, out) in p.positions.iter().zip(&plan.positions) {
-        let (asset, pair, yields) = match (&pos.asset, &pos.pair, &pos.liquidity) {
+        let (asset, pair) = match (&pos.asset, &pos.pair, &pos.liquidity) {
             (_, Some([a, b]), Some(l)) => {
-                let (ia, ib) = (index_of(a, names), index_of(b, names));
-                // Pools earn fees and rewards; their loss comes from the prices.
+                let share = l.pool.values(2.0).1 - l.pool.values(1.0).1;
                 (
                     None,
-                    Some((ia, ib, l.pool)),
-                    if out.screened {
-                        Band::default()
-                    } else {
-                        pos.apy
-                    },
+                    Some((index_of(a, names), index_of(b, names), l.pool, share)),
                 )
             }
-            (Some(a), _, _) => (Some(index_of(a, names)), None, out.net_apy),
-            _ => (None, None, out.net_apy),
+            (Some(a), _, _) => (Some(index_of(a, names)), None),
+            _ => (None, None),
+        };
+        let (paid, compound) = if out.screened {
+            ([0.0; 3], [0.0; 3])
+        } else {
+            let at = |pick: fn(Band) -> crate::money::Rate| payout::parts_of(pos, pick);
+            let paid = Band {
+                low: payout::paid_out_rate(at(|b| b.low), f),
+                mid: payout::paid_out_rate(at(|b| b.mid), f),
+                high: payout::paid_out_rate(at(|b| b.high), f),
+            };
+            let compound = Band {
+                low: payout::compounded_rate(at(|b| b.low), f),
+                mid: payout::compounded_rate(at(|b| b.mid), f),
+                high: payout::compounded_rate(at(|b| b.high), f),
+            };
+            (band(paid), band(compound))
         };
         let pr = float(out.risk.loss_probability.0);
         let el = float(out.risk.expected_loss.0);
         positions.push(PosSetup {
-            amount: float(pos.amount.0),
             asset,
             pair,
-            band: band(yields),
+            paid,
+            compound,
             event_year: pr,
             loss: if pr > 0.0 { (el / pr).min(1.0) } else { 0.0 },
         });
@@ -154,20 +174,20 @@ fn correlations(p: &Portfolio, names: &[String]) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// Monthly drift of each asset's log price, set so the expected price grows
-/// by the asset's expected return `m`: `(ln(1 + m) − σ²/2) / 12`; and the
-/// Cholesky factor of the correlations, each row times the monthly volatility
-/// `σ sqrt(1/12)`.
+/// Yearly drift of each asset's log price, `ln(1 + g)` for its median yearly
+/// change `g`, and the Cholesky factor of the correlations, each row times
+/// the asset's annual volatility `σ`: a year's price factor is then
+/// `exp(ln(1+g) + σ·z)`, exactly lognormal with median `1 + g` and mean
+/// `(1 + g)·e^(σ²/2)`.
 fn market(p: &Portfolio, names: &[String]) -> (Vec<f64>, Vec<Vec<f64>>) {
-    let dt = 1.0 / 12.0;
     let mut drift = Vec::new();
     let mut vol = Vec::new();
     for n in names {
         let facts = p.assets.get(n);
         let sigma = facts.and_then(|a| a.volatility).map_or(0.0, |v| float(v.0));
-        let m = facts.map_or(0.0, |a| float(a.median_growth.0));
-        drift.push(((1.0 + m).ln() - 0.5 * sigma * sigma) * dt);
-        vol.push(sigma * dt.sqrt());
+        let g = facts.map_or(0.0, |a| float(a.median_growth.0));
+        drift.push((1.0 + g).max(f64::MIN_POSITIVE).ln());
+        vol.push(sigma);
     }
     let scaled = cholesky(&correlations(p, names))
         .into_iter()
@@ -183,9 +203,16 @@ pub(super) fn setup(p: &Portfolio, plan: &PlanReport) -> Setup {
     let positions = position_setups(p, plan, &mut names);
     let (drift, scaled) = market(p, &names);
     let a = &p.assumptions;
+    let value = float(p.value.0);
     Setup {
         drift,
         scaled,
+        targets: p
+            .positions
+            .iter()
+            .map(|pos| float(pos.amount.share_of(p.value).0))
+            .collect(),
+        value,
         positions,
         tax: float(a.tax_rate.0),
         inflation: float(a.inflation.0),
@@ -196,5 +223,6 @@ pub(super) fn setup(p: &Portfolio, plan: &PlanReport) -> Setup {
             .as_ref()
             .map(|g| (float(g.annual_min.0), g.starts_in_years, g.after_tax)),
         sustainable_yield: float(plan.totals.sustainable_annual_income.share_of(p.value).0),
+        rebalance: a.rebalance == Rebalance::Yearly,
     }
 }

@@ -16,6 +16,11 @@ use crate::money::Money;
 /// The 5th, 25th, 50th, 75th and 95th percentiles of `xs` by nearest rank.
 fn percentiles(year: u32, mut xs: Vec<f64>) -> Percentiles {
     let len = xs.len();
+    let mean = if len == 0 {
+        0.0
+    } else {
+        xs.iter().sum::<f64>() / len as f64
+    };
     let mut at = |q: f64| {
         if len == 0 {
             return 0.0;
@@ -31,6 +36,7 @@ fn percentiles(year: u32, mut xs: Vec<f64>) -> Percentiles {
         p50: money(at(0.50)),
         p75: money(at(0.75)),
         p95: money(at(0.95)),
+        mean: money(mean),
     }
 }
 
@@ -61,11 +67,31 @@ fn goal_line(p: &Portfolio, years: u32) -> Vec<Money> {
         let mut index = Decimal::ONE;
         (0..years)
             .map(|_| {
-                let v = Money(g.annual_min.0 * index).settle();
+                let v = Money(g.annual_min.0 * index);
                 index *= Decimal::ONE + p.assumptions.inflation.0;
                 v
             })
             .collect()
+    })
+}
+
+/// How far the mean final value sits above the median one, a fraction of
+/// the median (0 when the median is 0).
+fn mean_above_median(paths: &[PathOut]) -> crate::money::Rate {
+    let mut last: Vec<f64> = paths
+        .iter()
+        .filter_map(|x| x.value.last().copied())
+        .collect();
+    if last.is_empty() {
+        return rate(0.0);
+    }
+    let mean = last.iter().sum::<f64>() / last.len() as f64;
+    let i = last.len() / 2;
+    let median = *last.select_nth_unstable_by(i, f64::total_cmp).1;
+    rate(if median > 0.0 {
+        mean / median - 1.0
+    } else {
+        0.0
     })
 }
 
@@ -108,5 +134,6 @@ pub(super) fn summarise(
             None
         },
         goal_line: goal_line(p, years),
+        mean_above_median: mean_above_median(paths),
     }
 }

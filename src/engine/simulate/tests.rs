@@ -54,30 +54,97 @@ fn zero_volatility_reproduces_the_deterministic_projection() {
     );
 }
 
+/// The standard normal quantile at `p` (Acklam's rational approximation,
+/// relative error below 1.2e-9), for the analytic lognormal percentiles.
+fn normal_quantile(p: f64) -> f64 {
+    let a = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    let b = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    let c = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    let d = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    let tail = |q: f64| {
+        (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+            / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0)
+    };
+    if p < 0.02425 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.02425 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+            / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0)
+    }
+}
+
 #[test]
-fn mean_terminal_price_matches_the_lognormal_expectation() {
-    // ETH held with an expected return of 8% a year: E[V_T] = V0 × 1.08^T.
+fn percentiles_and_mean_of_one_held_asset_match_the_lognormal() {
+    // ETH held with a median yearly change of 8% and its book volatility σ:
+    // V_T = V0·exp(T·ln 1.08 + σ√T·Z), so the p-quantile is
+    // V0·1.08^T·exp(σ√T·Φ⁻¹(p)) and the mean V0·1.08^T·exp(σ²T/2).
     let text = "[portfolio]\nvalue = 1000\n[assets.ETH]\nexpected_return = \"8%\"\n\
         [[position]]\nstrategy = \"hold\"\nasset = \"ETH\"\nweight = \"100%\"\n";
     let (p, plan) = load(text);
-    let years = 5;
-    let v = terminal_values(
+    let sigma = p.assets["ETH"].volatility.unwrap().to_f64();
+    let years = 5u32;
+    let t = f64::from(years);
+    let n = 20_000u32;
+    let mut v = terminal_values(
         &p,
         &plan,
         SimSettings {
             years,
-            paths: 20_000,
+            paths: n,
             seed: 42,
         },
     );
-    let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    let expected = 1000.0 * 1.08f64.powi(years as i32);
-    let se = sd / n.sqrt();
+    v.sort_by(f64::total_cmp);
+    let nf = f64::from(n);
+    let median = 1000.0 * 1.08f64.powf(t);
+    let s = sigma * t.sqrt();
+    for q in [0.05, 0.25, 0.5, 0.75, 0.95] {
+        let z = normal_quantile(q);
+        let analytic = median * (s * z).exp();
+        // The sample quantile's standard error: sqrt(q(1−q)/n) / density.
+        let density = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt() / (analytic * s);
+        let se = (q * (1.0 - q) / nf).sqrt() / density;
+        let simulated = v[((q * nf).ceil() as usize).clamp(1, v.len()) - 1];
+        assert!(
+            (simulated - analytic).abs() < 3.0 * se,
+            "p{q}: {simulated} vs {analytic} (se {se})"
+        );
+    }
+    let mean = v.iter().sum::<f64>() / nf;
+    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (nf - 1.0)).sqrt();
+    let expected = median * (s * s / 2.0).exp();
     assert!(
-        (mean - expected).abs() < 3.0 * se,
-        "mean {mean} vs {expected} (se {se})"
+        (mean - expected).abs() < 3.0 * sd / nf.sqrt(),
+        "mean {mean} vs {expected}"
     );
 }
 
@@ -87,7 +154,7 @@ fn success_falls_as_the_goal_rises() {
         [[position]]\nstrategy = \"staking\"\nasset = \"ETH\"\nweight = \"50%\"\n\
         [[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\nprotocol = \"aave\"\nweight = \"50%\"\n";
     let mut last = 2.0;
-    for goal in [20_000, 40_000, 60_000, 90_000] {
+    for goal in [20_000, 40_000, 80_000, 160_000] {
         let (p, plan) = load(&base.replace("GOAL", &goal.to_string()));
         let sim = simulate(
             &p,
@@ -150,4 +217,77 @@ fn cholesky_reproduces_the_correlations() {
             assert!((c - corr[i][j]).abs() < 1e-12);
         }
     }
+}
+
+/// The portfolio with every source of randomness switched off: price
+/// volatilities (and so pools' ratio volatilities), yield spreads (bands at
+/// their mid) and protocol loss probabilities.
+fn calm(mut p: Portfolio) -> Portfolio {
+    for a in p.assets.values_mut() {
+        a.volatility = Some(Rate::ZERO);
+    }
+    let flat = |b: crate::model::Band| crate::model::Band::flat(b.mid);
+    for pos in &mut p.positions {
+        pos.apy = flat(pos.apy);
+        pos.risk.loss_probability = Rate::ZERO;
+        for l in &mut pos.stack {
+            l.apy = flat(l.apy);
+            l.reward_apy = flat(l.reward_apy);
+            l.risk.loss_probability = Rate::ZERO;
+        }
+        if let Some(l) = &mut pos.liquidity {
+            l.ratio_volatility = Rate::ZERO;
+            l.fee_apr = flat(l.fee_apr);
+            l.reward_apy = flat(l.reward_apy);
+        }
+        if let Some(s) = &mut pos.staking {
+            s.apy = flat(s.apy);
+        }
+    }
+    p
+}
+
+/// One path model: with every volatility, yield spread and loss probability
+/// at zero, every simulated path is the deterministic projection, to the
+/// cent, year by year, for every shipped profile.
+#[test]
+fn a_calm_simulation_is_the_projection_to_the_cent_for_every_shipped_profile() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir("profiles").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (p, _) = load(&text);
+        let p = calm(p);
+        let plan = crate::engine::plan(&p);
+        let years = 30;
+        let det = crate::engine::project::project(&p, &plan, years).unwrap();
+        let sim = simulate(
+            &p,
+            &plan,
+            SimSettings {
+                years,
+                paths: 3,
+                seed: 7,
+            },
+            &|| {},
+        );
+        for (q, row) in sim.value.iter().zip(&det.rows) {
+            let name = path.display();
+            assert_eq!(q.p5.settle(), q.p95.settle(), "{name} year {}", q.year);
+            assert_eq!(
+                q.p50.settle(),
+                row.end_value.settle(),
+                "{name} year {}",
+                q.year
+            );
+        }
+        for (q, row) in sim.income.iter().zip(&det.rows) {
+            assert_eq!(q.p50.settle(), row.gross_income.settle());
+        }
+        checked += 1;
+    }
+    assert!(checked >= 4);
 }

@@ -86,6 +86,15 @@ fn chance_lines(r: &Simulation) -> Vec<String> {
         "Chance the capital runs out: {}.",
         format_rate(r.depletion_probability)
     ));
+    if r.mean_above_median.0 > rust_decimal::Decimal::new(5, 2) {
+        let last = r.value.last();
+        lines.push(format!(
+            "The mean value ends {} above the median ({} against {}): volatility drag. A few strong paths lift the mean; plan on the median.",
+            format_rate(r.mean_above_median),
+            last.map_or_else(String::new, |q| format_money(q.mean, &r.currency)),
+            last.map_or_else(String::new, |q| format_money(q.p50, &r.currency)),
+        ));
+    }
     if let Some(y) = r.median_years_to_goal {
         lines.push(format!(
             "Median years until the sustainable income covers the goal: {y}."
