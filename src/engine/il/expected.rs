@@ -7,10 +7,14 @@
 //! expected LP value less the expected holding value, over the entry value.
 //! Pure `f64` maths; callers convert at the boundary.
 
-use std::f64::consts::{PI, SQRT_2};
+use std::f64::consts::PI;
+#[cfg(test)]
+use std::f64::consts::SQRT_2;
 
 use super::IlError;
-use super::quadrature::{hermite64, legendre16};
+#[cfg(test)]
+use super::quadrature::hermite64;
+use super::quadrature::legendre16;
 use super::stableswap::stable_balances_from;
 use crate::model::Pool;
 
@@ -85,16 +89,26 @@ fn integrate(pool: &Pool, s: f64) -> f64 {
     if s == 0.0 {
         return 0.0;
     }
-    let smooth = matches!(pool, Pool::ConstantProduct | Pool::Weighted { .. });
-    if smooth && s <= 4.0 {
-        by_hermite(pool, s)
-    } else {
-        by_legendre_panels(pool, s)
+    match *pool {
+        // Closed forms, exact for every volatility and horizon.
+        Pool::ConstantProduct => expected_il_constant_product(s, 1.0),
+        Pool::Weighted { weight } => expected_il_weighted(weight, s, 1.0),
+        // Past this spread E[LP] is below e^(−s²/8) ≈ 1e-87 of the deposit
+        // (the pool holds a bounded amount of the asset that gained and all
+        // of the one that lost), so the loss is at its limit, −100%.
+        _ if s > LIMIT_SPREAD => -1.0,
+        _ => by_legendre_panels(pool, s),
     }
 }
 
-/// The expectation by 64-point Gauss–Hermite, for smooth value functions.
-fn by_hermite(pool: &Pool, s: f64) -> f64 {
+/// The spread `σ√T` beyond which a concentrated or StableSwap pool's
+/// expected loss is −100% to within `f64` precision.
+const LIMIT_SPREAD: f64 = 40.0;
+
+/// The expectation by 64-point Gauss–Hermite, for smooth value functions: an
+/// independent check of the closed forms (tests only).
+#[cfg(test)]
+pub(super) fn by_hermite(pool: &Pool, s: f64) -> f64 {
     let (nodes, weights) = hermite64();
     let mu = -0.5 * s * s;
     let total: f64 = nodes
@@ -128,7 +142,7 @@ fn panel_edges(pool: &Pool, mu: f64, s: f64) -> Vec<f64> {
 
 /// The expectation by composite 16-point Gauss–Legendre in `z`, on panels at
 /// most 2 wide between the edges of [`panel_edges`].
-fn by_legendre_panels(pool: &Pool, s: f64) -> f64 {
+pub(super) fn by_legendre_panels(pool: &Pool, s: f64) -> f64 {
     let mu = -0.5 * s * s;
     let edges = panel_edges(pool, mu, s);
     let (nodes, weights) = legendre16();
@@ -144,19 +158,26 @@ fn by_legendre_panels(pool: &Pool, s: f64) -> f64 {
             let (c, h) = (left + 0.5 * width, 0.5 * width);
             for (x, w) in nodes.iter().zip(weights) {
                 let z = c + h * x;
-                let r = (mu + s * z).exp();
-                let (lp, hold) = match *pool {
+                let density = norm * (-0.5 * z * z).exp();
+                if density == 0.0 {
+                    continue;
+                }
+                // The holding value is linear in r and E[r] = 1, so E[hold] = 1
+                // exactly: integrate the LP value alone (it stays bounded where
+                // the holding value would overflow) and subtract 1 at the end.
+                let r = (mu + s * z).clamp(-700.0, 700.0).exp();
+                let lp = match *pool {
                     // Warm-start the StableSwap solve from the previous node's balance.
                     Pool::Stable { amplification } if amplification > 0.0 => {
                         let (bx, by) = stable_balances_from(amplification, r, last_ln_x);
                         last_ln_x = Some(bx.ln());
-                        ((bx * r + by) / 2.0, (r + 1.0) / 2.0)
+                        (bx * r + by) / 2.0
                     }
-                    _ => pool.values(r),
+                    _ => pool.values(r).0,
                 };
-                total += w * h * (lp - hold) * norm * (-0.5 * z * z).exp();
+                total += w * h * lp * density;
             }
         }
     }
-    total
+    total - 1.0
 }

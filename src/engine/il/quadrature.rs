@@ -48,6 +48,7 @@ fn gauss_legendre<const N: usize>() -> ([f64; N], [f64; N]) {
 
 /// Nodes and weights of 64-point Gauss–Hermite (weight `e^{−x²}`), by Newton's
 /// method on the orthonormal Hermite recurrence.
+#[cfg(test)]
 pub(super) fn hermite64() -> &'static ([f64; 64], [f64; 64]) {
     static RULE: OnceLock<([f64; 64], [f64; 64])> = OnceLock::new();
     RULE.get_or_init(|| {

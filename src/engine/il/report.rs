@@ -57,9 +57,9 @@ pub struct IlReport {
     pub schema_version: u32,
     /// The pool asked about.
     pub pool: PoolOut,
-    /// End price of A in B over the entry price, when asked.
+    /// End price of A in B over the entry price, when asked, exactly as given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ratio: Option<Decimal>,
+    pub ratio: Option<f64>,
     /// IL at `ratio`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub impermanent_loss: Option<Rate>,
@@ -143,7 +143,7 @@ pub fn il_report(q: &IlQuery) -> Result<IlReport, IlError> {
     Ok(IlReport {
         schema_version: SCHEMA_VERSION,
         pool,
-        ratio: q.ratio.map(decimal),
+        ratio: q.ratio,
         impermanent_loss: il.map(rate),
         years: sigma.map(|_| decimal(q.years)),
         ratio_volatility: sigma.map(rate),

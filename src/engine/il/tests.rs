@@ -125,13 +125,18 @@ fn ratio_volatility_reference_values() {
 fn numerical_expected_il_matches_the_closed_forms_to_1e9() {
     for sigma in [0.05, 0.2, 0.5, 0.8, 1.0, 1.5, 2.0] {
         for years in [0.25, 1.0, 2.0] {
-            let cp = expected_il(&Pool::ConstantProduct, sigma, years).unwrap();
+            let spread = sigma * f64::sqrt(years);
+            // Gauss–Hermite and composite Gauss–Legendre, both independent of
+            // the closed forms the planner uses for smooth pools.
+            let cp = super::expected::by_hermite(&Pool::ConstantProduct, spread);
             assert!(
                 (cp - expected_il_constant_product(sigma, years)).abs() < 1e-9,
                 "cp σ={sigma} T={years}"
             );
+            let panels = super::expected::by_legendre_panels(&Pool::ConstantProduct, spread);
+            assert!((panels - cp).abs() < 1e-9, "cp panels σ={sigma} T={years}");
             for w in [0.2, 0.5, 0.8] {
-                let num = expected_il(&Pool::Weighted { weight: w }, sigma, years).unwrap();
+                let num = super::expected::by_hermite(&Pool::Weighted { weight: w }, spread);
                 assert!(
                     (num - expected_il_weighted(w, sigma, years)).abs() < 1e-9,
                     "w={w} σ={sigma}"
@@ -219,4 +224,45 @@ fn bad_inputs_are_errors() {
     assert!(expected_il(&Pool::ConstantProduct, -0.1, 1.0).is_err());
     assert!(ratio_volatility(0.5, 0.5, 1.5).is_err());
     assert!(weighted_n(&[1.0, 2.0], &[0.5, 0.4]).is_err());
+}
+
+/// A non-finite intermediate goes to its limit: the expected loss of a pool
+/// whose price ratio swings wildly is −100%, never 0 (σ²T past ~750 once
+/// turned it into 0), and it is answered at once for any spread.
+#[test]
+fn huge_volatility_goes_to_the_limit_of_minus_100_percent() {
+    let pools = [
+        Pool::ConstantProduct,
+        Pool::Weighted { weight: 0.8 },
+        Pool::Concentrated {
+            lower: 0.5,
+            upper: 2.0,
+        },
+        Pool::Stable {
+            amplification: 100.0,
+        },
+    ];
+    for pool in pools {
+        for (sigma, years) in [(30.0, 1.0), (1e8, 1.0), (1.0, 1e20), (1e154, 1e10)] {
+            let loss = expected_il(&pool, sigma, years).unwrap();
+            assert!(
+                loss >= -1.0 && loss < -0.999_999,
+                "{pool:?} σ={sigma} T={years}: {loss}"
+            );
+        }
+    }
+    // The expectation falls monotonically toward the limit.
+    let mut last = 0.0;
+    for sigma in [0.5, 1.0, 2.0, 5.0, 10.0, 30.0] {
+        let loss = expected_il(
+            &Pool::Stable {
+                amplification: 100.0,
+            },
+            sigma,
+            1.0,
+        )
+        .unwrap();
+        assert!(loss <= last + 1e-12, "σ={sigma}: {loss} after {last}");
+        last = loss;
+    }
 }

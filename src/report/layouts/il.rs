@@ -51,11 +51,11 @@ fn loss_on_amount(amount: Money, loss: Money, currency: &str) -> String {
 /// The loss at a given price ratio: its sentence, and its figures pushed to `rows`.
 fn price_move_text(r: &IlReport, pool: &str, currency: &str, rows: &mut Figures) -> Option<String> {
     let (ratio, il) = (r.ratio?, r.impermanent_loss?);
-    rows.push(("Price ratio".to_string(), ratio.normalize().to_string()));
+    rows.push(("Price ratio".to_string(), ratio.to_string()));
     rows.push(("Impermanent loss".to_string(), format_rate(il)));
     let mut text = format!(
         "If asset A's price moves to {}x its entry price against asset B, {pool} is worth {} less than simply holding the deposit",
-        ratio.normalize(),
+        ratio,
         format_rate(Rate(-il.0))
     );
     if let (Some(amount), Some(loss)) = (r.amount, r.loss) {
