@@ -29,6 +29,29 @@ fn is_defi(pos: &Position) -> bool {
         }
 }
 
+/// Staking with no protocol in between ("native" tier) risks slashing: the
+/// loss given an event is the asset's slashing share, so an asset that is
+/// never slashed (0%) carries no loss at all, whatever the tier's default.
+fn native_risk_is_slashing(pos: &mut Position) {
+    let Some(staking) = &pos.staking else {
+        return;
+    };
+    if pos.risk.tier != "native" {
+        return;
+    }
+    let asset = pos.asset.as_deref().unwrap_or("the asset");
+    pos.risk.loss_given_event = staking.slashing;
+    if staking.slashing.0.is_zero() {
+        pos.risk.loss_probability = Rate::ZERO;
+        pos.risk.note = Some(format!("{asset} stakers are not slashed"));
+    } else {
+        pos.risk.note = Some(format!(
+            "slashing takes {}% of the stake",
+            (staking.slashing.0 * Decimal::ONE_HUNDRED).normalize()
+        ));
+    }
+}
+
 /// Adds the layers' yields to the position's band (band by band) and
 /// recomputes the share of the total paid in incentive tokens.
 fn add_layer_yields(pos: &mut Position, layers: &[Layer]) {
@@ -69,11 +92,16 @@ impl Resolver<'_> {
             }
         }
         let apy = self.layer_yield(l, strategy, p)?;
-        let reward_apy = l
-            .reward_apy
-            .as_ref()
-            .map(|b| band_of(b.value))
-            .unwrap_or_default();
+        // A farming layer that does not say how much of its yield is
+        // incentive tokens counts the rate book's share, like a standalone farm.
+        let reward_apy = match (&l.reward_apy, strategy, self.book.farming.as_ref()) {
+            (Some(b), _, _) => band_of(b.value),
+            (None, Strategy::Farming, Some(f)) => {
+                let share = f.reward_share.rate().0;
+                apy.map(|r| Rate(r.0 * share))
+            }
+            _ => Band::default(),
+        };
         let risk = self.risk_of(
             strategy,
             l.protocol.as_ref().map(|x| x.value.as_str()),
@@ -132,6 +160,9 @@ impl Resolver<'_> {
         }
         let own_tier = spec.and_then(|p| p.risk_tier.as_ref());
         pos.risk = self.risk_of(pos.strategy, pos.protocol.as_deref(), pos.method, own_tier);
+        if own_tier.is_none() {
+            native_risk_is_slashing(pos);
+        }
         if let Some(layers) = layers {
             add_layer_yields(pos, &layers);
             pos.stack = layers;

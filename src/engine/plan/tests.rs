@@ -305,3 +305,34 @@ fn a_monthly_goal_compares_the_monthly_payout() {
     assert_eq!(r.positions[0].apy.mid.0, dec("0.12"));
     assert_eq!(r.goal.unwrap().status, Status::Short);
 }
+
+/// A farming layer inside a stack counts its emissions like a standalone
+/// farm: ETH liquid staking with a farming layer on $1,000,000 is $186,000
+/// sustainable, not $286,000 (the farm's rewards at the haircut).
+#[test]
+fn a_farming_layer_counts_its_emissions() {
+    let text = std::fs::read_to_string("tests/fixtures/model-m3-stack-loss.toml").unwrap();
+    let r = plan_text(&text);
+    assert_eq!(
+        r.totals.sustainable_annual_income.0.round_dp(2),
+        dec("186000")
+    );
+    assert!(r.positions[0].reward_share.0 > Decimal::ZERO);
+}
+
+/// The native tier's loss is the asset's slashing: an asset that is never
+/// slashed (ADA, SOL: 0%) pays no tier loss; ETH loses its slashing share.
+#[test]
+fn native_staking_risk_is_the_assets_slashing() {
+    let one = |asset: &str| {
+        format!(
+            "[portfolio]\nvalue = 1000\n[[position]]\nstrategy = \"staking\"\nasset = \"{asset}\"\nweight = \"100%\"\n"
+        )
+    };
+    let ada = plan_text(&one("ADA"));
+    assert_eq!(ada.positions[0].risk.loss_probability, Rate::ZERO);
+    assert_eq!(ada.positions[0].risk.expected_loss, Rate::ZERO);
+    let eth = plan_text(&one("ETH"));
+    // 1% a year times ETH's 3.125% slashing.
+    assert_eq!(eth.positions[0].risk.expected_loss.0, dec("0.0003125"));
+}
