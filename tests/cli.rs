@@ -324,3 +324,50 @@ fn every_profile_command_honours_the_profiles_pools_snapshot() {
     let out = bin().args(["stress", profile]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("aave-v3 fails"));
 }
+
+/// `plan --simulate`, `check --min-success` and `compare --simulate` run the
+/// same Monte Carlo: the same profile, paths and seed give the same chance.
+#[test]
+fn plan_check_and_compare_share_one_simulation() {
+    let profile = "profiles/supplemental-income.toml";
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = bin().args(args).output().unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let plan = json(&["plan", profile, "--simulate", "--format", "json"]);
+    let chance = plan["simulation"]["success_probability"].as_f64().unwrap();
+    assert!(chance > 0.0 && chance <= 1.0);
+    let compare = json(&[
+        "compare",
+        profile,
+        profile,
+        "--simulate",
+        "--format",
+        "json",
+    ]);
+    let rows = compare["profiles"].as_array().unwrap();
+    assert_eq!(rows[0]["success_probability"].as_f64(), Some(chance));
+    // check passes a floor just below the chance and fails one just above.
+    let below = format!("{}", (chance - 0.01).max(0.0));
+    let above = format!("{}", (chance + 0.01).min(1.0));
+    let code = |p: &str| {
+        bin()
+            .args(["check", profile, "--min-success", p])
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(code(&below), Some(0));
+    if chance < 0.99 {
+        assert_eq!(code(&above), Some(1));
+    }
+    // Without --simulate the plan carries no simulation.
+    let plain = json(&["plan", profile, "--format", "json"]);
+    assert!(plain["simulation"].is_null());
+}

@@ -14,8 +14,8 @@ use crate::model::{Band, Goal, Liquidity, Pool, PoolKind, Portfolio, Position, S
 use crate::money::{Money, Rate};
 
 pub use super::plan_report::{
-    GoalOut, LayerOut, LiquidityOut, MoneyBand, PlanReport, PortfolioOut, PositionOut, StakingOut,
-    Status, StrategyOut, Target, Totals,
+    GoalOut, LayerOut, LiquidityOut, MoneyBand, PlanReport, PlanSimulation, PortfolioOut,
+    PositionOut, StakingOut, Status, StrategyOut, Target, Totals,
 };
 pub use super::schema::{ProfileRef, SCHEMA_VERSION};
 
@@ -48,6 +48,7 @@ pub fn plan(p: &Portfolio) -> PlanReport {
         totals,
         goal,
         diversification: risk::diversify(p),
+        simulation: None,
         warnings: Vec::new(),
     };
     report.warnings = lints::lint(p, &report);

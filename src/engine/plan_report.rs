@@ -339,6 +339,30 @@ pub struct GoalOut {
     pub starts_in_years: u32,
 }
 
+/// What `plan --simulate` adds to a plan: the same Monte Carlo as `project
+/// --simulate`, summed up next to the deterministic goal status.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlanSimulation {
+    /// The horizon simulated, in years.
+    pub years: u32,
+    /// Paths simulated.
+    pub paths: u32,
+    /// The seed (the same seed gives the same result).
+    pub seed: u64,
+    /// Chance of paying the goal in every year of the income phase within
+    /// the horizon, a fraction; null without an income phase.
+    pub success_probability: Option<Rate>,
+    /// Standard error of that chance, `sqrt(p(1−p)/N)`, a fraction.
+    pub success_standard_error: Option<Rate>,
+    /// Chance the capital runs out within the horizon, a fraction.
+    pub depletion_probability: Rate,
+    /// The 5th percentile of the first year's income (fees, interest and
+    /// rewards earned, before tax), to set beside the low band.
+    pub p5_first_year_income: Money,
+    /// The median of the first year's income.
+    pub p50_first_year_income: Money,
+}
+
 /// The plan of one profile: the JSON output of `yieldplan plan`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PlanReport {
@@ -356,6 +380,9 @@ pub struct PlanReport {
     pub goal: Option<GoalOut>,
     /// Exposure by protocol, chain, asset group, strategy and DeFi vs not.
     pub diversification: risk::Diversification,
+    /// With `plan --simulate`: the Monte Carlo's verdict beside the
+    /// deterministic status; null otherwise.
+    pub simulation: Option<PlanSimulation>,
     /// The lints that fired, minus those the profile allows.
     pub warnings: Vec<Warning>,
 }

@@ -7,28 +7,50 @@ use anyhow::Result;
 use clap::Args;
 use yieldplan::report::{self, plan_document};
 
-use crate::cli::args::Output;
-use crate::cli::files::emit;
+use crate::cli::args::{Output, SimArgs};
+use crate::cli::files::{emit, write_atomic};
 use crate::cli::load::{book_for, load_profile};
 use crate::cli::outcome::Outcome;
+use crate::cli::progress::simulate_with_progress;
+use yieldplan::engine::simulate::SimSettings;
 
 /// `yieldplan plan PROFILE`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     /// The profile to plan
     pub profile: PathBuf,
+    /// Horizon in years for --simulate (1 to 100)
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100), requires = "simulate")]
+    pub years: u32,
+    #[command(flatten)]
+    pub sim: SimArgs,
     #[command(flatten)]
     pub out: Output,
 }
 
-/// Plans the profile and writes the plan.
+/// Plans the profile (and with `--simulate` runs the Monte Carlo beside it)
+/// and writes the plan.
 ///
 /// # Errors
 /// The profile, rate book or pools snapshot is unusable, or the output cannot
 /// be written.
 pub fn run(a: &PlanArgs) -> Result<Outcome> {
     let book = book_for(&a.out)?;
-    let (_, report) = load_profile(&a.profile, &book)?;
+    let (portfolio, mut report) = load_profile(&a.profile, &book)?;
+    if a.sim.simulate {
+        let settings = SimSettings {
+            years: a.years,
+            paths: a.sim.paths,
+            seed: a.sim.seed,
+        };
+        let sim = simulate_with_progress(&portfolio, &report, settings);
+        if let Some(path) = &a.sim.plot {
+            let svg = report::simulation_svg(&sim)
+                .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
+            write_atomic(path, &[a.profile.as_path()], &svg)?;
+        }
+        report.simulation = Some(sim.for_plan());
+    }
     let text = report::render(a.out.format, &report, plan_document);
     emit(a.out.output.as_deref(), &[a.profile.as_path()], &text)?;
     Ok(Outcome::Success)

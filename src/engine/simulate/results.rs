@@ -73,3 +73,21 @@ pub struct Simulation {
     /// the average one because a few strong paths lift the mean.
     pub mean_above_median: Rate,
 }
+
+impl Simulation {
+    /// The summary `plan --simulate` shows beside the deterministic status.
+    #[must_use]
+    pub fn for_plan(&self) -> crate::engine::plan_report::PlanSimulation {
+        let first = self.income.first();
+        crate::engine::plan_report::PlanSimulation {
+            years: self.years,
+            paths: self.paths,
+            seed: self.seed,
+            success_probability: self.success_probability,
+            success_standard_error: self.success_standard_error,
+            depletion_probability: self.depletion_probability,
+            p5_first_year_income: first.map_or(Money::ZERO, |q| q.p5),
+            p50_first_year_income: first.map_or(Money::ZERO, |q| q.p50),
+        }
+    }
+}

@@ -32,6 +32,9 @@ pub fn plan_document(r: &PlanReport) -> Document {
     if let Some(g) = &r.goal {
         sections.push(summary::goal_section(g, cur));
     }
+    if let Some(sim) = &r.simulation {
+        sections.push(summary::simulation_section(sim, cur));
+    }
     sections.push(summary::warnings_section(&r.warnings));
     Document {
         title: format!("{} ({})", r.profile.name, r.profile.path),

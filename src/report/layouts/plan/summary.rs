@@ -4,7 +4,7 @@
 //! nothing (a surplus is shown as the positive amount by negating the gap).
 
 use crate::engine::lints::Warning;
-use crate::engine::plan::{GoalOut, Status, Totals};
+use crate::engine::plan::{GoalOut, PlanSimulation, Status, Totals};
 use crate::money::{Money, format_money, format_rate};
 use crate::report::cells::{band_text, money_band_text, warning_text};
 use crate::report::document::Section;
@@ -123,5 +123,39 @@ pub(super) fn warnings_section(warnings: &[Warning]) -> Section {
         } else {
             warnings.iter().map(warning_text).collect()
         },
+    }
+}
+
+/// With `plan --simulate`: the chance of paying the goal every year and the
+/// first year's P5 income, beside the deterministic status.
+pub(super) fn simulation_section(sim: &PlanSimulation, cur: &str) -> Section {
+    let mut rows = vec![(
+        "Run".to_string(),
+        format!(
+            "{} paths over {} years, seed {}",
+            sim.paths, sim.years, sim.seed
+        ),
+    )];
+    if let (Some(p), Some(se)) = (sim.success_probability, sim.success_standard_error) {
+        rows.push((
+            "Chance of paying the goal every year".to_string(),
+            format!("{} (standard error {})", format_rate(p), format_rate(se)),
+        ));
+    }
+    rows.push((
+        "Chance the capital runs out".to_string(),
+        format_rate(sim.depletion_probability),
+    ));
+    rows.push((
+        "First-year income, P5 / P50".to_string(),
+        format!(
+            "{} / {}",
+            format_money(sim.p5_first_year_income, cur),
+            format_money(sim.p50_first_year_income, cur)
+        ),
+    ));
+    Section::Fields {
+        title: "Simulated (the same Monte Carlo as project --simulate)".into(),
+        rows,
     }
 }
