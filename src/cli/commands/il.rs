@@ -12,8 +12,8 @@ use yieldplan::money::{MAX_MONEY, Money, decimal_from_f64};
 use yieldplan::report::{self, Format, il_document};
 
 use crate::cli::args::{one_of, parse_fraction, parse_range, parse_weights};
-use crate::cli::files::emit;
 use crate::cli::outcome::Outcome;
+use crate::cli::output::emit;
 
 /// `yieldplan il`: impermanent loss for a price move or a volatility.
 #[derive(Debug, Args)]
@@ -132,6 +132,6 @@ pub fn run(a: &IlArgs) -> Result<Outcome> {
         il::il_report(&query).map_err(|e| anyhow::anyhow!("{e}\n  = help: {}", e.help()))?;
     let currency = a.currency.to_ascii_uppercase();
     let text = report::render(a.format, &report, |r| il_document(r, &currency));
-    emit(a.output.as_deref(), &[], &text)?;
+    emit(a.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

@@ -8,9 +8,9 @@ use clap::Args;
 use yieldplan::report::{self, plan_document};
 
 use crate::cli::args::Output;
-use crate::cli::files::emit;
 use crate::cli::load::{book_for, load_profile};
 use crate::cli::outcome::Outcome;
+use crate::cli::output::emit;
 
 /// `yieldplan plan PROFILE`.
 #[derive(Debug, Args)]
@@ -30,6 +30,6 @@ pub fn run(a: &PlanArgs) -> Result<Outcome> {
     let book = book_for(&a.out)?;
     let (_, report) = load_profile(&a.profile, &book)?;
     let text = report::render(a.out.format, &report, plan_document);
-    emit(a.out.output.as_deref(), &[a.profile.as_path()], &text)?;
+    emit(a.out.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

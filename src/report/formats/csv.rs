@@ -1,28 +1,28 @@
 //! CSV of a report's main grid, with raw numbers (exact decimals, fractions
 //! for rates) under `snake_case` keys, for spreadsheets and scripts. Only the
-//! first grid is written; titles, fields and notes are left out.
+//! first grid is written; titles, fields and notes are left out. Records
+//! follow RFC 4180 (written by the `csv` crate); control characters inside a
+//! field are escaped (see [`printable`]) so a record is always one line.
 
 use super::Renderer;
+use crate::printable::printable;
 use crate::report::document::Document;
 
 /// Writes the document's first grid as CSV (RFC 4180).
 pub struct CsvRenderer;
 
-/// Quotes a field when it holds a comma, a quote or a line break (RFC 4180).
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
+/// The records as CSV text: quoted where needed, CRLF-free (`\n` ends a record).
+fn write<'a>(records: impl Iterator<Item = Vec<&'a str>>) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    for record in records {
+        let fields: Vec<String> = record.iter().map(|f| printable(f).into_owned()).collect();
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(&fields);
     }
-}
-
-/// One CSV record: the fields quoted where needed, joined by commas, and a
-/// line break.
-fn record<'a>(fields: impl Iterator<Item = &'a str>) -> String {
-    let mut line = fields.map(field).collect::<Vec<_>>().join(",");
-    line.push('\n');
-    line
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 impl Renderer for CsvRenderer {
@@ -30,13 +30,17 @@ impl Renderer for CsvRenderer {
         let Some(grid) = doc.primary() else {
             return String::new();
         };
-        let mut out = record(grid.headers.iter().flat_map(|h| h.keys.iter().copied()));
-        for row in grid.rows.iter().chain(grid.footer.iter()) {
-            out.push_str(&record(
-                row.iter().flat_map(|c| c.raw.iter().map(String::as_str)),
-            ));
-        }
-        out
+        let header = grid
+            .headers
+            .iter()
+            .flat_map(|h| h.keys.iter().copied())
+            .collect::<Vec<&str>>();
+        let rows = grid.rows.iter().chain(grid.footer.iter()).map(|row| {
+            row.iter()
+                .flat_map(|c| c.raw.iter().map(String::as_str))
+                .collect::<Vec<&str>>()
+        });
+        write(std::iter::once(header).chain(rows))
     }
 }
 
@@ -46,8 +50,10 @@ mod tests {
 
     #[test]
     fn fields_are_quoted_only_when_needed() {
-        assert_eq!(field("plain"), "plain");
-        assert_eq!(field("a,b"), "\"a,b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        let text = write([vec!["plain", "a,b", "say \"hi\"", "esc\u{1b}[0m\r\nx"]].into_iter());
+        assert_eq!(
+            text,
+            "plain,\"a,b\",\"say \"\"hi\"\"\",esc\\u{1b}[0m\\r\\nx\n"
+        );
     }
 }
