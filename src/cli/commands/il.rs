@@ -40,11 +40,12 @@ pub struct IlArgs {
         allow_negative_numbers = true
     )]
     pub correlation: f64,
-    /// Horizon in years for the expected loss
+    /// Horizon in years for the expected loss (with --volatility)
     #[arg(
         long,
         value_name = "T",
         default_value_t = 1.0,
+        requires = "volatility",
         allow_negative_numbers = true
     )]
     pub years: f64,
@@ -64,7 +65,7 @@ pub struct IlArgs {
     #[arg(long, value_name = "AMOUNT", allow_negative_numbers = true)]
     pub amount: Option<f64>,
     /// Currency of --amount, for display
-    #[arg(long, value_name = "CODE", default_value = "USD")]
+    #[arg(long, value_name = "CODE", default_value = "USD", requires = "amount")]
     pub currency: String,
     /// Output format
     #[arg(long, value_parser = one_of::<Format>(), default_value_t = Format::Table)]

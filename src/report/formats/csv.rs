@@ -1,12 +1,13 @@
 //! CSV of a report's main grid, with raw numbers (exact decimals, fractions
 //! for rates) under `snake_case` keys, for spreadsheets and scripts. Only the
-//! first grid is written; titles, fields and notes are left out. Records
+//! first grid is written; titles, fields and notes are left out (a report
+//! with no grid is written as its labelled values instead). Records
 //! follow RFC 4180 (written by the `csv` crate); control characters inside a
 //! field are escaped (see [`printable`]) so a record is always one line.
 
 use super::Renderer;
 use crate::printable::printable;
-use crate::report::document::Document;
+use crate::report::document::{Document, Section};
 
 /// Writes the document's first grid as CSV (RFC 4180).
 pub struct CsvRenderer;
@@ -25,10 +26,23 @@ fn write<'a>(records: impl Iterator<Item = Vec<&'a str>>) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// A document without a grid (e.g. `il`) as `section,field,value` records
+/// of its labelled values, as shown, so CSV is never empty.
+fn fields(doc: &Document) -> String {
+    let rows = doc.sections.iter().flat_map(|s| match s {
+        Section::Fields { title, rows } => rows
+            .iter()
+            .map(|(k, v)| vec![title.as_str(), k.as_str(), v.as_str()])
+            .collect(),
+        _ => Vec::new(),
+    });
+    write(std::iter::once(vec!["section", "field", "value"]).chain(rows))
+}
+
 impl Renderer for CsvRenderer {
     fn render(&self, doc: &Document) -> String {
         let Some(grid) = doc.primary() else {
-            return String::new();
+            return fields(doc);
         };
         let header = grid
             .headers
