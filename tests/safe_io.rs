@@ -542,3 +542,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn declared_assets_cost_nothing_until_held() {
+    let book = yieldplan::rates::RateBook::default_book();
+    let pairs = |n: usize| {
+        let mut text = String::from(
+            "name = \"a\"\n[portfolio]\nvalue = 1000\n[[position]]\nstrategy = \"hold\"\nasset = \"BTC\"\nweight = \"100%\"\n[[position]]\nstrategy = \"hold\"\nasset = \"X0\"\namount = 0\n",
+        );
+        for i in 0..n {
+            text.push_str(&format!("[assets.X{i}]\nvolatility = \"50%\"\n"));
+        }
+        let portfolio = yieldplan::load(Path::new("a.toml"), text.as_bytes(), &book);
+        portfolio.map(|p| p.correlations.len())
+    };
+    // Only pairs of held assets have an entry: as many for 8,000 declared
+    // assets as for 10.
+    if let (Ok(small), Ok(large)) = (pairs(10), pairs(8000)) {
+        assert_eq!(small, large);
+        assert!(large <= 1);
+    } else {
+        let text = "name = \"a\"\n[portfolio]\nvalue = 1000\n[[position]]\nstrategy = \"hold\"\nasset = \"BTC\"\nweight = \"100%\"\n[assets.X1]\nvolatility = \"50%\"\n";
+        let p = yieldplan::load(Path::new("a.toml"), text.as_bytes(), &book).unwrap();
+        assert!(p.correlations.is_empty());
+    }
+}
