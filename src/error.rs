@@ -12,6 +12,8 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::printable::{picture, printable};
+
 /// Longest stretch of an offending line that is echoed back.
 const SNIPPET_WIDTH: usize = 100;
 
@@ -76,15 +78,16 @@ impl Diagnostic {
 }
 
 /// A name the user wrote, cut to at most 40 characters (then `…`) so it fits
-/// in a message.
+/// in a message, its control characters escaped (see [`printable`]).
 #[must_use]
 pub fn shorten(name: &str) -> String {
-    if name.chars().count() <= NAME_WIDTH {
+    let name = if name.chars().count() <= NAME_WIDTH {
         name.to_string()
     } else {
         let head: String = name.chars().take(NAME_WIDTH).collect();
         format!("{head}…")
-    }
+    };
+    printable(&name).into_owned()
 }
 
 /// All problems found in one file, ready to print.
@@ -181,7 +184,7 @@ fn snippet(source: &str, offset: usize, len: usize) -> (String, usize, usize) {
     let line: Vec<char> = source[line_start..line_end]
         .trim_end_matches('\r')
         .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
+        .map(|c| if c == '\t' { ' ' } else { picture(c) })
         .collect();
     let col = source[line_start..offset].chars().count();
     let caret_len = source[offset..(offset + len).min(line_end)]
@@ -208,18 +211,19 @@ fn snippet(source: &str, offset: usize, len: usize) -> (String, usize, usize) {
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = self.path.display();
+        let path = self.path.display().to_string();
+        let path = printable(&path);
         let index = LineIndex::new(&self.text);
         for (i, d) in self.items.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
-            writeln!(f, "error: {}", d.message)?;
+            writeln!(f, "error: {}", printable(&d.message))?;
             let Some(span) = &d.span else {
                 // A problem of the whole file: there is no line to show.
                 writeln!(f, " --> {path}")?;
                 if let Some(help) = &d.help {
-                    writeln!(f, "  = help: {help}")?;
+                    writeln!(f, "  = help: {}", printable(help))?;
                 }
                 continue;
             };
@@ -245,7 +249,7 @@ impl fmt::Display for Diagnostics {
                     writeln!(f, "{line:>gutter$} | {text}")?;
                 }
                 let note = match note {
-                    Some(n) if !n.is_empty() => format!(" {n}"),
+                    Some(n) if !n.is_empty() => format!(" {}", printable(n)),
                     _ => String::new(),
                 };
                 writeln!(
@@ -257,7 +261,7 @@ impl fmt::Display for Diagnostics {
                 shown = Some((*line, text));
             }
             if let Some(help) = &d.help {
-                writeln!(f, "{pad} = help: {help}")?;
+                writeln!(f, "{pad} = help: {}", printable(help))?;
             }
         }
         let n = self.items.len();

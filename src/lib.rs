@@ -20,6 +20,7 @@ pub mod model;
 pub mod money;
 pub mod names;
 pub mod pools;
+pub mod printable;
 pub mod profile;
 pub mod rates;
 pub mod report;

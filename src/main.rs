@@ -6,7 +6,7 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::Parser as _;
 
 fn main() -> ExitCode {
     // A panic is a bug: say so in one line, without a stack trace.
@@ -15,7 +15,28 @@ fn main() -> ExitCode {
             "error: internal error ({info}); this is a bug in yieldplan, please report it with the input that caused it"
         ));
     }));
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) if e.use_stderr() => {
+            // A usage error (exit 2); what the user typed is echoed escaped.
+            cli::files::print_error(e.render().to_string().trim_end());
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            // --help or --version: exit 0 only when it could be written.
+            let mut text = e.render().to_string();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            return match cli::files::write_stdout(&text) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    cli::report_error(&err);
+                    ExitCode::from(2)
+                }
+            };
+        }
+    };
     match cli::run(args) {
         Ok(outcome) => outcome.exit_code(),
         Err(e) => {

@@ -158,7 +158,7 @@ fn the_input_profile_is_never_overwritten() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is an input file"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is an input of this run"));
     assert_eq!(fs::read(&profile).unwrap(), before);
 }
 

@@ -35,13 +35,13 @@ pub struct SimArgs {
     #[arg(long)]
     pub simulate: bool,
     /// Number of simulated paths (1 to 1,000,000)
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_PATHS, value_parser = clap::value_parser!(u32).range(1..=1_000_000), requires = "simulate")]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_PATHS, value_parser = parse_paths, allow_negative_numbers = true, requires = "simulate")]
     pub paths: u32,
     /// Random seed: the same seed gives the same result on any machine and thread count
     #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, requires = "simulate")]
     pub seed: u64,
-    /// Also draw the percentile fan of value and income as an SVG picture (with --simulate)
-    #[arg(long, value_name = "FILE.svg", requires = "simulate")]
+    /// Also draw the simulation as an SVG picture (with --simulate); the name must end in .svg
+    #[arg(long, value_name = "FILE.svg", requires = "simulate", value_parser = parse_svg_path)]
     pub plot: Option<PathBuf>,
 }
 
@@ -99,6 +99,61 @@ pub fn one_of<T: ClosedSet + Send + Sync>() -> impl TypedValueParser<Value = T> 
     })
 }
 
+/// Most Monte Carlo paths a run may ask for.
+pub const MAX_PATHS: u32 = 1_000_000;
+
+/// Most years a projection or simulation may cover.
+pub const MAX_YEARS: u32 = 100;
+
+/// A whole number from `min` to `max`, named `what` in errors; a negative
+/// number or zero gets "must be positive" rather than clap's tip about `--`.
+pub fn parse_count(text: &str, what: &str, min: u64, max: u64) -> Result<u64, String> {
+    let t = text.trim();
+    if t.starts_with('-') && t[1..].parse::<f64>().is_ok() {
+        return Err(format!(
+            "{what} must be positive; write a whole number from {min} to {max}"
+        ));
+    }
+    match t.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        Ok(0) => Err(format!(
+            "{what} must be positive; write a whole number from {min} to {max}"
+        )),
+        Ok(_) => Err(format!(
+            "{what} is at most {max}; write a whole number from {min} to {max}"
+        )),
+        Err(_) => Err(format!(
+            "\"{text}\" is not a whole number; write one from {min} to {max}"
+        )),
+    }
+}
+
+/// `--paths`: 1 to [`MAX_PATHS`].
+pub fn parse_paths(text: &str) -> Result<u32, String> {
+    parse_count(text, "--paths", 1, u64::from(MAX_PATHS))
+        .map(|n| u32::try_from(n).unwrap_or(MAX_PATHS))
+}
+
+/// `--years` of `project` and `compare`: 1 to [`MAX_YEARS`].
+pub fn parse_years(text: &str) -> Result<u32, String> {
+    parse_count(text, "--years", 1, u64::from(MAX_YEARS))
+        .map(|n| u32::try_from(n).unwrap_or(MAX_YEARS))
+}
+
+/// A `--plot` path: its name must end in `.svg`, the only picture format
+/// drawn.
+pub fn parse_svg_path(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    let is_svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if is_svg {
+        Ok(path)
+    } else {
+        Err("the plot is drawn as SVG only; give a file name ending in .svg, e.g. fan.svg".into())
+    }
+}
+
 /// "80%" or 0.8 as a fraction.
 pub fn parse_fraction(text: &str) -> Result<f64, String> {
     let t = text.trim();
@@ -116,6 +171,11 @@ pub fn parse_fraction(text: &str) -> Result<f64, String> {
 /// A probability as a fraction or percent ("0.9" or "90%").
 pub fn parse_probability(text: &str) -> Result<f64, String> {
     let p = parse_fraction(text)?;
+    if p < 0.0 {
+        return Err(format!(
+            "\"{text}\" must be positive: a probability from 0 to 1, e.g. 0.9 or 90%"
+        ));
+    }
     if (0.0..=1.0).contains(&p) {
         Ok(p)
     } else {

@@ -1,61 +1,143 @@
-//! Every file the program reads or writes, and its standard streams: reads
-//! with a size limit, output to stdout or atomically to `--output`, and error
-//! text to stderr. Nothing else in the program touches the file system.
-//! It must not interpret what it reads: parsing is the library's job.
+//! Every file the program reads, and its standard streams: reads with a
+//! size limit enforced while reading, of regular files only, remembered so no
+//! output of the same run can overwrite them; output to stdout; error text to
+//! stderr. Writing to `--output` and `--plot` is in [`super::output`].
+//! Nothing else in the program touches the file system. It must not
+//! interpret what it reads: parsing is the library's job.
 
-use std::fs;
-use std::io::{self, Write};
+use std::fs::{self, File, Metadata};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
 use yieldplan::error::Diagnostics;
+use yieldplan::printable::{escape_except, printable};
 use yieldplan::profile::MAX_PROFILE_BYTES;
 
+/// The files read so far in this run, by identity, with the path given.
+static INPUTS: Mutex<Vec<(FileId, PathBuf)>> = Mutex::new(Vec::new());
+
+/// What makes two paths the same file: device and inode where the platform
+/// has them, else the canonical path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileId(Option<(u64, u64)>, Option<PathBuf>);
+
+impl FileId {
+    /// The identity of the file at `path` with metadata `meta`.
+    pub fn of(path: &Path, meta: &Metadata) -> Self {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let _ = path;
+            FileId(Some((meta.dev(), meta.ino())), None)
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            FileId(None, fs::canonicalize(path).ok())
+        }
+    }
+}
+
+/// The path of an input of this run that is the same file as `meta`, if any.
+pub fn input_at(path: &Path, meta: &Metadata) -> Option<PathBuf> {
+    let id = FileId::of(path, meta);
+    let inputs = INPUTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    inputs
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, p)| p.clone())
+}
+
+/// Shows a path in a message, its control characters escaped.
+pub fn shown(path: &Path) -> String {
+    printable(&path.display().to_string()).into_owned()
+}
+
 /// Reads a whole input file (a profile, a rate book, a pools snapshot) of at
-/// most [`MAX_PROFILE_BYTES`] bytes. `what` names the file in errors.
+/// most [`MAX_PROFILE_BYTES`] bytes, counted while reading. `what` names the
+/// file in errors. Only a regular file is read: a device, a pipe or a
+/// directory is refused before it is opened for reading.
 ///
 /// # Errors
-/// The path is missing, a directory, too large or unreadable.
+/// The path is missing, not a regular file, too large or unreadable.
 pub fn read_limited(path: &Path, what: &str) -> Result<Vec<u8>> {
-    let meta = fs::metadata(path)
-        .with_context(|| format!("cannot read {what} {}: check the path", path.display()))?;
+    let at = shown(path);
+    let meta =
+        fs::metadata(path).with_context(|| format!("cannot read {what} {at}: check the path"))?;
     if meta.is_dir() {
+        bail!("{what} {at} is a directory; give the path of a file");
+    }
+    if !meta.is_file() {
         bail!(
-            "{what} {} is a directory; give the path of a .toml file",
-            path.display()
+            "{what} {at} is not a regular file (a device, a pipe or a socket); save the input to a file and give its path"
         );
     }
-    if meta.len() > MAX_PROFILE_BYTES as u64 {
+    read_regular(path, what)
+}
+
+/// Reads an input file named inside another file (a profile's `[rates]
+/// pools`): as [`read_limited`], but every failure reads the same, so the
+/// message reveals nothing about what else is at that path.
+///
+/// # Errors
+/// The path is not a readable regular file of at most [`MAX_PROFILE_BYTES`].
+pub fn read_named(path: &Path, what: &str, named_in: &Path) -> Result<Vec<u8>> {
+    let usable = fs::metadata(path).is_ok_and(|m| m.is_file());
+    match usable.then(|| read_regular(path, what)) {
+        Some(Ok(bytes)) => Ok(bytes),
+        _ => bail!(
+            "cannot use {what} {} named in {}: it must be a readable regular file of at most {} MiB; the path is relative to the profile's folder",
+            shown(path),
+            shown(named_in),
+            MAX_PROFILE_BYTES / (1024 * 1024)
+        ),
+    }
+}
+
+/// Opens a regular file and reads at most one byte past the limit.
+fn read_regular(path: &Path, what: &str) -> Result<Vec<u8>> {
+    let at = shown(path);
+    let file = File::open(path).with_context(|| format!("cannot read {what} {at}"))?;
+    let meta = file
+        .metadata()
+        .with_context(|| format!("cannot read {what} {at}"))?;
+    if !meta.is_file() {
+        bail!("{what} {at} is not a regular file; save the input to a file and give its path");
+    }
+    let mut bytes = Vec::new();
+    let limit = MAX_PROFILE_BYTES as u64;
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {what} {at}"))?;
+    if bytes.len() as u64 > limit {
         bail!(
-            "{what} {} is {} bytes, more than the {} MiB accepted; split it into smaller files",
-            path.display(),
-            meta.len(),
+            "{what} {at} is more than the {} MiB accepted; split it into smaller files",
             MAX_PROFILE_BYTES / (1024 * 1024)
         );
     }
-    fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))
+    INPUTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push((FileId::of(path, &meta), path.to_path_buf()));
+    Ok(bytes)
 }
 
-/// Writes one line of error text to stderr; a failure to write it is ignored
-/// (there is nowhere left to report it).
+/// Writes one line of error text to stderr, its control characters escaped
+/// (line breaks kept); a failure to write it is ignored (there is nowhere
+/// left to report it).
 pub fn print_error(text: &str) {
-    let _ = writeln!(io::stderr(), "{text}");
-}
-
-/// Writes `text` to stdout, or atomically to `output` when given, never over
-/// one of `inputs`.
-///
-/// # Errors
-/// The output cannot be written, or would overwrite an input.
-pub fn emit(output: Option<&Path>, inputs: &[&Path], text: &str) -> Result<()> {
-    match output {
-        None => write_stdout(text),
-        Some(path) => write_atomic(path, inputs, text),
-    }
+    let _ = writeln!(io::stderr(), "{}", escape_except(text, &['\n']));
 }
 
 /// Writes to stdout; a closed pipe (`yieldplan ... | head`) is not an error.
-fn write_stdout(text: &str) -> Result<()> {
+///
+/// # Errors
+/// Standard output cannot be written (e.g. the disk is full).
+pub fn write_stdout(text: &str) -> Result<()> {
     let mut stdout = io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -64,67 +146,6 @@ fn write_stdout(text: &str) -> Result<()> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("cannot write to standard output"),
     }
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (fs::canonicalize(a), fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
-}
-
-/// Writes through a temporary file in the same directory, then renames it
-/// over `path`, so a reader never sees half a file and a failure leaves any
-/// earlier file intact. Never overwrites an input.
-///
-/// # Errors
-/// `path` is one of `inputs`, a directory, in a missing directory, or cannot
-/// be written.
-pub fn write_atomic(path: &Path, inputs: &[&Path], text: &str) -> Result<()> {
-    if let Some(input) = inputs.iter().find(|i| same_file(i, path)) {
-        bail!(
-            "--output {} is an input file ({}); choose another path so the input is not overwritten",
-            path.display(),
-            input.display()
-        );
-    }
-    if path.is_dir() {
-        bail!(
-            "--output {} is a directory; give a file path such as plan.json",
-            path.display()
-        );
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        bail!(
-            "cannot write --output {}: the directory {} does not exist",
-            path.display(),
-            dir.display()
-        );
-    }
-    let name = path
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> io::Result<()> {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(e).with_context(|| {
-            format!(
-                "cannot write --output {}: check that the directory is writable",
-                path.display()
-            )
-        });
-    }
-    Ok(())
 }
 
 /// The text of an error in the program's one style: a profile's diagnostics

@@ -13,7 +13,7 @@ use yieldplan::pools::Snapshot;
 use yieldplan::rates::RateBook;
 
 use super::args::Output;
-use super::files::read_limited;
+use super::files::{read_limited, read_named, shown};
 
 /// The default rate book, extended by the rate-book file at `rates` when given.
 ///
@@ -27,7 +27,7 @@ pub fn load_book(rates: Option<&Path>) -> Result<RateBook> {
             let text = String::from_utf8(bytes).map_err(|_| {
                 anyhow::anyhow!(
                     "rate book {} is not valid UTF-8 text; save it as UTF-8",
-                    path.display()
+                    shown(path)
                 )
             })?;
             Ok(RateBook::with_file(path, &text)?)
@@ -44,7 +44,27 @@ pub fn read_pools(path: &Path) -> Result<Snapshot> {
     yieldplan::pools::read_snapshot(&bytes).map_err(|e| {
         anyhow::anyhow!(
             "pools snapshot {}: {e}\n  = help: save the response of the pools endpoint as it is, e.g. curl -o pools.json https://yields.llama.fi/pools",
-            path.display()
+            shown(path)
+        )
+    })
+}
+
+/// Reads a pools snapshot named in a profile: every failure to read it says
+/// the same, and a malformed one says only where, so nothing is revealed
+/// about an unrelated file at that path.
+fn read_named_pools(path: &Path, profile: &Path) -> Result<Snapshot> {
+    let bytes = read_named(path, "pools snapshot", profile)?;
+    yieldplan::pools::read_snapshot(&bytes).map_err(|e| {
+        let place = match e {
+            yieldplan::pools::SnapshotError::Json { line, column, .. } => {
+                format!("is not valid JSON at line {line}, column {column}")
+            }
+            other => other.to_string(),
+        };
+        anyhow::anyhow!(
+            "pools snapshot {} named in {}: {place}\n  = help: save the response of the pools endpoint as it is, e.g. curl -o pools.json https://yields.llama.fi/pools",
+            shown(path),
+            shown(profile)
         )
     })
 }
@@ -52,6 +72,12 @@ pub fn read_pools(path: &Path) -> Result<Snapshot> {
 /// Adds a snapshot's pools to a rate book, as `pool_id` sources.
 fn add_pools(book: &mut RateBook, path: &Path) -> Result<()> {
     let snapshot = read_pools(path)?;
+    add_snapshot(book, path, &snapshot);
+    Ok(())
+}
+
+/// Adds the pools of `snapshot`, read from `path`, to a rate book.
+fn add_snapshot(book: &mut RateBook, path: &Path, snapshot: &Snapshot) {
     let source = format!("DefiLlama pools snapshot {}", path.display());
     for p in &snapshot.pools {
         book.pools.insert(
@@ -59,7 +85,6 @@ fn add_pools(book: &mut RateBook, path: &Path) -> Result<()> {
             yieldplan::rates::PoolEntry::from_pool(p, &source),
         );
     }
-    Ok(())
 }
 
 /// The rate book a command works with: the default, `--rates`, `--pools`.
@@ -88,7 +113,9 @@ pub fn load_profile(path: &Path, book: &RateBook) -> Result<(Portfolio, PlanRepo
         Some(file) if problems.is_empty() => {
             let base = path.parent().unwrap_or(Path::new("."));
             let mut own = book.clone();
-            add_pools(&mut own, &base.join(&file.value))?;
+            let named = base.join(&file.value);
+            let snapshot = read_named_pools(&named, path)?;
+            add_snapshot(&mut own, &named, &snapshot);
             yieldplan::load_read(path, &text, &spec, problems, &own)?
         }
         _ => yieldplan::load_read(path, &text, &spec, problems, book)?,

@@ -1,5 +1,5 @@
 //! The command-line side of `yieldplan`: the top-level command and the option groups commands share ([`args`]), one module per
-//! command ([`commands`]), every file read and write ([`files`]), the one way a
+//! command ([`commands`]), every file read ([`files`]) and written ([`output`]), the one way a
 //! profile is loaded ([`load`]) and the progress bar ([`progress`]).
 //!
 //! This is the only place that knows clap, prints, or touches the file system;
@@ -12,6 +12,7 @@ pub mod commands;
 pub mod files;
 pub mod load;
 pub mod outcome;
+pub mod output;
 pub mod progress;
 
 use anyhow::Result;

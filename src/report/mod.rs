@@ -23,4 +23,4 @@ pub use layouts::{
     check_document, compare_document, il_document, plan_document, pools_document, project_document,
     rates_document, simulation_document, stress_document,
 };
-pub use plot::simulation_svg;
+pub use plot::{comparison_svg, simulation_svg};

@@ -97,7 +97,10 @@ pub fn simulation_svg(sim: &Simulation) -> Result<String, String> {
         let (upper, lower) = root.split_vertically(380);
         fan(
             &upper,
-            &format!("{}: portfolio value", sim.profile.name),
+            &format!(
+                "{}: portfolio value",
+                crate::printable::printable(&sim.profile.name)
+            ),
             &sim.value,
             &[],
         )?;
@@ -107,6 +110,73 @@ pub fn simulation_svg(sim: &Simulation) -> Result<String, String> {
             &sim.income,
             &sim.goal_line,
         )?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// Line colours of the comparison chart, one per profile in turn.
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(66, 133, 244),
+    RGBColor(219, 68, 55),
+    RGBColor(15, 157, 88),
+    RGBColor(244, 160, 0),
+    RGBColor(171, 71, 188),
+    RGBColor(0, 172, 193),
+];
+
+/// Renders the median portfolio value of several simulations, one line per
+/// profile (labelled with its name), as an SVG document. Amounts are drawn
+/// as they are: the simulations should share a currency.
+///
+/// # Errors
+///
+/// Returns plotters' message when the chart cannot be laid out or drawn.
+pub fn comparison_svg(sims: &[Simulation]) -> Result<String, String> {
+    let years = sims
+        .iter()
+        .map(|s| u32::try_from(s.value.len()).unwrap_or(u32::MAX))
+        .max()
+        .unwrap_or(0);
+    let top = sims
+        .iter()
+        .flat_map(|s| s.value.iter().map(|b| chart_value(b.p50)))
+        .fold(1.0, f64::max)
+        * 1.05;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, 420)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption("Median portfolio value", ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(30)
+            .y_label_area_size(80)
+            .build_cartesian_2d(1u32..years.max(2), 0f64..top)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc("year")
+            .y_label_formatter(&|v| format!("{:.0}k", v / 1000.0))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (sim, colour) in sims.iter().zip(PALETTE.iter().cycle()) {
+            let label = crate::printable::printable(&sim.profile.name).into_owned();
+            chart
+                .draw_series(LineSeries::new(
+                    sim.value.iter().map(|b| (b.year, chart_value(b.p50))),
+                    colour.stroke_width(2),
+                ))
+                .map_err(|e| e.to_string())?
+                .label(label)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], *colour));
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()
+            .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)

@@ -184,11 +184,20 @@ impl Resolver<'_> {
             .collect()
     }
 
-    /// The correlation of every pair of known assets, for simulation.
-    pub(super) fn pair_correlations(&self) -> BTreeMap<(String, String), f64> {
+    /// The correlation of every pair of the assets positions hold (`held`),
+    /// for simulation: an asset only declared has no entry, so the map grows
+    /// with the held assets, not with every declaration.
+    pub(super) fn pair_correlations(
+        &self,
+        held: &std::collections::BTreeSet<&str>,
+    ) -> BTreeMap<(String, String), f64> {
         let mut out = BTreeMap::new();
-        let symbols: Vec<(&String, AssetClass)> =
-            self.assets.iter().map(|(s, v)| (s, v.class)).collect();
+        let symbols: Vec<(&String, AssetClass)> = self
+            .assets
+            .iter()
+            .filter(|(s, _)| held.contains(s.as_str()))
+            .map(|(s, v)| (s, v.class))
+            .collect();
         for (i, (a, ca)) in symbols.iter().enumerate() {
             for (b, cb) in &symbols[i + 1..] {
                 out.insert(

@@ -142,6 +142,12 @@ impl Resolver<'_> {
             return None;
         }
         let positions = self.allocate(&value, drafts, spec)?;
+        let held: std::collections::BTreeSet<&str> = positions
+            .iter()
+            .flat_map(|p| p.asset.iter().chain(p.pair.iter().flatten()))
+            .map(String::as_str)
+            .collect();
+        let correlations = self.pair_correlations(&held);
         let name = spec.name.as_ref().map_or_else(
             || {
                 path.file_stem()
@@ -161,7 +167,7 @@ impl Resolver<'_> {
             scenarios,
             assets: self.asset_facts(),
             market_correlation: self.market_correlations(),
-            correlations: self.pair_correlations(),
+            correlations,
         })
     }
 }

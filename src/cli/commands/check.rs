@@ -1,7 +1,7 @@
 //! `yieldplan check`: profiles against their income goals and denied lints;
 //! exit 1 when one fails, 2 when one is broken (the others still reported).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
@@ -13,10 +13,10 @@ use yieldplan::error::Diagnostics;
 use yieldplan::report::{self, check_document};
 
 use crate::cli::args::{Output, parse_probability};
-use crate::cli::files::emit;
 use crate::cli::files::report_error;
 use crate::cli::load::{book_for, load_profile};
 use crate::cli::outcome::Outcome;
+use crate::cli::output::emit;
 use crate::cli::progress::simulate_with_progress;
 
 /// Years `--min-success` simulates.
@@ -40,7 +40,7 @@ pub struct CheckArgs {
     /// Also fail a profile whose simulated chance of paying its goal every
     /// year is below P (a fraction or percent, e.g. 0.9 or 90%); runs the
     /// Monte Carlo with the default paths and seed over 30 years
-    #[arg(long, value_name = "P", value_parser = parse_probability)]
+    #[arg(long, value_name = "P", value_parser = parse_probability, allow_negative_numbers = true)]
     pub min_success: Option<f64>,
     #[command(flatten)]
     pub out: Output,
@@ -90,8 +90,7 @@ pub fn run(a: &CheckArgs) -> Result<Outcome> {
         .collect();
     let report = CheckReport::new(a.require, verdicts);
     let text = report::render(a.out.format, &report, check_document);
-    let inputs: Vec<&Path> = a.profiles.iter().map(PathBuf::as_path).collect();
-    emit(a.out.output.as_deref(), &inputs, &text)?;
+    emit(a.out.output.as_deref(), &text)?;
     Ok(if broken {
         Outcome::InputError
     } else if report.passed {

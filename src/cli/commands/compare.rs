@@ -1,6 +1,6 @@
 //! `yieldplan compare`: profiles side by side.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
@@ -10,9 +10,9 @@ use yieldplan::engine::simulate::SimSettings;
 use yieldplan::report::{self, compare_document};
 
 use crate::cli::args::{Output, SimArgs};
-use crate::cli::files::emit;
 use crate::cli::load::{book_for, load_profile};
 use crate::cli::outcome::Outcome;
+use crate::cli::output::{distinct_outputs, emit, write_file};
 use crate::cli::progress::simulate_with_progress;
 
 /// `yieldplan compare PROFILE PROFILE...`.
@@ -21,8 +21,8 @@ pub struct CompareArgs {
     /// Two or more profiles
     #[arg(required = true, num_args = 2..)]
     pub profiles: Vec<PathBuf>,
-    /// Horizon in years for --simulate
-    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100))]
+    /// Horizon in years for --simulate (1 to 100)
+    #[arg(long, value_name = "N", default_value_t = 30, requires = "simulate", value_parser = crate::cli::args::parse_years, allow_negative_numbers = true)]
     pub years: u32,
     #[command(flatten)]
     pub sim: SimArgs,
@@ -36,6 +36,10 @@ pub struct CompareArgs {
 /// # Errors
 /// Any profile is unusable, or the output cannot be written.
 pub fn run(a: &CompareArgs) -> Result<Outcome> {
+    distinct_outputs(&[
+        ("--output", a.out.output.as_deref()),
+        ("--plot", a.sim.plot.as_deref()),
+    ])?;
     let book = book_for(&a.out)?;
     let loaded = a
         .profiles
@@ -50,13 +54,19 @@ pub fn run(a: &CompareArgs) -> Result<Outcome> {
             paths: a.sim.paths,
             seed: a.sim.seed,
         };
+        let mut sims = Vec::with_capacity(loaded.len());
         for (row, (portfolio, plan)) in report.profiles.iter_mut().zip(&loaded) {
-            row.success_probability =
-                simulate_with_progress(portfolio, plan, settings).success_probability;
+            let sim = simulate_with_progress(portfolio, plan, settings);
+            row.success_probability = sim.success_probability;
+            sims.push(sim);
+        }
+        if let Some(path) = &a.sim.plot {
+            let svg = report::comparison_svg(&sims)
+                .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
+            write_file("--plot", path, &svg)?;
         }
     }
     let text = report::render(a.out.format, &report, compare_document);
-    let inputs: Vec<&Path> = a.profiles.iter().map(PathBuf::as_path).collect();
-    emit(a.out.output.as_deref(), &inputs, &text)?;
+    emit(a.out.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

@@ -12,8 +12,8 @@ use yieldplan::money::{MAX_MONEY, Money, decimal_from_f64};
 use yieldplan::report::{self, Format, il_document};
 
 use crate::cli::args::{one_of, parse_fraction, parse_range, parse_weights};
-use crate::cli::files::emit;
 use crate::cli::outcome::Outcome;
+use crate::cli::output::emit;
 
 /// `yieldplan il`: impermanent loss for a price move or a volatility.
 #[derive(Debug, Args)]
@@ -40,11 +40,12 @@ pub struct IlArgs {
         allow_negative_numbers = true
     )]
     pub correlation: f64,
-    /// Horizon in years for the expected loss
+    /// Horizon in years for the expected loss (with --volatility)
     #[arg(
         long,
         value_name = "T",
         default_value_t = 1.0,
+        requires = "volatility",
         allow_negative_numbers = true
     )]
     pub years: f64,
@@ -64,7 +65,7 @@ pub struct IlArgs {
     #[arg(long, value_name = "AMOUNT", allow_negative_numbers = true)]
     pub amount: Option<f64>,
     /// Currency of --amount, for display
-    #[arg(long, value_name = "CODE", default_value = "USD")]
+    #[arg(long, value_name = "CODE", default_value = "USD", requires = "amount")]
     pub currency: String,
     /// Output format
     #[arg(long, value_parser = one_of::<Format>(), default_value_t = Format::Table)]
@@ -132,6 +133,6 @@ pub fn run(a: &IlArgs) -> Result<Outcome> {
         il::il_report(&query).map_err(|e| anyhow::anyhow!("{e}\n  = help: {}", e.help()))?;
     let currency = a.currency.to_ascii_uppercase();
     let text = report::render(a.format, &report, |r| il_document(r, &currency));
-    emit(a.output.as_deref(), &[], &text)?;
+    emit(a.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

@@ -8,9 +8,9 @@ use clap::Args;
 use yieldplan::report::{self, plan_document};
 
 use crate::cli::args::{Output, SimArgs};
-use crate::cli::files::{emit, write_atomic};
 use crate::cli::load::{book_for, load_profile};
 use crate::cli::outcome::Outcome;
+use crate::cli::output::{distinct_outputs, emit, write_file};
 use crate::cli::progress::simulate_with_progress;
 use yieldplan::engine::simulate::SimSettings;
 
@@ -20,7 +20,7 @@ pub struct PlanArgs {
     /// The profile to plan
     pub profile: PathBuf,
     /// Horizon in years for --simulate (1 to 100)
-    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100), requires = "simulate")]
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = crate::cli::args::parse_years, allow_negative_numbers = true, requires = "simulate")]
     pub years: u32,
     #[command(flatten)]
     pub sim: SimArgs,
@@ -35,6 +35,10 @@ pub struct PlanArgs {
 /// The profile, rate book or pools snapshot is unusable, or the output cannot
 /// be written.
 pub fn run(a: &PlanArgs) -> Result<Outcome> {
+    distinct_outputs(&[
+        ("--output", a.out.output.as_deref()),
+        ("--plot", a.sim.plot.as_deref()),
+    ])?;
     let book = book_for(&a.out)?;
     let (portfolio, mut report) = load_profile(&a.profile, &book)?;
     if a.sim.simulate {
@@ -47,11 +51,11 @@ pub fn run(a: &PlanArgs) -> Result<Outcome> {
         if let Some(path) = &a.sim.plot {
             let svg = report::simulation_svg(&sim)
                 .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
-            write_atomic(path, &[a.profile.as_path()], &svg)?;
+            write_file("--plot", path, &svg)?;
         }
         report.simulation = Some(sim.for_plan());
     }
     let text = report::render(a.out.format, &report, plan_document);
-    emit(a.out.output.as_deref(), &[a.profile.as_path()], &text)?;
+    emit(a.out.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

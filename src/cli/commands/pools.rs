@@ -8,9 +8,9 @@ use yieldplan::pools::{SortKey, list};
 use yieldplan::report::{self, Format, pools_document};
 
 use crate::cli::args::{PoolFilter, one_of};
-use crate::cli::files::emit;
 use crate::cli::load::read_pools;
 use crate::cli::outcome::Outcome;
+use crate::cli::output::emit;
 
 /// `yieldplan pools POOLS.json`.
 #[derive(Debug, Args)]
@@ -22,8 +22,8 @@ pub struct PoolsArgs {
     /// Sort key (descending)
     #[arg(long, value_parser = one_of::<SortKey>(), default_value_t = SortKey::Tvl)]
     pub sort: SortKey,
-    /// How many pools to list
-    #[arg(long, default_value_t = 50)]
+    /// How many pools to list (1 to 1,000,000)
+    #[arg(long, default_value_t = 50, value_parser = parse_limit, allow_negative_numbers = true)]
     pub limit: usize,
     /// Output format
     #[arg(long, value_parser = one_of::<Format>(), default_value_t = Format::Table)]
@@ -31,6 +31,12 @@ pub struct PoolsArgs {
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `--limit`: 1 to 1,000,000.
+fn parse_limit(text: &str) -> Result<usize, String> {
+    crate::cli::args::parse_count(text, "--limit", 1, 1_000_000)
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// Reads, filters, screens and lists the pools.
@@ -41,6 +47,6 @@ pub fn run(a: &PoolsArgs) -> Result<Outcome> {
     let snapshot = read_pools(&a.file)?;
     let report = list(&snapshot, &a.filter.to_filter(), a.sort, a.limit);
     let text = report::render(a.format, &report, pools_document);
-    emit(a.output.as_deref(), &[a.file.as_path()], &text)?;
+    emit(a.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

@@ -9,9 +9,9 @@ use yieldplan::engine::simulate::SimSettings;
 use yieldplan::report;
 
 use crate::cli::args::{Output, SimArgs};
-use crate::cli::files::{emit, write_atomic};
 use crate::cli::load::{book_for, load_profile};
 use crate::cli::outcome::Outcome;
+use crate::cli::output::{distinct_outputs, emit, write_file};
 use crate::cli::progress::simulate_with_progress;
 
 /// `yieldplan project PROFILE`.
@@ -20,7 +20,7 @@ pub struct ProjectArgs {
     /// The profile to project
     pub profile: PathBuf,
     /// How many years to project (1 to 100)
-    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = crate::cli::args::parse_years, allow_negative_numbers = true)]
     pub years: u32,
     #[command(flatten)]
     pub sim: SimArgs,
@@ -34,9 +34,12 @@ pub struct ProjectArgs {
 /// # Errors
 /// As `plan`, or the plot cannot be drawn or written.
 pub fn run(a: &ProjectArgs) -> Result<Outcome> {
+    distinct_outputs(&[
+        ("--output", a.out.output.as_deref()),
+        ("--plot", a.sim.plot.as_deref()),
+    ])?;
     let book = book_for(&a.out)?;
     let (portfolio, planned) = load_profile(&a.profile, &book)?;
-    let inputs = [a.profile.as_path()];
     let text = if a.sim.simulate {
         let settings = SimSettings {
             years: a.years,
@@ -47,7 +50,7 @@ pub fn run(a: &ProjectArgs) -> Result<Outcome> {
         if let Some(path) = &a.sim.plot {
             let svg = report::simulation_svg(&sim)
                 .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
-            write_atomic(path, &inputs, &svg)?;
+            write_file("--plot", path, &svg)?;
         }
         report::render(a.out.format, &sim, report::simulation_document)
     } else {
@@ -55,6 +58,6 @@ pub fn run(a: &ProjectArgs) -> Result<Outcome> {
             .map_err(|e| anyhow::anyhow!("{e}\n  = help: {}", e.help))?;
         report::render(a.out.format, &projection, report::project_document)
     };
-    emit(a.out.output.as_deref(), &inputs, &text)?;
+    emit(a.out.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

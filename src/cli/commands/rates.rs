@@ -1,7 +1,7 @@
 //! `yieldplan rates`: print the effective rate book, or `rates import` a pools
 //! snapshot into a rate-book extension.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -10,9 +10,10 @@ use yieldplan::rates::RateBook;
 use yieldplan::report::{self, rates_document};
 
 use crate::cli::args::{Output, PoolFilter};
-use crate::cli::files::{emit, print_error, write_atomic};
+use crate::cli::files::print_error;
 use crate::cli::load::{book_for, read_pools};
 use crate::cli::outcome::Outcome;
+use crate::cli::output::{emit, write_file};
 
 /// `yieldplan rates [import FILE]`.
 #[derive(Debug, Args)]
@@ -31,14 +32,14 @@ pub enum RatesAction {
     Import(ImportArgs),
 }
 
-/// `yieldplan rates import POOLS.json --out FILE`.
+/// `yieldplan rates import POOLS.json --output FILE`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The saved pools snapshot (JSON)
     pub file: PathBuf,
-    /// Where to write the rate-book extension (TOML)
-    #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
+    /// Where to write the rate-book extension (TOML); `--out` is accepted too
+    #[arg(long, value_name = "FILE", visible_alias = "out")]
+    pub output: PathBuf,
     /// Date the extension (written as `as_of`)
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
@@ -56,8 +57,7 @@ pub fn run(a: &RatesArgs) -> Result<Outcome> {
     }
     let book = book_for(&a.out)?;
     let text = report::render(a.out.format, &book, rates_document);
-    let inputs: Vec<&Path> = a.out.rates.iter().map(PathBuf::as_path).collect();
-    emit(a.out.output.as_deref(), &inputs, &text)?;
+    emit(a.out.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }
 
@@ -75,12 +75,12 @@ fn import(a: &ImportArgs) -> Result<Outcome> {
     );
     let text = rate_book_extension(&pools, &source, a.as_of.as_deref());
     // The file must read back as a rate book before it is written.
-    RateBook::with_file(&a.out, &text)?;
-    write_atomic(&a.out, &[a.file.as_path()], &text)?;
+    RateBook::with_file(&a.output, &text)?;
+    write_file("--output", &a.output, &text)?;
     print_error(&format!(
         "wrote {} pools to {} ({} skipped for impossible values, {} left out by the filters)",
         pools.len(),
-        a.out.display(),
+        crate::cli::files::shown(&a.output),
         snapshot.skipped,
         snapshot.pools.len() - pools.len()
     ));

@@ -8,9 +8,9 @@ use yieldplan::engine::stress::stress;
 use yieldplan::report::{self, stress_document};
 
 use crate::cli::args::Output;
-use crate::cli::files::emit;
 use crate::cli::load::{book_for, load_profile};
 use crate::cli::outcome::Outcome;
+use crate::cli::output::emit;
 
 /// `yieldplan stress PROFILE`.
 #[derive(Debug, Args)]
@@ -30,6 +30,6 @@ pub fn run(a: &StressArgs) -> Result<Outcome> {
     let (portfolio, planned) = load_profile(&a.profile, &book)?;
     let report = stress(&portfolio, &planned);
     let text = report::render(a.out.format, &report, stress_document);
-    emit(a.out.output.as_deref(), &[a.profile.as_path()], &text)?;
+    emit(a.out.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

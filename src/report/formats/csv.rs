@@ -1,42 +1,60 @@
 //! CSV of a report's main grid, with raw numbers (exact decimals, fractions
 //! for rates) under `snake_case` keys, for spreadsheets and scripts. Only the
-//! first grid is written; titles, fields and notes are left out.
+//! first grid is written; titles, fields and notes are left out (a report
+//! with no grid is written as its labelled values instead). Records
+//! follow RFC 4180 (written by the `csv` crate); control characters inside a
+//! field are escaped (see [`printable`]) so a record is always one line.
 
 use super::Renderer;
-use crate::report::document::Document;
+use crate::printable::printable;
+use crate::report::document::{Document, Section};
 
 /// Writes the document's first grid as CSV (RFC 4180).
 pub struct CsvRenderer;
 
-/// Quotes a field when it holds a comma, a quote or a line break (RFC 4180).
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
+/// The records as CSV text: quoted where needed, CRLF-free (`\n` ends a record).
+fn write<'a>(records: impl Iterator<Item = Vec<&'a str>>) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    for record in records {
+        let fields: Vec<String> = record.iter().map(|f| printable(f).into_owned()).collect();
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(&fields);
     }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// One CSV record: the fields quoted where needed, joined by commas, and a
-/// line break.
-fn record<'a>(fields: impl Iterator<Item = &'a str>) -> String {
-    let mut line = fields.map(field).collect::<Vec<_>>().join(",");
-    line.push('\n');
-    line
+/// A document without a grid (e.g. `il`) as `section,field,value` records
+/// of its labelled values, as shown, so CSV is never empty.
+fn fields(doc: &Document) -> String {
+    let rows = doc.sections.iter().flat_map(|s| match s {
+        Section::Fields { title, rows } => rows
+            .iter()
+            .map(|(k, v)| vec![title.as_str(), k.as_str(), v.as_str()])
+            .collect(),
+        _ => Vec::new(),
+    });
+    write(std::iter::once(vec!["section", "field", "value"]).chain(rows))
 }
 
 impl Renderer for CsvRenderer {
     fn render(&self, doc: &Document) -> String {
         let Some(grid) = doc.primary() else {
-            return String::new();
+            return fields(doc);
         };
-        let mut out = record(grid.headers.iter().flat_map(|h| h.keys.iter().copied()));
-        for row in grid.rows.iter().chain(grid.footer.iter()) {
-            out.push_str(&record(
-                row.iter().flat_map(|c| c.raw.iter().map(String::as_str)),
-            ));
-        }
-        out
+        let header = grid
+            .headers
+            .iter()
+            .flat_map(|h| h.keys.iter().copied())
+            .collect::<Vec<&str>>();
+        let rows = grid.rows.iter().chain(grid.footer.iter()).map(|row| {
+            row.iter()
+                .flat_map(|c| c.raw.iter().map(String::as_str))
+                .collect::<Vec<&str>>()
+        });
+        write(std::iter::once(header).chain(rows))
     }
 }
 
@@ -46,8 +64,10 @@ mod tests {
 
     #[test]
     fn fields_are_quoted_only_when_needed() {
-        assert_eq!(field("plain"), "plain");
-        assert_eq!(field("a,b"), "\"a,b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        let text = write([vec!["plain", "a,b", "say \"hi\"", "esc\u{1b}[0m\r\nx"]].into_iter());
+        assert_eq!(
+            text,
+            "plain,\"a,b\",\"say \"\"hi\"\"\",esc\\u{1b}[0m\\r\\nx\n"
+        );
     }
 }

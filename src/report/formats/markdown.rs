@@ -4,16 +4,49 @@
 use std::fmt::Write;
 
 use super::Renderer;
+use crate::printable::printable;
 use crate::report::document::{Document, Grid, Section};
 
 /// Writes a document as Markdown.
 pub struct MarkdownRenderer;
 
-/// Escapes the characters that would break a Markdown table cell.
+/// Text shown as itself inside a Markdown line: control characters escaped
+/// (see [`printable`]), then a backslash before every character that could
+/// start emphasis, code, raw HTML, an entity, strikethrough or a table cell,
+/// and before a `]` that would close a link (`](`, `][`).
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('\n', " ")
+    let text = printable(text);
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let special = matches!(c, '\\' | '|' | '*' | '_' | '`' | '<' | '~' | '&')
+            || (c == ']' && matches!(chars.peek(), Some('(' | '[')));
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// As [`escape`], for text that starts a block (a heading, a list item, a
+/// line): also escapes a first character that would open a heading, list,
+/// rule or link definition.
+fn escape_line(text: &str) -> String {
+    let out = escape(text);
+    let opens_block = out.starts_with(['#', '+', '-', '=', '[']);
+    let numbered = out
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .starts_with(['.', ')'])
+        && out.starts_with(|c: char| c.is_ascii_digit());
+    if opens_block {
+        format!("\\{out}")
+    } else if numbered {
+        let digits = out.len() - out.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        format!("{}\\{}", &out[..digits], &out[digits..])
+    } else {
+        out
+    }
 }
 
 /// One table row: the cells between pipes, and a line break.
@@ -37,7 +70,11 @@ fn draw(grid: &Grid) -> String {
     if let Some(row) = &grid.footer {
         let cells: Vec<String> = row
             .iter()
-            .map(|c| format!("**{}**", escape(&c.text)))
+            .map(|c| match escape(&c.text) {
+                // Empty emphasis (`****`) would show literally.
+                t if t.trim().is_empty() => String::new(),
+                t => format!("**{t}**"),
+            })
             .collect();
         out.push_str(&table_row(&cells));
     }
@@ -47,19 +84,19 @@ fn draw(grid: &Grid) -> String {
 /// One section under its `##` heading.
 fn section(section: &Section) -> String {
     match section {
-        Section::Grid(g) => format!("## {}\n\n{}", escape(&g.title), draw(g)),
+        Section::Grid(g) => format!("## {}\n\n{}", escape_line(&g.title), draw(g)),
         Section::Fields { title, rows } => {
-            let mut out = format!("## {}\n\n| | |\n| --- | --- |\n", escape(title));
+            let mut out = format!("## {}\n\n| | |\n| --- | --- |\n", escape_line(title));
             for (k, v) in rows {
                 out.push_str(&table_row(&[escape(k), escape(v)]));
             }
             out
         }
         Section::Notes { title, items } => {
-            let mut out = format!("## {}\n\n", escape(title));
+            let mut out = format!("## {}\n\n", escape_line(title));
             for item in items {
                 // Writing to a String cannot fail.
-                let _ = writeln!(out, "- {}", escape(item));
+                let _ = writeln!(out, "- {}", escape_line(item));
             }
             out
         }
@@ -68,9 +105,9 @@ fn section(section: &Section) -> String {
 
 impl Renderer for MarkdownRenderer {
     fn render(&self, doc: &Document) -> String {
-        let mut out = format!("# {}\n\n", escape(&doc.title));
+        let mut out = format!("# {}\n\n", escape_line(&doc.title));
         for line in &doc.lines {
-            out.push_str(&escape(line));
+            out.push_str(&escape_line(line));
             out.push('\n');
         }
         for s in &doc.sections {
@@ -88,5 +125,16 @@ mod tests {
     #[test]
     fn pipes_in_cells_are_escaped() {
         assert_eq!(escape("a|b"), "a\\|b");
+    }
+
+    #[test]
+    fn markup_and_control_characters_are_escaped() {
+        assert_eq!(escape("<b>*x*</b> ->"), "\\<b>\\*x\\*\\</b> ->");
+        assert_eq!(escape_line("# h"), "\\# h");
+        assert_eq!(escape_line("1. x"), "1\\. x");
+        assert_eq!(escape("[a](javascript:x)"), "[a\\](javascript:x)");
+        assert_eq!(escape("warning[lint]: -5%"), "warning[lint]: -5%");
+        // The escape's own backslash is escaped, so it renders as `a\u{1b}[0m\nb`.
+        assert_eq!(escape("a\u{1b}[0m\nb"), "a\\\\u{1b}[0m\\\\nb");
     }
 }

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
 use super::Renderer;
+use crate::printable::printable;
 use crate::report::document::{Document, Grid, Section};
 
 /// Writes a document as plain-text tables.
@@ -16,10 +17,10 @@ fn draw(grid: &Grid) -> String {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(grid.headers.iter().map(|h| h.title));
+        .set_header(grid.headers.iter().map(|h| printable(h.title)));
     let rows = grid.rows.iter().chain(grid.footer.iter());
     for row in rows {
-        t.add_row(row.iter().map(|c| c.text.as_str()));
+        t.add_row(row.iter().map(|c| printable(&c.text)));
     }
     for (i, h) in grid.headers.iter().enumerate() {
         if h.right {
@@ -35,13 +36,13 @@ fn draw(grid: &Grid) -> String {
 fn fields(rows: &[(String, String)]) -> String {
     let width = rows
         .iter()
-        .map(|(k, _)| k.chars().count())
+        .map(|(k, _)| printable(k).chars().count())
         .max()
         .unwrap_or(0);
     let mut out = String::new();
     for (k, v) in rows {
         // Writing to a String cannot fail.
-        let _ = writeln!(out, "  {k:<width$}  {v}");
+        let _ = writeln!(out, "  {:<width$}  {}", printable(k), printable(v));
     }
     out
 }
@@ -49,12 +50,12 @@ fn fields(rows: &[(String, String)]) -> String {
 /// One section: its title on a line, then its body.
 fn section(section: &Section) -> String {
     match section {
-        Section::Grid(g) => format!("{}\n{}\n", g.title, draw(g)),
-        Section::Fields { title, rows } => format!("{title}\n{}", fields(rows)),
+        Section::Grid(g) => format!("{}\n{}\n", printable(&g.title), draw(g)),
+        Section::Fields { title, rows } => format!("{}\n{}", printable(title), fields(rows)),
         Section::Notes { title, items } => {
-            let mut out = format!("{title}\n");
+            let mut out = format!("{}\n", printable(title));
             for item in items {
-                let _ = writeln!(out, "  {item}");
+                let _ = writeln!(out, "  {}", printable(item));
             }
             out
         }
@@ -63,9 +64,9 @@ fn section(section: &Section) -> String {
 
 impl Renderer for TableRenderer {
     fn render(&self, doc: &Document) -> String {
-        let mut out = format!("{}\n", doc.title);
+        let mut out = format!("{}\n", printable(&doc.title));
         for line in &doc.lines {
-            out.push_str(line);
+            out.push_str(&printable(line));
             out.push('\n');
         }
         for s in &doc.sections {

@@ -74,7 +74,9 @@ impl PositionRow {
     }
 
     /// The total row: the whole portfolio at 100% weight, with the totals'
-    /// bands.
+    /// bands. Its APY is the blended APY of the Totals section (what the
+    /// income earns: after expected impermanent loss, screened positions at
+    /// nothing), not the gross average of the rows above it.
     fn total(r: &PlanReport) -> PositionRow {
         let t = &r.totals;
         PositionRow {
@@ -84,7 +86,7 @@ impl PositionRow {
             place: String::new(),
             amount: r.portfolio.value,
             weight: Rate(Decimal::ONE),
-            apy: t.gross_apy,
+            apy: t.apy,
             reward_share: t.reward_share,
             expected_il: None,
             net_apy: t.apy,

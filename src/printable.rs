@@ -1,0 +1,85 @@
+//! Text from a file made safe to print: control characters (C0, DEL, C1) and
+//! the Unicode bidirectional controls are written as visible escapes, so a
+//! name can neither move the cursor, colour the terminal, start a fake line
+//! nor reorder what follows it. Used by every text format and every error
+//! message; JSON escapes them itself.
+
+use std::borrow::Cow;
+
+/// Whether `c` changes how the text around it is shown rather than showing
+/// itself: C0 and C1 control characters, DEL, and the bidirectional
+/// embedding, override and isolate controls.
+#[must_use]
+pub fn is_unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every unprintable character escaped (`\n`, `\r`, `\t`, or
+/// `\u{1b}`); borrowed unchanged when it has none.
+#[must_use]
+pub fn printable(text: &str) -> Cow<'_, str> {
+    escape_except(text, &[])
+}
+
+/// As [`printable`], but keeping the characters in `keep` (e.g. `\n` in a
+/// message of several lines).
+#[must_use]
+pub fn escape_except<'a>(text: &'a str, keep: &[char]) -> Cow<'a, str> {
+    if !text
+        .chars()
+        .any(|c| is_unprintable(c) && !keep.contains(&c))
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !is_unprintable(c) || keep.contains(&c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            _ => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `c` as one visible character of the same width, for echoing a line of a
+/// file under which a caret must stay aligned: control characters become
+/// their Control Pictures (`␛` for ESC), other unprintables `�`.
+#[must_use]
+pub fn picture(c: char) -> char {
+    match u32::from(c) {
+        n @ 0..=0x1f => char::from_u32(0x2400 + n).unwrap_or('\u{FFFD}'),
+        0x7f => '\u{2421}',
+        _ if is_unprintable(c) => '\u{FFFD}',
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_terminal_sequences_and_line_breaks() {
+        assert_eq!(
+            printable("evil\u{1b}[31mRED\r\nx"),
+            "evil\\u{1b}[31mRED\\r\\nx"
+        );
+        assert_eq!(printable("a\u{202E}b\u{85}"), "a\\u{202e}b\\u{85}");
+        assert!(matches!(printable("plain é"), Cow::Borrowed(_)));
+        assert_eq!(escape_except("a\nb\u{7}", &['\n']), "a\nb\\u{7}");
+    }
+
+    #[test]
+    fn pictures_keep_one_column() {
+        assert_eq!(picture('\u{1b}'), '␛');
+        assert_eq!(picture('\u{7f}'), '␡');
+        assert_eq!(picture('a'), 'a');
+    }
+}
