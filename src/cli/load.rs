@@ -52,13 +52,11 @@ pub fn read_pools(path: &Path) -> Result<Snapshot> {
 /// Adds a snapshot's pools to a rate book, as `pool_id` sources.
 fn add_pools(book: &mut RateBook, path: &Path) -> Result<()> {
     let snapshot = read_pools(path)?;
-    let source = format!("DefiLlama pools snapshot {}", path.display());
-    for p in &snapshot.pools {
-        book.pools.insert(
-            p.id.clone(),
-            yieldplan::rates::PoolEntry::from_pool(p, &source),
-        );
+    for w in snapshot.warnings() {
+        super::files::print_error(&format!("warning: {}: {w}", path.display()));
     }
+    let source = format!("DefiLlama pools snapshot {}", path.display());
+    yieldplan::pools::add_to_book(book, &snapshot, &source);
     Ok(())
 }
 
@@ -93,6 +91,9 @@ pub fn load_profile(path: &Path, book: &RateBook) -> Result<(Portfolio, PlanRepo
         }
         _ => yieldplan::load_read(path, &text, &spec, problems, book)?,
     };
-    let planned = plan(&portfolio);
+    let mut planned = plan(&portfolio);
+    planned
+        .warnings
+        .extend(yieldplan::note_warnings(&portfolio));
     Ok((portfolio, planned))
 }
