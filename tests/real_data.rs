@@ -293,3 +293,30 @@ fn pool_filters_know_aliases() {
     assert_eq!(ids(&["--chain", "optimism"]), ["a"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `rates import` of the shipped sample snapshot writes exactly the committed
+/// extension (regenerate with `yieldplan rates import data/pools-sample.json
+/// --out tests/fixtures/real-data/pools-sample-import.toml --as-of 2026-11-01`).
+#[test]
+fn the_sample_snapshot_imports_as_committed() {
+    let dir = std::env::temp_dir().join(format!("yieldplan-sample-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out_file = dir.join("pools-sample-import.toml");
+    let out = run(&[
+        "rates",
+        "import",
+        "data/pools-sample.json",
+        "--out",
+        out_file.to_str().unwrap(),
+        "--as-of",
+        "2026-11-01",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("wrote 9 pools"), "{err}");
+    assert!(err.contains("sample-0010-moon-farm"), "{err}");
+    let got = std::fs::read_to_string(&out_file).unwrap();
+    let expected = std::fs::read_to_string(fixture("pools-sample-import.toml")).unwrap();
+    assert_eq!(got, expected);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -256,7 +256,8 @@ pub struct PoolsReport {
     pub read: usize,
     /// Pools skipped for impossible values.
     pub skipped: usize,
-    /// Pool ids listed more than once (the first entry of each is kept).
+    /// Entries ignored because their pool id was listed before (the first
+    /// entry of an id is kept).
     pub duplicates: usize,
     /// Pools that pass the filters.
     pub matched: usize,
@@ -273,7 +274,7 @@ pub fn list(s: &Snapshot, filter: &Filter, sort: SortKey, limit: usize) -> Pools
         schema_version: crate::schema::SCHEMA_VERSION,
         read: s.entries(),
         skipped: s.skipped.len(),
-        duplicates: s.duplicates.len(),
+        duplicates: s.duplicates.iter().map(|(_, n)| n - 1).sum(),
         matched: n,
         pools: top(matched, sort, limit)
             .into_iter()
