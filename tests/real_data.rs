@@ -320,3 +320,26 @@ fn the_sample_snapshot_imports_as_committed() {
     assert_eq!(got, expected);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// All problems of a profile in one run: an unknown asset and an unreadable
+/// weight are both reported, and weights that do not add up are not hidden
+/// behind an asset error.
+#[test]
+fn every_problem_of_a_profile_is_reported_in_one_run() {
+    let out = run(&["plan", &fixture("asset-and-weight.toml")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown asset `ETHX`") && err.contains("a bare number above 1"),
+        "{err}"
+    );
+    assert!(err.contains("2 problems"), "{err}");
+    let out = run(&["plan", &fixture("asset-and-sum.toml")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown asset `ETHX`") && err.contains("add up to 85%"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}

@@ -145,6 +145,15 @@ impl Resolver<'_> {
             spec.positions.iter().all(|p| !p.broken) && drafts.len() == spec.positions.len();
         let value = value?;
         if !all_sound {
+            // Still check that the shares add up, when every one was read.
+            let allocations: Option<Vec<_>> = spec
+                .positions
+                .iter()
+                .map(|p| p.allocation.as_ref())
+                .collect();
+            if let Some(allocations) = allocations {
+                self.check_shares(&value, &allocations, spec);
+            }
             return None;
         }
         let positions = self.allocate(&value, drafts, spec)?;

@@ -132,10 +132,12 @@ impl Resolver<'_> {
     /// filled in by strategy, then its layers, risk and exposure.
     fn draft_spec(&mut self, p: &PositionSpec) -> Option<Draft> {
         let strategy = p.strategy.as_ref()?.value;
-        let allocation = p.allocation.clone()?;
         let before = self.diags.len();
+        // Checked before the allocation is needed, so a position whose weight
+        // could not be read still has its other problems reported.
         let fit = self.fields_fit(p, strategy);
         let known = self.named_assets_known(p);
+        let allocation = p.allocation.clone()?;
         if !(fit && known) || self.diags.len() > before {
             return None;
         }
