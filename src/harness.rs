@@ -65,7 +65,7 @@ pub fn data_bytes(data: &[u8]) {
         );
         let _ = report::render(Format::Table, &report, report::pools_document);
         let refs: Vec<&crate::pools::Pool> = snapshot.pools.iter().take(200).collect();
-        let text = crate::pools::rate_book_extension(&refs, "fuzz", None);
+        let text = crate::pools::rate_book_extension(&refs, "fuzz", None).text;
         // What the importer writes must read back.
         if let Err(e) = crate::rates::RateBook::with_file(Path::new("fuzz-export.toml"), &text) {
             panic!("an exported rate book does not read back: {e}\n{text}");

@@ -84,3 +84,20 @@ pub fn load_read(
 fn is_generic(d: &error::Diagnostic) -> bool {
     d.span.is_none() && d.message == resolve::UNRESOLVED
 }
+
+/// The lints resolution fired for a portfolio (e.g. `assumed-asset`) as plan
+/// warnings, minus those the profile allows; a plan's warnings are the
+/// engine's followed by these.
+#[must_use]
+pub fn note_warnings(p: &model::Portfolio) -> Vec<engine::lint_catalogue::Warning> {
+    p.notes
+        .iter()
+        .filter(|n| !p.lints.allow.iter().any(|a| a == n.lint.name()))
+        .map(|n| engine::lint_catalogue::Warning {
+            lint: n.lint,
+            severity: n.lint.severity(),
+            position: n.position.clone(),
+            message: n.message.clone(),
+        })
+        .collect()
+}

@@ -76,15 +76,14 @@ fn add_pools(book: &mut RateBook, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Adds the pools of `snapshot`, read from `path`, to a rate book.
+/// Adds the pools of `snapshot`, read from `path`, to a rate book, warning
+/// about what the snapshot holds twice.
 fn add_snapshot(book: &mut RateBook, path: &Path, snapshot: &Snapshot) {
-    let source = format!("DefiLlama pools snapshot {}", path.display());
-    for p in &snapshot.pools {
-        book.pools.insert(
-            p.id.clone(),
-            yieldplan::rates::PoolEntry::from_pool(p, &source),
-        );
+    for w in snapshot.warnings() {
+        super::files::print_error(&format!("warning: {}: {w}", path.display()));
     }
+    let source = format!("DefiLlama pools snapshot {}", path.display());
+    yieldplan::pools::add_to_book(book, snapshot, &source);
 }
 
 /// The rate book a command works with: the default, `--rates`, `--pools`.
@@ -120,6 +119,9 @@ pub fn load_profile(path: &Path, book: &RateBook) -> Result<(Portfolio, PlanRepo
         }
         _ => yieldplan::load_read(path, &text, &spec, problems, book)?,
     };
-    let planned = plan(&portfolio);
+    let mut planned = plan(&portfolio);
+    planned
+        .warnings
+        .extend(yieldplan::note_warnings(&portfolio));
     Ok((portfolio, planned))
 }

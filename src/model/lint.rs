@@ -59,6 +59,8 @@ crate::names::closed_set! {
         DefiHeavy = "defi-heavy",
         /// `allocation-template`: the mix is outside the seed income template.
         AllocationTemplate = "allocation-template",
+        /// `assumed-asset`: a token the rate book lacks is planned on assumed figures.
+        AssumedAsset = "assumed-asset",
     }
 }
 
@@ -73,7 +75,7 @@ impl Lint {
     #[must_use]
     pub fn severity(self) -> Severity {
         match self {
-            Lint::AllocationTemplate => Severity::Info,
+            Lint::AllocationTemplate | Lint::AssumedAsset => Severity::Info,
             _ => Severity::Warning,
         }
     }
@@ -101,8 +103,24 @@ impl Lint {
             Lint::AllocationTemplate => {
                 "the mix is outside the 40-50 / 30-40 / 10-20 / 0-10 template"
             }
+            Lint::AssumedAsset => {
+                "a token the rate book lacks is planned on the book's assumed volatility"
+            }
         }
     }
+}
+
+/// A lint that resolution fires (it knows what the engine cannot see, such
+/// as figures assumed for a token the rate book lacks). The plan adds it to
+/// the engine's warnings unless the profile allows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Note {
+    /// Which lint fired.
+    pub lint: Lint,
+    /// The position it is about, if any.
+    pub position: Option<String>,
+    /// What was assumed and how to change it.
+    pub message: String,
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 
 pub mod lint;
 
-pub use lint::{Lint, Severity};
+pub use lint::{Lint, Note, Severity};
 
 use serde::{Deserialize, Serialize};
 
@@ -453,6 +453,8 @@ pub struct Portfolio {
     /// Price correlation, in [-1, 1], of every pair of known assets, keyed
     /// (a, b) with a < b; used to correlate simulated prices.
     pub correlations: std::collections::BTreeMap<(String, String), f64>,
+    /// Lints resolution fired (e.g. `assumed-asset`), in the order found.
+    pub notes: Vec<Note>,
 }
 
 impl Portfolio {

@@ -5,14 +5,15 @@
 //! It writes text but no file, and it is the only place where snapshot pools
 //! meet the rate book (the book knows nothing of snapshots).
 
-use std::fmt::Write as _;
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 
-use super::screen::{band, reward_share};
-use super::snapshot::Pool;
+use super::screen::{MAX_PLANNABLE_APY, band, reward_share};
+use super::snapshot::{Pool, Skipped, Snapshot};
 use crate::money::decimal_from_f64;
-use crate::rates::{BookRate, PoolEntry};
+use crate::rates::{BookRate, PoolEntry, RateBook};
 
 /// The header of an imported extension: where it comes from and its band rule.
 const HEADER: &str = "\
@@ -53,55 +54,138 @@ fn book_rate(x: f64) -> BookRate {
     )
 }
 
-/// Writes pools as a rate-book extension (`[pools."ID"]` tables) that
-/// `--rates` accepts. `as_of` dates it when given. Pools are written by id;
-/// an id listed twice is written once (its first pool).
+/// Whether a pool's figures fit in a rate book (every rate at most the
+/// planner's largest, 1,000,000%); why not, when they do not.
+fn unplannable(p: &Pool) -> Option<String> {
+    let [_, _, high] = band(p);
+    (p.apy > MAX_PLANNABLE_APY || high > MAX_PLANNABLE_APY).then(|| {
+        format!(
+            "its APY ({}%) is above the planner's largest rate, 1,000,000%",
+            (p.apy.max(high) * 100.0).round()
+        )
+    })
+}
+
+/// The rate-book entries of snapshot pools, by id (the first of an id
+/// listed twice), and the pools left out because their figures cannot be
+/// planned, with why.
 #[must_use]
-pub fn rate_book_extension(pools: &[&Pool], source: &str, as_of: Option<&str>) -> String {
-    let mut out = String::from(HEADER);
-    if let Some(date) = as_of {
-        // Writing to a String cannot fail.
-        let _ = writeln!(out, "as_of = {}", quote(date));
+pub fn pool_entries(pools: &[&Pool], source: &str) -> (BTreeMap<String, PoolEntry>, Vec<Skipped>) {
+    let mut entries = BTreeMap::new();
+    let mut left_out = Vec::new();
+    for p in pools {
+        if entries.contains_key(&p.id) {
+            continue;
+        }
+        match unplannable(p) {
+            Some(reason) => left_out.push(Skipped {
+                id: Some(p.id.clone()),
+                reason,
+            }),
+            None => {
+                entries.insert(p.id.clone(), PoolEntry::from_pool(p, source));
+            }
+        }
     }
-    let mut sorted: Vec<&&Pool> = pools.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
-    // A snapshot can list an id twice; a rate book holds it once (the first).
-    sorted.dedup_by(|a, b| a.id == b.id);
-    for p in sorted {
-        write_pool(&mut out, &p.id, &PoolEntry::from_pool(p, source));
+    (entries, left_out)
+}
+
+/// Adds a snapshot's pools to a rate book as `pool_id` sources, and
+/// remembers the pools it skipped (unreadable or unplannable) with why, so a
+/// position naming one is told.
+pub fn add_to_book(book: &mut RateBook, snapshot: &Snapshot, source: &str) {
+    let pools: Vec<&Pool> = snapshot.pools.iter().collect();
+    let (entries, left_out) = pool_entries(&pools, source);
+    for s in snapshot.skipped.iter().chain(&left_out) {
+        if let Some(id) = &s.id {
+            book.skipped_pools
+                .entry(id.clone())
+                .or_insert_with(|| s.reason.clone());
+        }
     }
-    out
+    for id in entries.keys() {
+        book.skipped_pools.remove(id);
+    }
+    book.pools.extend(entries);
 }
 
-/// Appends one `[pools."ID"]` table.
-fn write_pool(out: &mut String, id: &str, e: &PoolEntry) {
-    // Writing to a String cannot fail.
-    let _ = write!(
-        out,
-        "\n[pools.{}]\n\
-         project = {}\nsymbol = {}\nchain = {}\n\
-         low = {}\nmid = {}\nhigh = {}\nreward_share = {}\n\
-         stablecoin = {}\nil_risk = {}\nsource = {}\n",
-        quote(id),
-        quote(&e.project),
-        quote(&e.symbol),
-        quote(&e.chain),
-        percent(e.low),
-        percent(e.mid),
-        percent(e.high),
-        percent(e.reward_share),
-        e.stablecoin,
-        e.il_risk,
-        quote(&e.source)
-    );
+/// A rate-book extension, as TOML text, with how many pools it holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Extension {
+    /// The text: a header comment, then `as_of` and `[pools."ID"]` tables.
+    pub text: String,
+    /// How many pools it holds.
+    pub written: usize,
+    /// Pools left out because their figures cannot be planned, with why.
+    pub left_out: Vec<Skipped>,
 }
 
-/// A TOML string literal.
-fn quote(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
+/// Writes pools as a rate-book extension (`[pools."ID"]` tables) that
+/// `--rates` accepts, with the `toml` serializer (any id or text is quoted
+/// correctly). `as_of` dates it when given. An id listed twice is written
+/// once (its first pool); pools whose APY the planner cannot hold are left
+/// out and returned.
+#[must_use]
+pub fn rate_book_extension(pools: &[&Pool], source: &str, as_of: Option<&str>) -> Extension {
+    let (entries, left_out) = pool_entries(pools, source);
+    let file = ExtensionFile {
+        as_of: as_of.map(str::to_string),
+        pools: entries
+            .iter()
+            .map(|(id, e)| (id.clone(), PoolTable::of(e)))
+            .collect(),
+    };
+    // Plain strings, booleans and tables always serialize.
+    let body = toml::to_string(&file).unwrap_or_default();
+    Extension {
+        text: format!("{HEADER}{body}"),
+        written: entries.len(),
+        left_out,
+    }
 }
 
-/// A rate as a TOML percent string, e.g. `"4.4%"`.
-fn percent(r: BookRate) -> String {
-    quote(&format!("{}%", (r.0 * Decimal::ONE_HUNDRED).normalize()))
+/// The extension as written: its date and its pools.
+#[derive(Serialize)]
+struct ExtensionFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of: Option<String>,
+    pools: BTreeMap<String, PoolTable>,
+}
+
+/// One pool entry as written, rates as percent strings (`"4.4%"`).
+#[derive(Serialize)]
+struct PoolTable {
+    project: String,
+    symbol: String,
+    chain: String,
+    low: String,
+    mid: String,
+    high: String,
+    reward_share: String,
+    stablecoin: bool,
+    il_risk: bool,
+    source: String,
+}
+
+impl PoolTable {
+    /// The table of an entry.
+    fn of(e: &PoolEntry) -> PoolTable {
+        PoolTable {
+            project: e.project.clone(),
+            symbol: e.symbol.clone(),
+            chain: e.chain.clone(),
+            low: percent(e.low),
+            mid: percent(e.mid),
+            high: percent(e.high),
+            reward_share: percent(e.reward_share),
+            stablecoin: e.stablecoin,
+            il_risk: e.il_risk,
+            source: e.source.clone(),
+        }
+    }
+}
+
+/// A rate as a percent string, e.g. `4.4%`.
+pub(crate) fn percent(r: BookRate) -> String {
+    format!("{}%", (r.0 * Decimal::ONE_HUNDRED).normalize())
 }

@@ -10,12 +10,12 @@ mod export;
 mod screen;
 mod snapshot;
 
-pub use export::rate_book_extension;
+pub use export::{Extension, add_to_book, pool_entries, rate_book_extension};
 pub use screen::{
-    Filter, PoolRow, PoolsReport, SHORT_HISTORY_DAYS, SortKey, TINY_TVL, Verdict, band, list,
-    reward_share, screen,
+    Filter, MAX_PLANNABLE_APY, PoolRow, PoolsReport, SHORT_HISTORY_DAYS, SortKey, TINY_TVL,
+    Verdict, band, list, reward_share, screen,
 };
-pub use snapshot::{Pool, Snapshot, SnapshotError, read_snapshot};
+pub use snapshot::{Pool, Skipped, Snapshot, SnapshotError, read_snapshot};
 
 #[cfg(test)]
 mod tests;

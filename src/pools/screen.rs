@@ -17,6 +17,9 @@ pub const SHORT_HISTORY_DAYS: u32 = 30;
 /// Current APY, as a fraction, above which a yield is taken as unsustainable
 /// (100%, an assumption).
 const MAX_SUSTAINABLE_APY: f64 = 1.0;
+/// Current APY, as a fraction, above which a pool cannot be planned (the
+/// planner's largest rate, 1,000,000%); such pools are listed, never planned.
+pub const MAX_PLANNABLE_APY: f64 = 10_000.0;
 /// Share of the current APY paid in incentive tokens, as a fraction, above
 /// which a pool is "emissions-heavy" (an assumption).
 const MAX_REWARD_SHARE: f64 = 0.5;
@@ -38,7 +41,9 @@ pub enum Verdict {
 pub fn screen(p: &Pool) -> (Verdict, Vec<&'static str>) {
     let mut hard = Vec::new();
     let mut soft = Vec::new();
-    if p.apy > MAX_SUSTAINABLE_APY {
+    if p.apy > MAX_PLANNABLE_APY {
+        hard.push("yield above 1,000,000% (cannot be planned)");
+    } else if p.apy > MAX_SUSTAINABLE_APY {
         hard.push("yield above 100%");
     }
     if reward_share(p) > MAX_REWARD_SHARE {
@@ -84,7 +89,10 @@ pub fn band(p: &Pool) -> [f64; 3] {
     [low, mid, high]
 }
 
-/// Share of the current APY paid in incentive tokens, as a fraction from 0 to 1.
+/// Share of the current APY paid in incentive tokens, as a fraction from 0
+/// to 1: reward APY over total APY, at most 1. When the base APY is negative
+/// (a rebasing token, a loss) the rewards exceed the total and the share is
+/// 1: everything the pool pays is incentive tokens.
 #[must_use]
 pub fn reward_share(p: &Pool) -> f64 {
     if p.apy > 0.0 {
@@ -103,6 +111,9 @@ pub struct Filter {
     pub project: Option<String>,
     /// Matches a token of the symbol, or the whole symbol.
     pub symbol: Option<String>,
+    /// Alias tables that make `OP Mainnet` and `optimism`, `aave-v3` and
+    /// `aave`, `WETH` and `ETH` match (the rate book's; empty: exact names).
+    pub aliases: crate::rates::Aliases,
     /// Least TVL, in US dollars.
     pub min_tvl: Option<f64>,
     /// Only stablecoin pools.
@@ -115,12 +126,20 @@ impl Filter {
     /// Whether the pool passes every filter that is set.
     #[must_use]
     pub fn keeps(&self, p: &Pool) -> bool {
-        let eq = |a: &str, b: &Option<String>| b.as_ref().is_none_or(|b| a.eq_ignore_ascii_case(b));
-        eq(&p.chain, &self.chain)
-            && eq(&p.project, &self.project)
+        let names = &self.aliases;
+        let token = |t: &str| names.asset(t).unwrap_or_else(|| t.trim().to_uppercase());
+        self.chain
+            .as_ref()
+            .is_none_or(|c| names.chain(&p.chain) == names.chain(c))
+            && self
+                .project
+                .as_ref()
+                .is_none_or(|c| names.protocol(&p.project) == names.protocol(c))
             && self.symbol.as_ref().is_none_or(|s| {
                 p.symbol.eq_ignore_ascii_case(s)
-                    || p.symbol.split('-').any(|t| t.eq_ignore_ascii_case(s))
+                    || p.symbol
+                        .split(['-', '/', ' '])
+                        .any(|t| token(t) == token(s))
             })
             && self.min_tvl.is_none_or(|m| p.tvl_usd >= m)
             && (!self.stablecoin || p.stablecoin)
@@ -237,6 +256,9 @@ pub struct PoolsReport {
     pub read: usize,
     /// Pools skipped for impossible values.
     pub skipped: usize,
+    /// Entries ignored because their pool id was listed before (the first
+    /// entry of an id is kept).
+    pub duplicates: usize,
     /// Pools that pass the filters.
     pub matched: usize,
     /// The listed pools (the top of the sorted matches).
@@ -250,8 +272,9 @@ pub fn list(s: &Snapshot, filter: &Filter, sort: SortKey, limit: usize) -> Pools
     let n = matched.len();
     PoolsReport {
         schema_version: crate::schema::SCHEMA_VERSION,
-        read: s.pools.len() + s.skipped,
-        skipped: s.skipped,
+        read: s.entries(),
+        skipped: s.skipped.len(),
+        duplicates: s.duplicates.iter().map(|(_, n)| n - 1).sum(),
         matched: n,
         pools: top(matched, sort, limit)
             .into_iter()

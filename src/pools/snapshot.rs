@@ -4,9 +4,12 @@
 //! A snapshot is `{"status": "success", "data": [pool, ...]}` with APYs in
 //! percent. Reading is forgiving where the data is: nulls where the field list
 //! allows them, unknown fields ignored, `NaN`/`Infinity` tokens (which some
-//! JSON writers emit) read as null, and pools with impossible values (no id,
-//! negative or missing TVL, negative APY) skipped and counted. A file that is
-//! not JSON, or is cut short, is an error. It reads bytes already in memory
+//! JSON writers emit) read as null, a negative base APY kept (rebasing tokens
+//! and losses: the total APY is what the pool pays), and pools with
+//! impossible values (no id, negative or missing TVL, no APY at all, a
+//! negative total or reward APY) skipped, each with its reason. A pool id
+//! listed twice is read once: the first entry in the file wins, and the id is
+//! reported. A file that is not JSON, or is cut short, is an error. It reads bytes already in memory
 //! (no I/O) and judges nothing (screening is `screen.rs`).
 
 use std::borrow::Cow;
@@ -92,13 +95,53 @@ pub struct Pool {
     pub meta: Option<String>,
 }
 
+/// A pool the reader left out, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// The pool's id, when it has one.
+    pub id: Option<String>,
+    /// Why it was left out, e.g. "its total APY is negative (-3%)".
+    pub reason: String,
+}
+
 /// A read snapshot.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Snapshot {
-    /// The pools that passed the checks, in file order.
+    /// The pools that passed the checks, in file order, one per id.
     pub pools: Vec<Pool>,
-    /// Pools left out for impossible values.
-    pub skipped: usize,
+    /// Pools left out for impossible values, in file order.
+    pub skipped: Vec<Skipped>,
+    /// Ids listed more than once, with how many times; the first entry of
+    /// each is kept.
+    pub duplicates: Vec<(String, usize)>,
+}
+
+impl Snapshot {
+    /// How many pool entries the file lists.
+    #[must_use]
+    pub fn entries(&self) -> usize {
+        self.pools.len()
+            + self.skipped.len()
+            + self.duplicates.iter().map(|(_, n)| n - 1).sum::<usize>()
+    }
+
+    /// One warning per id listed more than once, naming it and the rule.
+    #[must_use]
+    pub fn warnings(&self) -> Vec<String> {
+        self.duplicates
+            .iter()
+            .map(|(id, n)| {
+                let first = self.pools.iter().find(|p| &p.id == id);
+                let what = first.map_or_else(String::new, |p| {
+                    format!(" ({} {} on {})", p.project, p.symbol, p.chain)
+                });
+                format!(
+                    "pool id `{}` is listed {n} times in the snapshot; the first entry{what} is used and the others are ignored",
+                    id.escape_debug()
+                )
+            })
+            .collect()
+    }
 }
 
 /// Why a snapshot could not be read.
@@ -148,12 +191,34 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
         }
     })?;
     let raw = envelope.data.ok_or(SnapshotError::NoData)?;
-    let total = raw.len();
-    let pools: Vec<Pool> = raw.into_iter().filter_map(check).collect();
-    Ok(Snapshot {
-        skipped: total - pools.len(),
-        pools,
-    })
+    let mut out = Snapshot {
+        pools: Vec::new(),
+        skipped: Vec::new(),
+        duplicates: Vec::new(),
+    };
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for r in raw {
+        match check(r) {
+            Ok(pool) => {
+                let count = seen.entry(pool.id.clone()).or_insert(0);
+                *count += 1;
+                if *count == 1 {
+                    out.pools.push(pool);
+                }
+            }
+            Err(skipped) => out.skipped.push(skipped),
+        }
+    }
+    out.duplicates = out
+        .pools
+        .iter()
+        .filter_map(|p| {
+            seen.get(&p.id)
+                .filter(|n| **n > 1)
+                .map(|n| (p.id.clone(), *n))
+        })
+        .collect();
+    Ok(out)
 }
 
 /// Replaces bare `NaN`, `Infinity` and `-Infinity` tokens outside strings by `null`.
@@ -195,13 +260,10 @@ fn nan_to_null(bytes: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
-/// The largest APY a pool may show, in percent (the planner's million percent,
-/// halved so that mu + sigma stays within it).
+/// The largest history APY a pool may show, in percent (the planner's
+/// million percent, halved so that mu + sigma stays within it); a larger
+/// history figure is read as unknown.
 const MAX_APY_PCT: f64 = 500_000.0;
-
-/// The largest current APY a pool may show, in percent (the planner's
-/// million percent).
-const MAX_CURRENT_APY_PCT: f64 = 1.0e6;
 
 /// The value, when it is a finite number.
 fn finite(x: Option<f64>) -> Option<f64> {
@@ -221,35 +283,48 @@ fn percent(x: f64) -> f64 {
     x / 100.0
 }
 
-/// The current total, base and reward APYs in percent, or `None` when they
-/// are impossible (missing, negative, or above the planner's largest rate).
-/// A missing total is base + reward; a missing base is total − reward.
-fn current_apys(raw: &RawPool) -> Option<(f64, f64, f64)> {
+/// The current total, base and reward APYs in percent, or why they are
+/// impossible. A missing total is base + reward; a missing base is
+/// total − reward. A negative base is kept (the total is what the pool
+/// pays); a negative total or reward is not.
+fn current_apys(raw: &RawPool) -> Result<(f64, f64, f64), String> {
     let base = finite(raw.apy_base);
     let reward = finite(raw.apy_reward);
-    let apy = finite(raw.apy).or_else(|| match (base, reward) {
-        (None, None) => None,
-        (b, r) => Some(b.unwrap_or(0.0) + r.unwrap_or(0.0)),
-    })?;
-    if apy < 0.0
-        || base.is_some_and(|b| b < 0.0)
-        || reward.is_some_and(|r| r < 0.0)
-        || apy > MAX_CURRENT_APY_PCT
-    {
-        return None;
+    let apy = finite(raw.apy)
+        .or_else(|| match (base, reward) {
+            (None, None) => None,
+            (b, r) => Some(b.unwrap_or(0.0) + r.unwrap_or(0.0)),
+        })
+        .ok_or("it gives no APY (apy, apyBase and apyReward are all missing)")?;
+    if apy < 0.0 {
+        return Err(format!("its total APY is negative ({apy}%)"));
+    }
+    if let Some(r) = reward.filter(|r| *r < 0.0) {
+        return Err(format!("its reward APY is negative ({r}%)"));
     }
     let reward = reward.unwrap_or(0.0);
-    let base = base.unwrap_or((apy - reward).max(0.0));
-    Some((apy, base, reward))
+    let base = base.unwrap_or(apy - reward);
+    Ok((apy, base, reward))
 }
 
-/// The checked pool, or `None` when it has no id, no usable TVL or
+/// The checked pool, or why it was skipped: no id, no usable TVL or
 /// impossible APYs.
-fn check(raw: RawPool) -> Option<Pool> {
-    let (apy, base, reward) = current_apys(&raw)?;
-    let id = raw.pool.filter(|s| !s.trim().is_empty())?;
-    let tvl = finite(raw.tvl_usd).filter(|t| *t >= 0.0)?;
-    Some(Pool {
+fn check(raw: RawPool) -> Result<Pool, Skipped> {
+    let id = raw.pool.clone().filter(|s| !s.trim().is_empty());
+    let skip = |reason: String| Skipped {
+        id: id.clone(),
+        reason,
+    };
+    let (apy, base, reward) = current_apys(&raw).map_err(skip)?;
+    let Some(id) = id.clone() else {
+        return Err(skip("it has no pool id".into()));
+    };
+    let tvl = match finite(raw.tvl_usd) {
+        Some(t) if t >= 0.0 => t,
+        Some(t) => return Err(skip(format!("its TVL is negative ({t} USD)"))),
+        None => return Err(skip("it gives no TVL".into())),
+    };
+    Ok(Pool {
         id,
         chain: raw.chain.unwrap_or_default(),
         project: raw.project.unwrap_or_default(),

@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use super::entries::{
     AssetClass, AssetEntry, BandEntry, CorrelationEntry, FarmingEntry, IndexTemplate, MethodEntry,
-    PoolEntry, ProtocolEntry, TierEntry,
+    PoolEntry, ProtocolEntry, TierEntry, UnknownAssetEntry,
 };
+use super::names::Aliases;
 use super::{DEFAULT_CORRELATION, STABLECOIN_CORRELATION, STABLECOIN_LENDING, VOLATILE_LENDING};
 use crate::error::{Diagnostic, Diagnostics, nearest};
 
@@ -65,6 +66,16 @@ pub struct RateBook {
     /// or a `--pools` snapshot), for positions with a `pool_id`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub pools: BTreeMap<String, PoolEntry>,
+    /// Other names of the book's assets, chains and protocols.
+    #[serde(default, skip_serializing_if = "Aliases::is_empty")]
+    pub aliases: Aliases,
+    /// What is assumed of an asset the book lacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_asset: Option<UnknownAssetEntry>,
+    /// Pools a snapshot lists but that could not be read into the book, by
+    /// id, with the reason (never written: a position naming one is told why).
+    #[serde(skip)]
+    pub skipped_pools: BTreeMap<String, String>,
 }
 
 impl RateBook {
@@ -128,11 +139,18 @@ impl RateBook {
         self.risk_tiers.extend(other.risk_tiers);
         self.protocols.extend(other.protocols);
         self.pools.extend(other.pools);
+        self.aliases.extend(other.aliases);
+        if other.unknown_asset.is_some() {
+            self.unknown_asset = other.unknown_asset;
+        }
+        self.skipped_pools.extend(other.skipped_pools);
     }
 
     /// The correlation of two assets' prices (from -1 to 1) and where it
     /// comes from. A stablecoin against a non-stablecoin is taken as
-    /// uncorrelated.
+    /// uncorrelated; a pair the book does not list is looked up by the
+    /// assets' underlying assets (`STETH/BTC` as `ETH/BTC`; a token and its
+    /// own underlying are perfectly correlated unless the book says otherwise).
     #[must_use]
     pub fn correlation(
         &self,
@@ -154,10 +172,20 @@ impl RateBook {
                 0.0,
                 "a stablecoin does not move with crypto prices (assumption)".into(),
             ),
-            (false, false) => entry(&format!("{a}/{b}"))
-                .or_else(|| entry(&format!("{b}/{a}")))
-                .or_else(|| entry(DEFAULT_CORRELATION))
-                .unwrap_or((0.0, "no correlation in the rate book".into())),
+            (false, false) => {
+                let pair = |x: &str, y: &str| {
+                    entry(&format!("{x}/{y}")).or_else(|| entry(&format!("{y}/{x}")))
+                };
+                let (ua, ub) = (self.underlying(a), self.underlying(b));
+                pair(a, b)
+                    .or_else(|| {
+                        (ua == ub)
+                            .then(|| (1.0, format!("{a} and {b} follow the same asset, {ua}")))
+                    })
+                    .or_else(|| pair(ua, ub))
+                    .or_else(|| entry(DEFAULT_CORRELATION))
+                    .unwrap_or((0.0, "no correlation in the rate book".into()))
+            }
         }
     }
 

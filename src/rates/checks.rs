@@ -49,6 +49,7 @@ impl RateBook {
         );
         self.check_risk_tiers(&mut out);
         self.check_defaults(&mut out);
+        self.check_names(&mut out);
         for (id, template) in &self.index {
             check_index(&mut out, id, template, &self.assets);
         }
@@ -150,6 +151,60 @@ impl RateBook {
                 "the rate book has no [farming] defaults".into(),
                 "add them, or drop `replace = true`".into(),
             ));
+        }
+    }
+}
+
+impl RateBook {
+    /// Asset aliases and underlying assets name assets the book has, protocol
+    /// aliases and issuers name protocols it has, and no alias hides an
+    /// entry of the same name.
+    fn check_names(&self, out: &mut Vec<Problem>) {
+        for (alias, target) in &self.aliases.assets {
+            if !self.assets.contains_key(target) {
+                out.push((
+                    format!("asset alias `{alias}` names `{target}`, which the book does not have"),
+                    "add the asset under [assets], or fix the alias".into(),
+                ));
+            }
+            if self.assets.contains_key(alias) {
+                out.push((
+                    format!("`{alias}` is both an asset and an alias of `{target}`"),
+                    "keep one of the two".into(),
+                ));
+            }
+        }
+        for (alias, target) in &self.aliases.protocols {
+            if !self.protocols.contains_key(target) {
+                out.push((
+                    format!(
+                        "protocol alias `{alias}` names `{target}`, which the book does not have"
+                    ),
+                    "add the protocol under [protocols], or fix the alias".into(),
+                ));
+            }
+        }
+        for (symbol, a) in &self.assets {
+            if let Some(u) = a
+                .underlying
+                .as_ref()
+                .filter(|u| !self.assets.contains_key(*u))
+            {
+                out.push((
+                    format!("assets.{symbol}: underlying `{u}` is not in the book"),
+                    "add it under [assets], or fix the symbol".into(),
+                ));
+            }
+            if let Some(p) = a
+                .protocol
+                .as_ref()
+                .filter(|p| !self.protocols.contains_key(*p))
+            {
+                out.push((
+                    format!("assets.{symbol}: protocol `{p}` is not in the book"),
+                    "add it under [protocols], or fix the name".into(),
+                ));
+            }
         }
     }
 }

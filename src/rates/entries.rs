@@ -194,9 +194,29 @@ pub struct AssetEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain: Option<String>,
     /// Assets of one group move together and count as one exposure
-    /// (the majors; a token and its staking derivative). Defaults to the symbol.
+    /// (the majors; a token and its staking derivative). Defaults to the
+    /// underlying asset's group, else the symbol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// For a wrapped, bridged or liquid-staking token: the asset whose price
+    /// it follows (`STETH` → `ETH`). It counts as exposure to that asset in
+    /// the diversification view, correlations and stress.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub underlying: Option<String>,
+    /// For a liquid-staking or wrapped token: the protocol that issues it,
+    /// whose risk tier money in the token carries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+}
+
+/// What is assumed of a token the rate book lacks, when a position gives its
+/// own rate for it: the volatility here, the book's `default` correlation
+/// with other crypto assets, and not a stablecoin.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnknownAssetEntry {
+    /// Annualised price volatility σ, as a fraction.
+    pub volatility: Figure,
 }
 
 /// A staking route's provider fee.

@@ -5,8 +5,8 @@
 //! replaces it with `replace = true`. Every figure carries its source.
 //!
 //! The entries a book is made of live in `entries.rs`, the book itself with its
-//! loading, merging and look-ups in `book.rs`, and its consistency checks in
-//! `checks.rs`. This module names the keys every complete book must have. It
+//! loading, merging and look-ups in `book.rs`, its alias tables and canonical
+//! names in `names.rs`, and its consistency checks in `checks.rs`. This module names the keys every complete book must have. It
 //! loads, merges and checks books and answers look-ups; it does not plan
 //! anything, and it knows nothing of pool snapshots (those turn themselves into
 //! [`PoolEntry`]s on their side).
@@ -14,12 +14,14 @@
 mod book;
 mod checks;
 mod entries;
+mod names;
 
 pub use book::{DEFAULT_BOOK, RateBook, parse_book};
 pub use entries::{
     AssetClass, AssetEntry, BandEntry, BookRate, Component, CorrelationEntry, Days, FarmingEntry,
-    Figure, IndexTemplate, MethodEntry, PoolEntry, ProtocolEntry, TierEntry,
+    Figure, IndexTemplate, MethodEntry, PoolEntry, ProtocolEntry, TierEntry, UnknownAssetEntry,
 };
+pub use names::{Aliases, unique_case_match};
 
 /// Staking routes every complete book prices (`[staking_methods.NAME]`).
 pub const METHODS: [&str; 3] = crate::model::Method::NAMES;

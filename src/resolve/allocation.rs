@@ -16,7 +16,7 @@ use crate::money::{Money, format_money};
 use crate::profile::{AllocationSpec, ProfileSpec, Sp, Span};
 
 /// How the drafts share the portfolio, before any is checked.
-struct Shares {
+pub(super) struct Shares {
     /// The fixed amounts added up (a currency amount).
     fixed: Decimal,
     /// The weights added up (a fraction of the portfolio).
@@ -137,7 +137,28 @@ impl Resolver<'_> {
             // No position survived reading; that problem is already reported.
             return None;
         }
-        let shares = self.shares(&drafts);
+        let allocations: Vec<&Sp<AllocationSpec>> = drafts.iter().map(|d| &d.allocation).collect();
+        let shares = self.check_shares(value, &allocations, spec)?;
+        if !self.diags.is_empty() {
+            return None;
+        }
+        Some(shares.split(value.value, drafts))
+    }
+
+    /// Checks that the shares add up to the portfolio's `value` (one position
+    /// at most takes the rest, and something is left for it), reporting what
+    /// does not. It needs only the allocations, so it runs even when other
+    /// problems stop the positions: one run reports both.
+    pub(super) fn check_shares(
+        &mut self,
+        value: &Sp<Decimal>,
+        allocations: &[&Sp<AllocationSpec>],
+        spec: &ProfileSpec,
+    ) -> Option<Shares> {
+        if allocations.is_empty() {
+            return None;
+        }
+        let shares = self.shares(allocations);
         if let [first, second, ..] = shares.rest.as_slice() {
             self.diags.push(
                 Diagnostic::at(second.clone(), "more than one position takes the rest")
@@ -160,7 +181,7 @@ impl Resolver<'_> {
         };
         match shares.rest.first() {
             None if !totals.leftover.is_zero() => {
-                self.report_mismatch(&totals, &drafts);
+                self.report_mismatch(&totals, allocations);
                 return None;
             }
             Some(rest) if totals.leftover <= Decimal::ZERO => {
@@ -169,26 +190,23 @@ impl Resolver<'_> {
             }
             _ => {}
         }
-        if !self.diags.is_empty() {
-            return None;
-        }
-        Some(shares.split(value.value, drafts))
+        Some(shares)
     }
 
     /// Adds up the drafts' amounts and weights and finds those taking the
     /// rest; reports amounts with fractions of a cent.
-    fn shares(&mut self, drafts: &[Draft]) -> Shares {
+    fn shares(&mut self, allocations: &[&Sp<AllocationSpec>]) -> Shares {
         let mut shares = Shares {
             fixed: Decimal::ZERO,
             weight_sum: Decimal::ZERO,
             rest: Vec::new(),
         };
-        for d in drafts {
-            match d.allocation.value {
+        for allocation in allocations {
+            match allocation.value {
                 AllocationSpec::Amount(a) => {
                     if a.normalize().scale() > 2 {
                         self.error(
-                            d.allocation.span.clone(),
+                            allocation.span.clone(),
                             "`amount` has fractions of a cent",
                             "round it to cents",
                         );
@@ -196,7 +214,7 @@ impl Resolver<'_> {
                     shares.fixed += a;
                 }
                 AllocationSpec::Weight(w) => shares.weight_sum += w,
-                AllocationSpec::Rest => shares.rest.push(d.allocation.span.clone()),
+                AllocationSpec::Rest => shares.rest.push(allocation.span.clone()),
             }
         }
         shares
@@ -204,7 +222,7 @@ impl Resolver<'_> {
 
     /// Reports shares that do not add up to the whole portfolio (with no
     /// position to take the rest), pointing at every share when few.
-    fn report_mismatch(&mut self, t: &Totals, drafts: &[Draft]) {
+    fn report_mismatch(&mut self, t: &Totals, allocations: &[&Sp<AllocationSpec>]) {
         let (message, gap) = if t.in_money {
             (
                 format!(
@@ -227,13 +245,13 @@ impl Resolver<'_> {
         } else {
             format!("take {gap} off in total, so they add up to the whole portfolio")
         };
-        let mut d = Diagnostic::at(drafts[0].allocation.span.clone(), message).with_help(help);
+        let mut d = Diagnostic::at(allocations[0].span.clone(), message).with_help(help);
         // Point at every share when there are few enough to read.
-        if drafts.len() <= 12 {
-            for (i, draft) in drafts.iter().enumerate() {
-                let note = amount_note(&draft.allocation.value, t.value);
+        if allocations.len() <= 12 {
+            for (i, allocation) in allocations.iter().enumerate() {
+                let note = amount_note(&allocation.value, t.value);
                 if i > 0 {
-                    d = d.with_related(draft.allocation.span.clone(), note);
+                    d = d.with_related(allocation.span.clone(), note);
                 } else if !note.is_empty() {
                     d = d.with_label(note);
                 }

@@ -30,6 +30,10 @@ pub(super) struct AssetView {
     pub(super) chain: Option<String>,
     /// The exposure group it counts towards (its own symbol when none).
     pub(super) group: Option<String>,
+    /// The asset whose price it follows (a wrapped or staked form's base).
+    pub(super) underlying: Option<String>,
+    /// The protocol that issues it (a liquid-staking or wrapped token).
+    pub(super) protocol: Option<String>,
     /// The network's yearly supply inflation (a fraction).
     pub(super) inflation: Option<Decimal>,
     /// Days to unbond a stake.
@@ -59,6 +63,8 @@ impl AssetView {
                 .map(|f| (f.value.0, format!("rate book: {}", f.source))),
             chain: a.chain.clone(),
             group: a.group.clone(),
+            underlying: a.underlying.clone(),
+            protocol: a.protocol.clone(),
             inflation: a.inflation.as_ref().map(|f| f.value.0),
             unbonding_days: a.unbonding_days.as_ref().map(|d| d.value),
             slashing: a.slashing.as_ref().map_or(Decimal::ZERO, |f| f.value.0),
@@ -78,10 +84,27 @@ impl AssetView {
             volatility: None,
             chain: None,
             group: None,
+            underlying: None,
+            protocol: None,
             inflation: None,
             unbonding_days: None,
             slashing: Decimal::ZERO,
             expected_return: Decimal::ZERO,
+        }
+    }
+
+    /// The view of a token the rate book lacks, planned on the book's
+    /// assumptions for unknown tokens: not a stablecoin, the assumed
+    /// volatility, the default correlation.
+    fn assumed(book: &crate::rates::RateBook) -> AssetView {
+        AssetView {
+            volatility: book.unknown_asset.as_ref().map(|u| {
+                (
+                    u.volatility.value.0,
+                    format!("rate book: unknown tokens: {}", u.volatility.source),
+                )
+            }),
+            ..AssetView::unknown()
         }
     }
 
@@ -129,27 +152,55 @@ impl Resolver<'_> {
             self.assets.insert(symbol.clone(), AssetView::from_book(a));
         }
         for a in &spec.assets {
+            // `[assets.weth]` overrides the book's ETH: one name per asset.
+            let symbol = self.asset_id(&a.symbol.value);
             self.assets
-                .entry(a.symbol.value.clone())
+                .entry(symbol)
                 .or_insert_with(AssetView::unknown)
                 .override_with(a);
         }
     }
 
-    /// Whether `symbol` is a known asset; reports it with a suggestion if not.
-    pub(super) fn known_asset(&mut self, symbol: &Sp<String>) -> bool {
+    /// Whether `symbol` is a known asset. A token the book lacks is taken on
+    /// the book's assumptions when the position gives its own rate
+    /// (`own_rate`; an `assumed-asset` note says so); otherwise it is
+    /// reported, with `needs` (what the position should add, e.g. "an
+    /// `apy`") as the way to plan it anyway.
+    pub(super) fn known_asset(&mut self, symbol: &Sp<String>, own_rate: bool, needs: &str) -> bool {
         if self.assets.contains_key(&symbol.value) {
             return true;
         }
         let shown = shorten(&symbol.value);
+        if own_rate && self.book.unknown_asset.is_some() {
+            let view = AssetView::assumed(self.book);
+            let volatility = view.volatility.as_ref().map_or(Decimal::ZERO, |v| v.0);
+            self.assets.insert(symbol.value.clone(), view);
+            let rho = self
+                .book
+                .correlations
+                .get(crate::rates::DEFAULT_CORRELATION)
+                .map_or(0.0, |c| c.value);
+            self.notes.push(crate::model::Note {
+                lint: crate::model::Lint::AssumedAsset,
+                position: None,
+                message: format!(
+                    "`{shown}` is not in the rate book: it is planned as a crypto token (not a stablecoin) with the book's assumed volatility of {} a year and correlation {rho} with other crypto assets; declare [assets.{shown}] with `volatility` (and `stablecoin = true` for a stablecoin) to use your own figures",
+                    super::percent(volatility)
+                ),
+            });
+            return true;
+        }
         let nearest = crate::error::nearest(&symbol.value, self.assets.keys().map(String::as_str));
+        let way = if needs.is_empty() {
+            format!("declare it under [assets.{shown}]")
+        } else {
+            format!(
+                "give the position {needs} (the token is then planned on assumed figures), or declare it under [assets.{shown}]"
+            )
+        };
         let help = match nearest {
-            Some(n) => format!(
-                "did you mean `{n}`? To plan an asset the rate book lacks, declare it under [assets.{shown}]"
-            ),
-            None => format!(
-                "declare it under [assets.{shown}] (with staking_apy or lending_apy as needed), or give the position an `apy`"
-            ),
+            Some(n) => format!("did you mean `{n}`? To plan a token the rate book lacks, {way}"),
+            None => way,
         };
         self.error(
             symbol.span.clone(),

@@ -25,7 +25,9 @@ fn is_defi(pos: &Position) -> bool {
         || match pos.strategy {
             Strategy::Lending | Strategy::Liquidity | Strategy::Farming => true,
             Strategy::Staking => pos.method == Some(Method::Liquid) || pos.protocol.is_some(),
-            Strategy::Hold | Strategy::Index => false,
+            // A held token issued by a protocol (stETH) depends on its contracts.
+            Strategy::Hold => pos.protocol.is_some(),
+            Strategy::Index => false,
         }
 }
 
@@ -87,7 +89,7 @@ impl Resolver<'_> {
     fn layer(&mut self, l: &LayerSpec, p: &PositionSpec) -> Option<Layer> {
         let strategy = l.strategy.as_ref().map(|s| s.value)?;
         if let Some(a) = &l.asset {
-            if !self.known_asset(a) {
+            if !self.known_asset(a, l.apy.is_some(), "") {
                 return None;
             }
         }
@@ -210,10 +212,16 @@ impl Resolver<'_> {
     /// it (fractions): a pool splits by its weight (half and half unless
     /// weighted), anything else is all its asset's group, or "other".
     fn exposure(&self, pos: &Position) -> Vec<(String, Rate)> {
+        // A wrapped or staked form counts towards its underlying asset's group.
         let group = |s: &String| {
-            self.assets
-                .get(s)
-                .and_then(|v| v.group.clone())
+            let view = self.assets.get(s);
+            let base = view.and_then(|v| v.underlying.clone());
+            view.and_then(|v| v.group.clone())
+                .or_else(|| {
+                    base.as_ref()
+                        .and_then(|b| self.assets.get(b)?.group.clone())
+                })
+                .or(base)
                 .unwrap_or_else(|| s.clone())
         };
         match (&pos.asset, &pos.pair, &pos.liquidity) {

@@ -124,17 +124,31 @@ impl Resolver<'_> {
     }
 
     /// Whether the position's `asset` and both symbols of its `pair` are
-    /// known, reporting each that is not.
+    /// known, reporting each that is not. A token the book lacks is planned
+    /// on assumed figures when the position gives its own rate: an `apy`
+    /// (staking, lending), a `fee_apr` (liquidity) or a `pool_id`; farming
+    /// and holding need no rate of the token's own.
     pub(super) fn named_assets_known(&mut self, p: &PositionSpec) -> bool {
+        let strategy = p.strategy.as_ref().map(|s| s.value);
+        let (own_rate, needs) = match strategy {
+            Some(Strategy::Liquidity) => {
+                (p.fee_apr.is_some() || p.pool_id.is_some(), "a `fee_apr`")
+            }
+            Some(Strategy::Staking | Strategy::Lending) => {
+                (p.apy.is_some() || p.pool_id.is_some(), "an `apy`")
+            }
+            Some(Strategy::Farming | Strategy::Hold) => (true, ""),
+            Some(Strategy::Index) | None => (false, ""),
+        };
         let mut ok = true;
         if let Some(asset) = &p.asset {
-            ok &= self.known_asset(asset);
+            ok &= self.known_asset(asset, own_rate, needs);
         }
         if let Some(pair) = &p.pair {
             for (sym, at) in pair.value.iter().zip(&p.pair_spans) {
                 // A spec built by hand may not say where each symbol is.
                 let at = if at.is_empty() { &pair.span } else { at };
-                ok &= self.known_asset(&Sp::new(sym.clone(), at.clone()));
+                ok &= self.known_asset(&Sp::new(sym.clone(), at.clone()), own_rate, needs);
             }
         }
         ok

@@ -74,8 +74,16 @@ impl<'b> Resolver<'b> {
             name: component_label(c),
             asset: c.asset.clone(),
             pair: c.pair.clone(),
-            protocol: c.protocol.clone().or_else(|| index.protocol.clone()),
-            chain: c.chain.clone().or_else(|| index.chain.clone()),
+            protocol: c
+                .protocol
+                .as_deref()
+                .map(|x| self.book.canonical_protocol(x))
+                .or_else(|| index.protocol.clone()),
+            chain: c
+                .chain
+                .as_deref()
+                .map(|x| self.book.canonical_chain(x))
+                .or_else(|| index.chain.clone()),
             method: c.method,
             ..blank_position(c.strategy)
         };

@@ -11,6 +11,7 @@
 //! has its own file:
 //! - `settings`: assumptions, the income goal and lint settings;
 //! - `assets`: what is known about each asset, and their correlations;
+//! - `names`: one id per asset, chain and protocol, through the book's aliases;
 //! - `risk`: risk tiers, protocols, staking fees and each position's risk;
 //! - `fields`: which fields a position may and must have for its strategy;
 //! - `positions`: drafting a position per strategy, and its name;
@@ -26,6 +27,7 @@ mod assets;
 mod details;
 mod fields;
 mod indexes;
+mod names;
 mod pools;
 mod positions;
 mod risk;
@@ -84,6 +86,7 @@ pub fn resolve(
         tiers: BTreeMap::new(),
         protocols: BTreeMap::new(),
         fees: BTreeMap::new(),
+        notes: Vec::new(),
     };
     r.risk_settings(spec);
     r.assets(spec);
@@ -112,6 +115,8 @@ struct Resolver<'b> {
     protocols: BTreeMap<String, String>,
     /// Staking method → provider fee (a fraction of rewards), book then profile.
     fees: BTreeMap<String, Rate>,
+    /// Lints resolution fires (figures assumed for unknown tokens), in order.
+    notes: Vec<crate::model::Note>,
 }
 
 impl Resolver<'_> {
@@ -133,12 +138,22 @@ impl Resolver<'_> {
         let goal = self.goal(spec, &assumptions);
         self.check_lint_names(spec);
         let lints = settings::lint_settings(spec);
-        let scenarios = self.scenarios(spec);
         let drafts = self.drafts(spec);
+        // After the positions, so a scenario may name a token they brought in.
+        let scenarios = self.scenarios(spec);
         let all_sound =
             spec.positions.iter().all(|p| !p.broken) && drafts.len() == spec.positions.len();
         let value = value?;
         if !all_sound {
+            // Still check that the shares add up, when every one was read.
+            let allocations: Option<Vec<_>> = spec
+                .positions
+                .iter()
+                .map(|p| p.allocation.as_ref())
+                .collect();
+            if let Some(allocations) = allocations {
+                self.check_shares(&value, &allocations, spec);
+            }
             return None;
         }
         let positions = self.allocate(&value, drafts, spec)?;
@@ -168,6 +183,7 @@ impl Resolver<'_> {
             assets: self.asset_facts(),
             market_correlation: self.market_correlations(),
             correlations,
+            notes: self.notes.clone(),
         })
     }
 }

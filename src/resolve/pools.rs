@@ -25,21 +25,37 @@ fn float(d: Decimal) -> f64 {
 }
 
 impl Resolver<'_> {
-    /// Maps a snapshot token symbol to a known asset: `WETH` is ETH, `WBTC` BTC.
+    /// The asset a snapshot token stands for: a known asset through the
+    /// book's aliases and case (`WETH` is ETH), else the token itself in
+    /// upper case (planned on assumed figures, since a pool gives its rate).
     fn token_asset(&self, token: &str) -> Option<String> {
-        let t = token.trim().to_ascii_uppercase();
-        if self.assets.contains_key(&t) {
-            return Some(t);
+        let t = token.trim();
+        if t.is_empty() {
+            return None;
         }
-        t.strip_prefix('W')
-            .filter(|rest| self.assets.contains_key(*rest))
-            .map(str::to_string)
+        let id = self.asset_id(t);
+        if self.assets.contains_key(&id) {
+            Some(id)
+        } else {
+            Some(t.to_uppercase())
+        }
     }
 
     /// The snapshot or rate-book entry of pool `id`, or a report that there is none.
     pub(super) fn pool_entry(&mut self, id: &Sp<String>) -> Option<PoolEntry> {
         if let Some(entry) = self.book.pools.get(&id.value) {
             return Some(entry.clone());
+        }
+        if let Some(reason) = self.book.skipped_pools.get(&id.value) {
+            self.error(
+                id.span.clone(),
+                format!(
+                    "pool `{}` is in the pools snapshot, but it was skipped: {reason}",
+                    shorten(&id.value)
+                ),
+                "choose another pool, or remove `pool_id` and give the position its own rate",
+            );
+            return None;
         }
         let help = if self.book.pools.is_empty() {
             "give the snapshot it comes from with `--pools FILE` or `[rates] pools = \"FILE\"`, or import it into a rate book".to_string()
@@ -155,7 +171,7 @@ impl Resolver<'_> {
         self.error(
             id.span.clone(),
             format!(
-                "pool `{}` ({}) does not name two assets the rate book knows",
+                "pool `{}` ({}) does not hold exactly two different tokens",
                 shorten(&id.value),
                 entry.symbol
             ),
@@ -172,7 +188,7 @@ impl Resolver<'_> {
         self.error(
             id.span.clone(),
             format!(
-                "pool `{}` ({}) is not one asset the rate book knows",
+                "pool `{}` ({}) does not hold exactly one token",
                 shorten(&id.value),
                 entry.symbol
             ),

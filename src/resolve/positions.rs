@@ -109,14 +109,12 @@ impl Resolver<'_> {
     /// The draft of one position, with its pool's figures filled in first
     /// when it names a snapshot pool.
     fn draft(&mut self, p: &PositionSpec) -> Option<Draft> {
-        let filled;
-        let p = match &p.pool_id {
-            Some(id) => {
-                filled = self.fill_from_pool(p, id)?;
-                &filled
-            }
-            None => p,
+        let filled = match &p.pool_id {
+            Some(id) => self.fill_from_pool(p, id)?,
+            None => p.clone(),
         };
+        let canonical = self.canonical_spec(&filled);
+        let p = &canonical;
         let mut draft = self.draft_spec(p)?;
         if let Some(id) = &p.pool_id {
             if let Some(e) = self.book.pools.get(&id.value) {
@@ -134,10 +132,12 @@ impl Resolver<'_> {
     /// filled in by strategy, then its layers, risk and exposure.
     fn draft_spec(&mut self, p: &PositionSpec) -> Option<Draft> {
         let strategy = p.strategy.as_ref()?.value;
-        let allocation = p.allocation.clone()?;
         let before = self.diags.len();
+        // Checked before the allocation is needed, so a position whose weight
+        // could not be read still has its other problems reported.
         let fit = self.fields_fit(p, strategy);
         let known = self.named_assets_known(p);
+        let allocation = p.allocation.clone()?;
         if !(fit && known) || self.diags.len() > before {
             return None;
         }
@@ -151,10 +151,7 @@ impl Resolver<'_> {
             }
             Strategy::Liquidity => self.draft_liquidity(pos, p, reward)?,
             Strategy::Farming => self.draft_farming(pos, p, given, reward)?,
-            Strategy::Hold => {
-                let band = given.unwrap_or_default();
-                self.set_yield(pos, band, "profile".into(), None, p)?;
-            }
+            Strategy::Hold => self.draft_hold(pos, p, given)?,
             Strategy::Index => {
                 self.expand_index(&mut draft, p)?;
                 return Some(draft);
@@ -247,6 +244,28 @@ impl Resolver<'_> {
             pos.reward_share = farming.reward_share.rate();
         }
         Some(())
+    }
+
+    /// The yield of a plain holding: its `apy`, else nothing, except for a
+    /// token that carries a staking yield (a liquid-staking token), which
+    /// earns the book's band for it and carries its issuer's risk.
+    fn draft_hold(
+        &mut self,
+        pos: &mut Position,
+        p: &PositionSpec,
+        given: Option<Band>,
+    ) -> Option<()> {
+        let view = pos.asset.as_ref().and_then(|a| self.assets.get(a)).cloned();
+        let issued = view.as_ref().filter(|v| v.underlying.is_some());
+        if pos.protocol.is_none() {
+            pos.protocol = issued.and_then(|v| v.protocol.clone());
+        }
+        let (band, source) = match (given, issued.and_then(|v| v.staking.clone())) {
+            (Some(b), _) => (b, "profile".to_string()),
+            (None, Some((b, src))) => (b, format!("{src} (the held token's staking yield)")),
+            (None, None) => (Band::default(), "profile".to_string()),
+        };
+        self.set_yield(pos, band, source, None, p)
     }
 
     /// Rejects duplicate explicit names and gives unnamed positions a unique default.

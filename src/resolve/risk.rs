@@ -22,18 +22,6 @@ pub(super) fn none_risk() -> Risk {
     }
 }
 
-/// A protocol id without a version suffix: the pools snapshot's `aave-v3` is `aave`.
-fn unversioned(id: &str) -> &str {
-    match id.rsplit_once("-v") {
-        Some((base, v))
-            if !base.is_empty() && !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            base
-        }
-        _ => id,
-    }
-}
-
 impl Resolver<'_> {
     /// Book tiers, protocols and fees, with the profile's overrides on top.
     pub(super) fn risk_settings(&mut self, spec: &ProfileSpec) {
@@ -43,7 +31,8 @@ impl Resolver<'_> {
         }
         for (id, tier) in &spec.protocols {
             if self.tiers.contains_key(&tier.value) {
-                self.protocols.insert(id.value.clone(), tier.value.clone());
+                let id = self.book.canonical_protocol(&id.value);
+                self.protocols.insert(id, tier.value.clone());
             } else {
                 self.unknown_tier(tier);
             }
@@ -151,12 +140,8 @@ impl Resolver<'_> {
             self.unknown_tier(t);
         }
         match (strategy, protocol) {
-            (Strategy::Hold, _) => self.tier_risk("none", None),
-            (_, Some(id)) => match self
-                .protocols
-                .get(id)
-                .or_else(|| self.protocols.get(unversioned(id)))
-            {
+            (Strategy::Hold, None) => self.tier_risk("none", None),
+            (_, Some(id)) => match self.protocols.get(id) {
                 Some(tier) => self.tier_risk(tier, None),
                 None => self.tier_risk(
                     "unknown",

@@ -20,14 +20,16 @@ impl Resolver<'_> {
             };
             let mut prices = Vec::new();
             for (sym, change) in &sc.prices {
-                if self.known_asset(sym) {
+                let sym = Sp::new(self.asset_id(&sym.value), sym.span.clone());
+                if self.known_asset(&sym, false, "") {
                     prices.push((sym.value.clone(), Rate(*change)));
                 }
             }
             let mut fail = Vec::new();
             for id in &sc.fail {
-                match self.protocol_loss(&id.value) {
-                    Some(lgd) => fail.push((id.value.clone(), lgd)),
+                let canonical = self.book.canonical_protocol(&id.value);
+                match self.protocol_loss(&canonical) {
+                    Some(lgd) => fail.push((canonical, lgd)),
                     None => self.unknown_failing_protocol(id),
                 }
             }

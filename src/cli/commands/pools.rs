@@ -8,6 +8,7 @@ use yieldplan::pools::{SortKey, list};
 use yieldplan::report::{self, Format, pools_document};
 
 use crate::cli::args::{PoolFilter, one_of};
+use crate::cli::files::print_error;
 use crate::cli::load::read_pools;
 use crate::cli::outcome::Outcome;
 use crate::cli::output::emit;
@@ -45,6 +46,9 @@ fn parse_limit(text: &str) -> Result<usize, String> {
 /// The snapshot is unusable, or the output cannot be written.
 pub fn run(a: &PoolsArgs) -> Result<Outcome> {
     let snapshot = read_pools(&a.file)?;
+    for w in snapshot.warnings() {
+        print_error(&format!("warning: {w}"));
+    }
     let report = list(&snapshot, &a.filter.to_filter(), a.sort, a.limit);
     let text = report::render(a.format, &report, pools_document);
     emit(a.output.as_deref(), &text)?;

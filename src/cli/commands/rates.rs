@@ -73,16 +73,27 @@ fn import(a: &ImportArgs) -> Result<Outcome> {
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
     );
-    let text = rate_book_extension(&pools, &source, a.as_of.as_deref());
+    let ext = rate_book_extension(&pools, &source, a.as_of.as_deref());
     // The file must read back as a rate book before it is written.
-    RateBook::with_file(&a.output, &text)?;
-    write_file("--output", &a.output, &text)?;
+    RateBook::with_file(&a.output, &ext.text)?;
+    write_file("--output", &a.output, &ext.text)?;
+    for w in snapshot.warnings() {
+        print_error(&format!("warning: {w}"));
+    }
+    for s in &ext.left_out {
+        print_error(&format!(
+            "warning: pool `{}` is not written: {}",
+            s.id.as_deref().unwrap_or_default(),
+            s.reason
+        ));
+    }
     print_error(&format!(
-        "wrote {} pools to {} ({} skipped for impossible values, {} left out by the filters)",
-        pools.len(),
+        "wrote {} pools to {} ({} skipped for impossible values, {} left out by the filters, {} above the largest rate)",
+        ext.written,
         crate::cli::files::shown(&a.output),
-        snapshot.skipped,
-        snapshot.pools.len() - pools.len()
+        snapshot.skipped.len(),
+        snapshot.pools.len() - pools.len(),
+        ext.left_out.len()
     ));
     Ok(Outcome::Success)
 }

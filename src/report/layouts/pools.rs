@@ -98,9 +98,10 @@ pub fn pools_document(r: &PoolsReport) -> Document {
     Document {
         title: "Pools".into(),
         lines: vec![format!(
-            "{} pools read, {} skipped for impossible values, {} match the filters; showing {}.",
+            "{} pools read, {} skipped for impossible values, {} ignored as repeated ids (the first entry is kept), {} match the filters; showing {}.",
             r.read,
             r.skipped,
+            r.duplicates,
             r.matched,
             r.pools.len()
         )],

@@ -1,0 +1,107 @@
+//! A profile written with other names (WETH, weth, optimism, OP Mainnet,
+//! aave-v3, Aave) plans to the same numbers and warnings as the one written
+//! with the rate book's ids.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use yieldplan::engine::plan;
+use yieldplan::rates::RateBook;
+
+/// The profile with each name slot filled by `names`.
+fn profile(names: &[&str; 6]) -> String {
+    let [eth, usdc, chain, lending, pool, lst] = names;
+    format!(
+        r#"name = "aliases"
+[portfolio]
+value = 100000
+[goal]
+annual_income = 4000
+[[position]]
+name = "eth staking"
+strategy = "staking"
+asset = "{eth}"
+chain = "{chain}"
+weight = "30%"
+[[position]]
+name = "usdc lending"
+strategy = "lending"
+asset = "{usdc}"
+protocol = "{lending}"
+chain = "{chain}"
+weight = "30%"
+[[position]]
+name = "pool"
+strategy = "liquidity"
+pair = ["{eth}", "{usdc}"]
+protocol = "{pool}"
+weight = "20%"
+[[position]]
+name = "held lst"
+strategy = "hold"
+asset = "{lst}"
+weight = "20%"
+"#
+    )
+}
+
+/// The plan as JSON, without the profile's path.
+fn planned(text: &str) -> serde_json::Value {
+    let book = RateBook::default_book();
+    let p = yieldplan::load(Path::new("aliases.toml"), text.as_bytes(), &book)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let mut r = plan(&p);
+    r.warnings.extend(yieldplan::note_warnings(&p));
+    let mut v = serde_json::to_value(&r).unwrap();
+    v.as_object_mut().unwrap().remove("profile");
+    v
+}
+
+const CANONICAL: [&str; 6] = ["ETH", "USDC", "optimism", "aave", "uniswap", "STETH"];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn aliases_plan_like_the_canonical_names(
+        eth in prop::sample::select(vec!["ETH", "WETH", "weth", "eth", "Eth"]),
+        usdc in prop::sample::select(vec!["USDC", "usdc", "USDC.e", "USDbC"]),
+        chain in prop::sample::select(vec!["optimism", "OP Mainnet", "op", "Optimism"]),
+        lending in prop::sample::select(vec!["aave", "aave-v3", "Aave", "AAVE-V2"]),
+        pool in prop::sample::select(vec!["uniswap", "uniswap-v3", "Uniswap-V2"]),
+        lst in prop::sample::select(vec!["STETH", "stETH", "wstETH", "steth"]),
+    ) {
+        let expected = planned(&profile(&CANONICAL));
+        let got = planned(&profile(&[eth, usdc, chain, lending, pool, lst]));
+        prop_assert_eq!(got, expected);
+    }
+}
+
+/// The canonical profile groups by one id: one protocol `aave`, the chain
+/// `optimism`, and the held stETH counts as ETH exposure (the majors group)
+/// with Lido's risk and stETH's staking yield.
+#[test]
+fn the_canonical_profile_groups_by_one_id() {
+    let v = planned(&profile(&[
+        "WETH",
+        "usdc",
+        "OP Mainnet",
+        "aave-v3",
+        "uniswap-v3",
+        "wstETH",
+    ]));
+    let names = |key: &str| -> Vec<String> {
+        v["diversification"][key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(names("by_protocol").contains(&"aave".to_string()));
+    assert!(names("by_protocol").contains(&"lido".to_string()));
+    assert!(names("by_chain").contains(&"optimism".to_string()));
+    let held = &v["positions"][3];
+    assert_eq!(held["asset"], "STETH");
+    assert_eq!(held["protocol"], "lido");
+    assert_eq!(held["apy"]["mid"].to_string(), "0.036");
+}
