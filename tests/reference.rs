@@ -26,7 +26,14 @@ fn the_python_reference_agrees_with_plan_and_project() {
         .arg(env!("CARGO_BIN_EXE_yieldplan"))
         .arg("--profiles")
         .args(&profiles)
-        .args(["--random", "50", "--seed", "1"])
+        .args([
+            "--random",
+            "50",
+            "--seed",
+            "1",
+            "--strict",
+            "--screened-pools",
+        ])
         .current_dir(root)
         .output()
         .expect("python3 runs");

@@ -128,7 +128,12 @@ fn plan_position(p: &Portfolio, pos: &Position, losses: &mut IlCache) -> Positio
         payout::paid_out_band(pos, p.payouts_per_year())
     };
     let paid_income = MoneyBand::earned(pos.amount, paid);
-    let income = MoneyBand::earned(pos.amount, paid.map(|r| r + loss));
+    // A screened position counts as 0 toward the goal, its IL included.
+    let income = if screened {
+        MoneyBand::default()
+    } else {
+        MoneyBand::earned(pos.amount, paid.map(|r| r + loss))
+    };
     // Sustainable: emissions count at the haircut, IL counts in full.
     let kept = paid.mid.0 * (Decimal::ONE - pos.reward_share.0 * p.assumptions.emissions_haircut.0)
         + loss.0;

@@ -382,7 +382,7 @@ pub fn project(
                 float(y.total_return),
                 float(settings.payout.unwrap_or_default()),
             );
-            depleted = Some((Decimal::from(t) + decimal(x)).round_dp(2));
+            depleted = Some(Decimal::from(t) + decimal(x));
         }
         if to_goal.is_none() {
             to_goal = goal_crossing(p, &s, t, &y, index);
@@ -461,7 +461,7 @@ fn goal_crossing(
         Decimal::ZERO
     };
     let x = within_year(y.start, rate, y.contributions, needed);
-    Some((Decimal::from(t) + x).round_dp(2))
+    Some(Decimal::from(t) + x)
 }
 
 /// Fraction of a year, within `(0, 1]`, at which a value `v` compounding at

@@ -210,6 +210,7 @@ crate::names::closed_set! {
     /// Whether positions are brought back to their target weights each year
     /// (`[assumptions] rebalance`), in the projection and the simulation alike.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "kebab-case")]
     pub enum Rebalance {
         /// Back to the target weights at each year end (the default, as FI
         /// Calc and cFIREsim do); a concentrated range is re-centred then.

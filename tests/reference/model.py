@@ -478,13 +478,13 @@ def project_reference(plan: dict, s: Settings, years: int) -> dict:
             values = [v * end / after_market for v in values]
         if is_depleted and depleted is None:
             total_return = (after_market - start + net) / start if start > 0 else ZERO
-            depleted = (D(t) + nper_within_year(start, total_return, payout)).quantize(D("0.01"), ROUND_HALF_EVEN)
+            depleted = D(t) + nper_within_year(start, total_return, payout)
         if to_goal is None and goal and sustainable > 0:
             needed = goal["min"] * index * (ONE + s.inflation) / goal_yield
             if end >= needed:
                 r = (end - contribution) / start - ONE if start > 0 else ZERO
                 x = years_within(start, r, contribution, needed)
-                to_goal = (D(t) + x).quantize(D("0.01"), ROUND_HALF_EVEN)
+                to_goal = D(t) + x
         basis = gross - tax if goal and goal["after_tax"] else gross
         rows.append({
             "year": D(t + 1), "phase": "income" if income_phase else "accumulate",
@@ -646,7 +646,7 @@ def closed_forms(c: Checker, binary: str, book: dict, root: str):
     if r:
         n = (D(200) / D(195)).ln() / D("1.05").ln()
         got = r["project"]["depleted_after_years"]
-        if cent(n) != D("0.52") or got != D("0.52"):
+        if cent(n) != D("0.52") or cent(got) != D("0.52"):
             c.fail(f"M7: depleted after {got} years (closed form {fmt(n)}), expected 0.52")
     # 12% APY on $120,000 paid monthly: 120,000 × (1.12^(1/12) − 1) = $1,138.66 a month.
     r = check_profile(c, binary, book, fx("model-monthly-12pct.toml"), 5)

@@ -68,6 +68,13 @@ fn year_columns(cur: &str) -> Vec<Column<YearRow>> {
     ]
 }
 
+/// A number of years to two decimals, by the one rounding rule.
+fn years_text(y: rust_decimal::Decimal) -> String {
+    y.round_dp_with_strategy(2, crate::money::ROUNDING)
+        .normalize()
+        .to_string()
+}
+
 /// The lines under the title: the yearly assumptions (rates as percents),
 /// when the capital runs out and when the income covers the goal (years).
 fn summary_lines(p: &Projection) -> Vec<String> {
@@ -89,7 +96,7 @@ fn summary_lines(p: &Projection) -> Vec<String> {
     if let Some(y) = p.depleted_after_years {
         lines.push(format!(
             "The capital runs out after {} years.",
-            y.normalize()
+            years_text(y)
         ));
     }
     match p.years_to_goal {
@@ -98,7 +105,7 @@ fn summary_lines(p: &Projection) -> Vec<String> {
         }
         Some(y) => lines.push(format!(
             "The sustainable income covers the goal after {} years.",
-            y.normalize()
+            years_text(y)
         )),
         None if p.rows.iter().any(|r| r.goal.is_some()) => lines.push(format!(
             "The sustainable income does not cover the goal within {} years.",
