@@ -29,6 +29,7 @@ mod quadrature;
 mod report;
 mod shapes;
 mod stableswap;
+mod table;
 
 pub use crate::model::Pool;
 pub use error::IlError;
@@ -37,6 +38,7 @@ pub use expected::{
 };
 pub use report::{IlQuery, IlReport, PoolOut, il_report};
 pub use shapes::{concentrated_in_range, impermanent_loss, weighted_n};
+pub use table::ValueTable;
 
 pub use crate::model::DEFAULT_AMPLIFICATION;
 

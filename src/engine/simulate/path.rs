@@ -71,10 +71,14 @@ fn year_inputs(
     for pos in &s.positions {
         let (price, impermanent_loss) = match (pos.asset, pos.pair) {
             (Some(a), _) => (factor[a], 0.0),
-            (_, Some((a, b, pool, share))) => (
-                share * factor[a] + (1.0 - share) * factor[b],
-                pool.impermanent_loss(factor[a] / factor[b]),
-            ),
+            (_, Some((a, b, pool, share))) => {
+                let r = factor[a] / factor[b];
+                let il = match &pos.table {
+                    Some(t) => t.impermanent_loss(r),
+                    None => pool.impermanent_loss(r),
+                };
+                (share * factor[a] + (1.0 - share) * factor[b], il)
+            }
             _ => (1.0, 0.0),
         };
         let event = pos.event_year > 0.0 && rng.random::<f64>() < pos.event_year;

@@ -7,6 +7,7 @@
 //! `path`.
 
 use crate::engine::floats::float;
+use crate::engine::il::ValueTable;
 use crate::engine::payout;
 use crate::engine::plan_report::PlanReport;
 use crate::model::{Band, Pool, Portfolio, Rebalance};
@@ -47,6 +48,9 @@ pub(super) struct PosSetup {
     pub(super) asset: Option<usize>,
     /// A pool's two assets, its shape and its share of value in A at entry.
     pub(super) pair: Option<(usize, usize, Pool, f64)>,
+    /// A StableSwap pool's value precomputed over the price ratios the paths
+    /// reach, so no path solves the invariant.
+    pub(super) table: Option<ValueTable>,
     /// Yearly rate paid out, low / mid / high (zero when screened).
     pub(super) paid: [f64; 3],
     /// Yearly rate when reinvested (the APY), low / mid / high.
@@ -140,6 +144,7 @@ fn position_setups(p: &Portfolio, plan: &PlanReport, names: &mut Vec<String>) ->
         positions.push(PosSetup {
             asset,
             pair,
+            table: None,
             paid,
             compound,
             event_year: pr,
@@ -200,8 +205,9 @@ fn market(p: &Portfolio, names: &[String]) -> (Vec<f64>, Vec<Vec<f64>>) {
 /// Prepares a planned portfolio for simulation.
 pub(super) fn setup(p: &Portfolio, plan: &PlanReport) -> Setup {
     let mut names: Vec<String> = Vec::new();
-    let positions = position_setups(p, plan, &mut names);
+    let mut positions = position_setups(p, plan, &mut names);
     let (drift, scaled) = market(p, &names);
+    add_tables(&mut positions, &drift, &scaled);
     let a = &p.assumptions;
     let value = float(p.value.0);
     Setup {
@@ -224,5 +230,26 @@ pub(super) fn setup(p: &Portfolio, plan: &PlanReport) -> Setup {
             .map(|g| (float(g.annual_min.0), g.starts_in_years, g.after_tax)),
         sustainable_yield: float(plan.totals.sustainable_annual_income.share_of(p.value).0),
         rebalance: a.rebalance == Rebalance::Yearly,
+    }
+}
+
+/// Gives every StableSwap position a value table over the yearly price ratios
+/// its paths reach: the ratio's log drift ± 12 of its standard deviations
+/// (a draw outside has a chance below 1e-32, and is solved exactly anyway).
+fn add_tables(positions: &mut [PosSetup], drift: &[f64], scaled: &[Vec<f64>]) {
+    for pos in positions {
+        let Some((a, b, pool, _)) = pos.pair else {
+            continue;
+        };
+        let (ra, rb) = (&scaled[a], &scaled[b]);
+        let variance: f64 = (0..ra.len().max(rb.len()))
+            .map(|k| {
+                let d = ra.get(k).copied().unwrap_or(0.0) - rb.get(k).copied().unwrap_or(0.0);
+                d * d
+            })
+            .sum();
+        let centre = drift[a] - drift[b];
+        let reach = 12.0 * variance.sqrt() + 1e-3;
+        pos.table = ValueTable::new(pool, centre - reach, centre + reach);
     }
 }
