@@ -12,6 +12,7 @@
 //! [`PoolEntry`]s on their side).
 
 mod book;
+mod book_file;
 mod checks;
 mod entries;
 mod file;

@@ -188,3 +188,41 @@ fn a_new_asset_needs_only_its_class() {
         "your file r.toml"
     );
 }
+
+#[test]
+fn the_book_written_as_toml_reads_back_to_the_same_book() {
+    let mut book = RateBook::with_file(
+        Path::new("mine.toml"),
+        "[assets.ETH]\nvolatility = \"65%\"\n[assets.XYZ]\nclass = \"alt\"\nstaking_apy = \"7.25%\"\n[correlations]\n\"XYZ/ETH\" = 0.35\n",
+    )
+    .unwrap();
+    book.pools.insert(
+        "p1".into(),
+        PoolEntry {
+            project: "aave-v3".into(),
+            symbol: "USDC".into(),
+            chain: "ethereum".into(),
+            low: BookRate(rust_decimal::Decimal::new(36, 3)),
+            mid: BookRate(rust_decimal::Decimal::new(45, 3)),
+            high: BookRate(rust_decimal::Decimal::new(45, 1)),
+            reward_share: BookRate(rust_decimal::Decimal::new(727_272, 7)),
+            stablecoin: true,
+            il_risk: false,
+            source: "a snapshot".into(),
+        },
+    );
+    let text = book.to_toml().unwrap();
+    assert!(text.contains("replace = true"), "{text}");
+    assert!(text.contains("value = \"65%\""), "{text}");
+    assert!(text.contains("high = \"450%\""), "{text}");
+    let back = RateBook::with_file(Path::new("book.toml"), &text).unwrap();
+    assert_eq!(back, book);
+    assert_eq!(
+        RateBook::with_file(
+            Path::new("book.toml"),
+            &RateBook::default_book().to_toml().unwrap()
+        )
+        .unwrap(),
+        RateBook::default_book()
+    );
+}
