@@ -134,3 +134,18 @@ fn rates_lists_the_pools_of_a_book_in_every_format() {
     // Without pools, the CSV is the assets table as before.
     assert!(stdout(&["rates", "--format", "csv"]).starts_with("asset,name,class"));
 }
+
+#[test]
+fn the_readme_shows_the_tested_rate_book_example() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let example = std::fs::read_to_string("data/rates-example.toml").unwrap();
+    assert!(
+        readme.contains(&example),
+        "README lacks data/rates-example.toml as it is"
+    );
+    let session = std::fs::read_to_string("tests/cmd/rate-book-files.trycmd").unwrap();
+    assert!(
+        readme.contains(session.trim_end()),
+        "README lacks the session of tests/cmd/rate-book-files.trycmd as it is"
+    );
+}
