@@ -18,11 +18,12 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use super::book::RateBook;
 use super::entries::{IndexTemplate, PoolEntry};
 use super::names::Aliases;
-use super::written::{
-    ASSET_KEYS, AssetPatch, BAND_KEYS, BandPatch, Coefficient, FARMING_KEYS, FarmingPatch, Keys,
-    METHOD_KEYS, MethodPatch, Missing, PROTOCOL_KEYS, ProtocolPatch, RENAMED_ASSET_KEYS, TIER_KEYS,
-    TierPatch, UNKNOWN_ASSET_KEYS, UnknownAssetPatch, Written, correlation,
+use super::patches::{
+    ASSET_KEYS, AssetPatch, BAND_KEYS, BandPatch, FARMING_KEYS, FarmingPatch, METHOD_KEYS,
+    MethodPatch, Missing, PROTOCOL_KEYS, ProtocolPatch, RENAMED_ASSET_KEYS, TIER_KEYS, TierPatch,
+    UNKNOWN_ASSET_KEYS, UnknownAssetPatch, correlation,
 };
+use super::written::{Coefficient, Keys, Written};
 use crate::error::{Diagnostic, nearest, shorten};
 
 /// A TOML value with its span.

@@ -17,6 +17,7 @@ mod checks;
 mod entries;
 mod file;
 mod names;
+mod patches;
 mod written;
 
 pub use book::{DEFAULT_BOOK, RateBook, parse_book};
