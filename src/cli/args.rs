@@ -15,7 +15,7 @@ use yieldplan::report::Format;
 #[derive(Debug, Args)]
 pub struct Output {
     /// Output format
-    #[arg(long, value_parser = one_of::<Format>(), default_value_t = Format::Table)]
+    #[arg(long, value_parser = report_format(), default_value_t = Format::Table)]
     pub format: Format,
     /// A rate book file that extends (or, with `replace = true`, replaces) the default
     #[arg(long, value_name = "FILE")]
@@ -97,6 +97,30 @@ pub fn one_of<T: ClosedSet + Send + Sync>() -> impl TypedValueParser<Value = T> 
     PossibleValuesParser::new(values).map(|name| {
         // Only listed names get here, and each listed name parses.
         T::parse(&name).unwrap_or(T::ALL[0])
+    })
+}
+
+/// The name of the rate-book file format, which only `rates` prints.
+pub const TOML_FORMAT: &str = "toml";
+
+/// The possible values of `--format` for reports, from [`Format`]'s one spelling.
+pub fn format_values() -> impl Iterator<Item = PossibleValue> {
+    Format::ALL
+        .iter()
+        .map(|f| PossibleValue::new(f.name()).help(f.help().trim_end_matches('.')))
+}
+
+/// `--format` of every command but `rates`: a report format; `toml` (the
+/// rate-book file `rates` prints) is refused by name, with where it works.
+pub fn report_format() -> impl TypedValueParser<Value = Format> {
+    let values = format_values().chain([PossibleValue::new(TOML_FORMAT).hide(true)]);
+    PossibleValuesParser::new(values).try_map(|name| {
+        Format::parse(&name).ok_or_else(|| {
+            format!(
+                "--format {TOML_FORMAT} is only for `yieldplan rates` (the rate book as a file); \
+                 use table, json, csv or markdown here"
+            )
+        })
     })
 }
 

@@ -91,8 +91,17 @@ fn add_snapshot(book: &mut RateBook, path: &Path, snapshot: &Snapshot) {
 /// # Errors
 /// As [`load_book`] and [`read_pools`].
 pub fn book_for(out: &Output) -> Result<RateBook> {
-    let mut book = load_book(out.rates.as_deref())?;
-    if let Some(path) = &out.pools {
+    book_from(out.rates.as_deref(), out.pools.as_deref())
+}
+
+/// The default book, extended by the rate-book file `rates` and the pools
+/// snapshot `pools` when given.
+///
+/// # Errors
+/// As [`load_book`] and [`read_pools`].
+pub fn book_from(rates: Option<&Path>, pools: Option<&Path>) -> Result<RateBook> {
+    let mut book = load_book(rates)?;
+    if let Some(path) = pools {
         add_pools(&mut book, path)?;
     }
     Ok(book)

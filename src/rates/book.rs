@@ -93,32 +93,36 @@ impl RateBook {
 
     /// The default book extended (or replaced) by a user's file.
     ///
+    /// The file may change single figures of the book's entries, and is
+    /// checked value by value (see `file.rs`), then as a whole.
+    ///
     /// # Errors
     ///
-    /// The file's TOML or shape errors (see [`parse_book`]), or else every
-    /// consistency problem of the resulting book (see [`RateBook::problems`]).
+    /// Every problem of the file, each at its place (TOML syntax, unknown
+    /// keys, values out of bounds, new entries lacking a required key), and
+    /// every consistency problem of the resulting book (see
+    /// [`RateBook::problems`]).
     pub fn with_file(path: &Path, text: &str) -> Result<RateBook, Diagnostics> {
-        let extra = parse_book(path, text)?;
-        let book = if extra.replace {
-            extra
-        } else {
-            let mut book = RateBook::default_book();
-            book.merge(extra);
-            book
-        };
-        let problems = book.problems();
-        if problems.is_empty() {
-            Ok(book)
-        } else {
-            Err(Diagnostics::new(
-                path,
-                text,
-                "rate book",
-                problems
+        let (book, mut diags) = super::file::read_file(path, text, |replace| {
+            if replace {
+                RateBook::default()
+            } else {
+                RateBook::default_book()
+            }
+        });
+        if let Some(book) = &book {
+            diags.extend(
+                book.problems()
                     .into_iter()
-                    .map(|m| Diagnostic::new(None, m.0).with_help(m.1))
-                    .collect(),
-            ))
+                    .map(|m| Diagnostic::new(None, m.0).with_help(m.1)),
+            );
+        }
+        match book {
+            Some(book) if diags.is_empty() => Ok(book),
+            _ => {
+                diags.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
+                Err(Diagnostics::new(path, text, "rate book", diags))
+            }
         }
     }
 

@@ -28,7 +28,7 @@ impl<'de> Deserialize<'de> for BookRate {
 }
 
 /// Reads a [`BookRate`] from a percent string or a bare fraction.
-struct BookRateVisitor;
+pub(super) struct BookRateVisitor;
 
 impl Visitor<'_> for BookRateVisitor {
     type Value = BookRate;
@@ -169,11 +169,21 @@ pub struct AssetEntry {
     pub name: String,
     /// Its class, which picks the lending and liquidity bands.
     pub class: AssetClass,
-    /// Yearly staking yield band (fractions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Yearly staking yield band (fractions), written `staking_apy` like a
+    /// profile's `[assets.X]`.
+    #[serde(
+        rename = "staking_apy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub staking: Option<BandEntry>,
-    /// Yearly lending yield band (fractions); the class's band when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Yearly lending yield band (fractions), written `lending_apy`; the
+    /// class's band when absent.
+    #[serde(
+        rename = "lending_apy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lending: Option<BandEntry>,
     /// Yearly supply inflation, as a fraction.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,15 +12,20 @@
 //! [`PoolEntry`]s on their side).
 
 mod book;
+mod book_file;
 mod checks;
 mod entries;
+mod file;
 mod names;
+mod patches;
+mod written;
 
 pub use book::{DEFAULT_BOOK, RateBook, parse_book};
 pub use entries::{
     AssetClass, AssetEntry, BandEntry, BookRate, Component, CorrelationEntry, Days, FarmingEntry,
     Figure, IndexTemplate, MethodEntry, PoolEntry, ProtocolEntry, TierEntry, UnknownAssetEntry,
 };
+pub use file::TOP_KEYS;
 pub use names::{Aliases, unique_case_match};
 
 /// Staking routes every complete book prices (`[staking_methods.NAME]`).

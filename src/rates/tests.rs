@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use super::file;
 use super::*;
 use crate::money::Rate;
 
@@ -55,7 +56,7 @@ fn every_figure_names_a_source() {
 
 #[test]
 fn a_user_file_extends_the_book() {
-    let extra = "[assets.XYZ]\nname = \"Xyz\"\nclass = \"alt\"\nstaking = { low = \"1%\", high = \"2%\", source = \"mine\" }\n";
+    let extra = "[assets.XYZ]\nname = \"Xyz\"\nclass = \"alt\"\nstaking_apy = { low = \"1%\", high = \"2%\", source = \"mine\" }\n";
     let book = RateBook::with_file(Path::new("r.toml"), extra).unwrap();
     assert!(book.assets.contains_key("XYZ"));
     assert!(book.assets.contains_key("ETH"));
@@ -106,5 +107,122 @@ fn a_class_lending_band_is_the_stablecoin_or_the_volatile_one() {
     assert_eq!(
         RateBook::default().class_lending_band(AssetClass::Major),
         None
+    );
+}
+
+#[test]
+fn the_default_book_reads_as_a_person_s_file_to_the_same_book() {
+    // The file reader applies a profile's bounds; the shipped book passes them.
+    let (book, problems) = file::read_file(Path::new("default.toml"), DEFAULT_BOOK, |_| {
+        RateBook::default()
+    });
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(book.unwrap(), RateBook::default_book());
+}
+
+#[test]
+fn a_file_overrides_one_figure_and_keeps_the_rest() {
+    let text = "[assets.ETH]\nvolatility = \"65%\"\n";
+    let book = RateBook::with_file(Path::new("mine.toml"), text).unwrap();
+    let default = RateBook::default_book();
+    let eth = &book.assets["ETH"];
+    let vol = eth.volatility.as_ref().unwrap();
+    assert_eq!(vol.value.0, rust_decimal::Decimal::new(65, 2));
+    assert_eq!(vol.source, "your file mine.toml");
+    assert_eq!(eth.name, default.assets["ETH"].name);
+    assert_eq!(eth.staking, default.assets["ETH"].staking);
+    assert_eq!(eth.inflation, default.assets["ETH"].inflation);
+}
+
+#[test]
+fn a_partly_changed_band_keeps_its_old_source_for_the_rest() {
+    let text = "[lending.stablecoin]\nhigh = \"10%\"\n";
+    let book = RateBook::with_file(Path::new("mine.toml"), text).unwrap();
+    let b = &book.lending["stablecoin"];
+    assert_eq!(b.band().low, Rate::percent(2));
+    assert_eq!(b.band().high, Rate::percent(10));
+    assert!(
+        b.source.starts_with("your file mine.toml (high); seed:"),
+        "{}",
+        b.source
+    );
+}
+
+#[test]
+fn shares_above_100_percent_are_refused_at_their_place_in_one_run() {
+    let text = "[staking_methods.liquid]\nfee = \"150%\"\n\n[risk_tiers.emerging]\nloss_probability = \"200%\"\n\n[farming]\nreward_share = \"180%\"\n";
+    let e = RateBook::with_file(Path::new("r.toml"), text)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("r.toml:2:7"), "{e}");
+    assert!(e.contains("150% is above 100%"), "{e}");
+    assert!(e.contains("r.toml:5:20"), "{e}");
+    assert!(e.contains("200% is above 100%"), "{e}");
+    assert!(e.contains("r.toml:8:16"), "{e}");
+    assert!(e.contains("180% is above 100%"), "{e}");
+    assert!(e.contains("3 problems"), "{e}");
+}
+
+#[test]
+fn every_problem_of_an_entry_is_reported() {
+    let text = "[assets.XYZ]\nstaking = { low = \"1%\", high = \"2%\" }\nvolatility = \"abc\"\nslashing = \"120%\"\nunbonding_days = 9999\n";
+    let e = RateBook::with_file(Path::new("r.toml"), text)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("r.toml:2:1"), "{e}");
+    assert!(e.contains("`staking` is now called `staking_apy`"), "{e}");
+    assert!(e.contains("r.toml:3:14"), "{e}");
+    assert!(e.contains("r.toml:4:12"), "{e}");
+    assert!(e.contains("r.toml:5:18"), "{e}");
+    assert!(e.contains("r.toml:1:9"), "{e}");
+    assert!(e.contains("has no `class`"), "{e}");
+}
+
+#[test]
+fn a_new_asset_needs_only_its_class() {
+    let text = "[assets.XYZ]\nclass = \"alt\"\nvolatility = \"120%\"\n";
+    let book = RateBook::with_file(Path::new("r.toml"), text).unwrap();
+    assert_eq!(book.assets["XYZ"].name, "XYZ");
+    assert_eq!(
+        book.assets["XYZ"].volatility.as_ref().unwrap().source,
+        "your file r.toml"
+    );
+}
+
+#[test]
+fn the_book_written_as_toml_reads_back_to_the_same_book() {
+    let mut book = RateBook::with_file(
+        Path::new("mine.toml"),
+        "[assets.ETH]\nvolatility = \"65%\"\n[assets.XYZ]\nclass = \"alt\"\nstaking_apy = \"7.25%\"\n[correlations]\n\"XYZ/ETH\" = 0.35\n",
+    )
+    .unwrap();
+    book.pools.insert(
+        "p1".into(),
+        PoolEntry {
+            project: "aave-v3".into(),
+            symbol: "USDC".into(),
+            chain: "ethereum".into(),
+            low: BookRate(rust_decimal::Decimal::new(36, 3)),
+            mid: BookRate(rust_decimal::Decimal::new(45, 3)),
+            high: BookRate(rust_decimal::Decimal::new(45, 1)),
+            reward_share: BookRate(rust_decimal::Decimal::new(727_272, 7)),
+            stablecoin: true,
+            il_risk: false,
+            source: "a snapshot".into(),
+        },
+    );
+    let text = book.to_toml().unwrap();
+    assert!(text.contains("replace = true"), "{text}");
+    assert!(text.contains("value = \"65%\""), "{text}");
+    assert!(text.contains("high = \"450%\""), "{text}");
+    let back = RateBook::with_file(Path::new("book.toml"), &text).unwrap();
+    assert_eq!(back, book);
+    assert_eq!(
+        RateBook::with_file(
+            Path::new("book.toml"),
+            &RateBook::default_book().to_toml().unwrap()
+        )
+        .unwrap(),
+        RateBook::default_book()
     );
 }

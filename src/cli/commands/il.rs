@@ -68,7 +68,7 @@ pub struct IlArgs {
     #[arg(long, value_name = "CODE", default_value = "USD", requires = "amount")]
     pub currency: String,
     /// Output format
-    #[arg(long, value_parser = one_of::<Format>(), default_value_t = Format::Table)]
+    #[arg(long, value_parser = crate::cli::args::report_format(), default_value_t = Format::Table)]
     pub format: Format,
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(long, value_name = "FILE")]

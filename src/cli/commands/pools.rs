@@ -27,7 +27,7 @@ pub struct PoolsArgs {
     #[arg(long, default_value_t = 50, value_parser = parse_limit, allow_negative_numbers = true)]
     pub limit: usize,
     /// Output format
-    #[arg(long, value_parser = one_of::<Format>(), default_value_t = Format::Table)]
+    #[arg(long, value_parser = crate::cli::args::report_format(), default_value_t = Format::Table)]
     pub format: Format,
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(long, value_name = "FILE")]

@@ -4,14 +4,15 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Subcommand};
 use yieldplan::pools::{Pool, rate_book_extension};
 use yieldplan::rates::RateBook;
-use yieldplan::report::{self, rates_document};
+use yieldplan::report::{self, Format, rates_document};
 
-use crate::cli::args::{Output, PoolFilter};
+use crate::cli::args::{PoolFilter, TOML_FORMAT, format_values};
 use crate::cli::files::print_error;
-use crate::cli::load::{book_for, read_pools};
+use crate::cli::load::{book_from, read_pools};
 use crate::cli::outcome::Outcome;
 use crate::cli::output::{emit, write_file};
 
@@ -21,8 +22,35 @@ pub struct RatesArgs {
     /// `import`, or nothing to print the book.
     #[command(subcommand)]
     pub action: Option<RatesAction>,
-    #[command(flatten)]
-    pub out: Output,
+    /// Output format; `toml` writes the effective book as a rate-book file that --rates reads back
+    #[arg(long, value_parser = rates_format(), default_value = "table")]
+    pub format: RatesFormat,
+    /// A rate book file that extends (or, with `replace = true`, replaces) the default
+    #[arg(long, value_name = "FILE")]
+    pub rates: Option<PathBuf>,
+    /// Write the output to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// A saved DefiLlama pools snapshot whose pools are added to the book
+    #[arg(long, value_name = "FILE")]
+    pub pools: Option<PathBuf>,
+}
+
+/// What `rates` prints: a report, or the book as a rate-book file.
+#[derive(Clone, Copy, Debug)]
+pub enum RatesFormat {
+    /// A report format (table, JSON, CSV, Markdown).
+    Report(Format),
+    /// The effective book as a rate-book file (TOML).
+    Toml,
+}
+
+/// `--format` of `rates`: the report formats, and `toml`.
+fn rates_format() -> impl TypedValueParser<Value = RatesFormat> {
+    let toml = PossibleValue::new(TOML_FORMAT)
+        .help("The effective book as a rate-book file that --rates reads back");
+    PossibleValuesParser::new(format_values().chain([toml]))
+        .map(|name| Format::parse(&name).map_or(RatesFormat::Toml, RatesFormat::Report))
 }
 
 /// What `rates` does besides printing the book.
@@ -55,9 +83,14 @@ pub fn run(a: &RatesArgs) -> Result<Outcome> {
     if let Some(RatesAction::Import(i)) = &a.action {
         return import(i);
     }
-    let book = book_for(&a.out)?;
-    let text = report::render(a.out.format, &book, rates_document);
-    emit(a.out.output.as_deref(), &text)?;
+    let book = book_from(a.rates.as_deref(), a.pools.as_deref())?;
+    let text = match a.format {
+        RatesFormat::Report(f) => report::render(f, &book, rates_document),
+        RatesFormat::Toml => book
+            .to_toml()
+            .map_err(|e| anyhow::anyhow!("the rate book cannot be written as TOML: {e}"))?,
+    };
+    emit(a.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }
 

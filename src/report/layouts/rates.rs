@@ -6,7 +6,7 @@
 
 use crate::model::Band;
 use crate::money::format_rate;
-use crate::rates::{AssetEntry, BandEntry, RateBook};
+use crate::rates::{AssetEntry, BandEntry, PoolEntry, RateBook};
 use crate::report::cells::{band_cell, missing_cell, optional_band_cell, rate_cell};
 use crate::report::document::{Cell, Column, Document, Grid, Section};
 
@@ -226,7 +226,51 @@ fn source_notes(book: &RateBook) -> Vec<String> {
     sources
 }
 
-/// Lays out the effective rate book for `yieldplan rates`.
+/// A pool of the book under its id.
+type PoolRow = (String, PoolEntry);
+
+/// "yes" or "no".
+fn yes_no(b: bool) -> Cell {
+    Cell::plain(if b { "yes" } else { "no" })
+}
+
+/// The columns of the pools grid.
+fn pool_columns() -> Vec<Column<PoolRow>> {
+    vec![
+        Column::new("Pool", &["pool"], false, |p: &PoolRow| Cell::plain(&p.0)),
+        Column::new("Project", &["project"], false, |p: &PoolRow| {
+            Cell::plain(&p.1.project)
+        }),
+        Column::new("Chain", &["chain"], false, |p: &PoolRow| {
+            Cell::plain(&p.1.chain)
+        }),
+        Column::new("Symbol", &["symbol"], false, |p: &PoolRow| {
+            Cell::plain(&p.1.symbol)
+        }),
+        Column::new(
+            "APY low / mid / high",
+            &["apy_low", "apy_mid", "apy_high"],
+            true,
+            |p: &PoolRow| band_cell(p.1.band()),
+        ),
+        Column::new("Reward share", &["reward_share"], true, |p: &PoolRow| {
+            rate_cell(p.1.reward_share.rate())
+        }),
+        Column::new("Stablecoin", &["stablecoin"], false, |p: &PoolRow| {
+            yes_no(p.1.stablecoin)
+        }),
+        Column::new("IL risk", &["il_risk"], false, |p: &PoolRow| {
+            yes_no(p.1.il_risk)
+        }),
+        Column::new("Source", &["source"], false, |p: &PoolRow| {
+            Cell::plain(&p.1.source)
+        }),
+    ]
+}
+
+/// Lays out the effective rate book for `yieldplan rates`. A book that holds
+/// pools (from `--pools` or an imported file) lists them first: they are what
+/// such a book was extended with, and the grid CSV writes.
 #[must_use]
 pub fn rates_document(book: &RateBook) -> Document {
     let assets: Vec<AssetRow> = book
@@ -234,31 +278,52 @@ pub fn rates_document(book: &RateBook) -> Document {
         .iter()
         .map(|(k, v)| (k.clone(), with_class_lending(book, v)))
         .collect();
+    let pools: Vec<PoolRow> = book
+        .pools
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut sections = Vec::new();
+    if !pools.is_empty() {
+        sections.push(Section::Grid(Grid::build(
+            "Pools (for positions with a pool_id)",
+            &pool_columns(),
+            &pools,
+            None,
+        )));
+    }
+    sections.extend(book_sections(book, &assets));
     Document {
         title: "Rate book".into(),
         lines: vec![format!(
             "as of {}",
             book.as_of.as_deref().unwrap_or("(no date)")
         )],
-        sections: vec![
-            Section::Grid(Grid::build("Assets", &asset_columns(), &assets, None)),
-            Section::Grid(Grid::build(
-                "Lending, liquidity and farming bands",
-                &band_columns(),
-                &band_rows(book),
-                None,
-            )),
-            staking_route_section(book),
-            risk_tier_section(book),
-            protocol_section(book),
-            Section::Notes {
-                title: "Index templates".into(),
-                items: index_notes(book),
-            },
-            Section::Notes {
-                title: "Sources".into(),
-                items: source_notes(book),
-            },
-        ],
+        sections,
     }
+}
+
+/// The sections every book has: assets, bands, routes, tiers, protocols,
+/// index templates and sources.
+fn book_sections(book: &RateBook, assets: &[AssetRow]) -> Vec<Section> {
+    vec![
+        Section::Grid(Grid::build("Assets", &asset_columns(), assets, None)),
+        Section::Grid(Grid::build(
+            "Lending, liquidity and farming bands",
+            &band_columns(),
+            &band_rows(book),
+            None,
+        )),
+        staking_route_section(book),
+        risk_tier_section(book),
+        protocol_section(book),
+        Section::Notes {
+            title: "Index templates".into(),
+            items: index_notes(book),
+        },
+        Section::Notes {
+            title: "Sources".into(),
+            items: source_notes(book),
+        },
+    ]
 }

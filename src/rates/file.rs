@@ -1,0 +1,442 @@
+//! Reading a rate-book file a person wrote (`--rates FILE`): every problem
+//! of the file in one run, each at its file:line:col.
+//!
+//! The file is parsed keeping every span, then walked table by table: a key
+//! it does not know is reported with the nearest valid one (or its new name,
+//! for the book's earlier spellings); each value is read on its own, so one
+//! bad figure hides no other. An entry the book already has is changed only
+//! where the file says so; a figure without a source is sourced as "your
+//! file". Whether the resulting book is consistent is `checks.rs`'s to say.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+use super::book::RateBook;
+use super::entries::{IndexTemplate, PoolEntry};
+use super::names::Aliases;
+use super::patches::{
+    ASSET_KEYS, AssetPatch, BAND_KEYS, BandPatch, FARMING_KEYS, FarmingPatch, METHOD_KEYS,
+    MethodPatch, Missing, PROTOCOL_KEYS, ProtocolPatch, RENAMED_ASSET_KEYS, TIER_KEYS, TierPatch,
+    UNKNOWN_ASSET_KEYS, UnknownAssetPatch, correlation,
+};
+use super::written::{Coefficient, Keys, Written};
+use crate::error::{Diagnostic, nearest, shorten};
+
+/// A TOML value with its span.
+type Val<'i> = Spanned<DeValue<'i>>;
+
+/// Keys at the top of a rate-book file.
+pub const TOP_KEYS: Keys = &[
+    "as_of",
+    "replace",
+    "assets",
+    "lending",
+    "liquidity",
+    "farming",
+    "index",
+    "correlations",
+    "staking_methods",
+    "risk_tiers",
+    "protocols",
+    "pools",
+    "aliases",
+    "unknown_asset",
+];
+
+/// Keys of `[aliases]`.
+const ALIAS_KEYS: Keys = &["assets", "chains", "protocols"];
+
+/// Walks one file, collecting every problem.
+struct FileReader {
+    /// How the file's own figures are sourced: "your file PATH".
+    your: String,
+    /// Problems found so far.
+    diags: Vec<Diagnostic>,
+}
+
+/// Reads a rate-book file over `base` (the default book, or an empty one
+/// when the file says `replace = true`, as chosen by `base_for`).
+///
+/// Returns the book the file makes (entries with problems left as they
+/// were) and every problem found, in file order; `None` when the file is
+/// not valid TOML.
+pub(super) fn read_file(
+    path: &Path,
+    text: &str,
+    base_for: impl FnOnce(bool) -> RateBook,
+) -> (Option<RateBook>, Vec<Diagnostic>) {
+    let (root, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        let diags = errors
+            .iter()
+            .map(|e| {
+                Diagnostic::new(
+                    e.span(),
+                    format!("invalid TOML: {}", e.message().trim_end()),
+                )
+                .with_help("fix the TOML syntax here (see https://toml.io for the format)")
+            })
+            .collect();
+        return (None, diags);
+    }
+    let mut r = FileReader {
+        your: format!("your file {}", path.display()),
+        diags: Vec::new(),
+    };
+    let root = root.get_ref();
+    r.check_keys(root, TOP_KEYS, &[], "the rate book");
+    let replace = get(root, "replace")
+        .and_then(|v| r.value::<bool>(v, "`replace`"))
+        .unwrap_or(false);
+    let mut book = base_for(replace);
+    r.read_into(root, &mut book);
+    r.diags.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
+    (Some(book), r.diags)
+}
+
+/// The value of `key` in `table`, if written.
+fn get<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a Val<'i>> {
+    table
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == key)
+        .map(|(_, v)| v)
+}
+
+impl FileReader {
+    /// Every table of the file, laid over `book`.
+    fn read_into(&mut self, root: &DeTable<'_>, book: &mut RateBook) {
+        if let Some(v) = get(root, "as_of") {
+            if let Some(s) = self.value::<String>(v, "`as_of`") {
+                book.as_of = Some(s);
+            }
+        }
+        let your = self.your.clone();
+        self.family(
+            root,
+            "assets",
+            ASSET_KEYS,
+            RENAMED_ASSET_KEYS,
+            &mut book.assets,
+            |p: AssetPatch, old, id| p.apply(old, id, &your),
+        );
+        self.family(
+            root,
+            "lending",
+            BAND_KEYS,
+            &[],
+            &mut book.lending,
+            |p: BandPatch, old, _| p.apply(old, &your),
+        );
+        self.family(
+            root,
+            "liquidity",
+            BAND_KEYS,
+            &[],
+            &mut book.liquidity,
+            |p: BandPatch, old, _| p.apply(old, &your),
+        );
+        self.family(
+            root,
+            "staking_methods",
+            METHOD_KEYS,
+            &[],
+            &mut book.staking_methods,
+            |p: MethodPatch, old, _| p.apply(old, &your),
+        );
+        self.family(
+            root,
+            "risk_tiers",
+            TIER_KEYS,
+            &[],
+            &mut book.risk_tiers,
+            |p: TierPatch, old, _| p.apply(old, &your),
+        );
+        self.family(
+            root,
+            "protocols",
+            PROTOCOL_KEYS,
+            &[],
+            &mut book.protocols,
+            |p: ProtocolPatch, old, id| p.apply(old, id, &your),
+        );
+        if let Some(v) = get(root, "farming") {
+            if let Some(p) = self.patch::<FarmingPatch>(v, FARMING_KEYS, &[], "[farming]") {
+                match p.apply(book.farming.clone(), &your) {
+                    Ok(f) => book.farming = Some(f),
+                    Err(m) => self.missing(v, "[farming]", m),
+                }
+            }
+        }
+        if let Some(v) = get(root, "unknown_asset") {
+            let what = "[unknown_asset]";
+            if let Some(p) = self.patch::<UnknownAssetPatch>(v, UNKNOWN_ASSET_KEYS, &[], what) {
+                match p.apply(book.unknown_asset.clone(), &your) {
+                    Ok(u) => book.unknown_asset = Some(u),
+                    Err(m) => self.missing(v, what, m),
+                }
+            }
+        }
+        self.correlations(root, book);
+        self.whole_entries::<IndexTemplate>(root, "index", &mut book.index);
+        self.whole_entries::<PoolEntry>(root, "pools", &mut book.pools);
+        self.aliases(root, &mut book.aliases);
+    }
+
+    /// A table of named entries (`[assets.ETH]`, ...): each entry's keys are
+    /// checked, each value read on its own, and the entry laid over the one
+    /// of the same name by `apply`.
+    fn family<P, E: Clone>(
+        &mut self,
+        root: &DeTable<'_>,
+        family: &str,
+        keys: Keys,
+        renamed: &[(&str, &str)],
+        target: &mut BTreeMap<String, E>,
+        apply: impl Fn(P, Option<E>, &str) -> Result<E, Missing>,
+    ) where
+        P: DeserializeOwned + Default,
+    {
+        let Some(t) = get(root, family).and_then(|v| {
+            self.table(
+                v,
+                &format!("[{family}]"),
+                &format!("write one [{family}.NAME] table per entry"),
+            )
+        }) else {
+            return;
+        };
+        for (name, v) in t {
+            let id = name.get_ref().to_string();
+            let what = format!("[{family}.{}]", shorten(&id));
+            let Some(p) = self.patch::<P>(v, keys, renamed, &what) else {
+                continue;
+            };
+            match apply(p, target.get(&id).cloned(), &id) {
+                Ok(e) => {
+                    target.insert(id, e);
+                }
+                Err(m) => self.missing(name, &what, m),
+            }
+        }
+    }
+
+    /// Reports a required key a new entry lacks, at the entry's name.
+    fn missing<T>(&mut self, at: &Spanned<T>, what: &str, (key, help): Missing) {
+        self.diags.push(
+            Diagnostic::at(
+                at.span(),
+                format!("{what} is not in the book and has no `{key}`"),
+            )
+            .with_help(help),
+        );
+    }
+
+    /// An entry's changes: its keys checked, each value read on its own (so
+    /// every bad value is reported), the good ones kept.
+    fn patch<P: DeserializeOwned + Default>(
+        &mut self,
+        v: &Val<'_>,
+        keys: Keys,
+        renamed: &[(&str, &str)],
+        what: &str,
+    ) -> Option<P> {
+        let t = self.table(v, what, &format!("write {what} with its settings under it"))?;
+        self.check_keys(t, keys, renamed, what);
+        let mut good = DeTable::new();
+        for (key, value) in t {
+            if !keys.contains(&key.get_ref().as_ref()) {
+                continue;
+            }
+            let mut one = DeTable::new();
+            one.insert(key.clone(), value.clone());
+            let about = format!("`{}` in {what}", key.get_ref());
+            if self
+                .deserialize::<P>(Spanned::new(value.span(), DeValue::Table(one)), &about)
+                .is_some()
+            {
+                good.insert(key.clone(), value.clone());
+            }
+        }
+        self.deserialize::<P>(Spanned::new(v.span(), DeValue::Table(good)), what)
+    }
+
+    /// `value` read as a `T`, or a problem at its place, called `what`.
+    fn value<T: DeserializeOwned>(&mut self, v: &Val<'_>, what: &str) -> Option<T> {
+        self.deserialize(v.clone(), what)
+    }
+
+    /// A spanned value read as a `T`, or a problem at the place serde names.
+    fn deserialize<T: DeserializeOwned>(&mut self, v: Val<'_>, what: &str) -> Option<T> {
+        let span = v.span();
+        match T::deserialize(ValueDeserializer::from(v)) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let message = e.message().trim_end().to_string();
+                self.diags.push(
+                    Diagnostic::at(e.span().unwrap_or(span), format!("{what}: {message}"))
+                        .with_help("see \"Rate-book files\" in the README; `yieldplan rates --format toml` prints the whole book"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `v` as a table, or a problem.
+    fn table<'a, 'i>(&mut self, v: &'a Val<'i>, what: &str, help: &str) -> Option<&'a DeTable<'i>> {
+        if let DeValue::Table(t) = v.get_ref() {
+            Some(t)
+        } else {
+            self.diags.push(
+                Diagnostic::at(
+                    v.span(),
+                    format!("{what} must be a table, found a {}", v.get_ref().type_str()),
+                )
+                .with_help(help.to_string()),
+            );
+            None
+        }
+    }
+
+    /// Reports keys of `table` not in `known`, with their new name (for the
+    /// book's earlier spellings) or the nearest valid key.
+    fn check_keys(
+        &mut self,
+        table: &DeTable<'_>,
+        known: Keys,
+        renamed: &[(&str, &str)],
+        what: &str,
+    ) {
+        for (key, _) in table {
+            let name = key.get_ref().as_ref();
+            if known.contains(&name) {
+                continue;
+            }
+            let help = match (
+                renamed.iter().find(|(old, _)| *old == name),
+                nearest(name, known.iter().copied()),
+            ) {
+                (Some((_, new)), _) => {
+                    format!(
+                        "`{name}` is now called `{new}`, as in a profile's [assets.X]; rename it"
+                    )
+                }
+                (None, Some(n)) => format!("did you mean `{n}`?"),
+                (None, None) => format!("valid keys here: {}", known.join(", ")),
+            };
+            self.diags.push(
+                Diagnostic::at(
+                    key.span(),
+                    format!("unknown key `{}` in {what}", shorten(name)),
+                )
+                .with_help(help),
+            );
+        }
+    }
+
+    /// `[correlations]`: `"A/B" = 0.8` or `{ value = 0.8, source = "..." }`.
+    fn correlations(&mut self, root: &DeTable<'_>, book: &mut RateBook) {
+        let Some(t) = get(root, "correlations").and_then(|v| {
+            self.table(
+                v,
+                "[correlations]",
+                "write correlations as \"A/B\" = 0.8 under [correlations]",
+            )
+        }) else {
+            return;
+        };
+        for (key, v) in t {
+            let what = format!("correlation `{}`", shorten(key.get_ref()));
+            if let Some(w) = self.value::<Written<Coefficient>>(v, &what) {
+                book.correlations
+                    .insert(key.get_ref().to_string(), correlation(w, &self.your));
+            }
+        }
+    }
+
+    /// A table of entries each written in full (`[index.ID]`, `[pools.ID]`).
+    fn whole_entries<E: DeserializeOwned + Shares>(
+        &mut self,
+        root: &DeTable<'_>,
+        family: &str,
+        target: &mut BTreeMap<String, E>,
+    ) {
+        let Some(t) = get(root, family).and_then(|v| {
+            self.table(
+                v,
+                &format!("[{family}]"),
+                &format!("write one [{family}.ID] table per entry"),
+            )
+        }) else {
+            return;
+        };
+        for (key, v) in t {
+            let what = format!("[{family}.{}]", shorten(key.get_ref()));
+            if let Some(e) = self.value::<E>(v, &what) {
+                if let Some(problem) = e.share_problem() {
+                    let at = match v.get_ref() {
+                        DeValue::Table(t) => get(t, "reward_share").map_or(v.span(), Spanned::span),
+                        _ => v.span(),
+                    };
+                    self.diags.push(
+                        Diagnostic::at(at, format!("`reward_share` in {what}: {problem}"))
+                            .with_help("use a share from 0% to 100%"),
+                    );
+                    continue;
+                }
+                target.insert(key.get_ref().to_string(), e);
+            }
+        }
+    }
+
+    /// `[aliases]`: each of its tables adds to (or changes) the book's.
+    fn aliases(&mut self, root: &DeTable<'_>, aliases: &mut Aliases) {
+        let Some(v) = get(root, "aliases") else {
+            return;
+        };
+        let Some(t) = self.table(
+            v,
+            "[aliases]",
+            "write [aliases.assets], [aliases.chains] or [aliases.protocols]",
+        ) else {
+            return;
+        };
+        self.check_keys(t, ALIAS_KEYS, &[], "[aliases]");
+        for (key, v) in t {
+            let what = format!("[aliases.{}]", shorten(key.get_ref()));
+            let slot = match key.get_ref().as_ref() {
+                "assets" => &mut aliases.assets,
+                "chains" => &mut aliases.chains,
+                "protocols" => &mut aliases.protocols,
+                _ => continue,
+            };
+            if let Some(map) = self.value::<BTreeMap<String, String>>(v, &what) {
+                slot.extend(map);
+            }
+        }
+    }
+}
+
+/// An entry written in full whose reward share must be a share (at most 100%).
+trait Shares {
+    /// What is wrong with its reward share, if anything.
+    fn share_problem(&self) -> Option<String> {
+        None
+    }
+}
+
+impl Shares for IndexTemplate {}
+
+impl Shares for PoolEntry {
+    fn share_problem(&self) -> Option<String> {
+        (self.reward_share.0 > rust_decimal::Decimal::ONE).then(|| {
+            format!(
+                "{}% is above 100%",
+                (self.reward_share.0 * rust_decimal::Decimal::ONE_HUNDRED).normalize()
+            )
+        })
+    }
+}

@@ -1,0 +1,151 @@
+//! Rate-book files through the real binary: `rates --format toml` reads back
+//! with `--rates` to the same book, `--format toml` is refused elsewhere, and
+//! `rates` lists a book's pools in every format.
+
+use std::process::{Command, Output};
+
+/// Runs yieldplan with `args`.
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Standard output of a run that must succeed.
+fn stdout(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// JSON text as a value.
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap()
+}
+
+/// The same JSON, numbers compared by value (a rate read from "10%" is
+/// written 0.10, the same number as 0.1).
+fn same_numbers(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value::{Array, Number, Object};
+    match (a, b) {
+        (Number(x), Number(y)) => {
+            let parse = |n: &serde_json::Number| n.to_string().parse::<f64>().ok();
+            parse(x) == parse(y)
+        }
+        (Array(x), Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_numbers(p, q))
+        }
+        (Object(x), Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_numbers(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+#[test]
+fn rates_format_toml_reads_back_to_the_same_book() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("book.toml");
+    let file = file.to_str().unwrap();
+    for extra in [
+        vec![],
+        vec!["--pools", "data/pools-sample.json"],
+        vec!["--rates", "tests/fixtures/extra-rates.toml"],
+    ] {
+        let mut args = vec!["rates", "--format", "toml", "--output", file];
+        args.extend(&extra);
+        stdout(&args);
+        let mut direct = vec!["rates", "--format", "json"];
+        direct.extend(&extra);
+        let again = stdout(&["rates", "--rates", file, "--format", "json"]);
+        assert!(
+            same_numbers(&json(&again), &json(&stdout(&direct))),
+            "{extra:?}: the book read back differs"
+        );
+        std::fs::remove_file(file).unwrap();
+    }
+}
+
+#[test]
+fn format_toml_is_refused_by_every_other_command() {
+    for args in [
+        vec!["plan", "profiles/financial-independence.toml"],
+        vec!["check", "profiles/financial-independence.toml"],
+        vec!["stress", "profiles/financial-independence.toml"],
+        vec!["project", "profiles/financial-independence.toml"],
+        vec![
+            "compare",
+            "profiles/financial-independence.toml",
+            "profiles/financial-independence.toml",
+        ],
+        vec!["il", "--ratio", "2"],
+        vec!["pools", "data/pools-sample.json"],
+    ] {
+        let mut all = args.clone();
+        all.extend(["--format", "toml"]);
+        let out = run(&all);
+        let err = String::from_utf8_lossy(&out.stderr);
+        if args[0] == "check" {
+            // `check` prints no report, so it has no --format at all.
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("--format toml is only for `yieldplan rates`"),
+            "{args:?}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn rates_lists_the_pools_of_a_book_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let imported = dir.path().join("imported.toml");
+    let imported = imported.to_str().unwrap();
+    run(&[
+        "rates",
+        "import",
+        "data/pools-sample.json",
+        "--output",
+        imported,
+    ]);
+    for source in [["--pools", "data/pools-sample.json"], ["--rates", imported]] {
+        for format in ["table", "csv", "markdown", "json"] {
+            let text = stdout(&["rates", source[0], source[1], "--format", format]);
+            for id in ["sample-0003-lido-steth", "sample-0009-pancake-cake-wbnb"] {
+                assert!(text.contains(id), "{source:?} {format}: no {id}");
+            }
+        }
+        let csv = stdout(&["rates", source[0], source[1], "--format", "csv"]);
+        assert!(
+            csv.starts_with("pool,project,chain,symbol,apy_low,apy_mid,apy_high,reward_share"),
+            "{csv}"
+        );
+    }
+    // Without pools, the CSV is the assets table as before.
+    assert!(stdout(&["rates", "--format", "csv"]).starts_with("asset,name,class"));
+}
+
+#[test]
+fn the_readme_shows_the_tested_rate_book_example() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let example = std::fs::read_to_string("data/rates-example.toml").unwrap();
+    assert!(
+        readme.contains(&example),
+        "README lacks data/rates-example.toml as it is"
+    );
+    let session = std::fs::read_to_string("tests/cmd/rate-book-files.trycmd").unwrap();
+    assert!(
+        readme.contains(session.trim_end()),
+        "README lacks the session of tests/cmd/rate-book-files.trycmd as it is"
+    );
+}
