@@ -371,3 +371,10 @@ fn plan_check_and_compare_share_one_simulation() {
     let plain = json(&["plan", profile, "--format", "json"]);
     assert!(plain["simulation"].is_null());
 }
+
+/// Every command pasted in the README, with its output, is run and compared
+/// (`...` stands for lines left out), so the README cannot go stale.
+#[test]
+fn the_readme_examples_are_current() {
+    trycmd::TestCases::new().case("README.md");
+}

@@ -163,7 +163,7 @@ fn figure_columns(currency: &str) -> Vec<Column<PositionRow>> {
             |r: &PositionRow| band_mid_cell(r.risk_adjusted),
         ),
         Column::new(
-            "Income / yr (mid)",
+            "Paid out / yr (mid)",
             &["income_low", "income_mid", "income_high"],
             true,
             move |r: &PositionRow| income_cell(r.income, &c2),

@@ -26,7 +26,7 @@ fn strategy_columns(currency: &str) -> Vec<Column<StrategyOut>> {
             |s: &StrategyOut| band_cell(s.apy),
         ),
         Column::new(
-            "Income / yr (mid)",
+            "Paid out / yr (mid)",
             &["income_low", "income_mid", "income_high"],
             true,
             move |s: &StrategyOut| income_cell(s.annual_income, &c2),

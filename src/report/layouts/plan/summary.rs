@@ -16,8 +16,16 @@ pub(super) fn totals_section(t: &Totals, cur: &str) -> Section {
         title: "Totals (low / mid / high)".into(),
         rows: vec![
             ("Blended APY".into(), band_text(t.apy)),
-            ("Annual income".into(), money_band(t.annual_income)),
-            ("Monthly income".into(), money_band(t.monthly_income)),
+            ("Paid-out yield".into(), band_text(t.paid_out_rate)),
+            (
+                "Annual income (paid out)".into(),
+                money_band(t.annual_income),
+            ),
+            (
+                "Monthly income (paid out)".into(),
+                money_band(t.monthly_income),
+            ),
+            ("Tax".into(), money_band(t.tax)),
             (
                 "After-tax annual income".into(),
                 money_band(t.after_tax_annual_income),
