@@ -257,8 +257,8 @@ fn imported_pool_bands_replay_through_rates() {
         String::from_utf8_lossy(&with_book.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&with_book.stdout).unwrap();
-    // mid = the 30-day mean, 4.38%.
-    assert_eq!(v["positions"][0]["apy"]["mid"].as_f64(), Some(0.0438));
+    // mid = the total APY today, 4.51%.
+    assert_eq!(v["positions"][0]["apy"]["mid"].as_f64(), Some(0.0451));
     assert_eq!(v["positions"][0]["asset"], "USDC");
     // The same with the snapshot given directly.
     let with_snapshot = bin()

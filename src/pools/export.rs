@@ -18,7 +18,7 @@ use crate::rates::{BookRate, PoolEntry, RateBook};
 /// The header of an imported extension: where it comes from and its band rule.
 const HEADER: &str = "\
 # Pool yield bands imported from a DefiLlama pools snapshot by `yieldplan rates import`.
-# Band rule: mid = 30-day mean APY (else the current APY); low / high = mu -/+ sigma
+# Band rule: mid = the total APY today (base plus rewards); low / high = mu -/+ sigma
 # (low at least 0), else the lower / higher of the current and 30-day APYs.
 # Use it with `--rates FILE`; positions refer to a pool by `pool_id`.
 ";

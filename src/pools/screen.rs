@@ -73,16 +73,17 @@ pub fn screen(p: &Pool) -> (Verdict, Vec<&'static str>) {
 }
 
 /// A pool's yield as a low / mid / high band of yearly fractions, by this
-/// rule: mid is the 30-day mean APY (the current APY when there is none); low
-/// and high are mu ∓ sigma (low at least 0) when both are known, else the
-/// lower and higher of the current and 30-day APYs; the band is then widened
-/// to hold mid.
+/// rule: mid is the pool's total APY today (`apy`: base plus rewards, what it
+/// pays now, whatever the sign of its base); low and high are mu ∓ sigma (low
+/// at least 0) when both are known, else the lower and higher of the current
+/// and 30-day mean APYs; the band is then widened to hold mid.
 #[must_use]
 pub fn band(p: &Pool) -> [f64; 3] {
-    let mid = p.apy_mean_30d.unwrap_or(p.apy);
+    let mid = p.apy;
+    let mean = p.apy_mean_30d.unwrap_or(p.apy);
     let (mut low, mut high) = match (p.mu, p.sigma) {
         (Some(mu), Some(s)) => ((mu - s).max(0.0), mu + s),
-        _ => (p.apy.min(mid), p.apy.max(mid)),
+        _ => (mid.min(mean), mid.max(mean)),
     };
     low = low.min(mid);
     high = high.max(mid);

@@ -45,9 +45,9 @@ fn screening_gives_reasons() {
 fn band_follows_the_stated_rule() {
     let s = read_snapshot(ONE.as_bytes()).unwrap();
     let b = band(&s.pools[0]);
-    // mid = 30-day mean 4.4%; low/high = mu ∓ sigma = 3.4% / 5.0%.
+    // mid = the total APY today, 4.5%; low/high = mu ∓ sigma = 3.4% / 5.0%.
     assert!(
-        (b[0] - 0.034).abs() < 1e-12 && (b[1] - 0.044).abs() < 1e-12 && (b[2] - 0.05).abs() < 1e-12
+        (b[0] - 0.034).abs() < 1e-12 && (b[1] - 0.045).abs() < 1e-12 && (b[2] - 0.05).abs() < 1e-12
     );
     // Without mu/sigma: between the current APY and the 30-day mean (none here: flat).
     let b = band(&s.pools[1]);
@@ -124,7 +124,7 @@ fn an_imported_extension_reads_back_as_a_rate_book() {
     let book =
         crate::rates::RateBook::with_file(std::path::Path::new("x.toml"), &toml_text).unwrap();
     let e = &book.pools["p-1"];
-    assert_eq!(e.mid.0, rust_decimal::Decimal::new(44, 3));
+    assert_eq!(e.mid.0, rust_decimal::Decimal::new(45, 3));
     assert_eq!(e.low.0, rust_decimal::Decimal::new(34, 3));
     assert_eq!(e.chain, "ethereum");
     assert_eq!(book.as_of.as_deref(), Some("2026-11-27"));
@@ -138,7 +138,7 @@ fn an_imported_extension_is_written_as_before() {
     let refs: Vec<&Pool> = s.pools.iter().chain(s.pools.iter()).collect();
     let expected = "\
 # Pool yield bands imported from a DefiLlama pools snapshot by `yieldplan rates import`.
-# Band rule: mid = 30-day mean APY (else the current APY); low / high = mu -/+ sigma
+# Band rule: mid = the total APY today (base plus rewards); low / high = mu -/+ sigma
 # (low at least 0), else the lower / higher of the current and 30-day APYs.
 # Use it with `--rates FILE`; positions refer to a pool by `pool_id`.
 as_of = \"2026-11-27\"
@@ -148,7 +148,7 @@ project = \"aave-v3\"
 symbol = \"USDC\"
 chain = \"ethereum\"
 low = \"3.4%\"
-mid = \"4.4%\"
+mid = \"4.5%\"
 high = \"5%\"
 reward_share = \"0%\"
 stablecoin = true
