@@ -351,8 +351,15 @@ def simulate(s, paths, years, rng):
     value_pct = nearest_rank(value_rec, qs)
     income_pct = nearest_rank(income_rec, qs)
     success = float(paid_all.mean()) if phase_years else None
+    # Standard error of the final median: the median's rank has a standard
+    # deviation of sqrt(n)/2, so half the spread of the values one such step
+    # either side of it.
+    final = np.sort(value_rec[-1])
+    m, h = paths // 2, max(1, round(paths**0.5 / 2))
+    median_se = float(final[min(m + h, paths - 1)] - final[max(m - h, 0)]) / 2.0
     return {
         "median_value": float(value_pct[-1, 2]),
+        "median_value_se": median_se,
         "p5_value": float(value_pct[-1, 0]),
         "p95_value": float(value_pct[-1, 4]),
         "median_income": float(income_pct[-1, 2]),
