@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """How `yieldplan project P --simulate` scales (a benchmark, not a test): wall
 time and peak memory (RSS, from /usr/bin/time -v) of the whole process
-against the number of paths (10k / 100k / 1M), positions (a shipped profile
-against generated 50- and 200-position profiles) and years (10 / 30 / 100).
+against the number of paths (10k / 100k / 1M), positions (generated 11-, 50-
+and 200-position profiles, benches/gen_profile.py, each position one of its
+11 kinds in turn; the shipped profile last, against the same base) and years
+(10 / 30 / 100). "size x" and "time x" are against the first row of each
+group.
 Time should grow about linearly in each (past the fixed start-up), and
 memory stay bounded at 1,000,000 paths x 30 years.
 
@@ -52,7 +55,7 @@ def main():
     os.chdir(ROOT)
     os.makedirs("target/bench", exist_ok=True)
     generated = {}
-    for n in (50, 200):
+    for n in (11, 50, 200):
         path = f"target/bench/simulate-{n}-positions.toml"
         with open(path, "w") as f:
             f.write(generate(n))
@@ -62,9 +65,10 @@ def main():
         ("paths", PROFILE, shipped_positions, 10_000, 30),
         ("paths", PROFILE, shipped_positions, 100_000, 30),
         ("paths", PROFILE, shipped_positions, 1_000_000, 30),
-        ("positions", PROFILE, shipped_positions, 10_000, 30),
+        ("positions", generated[11], 11, 10_000, 30),
         ("positions", generated[50], 50, 10_000, 30),
         ("positions", generated[200], 200, 10_000, 30),
+        ("positions", PROFILE, shipped_positions, 10_000, 30),
         ("years", PROFILE, shipped_positions, 10_000, 10),
         ("years", PROFILE, shipped_positions, 10_000, 30),
         ("years", PROFILE, shipped_positions, 10_000, 100),

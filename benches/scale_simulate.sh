@@ -5,8 +5,8 @@
 #   SCALE_PROFILE=profiles/early-retirement.toml benches/scale_simulate.sh
 #
 # Builds the release binary, then prints wall time and peak RSS of
-# `project P --simulate` at 10k / 100k / 1M paths, for a shipped profile
-# against generated 50- and 200-position profiles, and at 10 / 30 / 100 years
+# `project P --simulate` at 10k / 100k / 1M paths, for generated 11-,
+# 50- and 200-position profiles and the shipped one, and at 10 / 30 / 100 years
 # (see benches/scale_simulate.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -44,8 +44,9 @@ Usage (from the repository root, after `cargo build --release`):
 
 Prints one JSON object: the median wall time of the model over R runs in ms
 (`ms`, loading the inputs excluded: the binary calls and the interpreter's
-start-up are not counted), the final year's median value, the success
-probability and its standard error, the depletion probability.
+start-up are not counted), the final year's median value and its standard
+error (from the order statistics), the success probability and its standard
+error, the depletion probability.
 """
 import argparse
 import json
