@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Monte Carlo benchmark (not a test), one command from the repository root:
 #
-#   benches/simulate.sh                 # every shipped profile (~2 minutes after the build)
-#   BENCH_RUNS=5 benches/simulate.sh    # fewer runs per command (median; default 7)
+#   benches/simulate.sh                 # every shipped profile (under a minute after the build)
+#   BENCH_RUNS=5 benches/simulate.sh    # fewer runs per command (median; default 11)
 #
 # Builds the release binary and a trivial Rust binary (the start-up baseline),
 # installs numpy into a virtual environment under target/bench/ (no system

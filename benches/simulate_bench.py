@@ -20,7 +20,7 @@ venv first. For EVERY shipped profile (profiles/*.toml):
 
 Each command is spawned with posix_spawn (no shell), stdout and stderr on
 /dev/null, and reaped with wait4; times are wall milliseconds of the child's
-life. Environment: BENCH_RUNS (default 7), BENCH_NUMPY_RUNS (default 5),
+life. Environment: BENCH_RUNS (default 11), BENCH_NUMPY_RUNS (default 5),
 BENCH_PROFILES (comma-separated paths; default profiles/*.toml), VENV_PYTHON
 (the python with numpy; default target/bench/venv/bin/python).
 """
@@ -37,7 +37,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 YIELDPLAN = os.path.join(ROOT, "target", "release", "yieldplan")
 TRIVIAL = os.path.join(ROOT, "target", "bench", "trivial")
 PYTHON = os.environ.get("VENV_PYTHON", os.path.join(ROOT, "target", "bench", "venv", "bin", "python"))
-RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+RUNS = int(os.environ.get("BENCH_RUNS", "11"))
 NUMPY_RUNS = int(os.environ.get("BENCH_NUMPY_RUNS", "5"))
 PROFILES = [p for p in os.environ.get("BENCH_PROFILES", "").split(",") if p] or sorted(
     os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, "profiles", "*.toml")))
