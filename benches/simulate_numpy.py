@@ -186,7 +186,7 @@ def load(profile):
                 w = w[0] if isinstance(w, list) else w
                 pool, share = ("weighted", float(w)), float(w)
             elif shape == "concentrated":
-                lo, hi = float(liq["range"]["lower"]), float(liq["range"]["upper"])
+                lo, hi = (float(v) for v in liq["range"])
                 x0, y0 = 1 - 1 / hi**0.5, 1 - lo**0.5
                 pool, share = ("range", (lo, hi)), x0 / (x0 + y0)
             elif shape == "stable":
