@@ -1,10 +1,16 @@
-//! Benchmark of the Monte Carlo (not a test).
+//! Benchmark of the Monte Carlo against its floor (not a test).
 //!
-//! Run: `cargo bench --bench simulate`. Measures 10,000 paths × 30 years of
-//! monthly steps × 10 positions, and the floor: drawing the same normal
-//! variates and applying one exp per asset per step with the same generator
-//! and the same parallel layout. Prints both and their ratio (target: the
-//! simulation under 0.5 s and within 2× of the floor).
+//! Run: `cargo bench --bench simulate` (set `BENCH_RUNS` for more than 5
+//! runs per measurement). For every shipped profile (`profiles/*.toml`)
+//! it times the library's yearly simulation, 10,000 paths × 30 years, in
+//! process, and its floor: a loop that draws exactly the random numbers the
+//! model draws per path-year (one standard normal per asset, one uniform for
+//! the yield quantile, one uniform per position that can suffer a loss
+//! event) and does one `exp` per asset-year, with the same generator
+//! (`ChaCha8`, seeded with the seed, stream = path number) and the same rayon
+//! layout (a parallel iterator over the paths, collected in path order).
+//! Prints both (median of the runs, interleaved) and their ratio; target:
+//! within 2× of the floor.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -17,132 +23,121 @@ use rayon::prelude::*;
 use yieldplan::engine::simulate::{SimSettings, simulate};
 use yieldplan::rates::RateBook;
 
-/// Ten positions over seven assets, a goal with an income phase.
-const PROFILE: &str = r#"
-[portfolio]
-value = 1000000
-[goal]
-annual_income = 50000
-starts_in_years = 5
-[assumptions]
-reinvest = "50%"
-[[position]]
-strategy = "staking"
-asset = "ETH"
-weight = "15%"
-[[position]]
-strategy = "staking"
-asset = "SOL"
-weight = "10%"
-[[position]]
-strategy = "staking"
-asset = "ADA"
-weight = "5%"
-[[position]]
-strategy = "staking"
-asset = "DOT"
-weight = "5%"
-[[position]]
-strategy = "staking"
-asset = "ATOM"
-weight = "5%"
-[[position]]
-strategy = "lending"
-asset = "USDC"
-protocol = "aave"
-weight = "20%"
-[[position]]
-strategy = "lending"
-asset = "USDT"
-protocol = "compound"
-weight = "10%"
-[[position]]
-strategy = "liquidity"
-pair = ["ETH", "USDC"]
-protocol = "uniswap"
-weight = "10%"
-[[position]]
-strategy = "farming"
-protocol = "yearn"
-weight = "5%"
-[[position]]
-strategy = "hold"
-asset = "BTC"
-weight = "15%"
-"#;
-
-fn floor(paths: u32, years: u32, assets: usize, seed: u64) -> f64 {
-    (0..paths)
+/// What the model draws per path-year: `assets` normals (each feeding one
+/// `exp`), the yield quantile, and `events` loss-event uniforms.
+fn floor(settings: SimSettings, assets: usize, events: usize) -> Vec<f64> {
+    (0..settings.paths)
         .into_par_iter()
         .map(|p| {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
             rng.set_stream(u64::from(p));
             let mut acc = 0.0;
-            let mut log = vec![0.0f64; assets];
-            for _ in 0..years {
-                let _u: f64 = rng.random();
-                for _ in 0..12 {
-                    for l in log.iter_mut() {
-                        let z: f64 = rng.sample(StandardNormal);
-                        *l += 0.01 * z;
-                        acc += l.exp();
-                    }
+            for _ in 0..settings.years {
+                for _ in 0..assets {
+                    let z: f64 = rng.sample(StandardNormal);
+                    acc += (0.05 + 0.6 * z).exp();
+                }
+                let u: f64 = rng.random();
+                acc += u;
+                for _ in 0..events {
+                    let e: f64 = rng.random();
+                    acc += e;
                 }
             }
             acc
         })
-        .sum()
+        .collect()
 }
 
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
-    (0..runs)
-        .map(|_| {
+/// Median wall seconds of each closure over `runs` interleaved runs, after
+/// one warm-up run each.
+fn medians(runs: usize, fs: &mut [&mut dyn FnMut()]) -> Vec<f64> {
+    for f in fs.iter_mut() {
+        f();
+    }
+    let mut times = vec![Vec::with_capacity(runs); fs.len()];
+    for _ in 0..runs {
+        for (f, t) in fs.iter_mut().zip(times.iter_mut()) {
             let start = Instant::now();
-            black_box(f());
-            start.elapsed().as_secs_f64()
+            f();
+            t.push(start.elapsed().as_secs_f64());
+        }
+    }
+    times
+        .into_iter()
+        .map(|mut t| {
+            t.sort_by(f64::total_cmp);
+            t[t.len() / 2]
         })
-        .fold(f64::INFINITY, f64::min)
+        .collect()
 }
 
 fn main() {
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5)
+        .max(1);
     let book = RateBook::default_book();
-    let portfolio =
-        yieldplan::load(Path::new("bench.toml"), PROFILE.as_bytes(), &book).expect("bench profile");
-    let plan = yieldplan::engine::plan(&portfolio);
+    let mut profiles: Vec<_> = std::fs::read_dir("profiles")
+        .expect("run from the repository root")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    profiles.sort();
     let settings = SimSettings {
         years: 30,
         paths: 10_000,
-        seed: 7,
+        seed: yieldplan::engine::simulate::DEFAULT_SEED,
     };
-    let assets = portfolio
-        .positions
-        .iter()
-        .flat_map(|p| p.asset.iter().chain(p.pair.iter().flatten()))
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
-    let sim = best_of(5, || simulate(&portfolio, &plan, settings, &|| {}));
-    let base = best_of(5, || {
-        floor(settings.paths, settings.years, assets, settings.seed)
-    });
     println!(
-        "positions {}, assets {assets}, paths {}, years {}, threads {}",
-        portfolio.positions.len(),
+        "{} paths x {} years, {} threads, median of {runs} runs (interleaved)",
         settings.paths,
         settings.years,
         rayon::current_num_threads()
     );
     println!(
-        "simulation: {:.3} s (target < 0.5 s): {}",
-        sim,
-        if sim < 0.5 { "PASS" } else { "MISS" }
+        "{:<38} {:>6} {:>6} {:>6} {:>10} {:>10} {:>7}  target <= 2x",
+        "profile", "assets", "pos.", "events", "model ms", "floor ms", "ratio"
     );
-    println!(
-        "floor (normals + one exp per asset per step): {:.3} s",
-        base
-    );
-    println!(
-        "simulation / floor: {:.2}x (target <= 2x): {}",
-        sim / base,
-        if sim / base <= 2.0 { "PASS" } else { "MISS" }
-    );
+    for path in &profiles {
+        let bytes = std::fs::read(path).expect("a shipped profile");
+        let portfolio = yieldplan::load(Path::new(path), &bytes, &book).expect("a valid profile");
+        let plan = yieldplan::engine::plan(&portfolio);
+        let assets = portfolio
+            .positions
+            .iter()
+            .flat_map(|p| p.asset.iter().chain(p.pair.iter().flatten()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        let events = plan
+            .positions
+            .iter()
+            .filter(|p| !p.risk.loss_probability.0.is_zero())
+            .count();
+        let t = medians(
+            runs,
+            &mut [
+                &mut || {
+                    black_box(simulate(&portfolio, &plan, settings, &|| {}));
+                },
+                &mut || {
+                    black_box(floor(settings, assets, events));
+                },
+            ],
+        );
+        let (model, base) = (t[0], t[1]);
+        let ratio = model / base;
+        println!(
+            "{:<38} {:>6} {:>6} {:>6} {:>10.1} {:>10.1} {:>6.1}x  {}",
+            path.display(),
+            assets,
+            portfolio.positions.len(),
+            events,
+            model * 1e3,
+            base * 1e3,
+            ratio,
+            if ratio <= 2.0 { "PASS" } else { "MISS" }
+        );
+    }
 }

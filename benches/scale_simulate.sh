@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# How the Monte Carlo scales (not a test), one command from the repository root:
+#
+#   benches/scale_simulate.sh
+#   SCALE_PROFILE=profiles/early-retirement.toml benches/scale_simulate.sh
+#
+# Builds the release binary, then prints wall time and peak RSS of
+# `project P --simulate` at 10k / 100k / 1M paths, for generated 11-,
+# 50- and 200-position profiles and the shipped one, and at 10 / 30 / 100 years
+# (see benches/scale_simulate.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+exec python3 benches/scale_simulate.py "$@"

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Whole-process benchmark of the Monte Carlo (a benchmark, not a test).
+
+Run through benches/simulate.sh, which builds the binaries and the NumPy
+venv first. For EVERY shipped profile (profiles/*.toml):
+
+  (1) `yieldplan project P --simulate` (10,000 paths x 30 years), whole
+      process, median of BENCH_RUNS runs: target <= 60 ms, and >= 20x faster
+      than the NumPy implementation of the same model (benches/
+      simulate_numpy.py, its model only: interpreter start-up and input
+      loading not counted) measured in the same run;
+  (2) agreement of the two: final median value and success probability, as
+      differences in combined standard errors (|z| <= 3 is agreement; the
+      success probability's error is the binary's own, the median's from
+      NumPy's order statistics, assumed alike for both);
+  (3) `plan P` against `plan P --simulate`: target plan --simulate <= 2 x
+      plan + 60 ms;
+  (4) start-up: `plan P` against a trivial Rust binary that only starts and
+      exits, interleaved: target <= 2x.
+
+Each command is spawned with posix_spawn (no shell), stdout and stderr on
+/dev/null, and reaped with wait4; times are wall milliseconds of the child's
+life. Environment: BENCH_RUNS (default 11), BENCH_NUMPY_RUNS (default 5),
+BENCH_PROFILES (comma-separated paths; default profiles/*.toml), VENV_PYTHON
+(the python with numpy; default target/bench/venv/bin/python).
+"""
+import glob
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+YIELDPLAN = os.path.join(ROOT, "target", "release", "yieldplan")
+TRIVIAL = os.path.join(ROOT, "target", "bench", "trivial")
+PYTHON = os.environ.get("VENV_PYTHON", os.path.join(ROOT, "target", "bench", "venv", "bin", "python"))
+RUNS = int(os.environ.get("BENCH_RUNS", "11"))
+NUMPY_RUNS = int(os.environ.get("BENCH_NUMPY_RUNS", "5"))
+PROFILES = [p for p in os.environ.get("BENCH_PROFILES", "").split(",") if p] or sorted(
+    os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, "profiles", "*.toml")))
+
+TARGET_MS = 60.0
+TARGET_VS_NUMPY = 20.0
+TARGET_PLAN_FACTOR, TARGET_PLAN_PLUS_MS = 2.0, 60.0
+TARGET_STARTUP = 2.0
+
+
+def run_once(argv):
+    """Wall milliseconds of one run of argv, output discarded; exits on failure."""
+    fa = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+          (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
+    t0 = time.perf_counter_ns()
+    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=fa)
+    _, status, _ = os.wait4(pid, 0)
+    ms = (time.perf_counter_ns() - t0) / 1e6
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        sys.exit(f"failed: {' '.join(argv)}")
+    return ms
+
+
+def medians(commands, runs, warmup=1):
+    """Median wall ms of each command, the commands interleaved run by run."""
+    for argv in commands:
+        for _ in range(warmup):
+            run_once(argv)
+    times = [[] for _ in commands]
+    for _ in range(runs):
+        for i, argv in enumerate(commands):
+            times[i].append(run_once(argv))
+    return [statistics.median(t) for t in times]
+
+
+def verdict(ok):
+    return "PASS" if ok else "MISS"
+
+
+def numpy_model(profile):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENBLAS_")}
+    out = subprocess.run([PYTHON, os.path.join(ROOT, "benches", "simulate_numpy.py"), profile,
+                          "--runs", str(NUMPY_RUNS)], check=True, capture_output=True, env=env, cwd=ROOT)
+    return json.loads(out.stdout)
+
+
+def rust_simulation(profile):
+    out = subprocess.run([YIELDPLAN, "project", profile, "--simulate", "--format", "json"],
+                         check=True, capture_output=True, cwd=ROOT)
+    return json.loads(out.stdout)
+
+
+def z(a, b, se):
+    return (a - b) / se if se > 0 else (0.0 if a == b else math.inf)
+
+
+def table(title, header, rows):
+    print(f"\n{title}")
+    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
+    for r in [header] + rows:
+        print("  " + "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths))))
+
+
+def main():
+    os.chdir(ROOT)
+    print(f"threads: {os.cpu_count()} cores; runs per command: {RUNS} (median); NumPy model runs: {NUMPY_RUNS}")
+    sim_rows, agree_rows, plan_rows = [], [], []
+    for p in PROFILES:
+        rust_ms, = medians([[YIELDPLAN, "project", p, "--simulate"]], RUNS)
+        np_out = numpy_model(p)
+        ratio = np_out["ms"] / rust_ms
+        sim_rows.append([p, f"{rust_ms:.1f}", f"{np_out['ms']:.1f}", f"{ratio:.1f}x",
+                         f"{verdict(rust_ms <= TARGET_MS)} / {verdict(ratio >= TARGET_VS_NUMPY)}"])
+        rs = rust_simulation(p)
+        r_med, n_med = rs["value"][-1]["p50"], np_out["median_value"]
+        med_z = z(r_med, n_med, math.sqrt(2) * np_out["median_value_se"])
+        r_succ, n_succ = rs["success_probability"], np_out["success_probability"]
+        if r_succ is None or n_succ is None:
+            succ, succ_z = "no goal phase", 0.0
+        else:
+            se = math.hypot(rs["success_standard_error"], np_out["success_standard_error"])
+            succ_z = z(r_succ, n_succ, se)
+            succ = f"{r_succ:.4f} / {n_succ:.4f} (z {succ_z:+.1f})"
+        agree_rows.append([p, f"{r_med:,.0f} / {n_med:,.0f} (z {med_z:+.1f})", succ,
+                           verdict(abs(med_z) <= 3 and abs(succ_z) <= 3)])
+        plan_ms, plan_sim_ms = medians([[YIELDPLAN, "plan", p], [YIELDPLAN, "plan", p, "--simulate"]], RUNS)
+        limit = TARGET_PLAN_FACTOR * plan_ms + TARGET_PLAN_PLUS_MS
+        plan_rows.append([p, f"{plan_ms:.1f}", f"{plan_sim_ms:.1f}", f"{limit:.1f}",
+                          verdict(plan_sim_ms <= limit)])
+
+    table("project P --simulate, 10,000 paths x 30 years, whole process (target <= 60 ms and >= 20x NumPy)",
+          ["profile", "rust ms", "numpy ms", "numpy/rust", "<= 60 ms / >= 20x"], sim_rows)
+    table("agreement, rust / numpy: final median value and success probability (|z| <= 3)",
+          ["profile", "median value (year 30)", "success probability", "agree"], agree_rows)
+    table("plan P vs plan P --simulate (target: plan --simulate <= 2 x plan + 60 ms)",
+          ["profile", "plan ms", "plan --simulate ms", "limit ms", "verdict"], plan_rows)
+
+    shipped = "profiles/supplemental-income.toml" if "profiles/supplemental-income.toml" in PROFILES else PROFILES[0]
+    startup_runs = max(RUNS, 30)
+    trivial_ms, plan_ms = medians([[TRIVIAL], [YIELDPLAN, "plan", shipped]], startup_runs, warmup=3)
+    table(f"start-up: plan {shipped} vs a trivial Rust binary, interleaved, median of {startup_runs} (target <= 2x)",
+          ["command", "ms", "ratio", "verdict"],
+          [["trivial", f"{trivial_ms:.2f}", "", ""],
+           [f"plan {shipped}", f"{plan_ms:.2f}", f"{plan_ms / trivial_ms:.2f}x",
+            verdict(plan_ms / trivial_ms <= TARGET_STARTUP)]])
+    print(f"\nnumpy {np_out['numpy']} (OPENBLAS_* unset for its run); NumPy times are its model alone.")
+
+
+if __name__ == "__main__":
+    main()
