@@ -119,7 +119,7 @@ fn main() {
             runs,
             &mut [
                 &mut || {
-                    black_box(simulate(&portfolio, &plan, settings, &|| {}));
+                    black_box(simulate(&portfolio, &plan, settings, &|| {}).ok());
                 },
                 &mut || {
                     black_box(floor(settings, assets, events));

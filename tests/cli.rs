@@ -378,3 +378,57 @@ fn plan_check_and_compare_share_one_simulation() {
 fn the_readme_examples_are_current() {
     trycmd::TestCases::new().case("README.md");
 }
+
+/// The simulation refuses, before drawing anything, a horizon whose amounts
+/// would pass the limit, exactly as `project` does: never a panic, never a
+/// capped number; `check` still reports the profiles that are fine.
+#[test]
+fn every_simulating_command_refuses_an_overflowing_horizon() {
+    let hot = "tests/fixtures/overflow-inflation-80.toml";
+    let good = "profiles/supplemental-income.toml";
+    let runs: [&[&str]; 3] = [
+        &[
+            "project",
+            hot,
+            "--years",
+            "100",
+            "--simulate",
+            "--paths",
+            "20",
+        ],
+        &["plan", hot, "--simulate", "--years", "100", "--paths", "20"],
+        &[
+            "compare",
+            hot,
+            good,
+            "--simulate",
+            "--years",
+            "100",
+            "--paths",
+            "20",
+        ],
+    ];
+    for args in runs {
+        let out = bin().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("passes 10^20") && err.contains("inflation"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("internal error"), "{args:?}: {err}");
+    }
+    // 99% reinvested for 100 years: refused, not capped at the largest decimal.
+    let out = bin()
+        .args([
+            "project",
+            "tests/fixtures/overflow-apy-99-reinvested.toml",
+            "--years",
+            "100",
+        ])
+        .args(["--simulate", "--paths", "20", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("79228162514264337593543950335"));
+}

@@ -12,11 +12,14 @@ const LONG_RUN: u64 = 50_000;
 
 /// Runs the Monte Carlo, with a progress bar on stderr when it is a terminal
 /// and the run is long.
+///
+/// # Errors
+/// A horizon the simulation refuses (amounts past its limit).
 pub fn simulate_with_progress(
     portfolio: &Portfolio,
     planned: &PlanReport,
     settings: SimSettings,
-) -> Simulation {
+) -> anyhow::Result<Simulation> {
     let long = u64::from(settings.paths) * u64::from(settings.years) >= LONG_RUN;
     let bar = if long && io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(u64::from(settings.paths));
@@ -32,5 +35,5 @@ pub fn simulate_with_progress(
     };
     let result = simulate(portfolio, planned, settings, &|| bar.inc(1));
     bar.finish_and_clear();
-    result
+    result.map_err(|e| anyhow::anyhow!("{e}\n  = help: {}", e.help))
 }

@@ -259,8 +259,8 @@ fn payout_of<N: Num>(goal: Option<&Goal>, t: u32, index: N, tax: N, min: N) -> O
 }
 
 /// Runs the projection in `f64` first, to find out whether every amount stays
-/// below [`PROJECTION_LIMIT`], before any exact work.
-fn check_limits(p: &Portfolio, s: &Setup, years: u32) -> Result<(), ProjectionError> {
+/// below `limit`, before any exact work; returns the median path's end value.
+fn check_limits(p: &Portfolio, s: &Setup, years: u32, limit: f64) -> Result<f64, ProjectionError> {
     let a = &p.assumptions;
     let (tax, infl) = (float(a.tax_rate.0), float(a.inflation.0));
     let mut values: Vec<f64> = s
@@ -300,12 +300,29 @@ fn check_limits(p: &Portfolio, s: &Setup, years: u32) -> Result<(), ProjectionEr
         ]
         .into_iter()
         .fold(0.0f64, |m, x| m.max(x.abs()));
-        if !biggest.is_finite() || biggest > PROJECTION_LIMIT {
+        if !biggest.is_finite() || biggest > limit {
             return Err(limit_error(p, s, t + 1, index));
         }
         index *= 1.0 + infl;
     }
-    Ok(())
+    Ok(values.iter().sum())
+}
+
+/// The median path's value after `years` years (in the portfolio's
+/// currency), after checking that every amount of it, times `spread` (how far
+/// above the median the simulation's upper paths may reach), stays below
+/// [`PROJECTION_LIMIT`]. The simulation asks this before it draws anything.
+///
+/// # Errors
+/// [`ProjectionError`] when an amount would pass the limit, naming its cause.
+pub fn median_path_end(
+    p: &Portfolio,
+    plan: &PlanReport,
+    years: u32,
+    spread: f64,
+) -> Result<f64, ProjectionError> {
+    let s = setup(p, plan);
+    check_limits(p, &s, years, PROJECTION_LIMIT / spread.max(1.0))
 }
 
 /// The refusal for a projection that outgrows [`PROJECTION_LIMIT`] in `year`,
@@ -349,7 +366,7 @@ pub fn project(
     years: u32,
 ) -> Result<Projection, ProjectionError> {
     let s = setup(p, plan);
-    check_limits(p, &s, years)?;
+    check_limits(p, &s, years, PROJECTION_LIMIT)?;
     let a = &p.assumptions;
     let (tax, infl) = (a.tax_rate.0, a.inflation.0);
     let min = p.goal.as_ref().map_or(Decimal::ZERO, |g| g.annual_min.0);

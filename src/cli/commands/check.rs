@@ -1,7 +1,7 @@
 //! `yieldplan check`: profiles against their income goals and denied lints;
 //! exit 1 when one fails, 2 when one is broken (the others still reported).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
@@ -63,20 +63,8 @@ pub fn run(a: &CheckArgs) -> Result<Outcome> {
     let verdicts = a
         .profiles
         .iter()
-        .map(|path| match load_profile(path, &book) {
-            Ok((portfolio, plan)) => {
-                let mut verdict = check::judge(&plan, &policy);
-                if let Some(min) = a.min_success {
-                    let settings = SimSettings {
-                        years: MIN_SUCCESS_YEARS,
-                        paths: DEFAULT_PATHS,
-                        seed: DEFAULT_SEED,
-                    };
-                    let sim = simulate_with_progress(&portfolio, &plan, settings);
-                    check::require_success(&mut verdict, sim.success_probability, min);
-                }
-                verdict
-            }
+        .map(|path| match checked(path, &book, &policy, a.min_success) {
+            Ok(verdict) => verdict,
             Err(e) => {
                 broken = true;
                 report_error(&e);
@@ -98,6 +86,28 @@ pub fn run(a: &CheckArgs) -> Result<Outcome> {
     } else {
         Outcome::CheckFailed
     })
+}
+
+/// One profile's verdict: planned and judged, and simulated against
+/// `min_success` when given.
+fn checked(
+    path: &Path,
+    book: &yieldplan::rates::RateBook,
+    policy: &Policy,
+    min_success: Option<f64>,
+) -> Result<check::Verdict> {
+    let (portfolio, plan) = load_profile(path, book)?;
+    let mut verdict = check::judge(&plan, policy);
+    if let Some(min) = min_success {
+        let settings = SimSettings {
+            years: MIN_SUCCESS_YEARS,
+            paths: DEFAULT_PATHS,
+            seed: DEFAULT_SEED,
+        };
+        let sim = simulate_with_progress(&portfolio, &plan, settings)?;
+        check::require_success(&mut verdict, sim.success_probability, min);
+    }
+    Ok(verdict)
 }
 
 fn lint_help(text: &str) -> String {

@@ -56,7 +56,7 @@ pub fn run(a: &CompareArgs) -> Result<Outcome> {
         };
         let mut sims = Vec::with_capacity(loaded.len());
         for (row, (portfolio, plan)) in report.profiles.iter_mut().zip(&loaded) {
-            let sim = simulate_with_progress(portfolio, plan, settings);
+            let sim = simulate_with_progress(portfolio, plan, settings)?;
             row.success_probability = sim.success_probability;
             sims.push(sim);
         }

@@ -47,7 +47,7 @@ pub fn run(a: &PlanArgs) -> Result<Outcome> {
             paths: a.sim.paths,
             seed: a.sim.seed,
         };
-        let sim = simulate_with_progress(&portfolio, &report, settings);
+        let sim = simulate_with_progress(&portfolio, &report, settings)?;
         if let Some(path) = &a.sim.plot {
             let svg = report::simulation_svg(&sim)
                 .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;

@@ -30,6 +30,7 @@ mod summary;
 use rayon::prelude::*;
 
 use crate::engine::plan_report::PlanReport;
+use crate::engine::project::ProjectionError;
 use crate::model::Portfolio;
 
 pub use results::{Percentiles, Simulation, YearChance};
@@ -65,13 +66,27 @@ pub fn terminal_values(p: &Portfolio, plan: &PlanReport, settings: SimSettings) 
 }
 
 /// Runs the simulation. `progress` is called once per finished path.
+///
+/// # Errors
+/// [`ProjectionError`] when the median path, or the upper paths around it,
+/// would pass `project::PROJECTION_LIMIT` within the horizon: refused before
+/// any path is drawn, never capped.
 pub fn simulate(
     p: &Portfolio,
     plan: &PlanReport,
     settings: SimSettings,
     progress: &(dyn Fn() + Sync),
-) -> Simulation {
+) -> Result<Simulation, ProjectionError> {
     let s = setup::setup(p, plan);
+    // The upper paths reach about exp(4σ√T) above the median path; refuse up
+    // front what would pass the limit, as the projection does.
+    let sigma = s
+        .scaled
+        .iter()
+        .map(|row| row.iter().map(|c| c * c).sum::<f64>().sqrt())
+        .fold(0.0f64, f64::max);
+    let spread = (4.0 * sigma * f64::from(settings.years).sqrt()).exp();
+    let projection_end = crate::engine::project::median_path_end(p, plan, settings.years, spread)?;
     let paths: Vec<path::PathOut> = (0..settings.paths)
         .into_par_iter()
         .map(|i| {
@@ -80,7 +95,13 @@ pub fn simulate(
             out
         })
         .collect();
-    summary::summarise(p, plan, settings, &paths)
+    Ok(summary::summarise(
+        p,
+        plan,
+        settings,
+        &paths,
+        projection_end,
+    ))
 }
 
 #[cfg(test)]

@@ -72,6 +72,9 @@ pub struct Simulation {
     /// median (0.5 = 50% above): volatility drag, the typical path lagging
     /// the average one because a few strong paths lift the mean.
     pub mean_above_median: Rate,
+    /// The deterministic projection's value at the horizon (every asset at
+    /// its median price), to set beside the simulated median.
+    pub projection_end: Money,
 }
 
 impl Simulation {

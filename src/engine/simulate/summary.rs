@@ -101,6 +101,7 @@ pub(super) fn summarise(
     plan: &PlanReport,
     settings: SimSettings,
     paths: &[PathOut],
+    projection_end: f64,
 ) -> Simulation {
     let n = paths.len().max(1) as f64;
     let years = settings.years;
@@ -135,5 +136,6 @@ pub(super) fn summarise(
         },
         goal_line: goal_line(p, years),
         mean_above_median: mean_above_median(paths),
+        projection_end: money(projection_end),
     }
 }

@@ -34,7 +34,8 @@ fn zero_volatility_reproduces_the_deterministic_projection() {
             seed: 1,
         },
         &|| {},
-    );
+    )
+    .unwrap();
     let det = crate::engine::project::project(&p, &plan, years).unwrap();
     for (q, row) in sim.value.iter().zip(&det.rows) {
         // Every path is the same path: all percentiles equal the projection.
@@ -165,7 +166,8 @@ fn success_falls_as_the_goal_rises() {
                 seed: 9,
             },
             &|| {},
-        );
+        )
+        .unwrap();
         let s = sim.success_probability.unwrap().to_f64();
         assert!(s <= last, "goal {goal}: {s} after {last}");
         last = s;
@@ -186,7 +188,7 @@ fn the_same_seed_gives_identical_output_on_one_or_two_threads() {
             .num_threads(threads)
             .build()
             .unwrap();
-        let sim = pool.install(|| simulate(&p, &plan, settings, &|| {}));
+        let sim = pool.install(|| simulate(&p, &plan, settings, &|| {}).unwrap());
         serde_json::to_string(&sim).unwrap()
     };
     assert_eq!(run(1), run(2));
@@ -199,7 +201,8 @@ fn the_same_seed_gives_identical_output_on_one_or_two_threads() {
             ..settings
         },
         &|| {},
-    );
+    )
+    .unwrap();
     assert_ne!(run(1), serde_json::to_string(&other).unwrap());
 }
 
@@ -273,7 +276,8 @@ fn a_calm_simulation_is_the_projection_to_the_cent_for_every_shipped_profile() {
                 seed: 7,
             },
             &|| {},
-        );
+        )
+        .unwrap();
         for (q, row) in sim.value.iter().zip(&det.rows) {
             let name = path.display();
             assert_eq!(q.p5.settle(), q.p95.settle(), "{name} year {}", q.year);

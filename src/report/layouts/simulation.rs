@@ -86,14 +86,25 @@ fn chance_lines(r: &Simulation) -> Vec<String> {
         "Chance the capital runs out: {}.",
         format_rate(r.depletion_probability)
     ));
-    if r.mean_above_median.0 > rust_decimal::Decimal::new(5, 2) {
-        let last = r.value.last();
+    if let Some(last) = r.value.last() {
         lines.push(format!(
-            "The mean value ends {} above the median ({} against {}): volatility drag. A few strong paths lift the mean; plan on the median.",
-            format_rate(r.mean_above_median),
-            last.map_or_else(String::new, |q| format_money(q.mean, &r.currency)),
-            last.map_or_else(String::new, |q| format_money(q.p50, &r.currency)),
+            "Value in year {}: the projection (every asset at its median price) ends at {}; the simulated median at {}, the mean at {}.",
+            last.year,
+            format_money(r.projection_end, &r.currency),
+            format_money(last.p50, &r.currency),
+            format_money(last.mean, &r.currency),
         ));
+        if last.p50.0 > r.projection_end.0 * rust_decimal::Decimal::new(11, 1) {
+            lines.push(
+                "The simulated median runs above the projection: rebalancing each year between assets that swing widely sells what rose and buys what fell, which lifts the typical path above its assets' medians. The projection is the cautious reading.".into(),
+            );
+        }
+        if r.mean_above_median.0 > rust_decimal::Decimal::new(5, 2) {
+            lines.push(format!(
+                "The mean ends {} above the median: a few strong paths lift the average (volatility drag, or the skew of rare losses), so plan on the median.",
+                format_rate(r.mean_above_median)
+            ));
+        }
     }
     if let Some(y) = r.median_years_to_goal {
         lines.push(format!(
