@@ -38,7 +38,7 @@ pub struct SimArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_PATHS, value_parser = parse_paths, allow_negative_numbers = true, requires = "simulate")]
     pub paths: u32,
     /// Random seed: the same seed gives the same result on any machine and thread count
-    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, requires = "simulate")]
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, value_parser = parse_seed, allow_negative_numbers = true, requires = "simulate")]
     pub seed: u64,
     /// Also draw the simulation as an SVG picture (with --simulate); the name must end in .svg
     #[arg(long, value_name = "FILE.svg", requires = "simulate", value_parser = parse_svg_path)]
@@ -58,13 +58,13 @@ pub struct PoolFilter {
     #[arg(long)]
     pub symbol: Option<String>,
     /// Only pools with at least this TVL in USD
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", value_parser = parse_tvl, allow_negative_numbers = true)]
     pub min_tvl: Option<f64>,
     /// Only pools of stablecoins
     #[arg(long)]
     pub stablecoin: bool,
     /// Only pools whose APY is at most this ("20%" or 0.2)
-    #[arg(long, value_name = "APY", value_parser = parse_fraction)]
+    #[arg(long, value_name = "APY", value_parser = parse_max_apy, allow_hyphen_values = true)]
     pub max_apy: Option<f64>,
 }
 
@@ -151,6 +151,41 @@ pub fn parse_count(text: &str, what: &str, min: u64, max: u64) -> Result<u64, St
             "\"{text}\" is not a whole number; write one from {min} to {max}"
         )),
     }
+}
+
+/// `--seed`: any whole number from 0 to 2^64 − 1.
+pub fn parse_seed(text: &str) -> Result<u64, String> {
+    parse_count(text.trim(), "--seed", 0, u64::MAX).or_else(|e| {
+        if text.trim() == "0" {
+            Ok(0)
+        } else {
+            Err(e.replace("must be positive", "must not be negative"))
+        }
+    })
+}
+
+/// `--min-tvl`: an amount in USD of at least 0.
+pub fn parse_tvl(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        Ok(x) if x.is_finite() => Err(format!(
+            "--min-tvl {x} must not be negative; write e.g. 1000000"
+        )),
+        _ => Err(format!(
+            "\"{text}\" is not a finite amount; write e.g. 1000000"
+        )),
+    }
+}
+
+/// `--max-apy`: a fraction or percent of at least 0.
+pub fn parse_max_apy(text: &str) -> Result<f64, String> {
+    let x = parse_fraction(text)?;
+    if x < 0.0 {
+        return Err(format!(
+            "--max-apy \"{text}\" must not be negative; write e.g. 20% or 0.2"
+        ));
+    }
+    Ok(x)
 }
 
 /// `--paths`: 1 to [`MAX_PATHS`].

@@ -230,11 +230,13 @@ fn totals(p: &Portfolio, positions: &[PositionOut]) -> Totals {
         .map(|x| Money(x.amount.0 * x.risk.expected_loss.0))
         .sum();
     let adjusted = income.map(|m| m - expected_loss);
-    let rewards: Money = positions
-        .iter()
+    // The share of the counted yield paid in incentive tokens: screened
+    // positions count for nothing, their rewards included.
+    let counted = || positions.iter().filter(|x| !x.screened);
+    let rewards: Money = counted()
         .map(|x| x.amount.at(Rate(x.apy.mid.0 * x.reward_share.0)))
         .sum();
-    let gross_mid: Money = positions.iter().map(|x| x.amount.at(x.apy.mid)).sum();
+    let gross_mid: Money = counted().map(|x| x.amount.at(x.apy.mid)).sum();
     // Tax falls on the fees, interest and rewards paid out, never on the
     // impermanent loss, and is never negative.
     let paid = positions

@@ -175,6 +175,9 @@ impl Resolver<'_> {
         let asset = self
             .require(p.asset.as_ref(), "asset", p, strategy, "asset = \"ETH\"")?
             .clone();
+        if strategy == Strategy::Staking && given.is_none() && !self.not_already_staked(&asset) {
+            return None;
+        }
         let (band, source) = match given {
             Some(b) => (b, "profile".to_string()),
             None => self.book_yield(
@@ -244,6 +247,33 @@ impl Resolver<'_> {
             pos.reward_share = farming.reward_share.rate();
         }
         Some(())
+    }
+
+    /// False (and reported) when a staking position takes the rate book's band
+    /// for a token that is already staked (a liquid-staking token such as
+    /// stETH): staking it again would take a provider fee twice and hide its
+    /// issuer's risk. A position that gives its own yield (or a pool's) is
+    /// left alone.
+    fn not_already_staked(&mut self, asset: &Sp<String>) -> bool {
+        let Some(base) = self
+            .assets
+            .get(&asset.value)
+            .filter(|v| v.staking.is_some())
+            .and_then(|v| v.underlying.clone())
+        else {
+            return true;
+        };
+        self.error(
+            asset.span.clone(),
+            format!(
+                "`{}` is already staked {base}: a staking position on it would take a provider fee twice",
+                asset.value
+            ),
+            format!(
+                "hold it (strategy = \"hold\") to earn its staking yield and carry its issuer's risk, or stake {base} with method = \"liquid\""
+            ),
+        );
+        false
     }
 
     /// The yield of a plain holding: its `apy`, else nothing, except for a

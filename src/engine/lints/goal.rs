@@ -21,11 +21,12 @@ pub(super) fn goal_warnings(p: &Portfolio, r: &PlanReport, out: &mut Vec<Warning
             Lint::RequiredYieldUnsustainable,
             None,
             format!(
-                "the goal needs a yield of {} a year, above the {} sustainable ceiling; lower the goal, add capital (about {} would do at the ceiling{}), or start the income later",
+                "the goal needs a yield of {} a year, above the {} sustainable ceiling; lower the goal, add capital (a portfolio of about {} would do at the ceiling{}, {} more than today), or start the income later",
                 format_rate(goal.required_yield),
                 format_rate(goal.ceiling),
                 money(needed.settle()),
-                if g.after_tax { ", before tax" } else { "" }
+                if g.after_tax { ", before tax" } else { "" },
+                money(Money(needed.0 - p.value.0).settle())
             ),
         ));
     }
