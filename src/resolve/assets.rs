@@ -149,16 +149,27 @@ impl Resolver<'_> {
     /// Book assets, with the profile's declarations and overrides on top.
     pub(super) fn assets(&mut self, spec: &ProfileSpec) {
         for (symbol, a) in &self.book.assets {
-            self.assets.insert(symbol.clone(), AssetView::from_book(a));
+            self.insert_asset(symbol.clone(), AssetView::from_book(a));
         }
         for a in &spec.assets {
             // `[assets.weth]` overrides the book's ETH: one name per asset.
             let symbol = self.asset_id(&a.symbol.value);
-            self.assets
-                .entry(symbol)
-                .or_insert_with(AssetView::unknown)
-                .override_with(a);
+            if !self.assets.contains_key(&symbol) {
+                self.insert_asset(symbol.clone(), AssetView::unknown());
+            }
+            if let Some(view) = self.assets.get_mut(&symbol) {
+                view.override_with(a);
+            }
         }
+    }
+
+    /// Adds an asset's view under `symbol`, keeping the lower-case index.
+    pub(super) fn insert_asset(&mut self, symbol: String, view: AssetView) {
+        let spellings = self.by_lowercase.entry(symbol.to_lowercase()).or_default();
+        if !spellings.contains(&symbol) {
+            spellings.push(symbol.clone());
+        }
+        self.assets.insert(symbol, view);
     }
 
     /// Whether `symbol` is a known asset. A token the book lacks is taken on
@@ -174,7 +185,7 @@ impl Resolver<'_> {
         if own_rate && self.book.unknown_asset.is_some() {
             let view = AssetView::assumed(self.book);
             let volatility = view.volatility.as_ref().map_or(Decimal::ZERO, |v| v.0);
-            self.assets.insert(symbol.value.clone(), view);
+            self.insert_asset(symbol.value.clone(), view);
             let rho = self
                 .book
                 .correlations

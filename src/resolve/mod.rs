@@ -83,6 +83,7 @@ pub fn resolve(
         book,
         diags: Vec::new(),
         assets: BTreeMap::new(),
+        by_lowercase: std::collections::HashMap::new(),
         tiers: BTreeMap::new(),
         protocols: BTreeMap::new(),
         fees: BTreeMap::new(),
@@ -109,6 +110,9 @@ struct Resolver<'b> {
     diags: Vec<Diagnostic>,
     /// Each asset symbol's view, book then profile.
     assets: BTreeMap<String, AssetView>,
+    /// The known symbols by their lower-case spelling, for case-insensitive
+    /// matching in constant time (kept in step with `assets`).
+    by_lowercase: std::collections::HashMap<String, Vec<String>>,
     /// Risk tiers: (loss probability, loss given an event), both fractions, book then profile.
     tiers: BTreeMap<String, (Rate, Rate)>,
     /// Protocol id → tier, book then profile.

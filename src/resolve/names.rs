@@ -9,7 +9,6 @@
 
 use super::Resolver;
 use crate::profile::{PositionSpec, Sp};
-use crate::rates::unique_case_match;
 
 impl Resolver<'_> {
     /// The symbol an asset is known by: itself when known, else its alias in
@@ -24,7 +23,14 @@ impl Resolver<'_> {
                 return target;
             }
         }
-        unique_case_match(symbol, self.assets.keys()).unwrap_or_else(|| symbol.to_string())
+        match self
+            .by_lowercase
+            .get(&symbol.to_lowercase())
+            .map(Vec::as_slice)
+        {
+            Some([only]) => only.clone(),
+            _ => symbol.to_string(),
+        }
     }
 
     /// A position spec with its assets, pair, chain and protocol (and its
