@@ -11,7 +11,9 @@ fn bin() -> Command {
 
 #[test]
 fn snapshot_cases() {
-    trycmd::TestCases::new().case("tests/cmd/*.trycmd");
+    trycmd::TestCases::new()
+        .case("tests/cmd/*.trycmd")
+        .case("tests/cmd/*.toml");
 }
 
 /// A fresh scratch directory for one test.
@@ -370,4 +372,22 @@ fn plan_check_and_compare_share_one_simulation() {
     // Without --simulate the plan carries no simulation.
     let plain = json(&["plan", profile, "--format", "json"]);
     assert!(plain["simulation"].is_null());
+}
+
+#[test]
+fn man_pages_are_roff_for_the_program_and_each_command() {
+    let out = bin().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH yieldplan 1"), "{page}");
+    assert!(page.contains("completions"), "{page}");
+    let out = bin().args(["man", "plan"]).output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH yieldplan-plan 1"), "{page}");
+    assert!(page.contains("\\-\\-format"), "{page}");
+    let out = bin().args(["man", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("no command is named \"nope\""), "{err}");
 }

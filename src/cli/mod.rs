@@ -19,8 +19,15 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use commands::{
-    check::CheckArgs, compare::CompareArgs, il::IlArgs, plan::PlanArgs, pools::PoolsArgs,
-    project::ProjectArgs, rates::RatesArgs, stress::StressArgs,
+    check::CheckArgs,
+    compare::CompareArgs,
+    completions::{CompletionsArgs, ManArgs},
+    il::IlArgs,
+    plan::PlanArgs,
+    pools::PoolsArgs,
+    project::ProjectArgs,
+    rates::RatesArgs,
+    stress::StressArgs,
 };
 pub use files::report_error;
 pub use outcome::Outcome;
@@ -57,6 +64,10 @@ pub enum Command {
     Pools(PoolsArgs),
     /// Print the effective rate book (the default, extended by --rates), or import pools into one
     Rates(RatesArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), of the whole program or of one command
+    Man(ManArgs),
 }
 
 /// Runs one command.
@@ -74,6 +85,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Project(a) => commands::project::run(&a),
         Command::Pools(a) => commands::pools::run(&a),
         Command::Rates(a) => commands::rates::run(&a),
+        Command::Completions(a) => commands::completions::completions(&a),
+        Command::Man(a) => commands::completions::man(&a),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod compare;
+pub mod completions;
 pub mod il;
 pub mod plan;
 pub mod pools;
