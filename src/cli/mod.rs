@@ -27,6 +27,7 @@ use commands::{
     pools::PoolsArgs,
     project::ProjectArgs,
     rates::RatesArgs,
+    schema::SchemaArgs,
     stress::StressArgs,
 };
 pub use files::report_error;
@@ -64,6 +65,8 @@ pub enum Command {
     Pools(PoolsArgs),
     /// Print the effective rate book (the default, extended by --rates), or import pools into one
     Rates(RatesArgs),
+    /// Print the JSON Schema of a profile file, for editors and validators
+    Schema(SchemaArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish
     Completions(CompletionsArgs),
     /// Print the man page (roff), of the whole program or of one command
@@ -85,6 +88,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Project(a) => commands::project::run(&a),
         Command::Pools(a) => commands::pools::run(&a),
         Command::Rates(a) => commands::rates::run(&a),
+        Command::Schema(a) => commands::schema::run(&a),
         Command::Completions(a) => commands::completions::completions(&a),
         Command::Man(a) => commands::completions::man(&a),
     }

@@ -10,4 +10,5 @@ pub mod plan;
 pub mod pools;
 pub mod project;
 pub mod rates;
+pub mod schema;
 pub mod stress;
