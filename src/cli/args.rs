@@ -15,13 +15,13 @@ use yieldplan::report::Format;
 #[derive(Debug, Args)]
 pub struct Output {
     /// Output format
-    #[arg(long, value_parser = one_of::<Format>(), default_value_t = Format::Table)]
+    #[arg(short, long, value_parser = one_of::<Format>(), default_value_t = Format::Table)]
     pub format: Format,
     /// A rate book file that extends (or, with `replace = true`, replaces) the default
     #[arg(long, value_name = "FILE")]
     pub rates: Option<PathBuf>,
     /// Write the output to FILE (atomically) instead of standard output
-    #[arg(long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// A saved DefiLlama pools snapshot that positions with a `pool_id` take their yield from
     #[arg(long, value_name = "FILE")]

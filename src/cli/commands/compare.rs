@@ -66,7 +66,12 @@ pub fn run(a: &CompareArgs) -> Result<Outcome> {
             write_file("--plot", path, &svg)?;
         }
     }
-    let text = report::render(a.out.format, &report, compare_document);
+    let text = crate::cli::terminal::render(
+        a.out.format,
+        a.out.output.as_deref(),
+        &report,
+        compare_document,
+    );
     emit(a.out.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

@@ -6,6 +6,7 @@ pub mod check;
 pub mod compare;
 pub mod completions;
 pub mod il;
+pub mod init;
 pub mod plan;
 pub mod pools;
 pub mod project;

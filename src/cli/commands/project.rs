@@ -52,11 +52,21 @@ pub fn run(a: &ProjectArgs) -> Result<Outcome> {
                 .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
             write_file("--plot", path, &svg)?;
         }
-        report::render(a.out.format, &sim, report::simulation_document)
+        crate::cli::terminal::render(
+            a.out.format,
+            a.out.output.as_deref(),
+            &sim,
+            report::simulation_document,
+        )
     } else {
         let projection = project(&portfolio, &planned, a.years)
             .map_err(|e| anyhow::anyhow!("{e}\n  = help: {}", e.help))?;
-        report::render(a.out.format, &projection, report::project_document)
+        crate::cli::terminal::render(
+            a.out.format,
+            a.out.output.as_deref(),
+            &projection,
+            report::project_document,
+        )
     };
     emit(a.out.output.as_deref(), &text)?;
     Ok(Outcome::Success)
