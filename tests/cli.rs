@@ -528,3 +528,104 @@ fn colour_is_used_only_when_asked_or_on_a_terminal() {
     });
     assert!(coloured_status, "{compared}");
 }
+
+/// The legend entries of an SVG chart, in order: the texts drawn at the
+/// legend's left edge.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = t.split_once('>')?.1;
+            Some(body.split_once("</text>")?.0.trim().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn simulation_charts_have_a_legend_money_axes_year_0_and_the_income_phase() {
+    let dir = scratch("plot");
+    let fan = dir.join("fan.svg");
+    let out = bin()
+        .args([
+            "project",
+            "profiles/financial-independence.toml",
+            "--simulate",
+        ])
+        .args(["--paths", "300", "--plot"])
+        .arg(&fan)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let texts = svg_texts(&fs::read_to_string(&fan).unwrap());
+    let legend: Vec<&str> = texts
+        .iter()
+        .map(String::as_str)
+        .filter(|t| {
+            t.starts_with("P5-")
+                || t.starts_with("P25-")
+                || t.starts_with("median")
+                || t.starts_with("goal")
+                || t.starts_with("income phase")
+        })
+        .collect();
+    assert_eq!(
+        legend,
+        [
+            "P5-P95 (9 in 10 paths)",
+            "P25-P75 (half the paths)",
+            "median (P50)",
+            "income phase starts",
+            "P5-P95 (9 in 10 paths)",
+            "P25-P75 (half the paths)",
+            "median (P50)",
+            "goal (indexed)",
+            "income phase starts",
+        ]
+    );
+    assert!(
+        texts.iter().any(|t| t == "0"),
+        "year 0 is labelled: {texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t == "$1M"),
+        "money in millions: {texts:?}"
+    );
+    assert!(texts.iter().any(|t| t == "USD, log scale"), "{texts:?}");
+    assert!(!texts.iter().any(|t| t.ends_with("000k")), "{texts:?}");
+
+    let linear = dir.join("linear.svg");
+    let out = bin()
+        .args([
+            "compare",
+            "profiles/supplemental-income.toml",
+            "profiles/early-retirement.toml",
+        ])
+        .args(["--simulate", "--paths", "200", "--plot"])
+        .arg(&linear)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let texts = svg_texts(&fs::read_to_string(&linear).unwrap());
+    for name in [
+        "Supplemental income",
+        "Early retirement",
+        "years from today",
+        "0",
+    ] {
+        assert!(texts.iter().any(|t| t == name), "{name}: {texts:?}");
+    }
+    let forced = dir.join("log.svg");
+    let out = bin()
+        .args([
+            "compare",
+            "profiles/supplemental-income.toml",
+            "profiles/early-retirement.toml",
+        ])
+        .args(["--simulate", "--paths", "200", "--log", "--plot"])
+        .arg(&forced)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let texts = svg_texts(&fs::read_to_string(&forced).unwrap());
+    assert!(texts.iter().any(|t| t == "USD, log scale"), "{texts:?}");
+}

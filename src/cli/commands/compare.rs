@@ -61,8 +61,12 @@ pub fn run(a: &CompareArgs) -> Result<Outcome> {
             sims.push(sim);
         }
         if let Some(path) = &a.sim.plot {
-            let svg = report::comparison_svg(&sims)
-                .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
+            let svg = report::comparison_svg(
+                &sims,
+                &plans.iter().map(|p| p.portfolio.value).collect::<Vec<_>>(),
+                a.sim.chart(yieldplan::money::Money::ZERO),
+            )
+            .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
             write_file("--plot", path, &svg)?;
         }
     }

@@ -52,7 +52,7 @@ pub fn run(a: &PlanArgs) -> Result<Outcome> {
         };
         let sim = simulate_with_progress(&portfolio, &report, settings);
         if let Some(path) = &a.sim.plot {
-            let svg = report::simulation_svg(&sim)
+            let svg = report::simulation_svg(&sim, a.sim.chart(report.portfolio.value))
                 .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
             write_file("--plot", path, &svg)?;
         }

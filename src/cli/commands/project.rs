@@ -48,7 +48,7 @@ pub fn run(a: &ProjectArgs) -> Result<Outcome> {
         };
         let sim = simulate_with_progress(&portfolio, &planned, settings);
         if let Some(path) = &a.sim.plot {
-            let svg = report::simulation_svg(&sim)
+            let svg = report::simulation_svg(&sim, a.sim.chart(planned.portfolio.value))
                 .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
             write_file("--plot", path, &svg)?;
         }
