@@ -11,7 +11,9 @@ fn bin() -> Command {
 
 #[test]
 fn snapshot_cases() {
-    trycmd::TestCases::new().case("tests/cmd/*.trycmd");
+    trycmd::TestCases::new()
+        .case("tests/cmd/*.trycmd")
+        .case("tests/cmd/*.toml");
 }
 
 /// A fresh scratch directory for one test.
@@ -431,4 +433,261 @@ fn every_simulating_command_refuses_an_overflowing_horizon() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&out.stdout).contains("79228162514264337593543950335"));
+}
+
+/// `yieldplan man` prints roff pages, for the program and each command.
+#[test]
+fn man_pages_are_roff_for_the_program_and_each_command() {
+    let out = bin().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH yieldplan 1"), "{page}");
+    assert!(page.contains("completions"), "{page}");
+    let out = bin().args(["man", "plan"]).output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH yieldplan-plan 1"), "{page}");
+    assert!(page.contains("\\-\\-format"), "{page}");
+    let out = bin().args(["man", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("no command is named \"nope\""), "{err}");
+}
+
+#[test]
+fn every_init_template_plans_and_is_never_written_over_a_file() {
+    let dir = scratch("init");
+    for template in ["income", "supplemental", "retirement", "independence"] {
+        let path = dir.join(format!("{template}.toml"));
+        let out = bin()
+            .args(["init", "--template", template, "--value", "300000"])
+            .args(["--monthly-income", "1500", "-o"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{template}: {out:?}");
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains("value = 300000"), "{text}");
+        assert!(text.contains("monthly_income = 1500"), "{text}");
+        assert!(!text.contains("{{"), "{text}");
+        let plan = bin().arg("plan").arg(&path).output().unwrap();
+        assert!(plan.status.success(), "{template}: {plan:?}");
+        let again = bin()
+            .args(["init", "--template", template, "-o"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(again.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+        assert_eq!(fs::read_to_string(&path).unwrap(), text);
+    }
+}
+
+#[test]
+fn a_profile_on_standard_input_plans_and_is_never_overwritten() {
+    let dir = scratch("stdin");
+    let path = dir.join("p.toml");
+    fs::copy("profiles/supplemental-income.toml", &path).unwrap();
+    let before = fs::read(&path).unwrap();
+    let from_file = bin().arg("plan").arg(&path).output().unwrap();
+    let piped = bin()
+        .args(["plan", "-"])
+        .stdin(fs::File::open(&path).unwrap())
+        .output()
+        .unwrap();
+    assert!(piped.status.success());
+    let body = |o: &[u8]| {
+        String::from_utf8_lossy(o)
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(body(&piped.stdout), body(&from_file.stdout));
+    let clobber = bin()
+        .args(["plan", "-", "-o"])
+        .arg(&path)
+        .stdin(fs::File::open(&path).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(clobber.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&clobber.stderr).contains("is an input of this run"));
+    assert_eq!(fs::read(&path).unwrap(), before);
+    let twice = bin()
+        .args(["compare", "-", "-"])
+        .stdin(fs::File::open(&path).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(twice.status.code(), Some(2));
+}
+
+#[test]
+fn tables_fit_a_given_width_and_numbers_are_never_broken() {
+    for args in [
+        &["plan", "profiles/supplemental-income.toml"][..],
+        &["plan", "profiles/income-template.toml"][..],
+        &[
+            "compare",
+            "profiles/supplemental-income.toml",
+            "profiles/early-retirement.toml",
+        ][..],
+        &["stress", "profiles/supplemental-income.toml"][..],
+    ] {
+        let out = bin().args(args).args(["--width", "100"]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        for line in text.lines().filter(|l| l.starts_with(['│', '┌', '└', '╞'])) {
+            assert!(line.chars().count() <= 100, "{args:?}: {line}");
+        }
+        // The positions table keeps its detail columns for --wide.
+        if args[0] == "plan" {
+            assert!(!text.contains("Risk-adj."), "{text}");
+            let wide = bin()
+                .args(args)
+                .args(["--width", "100", "--wide"])
+                .output()
+                .unwrap();
+            let full = bin().args(args).output().unwrap();
+            assert_eq!(wide.stdout, full.stdout);
+        }
+    }
+}
+
+#[test]
+fn colour_is_used_only_when_asked_or_on_a_terminal() {
+    let plan = |extra: &[&str], no_color: bool| {
+        let mut cmd = bin();
+        cmd.args(["plan", "profiles/supplemental-income.toml"])
+            .args(extra);
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    // Piped: no colour unless asked, and byte for byte the plain table.
+    assert!(!plan(&[], false).contains('\u{1b}'));
+    assert_eq!(plan(&["--color", "never"], false), plan(&[], false));
+    assert_eq!(plan(&["--color", "auto"], true), plan(&[], false));
+    let coloured = plan(&["--color", "always"], true);
+    assert!(coloured.contains("\u{1b}[1m"), "{coloured}");
+    let compared = bin()
+        .args([
+            "compare",
+            "profiles/supplemental-income.toml",
+            "profiles/early-retirement.toml",
+        ])
+        .args(["--color", "always"])
+        .output()
+        .unwrap();
+    let compared = String::from_utf8(compared.stdout).unwrap();
+    // Each goal status is coloured: an escape code right before the word.
+    let statuses = ["meets", "likely", "at-risk", "short"];
+    let coloured_status = compared.lines().any(|line| {
+        statuses
+            .iter()
+            .any(|s| line.contains(&format!("m {s}")) && line.contains("\u{1b}[38;5;"))
+    });
+    assert!(coloured_status, "{compared}");
+}
+
+/// The legend entries of an SVG chart, in order: the texts drawn at the
+/// legend's left edge.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = t.split_once('>')?.1;
+            Some(body.split_once("</text>")?.0.trim().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn simulation_charts_have_a_legend_money_axes_year_0_and_the_income_phase() {
+    let dir = scratch("plot");
+    let fan = dir.join("fan.svg");
+    let out = bin()
+        .args([
+            "project",
+            "profiles/financial-independence.toml",
+            "--simulate",
+        ])
+        .args(["--paths", "300", "--plot"])
+        .arg(&fan)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let texts = svg_texts(&fs::read_to_string(&fan).unwrap());
+    let legend: Vec<&str> = texts
+        .iter()
+        .map(String::as_str)
+        .filter(|t| {
+            t.starts_with("P5-")
+                || t.starts_with("P25-")
+                || t.starts_with("median")
+                || t.starts_with("goal")
+                || t.starts_with("income phase")
+        })
+        .collect();
+    assert_eq!(
+        legend,
+        [
+            "P5-P95 (9 in 10 paths)",
+            "P25-P75 (half the paths)",
+            "median (P50)",
+            "income phase starts",
+            "P5-P95 (9 in 10 paths)",
+            "P25-P75 (half the paths)",
+            "median (P50)",
+            "goal (indexed)",
+            "income phase starts",
+        ]
+    );
+    assert!(
+        texts.iter().any(|t| t == "0"),
+        "year 0 is labelled: {texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t == "$1M"),
+        "money in millions: {texts:?}"
+    );
+    assert!(texts.iter().any(|t| t == "USD, log scale"), "{texts:?}");
+    assert!(!texts.iter().any(|t| t.ends_with("000k")), "{texts:?}");
+
+    let linear = dir.join("linear.svg");
+    let out = bin()
+        .args([
+            "compare",
+            "profiles/supplemental-income.toml",
+            "profiles/early-retirement.toml",
+        ])
+        .args(["--simulate", "--paths", "200", "--plot"])
+        .arg(&linear)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let texts = svg_texts(&fs::read_to_string(&linear).unwrap());
+    for name in [
+        "Supplemental income",
+        "Early retirement",
+        "years from today",
+        "0",
+    ] {
+        assert!(texts.iter().any(|t| t == name), "{name}: {texts:?}");
+    }
+    let forced = dir.join("log.svg");
+    let out = bin()
+        .args([
+            "compare",
+            "profiles/supplemental-income.toml",
+            "profiles/early-retirement.toml",
+        ])
+        .args(["--simulate", "--paths", "200", "--log", "--plot"])
+        .arg(&forced)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let texts = svg_texts(&fs::read_to_string(&forced).unwrap());
+    assert!(texts.iter().any(|t| t == "USD, log scale"), "{texts:?}");
 }

@@ -15,13 +15,13 @@ use yieldplan::report::Format;
 #[derive(Debug, Args)]
 pub struct Output {
     /// Output format
-    #[arg(long, value_parser = report_format(), default_value_t = Format::Table)]
+    #[arg(short, long, value_parser = report_format(), default_value_t = Format::Table)]
     pub format: Format,
     /// A rate book file that extends (or, with `replace = true`, replaces) the default
     #[arg(long, value_name = "FILE")]
     pub rates: Option<PathBuf>,
     /// Write the output to FILE (atomically) instead of standard output
-    #[arg(long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// A saved DefiLlama pools snapshot that positions with a `pool_id` take their yield from
     #[arg(long, value_name = "FILE")]
@@ -43,6 +43,20 @@ pub struct SimArgs {
     /// Also draw the simulation as an SVG picture (with --simulate); the name must end in .svg
     #[arg(long, value_name = "FILE.svg", requires = "simulate", value_parser = parse_svg_path)]
     pub plot: Option<PathBuf>,
+    /// Draw the value axis of --plot on a logarithmic scale (it turns logarithmic by itself when,
+    /// at the horizon, P95 is more than 20 times the median)
+    #[arg(long, requires = "plot")]
+    pub log: bool,
+}
+
+impl SimArgs {
+    /// The chart options of `--plot`, the portfolio's value today at year 0.
+    pub fn chart(&self, start_value: yieldplan::money::Money) -> yieldplan::report::ChartOptions {
+        yieldplan::report::ChartOptions {
+            start_value: Some(start_value),
+            log: self.log.then_some(true),
+        }
+    }
 }
 
 /// Filters over the pools of a snapshot.

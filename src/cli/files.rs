@@ -65,6 +65,9 @@ pub fn shown(path: &Path) -> String {
 /// # Errors
 /// The path is missing, not a regular file, too large or unreadable.
 pub fn read_limited(path: &Path, what: &str) -> Result<Vec<u8>> {
+    if is_stdin(path) {
+        return read_stdin(what);
+    }
     let at = shown(path);
     let meta =
         fs::metadata(path).with_context(|| format!("cannot read {what} {at}: check the path"))?;
@@ -77,6 +80,64 @@ pub fn read_limited(path: &Path, what: &str) -> Result<Vec<u8>> {
         );
     }
     read_regular(path, what)
+}
+
+/// Whether a path given on the command line means standard input (`-`).
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Reads standard input (`-`) whole, with the same size limit as a file,
+/// once per run. When standard input is a regular file (`< profile.toml`),
+/// that file is remembered as an input, so no output of the run can
+/// overwrite it.
+fn read_stdin(what: &str) -> Result<Vec<u8>> {
+    static TAKEN: Mutex<bool> = Mutex::new(false);
+    {
+        let mut taken = TAKEN
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *taken {
+            bail!(
+                "standard input (-) is given twice; it can be read only once, so give the other {what}s as files"
+            );
+        }
+        *taken = true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let stdin = io::stdin();
+        if let Ok(fd) = stdin.as_fd().try_clone_to_owned() {
+            if let Ok(meta) = File::from(fd).metadata() {
+                if meta.is_dir() {
+                    bail!(
+                        "standard input is a directory; give the {what} on standard input or as a path"
+                    );
+                }
+                if meta.is_file() {
+                    INPUTS
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push((FileId::of(Path::new("-"), &meta), PathBuf::from("-")));
+                }
+            }
+        }
+    }
+    let mut bytes = Vec::new();
+    let limit = MAX_PROFILE_BYTES as u64;
+    io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read the {what} from standard input"))?;
+    if bytes.len() as u64 > limit {
+        bail!(
+            "the {what} on standard input is more than the {} MiB accepted; split it into smaller files",
+            MAX_PROFILE_BYTES / (1024 * 1024)
+        );
+    }
+    Ok(bytes)
 }
 
 /// Reads an input file named inside another file (a profile's `[rates]

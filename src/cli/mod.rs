@@ -14,13 +14,23 @@ pub mod load;
 pub mod outcome;
 pub mod output;
 pub mod progress;
+pub mod terminal;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use commands::{
-    check::CheckArgs, compare::CompareArgs, il::IlArgs, plan::PlanArgs, pools::PoolsArgs,
-    project::ProjectArgs, rates::RatesArgs, stress::StressArgs,
+    check::CheckArgs,
+    compare::CompareArgs,
+    completions::{CompletionsArgs, ManArgs},
+    il::IlArgs,
+    init::InitArgs,
+    plan::PlanArgs,
+    pools::PoolsArgs,
+    project::ProjectArgs,
+    rates::RatesArgs,
+    schema::SchemaArgs,
+    stress::StressArgs,
 };
 pub use files::report_error;
 pub use outcome::Outcome;
@@ -35,6 +45,9 @@ pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
+    /// How output looks.
+    #[command(flatten)]
+    pub display: terminal::Display,
 }
 
 /// The commands.
@@ -57,6 +70,14 @@ pub enum Command {
     Pools(PoolsArgs),
     /// Print the effective rate book (the default, extended by --rates), or import pools into one
     Rates(RatesArgs),
+    /// Write a commented starter profile from a template, with your value and income goal
+    Init(InitArgs),
+    /// Print the JSON Schema of a profile file, for editors and validators
+    Schema(SchemaArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), of the whole program or of one command
+    Man(ManArgs),
 }
 
 /// Runs one command.
@@ -65,6 +86,7 @@ pub enum Command {
 /// Any input the command cannot use (a missing or malformed file, a flag
 /// combination that makes no sense) or an output that cannot be written.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    terminal::set(cli.display);
     match cli.command {
         Command::Plan(a) => commands::plan::run(&a),
         Command::Check(a) => commands::check::run(&a),
@@ -74,6 +96,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Project(a) => commands::project::run(&a),
         Command::Pools(a) => commands::pools::run(&a),
         Command::Rates(a) => commands::rates::run(&a),
+        Command::Init(a) => commands::init::run(&a),
+        Command::Schema(a) => commands::schema::run(&a),
+        Command::Completions(a) => commands::completions::completions(&a),
+        Command::Man(a) => commands::completions::man(&a),
     }
 }
 

@@ -132,6 +132,61 @@ pub fn write_file(flag: &str, path: &Path, text: &str) -> Result<()> {
         .with_context(|| format!("cannot write {flag} {at}: check that the directory is writable"))
 }
 
+/// Writes `text` to a new file at `path`, given with `flag`: refuses when
+/// anything exists at `path` (a file, a link, even a dangling one), and
+/// creates the file atomically (a temporary file linked into place only if
+/// the name is still free), so a file that appears meanwhile is not
+/// overwritten either.
+///
+/// # Errors
+/// Something exists at `path`, its folder is missing, or it cannot be written.
+pub fn write_new(flag: &str, path: &Path, text: &str) -> Result<()> {
+    let at = shown(path);
+    if fs::symlink_metadata(path).is_ok() {
+        bail!(
+            "{flag} {at} already exists; it is never overwritten: choose a new name, or remove the file first"
+        );
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        bail!(
+            "cannot write {flag} {at}: the directory {} does not exist",
+            shown(&dir)
+        );
+    }
+    on_interrupt_remove_pending();
+    let name = path
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let result = (|| {
+        let mut tmp = builder.tempfile_in(&dir)?;
+        set_pending(Some(tmp.path().to_path_buf()));
+        tmp.write_all(text.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist_noclobber(path).map(|_| ()).map_err(|e| e.error)
+    })();
+    set_pending(None);
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => bail!(
+            "{flag} {at} already exists; it is never overwritten: choose a new name, or remove the file first"
+        ),
+        other => other.with_context(|| {
+            format!("cannot write {flag} {at}: check that the directory is writable")
+        }),
+    }
+}
+
 /// A path under `/dev` or `/proc` (`/dev/stdout`, `/proc/self/fd/1`): it
 /// stands for a stream even when it resolves to a regular file.
 fn is_system_path(path: &Path) -> bool {

@@ -17,6 +17,7 @@
 //! a required one (`valeu`) is reported as the misspelling, not also as the
 //! required key being missing.
 
+mod file_schema;
 mod keys;
 mod positions;
 mod reader;
@@ -34,6 +35,7 @@ use toml::de::DeTable;
 
 use crate::error::{Diagnostic, Diagnostics};
 
+pub use file_schema::profile_schema;
 pub use spec::{
     AllocationSpec, AssetSpec, AssumptionsSpec, BandSpec, GoalSpec, LayerSpec, LintsSpec, Period,
     PortfolioSpec, PositionSpec, ProfileSpec, RangeSpec, ScenarioSpec, Sp, Span, TierSpec,

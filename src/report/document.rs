@@ -42,6 +42,9 @@ pub struct Header {
     pub keys: &'static [&'static str],
     /// Whether the column is right-aligned (numbers are).
     pub right: bool,
+    /// A detail column: a table made to fit a narrow terminal leaves it out
+    /// (CSV, Markdown and a table of unlimited width keep it).
+    pub detail: bool,
 }
 
 /// A column definition over items of type `T`.
@@ -62,9 +65,21 @@ impl<T> Column<T> {
         cell: impl Fn(&T) -> Cell + 'static,
     ) -> Self {
         Column {
-            header: Header { title, keys, right },
+            header: Header {
+                title,
+                keys,
+                right,
+                detail: false,
+            },
             cell: Box::new(cell),
         }
+    }
+
+    /// The same column, marked as a detail (see [`Header::detail`]).
+    #[must_use]
+    pub fn detail(mut self) -> Self {
+        self.header.detail = true;
+        self
     }
 }
 

@@ -1,114 +1,365 @@
 //! The percentile fan of a simulation as an SVG picture: portfolio value
-//! above, income against the goal line below. Drawn with plotters' SVG
-//! backend and its built-in font metrics, so no system fonts are needed.
-//! Amounts are in the simulation's currency, plotted in thousands. It draws
-//! only what the simulation holds (computes nothing new) and writes no
-//! file: the caller saves the SVG text.
+//! above, income against the goal line below; and the medians of several
+//! simulations on one chart. Drawn with plotters' SVG backend and its
+//! built-in font metrics, so no system fonts are needed.
+//!
+//! What makes them readable: a legend beside each chart (never over the
+//! data) with a colour key for every band and line; money axes in the
+//! currency with thousands and millions ($250k, $16M); the start (year 0);
+//! a dashed marker where the income phase starts; and a logarithmic value
+//! axis when the spread is too wide for a linear one. It draws only what the
+//! simulation holds (computes nothing new) and writes no file: the caller
+//! saves the SVG text.
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::cells::chart_value;
 use crate::engine::simulate::{Percentiles, Simulation};
+use crate::money::Money;
 
-/// Draws one fan on `area`: the P5-P95 and P25-P75 bands of `bands`, their
-/// median, and the `goal` line (one amount a year from year 1) if any.
-fn fan(
-    area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
-    title: &str,
-    bands: &[Percentiles],
-    goal: &[crate::money::Money],
-) -> Result<(), String> {
-    let years = u32::try_from(bands.len()).unwrap_or(u32::MAX);
-    let top = bands
-        .iter()
-        .map(|b| chart_value(b.p95))
-        .chain(goal.iter().map(|g| chart_value(*g)))
-        .fold(1.0, f64::max)
-        * 1.05;
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, ("sans-serif", 18))
-        .margin(12)
-        .x_label_area_size(30)
-        .y_label_area_size(80)
-        .build_cartesian_2d(1u32..years.max(2), 0f64..top)
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc("year")
-        .y_label_formatter(&|v| format!("{:.0}k", v / 1000.0))
-        .draw()
-        .map_err(|e| e.to_string())?;
-    let outer = RGBColor(66, 133, 244).mix(0.18);
-    let inner = RGBColor(66, 133, 244).mix(0.35);
-    let band = |lo: fn(&Percentiles) -> f64, hi: fn(&Percentiles) -> f64| {
-        let mut pts: Vec<(u32, f64)> = bands.iter().map(|b| (b.year, hi(b))).collect();
-        pts.extend(bands.iter().rev().map(|b| (b.year, lo(b))));
-        pts
-    };
-    chart
-        .draw_series(std::iter::once(Polygon::new(
-            band(|b| chart_value(b.p5), |b| chart_value(b.p95)),
-            outer,
-        )))
-        .map_err(|e| e.to_string())?
-        .label("P5-P95");
-    chart
-        .draw_series(std::iter::once(Polygon::new(
-            band(|b| chart_value(b.p25), |b| chart_value(b.p75)),
-            inner,
-        )))
-        .map_err(|e| e.to_string())?
-        .label("P25-P75");
-    chart
-        .draw_series(LineSeries::new(
-            bands.iter().map(|b| (b.year, chart_value(b.p50))),
-            BLUE.stroke_width(2),
-        ))
-        .map_err(|e| e.to_string())?
-        .label("median");
-    if !goal.is_empty() {
-        chart
-            .draw_series(LineSeries::new(
-                (1u32..).zip(goal).map(|(year, g)| (year, chart_value(*g))),
-                RED.stroke_width(2),
-            ))
-            .map_err(|e| e.to_string())?
-            .label("goal");
+/// How a chart is drawn.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ChartOptions {
+    /// The portfolio's value today, drawn at year 0 (all percentiles start
+    /// there); `None` starts the lines at year 1.
+    pub start_value: Option<Money>,
+    /// A logarithmic value axis: `Some(true)` always, `Some(false)` never,
+    /// `None` when the spread asks for it (see [`LOG_SPREAD`]).
+    pub log: Option<bool>,
+}
+
+/// The value axis turns logarithmic by itself when, at the horizon, P95 is
+/// more than this many times P50: on a linear axis the median would be a
+/// flat line at the bottom.
+pub const LOG_SPREAD: f64 = 20.0;
+
+/// The area drawing is done on.
+type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// Width of the legend column beside each chart, in pixels.
+const LEGEND_WIDTH: u32 = 190;
+
+const BAND_OUTER: RGBColor = RGBColor(66, 133, 244);
+const MEDIAN: RGBColor = RGBColor(25, 80, 190);
+const GOAL: RGBColor = RGBColor(219, 68, 55);
+const MARKER: RGBColor = RGBColor(90, 90, 90);
+
+/// One entry of a legend.
+enum Key {
+    /// A filled band in this colour and opacity.
+    Band(RGBColor, f64),
+    /// A line in this colour.
+    Line(RGBColor),
+    /// A dashed line in this colour.
+    Dashed(RGBColor),
+}
+
+/// The names of the legend entries of a simulation's fan chart, in order;
+/// also what tests look for in the SVG.
+pub const FAN_LEGEND: [&str; 5] = [
+    "P5-P95 (9 in 10 paths)",
+    "P25-P75 (half the paths)",
+    "median (P50)",
+    "goal (indexed)",
+    "income phase starts",
+];
+
+/// The symbol written before an amount in `currency`, or its code after.
+fn currency_parts(currency: &str) -> (&'static str, String) {
+    match currency {
+        "USD" => ("$", String::new()),
+        "EUR" => ("€", String::new()),
+        "GBP" => ("£", String::new()),
+        "JPY" => ("¥", String::new()),
+        other => ("", format!(" {other}")),
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()
-        .map_err(|e| e.to_string())?;
+}
+
+/// An amount as an axis label: "$950", "$250k", "$1.5M", "$16M", "$2B".
+#[must_use]
+pub fn money_label(value: f64, currency: &str) -> String {
+    let (symbol, code) = currency_parts(currency);
+    let sign = if value < 0.0 { "-" } else { "" };
+    let v = value.abs();
+    let (scaled, unit) = if v >= 1e9 {
+        (v / 1e9, "B")
+    } else if v >= 1e6 {
+        (v / 1e6, "M")
+    } else if v >= 1e3 {
+        (v / 1e3, "k")
+    } else {
+        (v, "")
+    };
+    let number = if scaled >= 10.0 || unit.is_empty() || (scaled - scaled.round()).abs() < 0.05 {
+        format!("{scaled:.0}")
+    } else {
+        format!("{scaled:.1}")
+    };
+    format!("{sign}{symbol}{number}{unit}{code}")
+}
+
+/// Draws a legend of `entries` in the column `area`, from the top.
+fn legend(area: &Area<'_>, entries: &[(&str, Key)]) -> Result<(), String> {
+    let font = ("sans-serif", 14).into_font().color(&BLACK);
+    let font = font.pos(Pos::new(HPos::Left, VPos::Center));
+    for (i, (label, key)) in entries.iter().enumerate() {
+        let y = 60 + 24 * i32::try_from(i).unwrap_or(0);
+        let (x0, x1) = (8, 34);
+        match key {
+            Key::Band(colour, opacity) => {
+                area.draw(&Rectangle::new(
+                    [(x0, y - 7), (x1, y + 7)],
+                    colour.mix(*opacity).filled(),
+                ))
+                .map_err(|e| e.to_string())?;
+            }
+            Key::Line(colour) => {
+                area.draw(&PathElement::new(
+                    vec![(x0, y), (x1, y)],
+                    colour.stroke_width(3),
+                ))
+                .map_err(|e| e.to_string())?;
+            }
+            Key::Dashed(colour) => {
+                for x in (x0..x1).step_by(8) {
+                    area.draw(&PathElement::new(
+                        vec![(x, y), ((x + 4).min(x1), y)],
+                        colour.stroke_width(2),
+                    ))
+                    .map_err(|e| e.to_string())?;
+                }
+            }
+        }
+        area.draw(&Text::new((*label).to_string(), (x1 + 8, y), font.clone()))
+            .map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
 
-/// Renders the fan chart of a simulation as an SVG document.
+/// The y axis: where an amount is drawn, and the amount at a position.
+#[derive(Clone, Copy)]
+struct Axis {
+    log: bool,
+    /// On a log axis, the lowest coordinate drawn: smaller amounts (a path
+    /// that ran out) are drawn on the floor.
+    floor: f64,
+}
+
+impl Axis {
+    /// A linear axis, or a log axis whose floor suits amounts up to `high`.
+    fn new(log: bool, low: f64, high: f64) -> Self {
+        let floor = if log {
+            // At most five decades below the top, and never below $1.
+            let top = high.max(1.0).log10();
+            low.max(1.0).log10().max(top - 5.0).floor()
+        } else {
+            0.0
+        };
+        Axis { log, floor }
+    }
+    /// The drawn coordinate of an amount (log10 of it on a log axis).
+    fn at(self, v: f64) -> f64 {
+        if self.log {
+            v.max(1.0).log10().max(self.floor)
+        } else {
+            v
+        }
+    }
+    /// The amount at a drawn coordinate.
+    fn amount(self, y: f64) -> f64 {
+        if self.log { 10f64.powf(y) } else { y }
+    }
+}
+
+/// Whether the value axis is logarithmic for these bands.
+fn wants_log(bands: &[Percentiles], options: ChartOptions) -> bool {
+    options.log.unwrap_or_else(|| {
+        bands.last().is_some_and(|b| {
+            let (p50, p95) = (chart_value(b.p50), chart_value(b.p95));
+            p95 > LOG_SPREAD * p50.max(1e-9)
+        })
+    })
+}
+
+/// What one fan chart shows.
+struct Fan<'a> {
+    title: String,
+    bands: &'a [Percentiles],
+    /// One amount a year from year 1 (empty: no goal line).
+    goal: &'a [Money],
+    /// The year the income phase starts, for the marker.
+    income_starts: Option<u32>,
+    start: Option<Money>,
+    currency: &'a str,
+    log: bool,
+}
+
+/// The points of a band between `lo` and `hi`, with the start at year 0.
+fn band_points(
+    fan: &Fan<'_>,
+    axis: Axis,
+    lo: fn(&Percentiles) -> Money,
+    hi: fn(&Percentiles) -> Money,
+) -> Vec<(f64, f64)> {
+    let start = fan.start.map(|s| (0.0, axis.at(chart_value(s))));
+    let mut pts: Vec<(f64, f64)> = start.into_iter().collect();
+    pts.extend(
+        fan.bands
+            .iter()
+            .map(|b| (f64::from(b.year), axis.at(chart_value(hi(b))))),
+    );
+    pts.extend(
+        fan.bands
+            .iter()
+            .rev()
+            .map(|b| (f64::from(b.year), axis.at(chart_value(lo(b))))),
+    );
+    pts
+}
+
+/// Draws one fan on `area`: the P5-P95 and P25-P75 bands, the median, the
+/// goal line and the income-phase marker, with its legend at the right.
+fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
+    let (plot, side) = area.split_horizontally(area.dim_in_pixel().0 - LEGEND_WIDTH);
+    let amounts = fan
+        .bands
+        .iter()
+        .flat_map(|b| [b.p5, b.p95])
+        .chain(fan.goal.iter().copied())
+        .chain(fan.start)
+        .map(chart_value);
+    let (low, high) = amounts.fold((f64::INFINITY, 1.0_f64), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let axis = Axis::new(fan.log, low, high);
+    let (bottom, top) = if fan.log {
+        (axis.floor, axis.at(high).max(axis.floor + 1.0) + 0.05)
+    } else {
+        (0.0, high * 1.05)
+    };
+    let years = fan.bands.last().map_or(2, |b| b.year.max(2));
+    let first = 0.0;
+    let mut chart = ChartBuilder::on(&plot)
+        .caption(&fan.title, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(70)
+        .build_cartesian_2d(first..f64::from(years), bottom..top)
+        .map_err(|e| e.to_string())?;
+    let currency = fan.currency;
+    let y_desc = if fan.log {
+        format!("{currency}, log scale")
+    } else {
+        currency.to_string()
+    };
+    chart
+        .configure_mesh()
+        .x_desc("years from today")
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| money_label(axis.amount(*v), currency))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let outer = BAND_OUTER.mix(0.18);
+    let inner = BAND_OUTER.mix(0.40);
+    chart
+        .draw_series(std::iter::once(Polygon::new(
+            band_points(fan, axis, |b| b.p5, |b| b.p95),
+            outer,
+        )))
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(std::iter::once(Polygon::new(
+            band_points(fan, axis, |b| b.p25, |b| b.p75),
+            inner,
+        )))
+        .map_err(|e| e.to_string())?;
+    let start = fan.start.map(|s| (0.0, axis.at(chart_value(s))));
+    chart
+        .draw_series(LineSeries::new(
+            start.into_iter().chain(
+                fan.bands
+                    .iter()
+                    .map(|b| (f64::from(b.year), axis.at(chart_value(b.p50)))),
+            ),
+            MEDIAN.stroke_width(2),
+        ))
+        .map_err(|e| e.to_string())?;
+    let mut keys = vec![
+        (FAN_LEGEND[0], Key::Band(BAND_OUTER, 0.18)),
+        (FAN_LEGEND[1], Key::Band(BAND_OUTER, 0.40)),
+        (FAN_LEGEND[2], Key::Line(MEDIAN)),
+    ];
+    if !fan.goal.is_empty() {
+        chart
+            .draw_series(LineSeries::new(
+                (1u32..)
+                    .zip(fan.goal)
+                    .map(|(year, g)| (f64::from(year), axis.at(chart_value(*g)))),
+                GOAL.stroke_width(2),
+            ))
+            .map_err(|e| e.to_string())?;
+        keys.push((FAN_LEGEND[3], Key::Line(GOAL)));
+    }
+    if let Some(year) = fan.income_starts {
+        // The income of year N is paid during year N: the phase starts at N − 1.
+        let x = f64::from(year.saturating_sub(1)).max(first);
+        let steps = 40;
+        let dashes = (0..steps).step_by(2).map(|i| {
+            let at = |k: i32| bottom + (top - bottom) * f64::from(k) / f64::from(steps);
+            PathElement::new(vec![(x, at(i)), (x, at(i + 1))], MARKER.stroke_width(2))
+        });
+        chart.draw_series(dashes).map_err(|e| e.to_string())?;
+        keys.push((FAN_LEGEND[4], Key::Dashed(MARKER)));
+    }
+    legend(&side, &keys)
+}
+
+/// Renders the fan chart of a simulation as an SVG document, as `options`
+/// say.
 ///
 /// # Errors
 ///
 /// Returns plotters' message when a chart cannot be laid out or drawn.
-pub fn simulation_svg(sim: &Simulation) -> Result<String, String> {
+pub fn simulation_svg(sim: &Simulation, options: ChartOptions) -> Result<String, String> {
+    // No marker when the income is wanted from the first year.
+    let income_starts = sim
+        .goal_by_year
+        .first()
+        .map(|y| y.year)
+        .filter(|&year| year > 1);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (900, 760)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (1000, 780)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let (upper, lower) = root.split_vertically(380);
+        let (upper, lower) = root.split_vertically(390);
+        let name = crate::printable::printable(&sim.profile.name);
+        let log = wants_log(&sim.value, options);
         fan(
             &upper,
-            &format!(
-                "{}: portfolio value",
-                crate::printable::printable(&sim.profile.name)
-            ),
-            &sim.value,
-            &[],
+            &Fan {
+                title: format!("{name}: portfolio value ({} paths)", sim.paths),
+                bands: &sim.value,
+                goal: &[],
+                income_starts,
+                start: options.start_value,
+                currency: &sim.currency,
+                log,
+            },
         )?;
         fan(
             &lower,
-            "Yearly income against the goal",
-            &sim.income,
-            &sim.goal_line,
+            &Fan {
+                title: "Yearly income against the goal".into(),
+                bands: &sim.income,
+                goal: &sim.goal_line,
+                income_starts,
+                start: None,
+                currency: &sim.currency,
+                log: wants_log(&sim.income, options),
+            },
         )?;
         root.present().map_err(|e| e.to_string())?;
     }
@@ -126,58 +377,120 @@ const PALETTE: [RGBColor; 6] = [
 ];
 
 /// Renders the median portfolio value of several simulations, one line per
-/// profile (labelled with its name), as an SVG document. Amounts are drawn
-/// as they are: the simulations should share a currency.
+/// profile (labelled with its name in the legend beside the chart), as an
+/// SVG document. `starts` holds each profile's value today, drawn at year 0
+/// (empty: lines start at year 1). Amounts are drawn as they are: the
+/// simulations should share a currency (the first one's labels the axis).
 ///
 /// # Errors
 ///
 /// Returns plotters' message when the chart cannot be laid out or drawn.
-pub fn comparison_svg(sims: &[Simulation]) -> Result<String, String> {
-    let years = sims
-        .iter()
-        .map(|s| u32::try_from(s.value.len()).unwrap_or(u32::MAX))
-        .max()
-        .unwrap_or(0);
-    let top = sims
+pub fn comparison_svg(
+    sims: &[Simulation],
+    starts: &[Money],
+    options: ChartOptions,
+) -> Result<String, String> {
+    let years = sims.iter().map(|s| s.years).max().unwrap_or(0).max(2);
+    let log = options.log.unwrap_or_else(|| {
+        let ends: Vec<f64> = sims
+            .iter()
+            .filter_map(|s| s.value.last().map(|b| chart_value(b.p50)))
+            .collect();
+        let (lo, hi) = ends
+            .iter()
+            .fold((f64::INFINITY, 0.0_f64), |(l, h), v| (l.min(*v), h.max(*v)));
+        hi > LOG_SPREAD * lo.max(1e-9)
+    });
+    let amounts = sims
         .iter()
         .flat_map(|s| s.value.iter().map(|b| chart_value(b.p50)))
-        .fold(1.0, f64::max)
-        * 1.05;
+        .chain(starts.iter().map(|v| chart_value(*v)));
+    let (low_amount, high_amount) =
+        amounts.fold((f64::INFINITY, 1.0_f64), |(l, h), v| (l.min(v), h.max(v)));
+    let axis = Axis::new(log, low_amount, high_amount);
+    let medians = |i: usize, s: &Simulation| -> Vec<(f64, f64)> {
+        let start = starts.get(i).map(|v| (0.0, axis.at(chart_value(*v))));
+        start
+            .into_iter()
+            .chain(
+                s.value
+                    .iter()
+                    .map(|b| (f64::from(b.year), axis.at(chart_value(b.p50)))),
+            )
+            .collect()
+    };
+    let lines: Vec<Vec<(f64, f64)>> = sims
+        .iter()
+        .enumerate()
+        .map(|(i, s)| medians(i, s))
+        .collect();
+    let (low, high) = lines
+        .iter()
+        .flatten()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), p| {
+            (l.min(p.1), h.max(p.1))
+        });
+    let (bottom, top) = if log {
+        (axis.floor.min(low), high.max(axis.floor + 1.0) + 0.05)
+    } else {
+        (0.0, high.max(1.0) * 1.05)
+    };
+    let first = 0.0;
+    let currency = sims.first().map_or("USD", |s| s.currency.as_str());
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (900, 420)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (1000, 440)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let mut chart = ChartBuilder::on(&root)
+        let (plot, side) = root.split_horizontally(1000 - LEGEND_WIDTH - 40);
+        let mut chart = ChartBuilder::on(&plot)
             .caption("Median portfolio value", ("sans-serif", 18))
             .margin(12)
-            .x_label_area_size(30)
-            .y_label_area_size(80)
-            .build_cartesian_2d(1u32..years.max(2), 0f64..top)
+            .x_label_area_size(36)
+            .y_label_area_size(70)
+            .build_cartesian_2d(first..f64::from(years), bottom..top)
             .map_err(|e| e.to_string())?;
+        let y_desc = if log {
+            format!("{currency}, log scale")
+        } else {
+            currency.to_string()
+        };
         chart
             .configure_mesh()
-            .x_desc("year")
-            .y_label_formatter(&|v| format!("{:.0}k", v / 1000.0))
+            .x_desc("years from today")
+            .y_desc(y_desc)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| money_label(axis.amount(*v), currency))
             .draw()
             .map_err(|e| e.to_string())?;
-        for (sim, colour) in sims.iter().zip(PALETTE.iter().cycle()) {
-            let label = crate::printable::printable(&sim.profile.name).into_owned();
+        let mut keys = Vec::new();
+        let names: Vec<String> = sims
+            .iter()
+            .map(|s| crate::printable::printable(&s.profile.name).into_owned())
+            .collect();
+        for ((line, colour), name) in lines.into_iter().zip(PALETTE.iter().cycle()).zip(&names) {
             chart
-                .draw_series(LineSeries::new(
-                    sim.value.iter().map(|b| (b.year, chart_value(b.p50))),
-                    colour.stroke_width(2),
-                ))
-                .map_err(|e| e.to_string())?
-                .label(label)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], *colour));
+                .draw_series(LineSeries::new(line, colour.stroke_width(2)))
+                .map_err(|e| e.to_string())?;
+            keys.push((name.as_str(), Key::Line(*colour)));
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| e.to_string())?;
+        legend(&side, &keys)?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_labels_read_in_thousands_and_millions() {
+        assert_eq!(money_label(0.0, "USD"), "$0");
+        assert_eq!(money_label(950.0, "USD"), "$950");
+        assert_eq!(money_label(250_000.0, "USD"), "$250k");
+        assert_eq!(money_label(1_500_000.0, "USD"), "$1.5M");
+        assert_eq!(money_label(16_000_000.0, "USD"), "$16M");
+        assert_eq!(money_label(2_000_000_000.0, "EUR"), "€2B");
+        assert_eq!(money_label(3_000.0, "CHF"), "3k CHF");
+    }
 }

@@ -10,7 +10,7 @@ use yieldplan::engine::lints::Lint;
 use yieldplan::engine::plan::Status;
 use yieldplan::engine::simulate::{DEFAULT_PATHS, DEFAULT_SEED, SimSettings};
 use yieldplan::error::Diagnostics;
-use yieldplan::report::{self, check_document};
+use yieldplan::report::check_document;
 
 use crate::cli::args::{Output, parse_probability};
 use crate::cli::files::report_error;
@@ -77,7 +77,12 @@ pub fn run(a: &CheckArgs) -> Result<Outcome> {
         })
         .collect();
     let report = CheckReport::new(a.require, verdicts);
-    let text = report::render(a.out.format, &report, check_document);
+    let text = crate::cli::terminal::render(
+        a.out.format,
+        a.out.output.as_deref(),
+        &report,
+        check_document,
+    );
     emit(a.out.output.as_deref(), &text)?;
     Ok(if broken {
         Outcome::InputError

@@ -61,12 +61,21 @@ pub fn run(a: &CompareArgs) -> Result<Outcome> {
             sims.push(sim);
         }
         if let Some(path) = &a.sim.plot {
-            let svg = report::comparison_svg(&sims)
-                .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
+            let svg = report::comparison_svg(
+                &sims,
+                &plans.iter().map(|p| p.portfolio.value).collect::<Vec<_>>(),
+                a.sim.chart(yieldplan::money::Money::ZERO),
+            )
+            .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
             write_file("--plot", path, &svg)?;
         }
     }
-    let text = report::render(a.out.format, &report, compare_document);
+    let text = crate::cli::terminal::render(
+        a.out.format,
+        a.out.output.as_deref(),
+        &report,
+        compare_document,
+    );
     emit(a.out.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

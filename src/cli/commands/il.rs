@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use yieldplan::engine::il::{self, IlQuery, Pool};
 use yieldplan::model::PoolKind;
 use yieldplan::money::{MAX_MONEY, Money, decimal_from_f64};
-use yieldplan::report::{self, Format, il_document};
+use yieldplan::report::{Format, il_document};
 
 use crate::cli::args::{one_of, parse_fraction, parse_range, parse_weights};
 use crate::cli::outcome::Outcome;
@@ -68,10 +68,10 @@ pub struct IlArgs {
     #[arg(long, value_name = "CODE", default_value = "USD", requires = "amount")]
     pub currency: String,
     /// Output format
-    #[arg(long, value_parser = crate::cli::args::report_format(), default_value_t = Format::Table)]
+    #[arg(short, long, value_parser = crate::cli::args::report_format(), default_value_t = Format::Table)]
     pub format: Format,
     /// Write the output to FILE (atomically) instead of standard output
-    #[arg(long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
@@ -132,7 +132,9 @@ pub fn run(a: &IlArgs) -> Result<Outcome> {
     let report =
         il::il_report(&query).map_err(|e| anyhow::anyhow!("{e}\n  = help: {}", e.help()))?;
     let currency = a.currency.to_ascii_uppercase();
-    let text = report::render(a.format, &report, |r| il_document(r, &currency));
+    let text = crate::cli::terminal::render(a.format, a.output.as_deref(), &report, |r| {
+        il_document(r, &currency)
+    });
     emit(a.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

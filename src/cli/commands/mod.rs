@@ -4,9 +4,12 @@
 
 pub mod check;
 pub mod compare;
+pub mod completions;
 pub mod il;
+pub mod init;
 pub mod plan;
 pub mod pools;
 pub mod project;
 pub mod rates;
+pub mod schema;
 pub mod stress;

@@ -22,6 +22,9 @@ pub struct PlanArgs {
     /// Horizon in years for --simulate (1 to 100)
     #[arg(long, value_name = "N", default_value_t = 30, value_parser = crate::cli::args::parse_years, allow_negative_numbers = true, requires = "simulate")]
     pub years: u32,
+    /// Show every column of the positions table at full width, even on a narrow terminal
+    #[arg(long)]
+    pub wide: bool,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
@@ -49,13 +52,14 @@ pub fn run(a: &PlanArgs) -> Result<Outcome> {
         };
         let sim = simulate_with_progress(&portfolio, &report, settings)?;
         if let Some(path) = &a.sim.plot {
-            let svg = report::simulation_svg(&sim)
+            let svg = report::simulation_svg(&sim, a.sim.chart(report.portfolio.value))
                 .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
             write_file("--plot", path, &svg)?;
         }
         report.simulation = Some(sim.for_plan());
     }
-    let text = report::render(a.out.format, &report, plan_document);
+    let style = crate::cli::terminal::table_style(a.out.output.as_deref(), a.wide);
+    let text = report::render_styled(a.out.format, style, &report, plan_document);
     emit(a.out.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

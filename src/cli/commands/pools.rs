@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use yieldplan::pools::{SortKey, list};
-use yieldplan::report::{self, Format, pools_document};
+use yieldplan::report::{Format, pools_document};
 
 use crate::cli::args::{PoolFilter, one_of};
 use crate::cli::files::print_error;
@@ -27,10 +27,10 @@ pub struct PoolsArgs {
     #[arg(long, default_value_t = 50, value_parser = parse_limit, allow_negative_numbers = true)]
     pub limit: usize,
     /// Output format
-    #[arg(long, value_parser = crate::cli::args::report_format(), default_value_t = Format::Table)]
+    #[arg(short, long, value_parser = crate::cli::args::report_format(), default_value_t = Format::Table)]
     pub format: Format,
     /// Write the output to FILE (atomically) instead of standard output
-    #[arg(long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
@@ -50,7 +50,7 @@ pub fn run(a: &PoolsArgs) -> Result<Outcome> {
         print_error(&format!("warning: {w}"));
     }
     let report = list(&snapshot, &a.filter.to_filter(), a.sort, a.limit);
-    let text = report::render(a.format, &report, pools_document);
+    let text = crate::cli::terminal::render(a.format, a.output.as_deref(), &report, pools_document);
     emit(a.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

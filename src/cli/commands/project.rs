@@ -48,15 +48,25 @@ pub fn run(a: &ProjectArgs) -> Result<Outcome> {
         };
         let sim = simulate_with_progress(&portfolio, &planned, settings)?;
         if let Some(path) = &a.sim.plot {
-            let svg = report::simulation_svg(&sim)
+            let svg = report::simulation_svg(&sim, a.sim.chart(planned.portfolio.value))
                 .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
             write_file("--plot", path, &svg)?;
         }
-        report::render(a.out.format, &sim, report::simulation_document)
+        crate::cli::terminal::render(
+            a.out.format,
+            a.out.output.as_deref(),
+            &sim,
+            report::simulation_document,
+        )
     } else {
         let projection = project(&portfolio, &planned, a.years)
             .map_err(|e| anyhow::anyhow!("{e}\n  = help: {}", e.help))?;
-        report::render(a.out.format, &projection, report::project_document)
+        crate::cli::terminal::render(
+            a.out.format,
+            a.out.output.as_deref(),
+            &projection,
+            report::project_document,
+        )
     };
     emit(a.out.output.as_deref(), &text)?;
     Ok(Outcome::Success)

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use yieldplan::engine::stress::stress;
-use yieldplan::report::{self, stress_document};
+use yieldplan::report::stress_document;
 
 use crate::cli::args::Output;
 use crate::cli::load::{book_for, load_profile};
@@ -29,7 +29,12 @@ pub fn run(a: &StressArgs) -> Result<Outcome> {
     let book = book_for(&a.out)?;
     let (portfolio, planned) = load_profile(&a.profile, &book)?;
     let report = stress(&portfolio, &planned);
-    let text = report::render(a.out.format, &report, stress_document);
+    let text = crate::cli::terminal::render(
+        a.out.format,
+        a.out.output.as_deref(),
+        &report,
+        stress_document,
+    );
     emit(a.out.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

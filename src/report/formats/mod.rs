@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::Document;
 
 pub use json::to_json;
+pub use table::TableStyle;
 
 crate::names::closed_set! {
     /// Output format, chosen with `--format`.
@@ -41,8 +42,14 @@ pub trait Renderer {
 /// The renderer for a text format; `None` for JSON, which serialises the report itself.
 #[must_use]
 pub fn renderer(format: Format) -> Option<Box<dyn Renderer>> {
+    styled_renderer(format, TableStyle::default())
+}
+
+/// As [`renderer`], tables drawn in `style`.
+#[must_use]
+pub fn styled_renderer(format: Format, style: TableStyle) -> Option<Box<dyn Renderer>> {
     match format {
-        Format::Table => Some(Box::new(table::TableRenderer)),
+        Format::Table => Some(Box::new(table::TableRenderer { style })),
         Format::Csv => Some(Box::new(csv::CsvRenderer)),
         Format::Markdown => Some(Box::new(markdown::MarkdownRenderer)),
         Format::Json => None,
@@ -55,7 +62,17 @@ pub fn render<T: Serialize>(
     report: &T,
     layout: impl FnOnce(&T) -> Document,
 ) -> String {
-    match renderer(format) {
+    render_styled(format, TableStyle::default(), report, layout)
+}
+
+/// As [`render`], tables drawn in `style` (the other formats ignore it).
+pub fn render_styled<T: Serialize>(
+    format: Format,
+    style: TableStyle,
+    report: &T,
+    layout: impl FnOnce(&T) -> Document,
+) -> String {
+    match styled_renderer(format, style) {
         Some(r) => r.render(&layout(report)),
         None => to_json(report),
     }

@@ -1,31 +1,113 @@
-//! Tables for people, drawn with comfy-table. No colour, no dependence on the
-//! terminal's width: the same report always gives the same text.
+//! Tables for people, drawn with comfy-table. With the default
+//! [`TableStyle`] there is no colour and no dependence on a width: the same
+//! report always gives the same text (what scripts and snapshots see). A
+//! width makes each table fit it (comfy-table's dynamic arrangement wraps
+//! cells) and leaves out detail columns; colour makes headers bold and goal
+//! statuses green, yellow or red. The caller decides both; nothing here asks
+//! the terminal.
 
 use std::fmt::Write;
 
-use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+use comfy_table::{
+    Attribute, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
 
 use super::Renderer;
 use crate::printable::printable;
-use crate::report::document::{Document, Grid, Section};
+use crate::report::document::{Cell, Document, Grid, Section};
+
+/// How tables are drawn.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TableStyle {
+    /// Fit every table in this many columns (characters), leaving out detail
+    /// columns unless `wide`; `None`: no limit, every column.
+    pub width: Option<u16>,
+    /// Keep the detail columns even when fitting a width.
+    pub wide: bool,
+    /// Bold headers and coloured goal statuses (ANSI escape codes).
+    pub color: bool,
+}
 
 /// Writes a document as plain-text tables.
-pub struct TableRenderer;
+pub struct TableRenderer {
+    /// How to draw them.
+    pub style: TableStyle,
+}
 
-/// A grid as a box-drawn table, numbers right-aligned, the footer as a last row.
-fn draw(grid: &Grid) -> String {
+/// The colour of a goal status or verdict word, if the cell is one.
+fn status_color(text: &str) -> Option<Color> {
+    match text {
+        "meets" | "pass" | "ok" => Some(Color::Green),
+        "likely" | "at-risk" => Some(Color::Yellow),
+        "short" | "fail" => Some(Color::Red),
+        _ => None,
+    }
+}
+
+/// A cell of a table in `style`.
+fn styled(cell: &Cell, style: TableStyle) -> comfy_table::Cell {
+    let out = comfy_table::Cell::new(printable(&cell.text));
+    match status_color(&cell.text) {
+        Some(color) if style.color => out.fg(color),
+        _ => out,
+    }
+}
+
+/// A grid as a box-drawn table, numbers right-aligned, the footer as a last
+/// row; fitted to the style's width, without detail columns, when it has one.
+fn draw(grid: &Grid, style: TableStyle) -> String {
+    let keep: Vec<usize> = (0..grid.headers.len())
+        .filter(|&i| style.wide || style.width.is_none() || !grid.headers[i].detail)
+        .collect();
     let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(grid.headers.iter().map(|h| printable(h.title)));
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    match style.width {
+        Some(w) => t
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(w),
+        None => t.set_content_arrangement(ContentArrangement::Disabled),
+    };
+    if style.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t.set_header(keep.iter().map(|&i| {
+        let h = comfy_table::Cell::new(printable(grid.headers[i].title));
+        if style.color {
+            h.add_attribute(Attribute::Bold)
+        } else {
+            h
+        }
+    }));
     let rows = grid.rows.iter().chain(grid.footer.iter());
     for row in rows {
-        t.add_row(row.iter().map(|c| printable(&c.text)));
+        t.add_row(
+            keep.iter()
+                .filter_map(|&i| row.get(i))
+                .map(|c| styled(c, style)),
+        );
     }
-    for (i, h) in grid.headers.iter().enumerate() {
-        if h.right {
-            if let Some(col) = t.column_mut(i) {
-                col.set_cell_alignment(CellAlignment::Right);
+    for (to, &from) in keep.iter().enumerate() {
+        if !grid.headers[from].right {
+            continue;
+        }
+        // A number is never broken over lines: when the table must fit a
+        // width, its header wraps and text columns give way instead.
+        let widest = grid
+            .rows
+            .iter()
+            .chain(grid.footer.iter())
+            .filter_map(|row| row.get(from))
+            .map(|c| printable(&c.text).chars().count())
+            .max()
+            .unwrap_or(0);
+        if let Some(col) = t.column_mut(to) {
+            col.set_cell_alignment(CellAlignment::Right);
+            if style.width.is_some() {
+                // The boundary counts the padding of one space either side.
+                let widest = u16::try_from(widest + 2).unwrap_or(u16::MAX);
+                col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(widest)));
             }
         }
     }
@@ -48,9 +130,9 @@ fn fields(rows: &[(String, String)]) -> String {
 }
 
 /// One section: its title on a line, then its body.
-fn section(section: &Section) -> String {
+fn section(section: &Section, style: TableStyle) -> String {
     match section {
-        Section::Grid(g) => format!("{}\n{}\n", printable(&g.title), draw(g)),
+        Section::Grid(g) => format!("{}\n{}\n", printable(&g.title), draw(g, style)),
         Section::Fields { title, rows } => format!("{}\n{}", printable(title), fields(rows)),
         Section::Notes { title, items } => {
             let mut out = format!("{}\n", printable(title));
@@ -71,7 +153,7 @@ impl Renderer for TableRenderer {
         }
         for s in &doc.sections {
             out.push('\n');
-            out.push_str(&section(s));
+            out.push_str(&section(s, self.style));
         }
         out
     }

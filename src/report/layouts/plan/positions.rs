@@ -108,13 +108,15 @@ fn name_columns() -> Vec<Column<PositionRow>> {
         }),
         Column::new("Asset", &["asset"], false, |r: &PositionRow| {
             Cell::plain(&r.asset)
-        }),
+        })
+        .detail(),
         Column::new(
             "Protocol (chain)",
             &["protocol_chain"],
             false,
             |r: &PositionRow| Cell::plain(&r.place),
-        ),
+        )
+        .detail(),
     ]
 }
 
@@ -133,13 +135,16 @@ fn figure_columns(currency: &str) -> Vec<Column<PositionRow>> {
             &["apy_low", "apy_mid", "apy_high"],
             true,
             |r: &PositionRow| band_cell(r.apy),
-        ),
+        )
+        .detail(),
         Column::new("Rewards", &["reward_share"], true, |r: &PositionRow| {
             rate_cell(r.reward_share)
-        }),
+        })
+        .detail(),
         Column::new("Exp. IL", &["expected_il"], true, |r: &PositionRow| {
             optional_rate_cell(r.expected_il)
-        }),
+        })
+        .detail(),
         Column::new(
             "Net APY (mid)",
             &["net_apy_low", "net_apy_mid", "net_apy_high"],
@@ -161,7 +166,8 @@ fn figure_columns(currency: &str) -> Vec<Column<PositionRow>> {
             ],
             true,
             |r: &PositionRow| band_mid_cell(r.risk_adjusted),
-        ),
+        )
+        .detail(),
         Column::new(
             "Paid out / yr (mid)",
             &["income_low", "income_mid", "income_high"],

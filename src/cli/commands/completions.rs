@@ -1,0 +1,112 @@
+//! `yieldplan completions SHELL` and `yieldplan man`: the shell completion
+//! script and the man page, both generated from the one command-line
+//! definition ([`crate::cli::Cli`]), so neither can fall behind a flag.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, CommandFactory, ValueEnum};
+use clap_complete::Shell;
+
+use crate::cli::Cli;
+use crate::cli::outcome::Outcome;
+use crate::cli::output::emit;
+
+/// A shell `completions` writes a script for.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ShellName {
+    /// Bash
+    Bash,
+    /// Zsh
+    Zsh,
+    /// Fish
+    Fish,
+    /// `PowerShell`
+    Powershell,
+    /// Elvish
+    Elvish,
+}
+
+impl From<ShellName> for Shell {
+    fn from(s: ShellName) -> Self {
+        match s {
+            ShellName::Bash => Shell::Bash,
+            ShellName::Zsh => Shell::Zsh,
+            ShellName::Fish => Shell::Fish,
+            ShellName::Powershell => Shell::PowerShell,
+            ShellName::Elvish => Shell::Elvish,
+        }
+    }
+}
+
+/// `yieldplan completions SHELL`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: ShellName,
+    /// Write the script to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `yieldplan man [COMMAND]`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to write (yieldplan-COMMAND(1)); the main page when absent
+    pub command: Option<String>,
+    /// Write the page to FILE (e.g. yieldplan.1) instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Writes the completion script for one shell.
+///
+/// # Errors
+/// The output cannot be written.
+pub fn completions(a: &CompletionsArgs) -> Result<Outcome> {
+    let mut cmd = Cli::command();
+    let mut bytes = Vec::new();
+    clap_complete::generate(Shell::from(a.shell), &mut cmd, "yieldplan", &mut bytes);
+    let text = String::from_utf8(bytes).context("the completion script is not UTF-8")?;
+    emit(a.output.as_deref(), &text)?;
+    Ok(Outcome::Success)
+}
+
+/// Writes the man page (roff) of the whole command, or of one command as
+/// `yieldplan-COMMAND(1)`.
+///
+/// # Errors
+/// No command has that name, or the output cannot be written.
+pub fn man(a: &ManArgs) -> Result<Outcome> {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let page = match &a.command {
+        None => cmd,
+        Some(name) => {
+            let names: Vec<String> = cmd
+                .get_subcommands()
+                .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+                .map(|s| s.get_name().to_string())
+                .collect();
+            let Some(sub) = cmd.find_subcommand(name) else {
+                bail!(
+                    "no command is named \"{name}\"; the commands are {}",
+                    names.join(", ")
+                );
+            };
+            let title = format!("yieldplan-{}", sub.get_name());
+            sub.clone()
+                .name(title.clone())
+                .bin_name(title)
+                .version(env!("CARGO_PKG_VERSION"))
+        }
+    };
+    let mut bytes = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut bytes)
+        .context("cannot render the man page")?;
+    let text = String::from_utf8(bytes).context("the man page is not UTF-8")?;
+    emit(a.output.as_deref(), &text)?;
+    Ok(Outcome::Success)
+}

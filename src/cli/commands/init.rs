@@ -1,0 +1,138 @@
+//! `yieldplan init`: a commented starter profile from a template, with the
+//! user's portfolio value, monthly income goal and currency filled in. The
+//! templates are data files (`src/cli/templates/*.toml`, built into the
+//! binary) with `{{value}}`, `{{monthly_income}}` and `{{currency}}` in
+//! place of the figures. A file is written only where none exists.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use rust_decimal::Decimal;
+use yieldplan::money::parse_decimal_text;
+
+use crate::cli::files::write_stdout;
+use crate::cli::outcome::Outcome;
+use crate::cli::output::write_new;
+
+/// A starting point for a profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Template {
+    /// An income portfolio on the seed's allocation template (staking, lending, liquidity, farming)
+    Income,
+    /// Income on top of a salary, moderate risk: large-cap staking, stablecoin lending, a stable pool
+    Supplemental,
+    /// Early retirement in 5 years: growth reinvested until the income phase starts
+    Retirement,
+    /// Financial independence in 25 years: aggressive growth, everything reinvested
+    Independence,
+}
+
+impl Template {
+    /// The template's text, with placeholders.
+    fn text(self) -> &'static str {
+        match self {
+            Template::Income => include_str!("../templates/income.toml"),
+            Template::Supplemental => include_str!("../templates/supplemental.toml"),
+            Template::Retirement => include_str!("../templates/retirement.toml"),
+            Template::Independence => include_str!("../templates/independence.toml"),
+        }
+    }
+
+    /// The portfolio value and monthly income the template suggests.
+    fn defaults(self) -> (&'static str, &'static str) {
+        match self {
+            Template::Income => ("500000", "1500"),
+            Template::Supplemental => ("300000", "1500"),
+            Template::Retirement => ("1500000", "6000"),
+            Template::Independence => ("750000", "8000"),
+        }
+    }
+}
+
+/// `yieldplan init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The kind of plan to start from
+    #[arg(short, long, value_enum, default_value_t = Template::Supplemental)]
+    pub template: Template,
+    /// What the portfolio is worth, an amount (default: the template's)
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
+    pub value: Option<Decimal>,
+    /// The income wanted each month, an amount (default: the template's)
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
+    pub monthly_income: Option<Decimal>,
+    /// Currency code of the amounts, three capital letters
+    #[arg(long, value_name = "CODE", default_value = "USD", value_parser = parse_currency)]
+    pub currency: String,
+    /// Write the profile to FILE, which must not exist yet, instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// An amount as a profile accepts it: above 0, at most 10^15, whole cents.
+fn parse_amount(text: &str) -> Result<Decimal, String> {
+    let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
+    let d = parse_decimal_text(&cleaned)
+        .ok_or_else(|| format!("\"{text}\" is not an amount; write e.g. 300000"))?;
+    if d <= Decimal::ZERO {
+        return Err(format!("\"{text}\" must be more than zero"));
+    }
+    if d > Decimal::from(1_000_000_000_000_000_i64) {
+        return Err(format!(
+            "\"{text}\" is more than the 10^15 this tool accepts"
+        ));
+    }
+    if d.normalize().scale() > 2 {
+        return Err(format!(
+            "\"{text}\" has more than two decimal places (cents)"
+        ));
+    }
+    Ok(d.normalize())
+}
+
+/// A currency code: three capital letters.
+fn parse_currency(text: &str) -> Result<String, String> {
+    if text.len() == 3 && text.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "\"{text}\" is not a currency code; write three capital letters, e.g. USD or EUR"
+        ))
+    }
+}
+
+/// The starter profile for these arguments.
+#[must_use]
+pub fn starter(a: &InitArgs) -> String {
+    let (value, income) = a.template.defaults();
+    let value = a.value.map_or_else(|| value.to_string(), |d| d.to_string());
+    let income = a
+        .monthly_income
+        .map_or_else(|| income.to_string(), |d| d.to_string());
+    a.template
+        .text()
+        .replace("{{value}}", &value)
+        .replace("{{monthly_income}}", &income)
+        .replace("{{currency}}", &a.currency)
+}
+
+/// Writes the starter profile to standard output, or to a new file.
+///
+/// # Errors
+/// The output file exists already, or cannot be written.
+pub fn run(a: &InitArgs) -> Result<Outcome> {
+    let text = starter(a);
+    match &a.output {
+        None => write_stdout(&text)?,
+        Some(path) => {
+            write_new("--output", path, &text)?;
+            crate::cli::files::print_error(&format!(
+                "wrote {}; plan it with: yieldplan plan {}",
+                crate::cli::files::shown(path),
+                crate::cli::files::shown(path)
+            ));
+        }
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,82 @@
+//! What the terminal is like, decided once from the global flags and the
+//! environment: whether tables are coloured (`--color`, `NO_COLOR`) and how
+//! wide they may be (`--width`, else the terminal's width when standard
+//! output is one). Output that goes to a pipe or a file gets the plain,
+//! unlimited tables, byte for byte the same on every machine.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use yieldplan::report::{self, Document, Format, TableStyle};
+
+/// When to colour tables.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless the NO_COLOR environment variable is set
+    #[default]
+    Auto,
+    /// Always, even into a pipe or a file
+    Always,
+    /// Never
+    Never,
+}
+
+/// The flags every command shares about how output looks.
+#[derive(Clone, Copy, Debug, Default, Args)]
+pub struct Display {
+    /// Colour tables: bold headers, goal statuses in green, yellow or red
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// Fit tables in N columns, leaving out detail columns (default: the terminal's width on a
+    /// terminal, no limit into a pipe or a file)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..=1000), global = true)]
+    pub width: Option<u16>,
+}
+
+static DISPLAY: OnceLock<Display> = OnceLock::new();
+
+/// Records the display flags of this run (the first call wins).
+pub fn set(display: Display) {
+    let _ = DISPLAY.set(display);
+}
+
+/// Whether the NO_COLOR convention asks for no colour: the variable is set
+/// and not empty (<https://no-color.org>).
+fn no_color_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// How to draw tables written to `output` (standard output when `None`);
+/// `wide` asks for every column at its full width, as into a pipe.
+#[must_use]
+pub fn table_style(output: Option<&Path>, wide: bool) -> TableStyle {
+    let display = DISPLAY.get().copied().unwrap_or_default();
+    let terminal = output.is_none() && std::io::stdout().is_terminal();
+    let color = match display.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && !no_color_env(),
+    };
+    let width = display.width.or_else(|| {
+        terminal
+            .then(terminal_size::terminal_size)
+            .flatten()
+            .map(|(w, _)| w.0)
+    });
+    let width = width.filter(|_| !wide);
+    TableStyle { width, wide, color }
+}
+
+/// Renders a report in `format` for `output` (standard output when `None`),
+/// tables drawn as [`table_style`] says.
+pub fn render<T: Serialize>(
+    format: Format,
+    output: Option<&Path>,
+    report: &T,
+    layout: impl FnOnce(&T) -> Document,
+) -> String {
+    report::render_styled(format, table_style(output, false), report, layout)
+}
