@@ -223,7 +223,7 @@ fn a_duplicate_pool_id_has_one_rule_everywhere() {
     let out = run(&["rates", "import", &pools, "--out", book.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(id) && err.contains("wrote 1 pools"), "{err}");
+    assert!(err.contains(id) && err.contains("wrote 1 pool to"), "{err}");
     let text = std::fs::read_to_string(&book).unwrap();
     assert!(text.contains("mid = \"4%\""), "{text}");
     let _ = std::fs::remove_dir_all(&dir);

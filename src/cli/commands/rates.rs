@@ -121,8 +121,9 @@ fn import(a: &ImportArgs) -> Result<Outcome> {
         ));
     }
     print_error(&format!(
-        "wrote {} pools to {} ({} skipped for impossible values, {} left out by the filters, {} above the largest rate)",
+        "wrote {} pool{} to {} ({} skipped for impossible values, {} left out by the filters, {} above the largest rate)",
         ext.written,
+        if ext.written == 1 { "" } else { "s" },
         crate::cli::files::shown(&a.output),
         snapshot.skipped.len(),
         snapshot.pools.len() - pools.len(),

@@ -9,8 +9,40 @@ use serde::Serialize;
 /// Never fails: should serialisation fail, the text is a JSON object holding
 /// the error message under `"error"`.
 pub fn to_json<T: Serialize>(report: &T) -> String {
-    let mut text =
+    let text =
         serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text = escape_unprintable(&text);
     text.push('\n');
     text
+}
+
+/// JSON escapes the C0 controls itself; the other characters that can
+/// rewrite a terminal line (DEL, C1 controls, bidirectional overrides) are
+/// written as `\uXXXX` escapes too. They can only stand inside strings, where
+/// the escape means the same character.
+fn escape_unprintable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if crate::printable::is_unprintable(c) && !matches!(c, '\n' | '\t') {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bidirectional_overrides_are_escaped_and_the_json_reads_back() {
+        let text = super::to_json(&"aa\u{202e}ve\u{1b}");
+        assert!(!text.contains('\u{202e}'));
+        assert!(text.contains("\\u202e"));
+        let back: String = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, "aa\u{202e}ve\u{1b}");
+    }
 }
