@@ -158,17 +158,8 @@ pub fn write_new(flag: &str, path: &Path, text: &str) -> Result<()> {
         );
     }
     on_interrupt_remove_pending();
-    let name = path
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o666));
-    }
+    let prefix = temp_prefix(path);
+    let builder = temp_builder(&prefix);
     let result = (|| {
         let mut tmp = builder.tempfile_in(&dir)?;
         set_pending(Some(tmp.path().to_path_buf()));
@@ -201,21 +192,32 @@ fn stream(path: &Path, text: &str) -> io::Result<()> {
     f.flush()
 }
 
-/// Writes a temporary file in `dir` and renames it over `target`.
-fn replace(target: &Path, dir: &Path, old: Option<&fs::Metadata>, text: &str) -> io::Result<()> {
-    on_interrupt_remove_pending();
+/// The hidden name prefix of a temporary file for `target`: `.NAME.`.
+fn temp_prefix(target: &Path) -> String {
     let name = target
         .file_name()
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let prefix = format!(".{name}.");
+    format!(".{name}.")
+}
+
+/// A temporary-file builder: `prefix`, a random middle, `.tmp`; created
+/// exclusively, with the usual 0666 less the umask, as any created file.
+fn temp_builder(prefix: &str) -> tempfile::Builder<'_, 'static> {
     let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
+    builder.prefix(prefix).suffix(".tmp");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        // A new file gets the usual 0666 less the umask, as any created file.
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
+    builder
+}
+
+/// Writes a temporary file in `dir` and renames it over `target`.
+fn replace(target: &Path, dir: &Path, old: Option<&fs::Metadata>, text: &str) -> io::Result<()> {
+    on_interrupt_remove_pending();
+    let prefix = temp_prefix(target);
+    let builder = temp_builder(&prefix);
     let mut tmp = builder.tempfile_in(dir)?;
     set_pending(Some(tmp.path().to_path_buf()));
     let result = (|| {

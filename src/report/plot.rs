@@ -12,6 +12,7 @@
 //! saves the SVG text.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -75,6 +76,29 @@ fn currency_parts(currency: &str) -> (&'static str, String) {
         "JPY" => ("¥", String::new()),
         other => ("", format!(" {other}")),
     }
+}
+
+/// The axes of a money chart: years from today across, `currency` up (on a
+/// log scale when `log`), labelled in thousands and millions.
+fn draw_mesh(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    axis: &Axis,
+    currency: &str,
+    log: bool,
+) -> Result<(), String> {
+    let y_desc = if log {
+        format!("{currency}, log scale")
+    } else {
+        currency.to_string()
+    };
+    chart
+        .configure_mesh()
+        .x_desc("years from today")
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| money_label(axis.amount(*v), currency))
+        .draw()
+        .map_err(|e| e.to_string())
 }
 
 /// An amount as an axis label: "$950", "$250k", "$1.5M", "$16M", "$2B".
@@ -249,19 +273,7 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
         .build_cartesian_2d(first..f64::from(years), bottom..top)
         .map_err(|e| e.to_string())?;
     let currency = fan.currency;
-    let y_desc = if fan.log {
-        format!("{currency}, log scale")
-    } else {
-        currency.to_string()
-    };
-    chart
-        .configure_mesh()
-        .x_desc("years from today")
-        .y_desc(y_desc)
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| money_label(axis.amount(*v), currency))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    draw_mesh(&mut chart, &axis, currency, fan.log)?;
     let outer = BAND_OUTER.mix(0.18);
     let inner = BAND_OUTER.mix(0.40);
     chart
@@ -449,19 +461,7 @@ pub fn comparison_svg(
             .y_label_area_size(70)
             .build_cartesian_2d(first..f64::from(years), bottom..top)
             .map_err(|e| e.to_string())?;
-        let y_desc = if log {
-            format!("{currency}, log scale")
-        } else {
-            currency.to_string()
-        };
-        chart
-            .configure_mesh()
-            .x_desc("years from today")
-            .y_desc(y_desc)
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| money_label(axis.amount(*v), currency))
-            .draw()
-            .map_err(|e| e.to_string())?;
+        draw_mesh(&mut chart, &axis, currency, log)?;
         let mut keys = Vec::new();
         let names: Vec<String> = sims
             .iter()
