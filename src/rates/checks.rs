@@ -93,10 +93,18 @@ impl RateBook {
                     "fix the figure".into(),
                 ));
             }
-            if key != DEFAULT_CORRELATION
-                && key != STABLECOIN_CORRELATION
-                && key.split('/').count() != 2
-            {
+            let named = key != DEFAULT_CORRELATION && key != STABLECOIN_CORRELATION;
+            if named && key.split('/').count() == 2 {
+                for side in key.split('/') {
+                    if !self.assets.contains_key(side) {
+                        out.push((
+                            format!("correlation `{key}` names `{side}`, which the rate book does not know"),
+                            format!("add [assets.{side}] to the book, or correct the pair"),
+                        ));
+                    }
+                }
+            }
+            if named && key.split('/').count() != 2 {
                 out.push((
                     format!("correlation key `{key}` is not a pair"),
                     format!(

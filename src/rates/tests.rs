@@ -226,3 +226,16 @@ fn the_book_written_as_toml_reads_back_to_the_same_book() {
         RateBook::default_book()
     );
 }
+
+/// A correlation naming an asset the book lacks is a problem, not silently
+/// kept.
+#[test]
+fn a_correlation_naming_an_unknown_asset_is_refused() {
+    let err = RateBook::with_file(
+        std::path::Path::new("c.toml"),
+        "[correlations]\n\"ETH/NOPE\" = 0.5\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("`NOPE`"), "{err}");
+}
