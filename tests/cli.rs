@@ -691,3 +691,49 @@ fn simulation_charts_have_a_legend_money_axes_year_0_and_the_income_phase() {
     let texts = svg_texts(&fs::read_to_string(&forced).unwrap());
     assert!(texts.iter().any(|t| t == "USD, log scale"), "{texts:?}");
 }
+
+/// Flags a new user tried: short flags on `rates`, negative numbers that get
+/// a reason (not clap's tip about `--`), bounds on `il`.
+#[test]
+fn flags_found_by_a_new_user_work_or_say_why() {
+    let run = |args: &[&str]| {
+        let out = bin().args(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(run(&["rates", "-f", "csv"]).0, Some(0));
+    for (args, says) in [
+        (&["init", "--value", "-5"][..], "must be more than zero"),
+        (
+            &["plan", "profiles/supplemental-income.toml", "--width", "-5"][..],
+            "must be positive",
+        ),
+        (
+            &["il", "--ratio", "2", "--weights", "-80:20"][..],
+            "must both be above 0",
+        ),
+        (
+            &[
+                "il",
+                "--ratio",
+                "2",
+                "--pool",
+                "stable",
+                "--amplification",
+                "1e30",
+            ][..],
+            "from 0 to 1,000,000",
+        ),
+        (
+            &["il", "--volatility", "0.5", "--years", "0"][..],
+            "above 0",
+        ),
+    ] {
+        let (code, err) = run(args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!err.contains("tip:"), "{args:?}: {err}");
+    }
+}

@@ -31,7 +31,7 @@ pub struct Output {
 /// Monte Carlo options.
 #[derive(Debug, Args)]
 pub struct SimArgs {
-    /// Run a Monte Carlo simulation instead of the deterministic projection
+    /// Run the Monte Carlo simulation (project, compare: instead of the deterministic projection; plan: beside the plan)
     #[arg(long)]
     pub simulate: bool,
     /// Number of simulated paths (1 to 1,000,000)

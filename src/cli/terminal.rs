@@ -32,7 +32,7 @@ pub struct Display {
     pub color: ColorChoice,
     /// Fit tables in N columns, leaving out detail columns (default: the terminal's width on a
     /// terminal, no limit into a pipe or a file)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..=1000), global = true)]
+    #[arg(long, value_name = "N", value_parser = parse_width, allow_negative_numbers = true, global = true)]
     pub width: Option<u16>,
 }
 
@@ -79,4 +79,9 @@ pub fn render<T: Serialize>(
     layout: impl FnOnce(&T) -> Document,
 ) -> String {
     report::render_styled(format, table_style(output, false), report, layout)
+}
+
+/// `--width`: 40 to 1,000 columns; a negative number or zero says so.
+fn parse_width(text: &str) -> Result<u16, String> {
+    super::args::parse_count(text, "--width", 40, 1000).map(|n| u16::try_from(n).unwrap_or(1000))
 }

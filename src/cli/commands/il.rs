@@ -50,7 +50,7 @@ pub struct IlArgs {
     )]
     pub years: f64,
     /// Weighted pool: weights of A and B in percent, e.g. 80:20
-    #[arg(long, value_name = "A:B", value_parser = parse_weights, conflicts_with = "range")]
+    #[arg(long, value_name = "A:B", value_parser = parse_weights, conflicts_with = "range", allow_hyphen_values = true)]
     pub weights: Option<(f64, f64)>,
     /// Concentrated liquidity: range bounds as multiples of the entry price, e.g. 0.8:1.25
     #[arg(long, value_name = "LOWER:UPPER", value_parser = parse_range)]

@@ -57,10 +57,10 @@ pub struct InitArgs {
     #[arg(short, long, value_enum, default_value_t = Template::Supplemental)]
     pub template: Template,
     /// What the portfolio is worth, an amount (default: the template's)
-    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_negative_numbers = true)]
     pub value: Option<Decimal>,
     /// The income wanted each month, an amount (default: the template's)
-    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_negative_numbers = true)]
     pub monthly_income: Option<Decimal>,
     /// Currency code of the amounts, three capital letters
     #[arg(long, value_name = "CODE", default_value = "USD", value_parser = parse_currency)]

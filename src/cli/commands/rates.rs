@@ -23,13 +23,13 @@ pub struct RatesArgs {
     #[command(subcommand)]
     pub action: Option<RatesAction>,
     /// Output format; `toml` writes the effective book as a rate-book file that --rates reads back
-    #[arg(long, value_parser = rates_format(), default_value = "table")]
+    #[arg(short, long, value_parser = rates_format(), default_value = "table")]
     pub format: RatesFormat,
     /// A rate book file that extends (or, with `replace = true`, replaces) the default
     #[arg(long, value_name = "FILE")]
     pub rates: Option<PathBuf>,
     /// Write the output to FILE (atomically) instead of standard output
-    #[arg(long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// A saved DefiLlama pools snapshot whose pools are added to the book
     #[arg(long, value_name = "FILE")]
@@ -66,7 +66,7 @@ pub struct ImportArgs {
     /// The saved pools snapshot (JSON)
     pub file: PathBuf,
     /// Where to write the rate-book extension (TOML); `--out` is accepted too
-    #[arg(long, value_name = "FILE", visible_alias = "out")]
+    #[arg(short, long, value_name = "FILE", visible_alias = "out")]
     pub output: PathBuf,
     /// Date the extension (written as `as_of`)
     #[arg(long, value_name = "DATE")]

@@ -20,10 +20,10 @@ pub enum IlError {
     #[error("correlation must be between -1 and 1, not {0}")]
     Correlation(f64),
     /// The horizon in years is negative or not finite.
-    #[error("the horizon must be a finite number of years of at least 0, not {0}")]
+    #[error("the horizon must be a finite number of years above 0, not {0}")]
     Years(f64),
     /// The StableSwap amplification is negative or not finite.
-    #[error("amplification must be a finite number of at least 0, not {0}")]
+    #[error("amplification must be a number from 0 to 1,000,000, not {0}")]
     Amplification(f64),
 }
 
@@ -44,7 +44,9 @@ impl IlError {
             }
             IlError::Correlation(_) => "give --correlation between -1 and 1, e.g. 0.8",
             IlError::Years(_) => "give --years as a number of years, e.g. 1 or 0.25",
-            IlError::Amplification(_) => "give --amplification as a number of at least 0, e.g. 100",
+            IlError::Amplification(_) => {
+                "give --amplification from 0 to 1,000,000, e.g. 100 (real pools run from about 10 to a few thousand)"
+            }
         }
     }
 }

@@ -136,6 +136,11 @@ pub fn il_report(q: &IlQuery) -> Result<IlReport, IlError> {
         (None, Some(b)) => return Err(IlError::Volatility(b)),
         (None, None) => (None, false),
     };
+    // A horizon of no time asks nothing: the expected loss over it is 0 by
+    // definition, so the question is refused rather than answered trivially.
+    if sigma.is_some() && !(q.years.is_finite() && q.years > 0.0) {
+        return Err(IlError::Years(q.years));
+    }
     let expected = sigma
         .map(|s| expected_il(&q.pool, s, q.years))
         .transpose()?;

@@ -7,6 +7,11 @@ use super::IlError;
 use super::stableswap::stable_values;
 use crate::model::Pool;
 
+/// The largest StableSwap amplification accepted: real pools run from about
+/// 10 to a few thousand; past a million the curve is a constant sum to within
+/// `f64` precision.
+pub const MAX_AMPLIFICATION: f64 = 1e6;
+
 impl Pool {
     /// Checks the pool's parameters.
     ///
@@ -37,7 +42,7 @@ impl Pool {
                 }
             }
             Pool::Stable { amplification } => {
-                if amplification.is_finite() && amplification >= 0.0 {
+                if amplification.is_finite() && (0.0..=MAX_AMPLIFICATION).contains(&amplification) {
                     Ok(())
                 } else {
                     Err(IlError::Amplification(amplification))
