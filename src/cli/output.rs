@@ -118,6 +118,14 @@ pub fn write_file(flag: &str, path: &Path, text: &str) -> Result<()> {
         Some(_) => fs::canonicalize(path).with_context(|| format!("cannot write {flag} {at}"))?,
         None => path.to_path_buf(),
     };
+    let dir = existing_folder(flag, &at, &target)?;
+    replace(&target, &dir, meta.as_ref(), text)
+        .with_context(|| format!("cannot write {flag} {at}: check that the directory is writable"))
+}
+
+/// The folder a file at `target` goes into (`.` for a bare name), which must
+/// exist; `flag` and `at` name the output in the error.
+fn existing_folder(flag: &str, at: &str, target: &Path) -> Result<PathBuf> {
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -128,8 +136,7 @@ pub fn write_file(flag: &str, path: &Path, text: &str) -> Result<()> {
             shown(&dir)
         );
     }
-    replace(&target, &dir, meta.as_ref(), text)
-        .with_context(|| format!("cannot write {flag} {at}: check that the directory is writable"))
+    Ok(dir)
 }
 
 /// Writes `text` to a new file at `path`, given with `flag`: refuses when
@@ -147,16 +154,7 @@ pub fn write_new(flag: &str, path: &Path, text: &str) -> Result<()> {
             "{flag} {at} already exists; it is never overwritten: choose a new name, or remove the file first"
         );
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        bail!(
-            "cannot write {flag} {at}: the directory {} does not exist",
-            shown(&dir)
-        );
-    }
+    let dir = existing_folder(flag, &at, path)?;
     on_interrupt_remove_pending();
     let prefix = temp_prefix(path);
     let builder = temp_builder(&prefix);
