@@ -7,6 +7,7 @@
 use std::path::Path;
 
 use anyhow::Result;
+use yieldplan::engine::plan::PlanInputs;
 use yieldplan::engine::{PlanReport, plan};
 use yieldplan::model::Portfolio;
 use yieldplan::pools::Snapshot;
@@ -86,6 +87,16 @@ fn add_snapshot(book: &mut RateBook, path: &Path, snapshot: &Snapshot) {
     yieldplan::pools::add_to_book(book, snapshot, &source);
 }
 
+/// Records the `--rates` and `--pools` files of `out` in a plan's inputs,
+/// before any snapshot the profile names.
+pub fn note_inputs(report: &mut PlanReport, out: &Output) {
+    let inputs = report.inputs.get_or_insert_with(PlanInputs::default);
+    inputs.rates_file = out.rates.as_ref().map(|p| p.display().to_string());
+    if let Some(p) = &out.pools {
+        inputs.pools_files.insert(0, p.display().to_string());
+    }
+}
+
 /// The rate book a command works with: the default, `--rates`, `--pools`.
 ///
 /// # Errors
@@ -117,6 +128,10 @@ pub fn book_from(rates: Option<&Path>, pools: Option<&Path>) -> Result<RateBook>
 pub fn load_profile(path: &Path, book: &RateBook) -> Result<(Portfolio, PlanReport)> {
     let bytes = read_limited(path, "profile")?;
     let (text, spec, problems) = yieldplan::profile::read_profile(path, &bytes)?;
+    let mut inputs = PlanInputs {
+        rate_book_as_of: book.as_of.clone(),
+        ..PlanInputs::default()
+    };
     let portfolio = match &spec.pools_file {
         Some(file) if problems.is_empty() => {
             let base = path.parent().unwrap_or(Path::new("."));
@@ -124,11 +139,13 @@ pub fn load_profile(path: &Path, book: &RateBook) -> Result<(Portfolio, PlanRepo
             let named = base.join(&file.value);
             let snapshot = read_named_pools(&named, path)?;
             add_snapshot(&mut own, &named, &snapshot);
+            inputs.pools_files.push(named.display().to_string());
             yieldplan::load_read(path, &text, &spec, problems, &own)?
         }
         _ => yieldplan::load_read(path, &text, &spec, problems, book)?,
     };
     let mut planned = plan(&portfolio);
+    planned.inputs = Some(inputs);
     planned
         .warnings
         .extend(yieldplan::note_warnings(&portfolio));

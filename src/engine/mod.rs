@@ -23,6 +23,7 @@ pub mod payout;
 pub mod plan;
 pub mod plan_report;
 pub mod project;
+pub mod review;
 pub mod risk;
 pub use crate::schema;
 pub mod simulate;

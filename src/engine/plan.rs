@@ -14,8 +14,8 @@ use crate::model::{Band, Goal, Liquidity, Pool, PoolKind, Portfolio, Position, S
 use crate::money::{Money, Rate};
 
 pub use super::plan_report::{
-    GoalOut, LayerOut, LiquidityOut, MoneyBand, PlanReport, PlanSimulation, PortfolioOut,
-    PositionOut, StakingOut, Status, StrategyOut, Target, Totals,
+    GoalOut, LayerOut, LiquidityOut, MoneyBand, PlanInputs, PlanReport, PlanSimulation,
+    PortfolioOut, PositionOut, StakingOut, Status, StrategyOut, Target, Totals,
 };
 pub use super::schema::{ProfileRef, SCHEMA_VERSION};
 
@@ -50,6 +50,7 @@ pub fn plan(p: &Portfolio) -> PlanReport {
         diversification: risk::diversify(p),
         simulation: None,
         warnings: Vec::new(),
+        inputs: None,
     };
     report.warnings = lints::lint(p, &report);
     report
@@ -187,6 +188,8 @@ fn plan_position(p: &Portfolio, pos: &Position, losses: &mut IlCache) -> Positio
             })
             .collect(),
         defi: pos.defi,
+        pool_id: pos.pool.as_ref().map(|s| s.id.clone()),
+        tvl_usd: pos.pool.as_ref().and_then(|s| s.tvl_usd),
     }
 }
 

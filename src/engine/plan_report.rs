@@ -138,6 +138,14 @@ pub struct PositionOut {
     pub stack: Vec<LayerOut>,
     /// True when the money depends on DeFi smart contracts.
     pub defi: bool,
+    /// The snapshot or rate-book pool the yield came from (`pool_id`);
+    /// left out when the position names none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pool_id: Option<String>,
+    /// The pool's total value locked in USD, when it came from a pools
+    /// snapshot (`--pools` or `[rates] pools`); left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tvl_usd: Option<Money>,
 }
 
 /// How a staking position is staked.
@@ -385,4 +393,21 @@ pub struct PlanReport {
     pub simulation: Option<PlanSimulation>,
     /// The lints that fired, minus those the profile allows.
     pub warnings: Vec<Warning>,
+    /// Where the figures came from: the rate book's date and the files read
+    /// (what `review` compares a later plan against); null when the plan was
+    /// made from the library without files.
+    pub inputs: Option<PlanInputs>,
+}
+
+/// The data a plan was made from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct PlanInputs {
+    /// The rate book's `as_of` date as written (the embedded book's, or the
+    /// last `--rates` file's that gives one); null when none gives one.
+    pub rate_book_as_of: Option<String>,
+    /// The `--rates` file, as given; null for the embedded book alone.
+    pub rates_file: Option<String>,
+    /// Pools snapshots read (`--pools`, then the profile's `[rates] pools`),
+    /// as given.
+    pub pools_files: Vec<String>,
 }

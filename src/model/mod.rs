@@ -278,6 +278,26 @@ pub struct LintSettings {
     pub stacked_loss_probability: Rate,
 }
 
+/// The thresholds of `yieldplan review`'s flags, from the profile's
+/// `[review]` table, defaults filled in. Every value is a fraction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewSettings {
+    /// `apy-drop` fires when a position's mid APY falls by more than this
+    /// many points (default 0.01: one percentage point)...
+    pub apy_drop: Rate,
+    /// ...or by more than this share of what it was (default 0.25).
+    pub apy_drop_relative: Rate,
+    /// `tvl-drop` fires when a pool's TVL falls by more than this share of
+    /// what it was (default 0.5).
+    pub tvl_drop: Rate,
+    /// `emissions-up` fires when a position's reward share rises by more
+    /// than this many points (default 0.1).
+    pub emissions_up: Rate,
+    /// Drift tolerance: a held weight more than this many points from its
+    /// target is out of band (default 0.05); `--band` overrides it.
+    pub band: Rate,
+}
+
 /// A protocol risk tier's assumptions (the rate book's `[risk_tiers]`,
 /// *assumptions*); the expected loss a year is
 /// `loss_probability × loss_given_event`.
@@ -422,6 +442,18 @@ pub struct Position {
     /// True when the money depends on `DeFi` smart contracts: lending,
     /// liquidity and farming, liquid or protocol staking, or any stack.
     pub defi: bool,
+    /// The snapshot or rate-book pool the yield came from (`pool_id`), if any.
+    pub pool: Option<PoolSource>,
+}
+
+/// The pool a position takes its yield from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PoolSource {
+    /// The pool's id, as in the snapshot.
+    pub id: String,
+    /// Its total value locked in USD, when it came from a pools snapshot
+    /// read in this run; `None` from a rate-book file.
+    pub tvl_usd: Option<Money>,
 }
 
 /// A portfolio ready to plan.
@@ -444,6 +476,8 @@ pub struct Portfolio {
     pub positions: Vec<Position>,
     /// Lint thresholds and the lints switched off.
     pub lints: LintSettings,
+    /// Thresholds of `yieldplan review`'s flags.
+    pub review: ReviewSettings,
     /// Stress scenarios the profile defines.
     pub scenarios: Vec<Scenario>,
     /// Facts about every asset the rate book and profile know, by symbol.

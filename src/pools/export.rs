@@ -40,6 +40,7 @@ impl PoolEntry {
             stablecoin: p.stablecoin,
             il_risk: p.il_risk,
             source: source.to_string(),
+            tvl_usd: Some(p.tvl_usd),
         }
     }
 }

@@ -226,6 +226,8 @@ pub(super) struct ProfileFile {
     position: Vec<PositionTable>,
     /// Lint thresholds, and lints switched off.
     lints: Option<LintsTable>,
+    /// Thresholds of the flags `yieldplan review` raises, and its drift band.
+    review: Option<ReviewTable>,
     /// A risk tier's assumptions changed, or a tier added, by tier name.
     risk_tiers: Option<BTreeMap<String, TierTable>>,
     /// A tier for a protocol the rate book lacks (or a different one), by protocol id.
@@ -422,6 +424,23 @@ struct LintsTable {
     stack_depth: Option<u32>,
     /// ...or whose compounded yearly loss probability is above this share (default 5%).
     stacked_loss_probability: Option<Share>,
+}
+
+/// `[review]`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ReviewTable {
+    /// apy-drop fires when a position's mid APY falls by more than this many points (default 1%)...
+    apy_drop: Option<Share>,
+    /// ...or by more than this share of what it was (default 25%).
+    apy_drop_relative: Option<Share>,
+    /// tvl-drop fires when a pool's TVL falls by more than this share (default 50%).
+    tvl_drop: Option<Share>,
+    /// emissions-up fires when a position's reward share rises by more than this many points (default 10%).
+    emissions_up: Option<Share>,
+    /// Drift tolerance: a held weight more than this many points from its target is out of band (default 5%).
+    band: Option<Share>,
 }
 
 /// `[risk_tiers.NAME]`.

@@ -29,6 +29,15 @@ pub(super) const TOP_KEYS: Keys = &[
     "staking_methods",
     "scenario",
     "rates",
+    "review",
+];
+/// Keys of `[review]`: the thresholds of `yieldplan review`'s flags.
+pub(super) const REVIEW_KEYS: Keys = &[
+    "apy_drop",
+    "apy_drop_relative",
+    "tvl_drop",
+    "emissions_up",
+    "band",
 ];
 /// Keys of `[rates]`.
 pub(super) const RATES_KEYS: Keys = &["pools"];

@@ -38,7 +38,8 @@ use crate::error::{Diagnostic, Diagnostics};
 pub use file_schema::profile_schema;
 pub use spec::{
     AllocationSpec, AssetSpec, AssumptionsSpec, BandSpec, GoalSpec, LayerSpec, LintsSpec, Period,
-    PortfolioSpec, PositionSpec, ProfileSpec, RangeSpec, ScenarioSpec, Sp, Span, TierSpec,
+    PortfolioSpec, PositionSpec, ProfileSpec, RangeSpec, ReviewSpec, ScenarioSpec, Sp, Span,
+    TierSpec,
 };
 
 /// Largest profile accepted, in bytes.

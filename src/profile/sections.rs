@@ -14,13 +14,13 @@ use toml::de::{DeTable, DeValue};
 
 use super::keys::{
     ASSET_KEYS, ASSUMPTION_KEYS, GOAL_KEYS, INCOME_KEYS, Keys, LINT_KEYS, METHOD_KEYS,
-    PORTFOLIO_KEYS, PROTOCOL_KEYS, RATES_KEYS, SCENARIO_KEYS, TIER_KEYS, TOP_KEYS,
+    PORTFOLIO_KEYS, PROTOCOL_KEYS, RATES_KEYS, REVIEW_KEYS, SCENARIO_KEYS, TIER_KEYS, TOP_KEYS,
 };
 use super::reader::{Reader, Val, get};
 use super::values::readable;
 use super::{
     AssetSpec, AssumptionsSpec, GoalSpec, LintsSpec, Period, PortfolioSpec, ProfileSpec,
-    ScenarioSpec, Sp, TierSpec,
+    ReviewSpec, ScenarioSpec, Sp, TierSpec,
 };
 use crate::error::{Diagnostic, shorten};
 
@@ -52,6 +52,9 @@ impl Reader {
         }
         if let Some(v) = get(root, "lints") {
             spec.lints = self.lints(v);
+        }
+        if let Some(v) = get(root, "review") {
+            spec.review = self.review(v);
         }
         if let Some(v) = get(root, "risk_tiers") {
             spec.risk_tiers = self.risk_tiers(v);
@@ -402,6 +405,27 @@ impl Reader {
         }
         if let Some(x) = get(t, "stack_depth") {
             spec.stack_depth = self.whole(x, "`stack_depth` in [lints]", 100);
+        }
+        spec
+    }
+
+    /// `[review]`: the thresholds of `yieldplan review`'s flags, each a share.
+    fn review(&mut self, v: &Val<'_>) -> ReviewSpec {
+        let Some(t) = self.table(v, "[review]", "write [review] on its own line") else {
+            return ReviewSpec::default();
+        };
+        self.check_keys(t, REVIEW_KEYS, "[review]");
+        let mut spec = ReviewSpec::default();
+        for (key, slot) in [
+            ("apy_drop", &mut spec.apy_drop),
+            ("apy_drop_relative", &mut spec.apy_drop_relative),
+            ("tvl_drop", &mut spec.tvl_drop),
+            ("emissions_up", &mut spec.emissions_up),
+            ("band", &mut spec.band),
+        ] {
+            if let Some(x) = get(t, key) {
+                *slot = self.share(x, &format_args!("`{key}` in [review]"));
+            }
         }
         spec
     }

@@ -53,6 +53,8 @@ pub struct ProfileSpec {
     pub positions: Vec<PositionSpec>,
     /// `[lints]`: lint thresholds and lints switched off.
     pub lints: LintsSpec,
+    /// `[review]`: the thresholds of `yieldplan review`'s flags.
+    pub review: ReviewSpec,
     /// Overrides of risk tiers' assumptions, by tier name.
     pub risk_tiers: Vec<(Sp<String>, TierSpec)>,
     /// Protocols given a tier, by protocol id.
@@ -277,6 +279,22 @@ pub struct PositionSpec {
     pub pool_id: Option<Sp<String>>,
     /// A problem was reported in this position; later checks skip it.
     pub broken: bool,
+}
+
+/// `[review]` as written; each absent threshold keeps its default. Every
+/// value is a fraction.
+#[derive(Clone, Debug, Default)]
+pub struct ReviewSpec {
+    /// `apy-drop` fires when a mid APY falls by more than this many points.
+    pub apy_drop: Option<Decimal>,
+    /// ...or by more than this share of what it was.
+    pub apy_drop_relative: Option<Decimal>,
+    /// `tvl-drop` fires when a pool's TVL falls by more than this share.
+    pub tvl_drop: Option<Decimal>,
+    /// `emissions-up` fires when a reward share rises by more than this many points.
+    pub emissions_up: Option<Decimal>,
+    /// The drift tolerance: a weight this many points from its target is out of band.
+    pub band: Option<Decimal>,
 }
 
 /// `[lints]` as written; each absent threshold keeps its default.

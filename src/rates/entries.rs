@@ -382,6 +382,10 @@ pub struct PoolEntry {
     pub il_risk: bool,
     /// Where the figures come from.
     pub source: String,
+    /// The pool's total value locked in USD, when it came from a pools
+    /// snapshot read in this run (a rate-book file does not carry it).
+    #[serde(skip)]
+    pub tvl_usd: Option<f64>,
 }
 
 impl PoolEntry {

@@ -209,6 +209,7 @@ fn the_book_written_as_toml_reads_back_to_the_same_book() {
             stablecoin: true,
             il_risk: false,
             source: "a snapshot".into(),
+            tvl_usd: None,
         },
     );
     let text = book.to_toml().unwrap();

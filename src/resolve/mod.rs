@@ -183,6 +183,7 @@ impl Resolver<'_> {
             assumptions,
             positions,
             lints,
+            review: settings::review_settings(spec),
             scenarios,
             assets: self.asset_facts(),
             market_correlation: self.market_correlations(),

@@ -64,6 +64,7 @@ pub(super) fn blank_position(strategy: Strategy) -> Position {
         stack: Vec::new(),
         exposure: Vec::new(),
         defi: false,
+        pool: None,
     }
 }
 
@@ -123,6 +124,13 @@ impl Resolver<'_> {
                     id.value, e.project, e.symbol, e.chain, e.source
                 );
                 draft.position.apy_source = source;
+                draft.position.pool = Some(crate::model::PoolSource {
+                    id: id.value.clone(),
+                    tvl_usd: e
+                        .tvl_usd
+                        .and_then(crate::money::decimal_from_f64)
+                        .map(Money),
+                });
             }
         }
         Some(draft)

@@ -12,7 +12,7 @@ use super::{
     DEFAULT_SUSTAINABLE_YIELD, Resolver, did_you_mean,
 };
 use crate::error::shorten;
-use crate::model::{Assumptions, Goal, LintSettings};
+use crate::model::{Assumptions, Goal, LintSettings, ReviewSettings};
 use crate::money::{Money, Rate};
 use crate::profile::{Period, ProfileSpec, Sp};
 
@@ -64,6 +64,21 @@ pub(super) fn lint_settings(spec: &ProfileSpec) -> LintSettings {
             l.stacked_loss_probability
                 .unwrap_or(DEFAULT_STACKED_LOSS_PROBABILITY),
         ),
+    }
+}
+
+/// The profile's `[review]` thresholds, with the defaults for what it
+/// leaves out (1 point or 25% of the APY, 50% of a pool's TVL, 10 points of
+/// reward share, a 5-point band).
+pub(super) fn review_settings(spec: &ProfileSpec) -> ReviewSettings {
+    let r = &spec.review;
+    let or = |v: Option<Decimal>, points: i64| Rate(v.unwrap_or_else(|| Decimal::new(points, 2)));
+    ReviewSettings {
+        apy_drop: or(r.apy_drop, 1),
+        apy_drop_relative: or(r.apy_drop_relative, 25),
+        tvl_drop: or(r.tvl_drop, 50),
+        emissions_up: or(r.emissions_up, 10),
+        band: or(r.band, 5),
     }
 }
 

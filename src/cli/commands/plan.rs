@@ -8,7 +8,7 @@ use clap::Args;
 use yieldplan::report::{self, plan_document};
 
 use crate::cli::args::{Output, SimArgs};
-use crate::cli::load::{book_for, load_profile};
+use crate::cli::load::{book_for, load_profile, note_inputs};
 use crate::cli::outcome::Outcome;
 use crate::cli::output::{distinct_outputs, emit, write_file};
 use crate::cli::progress::simulate_with_progress;
@@ -44,6 +44,7 @@ pub fn run(a: &PlanArgs) -> Result<Outcome> {
     ])?;
     let book = book_for(&a.out)?;
     let (portfolio, mut report) = load_profile(&a.profile, &book)?;
+    note_inputs(&mut report, &a.out);
     if a.sim.simulate {
         let settings = SimSettings {
             years: a.years,

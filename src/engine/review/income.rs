@@ -1,0 +1,376 @@
+//! Income actually received set against the income planned.
+//!
+//! The file is a CSV with the header `date,position,amount,currency`: ISO
+//! dates (`2026-07-31`), the plan's position names, amounts of at least zero
+//! in the portfolio's currency. The period it covers is every calendar month
+//! from the earliest payment's to the latest's, both whole; a position's
+//! expected income over it is its planned yearly paid-out income (fees,
+//! interest and rewards, the snapshot's figure, else the current plan's)
+//! times months / 12. A position that received less than its low band over
+//! the period raises `income-below`. Pure: it reads text handed to it.
+
+use std::ops::Range;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::snapshot::Snapshot;
+use super::{Flag, Raised, scaled};
+use crate::engine::plan::{MoneyBand, PlanReport};
+use crate::error::{Diagnostic, Diagnostics, nearest, shorten};
+use crate::money::{MAX_MONEY, Money, format_money, parse_decimal_text};
+
+/// A calendar date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year.
+    pub year: i32,
+    /// Month, 1 to 12.
+    pub month: u32,
+    /// Day of the month, from 1.
+    pub day: u32,
+}
+
+impl Date {
+    /// An ISO date `YYYY-MM-DD` that exists in the calendar (leap years counted).
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.split('-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if !(digits(y) && digits(m) && digits(d)) {
+            return None;
+        }
+        let (year, month, day) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+
+    /// The month's number counted from year 0.
+    fn month_index(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Payments received, each checked.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Received {
+    /// Date, position and amount of each payment, in file order.
+    pub payments: Vec<(Date, String, Money)>,
+}
+
+/// One position's income received against the plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IncomeRow {
+    /// The position's name.
+    pub position: String,
+    /// What it paid over the period.
+    pub received: Money,
+    /// What the plan expected over the period: low, mid, high.
+    pub expected: MoneyBand,
+    /// True when `received` is below `expected.low`.
+    pub below_low: bool,
+}
+
+/// Income received over a period against the plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IncomeReview {
+    /// The first day of the earliest payment's month.
+    pub from: Date,
+    /// The last day of the latest payment's month.
+    pub to: Date,
+    /// Whole months covered.
+    pub months: u32,
+    /// Every position that paid or was expected to pay, in the plan's order.
+    pub positions: Vec<IncomeRow>,
+    /// Everything received.
+    pub received: Money,
+    /// Everything expected.
+    pub expected: MoneyBand,
+}
+
+impl IncomeReview {
+    /// An `income-below` flag for each position paid below its low band.
+    pub(super) fn raised(&self, currency: &str) -> Vec<Raised> {
+        self.positions
+            .iter()
+            .filter(|r| r.below_low)
+            .map(|r| Raised {
+                flag: Flag::IncomeBelow,
+                position: Some(r.position.clone()),
+                message: format!(
+                    "{}: paid {} from {} to {}, below the low band's {} (mid {})",
+                    r.position,
+                    format_money(r.received, currency),
+                    self.from,
+                    self.to,
+                    format_money(r.expected.low.settle(), currency),
+                    format_money(r.expected.mid.settle(), currency)
+                ),
+            })
+            .collect()
+    }
+}
+
+/// The last day of `d`'s month.
+fn month_end(d: Date) -> Date {
+    let mut day = 31;
+    while Date::parse(&format!("{:04}-{:02}-{day:02}", d.year, d.month)).is_none() && day > 28 {
+        day -= 1;
+    }
+    Date { day, ..d }
+}
+
+/// Compares `received` with the plan: the snapshot's paid-out income per
+/// position, else the current plan's for a position added since.
+#[must_use]
+pub fn compare_income(then: &Snapshot, now: &PlanReport, received: &Received) -> IncomeReview {
+    let first = received.payments.iter().map(|p| p.0).min();
+    let last = received.payments.iter().map(|p| p.0).max();
+    let (from, to) = match (first, last) {
+        (Some(a), Some(b)) => (Date { day: 1, ..a }, month_end(b)),
+        _ => {
+            let d = Date {
+                year: 1970,
+                month: 1,
+                day: 1,
+            };
+            (d, d)
+        }
+    };
+    let months = if first.is_some() {
+        u32::try_from(to.month_index() - from.month_index() + 1).unwrap_or(0)
+    } else {
+        0
+    };
+    let k = Decimal::from(months) / Decimal::from(12);
+    let mut positions = Vec::new();
+    for p in &now.positions {
+        let yearly = then
+            .positions
+            .iter()
+            .find(|o| o.name == p.name)
+            .map_or(p.paid_out_income, |o| o.paid_out_income.money());
+        let expected = scaled(yearly, k);
+        let got: Money = received
+            .payments
+            .iter()
+            .filter(|x| x.1 == p.name)
+            .map(|x| x.2)
+            .sum();
+        if got.0.is_zero() && expected.high.0.is_zero() {
+            continue;
+        }
+        positions.push(IncomeRow {
+            position: p.name.clone(),
+            received: got,
+            below_low: got < expected.low.settle(),
+            expected,
+        });
+    }
+    let expected = positions
+        .iter()
+        .fold(MoneyBand::default(), |acc, r| acc.add(r.expected));
+    IncomeReview {
+        from,
+        to,
+        months,
+        received: positions.iter().map(|r| r.received).sum(),
+        expected,
+        positions,
+    }
+}
+
+/// Byte range of the line starting at `start`.
+fn line_at(text: &str, start: usize) -> Range<usize> {
+    let start = start.min(text.len());
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    start..end.max(start)
+}
+
+/// Reads the income file at `path` whose text is `text`: every payment's
+/// position must be one of `known`, its currency `currency`.
+///
+/// # Errors
+/// A header other than `date,position,amount,currency`, a date that is not
+/// an ISO calendar date, an unknown position, an amount that is negative,
+/// not a number or not in whole cents, or another currency: every problem
+/// with its line.
+pub fn read_income(
+    path: &Path,
+    text: &str,
+    known: &[String],
+    currency: &str,
+) -> Result<Received, Diagnostics> {
+    let mut problems = Vec::new();
+    let mut payments = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header_ok = reader
+        .headers()
+        .is_ok_and(|h| h.iter().collect::<Vec<_>>() == ["date", "position", "amount", "currency"]);
+    if !header_ok {
+        problems.push(
+            Diagnostic::at(line_at(text, 0), "the income file does not start with the header `date,position,amount,currency`")
+                .with_help("write `date,position,amount,currency` on the first line, then one payment per line, e.g. 2026-07-31,ETH staking,212.40,USD"),
+        );
+        return Err(Diagnostics::new(path, text, "income file", problems));
+    }
+    for record in reader.records() {
+        let r = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let at = e
+                    .position()
+                    .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+                problems.push(
+                    Diagnostic::at(
+                        line_at(text, at),
+                        format!("the income file is not valid CSV: {e}"),
+                    )
+                    .with_help("write `date,position,amount,currency` on each line"),
+                );
+                continue;
+            }
+        };
+        let at = r
+            .position()
+            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+        let line = line_at(text, at);
+        if r.len() != 4 {
+            problems.push(
+                Diagnostic::at(
+                    line,
+                    format!("a payment line has {} fields, not 4", r.len()),
+                )
+                .with_help(
+                    "write `date,position,amount,currency`; quote a name that holds a comma",
+                ),
+            );
+            continue;
+        }
+        let before = problems.len();
+        let date = Date::parse(&r[0]);
+        if date.is_none() {
+            problems.push(
+                Diagnostic::at(
+                    line.clone(),
+                    format!("\"{}\" is not a date", shorten(&r[0])),
+                )
+                .with_help("write the date as YYYY-MM-DD, a day that exists, e.g. 2026-07-31"),
+            );
+        }
+        if !known.iter().any(|k| k == &r[1]) {
+            let help = match nearest(&r[1], known.iter().map(String::as_str)) {
+                Some(n) => format!("did you mean \"{n}\"? Names are the plan's position names"),
+                None => "use the plan's position names".to_string(),
+            };
+            problems.push(
+                Diagnostic::at(
+                    line.clone(),
+                    format!("no position is named \"{}\" in the profile", shorten(&r[1])),
+                )
+                .with_help(help),
+            );
+        }
+        let amount = parse_decimal_text(&r[2])
+            .filter(|v| *v >= Decimal::ZERO && *v <= MAX_MONEY && v.normalize().scale() <= 2);
+        if amount.is_none() {
+            problems.push(
+                Diagnostic::at(
+                    line.clone(),
+                    format!(
+                        "the amount \"{}\" is not an amount received",
+                        shorten(&r[2])
+                    ),
+                )
+                .with_help("write a number of at least 0 in whole cents, e.g. 212.40"),
+            );
+        }
+        if !r[3].eq_ignore_ascii_case(currency) {
+            problems.push(
+                Diagnostic::at(
+                    line.clone(),
+                    format!(
+                        "the currency \"{}\" is not the portfolio's ({currency})",
+                        shorten(&r[3])
+                    ),
+                )
+                .with_help(format!(
+                    "convert the amount to {currency} and write {currency}"
+                )),
+            );
+        }
+        if problems.len() == before {
+            if let (Some(d), Some(a)) = (date, amount) {
+                payments.push((d, r[1].to_string(), Money(a)));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(Received { payments })
+    } else {
+        Err(Diagnostics::new(path, text, "income file", problems))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_exist() {
+        assert_eq!(Date::parse("2024-02-29").map(|d| d.day), Some(29));
+        for bad in [
+            "2025-02-29",
+            "2026-13-01",
+            "2026-7-31",
+            "31/07/2026",
+            "2026-07-32",
+            "",
+        ] {
+            assert!(Date::parse(bad).is_none(), "{bad}");
+        }
+        assert_eq!(month_end(Date::parse("2024-02-10").unwrap()).day, 29);
+    }
+
+    #[test]
+    fn bad_lines_are_reported_with_their_lines() {
+        let known = vec!["A".to_string()];
+        let text = "date,position,amount,currency\n2026-07-31,A,10,USD\n2026-02-30,A,1,USD\n2026-08-01,B,1,USD\n2026-08-01,A,1,EUR\n";
+        let e = read_income(Path::new("i.csv"), text, &known, "USD")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("i.csv:3:1") && e.contains("not a date"), "{e}");
+        assert!(e.contains("i.csv:4:1") && e.contains("\"B\""), "{e}");
+        assert!(e.contains("i.csv:5:1") && e.contains("EUR"), "{e}");
+    }
+}

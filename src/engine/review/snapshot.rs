@@ -1,0 +1,342 @@
+//! A saved plan read back: the snapshot `yieldplan review` compares against.
+//!
+//! A snapshot is the JSON of `yieldplan plan PROFILE --format json`. Only
+//! the fields a review needs are read (unknown ones are ignored, so later
+//! additions to the plan's JSON do not break old snapshots); numbers are read
+//! as exact decimals. A snapshot of another schema version or of another
+//! profile is refused with where it says so. Pure: it reads text handed to it.
+
+use std::ops::Range;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::error::{Diagnostic, Diagnostics, shorten};
+use crate::model::Band;
+use crate::money::{Money, Rate};
+use crate::schema::SCHEMA_VERSION;
+
+use super::super::plan::MoneyBand;
+
+/// A low / mid / high band of rates as saved (fractions).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize)]
+pub struct SavedBand {
+    /// Low end.
+    pub low: Decimal,
+    /// Mid figure.
+    pub mid: Decimal,
+    /// High end.
+    pub high: Decimal,
+}
+
+impl SavedBand {
+    /// As a band of rates.
+    #[must_use]
+    pub fn band(self) -> Band {
+        Band {
+            low: Rate(self.low),
+            mid: Rate(self.mid),
+            high: Rate(self.high),
+        }
+    }
+
+    /// As a band of money.
+    #[must_use]
+    pub fn money(self) -> MoneyBand {
+        MoneyBand {
+            low: Money(self.low),
+            mid: Money(self.mid),
+            high: Money(self.high),
+        }
+    }
+}
+
+/// Which profile the snapshot is of.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct SavedProfile {
+    /// The profile's name.
+    pub name: String,
+    /// Its path when the snapshot was taken.
+    pub path: String,
+}
+
+/// Value and currency when the snapshot was taken.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct SavedPortfolio {
+    /// Total value, in `currency`.
+    pub value: Decimal,
+    /// Currency code.
+    pub currency: String,
+}
+
+/// One protocol behind a position's risk.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct SavedRiskSource {
+    /// The risk tier's name.
+    pub tier: String,
+}
+
+/// A position's risk as saved.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct SavedRisk {
+    /// The position's own protocol first, then its layers'.
+    #[serde(default)]
+    pub sources: Vec<SavedRiskSource>,
+}
+
+/// One position of the snapshot.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct SavedPosition {
+    /// Its unique name.
+    pub name: String,
+    /// Its strategy's name.
+    pub strategy: String,
+    /// The protocol, if any.
+    #[serde(default)]
+    pub protocol: Option<String>,
+    /// The chain, if any.
+    #[serde(default)]
+    pub chain: Option<String>,
+    /// The asset, for single-asset positions.
+    #[serde(default)]
+    pub asset: Option<String>,
+    /// The pair, for pools.
+    #[serde(default)]
+    pub pair: Option<[String; 2]>,
+    /// Planned amount.
+    pub amount: Decimal,
+    /// Planned weight, a fraction.
+    pub weight: Decimal,
+    /// Gross APY band.
+    pub apy: SavedBand,
+    /// Share of the yield paid in incentive tokens.
+    pub reward_share: Decimal,
+    /// Expected one-year impermanent loss.
+    #[serde(default)]
+    pub expected_il: Option<Decimal>,
+    /// Income paid out in a year.
+    pub paid_out_income: SavedBand,
+    /// Yearly income counted toward the goal.
+    pub annual_income: SavedBand,
+    /// Protocol risk.
+    #[serde(default)]
+    pub risk: SavedRisk,
+    /// The pool the yield came from.
+    #[serde(default)]
+    pub pool_id: Option<String>,
+    /// The pool's TVL in USD.
+    #[serde(default)]
+    pub tvl_usd: Option<Decimal>,
+}
+
+impl SavedPosition {
+    /// The tier of the position's own protocol.
+    #[must_use]
+    pub fn tier(&self) -> Option<&str> {
+        self.risk.sources.first().map(|s| s.tier.as_str())
+    }
+}
+
+/// Blended figures as saved.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct SavedTotals {
+    /// Blended net APY.
+    pub apy: SavedBand,
+    /// Yearly income band.
+    pub annual_income: SavedBand,
+}
+
+/// The goal as saved.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct SavedGoal {
+    /// The goal status's name.
+    pub status: String,
+    /// The required yield, a fraction.
+    pub required_yield: Decimal,
+}
+
+/// A warning as saved.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+pub struct SavedWarning {
+    /// The lint's name.
+    pub lint: String,
+    /// The position it is about.
+    #[serde(default)]
+    pub position: Option<String>,
+    /// Its message.
+    pub message: String,
+}
+
+/// Where the snapshot's figures came from.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct SavedInputs {
+    /// The rate book's date.
+    #[serde(default)]
+    pub rate_book_as_of: Option<String>,
+    /// The `--rates` file.
+    #[serde(default)]
+    pub rates_file: Option<String>,
+    /// Pools snapshots read.
+    #[serde(default)]
+    pub pools_files: Vec<String>,
+}
+
+/// A saved plan: what a review compares the current plan against.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct Snapshot {
+    /// The plan's JSON schema version.
+    pub schema_version: u32,
+    /// The profile planned.
+    pub profile: SavedProfile,
+    /// Value and currency.
+    pub portfolio: SavedPortfolio,
+    /// Every position, in profile order.
+    pub positions: Vec<SavedPosition>,
+    /// Blended figures.
+    pub totals: SavedTotals,
+    /// The goal, if any.
+    #[serde(default)]
+    pub goal: Option<SavedGoal>,
+    /// Warnings that fired.
+    #[serde(default)]
+    pub warnings: Vec<SavedWarning>,
+    /// Where the figures came from (absent in snapshots of older plans).
+    #[serde(default)]
+    pub inputs: Option<SavedInputs>,
+}
+
+/// Byte range of the first `"key"` in `text` at or after `from`, or of the
+/// first line when there is none.
+fn key_span(text: &str, key: &str, from: usize) -> Range<usize> {
+    let quoted = format!("\"{key}\"");
+    text.get(from..)
+        .and_then(|t| t.find(&quoted))
+        .map_or(0..text.find('\n').unwrap_or(text.len()).min(1), |i| {
+            from + i..from + i + quoted.len()
+        })
+}
+
+/// Byte offset of 1-based `line` and `column` in `text` (clamped to the text).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
+/// Reads the snapshot at `path` whose text is `text`, and checks that it is
+/// a plan of this schema version and of the profile named `profile`.
+///
+/// # Errors
+/// The text is not a plan's JSON (with the line and column where it stops
+/// being one), its `schema_version` is not this program's, or it is the plan
+/// of another profile: each with where and how to fix it.
+pub fn read_snapshot(path: &Path, text: &str, profile: &str) -> Result<Snapshot, Diagnostics> {
+    let fail = |span: Option<Range<usize>>, message: String, help: &str| {
+        Diagnostics::new(
+            path,
+            text,
+            "snapshot",
+            vec![Diagnostic::new(span, message).with_help(help)],
+        )
+    };
+    let retake =
+        "take a snapshot with `yieldplan plan PROFILE --format json --output SNAPSHOT.json`";
+    let version: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        let at = offset_of(text, e.line(), e.column());
+        fail(
+            Some(at..at),
+            format!("the snapshot is not valid JSON: {e}"),
+            retake,
+        )
+    })?;
+    let found = version
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64);
+    if found != Some(u64::from(SCHEMA_VERSION)) {
+        let shown = found.map_or_else(|| "none".to_string(), |v| v.to_string());
+        return Err(fail(
+            Some(key_span(text, "schema_version", 0)),
+            format!(
+                "the snapshot's schema_version is {shown}; this yieldplan reads plans of schema_version {SCHEMA_VERSION}"
+            ),
+            "take a new snapshot of the profile with this yieldplan (`yieldplan plan PROFILE --format json --output SNAPSHOT.json`)",
+        ));
+    }
+    let snapshot: Snapshot = serde_json::from_str(text).map_err(|e| {
+        let at = offset_of(text, e.line(), e.column());
+        fail(
+            Some(at..at),
+            format!("the snapshot is not a plan's JSON: {e}"),
+            retake,
+        )
+    })?;
+    if snapshot.profile.name != profile {
+        let from = key_span(text, "profile", 0).end;
+        return Err(fail(
+            Some(key_span(text, "name", from)),
+            format!(
+                "the snapshot is of profile \"{}\", not of \"{}\"",
+                shorten(&snapshot.profile.name),
+                shorten(profile)
+            ),
+            "give the snapshot taken of this profile, or take one now with `yieldplan plan PROFILE --format json --output SNAPSHOT.json`",
+        ));
+    }
+    Ok(snapshot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAN: &str = r#"{
+  "schema_version": 1,
+  "profile": {
+    "name": "Mine",
+    "path": "mine.toml"
+  },
+  "portfolio": {"value": 1000, "currency": "USD"},
+  "positions": [],
+  "totals": {"apy": {"low": 0.01, "mid": 0.02, "high": 0.03},
+             "annual_income": {"low": 10, "mid": 20, "high": 30}},
+  "goal": null,
+  "warnings": []
+}"#;
+
+    #[test]
+    fn a_plan_reads_back_with_exact_decimals() {
+        let s = read_snapshot(Path::new("s.json"), PLAN, "Mine").unwrap();
+        assert_eq!(s.totals.apy.mid, Decimal::new(2, 2));
+        assert!(s.inputs.is_none());
+    }
+
+    #[test]
+    fn another_profile_is_refused_at_its_name() {
+        let e = read_snapshot(Path::new("s.json"), PLAN, "Other").unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("s.json:4:5"), "{text}");
+        assert!(text.contains("not of \"Other\""), "{text}");
+    }
+
+    #[test]
+    fn another_schema_version_is_refused_at_its_line() {
+        let old = PLAN.replace("\"schema_version\": 1", "\"schema_version\": 7");
+        let text = read_snapshot(Path::new("s.json"), &old, "Mine")
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("s.json:2:3"), "{text}");
+        assert!(text.contains("schema_version is 7"), "{text}");
+    }
+
+    #[test]
+    fn broken_json_says_where() {
+        let text = read_snapshot(Path::new("s.json"), "{\n  \"a\": ,\n}", "Mine")
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("s.json:2:"), "{text}");
+    }
+}
