@@ -29,6 +29,7 @@ use commands::{
     pools::PoolsArgs,
     project::ProjectArgs,
     rates::RatesArgs,
+    review::ReviewArgs,
     schema::SchemaArgs,
     stress::StressArgs,
 };
@@ -70,6 +71,9 @@ pub enum Command {
     Pools(PoolsArgs),
     /// Print the effective rate book (the default, extended by --rates), or import pools into one
     Rates(RatesArgs),
+    /// Review a profile against a saved plan: what changed, drift and trades back to target,
+    /// income received; exits 1 when a denied flag is raised
+    Review(ReviewArgs),
     /// Write a commented starter profile from a template, with your value and income goal
     Init(InitArgs),
     /// Print the JSON Schema of a profile file, for editors and validators
@@ -96,6 +100,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Project(a) => commands::project::run(&a),
         Command::Pools(a) => commands::pools::run(&a),
         Command::Rates(a) => commands::rates::run(&a),
+        Command::Review(a) => commands::review::run(&a),
         Command::Init(a) => commands::init::run(&a),
         Command::Schema(a) => commands::schema::run(&a),
         Command::Completions(a) => commands::completions::completions(&a),

@@ -11,5 +11,6 @@ pub mod plan;
 pub mod pools;
 pub mod project;
 pub mod rates;
+pub mod review;
 pub mod schema;
 pub mod stress;

@@ -228,13 +228,18 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// Reads the snapshot at `path` whose text is `text`, and checks that it is
-/// a plan of this schema version and of the profile named `profile`.
+/// a plan of this schema version and, when `profile` is given, of the
+/// profile of that name.
 ///
 /// # Errors
 /// The text is not a plan's JSON (with the line and column where it stops
 /// being one), its `schema_version` is not this program's, or it is the plan
 /// of another profile: each with where and how to fix it.
-pub fn read_snapshot(path: &Path, text: &str, profile: &str) -> Result<Snapshot, Diagnostics> {
+pub fn read_snapshot(
+    path: &Path,
+    text: &str,
+    profile: Option<&str>,
+) -> Result<Snapshot, Diagnostics> {
     let fail = |span: Option<Range<usize>>, message: String, help: &str| {
         Diagnostics::new(
             path,
@@ -274,6 +279,9 @@ pub fn read_snapshot(path: &Path, text: &str, profile: &str) -> Result<Snapshot,
             retake,
         )
     })?;
+    let Some(profile) = profile else {
+        return Ok(snapshot);
+    };
     if snapshot.profile.name != profile {
         let from = key_span(text, "profile", 0).end;
         return Err(fail(
@@ -309,14 +317,14 @@ mod tests {
 
     #[test]
     fn a_plan_reads_back_with_exact_decimals() {
-        let s = read_snapshot(Path::new("s.json"), PLAN, "Mine").unwrap();
+        let s = read_snapshot(Path::new("s.json"), PLAN, Some("Mine")).unwrap();
         assert_eq!(s.totals.apy.mid, Decimal::new(2, 2));
         assert!(s.inputs.is_none());
     }
 
     #[test]
     fn another_profile_is_refused_at_its_name() {
-        let e = read_snapshot(Path::new("s.json"), PLAN, "Other").unwrap_err();
+        let e = read_snapshot(Path::new("s.json"), PLAN, Some("Other")).unwrap_err();
         let text = e.to_string();
         assert!(text.contains("s.json:4:5"), "{text}");
         assert!(text.contains("not of \"Other\""), "{text}");
@@ -325,7 +333,7 @@ mod tests {
     #[test]
     fn another_schema_version_is_refused_at_its_line() {
         let old = PLAN.replace("\"schema_version\": 1", "\"schema_version\": 7");
-        let text = read_snapshot(Path::new("s.json"), &old, "Mine")
+        let text = read_snapshot(Path::new("s.json"), &old, Some("Mine"))
             .unwrap_err()
             .to_string();
         assert!(text.contains("s.json:2:3"), "{text}");
@@ -334,7 +342,7 @@ mod tests {
 
     #[test]
     fn broken_json_says_where() {
-        let text = read_snapshot(Path::new("s.json"), "{\n  \"a\": ,\n}", "Mine")
+        let text = read_snapshot(Path::new("s.json"), "{\n  \"a\": ,\n}", Some("Mine"))
             .unwrap_err()
             .to_string();
         assert!(text.contains("s.json:2:"), "{text}");

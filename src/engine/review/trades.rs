@@ -1,15 +1,17 @@
 //! Drift and the trades back to target: what is held against the plan's
 //! target weights, and, for the positions outside the tolerance band, the
-//! fewest trades that bring them back, to the cent, conserving the total.
+//! trades that bring them back, to the cent, conserving the total.
 //!
 //! Rules. The total is what is held plus any new money. Targets are the
 //! plan's amounts scaled to that total, split to the cent by the largest
 //! remainder (so they add up to it exactly). A position is out of band when
 //! its weight is more than `band` points from its target weight. Each one
-//! out of band goes to its target; what that leaves over (or short) is
-//! taken up first by those same positions as far as their bands allow, then
-//! by the fewest other positions (the roomiest first), each staying inside
-//! its band. With `buy_only`, only the new money moves: it goes to the
+//! out of band goes to its target; what that leaves over (or short) goes to
+//! one position inside its band when one can take it all and stay inside
+//! (the one that ends nearest its target), else toward the targets of the
+//! positions inside their bands, largest gap first, then toward their band
+//! edges. So the trades are one per position out of band, plus one in the
+//! usual case. With `buy_only`, only the new money moves: it goes to the
 //! positions furthest below target, out-of-band ones first, each up to its
 //! target, and nothing is sold. Pure.
 
@@ -205,49 +207,105 @@ pub fn rebalance(
         }
     }
     let placed: Money = after.iter().copied().sum();
-    let mut left = total - placed;
-    let cent = Money(Decimal::new(1, 2));
-    // The room of position i toward its band's edge, in the direction of `left`.
-    let room = |i: usize, now: Money, up: bool| -> Money {
-        let edge = Money(total.0 * (weights[i].0 + if up { band.0 } else { -band.0 }));
-        let edge = if up {
-            Money((edge.0 * Decimal::ONE_HUNDRED).floor() / Decimal::ONE_HUNDRED) - cent
-        } else {
-            Money((edge.0 * Decimal::ONE_HUNDRED).ceil() / Decimal::ONE_HUNDRED) + cent
-        };
-        let r = if up {
-            edge - now
-        } else {
-            now - edge.max(Money::ZERO)
-        };
-        r.max(Money::ZERO)
+    let left = total - placed;
+    let bands = Bands {
+        total,
+        weights: &weights,
+        band,
     };
-    for group in [true, false] {
-        let mut order: Vec<usize> = (0..held.len()).filter(|&i| out[i] == group).collect();
-        let up = left.0 > Decimal::ZERO;
-        order.sort_by(|&a, &b| {
-            room(b, after[b], up)
-                .cmp(&room(a, after[a], up))
-                .then(a.cmp(&b))
-        });
-        for i in order {
-            if left.0 == Decimal::ZERO {
-                break;
-            }
-            let take = room(i, after[i], up).min(Money(left.0.abs()));
-            let signed = if up { take } else { Money(-take.0) };
-            after[i] = after[i] + signed;
-            left = left - signed;
+    place(&mut after, &target, &out, left, &bands);
+    after
+}
+
+/// What the band allows: each position's weight and the tolerance on `total`.
+struct Bands<'a> {
+    total: Money,
+    weights: &'a [Rate],
+    band: Rate,
+}
+
+impl Bands<'_> {
+    /// How much position `i`, holding `now`, can move up (or down) and stay
+    /// inside its band, keeping a cent from the edge.
+    fn room(&self, i: usize, now: Money, up: bool) -> Money {
+        let cents = |d: Decimal, up: bool| {
+            let c = d * Decimal::ONE_HUNDRED;
+            let c = if up {
+                c.floor() - Decimal::ONE
+            } else {
+                c.ceil() + Decimal::ONE
+            };
+            Money(c / Decimal::ONE_HUNDRED)
+        };
+        let w = self.weights[i].0;
+        if up {
+            (cents(self.total.0 * (w + self.band.0), true) - now).max(Money::ZERO)
+        } else {
+            let floor = cents(self.total.0 * (w - self.band.0), false).max(Money::ZERO);
+            (now - floor).max(Money::ZERO)
         }
     }
-    if left.0 != Decimal::ZERO {
-        // No band has room (a band narrower than a cent): the largest target takes it.
-        let i = (0..held.len()).max_by_key(|&i| target[i]).unwrap_or(0);
+}
+
+/// Places `left` (positive: to buy, negative: to sell) on the positions
+/// inside their bands: on the one that ends nearest its target when one can
+/// take it all; else toward their targets, largest gap first, then toward
+/// their band edges, roomiest first; then within the bands of the positions
+/// already traded; a remainder no band has room for (a band narrower than a
+/// cent) goes to the largest target.
+fn place(after: &mut [Money], target: &[Money], out: &[bool], mut left: Money, b: &Bands<'_>) {
+    if left.0.is_zero() {
+        return;
+    }
+    let up = left.0 > Decimal::ZERO;
+    let need = Money(left.0.abs());
+    let inside: Vec<usize> = (0..after.len()).filter(|&i| !out[i]).collect();
+    let nearest = inside
+        .iter()
+        .copied()
+        .filter(|&i| b.room(i, after[i], up) >= need)
+        .min_by_key(|&i| ((after[i] + left) - target[i]).0.abs());
+    if let Some(i) = nearest {
+        after[i] = after[i] + left;
+        return;
+    }
+    let mut give = |i: usize, cap: Money, after: &mut [Money]| {
+        let take = cap.min(Money(left.0.abs())).max(Money::ZERO);
+        let signed = if up { take } else { Money(-take.0) };
+        after[i] = after[i] + signed;
+        left = left - signed;
+    };
+    let gap = |i: usize, a: &[Money]| {
+        if up {
+            target[i] - a[i]
+        } else {
+            a[i] - target[i]
+        }
+    };
+    let mut by_gap = inside.clone();
+    by_gap.sort_by(|&x, &y| gap(y, after).cmp(&gap(x, after)).then(x.cmp(&y)));
+    for i in by_gap {
+        let cap = gap(i, after).min(b.room(i, after[i], up));
+        give(i, cap, after);
+    }
+    for group in [inside, (0..after.len()).filter(|&i| out[i]).collect()] {
+        let mut by_room = group;
+        by_room.sort_by(|&x, &y| {
+            b.room(y, after[y], up)
+                .cmp(&b.room(x, after[x], up))
+                .then(x.cmp(&y))
+        });
+        for i in by_room {
+            let cap = b.room(i, after[i], up);
+            give(i, cap, after);
+        }
+    }
+    if !left.0.is_zero() {
+        let i = (0..after.len()).max_by_key(|&i| target[i]).unwrap_or(0);
         if let Some(a) = after.get_mut(i) {
             *a = (*a + left).max(Money::ZERO);
         }
     }
-    after
 }
 
 /// Buy-only: `cash` to the positions furthest below target, out-of-band
@@ -300,13 +358,25 @@ mod tests {
             false,
         );
         assert_eq!(after.iter().copied().sum::<Money>(), m(10000));
-        // Back inside its band (45 to 55): selling 10 to the target would
-        // need two purchases; selling 5.01 into the second position needs one.
-        assert_eq!(after[0], m(5499));
-        assert_eq!(after[1], m(3001));
-        // Fewest trades: one sale and one purchase.
-        let trades = after.iter().zip(&held).filter(|(a, h)| a != h).count();
-        assert_eq!(trades, 2);
+        // Neither other position can take the 10 alone inside its band
+        // (each has 9.99 of room), so both go to their targets.
+        assert_eq!(after, vec![m(5000), m(3000), m(2000)]);
+    }
+
+    #[test]
+    fn one_position_takes_the_remainder_when_it_can() {
+        // Plan 40 / 30 / 30; held 46 / 27 / 27: the first is 6 points over;
+        // the second can take the whole 6 inside its band (to 33%): 2 trades.
+        let planned = [m(4000), m(3000), m(3000)];
+        let held = [m(4600), m(2700), m(2700)];
+        let after = rebalance(
+            &planned,
+            &held,
+            Money::ZERO,
+            Rate(Decimal::new(5, 2)),
+            false,
+        );
+        assert_eq!(after, vec![m(4000), m(3300), m(2700)]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod plan;
 mod pools;
 mod project;
 mod rates;
+mod review;
 mod simulation;
 mod stress;
 
@@ -20,5 +21,6 @@ pub use plan::plan_document;
 pub use pools::pools_document;
 pub use project::project_document;
 pub use rates::rates_document;
+pub use review::review_document;
 pub use simulation::simulation_document;
 pub use stress::stress_document;

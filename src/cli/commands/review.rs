@@ -1,0 +1,246 @@
+//! `yieldplan review`: the profile planned now against a saved plan (the
+//! snapshot), with what is held and the income received; exit 1 when a
+//! denied flag is raised.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use clap::Args;
+use rust_decimal::Decimal;
+use yieldplan::engine::review::{self, Denied, Flag, ReviewInput, Snapshot};
+use yieldplan::money::{MAX_MONEY, Money, parse_decimal_text};
+use yieldplan::rates::{BookRate, PoolEntry, RateBook};
+use yieldplan::report::review_document;
+
+use crate::cli::args::{Output, parse_fraction};
+use crate::cli::files::{read_limited, shown};
+use crate::cli::load::{book_for, load_profile, note_inputs};
+use crate::cli::outcome::Outcome;
+use crate::cli::output::emit;
+
+/// Where a stand-in for a pool gone from the pools snapshot says it comes from.
+const GONE: &str = "gone from the pools snapshot";
+
+/// `yieldplan review PROFILE --since SNAPSHOT.json`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The profile to review
+    pub profile: PathBuf,
+    /// The saved plan to compare with (`yieldplan plan PROFILE --format json --output SNAPSHOT.json`)
+    #[arg(long, value_name = "SNAPSHOT.json")]
+    pub since: PathBuf,
+    /// What is held now: a CSV with the header `position,value`, or TOML with a [holdings] table
+    #[arg(long, value_name = "FILE")]
+    pub holdings: Option<PathBuf>,
+    /// Income received: a CSV with the header `date,position,amount,currency`
+    #[arg(long, value_name = "RECEIVED.csv")]
+    pub income: Option<PathBuf>,
+    /// Drift tolerance in percentage points around each target weight (default: the profile's
+    /// [review] band, else 5%)
+    #[arg(long, value_name = "POINTS", value_parser = parse_band, allow_hyphen_values = true)]
+    pub band: Option<Decimal>,
+    /// New money to invest, in the portfolio's currency (with --holdings)
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_cash, allow_hyphen_values = true, requires = "holdings")]
+    pub cash: Option<Decimal>,
+    /// Restore targets with new money alone: never sell (with --holdings)
+    #[arg(long, requires = "holdings")]
+    pub buy_only: bool,
+    /// Exit 1 when this flag is raised ("all": any flag); repeatable
+    #[arg(long, value_name = "FLAG", value_parser = parse_denied)]
+    pub deny: Vec<Denied>,
+    #[command(flatten)]
+    pub out: Output,
+}
+
+/// Reviews the profile against the snapshot and writes the review.
+///
+/// # Errors
+/// The profile, snapshot, holdings, income file, rate book or pools snapshot
+/// is unusable, or the output cannot be written.
+pub fn run(a: &ReviewArgs) -> Result<Outcome> {
+    let mut book = book_for(&a.out)?;
+    let (snapshot_text, loose) = read_text_snapshot(&a.since)?;
+    let stand_ins = stand_in_gone_pools(&loose, &mut book);
+    let (portfolio, mut now) = load_profile(&a.profile, &book)?;
+    note_inputs(&mut now, &a.out);
+    let gone: BTreeSet<String> = now
+        .positions
+        .iter()
+        .filter(|p| p.apy_source.ends_with(GONE))
+        .filter_map(|p| p.pool_id.clone())
+        .filter(|id| stand_ins.contains(id))
+        .collect();
+    let pools_read = now
+        .inputs
+        .as_ref()
+        .is_some_and(|i| !i.pools_files.is_empty());
+    if !gone.is_empty() && !pools_read {
+        bail!(
+            "the profile takes yields from pools ({}) but no pools snapshot was read; give the current one with --pools FILE",
+            gone.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    let then = review::read_snapshot(&a.since, &snapshot_text, Some(&portfolio.name))?;
+    let names: Vec<String> = now.positions.iter().map(|p| p.name.clone()).collect();
+    let holdings = match &a.holdings {
+        Some(path) => Some(review::read_holdings(
+            path,
+            &utf8(path, "holdings file")?,
+            &names,
+        )?),
+        None => None,
+    };
+    let income = match &a.income {
+        Some(path) => Some(review::read_income(
+            path,
+            &utf8(path, "income file")?,
+            &names,
+            &portfolio.currency,
+        )?),
+        None => None,
+    };
+    let denied = if a.deny.contains(&Denied::All) {
+        Denied::All
+    } else if a.deny.is_empty() {
+        Denied::Nothing
+    } else {
+        Denied::Some(
+            a.deny
+                .iter()
+                .flat_map(|d| match d {
+                    Denied::Some(v) => v.clone(),
+                    _ => Vec::new(),
+                })
+                .collect(),
+        )
+    };
+    let input = ReviewInput {
+        snapshot_path: a.since.display().to_string(),
+        gone,
+        holdings,
+        cash: Money(a.cash.unwrap_or(Decimal::ZERO)),
+        buy_only: a.buy_only,
+        band: a.band.map_or(portfolio.review.band, yieldplan::money::Rate),
+        income,
+        denied,
+    };
+    let report = review::review(&then, &now, &portfolio.review, &input);
+    let text = crate::cli::terminal::render(
+        a.out.format,
+        a.out.output.as_deref(),
+        &report,
+        review_document,
+    );
+    emit(a.out.output.as_deref(), &text)?;
+    Ok(if report.passed {
+        Outcome::Success
+    } else {
+        Outcome::CheckFailed
+    })
+}
+
+/// A file's text, or why it cannot be read as UTF-8 text.
+fn utf8(path: &Path, what: &str) -> Result<String> {
+    let bytes = read_limited(path, what)?;
+    String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "{what} {} is not valid UTF-8 text; save it as UTF-8",
+            shown(path)
+        )
+    })
+}
+
+/// The snapshot's text and its reading without the profile check (which
+/// needs the profile loaded, which needs the pools stood in first).
+fn read_text_snapshot(path: &Path) -> Result<(String, Snapshot)> {
+    let text = utf8(path, "snapshot")?;
+    let snapshot = review::read_snapshot(path, &text, None)?;
+    Ok((text, snapshot))
+}
+
+/// For each pool the snapshot's positions took their yield from that the
+/// book now lacks, a stand-in at zero yield, so the profile still plans and
+/// the review can say the pool is gone. Returns their ids.
+fn stand_in_gone_pools(then: &Snapshot, book: &mut RateBook) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    for p in &then.positions {
+        let Some(id) = &p.pool_id else { continue };
+        if book.pools.contains_key(id) {
+            continue;
+        }
+        let symbol = match (&p.asset, &p.pair) {
+            (_, Some([a, b])) => format!("{a}-{b}"),
+            (Some(a), None) => a.clone(),
+            (None, None) => String::new(),
+        };
+        let zero = || BookRate(Decimal::ZERO);
+        book.pools.insert(
+            id.clone(),
+            PoolEntry {
+                project: p.protocol.clone().unwrap_or_default(),
+                symbol,
+                chain: p.chain.clone().unwrap_or_default(),
+                low: zero(),
+                mid: zero(),
+                high: zero(),
+                reward_share: zero(),
+                stablecoin: false,
+                il_risk: false,
+                source: GONE.to_string(),
+                tvl_usd: None,
+            },
+        );
+        book.skipped_pools.remove(id);
+        ids.insert(id.clone());
+    }
+    ids
+}
+
+fn parse_denied(text: &str) -> Result<Denied, String> {
+    if text == "all" {
+        return Ok(Denied::All);
+    }
+    Flag::parse(text)
+        .map(|f| Denied::Some(vec![f]))
+        .ok_or_else(|| {
+            let names = Flag::NAMES.join(", ");
+            match yieldplan::error::nearest(text, Flag::NAMES) {
+                Some(n) => format!(
+                    "unknown flag \"{text}\"; did you mean \"{n}\"? (flags: {names}, or all)"
+                ),
+                None => format!("unknown flag \"{text}\" (flags: {names}, or all)"),
+            }
+        })
+}
+
+/// `--band`: percentage points from 0 to 100 ("5%" or 0.05).
+fn parse_band(text: &str) -> Result<Decimal, String> {
+    let x = parse_fraction(text)?;
+    if !(0.0..=1.0).contains(&x) {
+        return Err(format!(
+            "--band \"{text}\" must be from 0% to 100%: points around each target weight, e.g. 5%"
+        ));
+    }
+    let t = text.trim();
+    let exact = match t.strip_suffix('%') {
+        Some(p) => parse_decimal_text(p.trim()).map(|d| d / Decimal::ONE_HUNDRED),
+        None => parse_decimal_text(t),
+    };
+    exact.ok_or_else(|| format!("\"{text}\" is not a number; write e.g. 5%"))
+}
+
+/// `--cash`: an amount of at least zero in whole cents.
+fn parse_cash(text: &str) -> Result<Decimal, String> {
+    match parse_decimal_text(text.trim()) {
+        Some(v) if v < Decimal::ZERO => Err(format!(
+            "--cash {text} must not be negative: it is new money to invest; write e.g. 5000"
+        )),
+        Some(v) if v > MAX_MONEY => Err(format!("--cash {text} is above 10^15")),
+        Some(v) if v.normalize().scale() > 2 => Err(format!(
+            "--cash {text} has fractions of a cent; write whole cents, e.g. 5000.25"
+        )),
+        Some(v) => Ok(v),
+        None => Err(format!("\"{text}\" is not an amount; write e.g. 5000")),
+    }
+}
