@@ -168,7 +168,6 @@ pub fn compare_income(then: &Snapshot, now: &PlanReport, received: &Received) ->
     } else {
         0
     };
-    let k = Decimal::from(months) / Decimal::from(12);
     let mut positions = Vec::new();
     for p in &now.positions {
         let yearly = then
@@ -176,7 +175,7 @@ pub fn compare_income(then: &Snapshot, now: &PlanReport, received: &Received) ->
             .iter()
             .find(|o| o.name == p.name)
             .map_or(p.paid_out_income, |o| o.paid_out_income.money());
-        let expected = scaled(yearly, k);
+        let expected = scaled(yearly, months, 12);
         let got: Money = received
             .payments
             .iter()

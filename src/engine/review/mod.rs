@@ -233,7 +233,12 @@ pub(crate) fn status_named(name: &str) -> Option<Status> {
     Status::parse(name)
 }
 
-/// The band `b` scaled by `k` (income over part of a year, say).
-pub(crate) fn scaled(b: MoneyBand, k: rust_decimal::Decimal) -> MoneyBand {
-    b.map(|m| Money(m.0 * k))
+/// The band `b` times `num / den` (income over part of a year, say),
+/// multiplied first so whole fractions stay exact.
+pub(crate) fn scaled(b: MoneyBand, num: u32, den: u32) -> MoneyBand {
+    let (num, den) = (
+        rust_decimal::Decimal::from(num),
+        rust_decimal::Decimal::from(den),
+    );
+    b.map(|m| Money(m.0 * num / den))
 }

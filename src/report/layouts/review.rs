@@ -181,7 +181,7 @@ fn totals_rows(r: &ReviewReport) -> Vec<(String, String)> {
 
 /// One warning on a line.
 fn warning_line(w: &WarningOut) -> String {
-    format!("[{}] {}", w.lint, w.message)
+    format!("{}: {}", w.lint, w.message)
 }
 
 /// The columns of the drift grid; amounts in `currency`.
