@@ -20,6 +20,10 @@ const SAVED: &[(&str, &[&str])] = &[
         &["profiles/supplemental-income.toml"],
     ),
     (
+        "tests/fixtures/review/with-pools-q3.json",
+        &["tests/fixtures/with-pools.toml"],
+    ),
+    (
         "tests/fixtures/review/one-position-q3.json",
         &["tests/fixtures/review/one-position.toml"],
     ),

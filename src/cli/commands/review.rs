@@ -82,6 +82,14 @@ pub fn run(a: &ReviewArgs) -> Result<Outcome> {
         );
     }
     let then = review::read_snapshot(&a.since, &snapshot_text, Some(&portfolio.name))?;
+    if then.portfolio.currency != portfolio.currency {
+        bail!(
+            "snapshot {} is in {} and the profile is now in {}; amounts cannot be compared across currencies, so take a new snapshot",
+            shown(&a.since),
+            then.portfolio.currency,
+            portfolio.currency
+        );
+    }
     let names: Vec<String> = now.positions.iter().map(|p| p.name.clone()).collect();
     let holdings = match &a.holdings {
         Some(path) => Some(review::read_holdings(
