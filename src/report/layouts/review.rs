@@ -338,8 +338,8 @@ fn income_section(i: &IncomeReview, currency: &str) -> Section {
     ))
 }
 
-/// The lines under the title: where the figures come from, and the verdict.
-fn head_lines(r: &ReviewReport) -> Vec<String> {
+/// Where the figures then and now come from.
+fn source_rows(r: &ReviewReport) -> Vec<(String, String)> {
     let dated = |d: &Option<String>| d.clone().unwrap_or_else(|| "no date".into());
     let pools = |p: &[String]| {
         if p.is_empty() {
@@ -348,33 +348,43 @@ fn head_lines(r: &ReviewReport) -> Vec<String> {
             format!("; pools {}", p.join(", "))
         }
     };
-    let denied: Vec<&str> = r.denied.iter().map(|f| f.name()).collect();
     vec![
-        format!(
-            "Since {} (rate book as of {}{})",
-            r.since.path,
-            dated(&r.since.rate_book_as_of),
-            pools(&r.since.pools_files)
-        ),
-        format!(
-            "Now: rate book as of {}{}{}",
-            dated(&r.now.rate_book_as_of),
-            r.now
-                .rates_file
-                .as_ref()
-                .map_or_else(String::new, |f| format!(" ({f})")),
-            pools(&r.now.pools_files)
-        ),
-        if r.passed {
-            format!("{} flags raised; none denied: PASS", r.flags.len())
-        } else {
+        (
+            "Snapshot".into(),
             format!(
-                "{} flags raised; denied: {}: FAIL",
-                r.flags.len(),
-                denied.join(", ")
-            )
-        },
+                "{} (rate book as of {}{})",
+                r.since.path,
+                dated(&r.since.rate_book_as_of),
+                pools(&r.since.pools_files)
+            ),
+        ),
+        (
+            "Now".into(),
+            format!(
+                "rate book as of {}{}{}",
+                dated(&r.now.rate_book_as_of),
+                r.now
+                    .rates_file
+                    .as_ref()
+                    .map_or_else(String::new, |f| format!(" ({f})")),
+                pools(&r.now.pools_files)
+            ),
+        ),
     ]
+}
+
+/// The verdict under the title.
+fn verdict_line(r: &ReviewReport) -> String {
+    let denied: Vec<&str> = r.denied.iter().map(|f| f.name()).collect();
+    if r.passed {
+        format!("{} flags raised; none denied: PASS", r.flags.len())
+    } else {
+        format!(
+            "{} flags raised; denied: {}: FAIL",
+            r.flags.len(),
+            denied.join(", ")
+        )
+    }
 }
 
 /// Lays out a review.
@@ -382,6 +392,10 @@ fn head_lines(r: &ReviewReport) -> Vec<String> {
 pub fn review_document(r: &ReviewReport) -> Document {
     let currency = r.portfolio.currency.as_str();
     let mut sections = vec![
+        Section::Fields {
+            title: "Compared".into(),
+            rows: source_rows(r),
+        },
         Section::Grid(Grid::build(
             "Positions since the snapshot",
             &change_columns(currency),
@@ -432,7 +446,7 @@ pub fn review_document(r: &ReviewReport) -> Document {
     });
     Document {
         title: format!("Review of {} ({})", r.profile.name, r.profile.path),
-        lines: head_lines(r),
+        lines: vec![verdict_line(r)],
         sections,
     }
 }
