@@ -84,3 +84,38 @@ proptest! {
         prop_assert_eq!(rebalance(&planned, &held, Money::ZERO, band, false), held);
     }
 }
+
+/// Text that looks like the input files, with their quirks: quotes, commas,
+/// signs, exponents, multi-byte characters, broken lines.
+fn near_input() -> impl Strategy<Value = String> {
+    let header = prop_oneof![
+        Just("position,value\n".to_string()),
+        Just("date,position,amount,currency\n".to_string()),
+        Just("[holdings]\n".to_string()),
+        Just("{\"schema_version\": 1, \"profile\": {\"name\": \"x\"}, ".to_string()),
+        Just(String::new()),
+    ];
+    (header, "[A-Bé, \"=\\n.0-9eE+\\-:\\[\\]{}]{0,80}").prop_map(|(h, body)| h + &body)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn the_review_readers_never_panic(text in prop_oneof![any::<String>(), near_input()]) {
+        use std::path::Path;
+        use yieldplan::engine::review::{read_holdings, read_income, read_snapshot};
+        let known = vec!["A".to_string(), "B, é".to_string()];
+        for file in ["h.csv", "h.toml"] {
+            if let Err(e) = read_holdings(Path::new(file), &text, &known) {
+                let _ = e.to_string();
+            }
+        }
+        if let Err(e) = read_income(Path::new("i.csv"), &text, &known, "USD") {
+            let _ = e.to_string();
+        }
+        if let Err(e) = read_snapshot(Path::new("s.json"), &text, Some("x")) {
+            let _ = e.to_string();
+        }
+    }
+}

@@ -217,14 +217,63 @@ fn key_span(text: &str, key: &str, from: usize) -> Range<usize> {
         })
 }
 
-/// Byte offset of 1-based `line` and `column` in `text` (clamped to the text).
+/// Byte offset of 1-based `line` and `column` in `text` (clamped to the
+/// text, and back to the start of a character).
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let start: usize = text
         .split_inclusive('\n')
         .take(line.saturating_sub(1))
         .map(str::len)
         .sum();
-    (start + column.saturating_sub(1)).min(text.len())
+    let mut at = (start + column.saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The largest magnitude of a number a plan writes (money up to 10^15 a
+/// position, rates up to 10^4, TVL in dollars): anything beyond is not a
+/// plan's figure.
+const LARGEST: Decimal = Decimal::from_parts(0x6310_0000, 0x6BC7_5E2D, 0x5, false, 0);
+
+/// The byte range of the first number written in the JSON `text` (outside
+/// strings) that is not a decimal of at most [`LARGEST`] in magnitude.
+fn out_of_range(text: &str) -> Option<Range<usize>> {
+    let bytes = text.as_bytes();
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+        } else if b == b'"' {
+            in_string = true;
+            i += 1;
+        } else if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len()
+                && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+            {
+                i += 1;
+            }
+            let token = &text[start..i];
+            let fits = token
+                .parse::<Decimal>()
+                .or_else(|_| Decimal::from_scientific(token))
+                .is_ok_and(|d| d.abs() <= LARGEST);
+            if !fits {
+                return Some(start..i);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 /// Reads the snapshot at `path` whose text is `text`, and checks that it is
@@ -269,6 +318,16 @@ pub fn read_snapshot(
                 "the snapshot's schema_version is {shown}; this yieldplan reads plans of schema_version {SCHEMA_VERSION}"
             ),
             "take a new snapshot of the profile with this yieldplan (`yieldplan plan PROFILE --format json --output SNAPSHOT.json`)",
+        ));
+    }
+    if let Some(span) = out_of_range(text) {
+        return Err(fail(
+            Some(span.clone()),
+            format!(
+                "the snapshot holds the number {}, which no plan writes",
+                shorten(&text[span])
+            ),
+            retake,
         ));
     }
     let snapshot: Snapshot = serde_json::from_str(text).map_err(|e| {
@@ -338,6 +397,33 @@ mod tests {
             .to_string();
         assert!(text.contains("s.json:2:3"), "{text}");
         assert!(text.contains("schema_version is 7"), "{text}");
+    }
+
+    #[test]
+    fn the_largest_number_is_ten_to_the_twentieth() {
+        assert_eq!(
+            LARGEST,
+            Decimal::from(10u64.pow(10)) * Decimal::from(10u64.pow(10))
+        );
+    }
+
+    #[test]
+    fn a_number_no_plan_writes_is_refused() {
+        let huge = PLAN.replace("\"value\": 1000", "\"value\": -1e300");
+        let text = read_snapshot(Path::new("s.json"), &huge, Some("Mine"))
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("-1e300"), "{text}");
+    }
+
+    #[test]
+    fn every_digit_a_plan_writes_reads_back() {
+        let long = PLAN.replace(
+            "\"mid\": 0.02",
+            "\"mid\": 0.0200000000000000000000000000123456",
+        );
+        let s = read_snapshot(Path::new("s.json"), &long, Some("Mine")).unwrap();
+        assert_eq!(s.totals.apy.mid.round_dp(6), Decimal::new(2, 2));
     }
 
     #[test]
