@@ -200,7 +200,7 @@ fn change(
     let tvl_then = old.and_then(|o| o.tvl_usd).map(Money);
     let tvl_now = new.and_then(|n| n.tvl_usd);
     let tvl_change = match (tvl_then, tvl_now) {
-        (Some(a), Some(b)) if a.0 > Decimal::ZERO => Some(Rate((b.0 - a.0) / a.0)),
+        (Some(a), Some(b)) if a.0 > Decimal::ZERO => (b.0 - a.0).checked_div(a.0).map(Rate),
         _ => None,
     };
     let then_pool = old.and_then(|o| o.pool_id.clone());
@@ -251,8 +251,9 @@ fn position_flags(c: &mut PositionChange, s: &ReviewSettings) -> Vec<Raised> {
     }
     if let (Some(a), Some(b)) = (c.apy_then, c.apy_now) {
         let drop = a.mid.0 - b.mid.0;
+        // Checked: a snapshot may hold a tiny positive mid.
         let relative = if a.mid.0 > Decimal::ZERO {
-            drop / a.mid.0
+            drop.checked_div(a.mid.0).unwrap_or(Decimal::ZERO)
         } else {
             Decimal::ZERO
         };
