@@ -29,7 +29,12 @@ pub(super) const TOP_KEYS: Keys = &[
     "staking_methods",
     "scenario",
     "rates",
+    "optimize",
 ];
+/// Keys of `[optimize]`.
+pub(super) const OPTIMIZE_KEYS: Keys = &["template", "bounds"];
+/// Keys of weight bounds, `{ min, max }`.
+pub(super) const BOUND_KEYS: Keys = &["min", "max"];
 /// Keys of `[rates]`.
 pub(super) const RATES_KEYS: Keys = &["pools"];
 /// Keys of one `[risk_tiers.NAME]`.

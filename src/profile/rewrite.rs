@@ -1,0 +1,85 @@
+//! A profile's text with new weights written in, keeping everything else
+//! (comments, order, layout) as it was: the `--output` of `optimize`.
+//! Text in, text out; it reads no file and checks nothing the reader does.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+use toml_edit::{DocumentMut, Item, Value};
+
+use crate::model::Sizing;
+
+/// Why a profile's text could not be rewritten.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RewriteError {
+    /// The text is not TOML (it was read before, so this is unexpected).
+    #[error("the profile is not valid TOML: {0}")]
+    Syntax(String),
+    /// Positions written other than as `[[position]]` tables, or a count
+    /// that does not match.
+    #[error(
+        "the profile's positions are not [[position]] tables one per position; write each under its own [[position]] header"
+    )]
+    Shape,
+}
+
+/// A weight as a percent string: 0.1234 → "12.34%".
+fn percent(w: Decimal) -> String {
+    format!("{}%", (w * Decimal::ONE_HUNDRED).normalize())
+}
+
+/// `text` with each `[[position]]` sized as `sizes` says (one per position,
+/// in order); positions sized [`Sizing::Zero`] are left out and named in a
+/// closing comment, with `note` (a line saying where the weights came from).
+///
+/// # Errors
+/// The text is not TOML, or its positions are not one `[[position]]` table each.
+pub fn rewrite_weights(
+    text: &str,
+    sizes: &[Sizing],
+    names: &[String],
+    note: &str,
+) -> Result<String, RewriteError> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| RewriteError::Syntax(e.message().to_string()))?;
+    let positions = doc
+        .get_mut("position")
+        .and_then(Item::as_array_of_tables_mut)
+        .ok_or(RewriteError::Shape)?;
+    if positions.len() != sizes.len() {
+        return Err(RewriteError::Shape);
+    }
+    let mut dropped = Vec::new();
+    for (i, (table, size)) in positions.iter_mut().zip(sizes).enumerate() {
+        let new = match size {
+            Sizing::Keep => continue,
+            Sizing::Zero => {
+                dropped.push(i);
+                continue;
+            }
+            Sizing::Weight(w) => percent(*w),
+            Sizing::Rest => "rest".to_string(),
+        };
+        let mut value = Value::from(new);
+        if let Some(old) = table.get("weight").and_then(Item::as_value) {
+            *value.decor_mut() = old.decor().clone();
+        }
+        table.remove("amount");
+        table.insert("weight", Item::Value(value));
+    }
+    for i in dropped.iter().rev() {
+        positions.remove(*i);
+    }
+    let mut trailing = doc.trailing().as_str().unwrap_or_default().to_string();
+    let _ = write!(trailing, "\n# {note}\n");
+    if !dropped.is_empty() {
+        let left: Vec<String> = dropped
+            .iter()
+            .map(|i| format!("\"{}\"", names.get(*i).map_or("", String::as_str)))
+            .collect();
+        let _ = writeln!(trailing, "# Left out (chosen at 0%): {}", left.join(", "));
+    }
+    doc.set_trailing(trailing);
+    Ok(doc.to_string())
+}
