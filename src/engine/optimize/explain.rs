@@ -167,7 +167,8 @@ fn goal_conflicts(
         };
     };
     let mut lines = vec![format!(
-        "the goal needs {} a year; the best mix under these bounds and caps pays {}",
+        "the {} needs {} of the value a year; the best mix under these bounds and caps pays {}",
+        p.goal_label,
         pct(need),
         pct(best)
     )];

@@ -7,6 +7,7 @@
 //! solves it, `explain` says why no mix fits, `rounding` puts the weights on
 //! a 0.01% grid, and `report` holds the result types. Pure: no I/O.
 
+pub(crate) mod cuts;
 pub mod explain;
 pub mod problem;
 pub mod report;
@@ -16,4 +17,4 @@ pub mod solve;
 
 pub use problem::{GoalBand, Limit, Objective, Problem, Row, Sense, build};
 pub use report::{OptimizeReport, OptimizeStatus};
-pub use solve::{Failure, Solved, elastic, solve};
+pub use solve::{Failure, Solved, elastic, rockafellar_uryasev, solve};

@@ -155,25 +155,44 @@ pub fn draw(p: &Portfolio, c: &Choices, count: u32, seed: u64) -> Vec<Vec<f64>> 
 }
 
 /// The `beta` CVaR of the one-year loss of mix `w` over `scenarios` (a
-/// fraction of the value): the Rockafellar–Uryasev function at its minimum,
-/// `α + Σ max(0, loss − α) / ((1 − β) S)` with `α` the loss's β-quantile,
-/// found by sorting.
+/// fraction of the value), found by sorting: the mean of the worst
+/// `(1 − β)` share of the losses (the boundary scenario counted in part),
+/// which is the minimum of the Rockafellar–Uryasev function over `α`.
 #[must_use]
 pub fn cvar(scenarios: &[Vec<f64>], w: &[f64], beta: f64) -> f64 {
+    tail(scenarios, w, beta).0
+}
+
+/// The CVaR of mix `w` and its cut: the tail weights `q` (each at most
+/// `1/((1 − β) S)`, adding up to 1, on the largest losses) give
+/// `CVaR(v) ≥ Σ q_s loss_s(v) = −g·v` for every mix `v`, with equality at
+/// `w`; returns (CVaR, `g`), `g = Σ q_s r_s`.
+#[must_use]
+pub fn tail(scenarios: &[Vec<f64>], w: &[f64], beta: f64) -> (f64, Vec<f64>) {
+    let n = w.len();
     if scenarios.is_empty() {
-        return 0.0;
+        return (0.0, vec![0.0; n]);
     }
-    let mut losses: Vec<f64> = scenarios
+    let losses: Vec<f64> = scenarios
         .iter()
         .map(|s| -s.iter().zip(w).map(|(r, x)| r * x).sum::<f64>())
         .collect();
-    losses.sort_by(f64::total_cmp);
-    let n = losses.len() as f64;
-    let tail = 1.0 / ((1.0 - beta) * n);
-    // The minimiser: the smallest loss with at most (1 − β) S losses above it.
-    let k = ((beta * n).ceil() as usize)
-        .saturating_sub(1)
-        .min(losses.len() - 1);
-    let alpha = losses[k];
-    alpha + tail * losses.iter().map(|l| (l - alpha).max(0.0)).sum::<f64>()
+    let mut order: Vec<usize> = (0..losses.len()).collect();
+    order.sort_by(|a, b| losses[*b].total_cmp(&losses[*a]).then(a.cmp(b)));
+    let cap = 1.0 / ((1.0 - beta) * losses.len() as f64);
+    let mut left = 1.0;
+    let mut value = 0.0;
+    let mut g = vec![0.0; n];
+    for s in order {
+        if left <= 0.0 {
+            break;
+        }
+        let q = cap.min(left);
+        left -= q;
+        value += q * losses[s];
+        for (gj, r) in g.iter_mut().zip(&scenarios[s]) {
+            *gj += q * r;
+        }
+    }
+    (value, g)
 }

@@ -72,7 +72,7 @@ fn variables(p: &Problem) -> Built {
     }
 }
 
-fn dot(c: &[f64], w: &[Variable]) -> Expression {
+pub(super) fn dot(c: &[f64], w: &[Variable]) -> Expression {
     let mut e = Expression::with_capacity(w.len());
     for (c, v) in c.iter().zip(w) {
         if *c != 0.0 {
@@ -99,19 +99,25 @@ fn primary(p: &Problem, b: &Built) -> Expression {
     }
 }
 
-/// The second stage's aim: the secondary figure plus the order preference.
-fn secondary(p: &Problem, b: &Built) -> Expression {
-    let n = b.w.len().max(1) as f64;
-    let order: Vec<f64> = (0..b.w.len()).map(|j| ORDER_TIE * j as f64 / n).collect();
+/// The second stage's aim per weight: the secondary figure plus the order
+/// preference.
+pub(super) fn secondary_coefs(p: &Problem) -> Vec<f64> {
+    let n = p.lo.len().max(1) as f64;
     let aim = match p.objective {
         Objective::MinRisk => p.income.iter().map(|x| -x).collect::<Vec<_>>(),
         Objective::MaxIncome | Objective::MinCvar => p.risk.clone(),
     };
-    let c: Vec<f64> = aim.iter().zip(&order).map(|(a, o)| a + o).collect();
-    dot(&c, &b.w)
+    aim.iter()
+        .enumerate()
+        .map(|(j, a)| a + ORDER_TIE * j as f64 / n)
+        .collect()
 }
 
-fn row_constraint(r: &Row, w: &[Variable]) -> good_lp::Constraint {
+fn secondary(p: &Problem, b: &Built) -> Expression {
+    dot(&secondary_coefs(p), &b.w)
+}
+
+pub(super) fn row_constraint(r: &Row, w: &[Variable]) -> good_lp::Constraint {
     let e = dot(&r.coefs, w);
     match r.sense {
         Sense::AtMost => e.leq(r.rhs),
@@ -159,22 +165,45 @@ fn stage(
 }
 
 /// The optimal mix under `rows` (normally `p.rows`), ties broken as the
-/// module says.
+/// module says. Min-CVaR is solved by cutting planes (`cuts`), which reach
+/// the optimum of the same program as [`rockafellar_uryasev`] far faster.
 ///
 /// # Errors
 /// [`Failure::Infeasible`] when no mix meets every row.
 pub fn solve(p: &Problem, rows: &[Row]) -> Result<Solved, Failure> {
+    if p.objective == Objective::MinCvar && !p.scenarios.is_empty() {
+        return super::cuts::solve(p, rows);
+    }
+    rockafellar_uryasev(p, rows)
+}
+
+/// As [`solve`], min-CVaR written out in full as the Rockafellar–Uryasev
+/// linear program (one tail variable and one row per scenario), the
+/// reference formulation (domain.md §6).
+///
+/// # Errors
+/// [`Failure::Infeasible`] when no mix meets every row.
+pub fn rockafellar_uryasev(p: &Problem, rows: &[Row]) -> Result<Solved, Failure> {
     let (weights, z) = stage(p, rows, primary, None)?;
     let tolerance = 1e-9 * z.abs().max(1.0);
     let weights = match stage(p, rows, secondary, Some(z + tolerance)) {
         Ok((w, _)) => w,
         Err(_) => weights,
     };
-    let objective = match p.objective {
-        Objective::MaxIncome => -z,
-        _ => z,
-    };
+    let objective = linear_objective(p, &weights);
     Ok(Solved { weights, objective })
+}
+
+/// The primary objective at `w`, as [`Solved::objective`] reports it (for
+/// min-CVaR written out in full, CVaR by sorting).
+fn linear_objective(p: &Problem, w: &[f64]) -> f64 {
+    let dot = |c: &[f64]| c.iter().zip(w).map(|(a, b)| a * b).sum::<f64>();
+    match p.objective {
+        Objective::MinRisk => dot(&p.risk),
+        Objective::MaxIncome => dot(&p.income),
+        Objective::MinCvar if p.scenarios.is_empty() => dot(&p.risk),
+        Objective::MinCvar => super::scenarios::cvar(&p.scenarios, w, p.beta),
+    }
 }
 
 /// The least each row must give (a fraction, ≥ 0; in the row's own units)
