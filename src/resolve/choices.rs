@@ -181,21 +181,23 @@ pub fn choices(spec: &ProfileSpec, probe: &Portfolio, book: &RateBook) -> Choice
 }
 
 /// The spec sized as `sizes` says (one per spec position, in order); a
-/// position left out ([`Sizing::Zero`]) gets a zero weight, so the planner
-/// splits nothing to it and the plan still lists it.
+/// position left out ([`Sizing::Zero`]) is removed, as it is from a written
+/// profile, so the plan of this spec is the plan of that profile.
 #[must_use]
 pub fn with_sizes(spec: &ProfileSpec, sizes: &[Sizing]) -> ProfileSpec {
     let mut out = spec.clone();
-    for (p, size) in out.positions.iter_mut().zip(sizes) {
-        let Some(a) = p.allocation.as_mut() else {
-            continue;
-        };
-        a.value = match *size {
-            Sizing::Keep => continue,
-            Sizing::Weight(w) => AllocationSpec::Weight(w),
-            Sizing::Rest => AllocationSpec::Rest,
-            Sizing::Zero => AllocationSpec::Weight(Decimal::ZERO),
-        };
+    out.positions.clear();
+    for (p, size) in spec.positions.iter().zip(sizes) {
+        let mut p = p.clone();
+        if let Some(a) = p.allocation.as_mut() {
+            a.value = match *size {
+                Sizing::Keep => a.value,
+                Sizing::Weight(w) => AllocationSpec::Weight(w),
+                Sizing::Rest => AllocationSpec::Rest,
+                Sizing::Zero => continue,
+            };
+        }
+        out.positions.push(p);
     }
     out
 }

@@ -10,64 +10,120 @@
 //! 1e-10), which happens after finitely many cuts. The tie-breaking second
 //! stage keeps CVaR within a hair of the optimum the same way.
 
-use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, microlp, variable};
+use microlp::{ComparisonOp, OptimizationDirection, Solution, Variable};
 
-use super::problem::{Problem, Row};
+use super::problem::{Problem, Row, Sense};
 use super::scenarios::tail;
-use super::solve::{Failure, Solved, dot, row_constraint, secondary_coefs};
+use super::solve::{Failure, Solved, secondary_coefs};
 
 /// Most cuts before giving up (never reached in practice).
-const MAX_CUTS: usize = 2_000;
+const MAX_CUTS: usize = 5_000;
 /// How close the bound must come to CVaR, relative to CVaR's size.
 const TOLERANCE: f64 = 1e-10;
 
-/// One round's program: minimise `aim · w` (plus `t` when `cap` is `None`)
-/// under the rows, the weights adding up to 1 and the cuts, each either a
-/// lower bound of `t` or, with `cap`, of nothing above `cap`.
-fn round(
+/// The terms `c · w` with the zero coefficients left out.
+fn terms(c: &[f64], w: &[Variable]) -> Vec<(Variable, f64)> {
+    c.iter()
+        .zip(w)
+        .filter(|(c, _)| **c != 0.0)
+        .map(|(c, v)| (*v, *c))
+        .collect()
+}
+
+fn failure(e: &microlp::Error) -> Failure {
+    match e {
+        microlp::Error::Infeasible => Failure::Infeasible,
+        _ => Failure::Solver,
+    }
+}
+
+/// Solves the program once: minimise `aim · w` (or `t` without an aim)
+/// under the rows, the weights adding up to 1 and `cuts` (each a lower
+/// bound of `t`, or with `cap` a bound `−g·w ≤ cap`).
+fn first(
     p: &Problem,
     rows: &[Row],
     cuts: &[Vec<f64>],
     aim: Option<&[f64]>,
     cap: Option<f64>,
     floor: f64,
-) -> Result<(Vec<f64>, f64), Failure> {
-    let mut vars = ProblemVariables::new();
+) -> Result<(Solution, Vec<Variable>, Variable), Failure> {
+    let mut lp = microlp::Problem::new(OptimizationDirection::Minimize);
     let w: Vec<Variable> =
         p.lo.iter()
             .zip(&p.hi)
-            .map(|(lo, hi)| vars.add(variable().min(*lo).max(*hi)))
+            .enumerate()
+            .map(|(j, (lo, hi))| lp.add_var(aim.map_or(0.0, |a| a[j]), (*lo, *hi)))
             .collect();
-    let t = vars.add(variable().min(floor));
-    let objective = match aim {
-        Some(c) => dot(c, &w),
-        None => Expression::from(t),
-    };
-    let total: Expression = w.iter().copied().sum();
-    let mut model = vars.minimise(objective).using(microlp);
-    model = model.with(total.eq(1.0));
+    let t = lp.add_var(
+        if aim.is_none() { 1.0 } else { 0.0 },
+        (floor, f64::INFINITY),
+    );
+    lp.add_constraint(
+        w.iter().map(|v| (*v, 1.0)).collect::<Vec<_>>(),
+        ComparisonOp::Eq,
+        1.0,
+    );
     for r in rows {
-        model = model.with(row_constraint(r, &w));
+        let op = match r.sense {
+            Sense::AtMost => ComparisonOp::Le,
+            Sense::AtLeast => ComparisonOp::Ge,
+        };
+        lp.add_constraint(terms(&r.coefs, &w), op, r.rhs);
     }
     for g in cuts {
-        // CVaR(w) ≥ −g·w: t ≥ −g·w, or −g·w ≤ cap.
-        let mut e = dot(g, &w);
-        match cap {
-            None => {
-                e.add_mul(1.0, t);
-                model = model.with(e.geq(0.0));
-            }
-            Some(cap) => model = model.with(e.geq(-cap)),
-        }
+        let (expr, rhs) = cut(g, &w, t, cap);
+        lp.add_constraint(expr, ComparisonOp::Ge, rhs);
     }
-    let solution = model.solve().map_err(|e| match e {
-        good_lp::ResolutionError::Infeasible => Failure::Infeasible,
-        _ => Failure::Solver,
-    })?;
-    Ok((
-        w.iter().map(|v| solution.value(*v)).collect(),
-        solution.value(t),
-    ))
+    let solution = lp
+        .solve()
+        .map_err(|e| failure(&e))?
+        .into_solution()
+        .map_err(|_| Failure::Solver)?;
+    Ok((solution, w, t))
+}
+
+/// A cut `g·w + t ≥ 0` (t ≥ −g·w, a lower bound of CVaR), or with `cap`,
+/// `g·w ≥ −cap` (−g·w ≤ cap).
+fn cut(g: &[f64], w: &[Variable], t: Variable, cap: Option<f64>) -> (Vec<(Variable, f64)>, f64) {
+    let mut expr = terms(g, w);
+    match cap {
+        None => {
+            expr.push((t, 1.0));
+            (expr, 0.0)
+        }
+        Some(cap) => (expr, -cap),
+    }
+}
+
+/// Adds cuts to a solved program (warm-started: the simplex carries on from
+/// its last basis) until CVaR at its answer is within the tolerance of
+/// `bound` (the answer's `t`, or `cap`); returns the answer and the cuts
+/// added.
+fn refine(
+    p: &Problem,
+    mut solution: Solution,
+    w: &[Variable],
+    t: Variable,
+    cap: Option<f64>,
+    cuts: &mut Vec<Vec<f64>>,
+) -> Result<(Vec<f64>, f64), Failure> {
+    for _ in 0..MAX_CUTS {
+        let weights: Vec<f64> = w.iter().map(|v| solution.var_value(*v)).collect();
+        let (cvar, g) = tail(&p.scenarios, &weights, p.beta);
+        let bound = cap.unwrap_or_else(|| solution.var_value(t));
+        if cvar - bound <= TOLERANCE * cvar.abs().max(1.0) {
+            return Ok((weights, cvar));
+        }
+        let (expr, rhs) = cut(&g, w, t, cap);
+        cuts.push(g);
+        solution = solution
+            .add_constraint(expr, ComparisonOp::Ge, rhs)
+            .map_err(|e| failure(&e))?
+            .into_solution()
+            .map_err(|_| Failure::Solver)?;
+    }
+    Err(Failure::Solver)
 }
 
 /// The least CVaR mix under `rows`, ties broken as `solve` says.
@@ -83,31 +139,16 @@ pub(super) fn solve(p: &Problem, rows: &[Row]) -> Result<Solved, Failure> {
         .fold(0.0_f64, |m, r| m.max(r.abs()))
         - 1.0;
     let mut cuts: Vec<Vec<f64>> = Vec::new();
-    let mut best = None;
-    for _ in 0..MAX_CUTS {
-        let (w, t) = round(p, rows, &cuts, None, None, floor)?;
-        let (cvar, g) = tail(&p.scenarios, &w, p.beta);
-        if cvar - t <= TOLERANCE * cvar.abs().max(1.0) {
-            best = Some((w, cvar));
-            break;
-        }
-        cuts.push(g);
-    }
-    let (first, z) = best.ok_or(Failure::Solver)?;
+    let (solution, w, t) = first(p, rows, &cuts, None, None, floor)?;
+    let (weights, z) = refine(p, solution, &w, t, None, &mut cuts)?;
     let cap = z + 1e-9 * z.abs().max(1.0);
     let aim = secondary_coefs(p);
-    let mut weights = first;
-    for _ in 0..MAX_CUTS {
-        let Ok((w, _)) = round(p, rows, &cuts, Some(&aim), Some(cap), floor) else {
-            break;
-        };
-        let (cvar, g) = tail(&p.scenarios, &w, p.beta);
-        if cvar <= cap + TOLERANCE * cvar.abs().max(1.0) {
-            weights = w;
-            break;
-        }
-        cuts.push(g);
-    }
+    let second = first(p, rows, &cuts, Some(&aim), Some(cap), floor)
+        .and_then(|(s, w2, t2)| refine(p, s, &w2, t2, Some(cap), &mut cuts));
+    let weights = match second {
+        Ok((w2, _)) => w2,
+        Err(_) => weights,
+    };
     let objective = tail(&p.scenarios, &weights, p.beta).0;
     Ok(Solved { weights, objective })
 }

@@ -72,7 +72,7 @@ fn variables(p: &Problem) -> Built {
     }
 }
 
-pub(super) fn dot(c: &[f64], w: &[Variable]) -> Expression {
+fn dot(c: &[f64], w: &[Variable]) -> Expression {
     let mut e = Expression::with_capacity(w.len());
     for (c, v) in c.iter().zip(w) {
         if *c != 0.0 {
@@ -117,7 +117,7 @@ fn secondary(p: &Problem, b: &Built) -> Expression {
     dot(&secondary_coefs(p), &b.w)
 }
 
-pub(super) fn row_constraint(r: &Row, w: &[Variable]) -> good_lp::Constraint {
+fn row_constraint(r: &Row, w: &[Variable]) -> good_lp::Constraint {
     let e = dot(&r.coefs, w);
     match r.sense {
         Sense::AtMost => e.leq(r.rhs),
