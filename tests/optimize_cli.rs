@@ -26,9 +26,22 @@ fn json(args: &[&str]) -> (i32, serde_json::Value) {
     (out.status.code().unwrap(), v)
 }
 
-/// The plan without its reference to the file it came from.
+/// The plan without its reference to the file it came from, nor the
+/// sources of pool yields (which name the snapshot by the path it was read
+/// from).
 fn without_profile(mut plan: serde_json::Value) -> serde_json::Value {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.remove("apy_source");
+                m.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
     plan.as_object_mut().unwrap().remove("profile");
+    strip(&mut plan);
     plan
 }
 
@@ -89,6 +102,19 @@ fn the_written_profile_plans_as_shown_and_passes_check() {
         &dir,
         "income"
     ));
+    // Candidate pools chosen are written with their pool ids and snapshot.
+    assert!(written_profile_plans_as_shown(
+        "profiles/income-template.toml",
+        &["--candidates", "data/pools-sample.json", "--min-tvl", "0"],
+        &dir,
+        "candidates"
+    ));
+    let text = fs::read_to_string(dir.join("candidates.toml")).unwrap();
+    assert!(
+        text.contains("pool_id = \"sample-0002-aave-usdc-arb\""),
+        "{text}"
+    );
+    assert!(text.contains("[rates]\npools = "), "{text}");
     // The new file keeps the original's comments.
     let text = fs::read_to_string(dir.join("bounds.toml")).unwrap();
     assert!(text.contains("# fixed: stays"));

@@ -39,7 +39,7 @@ use toml::de::DeTable;
 use crate::error::{Diagnostic, Diagnostics};
 
 pub use file_schema::profile_schema;
-pub use rewrite::{RewriteError, rewrite_weights};
+pub use rewrite::{NewPosition, RewriteError, rewrite_weights};
 pub use spec::{
     AllocationSpec, AssetSpec, AssumptionsSpec, BandSpec, GoalSpec, LayerSpec, LintsSpec,
     OptimizeSpec, Period, PortfolioSpec, PositionSpec, ProfileSpec, RangeSpec, ScenarioSpec, Sp,

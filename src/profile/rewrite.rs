@@ -21,6 +21,22 @@ pub enum RewriteError {
         "the profile's positions are not [[position]] tables one per position; write each under its own [[position]] header"
     )]
     Shape,
+    /// Candidate pools were chosen but the profile names another snapshot.
+    #[error(
+        "the profile takes pools from its own snapshot ([rates] pools = \"{0}\"), so chosen candidates from another cannot be written; add them to that snapshot, or remove [rates] pools"
+    )]
+    PoolsTaken(String),
+}
+
+/// A position the optimizer added (a candidate pool), to be written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPosition {
+    /// Its name.
+    pub name: String,
+    /// Its strategy.
+    pub strategy: crate::model::Strategy,
+    /// The pool it takes its yield from.
+    pub pool_id: String,
 }
 
 /// A weight as a percent string: 0.1234 → "12.34%".
@@ -29,15 +45,21 @@ fn percent(w: Decimal) -> String {
 }
 
 /// `text` with each `[[position]]` sized as `sizes` says (one per position,
-/// in order); positions sized [`Sizing::Zero`] are left out and named in a
-/// closing comment, with `note` (a line saying where the weights came from).
+/// in order, then one per `added` position); positions sized
+/// [`Sizing::Zero`] are left out and named in a closing comment, with `note`
+/// (a line saying where the weights came from). Added positions chosen above
+/// zero are written at the end, and `[rates] pools` is set to `pools` for
+/// them.
 ///
 /// # Errors
-/// The text is not TOML, or its positions are not one `[[position]]` table each.
+/// The text is not TOML, its positions are not one `[[position]]` table
+/// each, or added positions need `pools` where the profile names another.
 pub fn rewrite_weights(
     text: &str,
     sizes: &[Sizing],
     names: &[String],
+    added: &[NewPosition],
+    pools: &str,
     note: &str,
 ) -> Result<String, RewriteError> {
     let mut doc: DocumentMut = text
@@ -47,9 +69,10 @@ pub fn rewrite_weights(
         .get_mut("position")
         .and_then(Item::as_array_of_tables_mut)
         .ok_or(RewriteError::Shape)?;
-    if positions.len() != sizes.len() {
+    if positions.len() + added.len() != sizes.len() {
         return Err(RewriteError::Shape);
     }
+    let own = positions.len();
     let mut dropped = Vec::new();
     for (i, (table, size)) in positions.iter_mut().zip(sizes).enumerate() {
         let new = match size {
@@ -71,6 +94,22 @@ pub fn rewrite_weights(
     for i in dropped.iter().rev() {
         positions.remove(*i);
     }
+    let mut wrote_added = false;
+    for (p, size) in added.iter().zip(&sizes[own..]) {
+        let Sizing::Weight(w) = *size else {
+            continue;
+        };
+        let mut t = toml_edit::Table::new();
+        t.insert("name", toml_edit::value(p.name.as_str()));
+        t.insert("strategy", toml_edit::value(p.strategy.name()));
+        t.insert("pool_id", toml_edit::value(p.pool_id.as_str()));
+        t.insert("weight", toml_edit::value(percent(w)));
+        positions.push(t);
+        wrote_added = true;
+    }
+    if wrote_added {
+        set_pools(&mut doc, pools)?;
+    }
     let mut trailing = doc.trailing().as_str().unwrap_or_default().to_string();
     let _ = write!(trailing, "\n# {note}\n");
     if !dropped.is_empty() {
@@ -82,4 +121,22 @@ pub fn rewrite_weights(
     }
     doc.set_trailing(trailing);
     Ok(doc.to_string())
+}
+
+/// Sets `[rates] pools`, unless the profile already names that file.
+fn set_pools(doc: &mut DocumentMut, pools: &str) -> Result<(), RewriteError> {
+    let rates = doc
+        .entry("rates")
+        .or_insert_with(|| Item::Table(toml_edit::Table::new()));
+    let Some(rates) = rates.as_table_like_mut() else {
+        return Err(RewriteError::Shape);
+    };
+    match rates.get("pools").and_then(Item::as_str) {
+        Some(existing) if existing == pools => Ok(()),
+        Some(existing) => Err(RewriteError::PoolsTaken(existing.to_string())),
+        None => {
+            rates.insert("pools", toml_edit::value(pools));
+            Ok(())
+        }
+    }
 }

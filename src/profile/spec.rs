@@ -76,6 +76,9 @@ pub struct OptimizeSpec {
     /// `[optimize.bounds]`: per strategy, the least and most share
     /// (fractions), each with where it is written.
     pub bounds: Vec<Sp<crate::model::StrategyBound>>,
+    /// How many of the last positions are candidates `optimize` added (not
+    /// written in the file); 0 from the reader.
+    pub candidates: usize,
 }
 
 /// A tier's assumptions as written (either may be left to the rate book).

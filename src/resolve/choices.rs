@@ -58,10 +58,12 @@ fn kinds(spec: &ProfileSpec) -> Vec<Kind> {
         .collect()
 }
 
-/// True when some position writes its weight as a range.
+/// True when some position of the file (not a candidate) writes its weight
+/// as a range.
 #[must_use]
 pub fn any_bounds(spec: &ProfileSpec) -> bool {
-    spec.positions.iter().any(|p| {
+    let own = spec.positions.len() - spec.optimize.candidates.min(spec.positions.len());
+    spec.positions[..own].iter().any(|p| {
         matches!(
             p.allocation.as_ref().map(|a| a.value),
             Some(AllocationSpec::Bounds { .. })
@@ -199,5 +201,32 @@ pub fn with_sizes(spec: &ProfileSpec, sizes: &[Sizing]) -> ProfileSpec {
         }
         out.positions.push(p);
     }
+    out
+}
+
+/// The spec with `candidates` added after its positions, each free from 0%
+/// to 100% and taking its yield from its pool (`pool_id`).
+#[must_use]
+pub fn with_candidates(spec: &ProfileSpec, candidates: &[crate::pools::Candidate]) -> ProfileSpec {
+    let mut out = spec.clone();
+    let end = spec.positions.len();
+    for (i, c) in candidates.iter().enumerate() {
+        let at = |v| crate::profile::Sp::new(v, 0..0);
+        out.positions.push(crate::profile::PositionSpec {
+            number: end + i + 1,
+            name: Some(at(c.name.clone())),
+            strategy: Some(crate::profile::Sp::new(c.strategy, 0..0)),
+            pool_id: Some(at(c.id.clone())),
+            allocation: Some(crate::profile::Sp::new(
+                AllocationSpec::Bounds {
+                    min: Decimal::ZERO,
+                    max: Decimal::ONE,
+                },
+                0..0,
+            )),
+            ..crate::profile::PositionSpec::default()
+        });
+    }
+    out.optimize.candidates += candidates.len();
     out
 }

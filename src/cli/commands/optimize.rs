@@ -9,6 +9,8 @@ use clap::Args;
 use yieldplan::engine::optimize::{GoalBand, Objective, OptimizeStatus};
 use yieldplan::engine::simulate::DEFAULT_SEED;
 use yieldplan::optimize::{OptimizeSettings, optimize_profile};
+use yieldplan::pools::{Candidate, DEFAULT_MIN_TVL};
+use yieldplan::profile::NewPosition;
 use yieldplan::report::{self, Format, optimize_document};
 
 use crate::cli::args::{one_of, parse_seed, report_format};
@@ -43,6 +45,13 @@ pub struct OptimizeArgs {
     /// A saved DefiLlama pools snapshot that positions with a `pool_id` take their yield from
     #[arg(long, value_name = "FILE")]
     pub pools: Option<PathBuf>,
+    /// A DefiLlama pools snapshot whose sustainable pools (at or above --min-tvl, tokens the
+    /// rate book knows) become candidate positions, free from 0% to 100%
+    #[arg(long, value_name = "POOLS.json")]
+    pub candidates: Option<PathBuf>,
+    /// TVL floor of a candidate pool, in USD
+    #[arg(long, value_name = "USD", default_value_t = DEFAULT_MIN_TVL, value_parser = crate::cli::args::parse_tvl, allow_negative_numbers = true, requires = "candidates")]
+    pub min_tvl: f64,
     /// One-year scenarios for min-cvar (100 to 100,000)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_SCENARIOS, value_parser = parse_scenarios, allow_negative_numbers = true)]
     pub scenarios: u32,
@@ -61,7 +70,18 @@ fn parse_scenarios(text: &str) -> Result<u32, String> {
 /// The profile, rate book or snapshot is unusable, or an output cannot be written.
 pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
     let book = book_from(a.rates.as_deref(), a.pools.as_deref())?;
-    let read = read_profile_with_book(&a.profile, &book)?;
+    let mut read = read_profile_with_book(&a.profile, &book)?;
+    let mut offered: Vec<Candidate> = Vec::new();
+    if let Some(path) = &a.candidates {
+        let snapshot = crate::cli::load::read_pools(path)?;
+        yieldplan::pools::add_to_book(
+            &mut read.book,
+            &snapshot,
+            &format!("DefiLlama pools snapshot {}", path.display()),
+        );
+        offered = yieldplan::pools::candidates(&snapshot, &read.book, a.min_tvl);
+        read.spec = yieldplan::resolve::choices::with_candidates(&read.spec, &offered);
+    }
     let objective = a.objective.unwrap_or(if read.spec.goal.is_some() {
         Objective::MinRisk
     } else {
@@ -101,10 +121,48 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
             "Weights chosen by `yieldplan optimize --objective {objective} --band {}`.",
             a.band
         );
-        let new = yieldplan::profile::rewrite_weights(&read.text, &done.sizes, &names, &note)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        let added: Vec<NewPosition> = offered
+            .iter()
+            .map(|c| NewPosition {
+                name: c.name.clone(),
+                strategy: c.strategy,
+                pool_id: c.id.clone(),
+            })
+            .collect();
+        let pools = a
+            .candidates
+            .as_deref()
+            .map(|c| pools_from(path, c))
+            .unwrap_or_default();
+        let new = yieldplan::profile::rewrite_weights(
+            &read.text,
+            &done.sizes,
+            &names,
+            &added,
+            &pools,
+            &note,
+        )
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
         write_new("--output", path, &new)?;
     }
     emit(None, &text)?;
     Ok(Outcome::Success)
+}
+
+/// How a profile written at `profile` names the snapshot `snapshot` (a path
+/// from the current folder): by file name when they share a folder, else by
+/// its absolute path.
+fn pools_from(profile: &std::path::Path, snapshot: &std::path::Path) -> String {
+    let folder = |p: &std::path::Path| {
+        std::path::absolute(p)
+            .ok()
+            .and_then(|a| a.parent().map(std::path::Path::to_path_buf))
+    };
+    match (folder(profile), folder(snapshot), snapshot.file_name()) {
+        (Some(a), Some(b), Some(name)) if a == b => name.to_string_lossy().into_owned(),
+        _ => std::path::absolute(snapshot)
+            .unwrap_or_else(|_| snapshot.to_path_buf())
+            .display()
+            .to_string(),
+    }
 }
