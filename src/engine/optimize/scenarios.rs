@@ -40,40 +40,74 @@ fn assets(p: &Portfolio) -> Vec<String> {
     out
 }
 
-/// One position's one-year return given the assets' price factors `price`
-/// (indexed as `names`), the yield quantile `u` and whether its loss event
-/// struck.
-fn position_return(pos: &Position, names: &[String], price: &[f64], u: f64, hit: bool) -> f64 {
-    let at = |a: &String| names.iter().position(|n| n == a).map_or(1.0, |i| price[i]);
-    let value = match (&pos.pair, &pos.liquidity, &pos.asset) {
-        (Some([a, b]), Some(l), _) => {
-            let (pa, pb) = (at(a), at(b));
-            pb * l.pool.values(pa / pb).0
-        }
-        (_, _, Some(a)) => at(a),
-        _ => 1.0,
+/// What one position's one-year return needs, worked out once.
+struct Setup {
+    /// The asset it holds (index into the asset names), or the pool's two
+    /// and its shape.
+    holding: Holding,
+    /// Its APY band `[low, mid, high]` (zero when screened).
+    band: [f64; 3],
+    /// Yearly probability of its loss event.
+    probability: f64,
+    /// Share of the money the event takes.
+    loss: f64,
+}
+
+/// How a position's money follows prices.
+enum Holding {
+    /// One asset's price.
+    Asset(usize),
+    /// A pool of two assets.
+    Pool(usize, usize, crate::model::Pool),
+    /// No price (a farm with no asset): value stays.
+    Nothing,
+}
+
+fn setup(pos: &Position, names: &[String]) -> Setup {
+    let at = |a: &String| names.iter().position(|n| n == a);
+    let holding = match (&pos.pair, &pos.liquidity, &pos.asset) {
+        (Some([a, b]), Some(l), _) => match (at(a), at(b)) {
+            (Some(i), Some(j)) => Holding::Pool(i, j, l.pool),
+            _ => Holding::Nothing,
+        },
+        (_, _, Some(a)) => at(a).map_or(Holding::Nothing, Holding::Asset),
+        _ => Holding::Nothing,
     };
     let screened = pos.apy.mid.0 > SCREEN_ABOVE;
-    let y = if screened {
-        0.0
+    let band = if screened {
+        [0.0; 3]
     } else {
-        quantile(
-            [
-                float(pos.apy.low.0),
-                float(pos.apy.mid.0),
-                float(pos.apy.high.0),
-            ],
-            u,
-        )
+        [
+            float(pos.apy.low.0),
+            float(pos.apy.mid.0),
+            float(pos.apy.high.0),
+        ]
     };
     let r = risk::position_risk(pos);
-    let prob = float(r.loss_probability.0);
-    let loss = if hit && prob > 0.0 {
-        (float(r.expected_loss.0) / prob).min(1.0)
+    let probability = float(r.loss_probability.0);
+    let loss = if probability > 0.0 {
+        (float(r.expected_loss.0) / probability).min(1.0)
     } else {
         0.0
     };
-    value * (1.0 + y) * (1.0 - loss) - 1.0
+    Setup {
+        holding,
+        band,
+        probability,
+        loss,
+    }
+}
+
+/// One position's one-year return given the assets' price factors, the
+/// yield quantile `u` and whether its loss event struck.
+fn position_return(s: &Setup, price: &[f64], u: f64, hit: bool) -> f64 {
+    let value = match &s.holding {
+        Holding::Pool(i, j, pool) => price[*j] * pool.values(price[*i] / price[*j]).0,
+        Holding::Asset(i) => price[*i],
+        Holding::Nothing => 1.0,
+    };
+    let loss = if hit { s.loss } else { 0.0 };
+    value * (1.0 + quantile(s.band, u)) * (1.0 - loss) - 1.0
 }
 
 /// `count` one-year scenarios: per scenario, a return per choice.
@@ -112,11 +146,7 @@ pub fn draw(p: &Portfolio, c: &Choices, count: u32, seed: u64) -> Vec<Vec<f64>> 
         })
         .collect();
     let chol = cholesky(&corr);
-    let probs: Vec<f64> = p
-        .positions
-        .iter()
-        .map(|pos| float(risk::position_risk(pos).loss_probability.0))
-        .collect();
+    let setups: Vec<Setup> = p.positions.iter().map(|pos| setup(pos, &names)).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut out = Vec::with_capacity(count as usize);
     for _ in 0..count {
@@ -130,13 +160,11 @@ pub fn draw(p: &Portfolio, c: &Choices, count: u32, seed: u64) -> Vec<Vec<f64>> 
             })
             .collect();
         let u: f64 = rng.random();
-        let returns: Vec<f64> = p
-            .positions
+        let returns: Vec<f64> = setups
             .iter()
-            .zip(&probs)
-            .map(|(pos, prob)| {
-                let hit = rng.random::<f64>() < *prob;
-                position_return(pos, &names, &price, u, hit)
+            .map(|s| {
+                let hit = rng.random::<f64>() < s.probability;
+                position_return(s, &price, u, hit)
             })
             .collect();
         out.push(
