@@ -140,3 +140,59 @@ fn set_pools(doc: &mut DocumentMut, pools: &str) -> Result<(), RewriteError> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "# my plan\n[portfolio]\nvalue = 100\n\n# first\n[[position]]\nname = \"A\"\nweight = { max = \"80%\" }  # range\n\n# second\n[[position]]\nname = \"B\"\namount = 20\n\n[[position]]\nname = \"C\"\nweight = \"rest\"\n";
+
+    #[test]
+    fn weights_are_written_and_comments_kept() {
+        let out = rewrite_weights(
+            TEXT,
+            &[
+                Sizing::Weight(Decimal::new(8, 1)),
+                Sizing::Keep,
+                Sizing::Zero,
+            ],
+            &["A".into(), "B".into(), "C".into()],
+            &[],
+            "",
+            "chosen.",
+        )
+        .unwrap();
+        assert!(out.starts_with("# my plan\n"));
+        assert!(out.contains("# first\n[[position]]\nname = \"A\"\nweight = \"80%\"  # range\n"));
+        assert!(out.contains("amount = 20"));
+        assert!(!out.contains("name = \"C\""));
+        assert!(out.contains("# Left out (chosen at 0%): \"C\""));
+        // What was written is still TOML with two positions.
+        let doc: DocumentMut = out.parse().unwrap();
+        assert_eq!(doc["position"].as_array_of_tables().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn candidates_need_the_profiles_own_snapshot_or_none() {
+        let added = [NewPosition {
+            name: "pool".into(),
+            strategy: crate::model::Strategy::Lending,
+            pool_id: "p1".into(),
+        }];
+        let text = format!("{TEXT}[rates]\npools = \"other.json\"\n");
+        let sizes = [
+            Sizing::Keep,
+            Sizing::Keep,
+            Sizing::Keep,
+            Sizing::Weight(Decimal::new(1, 1)),
+        ];
+        let names = ["A".into(), "B".into(), "C".into()];
+        assert_eq!(
+            rewrite_weights(&text, &sizes, &names, &added, "pools.json", ""),
+            Err(RewriteError::PoolsTaken("other.json".into()))
+        );
+        let out = rewrite_weights(TEXT, &sizes, &names, &added, "pools.json", "").unwrap();
+        assert!(out.contains("pool_id = \"p1\"\nweight = \"10%\""), "{out}");
+        assert!(out.contains("[rates]\npools = \"pools.json\""), "{out}");
+    }
+}

@@ -89,6 +89,11 @@ pub struct Row {
     /// Its right-hand side: a share of the portfolio, or for the goal a
     /// yield (fractions).
     pub rhs: f64,
+    /// For a cap on a share of part of the portfolio (a chain's share of the
+    /// on-chain money), per choice the part's weight: raising the cap by `x`
+    /// takes `x` times it off the coefficients. Empty for the other rows,
+    /// whose bound moves on the right-hand side.
+    pub part: Vec<f64>,
 }
 
 impl Row {
@@ -97,10 +102,16 @@ impl Row {
     #[must_use]
     pub fn relaxed(&self, by: f64) -> Row {
         let mut r = self.clone();
-        r.rhs += match self.sense {
-            Sense::AtMost => by,
-            Sense::AtLeast => -by,
-        };
+        if self.part.is_empty() {
+            r.rhs += match self.sense {
+                Sense::AtMost => by,
+                Sense::AtLeast => -by,
+            };
+        } else {
+            for (c, part) in r.coefs.iter_mut().zip(&self.part) {
+                *c -= by * part;
+            }
+        }
         r
     }
 
@@ -253,6 +264,7 @@ fn rows(p: &Portfolio, c: &Choices, goal_income: &[f64]) -> Vec<Row> {
             } else {
                 0.0
             },
+            part: Vec::new(),
         });
     }
     for b in &c.strategy_bounds {
@@ -265,6 +277,7 @@ fn rows(p: &Portfolio, c: &Choices, goal_income: &[f64]) -> Vec<Row> {
                 coefs: coefs.clone(),
                 sense: Sense::AtLeast,
                 rhs: float(b.min.0),
+                part: Vec::new(),
             });
         }
         if b.max.0 < Decimal::ONE {
@@ -273,6 +286,7 @@ fn rows(p: &Portfolio, c: &Choices, goal_income: &[f64]) -> Vec<Row> {
                 coefs,
                 sense: Sense::AtMost,
                 rhs: float(b.max.0),
+                part: Vec::new(),
             });
         }
     }
@@ -286,6 +300,7 @@ fn rows(p: &Portfolio, c: &Choices, goal_income: &[f64]) -> Vec<Row> {
                 coefs: coefs.clone(),
                 sense: Sense::AtLeast,
                 rhs: float(ch.min.0),
+                part: Vec::new(),
             });
         }
         if ch.max.0 < Decimal::ONE {
@@ -294,6 +309,7 @@ fn rows(p: &Portfolio, c: &Choices, goal_income: &[f64]) -> Vec<Row> {
                 coefs,
                 sense: Sense::AtMost,
                 rhs: float(ch.max.0),
+                part: Vec::new(),
             });
         }
     }
@@ -321,6 +337,7 @@ fn caps(p: &Portfolio, c: &Choices, rows: &mut Vec<Row>) {
                 }),
                 sense: Sense::AtMost,
                 rhs: float(l.protocol_concentration.0),
+                part: Vec::new(),
             });
         }
     }
@@ -343,6 +360,7 @@ fn caps(p: &Portfolio, c: &Choices, rows: &mut Vec<Row>) {
                 }),
                 sense: Sense::AtMost,
                 rhs: 0.0,
+                part: per_choice(c, |k| f64::from(u8::from(on_chain(&p.positions[k])))),
             });
         }
     }
@@ -352,6 +370,7 @@ fn caps(p: &Portfolio, c: &Choices, rows: &mut Vec<Row>) {
             coefs: per_choice(c, |k| f64::from(u8::from(p.positions[k].defi))),
             sense: Sense::AtMost,
             rhs: float(l.defi_share.0),
+            part: Vec::new(),
         });
     }
     let now = p.goal.as_ref().is_some_and(|g| g.starts_in_years == 0);
@@ -367,6 +386,7 @@ fn caps(p: &Portfolio, c: &Choices, rows: &mut Vec<Row>) {
             }),
             sense: Sense::AtMost,
             rhs: float(l.locked_share.0),
+            part: Vec::new(),
         });
     }
 }

@@ -91,3 +91,74 @@ pub fn round(w: &[f64], c: &Choices) -> Rounded {
         weights,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Choice, Choices};
+    use crate::money::Rate;
+
+    fn choice(min: &str, max: &str, rest: bool, amount: bool) -> Choice {
+        let d = |s: &str| Rate(s.parse().unwrap());
+        Choice {
+            name: "x".into(),
+            current: None,
+            min: d(min),
+            max: d(max),
+            members: vec![(0, Rate(Decimal::ONE))],
+            rest,
+            amount,
+        }
+    }
+
+    fn choices(positions: Vec<Choice>) -> Choices {
+        Choices {
+            positions,
+            strategy_bounds: Vec::new(),
+            all_free: false,
+        }
+    }
+
+    #[test]
+    fn weights_land_on_the_grid_and_add_up_to_one_exactly() {
+        let c = choices(vec![
+            choice("0", "1", false, false),
+            choice("0", "1", false, false),
+            choice("0", "1", false, false),
+        ]);
+        let r = round(&[1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0], &c);
+        assert_eq!(r.weights.iter().copied().sum::<Decimal>(), Decimal::ONE);
+        assert!(r.weights.iter().all(|w| w.scale() <= 4));
+        // The first of equal weights balances: 1 − 2 × 0.3333.
+        assert_eq!(r.weights[0], Decimal::new(3334, 4));
+        assert_eq!(r.sizes[1], Sizing::Weight(Decimal::new(3333, 4)));
+    }
+
+    #[test]
+    fn fixed_weights_stay_and_zeros_are_left_out() {
+        let c = choices(vec![
+            choice("0.25", "0.25", false, false),
+            choice("0", "1", false, false),
+            choice("0", "1", false, false),
+        ]);
+        let r = round(&[0.25, 0.75, 1e-12], &c);
+        assert_eq!(
+            r.sizes,
+            vec![
+                Sizing::Keep,
+                Sizing::Weight(Decimal::new(75, 2)),
+                Sizing::Zero
+            ]
+        );
+    }
+
+    #[test]
+    fn with_amounts_the_balancing_position_takes_the_rest() {
+        let c = choices(vec![
+            choice("0.3333333", "0.3333333", false, true),
+            choice("0", "1", false, false),
+        ]);
+        let r = round(&[0.3333333, 0.6666667], &c);
+        assert_eq!(r.sizes, vec![Sizing::Keep, Sizing::Rest]);
+    }
+}
