@@ -60,9 +60,14 @@ fn lines(r: &OptimizeReport, currency: &str) -> Vec<String> {
         objective_words(r.objective.kind)
     )];
     out.push(match (r.status, r.objective.value) {
-        (OptimizeStatus::Optimal, Some(v)) => {
-            format!("Optimal: {} a year", format_money(v, currency))
-        }
+        (OptimizeStatus::Optimal, Some(v)) => format!(
+            "Optimal: {} {}",
+            format_money(v, currency),
+            match r.objective.kind {
+                Objective::MinCvar => "of loss in the worst 5% of years",
+                _ => "a year",
+            }
+        ),
         _ => "Infeasible: no mix meets every constraint (see below)".to_string(),
     });
     if r.all_free {
