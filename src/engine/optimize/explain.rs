@@ -220,6 +220,21 @@ fn goal_conflicts(
             reaches: Some(rate(full)),
         });
     }
+    if conflicts.iter().all(|c| c.needed.is_none()) {
+        // No one constraint stands in the way: say what freeing them all gives.
+        let free = best_goal_yield(p, &[]).map_or(best, |x| x.0);
+        lines.push(if free + 1e-12 >= need {
+            format!(
+                "only relaxing several bounds or caps together reaches the goal (with none at all: {})",
+                pct(free)
+            )
+        } else {
+            format!(
+                "even with no bound or cap the best mix pays {}: the goal needs higher-yielding positions, a larger portfolio or a smaller goal",
+                pct(free)
+            )
+        });
+    }
     Infeasibility {
         lines,
         required_yield: Some(rate(need)),
