@@ -314,3 +314,86 @@ fn min_cvar_by_cuts_equals_the_full_rockafellar_uryasev_program() {
         assert!((cvar(&p.scenarios, &cuts.weights, p.beta) - cuts.objective).abs() < 1e-9);
     }
 }
+
+/// The min-CVaR program of a profile (500 scenarios, seed 11, mid band).
+fn cvar_problem(text: &str) -> yieldplan::engine::optimize::Problem {
+    let path = Path::new("c.toml");
+    let book = RateBook::default_book();
+    let (t, spec, problems) = yieldplan::profile::read_profile(path, text.as_bytes()).unwrap();
+    let probe = yieldplan::load_read(
+        path,
+        &t,
+        &yieldplan::resolve::choices::probe(&spec),
+        problems,
+        &book,
+    )
+    .unwrap();
+    let c = yieldplan::resolve::choices::choices(&spec, &probe, &book);
+    let draws = yieldplan::engine::optimize::scenarios::draw(&probe, &c, 500, 11);
+    build(&probe, &c, Objective::MinCvar, GoalBand::Mid, draws)
+}
+
+fn as_json(p: &yieldplan::engine::optimize::Problem) -> serde_json::Value {
+    use yieldplan::engine::optimize::Sense;
+    serde_json::json!({
+        "beta": p.beta,
+        "lo": p.lo,
+        "hi": p.hi,
+        "rows": p.rows.iter().map(|r| serde_json::json!({
+            "coefs": r.coefs,
+            "sense": match r.sense { Sense::AtMost => "le", Sense::AtLeast => "ge" },
+            "rhs": r.rhs,
+        })).collect::<Vec<_>>(),
+        "scenarios": p.scenarios,
+    })
+}
+
+/// Every number of `a` within `tol` of `b`'s, same shape.
+fn close(a: &serde_json::Value, b: &serde_json::Value, tol: f64) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            (x.as_f64().unwrap() - y.as_f64().unwrap()).abs() <= tol
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| close(x, y, tol))
+        }
+        (Value::Object(x), Value::Object(y)) => x
+            .iter()
+            .filter(|(k, _)| k.as_str() != "scipy_optimum")
+            .all(|(k, v)| y.get(k).is_some_and(|w| close(v, w, tol))),
+        _ => a == b,
+    }
+}
+
+#[test]
+fn min_cvar_agrees_with_an_independent_solver() {
+    // tests/reference/min-cvar-*.json hold these programs and their optima
+    // found by SciPy's linprog (HiGHS) over the full Rockafellar–Uryasev
+    // program (tests/reference/min_cvar_linprog.py). Regenerate with
+    // WRITE_REFERENCE=1 cargo test --test optimize, then run the script on
+    // each file.
+    let supplemental = std::fs::read_to_string("profiles/supplemental-income.toml").unwrap();
+    for (name, text) in [("three", THREE), ("supplemental", supplemental.as_str())] {
+        let file = format!("tests/reference/min-cvar-{name}.json");
+        let p = cvar_problem(text);
+        let mine = as_json(&p);
+        if std::env::var_os("WRITE_REFERENCE").is_some() {
+            std::fs::write(&file, serde_json::to_string(&mine).unwrap()).unwrap();
+            continue;
+        }
+        let reference: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        assert!(
+            close(&mine, &reference, 1e-12),
+            "{name}: the program changed: regenerate"
+        );
+        let scipy = reference["scipy_optimum"].as_f64().expect("run the script");
+        let solved = yieldplan::engine::optimize::solve(&p, &p.rows).unwrap();
+        assert!(
+            (solved.objective - scipy).abs() < 1e-6,
+            "{name}: ours {} vs SciPy {scipy}",
+            solved.objective
+        );
+    }
+}
