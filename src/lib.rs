@@ -19,6 +19,7 @@ pub mod harness;
 pub mod model;
 pub mod money;
 pub mod names;
+pub mod optimize;
 pub mod pools;
 pub mod printable;
 pub mod profile;

@@ -151,3 +151,50 @@ pub fn load_profile(path: &Path, book: &RateBook) -> Result<(Portfolio, PlanRepo
         .extend(yieldplan::note_warnings(&portfolio));
     Ok((portfolio, planned))
 }
+
+/// A profile read but not resolved, with the rate book it resolves against
+/// (`book`, plus the snapshot its `[rates] pools` names): what a command
+/// that resolves the profile more than once (`optimize`) needs.
+pub struct ReadProfile {
+    /// The profile's text.
+    pub text: String,
+    /// What it says.
+    pub spec: yieldplan::profile::ProfileSpec,
+    /// Problems reading it found.
+    pub problems: Vec<yieldplan::error::Diagnostic>,
+    /// The rate book to resolve it against.
+    pub book: RateBook,
+    /// The inputs a plan of it records: the book's date and the profile's
+    /// own pools snapshot (`--rates` and `--pools` are added by
+    /// [`note_inputs`]).
+    pub inputs: PlanInputs,
+}
+
+/// Reads a profile and the book it resolves against, as [`load_profile`]
+/// does before resolving.
+///
+/// # Errors
+/// The profile cannot be read as TOML, or its pools snapshot cannot be read.
+pub fn read_profile_with_book(path: &Path, book: &RateBook) -> Result<ReadProfile> {
+    let bytes = read_limited(path, "profile")?;
+    let (text, spec, problems) = yieldplan::profile::read_profile(path, &bytes)?;
+    let mut own = book.clone();
+    let mut inputs = PlanInputs {
+        rate_book_as_of: book.as_of.clone(),
+        ..PlanInputs::default()
+    };
+    if let Some(file) = spec.pools_file.as_ref().filter(|_| problems.is_empty()) {
+        let base = path.parent().unwrap_or(Path::new("."));
+        let named = base.join(&file.value);
+        let snapshot = read_named_pools(&named, path)?;
+        add_snapshot(&mut own, &named, &snapshot);
+        inputs.pools_files.push(named.display().to_string());
+    }
+    Ok(ReadProfile {
+        text,
+        spec,
+        problems,
+        book: own,
+        inputs,
+    })
+}

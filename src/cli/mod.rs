@@ -25,6 +25,7 @@ use commands::{
     completions::{CompletionsArgs, ManArgs},
     il::IlArgs,
     init::InitArgs,
+    optimize::OptimizeArgs,
     plan::PlanArgs,
     pools::PoolsArgs,
     project::ProjectArgs,
@@ -65,6 +66,9 @@ pub enum Command {
     /// Shock a profile (crash, yields halved, protocol failure, depeg, slashing, its own
     /// scenarios) and show which shock breaks the income goal
     Stress(StressArgs),
+    /// Choose the weights that meet the income goal with the least risk (or most income, or least
+    /// CVaR) under the profile's bounds and lint caps; exits 1 when no mix fits
+    Optimize(OptimizeArgs),
     /// Project a profile year by year: income, tax, reinvestment, withdrawals, value
     Project(ProjectArgs),
     /// List and screen the pools of a saved DefiLlama yields snapshot
@@ -97,6 +101,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Compare(a) => commands::compare::run(&a),
         Command::Il(a) => commands::il::run(&a),
         Command::Stress(a) => commands::stress::run(&a),
+        Command::Optimize(a) => commands::optimize::run(&a),
         Command::Project(a) => commands::project::run(&a),
         Command::Pools(a) => commands::pools::run(&a),
         Command::Rates(a) => commands::rates::run(&a),

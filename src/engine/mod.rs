@@ -19,6 +19,7 @@ pub(crate) mod floats;
 pub mod il;
 pub mod lint_catalogue;
 pub mod lints;
+pub mod optimize;
 pub mod payout;
 pub mod plan;
 pub mod plan_report;

@@ -11,8 +11,10 @@
 //! probabilities are per year; correlations lie in [-1, 1].
 
 pub mod lint;
+pub mod optimize;
 
 pub use lint::{Lint, Note, Severity};
+pub use optimize::{Choice, Choices, Sizing, StrategyBound, Template};
 
 use serde::{Deserialize, Serialize};
 

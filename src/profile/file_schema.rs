@@ -55,7 +55,7 @@ impl JsonSchema for Rate {
 }
 
 /// A share from 0% to 100%.
-struct Share;
+pub(super) struct Share;
 
 impl JsonSchema for Share {
     fn schema_name() -> Cow<'static, str> {
@@ -172,17 +172,18 @@ impl JsonSchema for Weight {
     }
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "A share of the portfolio above 0% and at most 100% (\"30%\" or 0.3), or \"rest\" for what the other positions leave.",
+            "description": "A share of the portfolio above 0% and at most 100% (\"30%\" or 0.3), \"rest\" for what the other positions leave, or { min, max } for `yieldplan optimize` to choose.",
             "anyOf": [
                 generator.subschema_for::<Share>(),
-                { "const": "rest" }
+                { "const": "rest" },
+                generator.subschema_for::<super::optimize_schema::Bounds>()
             ]
         })
     }
 }
 
 /// A name from a closed set, listed with what each name means.
-struct Named<T>(PhantomData<T>);
+pub(super) struct Named<T>(PhantomData<T>);
 
 impl<T: ClosedSet> JsonSchema for Named<T> {
     fn schema_name() -> Cow<'static, str> {
@@ -238,6 +239,8 @@ pub(super) struct ProfileFile {
     scenario: Option<Vec<ScenarioTable>>,
     /// Where yields come from beside the rate book.
     rates: Option<RatesTable>,
+    /// What `yieldplan optimize` may choose: a strategy template and bounds.
+    optimize: Option<super::optimize_schema::OptimizeTable>,
 }
 
 /// `[portfolio]`.

@@ -30,6 +30,7 @@ pub(super) const TOP_KEYS: Keys = &[
     "scenario",
     "rates",
     "review",
+    "optimize",
 ];
 /// Keys of `[review]`: the thresholds of `yieldplan review`'s flags.
 pub(super) const REVIEW_KEYS: Keys = &[
@@ -39,6 +40,10 @@ pub(super) const REVIEW_KEYS: Keys = &[
     "emissions_up",
     "band",
 ];
+/// Keys of `[optimize]`.
+pub(super) const OPTIMIZE_KEYS: Keys = &["template", "bounds"];
+/// Keys of weight bounds, `{ min, max }`.
+pub(super) const BOUND_KEYS: Keys = &["min", "max"];
 /// Keys of `[rates]`.
 pub(super) const RATES_KEYS: Keys = &["pools"];
 /// Keys of one `[risk_tiers.NAME]`.

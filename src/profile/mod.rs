@@ -19,8 +19,11 @@
 
 mod file_schema;
 mod keys;
+mod optimize;
+mod optimize_schema;
 mod positions;
 mod reader;
+mod rewrite;
 mod sections;
 mod spec;
 mod syntax;
@@ -36,10 +39,11 @@ use toml::de::DeTable;
 use crate::error::{Diagnostic, Diagnostics};
 
 pub use file_schema::profile_schema;
+pub use rewrite::{NewPosition, RewriteError, rewrite_weights};
 pub use spec::{
-    AllocationSpec, AssetSpec, AssumptionsSpec, BandSpec, GoalSpec, LayerSpec, LintsSpec, Period,
-    PortfolioSpec, PositionSpec, ProfileSpec, RangeSpec, ReviewSpec, ScenarioSpec, Sp, Span,
-    TierSpec,
+    AllocationSpec, AssetSpec, AssumptionsSpec, BandSpec, GoalSpec, LayerSpec, LintsSpec,
+    OptimizeSpec, Period, PortfolioSpec, PositionSpec, ProfileSpec, RangeSpec, ReviewSpec,
+    ScenarioSpec, Sp, Span, TierSpec,
 };
 
 /// Largest profile accepted, in bytes.

@@ -252,6 +252,9 @@ impl Reader {
                         return Some(Sp::new(AllocationSpec::Rest, w.span()));
                     }
                 }
+                if let DeValue::Table(bounds) = w.get_ref() {
+                    return self.weight_bounds(bounds, w, context);
+                }
                 let what = format!("`weight` of {context}");
                 let d = self.rate_as_written(w, &what)?;
                 if d <= Decimal::ZERO || d > Decimal::ONE {

@@ -71,6 +71,9 @@ impl Reader {
         if let Some(v) = get(root, "rates") {
             spec.pools_file = self.rates(v);
         }
+        if let Some(v) = get(root, "optimize") {
+            spec.optimize = self.optimize(v);
+        }
         match get(root, "position") {
             Some(v) => spec.positions = self.positions(v),
             None if suggested.contains(&"position") => {}

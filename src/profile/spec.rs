@@ -66,6 +66,21 @@ pub struct ProfileSpec {
     /// A pools snapshot to take `pool_id` yields from (`[rates] pools`),
     /// relative to the profile's folder.
     pub pools_file: Option<Sp<String>>,
+    /// `[optimize]`: what `yieldplan optimize` may choose.
+    pub optimize: OptimizeSpec,
+}
+
+/// `[optimize]` as written.
+#[derive(Clone, Debug, Default)]
+pub struct OptimizeSpec {
+    /// A shipped set of strategy bounds (`template = "income"`).
+    pub template: Option<Sp<crate::model::Template>>,
+    /// `[optimize.bounds]`: per strategy, the least and most share
+    /// (fractions), each with where it is written.
+    pub bounds: Vec<Sp<crate::model::StrategyBound>>,
+    /// How many of the last positions are candidates `optimize` added (not
+    /// written in the file); 0 from the reader.
+    pub candidates: usize,
 }
 
 /// A tier's assumptions as written (either may be left to the rate book).
@@ -213,6 +228,14 @@ pub enum AllocationSpec {
     Amount(Decimal),
     /// Whatever the other positions leave.
     Rest,
+    /// A share `optimize` chooses, from `min` to `max` (fractions); only
+    /// `optimize` can plan it.
+    Bounds {
+        /// The least share, a fraction.
+        min: Decimal,
+        /// The most share, a fraction.
+        max: Decimal,
+    },
 }
 
 /// A concentrated-liquidity price range, as multiples of the entry price.

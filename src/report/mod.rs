@@ -22,7 +22,8 @@ pub use formats::{
     Format, Renderer, TableStyle, render, render_styled, renderer, styled_renderer, to_json,
 };
 pub use layouts::{
-    check_document, compare_document, il_document, plan_document, pools_document, project_document,
-    rates_document, review_document, simulation_document, stress_document,
+    check_document, compare_document, il_document, optimize_document, plan_document,
+    pools_document, project_document, rates_document, review_document, simulation_document,
+    stress_document,
 };
 pub use plot::{ChartOptions, FAN_LEGEND, LOG_SPREAD, comparison_svg, money_label, simulation_svg};

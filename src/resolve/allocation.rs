@@ -23,6 +23,8 @@ pub(super) struct Shares {
     weight_sum: Decimal,
     /// Where each position that takes the rest says so.
     rest: Vec<Span>,
+    /// A weight is still a range (reported).
+    bounded: bool,
 }
 
 /// What the shares come to against the portfolio's value, for messages.
@@ -81,6 +83,8 @@ impl Shares {
                 AllocationSpec::Amount(a) => Money(a).cents(),
                 AllocationSpec::Weight(_) => weighted.next().unwrap_or_default(),
                 AllocationSpec::Rest => rest_cents,
+                // Refused by `shares` before any split.
+                AllocationSpec::Bounds { .. } => Decimal::ZERO,
             };
             place(d, cents, &mut out);
         }
@@ -159,6 +163,9 @@ impl Resolver<'_> {
             return None;
         }
         let shares = self.shares(allocations);
+        if shares.bounded {
+            return None;
+        }
         if let [first, second, ..] = shares.rest.as_slice() {
             self.diags.push(
                 Diagnostic::at(second.clone(), "more than one position takes the rest")
@@ -200,6 +207,7 @@ impl Resolver<'_> {
             fixed: Decimal::ZERO,
             weight_sum: Decimal::ZERO,
             rest: Vec::new(),
+            bounded: false,
         };
         for allocation in allocations {
             match allocation.value {
@@ -215,6 +223,18 @@ impl Resolver<'_> {
                 }
                 AllocationSpec::Weight(w) => shares.weight_sum += w,
                 AllocationSpec::Rest => shares.rest.push(allocation.span.clone()),
+                AllocationSpec::Bounds { min, max } => {
+                    self.error(
+                        allocation.span.clone(),
+                        format!(
+                            "this weight is a range ({} to {}), which only `yieldplan optimize` chooses from",
+                            percent(min),
+                            percent(max)
+                        ),
+                        "run `yieldplan optimize PROFILE --output NEW.toml` and plan NEW.toml, or write one weight such as \"15%\"",
+                    );
+                    shares.bounded = true;
+                }
             }
         }
         shares

@@ -24,6 +24,7 @@
 
 mod allocation;
 mod assets;
+pub mod choices;
 mod details;
 mod fields;
 mod indexes;

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod completions;
 pub mod il;
 pub mod init;
+pub mod optimize;
 pub mod plan;
 pub mod pools;
 pub mod project;

@@ -6,6 +6,7 @@
 mod check;
 mod compare;
 mod il;
+mod optimize;
 mod plan;
 mod pools;
 mod project;
@@ -17,6 +18,7 @@ mod stress;
 pub use check::check_document;
 pub use compare::compare_document;
 pub use il::il_document;
+pub use optimize::optimize_document;
 pub use plan::plan_document;
 pub use pools::pools_document;
 pub use project::project_document;
