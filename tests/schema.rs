@@ -55,7 +55,7 @@ fn the_committed_schema_is_current() {
     let committed = fs::read_to_string(COMMITTED).unwrap();
     assert!(
         committed == printed_schema(),
-        "{COMMITTED} is stale: run `cargo run -- schema --output {COMMITTED}`"
+        "{COMMITTED} is not what `yieldplan schema` prints"
     );
 }
 
