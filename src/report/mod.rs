@@ -25,4 +25,7 @@ pub use layouts::{
     check_document, compare_document, il_document, plan_document, pools_document, project_document,
     rates_document, simulation_document, stress_document,
 };
-pub use plot::{ChartOptions, FAN_LEGEND, LOG_SPREAD, comparison_svg, money_label, simulation_svg};
+pub use plot::{
+    COMPARE_SPREAD, ChartOptions, FAN_LEGEND, LOG_SPREAD, comparison_svg, money_label,
+    simulation_svg,
+};

@@ -120,7 +120,8 @@ pub fn man(a: &ManArgs) -> Result<Outcome> {
                 .map(|s| s.get_name().to_string())
                 .collect();
             bail!(
-                "no man page is named \"{wanted}\"; the commands are {} (a command under another: `yieldplan man rates import`)",
+                "no command is named \"{}\" (there is no page {wanted}(1)); the commands are {} (a command under another: `yieldplan man rates import`)",
+                a.command.join(" "),
                 names.join(", ")
             );
         };
