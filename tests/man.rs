@@ -76,9 +76,7 @@ fn an_unknown_page_is_refused_with_the_commands() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("no man page is named \"yieldplan-frobnicate\""),
-        "{err}"
-    );
+    assert!(err.contains("no command is named \"frobnicate\""), "{err}");
+    assert!(err.contains("yieldplan-frobnicate(1)"), "{err}");
     assert!(err.contains("rates import"), "{err}");
 }
