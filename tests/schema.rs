@@ -151,3 +151,19 @@ fn every_fixture_the_reader_accepts_the_schema_accepts() {
     }
     assert!(checked >= 5, "only {checked} fixtures plan");
 }
+
+#[test]
+fn every_init_template_is_valid_against_the_schema() {
+    let validator = validator();
+    for template in ["income", "supplemental", "retirement", "independence"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+            .args(["init", "--template", template])
+            .args(["--value", "250000", "--monthly-income", "1200.50"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "init --template {template}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let errs = errors(&validator, &as_json(&text));
+        assert!(errs.is_empty(), "init --template {template}: {errs:#?}");
+    }
+}
