@@ -234,8 +234,8 @@ mod tests {
 
     #[test]
     fn wrap_indented_hangs_and_stays_inside() {
-        let lines = wrap_indented("one two three four five six", 12, "  - ", "    ");
-        assert!(lines.iter().all(|l| width_of(l) <= 12), "{lines:?}");
+        let lines = wrap_indented("one two three four five six", 16, "  - ", "    ");
+        assert!(lines.iter().all(|l| width_of(l) <= 16), "{lines:?}");
         assert_eq!(lines[0], "  - one two");
         assert!(lines[1].starts_with("    "));
         let lines = wrap_indented("a value", 20, "  A very long label indeed  ", "    ");
