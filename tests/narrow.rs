@@ -134,3 +134,31 @@ fn what_a_narrow_table_leaves_out_is_named() {
     assert!(text.contains("$17,085.82"), "{text}");
     assert!(text.contains("4.88 / 7.00 / 9.12%"), "{text}");
 }
+
+/// `text` without its ANSI colour codes (ESC [ ... m).
+fn without_colour(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn coloured_tables_fit_too() {
+    for args in [RUNS[0], RUNS[6], RUNS[7]] {
+        let text = run(args, &["--width", "60", "--color", "always"]);
+        assert!(text.contains('\u{1b}'), "{args:?}: expected colour");
+        let wide = too_wide(&without_colour(&text), 60);
+        assert!(wide.is_empty(), "{args:?}:\n{}", wide.join("\n"));
+    }
+}
