@@ -55,7 +55,7 @@ fn the_committed_schema_is_current() {
     let committed = fs::read_to_string(COMMITTED).unwrap();
     assert!(
         committed == printed_schema(),
-        "{COMMITTED} is stale: run `cargo run -- schema --output {COMMITTED}`"
+        "{COMMITTED} is not what `yieldplan schema` prints"
     );
 }
 
@@ -150,4 +150,20 @@ fn every_fixture_the_reader_accepts_the_schema_accepts() {
         assert!(errs.is_empty(), "{}: {errs:#?}", path.display());
     }
     assert!(checked >= 5, "only {checked} fixtures plan");
+}
+
+#[test]
+fn every_init_template_is_valid_against_the_schema() {
+    let validator = validator();
+    for template in ["income", "supplemental", "retirement", "independence"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+            .args(["init", "--template", template])
+            .args(["--value", "250000", "--monthly-income", "1200.50"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "init --template {template}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let errs = errors(&validator, &as_json(&text));
+        assert!(errs.is_empty(), "init --template {template}: {errs:#?}");
+    }
 }

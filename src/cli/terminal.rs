@@ -34,6 +34,9 @@ pub struct Display {
     /// terminal, no limit into a pipe or a file)
     #[arg(long, value_name = "N", value_parser = parse_width, allow_negative_numbers = true, global = true)]
     pub width: Option<u16>,
+    /// Show every column of every table at full width, even on a narrow terminal or with --width
+    #[arg(long, global = true)]
+    pub wide: bool,
 }
 
 static DISPLAY: OnceLock<Display> = OnceLock::new();
@@ -50,9 +53,9 @@ fn no_color_env() -> bool {
 }
 
 /// How to draw tables written to `output` (standard output when `None`);
-/// `wide` asks for every column at its full width, as into a pipe.
+/// `--wide` asks for every column at its full width, as into a pipe.
 #[must_use]
-pub fn table_style(output: Option<&Path>, wide: bool) -> TableStyle {
+pub fn table_style(output: Option<&Path>) -> TableStyle {
     let display = DISPLAY.get().copied().unwrap_or_default();
     let terminal = output.is_none() && std::io::stdout().is_terminal();
     let color = match display.color {
@@ -66,6 +69,7 @@ pub fn table_style(output: Option<&Path>, wide: bool) -> TableStyle {
             .flatten()
             .map(|(w, _)| w.0)
     });
+    let wide = display.wide;
     let width = width.filter(|_| !wide);
     TableStyle { width, wide, color }
 }
@@ -78,7 +82,7 @@ pub fn render<T: Serialize>(
     report: &T,
     layout: impl FnOnce(&T) -> Document,
 ) -> String {
-    report::render_styled(format, table_style(output, false), report, layout)
+    report::render_styled(format, table_style(output), report, layout)
 }
 
 /// `--width`: 40 to 1,000 columns; a negative number or zero says so.

@@ -11,6 +11,11 @@
 //! a value may look like; ranges that depend on the form (a percent string's
 //! size) and rules across keys (exactly one of `weight` and `amount`) stay
 //! the reader's, which words them better. Nothing here reads a profile.
+//!
+//! This module is built with the tests only (schemars is a dev-dependency, so
+//! a release build does not compile it): the program prints the committed
+//! copy ([`super::profile_schema`]), and a test here checks the copy is what
+//! these types generate.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -504,9 +509,10 @@ struct RatesTable {
 }
 
 /// The JSON Schema (draft 7, which editors' TOML tools read) of a profile
-/// file, as pretty-printed JSON ending in a line break.
+/// file, generated from the mirror types, as pretty-printed JSON ending in a
+/// line break.
 #[must_use]
-pub fn profile_schema() -> String {
+pub(super) fn generated_schema() -> String {
     let schema = SchemaSettings::draft07()
         .into_generator()
         .into_root_schema_for::<ProfileFile>();
@@ -572,8 +578,21 @@ mod tests {
     }
 
     #[test]
+    fn the_committed_schema_is_current() {
+        let generated = generated_schema();
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::write(super::super::SCHEMA_FILE, &generated).unwrap();
+        }
+        assert!(
+            generated == super::super::profile_schema(),
+            "{} is stale: run `UPDATE_SCHEMA=1 cargo test --lib the_committed_schema_is_current`",
+            super::super::SCHEMA_FILE
+        );
+    }
+
+    #[test]
     fn every_table_of_the_schema_has_exactly_the_readers_keys() {
-        let schema: Value = serde_json::from_str(&profile_schema()).unwrap();
+        let schema: Value = serde_json::from_str(&generated_schema()).unwrap();
         let tables: &[(Option<&str>, keys::Keys)] = &[
             (None, keys::TOP_KEYS),
             (Some("PortfolioTable"), keys::PORTFOLIO_KEYS),
@@ -605,7 +624,7 @@ mod tests {
 
     #[test]
     fn every_property_is_described() {
-        let schema: Value = serde_json::from_str(&profile_schema()).unwrap();
+        let schema: Value = serde_json::from_str(&generated_schema()).unwrap();
         let mut nodes = vec![&schema];
         nodes.extend(schema["definitions"].as_object().unwrap().values());
         for node in nodes {
@@ -620,7 +639,7 @@ mod tests {
 
     #[test]
     fn closed_sets_list_their_names() {
-        let schema: Value = serde_json::from_str(&profile_schema()).unwrap();
+        let schema: Value = serde_json::from_str(&generated_schema()).unwrap();
         let strategies: Vec<&str> = schema["definitions"]["Strategy"]["oneOf"]
             .as_array()
             .unwrap()

@@ -17,9 +17,11 @@
 //! a required one (`valeu`) is reported as the misspelling, not also as the
 //! required key being missing.
 
+#[cfg(test)]
 mod file_schema;
 mod keys;
 mod optimize;
+#[cfg(test)]
 mod optimize_schema;
 mod positions;
 mod reader;
@@ -38,13 +40,25 @@ use toml::de::DeTable;
 
 use crate::error::{Diagnostic, Diagnostics};
 
-pub use file_schema::profile_schema;
 pub use rewrite::{NewPosition, RewriteError, rewrite_weights};
 pub use spec::{
     AllocationSpec, AssetSpec, AssumptionsSpec, BandSpec, GoalSpec, LayerSpec, LintsSpec,
     OptimizeSpec, Period, PortfolioSpec, PositionSpec, ProfileSpec, RangeSpec, ReviewSpec,
     ScenarioSpec, Sp, Span, TierSpec,
 };
+
+/// Where the committed JSON Schema of a profile file lives, relative to the
+/// crate's root (the `#:schema` directive of the shipped profiles names it).
+pub const SCHEMA_FILE: &str = "schema/profile.schema.json";
+
+/// The JSON Schema (draft 7, which editors' TOML tools read) of a profile
+/// file, as pretty-printed JSON ending in a line break: the committed copy
+/// ([`SCHEMA_FILE`]), which a test regenerates from the file's shape (doc
+/// comments as descriptions, with units) and compares, so it cannot drift.
+#[must_use]
+pub fn profile_schema() -> String {
+    include_str!("../../schema/profile.schema.json").to_string()
+}
 
 /// Largest profile accepted, in bytes.
 pub const MAX_PROFILE_BYTES: usize = 64 * 1024 * 1024;

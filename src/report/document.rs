@@ -45,6 +45,10 @@ pub struct Header {
     /// A detail column: a table made to fit a narrow terminal leaves it out
     /// (CSV, Markdown and a table of unlimited width keep it).
     pub detail: bool,
+    /// An essential column: a table made to fit a width that cannot hold
+    /// every other column leaves the others out first (the first column is
+    /// always kept).
+    pub essential: bool,
 }
 
 /// A column definition over items of type `T`.
@@ -70,6 +74,7 @@ impl<T> Column<T> {
                 keys,
                 right,
                 detail: false,
+                essential: false,
             },
             cell: Box::new(cell),
         }
@@ -79,6 +84,13 @@ impl<T> Column<T> {
     #[must_use]
     pub fn detail(mut self) -> Self {
         self.header.detail = true;
+        self
+    }
+
+    /// The same column, marked as essential (see [`Header::essential`]).
+    #[must_use]
+    pub fn essential(mut self) -> Self {
+        self.header.essential = true;
         self
     }
 }

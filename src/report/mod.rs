@@ -26,4 +26,7 @@ pub use layouts::{
     pools_document, project_document, rates_document, review_document, simulation_document,
     stress_document,
 };
-pub use plot::{ChartOptions, FAN_LEGEND, LOG_SPREAD, comparison_svg, money_label, simulation_svg};
+pub use plot::{
+    COMPARE_SPREAD, ChartOptions, FAN_LEGEND, LOG_SPREAD, comparison_svg, money_label,
+    simulation_svg,
+};

@@ -39,8 +39,33 @@ pub const LOG_SPREAD: f64 = 20.0;
 /// The area drawing is done on.
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
-/// Width of the legend column beside each chart, in pixels.
-const LEGEND_WIDTH: u32 = 190;
+/// Width of the legend column beside each chart, in pixels: room for the
+/// longest entry ("P25-P75 (half the paths)") at 14 px.
+const LEGEND_WIDTH: u32 = 230;
+
+/// A legend label's average width per character at 14 px sans-serif, in
+/// pixels (a little generous, so a label cut to fit never runs off).
+const LEGEND_CHAR_WIDTH: u32 = 7;
+
+/// The comparison chart turns logarithmic by itself when the highest median
+/// at the horizon is more than this many times the lowest: on a linear axis
+/// the lowest line would hug the bottom.
+pub const COMPARE_SPREAD: f64 = 5.0;
+
+/// `label` cut to `room` pixels of legend text, ending in an ellipsis when
+/// cut (a long profile name must not run off the picture).
+fn legend_label(label: &str, room: u32) -> String {
+    let fits = usize::try_from(room / LEGEND_CHAR_WIDTH)
+        .unwrap_or(usize::MAX)
+        .max(2);
+    if label.chars().count() <= fits {
+        label.to_string()
+    } else {
+        let mut cut: String = label.chars().take(fits - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
 
 const BAND_OUTER: RGBColor = RGBColor(66, 133, 244);
 const MEDIAN: RGBColor = RGBColor(25, 80, 190);
@@ -156,8 +181,16 @@ fn legend(area: &Area<'_>, entries: &[(&str, Key)]) -> Result<(), String> {
                 }
             }
         }
-        area.draw(&Text::new((*label).to_string(), (x1 + 8, y), font.clone()))
-            .map_err(|e| e.to_string())?;
+        let room = area
+            .dim_in_pixel()
+            .0
+            .saturating_sub(u32::try_from(x1 + 8).unwrap_or(0));
+        area.draw(&Text::new(
+            legend_label(label, room),
+            (x1 + 8, y),
+            font.clone(),
+        ))
+        .map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -411,7 +444,7 @@ pub fn comparison_svg(
         let (lo, hi) = ends
             .iter()
             .fold((f64::INFINITY, 0.0_f64), |(l, h), v| (l.min(*v), h.max(*v)));
-        hi > LOG_SPREAD * lo.max(1e-9)
+        hi > COMPARE_SPREAD * lo.max(1e-9)
     });
     let amounts = sims
         .iter()
@@ -492,5 +525,19 @@ mod tests {
         assert_eq!(money_label(16_000_000.0, "USD"), "$16M");
         assert_eq!(money_label(2_000_000_000.0, "EUR"), "€2B");
         assert_eq!(money_label(3_000.0, "CHF"), "3k CHF");
+    }
+
+    #[test]
+    fn legend_labels_are_cut_to_their_room() {
+        assert_eq!(legend_label("median (P50)", 200), "median (P50)");
+        assert_eq!(
+            legend_label("A very long profile name indeed", 80),
+            "A very lon…"
+        );
+        // The longest fan-chart entry fits the legend column whole.
+        let room = LEGEND_WIDTH - 42;
+        for entry in FAN_LEGEND {
+            assert_eq!(legend_label(entry, room), entry);
+        }
     }
 }

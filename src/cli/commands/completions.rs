@@ -50,11 +50,14 @@ pub struct CompletionsArgs {
     pub output: Option<PathBuf>,
 }
 
-/// `yieldplan man [COMMAND]`.
+/// `yieldplan man [COMMAND...]`.
 #[derive(Debug, Args)]
 pub struct ManArgs {
-    /// The command whose page to write (yieldplan-COMMAND(1)); the main page when absent
-    pub command: Option<String>,
+    /// The page to write: a command (`plan`), a command under another
+    /// (`rates import` or `rates-import`), or a page's name as the pages
+    /// cite it (`yieldplan-rates-import`); the main page when absent
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
     /// Write the page to FILE (e.g. yieldplan.1) instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -73,34 +76,56 @@ pub fn completions(a: &CompletionsArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
+/// Every man page, by name: `yieldplan`, then `yieldplan-COMMAND` for each
+/// command and `yieldplan-COMMAND-SUB` for each command under it, the names
+/// the pages' SUBCOMMANDS sections cite.
+fn pages(cmd: &clap::Command, name: &str, out: &mut Vec<(String, clap::Command)>) {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let title = format!("{name}-{}", sub.get_name());
+        let page = sub
+            .clone()
+            .name(title.clone())
+            .bin_name(title.clone())
+            .version(env!("CARGO_PKG_VERSION"));
+        pages(&page, &title, out);
+        out.push((title, page));
+    }
+}
+
 /// Writes the man page (roff) of the whole command, or of one command as
-/// `yieldplan-COMMAND(1)`.
+/// `yieldplan-COMMAND(1)` (and `yieldplan-COMMAND-SUB(1)` for a command
+/// under another).
 ///
 /// # Errors
-/// No command has that name, or the output cannot be written.
+/// No page has that name, or the output cannot be written.
 pub fn man(a: &ManArgs) -> Result<Outcome> {
     let mut cmd = Cli::command();
     cmd.build();
-    let page = match &a.command {
-        None => cmd,
-        Some(name) => {
+    let page = if a.command.is_empty() {
+        cmd
+    } else {
+        let mut all = Vec::new();
+        pages(&cmd, "yieldplan", &mut all);
+        let asked = a.command.join("-");
+        let asked = asked.trim_end_matches("(1)");
+        let wanted = if asked.starts_with("yieldplan-") {
+            asked.to_string()
+        } else {
+            format!("yieldplan-{asked}")
+        };
+        let Some((_, page)) = all.into_iter().find(|(name, _)| *name == wanted) else {
             let names: Vec<String> = cmd
                 .get_subcommands()
                 .filter(|s| !s.is_hide_set() && s.get_name() != "help")
                 .map(|s| s.get_name().to_string())
                 .collect();
-            let Some(sub) = cmd.find_subcommand(name) else {
-                bail!(
-                    "no command is named \"{name}\"; the commands are {}",
-                    names.join(", ")
-                );
-            };
-            let title = format!("yieldplan-{}", sub.get_name());
-            sub.clone()
-                .name(title.clone())
-                .bin_name(title)
-                .version(env!("CARGO_PKG_VERSION"))
-        }
+            bail!(
+                "no command is named \"{}\" (there is no page {wanted}(1)); the commands are {} (a command under another: `yieldplan man rates import`)",
+                a.command.join(" "),
+                names.join(", ")
+            );
+        };
+        page
     };
     let mut bytes = Vec::new();
     clap_mangen::Man::new(page)

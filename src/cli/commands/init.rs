@@ -110,11 +110,31 @@ pub fn starter(a: &InitArgs) -> String {
     let income = a
         .monthly_income
         .map_or_else(|| income.to_string(), |d| d.to_string());
-    a.template
-        .text()
-        .replace("{{value}}", &value)
-        .replace("{{monthly_income}}", &income)
-        .replace("{{currency}}", &a.currency)
+    let text = fill(a.template.text(), "{{value}}", &value);
+    let text = fill(&text, "{{monthly_income}}", &income);
+    fill(&text, "{{currency}}", &a.currency)
+}
+
+/// `text` with every `placeholder` replaced by `value`, the spaces after it
+/// adjusted (at least one) so a comment that follows stays in its column.
+fn fill(text: &str, placeholder: &str, value: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(placeholder) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + placeholder.len()..];
+        let spaces = after.len() - after.trim_start_matches(' ').len();
+        out.push_str(value);
+        if spaces > 0 && after[spaces..].starts_with('#') {
+            let column = placeholder.len() + spaces;
+            out.push_str(&" ".repeat(column.saturating_sub(value.len()).max(1)));
+            rest = &after[spaces..];
+        } else {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Writes the starter profile to standard output, or to a new file.
@@ -135,4 +155,22 @@ pub fn run(a: &InitArgs) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn a_filled_value_keeps_its_comment_in_column() {
+        assert_eq!(
+            fill("v = {{x}}      # c\n", "{{x}}", "12"),
+            "v = 12         # c\n"
+        );
+        assert_eq!(
+            fill("v = {{x}} # c", "{{x}}", "123456789"),
+            "v = 123456789 # c"
+        );
+        assert_eq!(fill("name = \"{{x}}\"", "{{x}}", "USD"), "name = \"USD\"");
+    }
 }

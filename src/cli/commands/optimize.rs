@@ -112,7 +112,7 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
         }
         plan.inputs = Some(inputs);
     }
-    let style = crate::cli::terminal::table_style(None, false);
+    let style = crate::cli::terminal::table_style(None);
     let text = report::render_styled(a.format, style, &done.report, optimize_document);
     if done.report.status == OptimizeStatus::Infeasible {
         emit(None, &text)?;

@@ -22,9 +22,6 @@ pub struct PlanArgs {
     /// Horizon in years for --simulate (1 to 100)
     #[arg(long, value_name = "N", default_value_t = 30, value_parser = crate::cli::args::parse_years, allow_negative_numbers = true, requires = "simulate")]
     pub years: u32,
-    /// Show every column of the positions table at full width, even on a narrow terminal
-    #[arg(long)]
-    pub wide: bool,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
@@ -59,7 +56,7 @@ pub fn run(a: &PlanArgs) -> Result<Outcome> {
         }
         report.simulation = Some(sim.for_plan());
     }
-    let style = crate::cli::terminal::table_style(a.out.output.as_deref(), a.wide);
+    let style = crate::cli::terminal::table_style(a.out.output.as_deref());
     let text = report::render_styled(a.out.format, style, &report, plan_document);
     emit(a.out.output.as_deref(), &text)?;
     Ok(Outcome::Success)

@@ -8,7 +8,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Subcommand};
 use yieldplan::pools::{Pool, rate_book_extension};
 use yieldplan::rates::RateBook;
-use yieldplan::report::{self, Format, rates_document};
+use yieldplan::report::{Format, rates_document};
 
 use crate::cli::args::{PoolFilter, TOML_FORMAT, format_values};
 use crate::cli::files::print_error;
@@ -85,7 +85,9 @@ pub fn run(a: &RatesArgs) -> Result<Outcome> {
     }
     let book = book_from(a.rates.as_deref(), a.pools.as_deref())?;
     let text = match a.format {
-        RatesFormat::Report(f) => report::render(f, &book, rates_document),
+        RatesFormat::Report(f) => {
+            crate::cli::terminal::render(f, a.output.as_deref(), &book, rates_document)
+        }
         RatesFormat::Toml => book
             .to_toml()
             .map_err(|e| anyhow::anyhow!("the rate book cannot be written as TOML: {e}"))?,

@@ -7,6 +7,7 @@
 //! and do no I/O (the caller prints what they return).
 
 mod csv;
+mod fit;
 mod json;
 mod markdown;
 mod table;

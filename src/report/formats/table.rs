@@ -8,11 +8,10 @@
 
 use std::fmt::Write;
 
-use comfy_table::{
-    Attribute, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
-};
+use comfy_table::{Attribute, CellAlignment, Color, ContentArrangement, Table, presets};
 
 use super::Renderer;
+use super::fit::{Need, fit_columns, width_of, wrap, wrap_indented};
 use crate::printable::printable;
 use crate::report::document::{Cell, Document, Grid, Section};
 
@@ -44,112 +43,196 @@ fn status_color(text: &str) -> Option<Color> {
     }
 }
 
-/// A cell of a table in `style`.
-fn styled(cell: &Cell, style: TableStyle) -> comfy_table::Cell {
-    let out = comfy_table::Cell::new(printable(&cell.text));
-    match status_color(&cell.text) {
-        Some(color) if style.color => out.fg(color),
-        _ => out,
+/// The columns of `grid` a table in `style` shows: all of them, or without
+/// the detail columns when fitting a width (unless wide).
+fn shown(grid: &Grid, style: TableStyle) -> Vec<usize> {
+    (0..grid.headers.len())
+        .filter(|&i| style.wide || style.width.is_none() || !grid.headers[i].detail)
+        .collect()
+}
+
+/// The columns to draw and their content widths (`None`: as wide as their
+/// text) for `grid` in `style`, and the titles of the columns left out so
+/// the table fits.
+fn layout(grid: &Grid, style: TableStyle) -> (Vec<usize>, Option<Vec<usize>>, Vec<&'static str>) {
+    let keep = shown(grid, style);
+    let Some(width) = style.width else {
+        return (keep, None, Vec::new());
+    };
+    let rows: Vec<&Vec<Cell>> = grid.rows.iter().chain(grid.footer.iter()).collect();
+    let texts: Vec<Vec<String>> = keep
+        .iter()
+        .map(|&i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| printable(&c.text).into_owned())
+                .collect()
+        })
+        .collect();
+    let needs: Vec<Need> = keep
+        .iter()
+        .zip(&texts)
+        .map(|(&i, cells)| {
+            let h = &grid.headers[i];
+            Need::of(
+                &printable(h.title),
+                cells.iter().map(String::as_str),
+                h.right,
+            )
+        })
+        .collect();
+    // Text columns give way first, then numbers, then the essential ones.
+    let ranks: Vec<u8> = keep
+        .iter()
+        .map(|&i| {
+            let h = &grid.headers[i];
+            if h.essential { 2 } else { u8::from(h.right) }
+        })
+        .collect();
+    let (fitted, widths) = fit_columns(&needs, &ranks, usize::from(width));
+    let left_out = keep
+        .iter()
+        .enumerate()
+        .filter(|(p, _)| !fitted.contains(p))
+        .map(|(_, &i)| grid.headers[i].title)
+        .collect();
+    let columns = fitted.iter().map(|&p| keep[p]).collect();
+    (columns, Some(widths), left_out)
+}
+
+/// `text` wrapped to `width` columns when there is one, one line per row.
+fn fitted(text: &str, width: Option<usize>) -> String {
+    let text = printable(text);
+    match width {
+        Some(w) if width_of(&text) > w => wrap(&text, w).join("\n"),
+        Some(_) => text.into_owned(),
+        None => text.into_owned(),
     }
 }
 
 /// A grid as a box-drawn table, numbers right-aligned, the footer as a last
-/// row; fitted to the style's width, without detail columns, when it has one.
+/// row. Fitted to the style's width when it has one: detail columns left out
+/// (unless wide), text wrapped at words, numbers whole, and when that is not
+/// enough whole columns left out, named on a line under the table.
 fn draw(grid: &Grid, style: TableStyle) -> String {
-    let keep: Vec<usize> = (0..grid.headers.len())
-        .filter(|&i| style.wide || style.width.is_none() || !grid.headers[i].detail)
-        .collect();
+    let (columns, widths, left_out) = layout(grid, style);
+    let width_of_column = |p: usize| widths.as_ref().map(|w| w[p]);
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED);
-    match style.width {
-        Some(w) => t
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(w),
-        None => t.set_content_arrangement(ContentArrangement::Disabled),
-    };
+    t.set_content_arrangement(ContentArrangement::Disabled);
     if style.color {
         t.enforce_styling();
     } else {
         t.force_no_tty();
     }
-    t.set_header(keep.iter().map(|&i| {
-        let h = comfy_table::Cell::new(printable(grid.headers[i].title));
+    t.set_header(columns.iter().enumerate().map(|(p, &i)| {
+        let h = comfy_table::Cell::new(fitted(grid.headers[i].title, width_of_column(p)));
         if style.color {
             h.add_attribute(Attribute::Bold)
         } else {
             h
         }
     }));
-    let rows = grid.rows.iter().chain(grid.footer.iter());
-    for row in rows {
-        t.add_row(
-            keep.iter()
-                .filter_map(|&i| row.get(i))
-                .map(|c| styled(c, style)),
-        );
+    for row in grid.rows.iter().chain(grid.footer.iter()) {
+        t.add_row(columns.iter().enumerate().filter_map(|(p, &i)| {
+            let cell = row.get(i)?;
+            let out = comfy_table::Cell::new(fitted(&cell.text, width_of_column(p)));
+            Some(match status_color(&cell.text) {
+                Some(color) if style.color => out.fg(color),
+                _ => out,
+            })
+        }));
     }
-    for (to, &from) in keep.iter().enumerate() {
-        if !grid.headers[from].right {
+    for (p, &i) in columns.iter().enumerate() {
+        if !grid.headers[i].right {
             continue;
         }
-        // A number is never broken over lines: when the table must fit a
-        // width, its header wraps and text columns give way instead.
-        let widest = grid
-            .rows
-            .iter()
-            .chain(grid.footer.iter())
-            .filter_map(|row| row.get(from))
-            .map(|c| printable(&c.text).chars().count())
-            .max()
-            .unwrap_or(0);
-        if let Some(col) = t.column_mut(to) {
+        if let Some(col) = t.column_mut(p) {
             col.set_cell_alignment(CellAlignment::Right);
-            if style.width.is_some() {
-                // The boundary counts the padding of one space either side.
-                let widest = u16::try_from(widest + 2).unwrap_or(u16::MAX);
-                col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(widest)));
-            }
         }
     }
-    t.to_string()
-}
-
-/// Labelled values, the labels padded to one width.
-fn fields(rows: &[(String, String)]) -> String {
-    let width = rows
-        .iter()
-        .map(|(k, _)| printable(k).chars().count())
-        .max()
-        .unwrap_or(0);
-    let mut out = String::new();
-    for (k, v) in rows {
-        // Writing to a String cannot fail.
-        let _ = writeln!(out, "  {:<width$}  {}", printable(k), printable(v));
+    let mut out = t.to_string();
+    if let (Some(width), false) = (style.width, left_out.is_empty()) {
+        let note = format!(
+            "Left out to fit {width} columns: {} (--wide shows every column).",
+            left_out.join(", ")
+        );
+        for line in wrap(&printable(&note), usize::from(width)) {
+            out.push('\n');
+            out.push_str(&line);
+        }
     }
     out
 }
 
-/// One section: its title on a line, then its body.
-fn section(section: &Section, style: TableStyle) -> String {
-    match section {
-        Section::Grid(g) => format!("{}\n{}\n", printable(&g.title), draw(g, style)),
-        Section::Fields { title, rows } => format!("{}\n{}", printable(title), fields(rows)),
-        Section::Notes { title, items } => {
-            let mut out = format!("{}\n", printable(title));
-            for item in items {
-                let _ = writeln!(out, "  {}", printable(item));
+/// Labelled values, the labels padded to one width; values wrapped under
+/// themselves when the style has a width.
+fn fields(rows: &[(String, String)], style: TableStyle) -> String {
+    let width = rows
+        .iter()
+        .map(|(k, _)| width_of(&printable(k)))
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for (k, v) in rows {
+        let k = printable(k);
+        let pad = " ".repeat(width - width_of(&k));
+        let label = format!("  {k}{pad}  ");
+        lines_into(
+            &mut out,
+            &printable(v),
+            style,
+            &label,
+            &" ".repeat(width + 4),
+        );
+    }
+    out
+}
+
+/// Writes `text` after `first` as one line, or wrapped to the style's width
+/// with the following lines after `rest`.
+fn lines_into(out: &mut String, text: &str, style: TableStyle, first: &str, rest: &str) {
+    match style.width {
+        None => {
+            // Writing to a String cannot fail.
+            let _ = writeln!(out, "{first}{text}");
+        }
+        Some(w) => {
+            for line in wrap_indented(text, usize::from(w), first, rest) {
+                let _ = writeln!(out, "{}", line.trim_end());
             }
-            out
         }
     }
 }
 
+/// One section: its title on a line, then its body.
+fn section(section: &Section, style: TableStyle) -> String {
+    let mut out = String::new();
+    match section {
+        Section::Grid(g) => {
+            lines_into(&mut out, &printable(&g.title), style, "", "");
+            let _ = writeln!(out, "{}", draw(g, style));
+        }
+        Section::Fields { title, rows } => {
+            lines_into(&mut out, &printable(title), style, "", "");
+            out.push_str(&fields(rows, style));
+        }
+        Section::Notes { title, items } => {
+            lines_into(&mut out, &printable(title), style, "", "");
+            for item in items {
+                lines_into(&mut out, &printable(item), style, "  ", "    ");
+            }
+        }
+    }
+    out
+}
+
 impl Renderer for TableRenderer {
     fn render(&self, doc: &Document) -> String {
-        let mut out = format!("{}\n", printable(&doc.title));
+        let mut out = String::new();
+        lines_into(&mut out, &printable(&doc.title), self.style, "", "");
         for line in &doc.lines {
-            out.push_str(&printable(line));
-            out.push('\n');
+            lines_into(&mut out, &printable(line), self.style, "", "");
         }
         for s in &doc.sections {
             out.push('\n');

@@ -32,10 +32,12 @@ fn verdict_columns() -> Vec<Column<Verdict>> {
             } else {
                 "FAIL"
             })
-        }),
+        })
+        .essential(),
         Column::new("Why", &["why"], false, |v: &Verdict| {
             Cell::plain(v.failures.join("; "))
-        }),
+        })
+        .essential(),
     ]
 }
 

@@ -32,13 +32,15 @@ fn profile_columns() -> Vec<Column<CompareRow>> {
             &["monthly_low", "monthly_mid", "monthly_high"],
             true,
             |c: &CompareRow| income_cell(c.monthly_income, &c.currency),
-        ),
+        )
+        .detail(),
         Column::new(
             "Sustainable / yr",
             &["sustainable_income"],
             true,
             |c: &CompareRow| money_cell(c.sustainable_annual_income, &c.currency),
-        ),
+        )
+        .detail(),
         Column::new(
             "Required yield",
             &["required_yield"],
@@ -47,7 +49,8 @@ fn profile_columns() -> Vec<Column<CompareRow>> {
         ),
         Column::new("Status", &["status"], false, |c: &CompareRow| {
             Cell::plain(status_text(c.status))
-        }),
+        })
+        .essential(),
         Column::new("Warnings", &["warnings"], true, |c: &CompareRow| {
             Cell::plain(c.warnings.to_string())
         }),

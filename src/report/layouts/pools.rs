@@ -58,36 +58,43 @@ fn pool_columns() -> Vec<Column<PoolRow>> {
         }),
         Column::new("Symbol", &["symbol"], false, |p: &PoolRow| {
             Cell::plain(&p.symbol)
-        }),
+        })
+        .essential(),
         Column::new("TVL", &["tvl_usd"], true, |p: &PoolRow| {
             money_cell(p.tvl_usd, "USD")
         }),
-        Column::new("APY", &["apy"], true, |p: &PoolRow| rate_cell(p.apy)),
+        Column::new("APY", &["apy"], true, |p: &PoolRow| rate_cell(p.apy)).essential(),
         Column::new(
             "Base / reward",
             &["apy_base", "apy_reward"],
             true,
             base_reward_cell,
-        ),
+        )
+        .detail(),
         Column::new("30-day mean", &["apy_mean_30d"], true, |p: &PoolRow| {
             optional_rate_cell(p.apy_mean_30d)
-        }),
-        Column::new("mu ± sigma", &["mu", "sigma"], true, mu_sigma_cell),
+        })
+        .detail(),
+        Column::new("mu ± sigma", &["mu", "sigma"], true, mu_sigma_cell).detail(),
         Column::new("IL risk", &["il_risk"], false, |p: &PoolRow| {
             yes_no_cell(p.il_risk)
         }),
         Column::new("Outlier", &["outlier"], false, |p: &PoolRow| {
             yes_no_cell(p.outlier)
-        }),
+        })
+        .detail(),
         Column::new("Verdict", &["verdict"], false, |p: &PoolRow| {
             Cell::plain(verdict_name(p.verdict))
-        }),
+        })
+        .essential(),
         Column::new("Reasons", &["reasons"], false, |p: &PoolRow| {
             Cell::plain(p.reasons.join("; "))
-        }),
+        })
+        .detail(),
         Column::new("Pool id", &["pool"], false, |p: &PoolRow| {
             Cell::plain(&p.pool)
-        }),
+        })
+        .detail(),
     ]
 }
 

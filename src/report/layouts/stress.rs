@@ -48,7 +48,8 @@ fn shock_columns(currency: &str) -> Vec<Column<ShockOut>> {
                 },
                 vec![s.breaks_goal.to_string()],
             )
-        }),
+        })
+        .essential(),
     ]
 }
 

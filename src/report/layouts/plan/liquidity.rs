@@ -43,7 +43,8 @@ fn liquidity_columns<'a>() -> Vec<Column<&'a PositionOut>> {
                     .as_ref()
                     .map_or("-".to_string(), |[a, b]| format!("{a}/{b}")),
             )
-        }),
+        })
+        .detail(),
         Column::new("Pool", &["pool"], false, |p: &&PositionOut| {
             Cell::plain(pool_text(lp(p)))
         }),
@@ -52,7 +53,8 @@ fn liquidity_columns<'a>() -> Vec<Column<&'a PositionOut>> {
             &["ratio_volatility"],
             true,
             |p: &&PositionOut| rate_cell(lp(p).ratio_volatility),
-        ),
+        )
+        .detail(),
         Column::new(
             "Fee APR (mid)",
             &["fee_apr_low", "fee_apr_mid", "fee_apr_high"],
@@ -73,7 +75,8 @@ fn liquidity_columns<'a>() -> Vec<Column<&'a PositionOut>> {
             &["net_apy_low", "net_apy_mid", "net_apy_high"],
             true,
             |p: &&PositionOut| band_cell(p.net_apy),
-        ),
+        )
+        .essential(),
     ]
 }
 

@@ -40,7 +40,8 @@ fn risk_columns<'a>() -> Vec<Column<&'a PositionOut>> {
             &["protocols"],
             false,
             |p: &&PositionOut| Cell::plain(protocols_text(p)),
-        ),
+        )
+        .detail(),
         Column::new(
             "Loss event",
             &["loss_probability"],
@@ -64,7 +65,8 @@ fn risk_columns<'a>() -> Vec<Column<&'a PositionOut>> {
             &["risk_adjusted_apy_mid"],
             true,
             |p: &&PositionOut| rate_cell(p.risk_adjusted_apy.mid),
-        ),
+        )
+        .essential(),
         Column::new("Note", &["note"], false, |p: &&PositionOut| {
             Cell::plain(notes_text(p))
         }),

@@ -41,7 +41,8 @@ fn staking_columns<'a>() -> Vec<Column<&'a PositionOut>> {
             &["provider_fee"],
             true,
             |p: &&PositionOut| rate_cell(st(p).provider_fee),
-        ),
+        )
+        .detail(),
         Column::new(
             "Nominal APY",
             &["nominal_apy_low", "nominal_apy_mid", "nominal_apy_high"],
@@ -53,13 +54,15 @@ fn staking_columns<'a>() -> Vec<Column<&'a PositionOut>> {
             &["supply_inflation"],
             true,
             |p: &&PositionOut| optional_rate_cell(st(p).supply_inflation),
-        ),
+        )
+        .detail(),
         Column::new(
             "Real APY",
             &["real_apy_low", "real_apy_mid", "real_apy_high"],
             true,
             |p: &&PositionOut| optional_band_cell(p.real_apy),
-        ),
+        )
+        .essential(),
         Column::new(
             "Unbonding",
             &["unbonding_days"],

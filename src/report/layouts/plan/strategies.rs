@@ -30,7 +30,8 @@ fn strategy_columns(currency: &str) -> Vec<Column<StrategyOut>> {
             &["income_low", "income_mid", "income_high"],
             true,
             move |s: &StrategyOut| income_cell(s.annual_income, &c2),
-        ),
+        )
+        .essential(),
     ]
 }
 
