@@ -66,6 +66,20 @@ const RUNS: &[&[&str]] = &[
     &["rates"],
     &["rates", "--rates", "data/rates-example.toml"],
     &["rates", "--pools", "data/pools-sample.json"],
+    &["optimize", "profiles/income-template.toml", "--scenarios", "200"],
+    &["optimize", "profiles/financial-independence.toml"],
+    &[
+        "review",
+        "tests/fixtures/real-data/sample-pools.toml",
+        "--since",
+        "data/review/plan-2026-q3.json",
+        "--pools",
+        "data/review/pools-2026-q4.json",
+        "--holdings",
+        "data/review/holdings-2026-q4.csv",
+        "--income",
+        "data/review/income-2026-q4.csv",
+    ],
 ];
 
 /// Runs one command; its standard output (exit 0, or 1 for a failed check).
