@@ -25,7 +25,7 @@ pub use changes::{PositionChange, TotalsChange, WarningChanges, WarningOut};
 pub use holdings::{Holdings, read_holdings};
 pub use income::{IncomeReview, Received, read_income};
 pub use snapshot::{Snapshot, read_snapshot};
-pub use trades::{Drift, DriftRow, Trade, drift_of, rebalance};
+pub use trades::{Drift, DriftRow, Trade, drift_of, outside, rebalance};
 
 crate::names::closed_set! {
     /// A notable change `yieldplan review` names; `--deny FLAG` makes it fail the run.
