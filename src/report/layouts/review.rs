@@ -37,7 +37,7 @@ fn amounts_cell(a: Option<Money>, b: Option<Money>, currency: &str) -> Cell {
 }
 
 /// The columns of the positions grid; amounts in `currency`.
-fn change_columns(currency: &str) -> Vec<Column<PositionChange>> {
+pub(super) fn change_columns(currency: &str) -> Vec<Column<PositionChange>> {
     let c1 = currency.to_string();
     vec![
         Column::new("Position", &["position"], false, |c: &PositionChange| {
@@ -185,7 +185,7 @@ fn warning_line(w: &WarningOut) -> String {
 }
 
 /// The columns of the drift grid; amounts in `currency`.
-fn drift_columns(currency: &str) -> Vec<Column<DriftRow>> {
+pub(super) fn drift_columns(currency: &str) -> Vec<Column<DriftRow>> {
     let (c1, c2, c3, c4) = (
         currency.to_string(),
         currency.to_string(),
@@ -241,7 +241,7 @@ fn drift_columns(currency: &str) -> Vec<Column<DriftRow>> {
 }
 
 /// The columns of the trades grid.
-fn trade_columns(currency: &str) -> Vec<Column<Trade>> {
+pub(super) fn trade_columns(currency: &str) -> Vec<Column<Trade>> {
     let c = currency.to_string();
     vec![
         Column::new("Action", &["action"], false, |t: &Trade| {
@@ -254,6 +254,36 @@ fn trade_columns(currency: &str) -> Vec<Column<Trade>> {
             money_cell(t.amount, &c)
         }),
     ]
+}
+
+/// Why there is no trade: every position is inside its band, or (buy-only
+/// with no new money to place) which stay outside.
+fn no_trades(d: &Drift) -> String {
+    let stay: Vec<&str> = d
+        .positions
+        .iter()
+        .filter(|r| r.outside_after)
+        .map(|r| r.position.as_str())
+        .collect();
+    if stay.is_empty() {
+        return "none: every position is inside its band".into();
+    }
+    let why = if d.buy_only {
+        "buy-only with no new money to place (give --cash, or leave out --buy-only to sell)"
+    } else {
+        "no trade can bring them inside"
+    };
+    format!(
+        "none: {why}; {} {} outside {} band",
+        stay.join(", "),
+        if stay.len() == 1 { "stays" } else { "stay" },
+        if stay.len() == 1 { "its" } else { "their" }
+    )
+}
+
+/// "1 flag", "2 flags": a count and its noun.
+fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// The drift and trades sections.
@@ -276,7 +306,7 @@ fn drift_sections(d: &Drift, currency: &str) -> Vec<Section> {
     if d.trades.is_empty() {
         sections.push(Section::Notes {
             title: "Trades".into(),
-            items: vec!["none: every position is inside its band".into()],
+            items: vec![no_trades(d)],
         });
     } else {
         sections.push(Section::Grid(Grid::build(
@@ -294,7 +324,7 @@ fn drift_sections(d: &Drift, currency: &str) -> Vec<Section> {
 }
 
 /// The columns of the income grid; amounts in `currency`.
-fn income_columns(currency: &str) -> Vec<Column<IncomeRow>> {
+pub(super) fn income_columns(currency: &str) -> Vec<Column<IncomeRow>> {
     let (c1, c2) = (currency.to_string(), currency.to_string());
     vec![
         Column::new("Position", &["position"], false, |i: &IncomeRow| {
@@ -325,10 +355,10 @@ fn income_columns(currency: &str) -> Vec<Column<IncomeRow>> {
 fn income_section(i: &IncomeReview, currency: &str) -> Section {
     Section::Grid(Grid::build(
         format!(
-            "Income received {} to {} ({} months): {} against {} expected (mid)",
+            "Income received {} to {} ({}): {} against {} expected (mid)",
             i.from,
             i.to,
-            i.months,
+            counted(i.months as usize, "month"),
             format_money(i.received, currency),
             format_money(i.expected.mid.settle(), currency)
         ),
@@ -377,11 +407,14 @@ fn source_rows(r: &ReviewReport) -> Vec<(String, String)> {
 fn verdict_line(r: &ReviewReport) -> String {
     let denied: Vec<&str> = r.denied.iter().map(|f| f.name()).collect();
     if r.passed {
-        format!("{} flags raised; none denied: PASS", r.flags.len())
+        format!(
+            "{} raised; none denied: PASS",
+            counted(r.flags.len(), "flag")
+        )
     } else {
         format!(
-            "{} flags raised; denied: {}: FAIL",
-            r.flags.len(),
+            "{} raised; denied: {}: FAIL",
+            counted(r.flags.len(), "flag"),
             denied.join(", ")
         )
     }
