@@ -195,7 +195,7 @@ fn read_text_snapshot(path: &Path) -> Result<(String, Snapshot)> {
 fn stand_in_gone_pools(then: &Snapshot, book: &mut RateBook) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
     for p in &then.positions {
-        let Some(id) = &p.pool_id else { continue };
+        let Some(id) = &p.pool() else { continue };
         if book.pools.contains_key(id) {
             continue;
         }

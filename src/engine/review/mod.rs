@@ -13,6 +13,7 @@ pub mod changes;
 pub mod holdings;
 pub mod income;
 pub mod snapshot;
+mod snapshot_checks;
 pub mod trades;
 
 use serde::Serialize;

@@ -370,7 +370,12 @@ fn income_section(i: &IncomeReview, currency: &str) -> Section {
 
 /// Where the figures then and now come from.
 fn source_rows(r: &ReviewReport) -> Vec<(String, String)> {
-    let dated = |d: &Option<String>| d.clone().unwrap_or_else(|| "no date".into());
+    let dated = |d: &Option<String>| {
+        d.as_ref().map_or_else(
+            || "rate book date not recorded".into(),
+            |d| format!("rate book as of {d}"),
+        )
+    };
     let pools = |p: &[String]| {
         if p.is_empty() {
             String::new()
@@ -382,7 +387,7 @@ fn source_rows(r: &ReviewReport) -> Vec<(String, String)> {
         (
             "Snapshot".into(),
             format!(
-                "{} (rate book as of {}{})",
+                "{} ({}{})",
                 r.since.path,
                 dated(&r.since.rate_book_as_of),
                 pools(&r.since.pools_files)
@@ -391,7 +396,7 @@ fn source_rows(r: &ReviewReport) -> Vec<(String, String)> {
         (
             "Now".into(),
             format!(
-                "rate book as of {}{}{}",
+                "{}{}{}",
                 dated(&r.now.rate_book_as_of),
                 r.now
                     .rates_file
