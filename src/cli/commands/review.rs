@@ -100,12 +100,23 @@ pub fn run(a: &ReviewArgs) -> Result<Outcome> {
         None => None,
     };
     let income = match &a.income {
-        Some(path) => Some(review::read_income(
-            path,
-            &utf8(path, "income file")?,
-            &names,
-            &portfolio.currency,
-        )?),
+        Some(path) => {
+            // A position sold since the snapshot still paid during the quarter.
+            let mut known = names.clone();
+            known.extend(
+                then.positions
+                    .iter()
+                    .filter(|o| !names.contains(&o.name))
+                    .map(|o| o.name.clone()),
+            );
+            Some(review::read_income(
+                path,
+                &utf8(path, "income file")?,
+                &known,
+                &portfolio.currency,
+                today(),
+            )?)
+        }
         None => None,
     };
     let denied = if a.deny.contains(&Denied::All) {
@@ -168,6 +179,15 @@ fn warn_unreachable_denials(a: &ReviewArgs) {
             ));
         }
     }
+}
+
+/// Today's date (UTC), from the system clock: income received after it
+/// is refused.
+fn today() -> review::income::Date {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    review::income::Date::from_unix_days(i64::try_from(days).unwrap_or(i64::MAX / 2))
 }
 
 /// A file's text, or why it cannot be read as UTF-8 text.

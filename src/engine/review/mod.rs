@@ -10,6 +10,7 @@
 //! Pure: every input arrives as text or values; nothing here reads a file.
 
 pub mod changes;
+mod fields;
 pub mod holdings;
 pub mod income;
 pub mod snapshot;

@@ -348,6 +348,10 @@ pub(super) fn income_columns(currency: &str) -> Vec<Column<IncomeRow>> {
         Column::new("Below low band", &["below_low"], false, |i: &IncomeRow| {
             yes_no_cell(i.below_low)
         }),
+        Column::new("Expected from", &["expected_from"], false, |i: &IncomeRow| {
+            Cell::plain(i.expected_from)
+        })
+        .detail(),
     ]
 }
 
