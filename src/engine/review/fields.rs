@@ -16,7 +16,8 @@ pub fn field_spans(text: &str, line: Range<usize>) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let end = line.end.min(bytes.len());
     let mut spans = Vec::new();
-    let mut start = line.start.min(end);
+    let first = line.start.min(end);
+    let mut start = first;
     let mut in_quotes = false;
     let trim = |s: usize, e: usize| {
         let field = &text[s..e];
@@ -24,8 +25,8 @@ pub fn field_spans(text: &str, line: Range<usize>) -> Vec<Range<usize>> {
         let body = field.trim();
         s + lead..s + lead + body.len()
     };
-    for i in start..end {
-        match bytes[i] {
+    for (i, b) in bytes.iter().enumerate().take(end).skip(first) {
+        match *b {
             b'"' => in_quotes = !in_quotes,
             b',' if !in_quotes => {
                 spans.push(trim(start, i));
