@@ -55,12 +55,28 @@ pub(super) fn change_columns(currency: &str) -> Vec<Column<PositionChange>> {
             &["apy_then_low", "apy_then_mid", "apy_then_high"],
             true,
             |c: &PositionChange| optional_band_cell(c.apy_then),
-        ),
+        )
+        .detail(),
         Column::new(
             "APY now",
             &["apy_now_low", "apy_now_mid", "apy_now_high"],
             true,
             |c: &PositionChange| optional_band_cell(c.apy_now),
+        )
+        .detail(),
+        // What a narrow table keeps of the bands above: the mid, then -> now.
+        Column::new(
+            "Mid APY",
+            &["apy_mid_change"],
+            true,
+            |c: &PositionChange| {
+                let mut cell = rates_cell(c.apy_then.map(|b| b.mid), c.apy_now.map(|b| b.mid));
+                cell.raw = vec![match (c.apy_then, c.apy_now) {
+                    (Some(a), Some(b)) => raw_rate(Rate(b.mid.0 - a.mid.0)),
+                    _ => String::new(),
+                }];
+                cell
+            },
         ),
         Column::new(
             "Rewards",
@@ -127,7 +143,8 @@ pub(super) fn change_columns(currency: &str) -> Vec<Column<PositionChange>> {
                     &c1,
                 )
             },
-        ),
+        )
+        .detail(),
         Column::new("Flags", &["flags"], false, |c: &PositionChange| {
             let names: Vec<&str> = c.flags.iter().map(|f| f.name()).collect();
             Cell::plain(names.join(" "))
@@ -198,7 +215,8 @@ pub(super) fn drift_columns(currency: &str) -> Vec<Column<DriftRow>> {
         }),
         Column::new("Held", &["held"], true, move |d: &DriftRow| {
             money_cell(d.held, &c1)
-        }),
+        })
+        .detail(),
         Column::new("Weight", &["weight"], true, |d: &DriftRow| {
             rate_cell(d.weight)
         }),
@@ -209,7 +227,7 @@ pub(super) fn drift_columns(currency: &str) -> Vec<Column<DriftRow>> {
             money_cell(d.target, &c2)
         })
         .detail(),
-        Column::new("Outside band", &["outside"], false, |d: &DriftRow| {
+        Column::new("Outside", &["outside"], false, |d: &DriftRow| {
             yes_no_cell(d.outside)
         }),
         Column::new("Trade", &["trade"], true, move |d: &DriftRow| {
@@ -229,14 +247,16 @@ pub(super) fn drift_columns(currency: &str) -> Vec<Column<DriftRow>> {
         }),
         Column::new("After", &["after"], true, move |d: &DriftRow| {
             money_cell(d.after, &c4)
-        }),
+        })
+        .detail(),
         Column::new("Weight after", &["weight_after"], true, |d: &DriftRow| {
             let mut cell = rate_cell(d.weight_after);
             if d.outside_after {
                 cell.text.push_str(" (outside)");
             }
             cell
-        }),
+        })
+        .detail(),
     ]
 }
 
@@ -344,13 +364,17 @@ pub(super) fn income_columns(currency: &str) -> Vec<Column<IncomeRow>> {
                     vec![raw_money(e.low), raw_money(e.mid), raw_money(e.high)],
                 )
             },
-        ),
-        Column::new("Below low band", &["below_low"], false, |i: &IncomeRow| {
+        )
+        .detail(),
+        Column::new("Below low", &["below_low"], false, |i: &IncomeRow| {
             yes_no_cell(i.below_low)
         }),
-        Column::new("Expected from", &["expected_from"], false, |i: &IncomeRow| {
-            Cell::plain(i.expected_from)
-        })
+        Column::new(
+            "Expected from",
+            &["expected_from"],
+            false,
+            |i: &IncomeRow| Cell::plain(i.expected_from),
+        )
         .detail(),
     ]
 }
