@@ -356,7 +356,7 @@ pub fn read_income(
             Some(d) if d > today => problems.push(
                 Diagnostic::at(
                     field(0),
-                    format!("the payment of {d} is after today ({today})"),
+                    format!("the payment of {d} is dated after today"),
                 )
                 .with_help("income received is in the past: correct the date, or leave the payment out until it arrives"),
             ),
@@ -485,7 +485,7 @@ mod tests {
         assert!(e.contains("lists no payment"), "{e}");
         let e = read("2026-11-30,A,1,USD\n").unwrap_err();
         assert!(
-            e.contains("i.csv:2:1") && e.contains("after today (2026-11-29)"),
+            e.contains("i.csv:2:1") && e.contains("2026-11-30 is dated after today"),
             "{e}"
         );
         let e = read("1900-01-01,A,1,USD\n2026-09-30,A,1,USD\n").unwrap_err();
