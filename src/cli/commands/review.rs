@@ -33,7 +33,8 @@ pub struct ReviewArgs {
     /// What is held now: a CSV with the header `position,value`, or TOML with a [holdings] table
     #[arg(long, value_name = "FILE")]
     pub holdings: Option<PathBuf>,
-    /// Income received: a CSV with the header `date,position,amount,currency`
+    /// Income received: a CSV with the header `date,position,amount,currency` (positions of the
+    /// profile, or of the snapshot when sold since)
     #[arg(long, value_name = "RECEIVED.csv")]
     pub income: Option<PathBuf>,
     /// Drift tolerance in percentage points around each target weight, e.g. 5% (with --holdings;
