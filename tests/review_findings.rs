@@ -257,3 +257,22 @@ fn a_snapshot_with_a_byte_order_mark_reads_as_without() {
     b["since"]["path"] = serde_json::Value::Null;
     assert_eq!(a, b);
 }
+
+#[test]
+fn holdings_of_nothing_say_so() {
+    let out = review(&[
+        PROFILE,
+        "--since",
+        SNAPSHOT,
+        "--pools",
+        "data/pools-sample.json",
+        "--holdings",
+        "tests/fixtures/review/holdings-empty.csv",
+    ]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.contains("none: the holdings file holds nothing"),
+        "{text}"
+    );
+}

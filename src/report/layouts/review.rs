@@ -276,8 +276,8 @@ pub(super) fn trade_columns(currency: &str) -> Vec<Column<Trade>> {
     ]
 }
 
-/// Why there is no trade: every position is inside its band, or (buy-only
-/// with no new money to place) which stay outside.
+/// Why there is no trade: nothing held at all, every position inside its
+/// band, or (buy-only with no new money to place) which stay outside.
 fn no_trades(d: &Drift) -> String {
     let stay: Vec<&str> = d
         .positions
@@ -285,6 +285,9 @@ fn no_trades(d: &Drift) -> String {
         .filter(|r| r.outside_after)
         .map(|r| r.position.as_str())
         .collect();
+    if d.total.0.is_zero() {
+        return "none: the holdings file holds nothing and no new money is given (--cash)".into();
+    }
     if stay.is_empty() {
         return "none: every position is inside its band".into();
     }
