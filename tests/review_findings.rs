@@ -276,3 +276,22 @@ fn holdings_of_nothing_say_so() {
         "{text}"
     );
 }
+
+#[test]
+fn standard_input_given_twice_names_the_second_input() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+        .args(["review", "-", "--since", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let snapshot = std::fs::read(SNAPSHOT).unwrap();
+    let _ = child.stdin.take().unwrap().write_all(&snapshot);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("so give the profile as a file"), "{err}");
+}
