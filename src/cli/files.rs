@@ -99,7 +99,7 @@ fn read_stdin(what: &str) -> Result<Vec<u8>> {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if *taken {
             bail!(
-                "standard input (-) is given twice; it can be read only once, so give the other {what}s as files"
+                "standard input (-) is given twice and can be read only once; it was read for an earlier input, so give the {what} as a file"
             );
         }
         *taken = true;
@@ -133,7 +133,7 @@ fn read_stdin(what: &str) -> Result<Vec<u8>> {
         .with_context(|| format!("cannot read the {what} from standard input"))?;
     if bytes.len() as u64 > limit {
         bail!(
-            "the {what} on standard input is more than the {} MiB accepted; split it into smaller files",
+            "the {what} on standard input is more than the {} MiB accepted; no input to yieldplan is that large: check that this is the right file",
             MAX_PROFILE_BYTES / (1024 * 1024)
         );
     }
@@ -176,7 +176,7 @@ fn read_regular(path: &Path, what: &str) -> Result<Vec<u8>> {
         .with_context(|| format!("cannot read {what} {at}"))?;
     if bytes.len() as u64 > limit {
         bail!(
-            "{what} {at} is more than the {} MiB accepted; split it into smaller files",
+            "{what} {at} is more than the {} MiB accepted; no input to yieldplan is that large: check that this is the right file",
             MAX_PROFILE_BYTES / (1024 * 1024)
         );
     }

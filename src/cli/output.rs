@@ -29,15 +29,23 @@ static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
 /// Exit code after an interruption (128 + SIGINT).
 const INTERRUPTED: i32 = 130;
 
-/// Writes `text` to stdout, or to `output` (named `--output` in errors).
+/// Writes `text` to stdout, or to `output` (named `--output` in errors);
+/// `-o -` is standard output too, as `-` is standard input.
 ///
 /// # Errors
 /// As [`write_file`].
 pub fn emit(output: Option<&Path>, text: &str) -> Result<()> {
     match output {
         None => write_stdout(text),
+        Some(path) if is_stdout(path) => write_stdout(text),
         Some(path) => write_file("--output", path, text),
     }
+}
+
+/// Whether an output path is `-`: standard output.
+#[must_use]
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// Refuses two outputs of one run at the same path (`--plot X --output X`),
@@ -83,10 +91,15 @@ fn same_target(a: &Path, b: &Path) -> bool {
 /// documentation for how each kind of target is treated.
 ///
 /// # Errors
-/// `path` is a file this run read, a directory, a link to nothing, in a
+/// `path` is `-` (standard output carries the report), a file this run read, a directory, a link to nothing, in a
 /// missing folder, or cannot be written.
 pub fn write_file(flag: &str, path: &Path, text: &str) -> Result<()> {
     let at = shown(path);
+    if is_stdout(path) {
+        bail!(
+            "{flag} - would write to standard output, where the report goes; give a file path, e.g. chart.svg"
+        );
+    }
     let meta = match fs::metadata(path) {
         Ok(meta) => Some(meta),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {

@@ -57,7 +57,7 @@ fn no_color_env() -> bool {
 #[must_use]
 pub fn table_style(output: Option<&Path>) -> TableStyle {
     let display = DISPLAY.get().copied().unwrap_or_default();
-    let terminal = output.is_none() && std::io::stdout().is_terminal();
+    let terminal = output.is_none_or(super::output::is_stdout) && std::io::stdout().is_terminal();
     let color = match display.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

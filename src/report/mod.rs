@@ -21,6 +21,7 @@ pub use document::{Cell, Column, Document, Grid, Header, Section};
 pub use formats::{
     Format, Renderer, TableStyle, render, render_styled, renderer, styled_renderer, to_json,
 };
+pub use layouts::review_records_document;
 pub use layouts::{
     check_document, compare_document, il_document, optimize_document, plan_document,
     pools_document, project_document, rates_document, review_document, simulation_document,

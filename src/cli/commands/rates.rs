@@ -14,7 +14,7 @@ use crate::cli::args::{PoolFilter, TOML_FORMAT, format_values};
 use crate::cli::files::print_error;
 use crate::cli::load::{book_from, read_pools};
 use crate::cli::outcome::Outcome;
-use crate::cli::output::{emit, write_file};
+use crate::cli::output::emit;
 
 /// `yieldplan rates [import FILE]`.
 #[derive(Debug, Args)]
@@ -111,7 +111,7 @@ fn import(a: &ImportArgs) -> Result<Outcome> {
     let ext = rate_book_extension(&pools, &source, a.as_of.as_deref());
     // The file must read back as a rate book before it is written.
     RateBook::with_file(&a.output, &ext.text)?;
-    write_file("--output", &a.output, &ext.text)?;
+    emit(Some(&a.output), &ext.text)?;
     for w in snapshot.warnings() {
         print_error(&format!("warning: {w}"));
     }

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use yieldplan::engine::review::{self, Denied, Flag, ReviewInput, Snapshot};
 use yieldplan::money::{MAX_MONEY, Money, parse_decimal_text};
 use yieldplan::rates::{BookRate, PoolEntry, RateBook};
-use yieldplan::report::review_document;
+use yieldplan::report::{Format, review_document, review_records_document};
 
 use crate::cli::args::{Output, parse_fraction};
 use crate::cli::files::{read_limited, shown};
@@ -33,12 +33,13 @@ pub struct ReviewArgs {
     /// What is held now: a CSV with the header `position,value`, or TOML with a [holdings] table
     #[arg(long, value_name = "FILE")]
     pub holdings: Option<PathBuf>,
-    /// Income received: a CSV with the header `date,position,amount,currency`
+    /// Income received: a CSV with the header `date,position,amount,currency` (positions of the
+    /// profile, or of the snapshot when sold since)
     #[arg(long, value_name = "RECEIVED.csv")]
     pub income: Option<PathBuf>,
-    /// Drift tolerance in percentage points around each target weight (default: the profile's
-    /// [review] band, else 5%)
-    #[arg(long, value_name = "POINTS", value_parser = parse_band, allow_hyphen_values = true)]
+    /// Drift tolerance in percentage points around each target weight, e.g. 5% (with --holdings;
+    /// default: the profile's [review] band, else 5%)
+    #[arg(long, value_name = "POINTS", value_parser = parse_band, allow_hyphen_values = true, requires = "holdings")]
     pub band: Option<Decimal>,
     /// New money to invest, in the portfolio's currency (with --holdings)
     #[arg(long, value_name = "AMOUNT", value_parser = parse_cash, allow_hyphen_values = true, requires = "holdings")]
@@ -100,12 +101,23 @@ pub fn run(a: &ReviewArgs) -> Result<Outcome> {
         None => None,
     };
     let income = match &a.income {
-        Some(path) => Some(review::read_income(
-            path,
-            &utf8(path, "income file")?,
-            &names,
-            &portfolio.currency,
-        )?),
+        Some(path) => {
+            // A position sold since the snapshot still paid during the quarter.
+            let mut known = names.clone();
+            known.extend(
+                then.positions
+                    .iter()
+                    .filter(|o| !names.contains(&o.name))
+                    .map(|o| o.name.clone()),
+            );
+            Some(review::read_income(
+                path,
+                &utf8(path, "income file")?,
+                &known,
+                &portfolio.currency,
+                today(),
+            )?)
+        }
         None => None,
     };
     let denied = if a.deny.contains(&Denied::All) {
@@ -133,19 +145,50 @@ pub fn run(a: &ReviewArgs) -> Result<Outcome> {
         income,
         denied,
     };
+    warn_unreachable_denials(a);
     let report = review::review(&then, &now, &portfolio.review, &input);
-    let text = crate::cli::terminal::render(
-        a.out.format,
-        a.out.output.as_deref(),
-        &report,
-        review_document,
-    );
+    let layout: fn(&review::ReviewReport) -> yieldplan::report::Document =
+        if a.out.format == Format::Csv {
+            review_records_document
+        } else {
+            review_document
+        };
+    let text = crate::cli::terminal::render(a.out.format, a.out.output.as_deref(), &report, layout);
     emit(a.out.output.as_deref(), &text)?;
     Ok(if report.passed {
         Outcome::Success
     } else {
         Outcome::CheckFailed
     })
+}
+
+/// Warns of a denied flag the run cannot raise: `drift` without
+/// `--holdings`, `income-below` without `--income`.
+fn warn_unreachable_denials(a: &ReviewArgs) {
+    let named = |f: Flag| {
+        a.deny
+            .iter()
+            .any(|d| matches!(d, Denied::Some(v) if v.contains(&f)))
+    };
+    for (flag, option, given) in [
+        (Flag::Drift, "--holdings", a.holdings.is_some()),
+        (Flag::IncomeBelow, "--income", a.income.is_some()),
+    ] {
+        if named(flag) && !given {
+            crate::cli::files::print_error(&format!(
+                "warning: --deny {flag} can never fail this run: {flag} is only raised with {option}"
+            ));
+        }
+    }
+}
+
+/// Today's date (UTC), from the system clock: income received after it
+/// is refused.
+fn today() -> review::income::Date {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    review::income::Date::from_unix_days(i64::try_from(days).unwrap_or(i64::MAX / 2))
 }
 
 /// A file's text, or why it cannot be read as UTF-8 text.
@@ -173,7 +216,7 @@ fn read_text_snapshot(path: &Path) -> Result<(String, Snapshot)> {
 fn stand_in_gone_pools(then: &Snapshot, book: &mut RateBook) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
     for p in &then.positions {
-        let Some(id) = &p.pool_id else { continue };
+        let Some(id) = &p.pool() else { continue };
         if book.pools.contains_key(id) {
             continue;
         }
@@ -224,13 +267,20 @@ fn parse_denied(text: &str) -> Result<Denied, String> {
 
 /// `--band`: percentage points from 0 to 100 ("5%" or 0.05).
 fn parse_band(text: &str) -> Result<Decimal, String> {
-    let x = parse_fraction(text)?;
+    let x = parse_fraction(text)
+        .map_err(|_| format!("--band \"{text}\" is not a number of points; write e.g. 5%"))?;
+    let t = text.trim();
+    if x > 1.0 && x <= 100.0 && !t.ends_with('%') {
+        return Err(format!(
+            "--band \"{text}\" is read as a fraction ({x} = {} points); did you mean \"{t}%\"?",
+            x * 100.0
+        ));
+    }
     if !(0.0..=1.0).contains(&x) {
         return Err(format!(
             "--band \"{text}\" must be from 0% to 100%: points around each target weight, e.g. 5%"
         ));
     }
-    let t = text.trim();
     let exact = match t.strip_suffix('%') {
         Some(p) => parse_decimal_text(p.trim()).map(|d| d / Decimal::ONE_HUNDRED),
         None => parse_decimal_text(t),

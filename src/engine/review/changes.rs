@@ -203,7 +203,7 @@ fn change(
         (Some(a), Some(b)) if a.0 > Decimal::ZERO => (b.0 - a.0).checked_div(a.0).map(Rate),
         _ => None,
     };
-    let then_pool = old.and_then(|o| o.pool_id.clone());
+    let then_pool = old.and_then(super::snapshot::SavedPosition::pool);
     let pool_gone = new.is_some() && then_pool.as_ref().is_some_and(|id| gone.contains(id));
     PositionChange {
         name: new.map_or_else(

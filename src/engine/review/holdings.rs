@@ -11,8 +11,9 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 
+use super::fields::{amount, field_at};
 use crate::error::{Diagnostic, Diagnostics, nearest, shorten};
-use crate::money::{MAX_MONEY, Money, parse_decimal_text};
+use crate::money::Money;
 
 /// Holdings by position name, in the order given.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -45,7 +46,7 @@ impl Collector<'_> {
         &mut self,
         name: &str,
         name_span: Range<usize>,
-        value: Option<Decimal>,
+        value: Result<Decimal, &'static str>,
         value_span: Range<usize>,
         written: &str,
     ) {
@@ -81,23 +82,28 @@ impl Collector<'_> {
             );
             return;
         }
-        let Some(v) =
-            value.filter(|v| *v >= Decimal::ZERO && *v <= MAX_MONEY && v.normalize().scale() <= 2)
-        else {
-            let why = match value {
-                Some(v) if v < Decimal::ZERO => "is negative",
-                Some(v) if v > MAX_MONEY => "is above 10^15",
-                Some(_) => "has fractions of a cent",
-                None => "is not a number",
-            };
-            self.problems.push(
-                Diagnostic::at(value_span, format!("the value \"{}\" of \"{}\" {why}", shorten(written), shorten(name)))
-                    .with_help("write what is held in the portfolio's currency, at least 0, in whole cents, e.g. 12500.50"),
-            );
-            return;
+        let v = match value {
+            Ok(v) => v,
+            Err(why) => {
+                self.problems.push(
+                    Diagnostic::at(value_span, format!("the value {} of \"{}\" {why}", quoted(written), shorten(name)))
+                        .with_help("write what is held in the portfolio's currency, at least 0, in whole cents, e.g. 12500.50"),
+                );
+                return;
+            }
         };
         self.rows.push((name.to_string(), Money(v)));
         self.first.push(name_span);
+    }
+}
+
+/// `written` in double quotes, unless it already is (a TOML string).
+fn quoted(written: &str) -> String {
+    let w = shorten(written);
+    if w.starts_with('"') {
+        w
+    } else {
+        format!("\"{w}\"")
     }
 }
 
@@ -169,7 +175,8 @@ fn read_csv(text: &str, c: &mut Collector<'_>) {
                     );
                     continue;
                 }
-                c.add(&r[0], line.clone(), parse_decimal_text(&r[1]), line, &r[1]);
+                let spans = (field_at(text, &line, 0), field_at(text, &line, 1));
+                c.add(&r[0], spans.0, amount(&r[1]), spans.1, &r[1]);
             }
             Err(e) => {
                 let at = e
@@ -232,8 +239,9 @@ fn read_toml(text: &str, c: &mut Collector<'_>) {
     for (key, value) in items {
         let written = &text[value.span().start.min(text.len())..value.span().end.min(text.len())];
         let number = match value.get_ref() {
-            DeValue::Integer(_) | DeValue::Float(_) => parse_decimal_text(written.trim()),
-            _ => None,
+            DeValue::Integer(_) | DeValue::Float(_) => amount(written.trim()),
+            DeValue::String(_) => Err("is text in quotes; write the number without quotes"),
+            _ => Err("is not a number"),
         };
         c.add(key.get_ref(), key.span(), number, value.span(), written);
     }

@@ -12,14 +12,14 @@
 use std::ops::Range;
 use std::path::Path;
 
-use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::fields::{amount, field_at};
 use super::snapshot::Snapshot;
 use super::{Flag, Raised, scaled};
 use crate::engine::plan::{MoneyBand, PlanReport};
 use crate::error::{Diagnostic, Diagnostics, nearest, shorten};
-use crate::money::{MAX_MONEY, Money, format_money, parse_decimal_text};
+use crate::money::{Money, format_money};
 
 /// A calendar date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -59,6 +59,27 @@ impl Date {
             .then_some(Date { year, month, day })
     }
 
+    /// The calendar date `days` days after 1970-01-01 (before it when
+    /// negative), in the proleptic Gregorian calendar.
+    #[must_use]
+    pub fn from_unix_days(days: i64) -> Date {
+        // H. Hinnant's civil_from_days: eras of 400 years of 146,097 days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date {
+            year: i32::try_from(year).unwrap_or(i32::MAX),
+            month: u32::try_from(month).unwrap_or(1),
+            day: u32::try_from(day).unwrap_or(1),
+        }
+    }
+
     /// The month's number counted from year 0.
     fn month_index(self) -> i64 {
         i64::from(self.year) * 12 + i64::from(self.month) - 1
@@ -95,6 +116,10 @@ pub struct IncomeRow {
     pub expected: MoneyBand,
     /// True when `received` is below `expected.low`.
     pub below_low: bool,
+    /// Where `expected` comes from: "snapshot" (the plan of the quarter,
+    /// also for a position removed since) or "current plan" (a position
+    /// added since, which the snapshot does not have).
+    pub expected_from: &'static str,
 }
 
 /// Income received over a period against the plan.
@@ -147,49 +172,58 @@ fn month_end(d: Date) -> Date {
 }
 
 /// Compares `received` with the plan: the snapshot's paid-out income per
-/// position, else the current plan's for a position added since.
+/// position (positions removed since included), else the current plan's
+/// for a position added since. `received` holds at least one payment
+/// ([`read_income`] refuses a file with none).
 #[must_use]
 pub fn compare_income(then: &Snapshot, now: &PlanReport, received: &Received) -> IncomeReview {
     let first = received.payments.iter().map(|p| p.0).min();
     let last = received.payments.iter().map(|p| p.0).max();
-    let (from, to) = match (first, last) {
-        (Some(a), Some(b)) => (Date { day: 1, ..a }, month_end(b)),
-        _ => {
-            let d = Date {
-                year: 1970,
-                month: 1,
-                day: 1,
-            };
-            (d, d)
-        }
-    };
+    let from = first.map_or(
+        Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        },
+        |a| Date { day: 1, ..a },
+    );
+    let to = last.map_or(from, month_end);
     let months = if first.is_some() {
         u32::try_from(to.month_index() - from.month_index() + 1).unwrap_or(0)
     } else {
         0
     };
-    let mut positions = Vec::new();
-    for p in &now.positions {
-        let yearly = then
-            .positions
+    let removed = then
+        .positions
+        .iter()
+        .filter(|o| !now.positions.iter().any(|p| p.name == o.name))
+        .map(|o| (o.name.clone(), o.paid_out_income.money(), "snapshot"));
+    let planned = now.positions.iter().map(|p| {
+        then.positions
             .iter()
             .find(|o| o.name == p.name)
-            .map_or(p.paid_out_income, |o| o.paid_out_income.money());
+            .map_or((p.name.clone(), p.paid_out_income, "current plan"), |o| {
+                (p.name.clone(), o.paid_out_income.money(), "snapshot")
+            })
+    });
+    let mut positions = Vec::new();
+    for (name, yearly, expected_from) in planned.chain(removed) {
         let expected = scaled(yearly, months, 12);
         let got: Money = received
             .payments
             .iter()
-            .filter(|x| x.1 == p.name)
+            .filter(|x| x.1 == name)
             .map(|x| x.2)
             .sum();
         if got.0.is_zero() && expected.high.0.is_zero() {
             continue;
         }
         positions.push(IncomeRow {
-            position: p.name.clone(),
+            position: name,
             received: got,
             below_low: got < expected.low.settle(),
             expected,
+            expected_from,
         });
     }
     let expected = positions
@@ -205,6 +239,10 @@ pub fn compare_income(then: &Snapshot, now: &PlanReport, received: &Received) ->
     }
 }
 
+/// The longest period an income file may cover, in months: the plan's
+/// yields are a year's; ten years of payments are not one quarter's review.
+pub const MAX_MONTHS: i64 = 120;
+
 /// Byte range of the line starting at `start`.
 fn line_at(text: &str, start: usize) -> Range<usize> {
     let start = start.min(text.len());
@@ -212,22 +250,53 @@ fn line_at(text: &str, start: usize) -> Range<usize> {
     start..end.max(start)
 }
 
+/// A file with no payment (no period to compare over), or payments
+/// spread over more than [`MAX_MONTHS`]; `places` are the payments' dates.
+fn period_problem(
+    payments: &[(Date, String, Money)],
+    places: &[Range<usize>],
+    text: &str,
+) -> Option<Diagnostic> {
+    let first = (0..payments.len()).min_by_key(|&i| payments[i].0);
+    let last = (0..payments.len()).max_by_key(|&i| payments[i].0);
+    let (Some(first), Some(last)) = (first, last) else {
+        return Some(
+            Diagnostic::at(line_at(text, 0), "the income file lists no payment")
+                .with_help("the period compared runs from the first payment's month to the last's: list the payments received since the snapshot, or leave out --income"),
+        );
+    };
+    let (a, b) = (payments[first].0, payments[last].0);
+    let months = b.month_index() - a.month_index() + 1;
+    (months > MAX_MONTHS).then(|| {
+        Diagnostic::at(
+            places[first].clone(),
+            format!("the payments run from {a} to {b}, {months} months; a review compares at most {MAX_MONTHS} months (10 years)"),
+        )
+        .with_related(places[last].clone(), "the latest payment")
+        .with_help("list the payments received since the snapshot (a quarter's, a year's)")
+    })
+}
+
 /// Reads the income file at `path` whose text is `text`: every payment's
-/// position must be one of `known`, its currency `currency`.
+/// position must be one of `known` (the plan's and the snapshot's), its
+/// currency `currency`, its date no later than `today`.
 ///
 /// # Errors
 /// A header other than `date,position,amount,currency`, a date that is not
-/// an ISO calendar date, an unknown position, an amount that is negative,
-/// not a number or not in whole cents, or another currency: every problem
-/// with its line.
+/// an ISO calendar date or is after `today`, an unknown position, an amount
+/// that is negative, too large, not a number or not in whole cents, or
+/// another currency: every problem at its field. No payment at all, or
+/// payments over more than [`MAX_MONTHS`].
 pub fn read_income(
     path: &Path,
     text: &str,
     known: &[String],
     currency: &str,
+    today: Date,
 ) -> Result<Received, Diagnostics> {
     let mut problems = Vec::new();
     let mut payments = Vec::new();
+    let mut places: Vec<Range<usize>> = Vec::new();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)
@@ -277,15 +346,21 @@ pub fn read_income(
             continue;
         }
         let before = problems.len();
+        let field = |i: usize| field_at(text, &line, i);
         let date = Date::parse(&r[0]);
-        if date.is_none() {
-            problems.push(
+        match date {
+            None => problems.push(
+                Diagnostic::at(field(0), format!("\"{}\" is not a date", shorten(&r[0])))
+                    .with_help("write the date as YYYY-MM-DD, a day that exists, e.g. 2026-07-31"),
+            ),
+            Some(d) if d > today => problems.push(
                 Diagnostic::at(
-                    line.clone(),
-                    format!("\"{}\" is not a date", shorten(&r[0])),
+                    field(0),
+                    format!("the payment of {d} is dated after today"),
                 )
-                .with_help("write the date as YYYY-MM-DD, a day that exists, e.g. 2026-07-31"),
-            );
+                .with_help("income received is in the past: correct the date, or leave the payment out until it arrives"),
+            ),
+            Some(_) => {}
         }
         if !known.iter().any(|k| k == &r[1]) {
             let help = match nearest(&r[1], known.iter().map(String::as_str)) {
@@ -294,30 +369,31 @@ pub fn read_income(
             };
             problems.push(
                 Diagnostic::at(
-                    line.clone(),
-                    format!("no position is named \"{}\" in the profile", shorten(&r[1])),
+                    field(1),
+                    format!(
+                        "no position is named \"{}\" in the profile or the snapshot",
+                        shorten(&r[1])
+                    ),
                 )
                 .with_help(help),
             );
         }
-        let amount = parse_decimal_text(&r[2])
-            .filter(|v| *v >= Decimal::ZERO && *v <= MAX_MONEY && v.normalize().scale() <= 2);
-        if amount.is_none() {
-            problems.push(
-                Diagnostic::at(
-                    line.clone(),
-                    format!(
-                        "the amount \"{}\" is not an amount received",
-                        shorten(&r[2])
-                    ),
-                )
-                .with_help("write a number of at least 0 in whole cents, e.g. 212.40"),
-            );
-        }
+        let amount = match amount(&r[2]) {
+            Ok(a) => Some(a),
+            Err(why) => {
+                problems.push(
+                    Diagnostic::at(field(2), format!("the amount \"{}\" {why}", shorten(&r[2])))
+                        .with_help(
+                            "write what was received, at least 0, in whole cents, e.g. 212.40",
+                        ),
+                );
+                None
+            }
+        };
         if !r[3].eq_ignore_ascii_case(currency) {
             problems.push(
                 Diagnostic::at(
-                    line.clone(),
+                    field(3),
                     format!(
                         "the currency \"{}\" is not the portfolio's ({currency})",
                         shorten(&r[3])
@@ -331,8 +407,12 @@ pub fn read_income(
         if problems.len() == before {
             if let (Some(d), Some(a)) = (date, amount) {
                 payments.push((d, r[1].to_string(), Money(a)));
+                places.push(field(0));
             }
         }
+    }
+    if problems.is_empty() {
+        problems.extend(period_problem(&payments, &places, text));
     }
     if problems.is_empty() {
         Ok(Received { payments })
@@ -365,11 +445,66 @@ mod tests {
     fn bad_lines_are_reported_with_their_lines() {
         let known = vec!["A".to_string()];
         let text = "date,position,amount,currency\n2026-07-31,A,10,USD\n2026-02-30,A,1,USD\n2026-08-01,B,1,USD\n2026-08-01,A,1,EUR\n";
-        let e = read_income(Path::new("i.csv"), text, &known, "USD")
+        let e = read_income(Path::new("i.csv"), text, &known, "USD", TODAY)
             .unwrap_err()
             .to_string();
         assert!(e.contains("i.csv:3:1") && e.contains("not a date"), "{e}");
-        assert!(e.contains("i.csv:4:1") && e.contains("\"B\""), "{e}");
-        assert!(e.contains("i.csv:5:1") && e.contains("EUR"), "{e}");
+        assert!(e.contains("i.csv:4:12") && e.contains("\"B\""), "{e}");
+        assert!(e.contains("i.csv:5:16") && e.contains("EUR"), "{e}");
+    }
+
+    const TODAY: Date = Date {
+        year: 2026,
+        month: 11,
+        day: 29,
+    };
+
+    #[test]
+    fn unix_days_are_calendar_dates() {
+        // Checked against `date -u -d @$((DAYS * 86400))`.
+        assert_eq!(Date::from_unix_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_unix_days(11_017).to_string(), "2000-03-01");
+        assert_eq!(Date::from_unix_days(20_786).to_string(), "2026-11-29");
+        assert_eq!(Date::from_unix_days(-1).to_string(), "1969-12-31");
+    }
+
+    #[test]
+    fn no_payment_a_future_one_or_decades_of_them_are_refused() {
+        let known = vec!["A".to_string()];
+        let read = |body: &str| {
+            read_income(
+                Path::new("i.csv"),
+                &format!("date,position,amount,currency\n{body}"),
+                &known,
+                "USD",
+                TODAY,
+            )
+            .map_err(|e| e.to_string())
+        };
+        let e = read("").unwrap_err();
+        assert!(e.contains("lists no payment"), "{e}");
+        let e = read("2026-11-30,A,1,USD\n").unwrap_err();
+        assert!(
+            e.contains("i.csv:2:1") && e.contains("2026-11-30 is dated after today"),
+            "{e}"
+        );
+        let e = read("1900-01-01,A,1,USD\n2026-09-30,A,1,USD\n").unwrap_err();
+        assert!(e.contains("1521 months"), "{e}");
+        assert!(read("2016-12-01,A,1,USD\n2026-11-29,A,1,USD\n").is_ok());
+    }
+
+    #[test]
+    fn amounts_say_why_they_are_refused_at_their_column() {
+        let known = vec!["A".to_string()];
+        let text = "date,position,amount,currency\n2026-07-31,A,10.001,USD\n2026-07-31,A,-10,USD\n2026-07-31,A,1e400,USD\n";
+        let e = read_income(Path::new("i.csv"), text, &known, "USD", TODAY)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("i.csv:2:14") && e.contains("fractions of a cent"),
+            "{e}"
+        );
+        assert!(e.contains("i.csv:3:14") && e.contains("is negative"), "{e}");
+        assert!(e.contains("i.csv:4:14") && e.contains("too large"), "{e}");
     }
 }

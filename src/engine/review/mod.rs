@@ -10,9 +10,11 @@
 //! Pure: every input arrives as text or values; nothing here reads a file.
 
 pub mod changes;
+mod fields;
 pub mod holdings;
 pub mod income;
 pub mod snapshot;
+mod snapshot_checks;
 pub mod trades;
 
 use serde::Serialize;
@@ -25,7 +27,7 @@ pub use changes::{PositionChange, TotalsChange, WarningChanges, WarningOut};
 pub use holdings::{Holdings, read_holdings};
 pub use income::{IncomeReview, Received, read_income};
 pub use snapshot::{Snapshot, read_snapshot};
-pub use trades::{Drift, DriftRow, Trade, drift_of, rebalance};
+pub use trades::{Drift, DriftRow, Trade, drift_of, outside, rebalance};
 
 crate::names::closed_set! {
     /// A notable change `yieldplan review` names; `--deny FLAG` makes it fail the run.

@@ -128,9 +128,23 @@ pub struct SavedPosition {
     /// The pool's TVL in USD.
     #[serde(default)]
     pub tvl_usd: Option<Decimal>,
+    /// Where the APY came from ("pool ID (...): ..." for a pool's).
+    #[serde(default)]
+    pub apy_source: String,
 }
 
 impl SavedPosition {
+    /// The pool the yield came from: `pool_id`, or for a snapshot written
+    /// before plans recorded it, the id its `apy_source` names.
+    #[must_use]
+    pub fn pool(&self) -> Option<String> {
+        self.pool_id.clone().or_else(|| {
+            let rest = self.apy_source.strip_prefix("pool ")?;
+            let id = rest.split(" (").next()?.trim();
+            (!id.is_empty() && !id.contains(char::is_whitespace)).then(|| id.to_string())
+        })
+    }
+
     /// The tier of the position's own protocol.
     #[must_use]
     pub fn tier(&self) -> Option<&str> {
@@ -276,26 +290,50 @@ fn out_of_range(text: &str) -> Option<Range<usize>> {
     None
 }
 
-/// Reads the snapshot at `path` whose text is `text`, and checks that it is
+/// What kind of JSON value `v` is, in words.
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// Reads the snapshot at `path` whose text is `file`, and checks that it is
 /// a plan of this schema version and, when `profile` is given, of the
 /// profile of that name.
 ///
 /// # Errors
 /// The text is not a plan's JSON (with the line and column where it stops
-/// being one), its `schema_version` is not this program's, or it is the plan
+/// being one), its `schema_version` is not this program's, it holds a
+/// figure no plan writes (see [`super::snapshot_checks`]), or it is the plan
 /// of another profile: each with where and how to fix it.
 pub fn read_snapshot(
     path: &Path,
-    text: &str,
+    file: &str,
     profile: Option<&str>,
 ) -> Result<Snapshot, Diagnostics> {
+    // A byte-order mark is skipped, as the CSV readers do; places are
+    // shifted back onto the file.
+    let text = file.strip_prefix('\u{feff}').unwrap_or(file);
+    let bom = file.len() - text.len();
+    let shift = |r: Range<usize>| r.start + bom..r.end + bom;
+    let refuse = |items: Vec<Diagnostic>| {
+        let items = items
+            .into_iter()
+            .map(|mut d| {
+                d.span = d.span.map(shift);
+                d.related = d.related.into_iter().map(|(r, n)| (shift(r), n)).collect();
+                d
+            })
+            .collect();
+        Diagnostics::new(path, file, "snapshot", items)
+    };
     let fail = |span: Option<Range<usize>>, message: String, help: &str| {
-        Diagnostics::new(
-            path,
-            text,
-            "snapshot",
-            vec![Diagnostic::new(span, message).with_help(help)],
-        )
+        refuse(vec![Diagnostic::new(span, message).with_help(help)])
     };
     let retake =
         "take a snapshot with `yieldplan plan PROFILE --format json --output SNAPSHOT.json`";
@@ -307,11 +345,25 @@ pub fn read_snapshot(
             retake,
         )
     })?;
-    let found = version
-        .get("schema_version")
-        .and_then(serde_json::Value::as_u64);
+    let given = version.get("schema_version");
+    let found = given.and_then(serde_json::Value::as_u64);
     if found != Some(u64::from(SCHEMA_VERSION)) {
-        let shown = found.map_or_else(|| "none".to_string(), |v| v.to_string());
+        let shown = match given {
+            None if !version.is_object() => format!(
+                "missing: the file holds {}, not a plan's object",
+                json_kind(&version)
+            ),
+            None => "missing".to_string(),
+            Some(v) if found.is_none() && !v.is_number() => {
+                format!(
+                    "{} ({}, not a number)",
+                    shorten(&v.to_string()),
+                    json_kind(v)
+                )
+            }
+            Some(v) if found.is_none() => v.to_string(),
+            Some(_) => found.map_or_else(String::new, |v| v.to_string()),
+        };
         return Err(fail(
             Some(key_span(text, "schema_version", 0)),
             format!(
@@ -338,6 +390,10 @@ pub fn read_snapshot(
             retake,
         )
     })?;
+    let impossible = super::snapshot_checks::impossible_values(&snapshot, text);
+    if !impossible.is_empty() {
+        return Err(refuse(impossible));
+    }
     let Some(profile) = profile else {
         return Ok(snapshot);
     };

@@ -5,15 +5,21 @@
 //! Rules. The total is what is held plus any new money. Targets are the
 //! plan's amounts scaled to that total, split to the cent by the largest
 //! remainder (so they add up to it exactly). A position is out of band when
-//! its weight is more than `band` points from its target weight. Each one
-//! out of band goes to its target; what that leaves over (or short) goes to
-//! one position inside its band when one can take it all and stay inside
-//! (the one that ends nearest its target), else toward the targets of the
-//! positions inside their bands, largest gap first, then toward their band
-//! edges. So the trades are one per position out of band, plus one in the
-//! usual case. With `buy_only`, only the new money moves: it goes to the
-//! positions furthest below target, out-of-band ones first, each up to its
-//! target, and nothing is sold. Pure.
+//! its amount is more than `band` points of the total, plus one cent, from
+//! its exact target share (amounts are whole cents, so a target split to the
+//! cent is inside even a band of 0). Each position out of band goes to its
+//! target. What that leaves over (or short), with the new money, goes to as
+//! few positions inside their bands as can take it while staying inside
+//! (each may move to a cent short of its band edge): one when one can (the
+//! one that ends nearest its target), else the fewest with the most room
+//! between them, each first toward its target, then toward its band edge.
+//! So the trades are the fewest under this rule: one per position out of
+//! band, plus the fewest positions inside their bands that can absorb the
+//! rest (a test checks this against every subset on small cases). Only when
+//! the positions inside their bands together lack the room does the rest go
+//! within the bands of the positions already traded. With `buy_only`, only
+//! the new money moves: it goes to the positions furthest below target,
+//! out-of-band ones first, each up to its target, and nothing is sold. Pure.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -163,9 +169,15 @@ pub fn drift_of(
     }
 }
 
-/// Whether `amount` of `total` is more than `band` points from `weight`.
-fn outside(amount: Money, total: Money, weight: Rate, band: Rate) -> bool {
-    total.0 > Decimal::ZERO && (amount.share_of(total).0 - weight.0).abs() > band.0
+/// One cent: how far an amount to the cent may be from its exact share.
+const CENT: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
+
+/// Whether `amount` of `total` is more than `band` points from `weight`,
+/// by more than a cent: amounts are whole cents, so a target split to the
+/// cent (never a cent from its exact share) is inside even a band of 0.
+#[must_use]
+pub fn outside(amount: Money, total: Money, weight: Rate, band: Rate) -> bool {
+    total.0 > Decimal::ZERO && (amount.0 - weight.0 * total.0).abs() > band.0 * total.0 + CENT
 }
 
 /// Target amounts on `total`, in proportion to the plan's amounts, to the cent.
@@ -247,12 +259,14 @@ impl Bands<'_> {
     }
 }
 
-/// Places `left` (positive: to buy, negative: to sell) on the positions
-/// inside their bands: on the one that ends nearest its target when one can
-/// take it all; else toward their targets, largest gap first, then toward
-/// their band edges, roomiest first; then within the bands of the positions
-/// already traded; a remainder no band has room for (a band narrower than a
-/// cent) goes to the largest target.
+/// Places `left` (positive: to buy, negative: to sell) on as few positions
+/// inside their bands as can take it and stay inside: the one that ends
+/// nearest its target when one can take it all; else the fewest with the
+/// most room between them (each first toward its target, largest gap
+/// first, then toward its band edge, roomiest first). What the positions
+/// inside their bands have no room for goes within the bands of the
+/// positions already traded (no further trade); a remainder no band has
+/// room for (a band narrower than a cent) goes to the largest target.
 fn place(after: &mut [Money], target: &[Money], out: &[bool], mut left: Money, b: &Bands<'_>) {
     if left.0.is_zero() {
         return;
@@ -269,6 +283,7 @@ fn place(after: &mut [Money], target: &[Money], out: &[bool], mut left: Money, b
         after[i] = after[i] + left;
         return;
     }
+    let chosen = fewest_covering(&inside, |i| b.room(i, after[i], up), need);
     let mut give = |i: usize, cap: Money, after: &mut [Money]| {
         let take = cap.min(Money(left.0.abs())).max(Money::ZERO);
         let signed = if up { take } else { Money(-take.0) };
@@ -282,13 +297,14 @@ fn place(after: &mut [Money], target: &[Money], out: &[bool], mut left: Money, b
             a[i] - target[i]
         }
     };
-    let mut by_gap = inside.clone();
+    let mut by_gap = chosen.clone();
     by_gap.sort_by(|&x, &y| gap(y, after).cmp(&gap(x, after)).then(x.cmp(&y)));
     for i in by_gap {
         let cap = gap(i, after).min(b.room(i, after[i], up));
         give(i, cap, after);
     }
-    for group in [inside, (0..after.len()).filter(|&i| out[i]).collect()] {
+    let traded: Vec<usize> = (0..after.len()).filter(|&i| out[i]).collect();
+    for group in [chosen, traded] {
         let mut by_room = group;
         by_room.sort_by(|&x, &y| {
             b.room(y, after[y], up)
@@ -306,6 +322,24 @@ fn place(after: &mut [Money], target: &[Money], out: &[bool], mut left: Money, b
             *a = (*a + left).max(Money::ZERO);
         }
     }
+}
+
+/// The fewest of `candidates` whose `room` adds up to `need`: the roomiest
+/// first (taking the largest rooms first reaches any sum in the fewest
+/// steps). All of them when even together they fall short.
+fn fewest_covering(candidates: &[usize], room: impl Fn(usize) -> Money, need: Money) -> Vec<usize> {
+    let mut by_room = candidates.to_vec();
+    by_room.sort_by(|&x, &y| room(y).cmp(&room(x)).then(x.cmp(&y)));
+    let mut chosen = Vec::new();
+    let mut covered = Money::ZERO;
+    for i in by_room {
+        if covered >= need || room(i) <= Money::ZERO {
+            break;
+        }
+        covered = covered + room(i);
+        chosen.push(i);
+    }
+    chosen
 }
 
 /// Buy-only: `cash` to the positions furthest below target, out-of-band

@@ -12,6 +12,7 @@ mod pools;
 mod project;
 mod rates;
 mod review;
+mod review_records;
 mod simulation;
 mod stress;
 
@@ -24,5 +25,6 @@ pub use pools::pools_document;
 pub use project::project_document;
 pub use rates::rates_document;
 pub use review::review_document;
+pub use review_records::review_records_document;
 pub use simulation::simulation_document;
 pub use stress::stress_document;

@@ -37,7 +37,7 @@ fn amounts_cell(a: Option<Money>, b: Option<Money>, currency: &str) -> Cell {
 }
 
 /// The columns of the positions grid; amounts in `currency`.
-fn change_columns(currency: &str) -> Vec<Column<PositionChange>> {
+pub(super) fn change_columns(currency: &str) -> Vec<Column<PositionChange>> {
     let c1 = currency.to_string();
     vec![
         Column::new("Position", &["position"], false, |c: &PositionChange| {
@@ -55,12 +55,28 @@ fn change_columns(currency: &str) -> Vec<Column<PositionChange>> {
             &["apy_then_low", "apy_then_mid", "apy_then_high"],
             true,
             |c: &PositionChange| optional_band_cell(c.apy_then),
-        ),
+        )
+        .detail(),
         Column::new(
             "APY now",
             &["apy_now_low", "apy_now_mid", "apy_now_high"],
             true,
             |c: &PositionChange| optional_band_cell(c.apy_now),
+        )
+        .detail(),
+        // What a narrow table keeps of the bands above: the mid, then -> now.
+        Column::new(
+            "Mid APY",
+            &["apy_mid_change"],
+            true,
+            |c: &PositionChange| {
+                let mut cell = rates_cell(c.apy_then.map(|b| b.mid), c.apy_now.map(|b| b.mid));
+                cell.raw = vec![match (c.apy_then, c.apy_now) {
+                    (Some(a), Some(b)) => raw_rate(Rate(b.mid.0 - a.mid.0)),
+                    _ => String::new(),
+                }];
+                cell
+            },
         ),
         Column::new(
             "Rewards",
@@ -127,7 +143,8 @@ fn change_columns(currency: &str) -> Vec<Column<PositionChange>> {
                     &c1,
                 )
             },
-        ),
+        )
+        .detail(),
         Column::new("Flags", &["flags"], false, |c: &PositionChange| {
             let names: Vec<&str> = c.flags.iter().map(|f| f.name()).collect();
             Cell::plain(names.join(" "))
@@ -185,7 +202,7 @@ fn warning_line(w: &WarningOut) -> String {
 }
 
 /// The columns of the drift grid; amounts in `currency`.
-fn drift_columns(currency: &str) -> Vec<Column<DriftRow>> {
+pub(super) fn drift_columns(currency: &str) -> Vec<Column<DriftRow>> {
     let (c1, c2, c3, c4) = (
         currency.to_string(),
         currency.to_string(),
@@ -198,7 +215,8 @@ fn drift_columns(currency: &str) -> Vec<Column<DriftRow>> {
         }),
         Column::new("Held", &["held"], true, move |d: &DriftRow| {
             money_cell(d.held, &c1)
-        }),
+        })
+        .detail(),
         Column::new("Weight", &["weight"], true, |d: &DriftRow| {
             rate_cell(d.weight)
         }),
@@ -209,7 +227,7 @@ fn drift_columns(currency: &str) -> Vec<Column<DriftRow>> {
             money_cell(d.target, &c2)
         })
         .detail(),
-        Column::new("Outside band", &["outside"], false, |d: &DriftRow| {
+        Column::new("Outside", &["outside"], false, |d: &DriftRow| {
             yes_no_cell(d.outside)
         }),
         Column::new("Trade", &["trade"], true, move |d: &DriftRow| {
@@ -229,19 +247,21 @@ fn drift_columns(currency: &str) -> Vec<Column<DriftRow>> {
         }),
         Column::new("After", &["after"], true, move |d: &DriftRow| {
             money_cell(d.after, &c4)
-        }),
+        })
+        .detail(),
         Column::new("Weight after", &["weight_after"], true, |d: &DriftRow| {
             let mut cell = rate_cell(d.weight_after);
             if d.outside_after {
                 cell.text.push_str(" (outside)");
             }
             cell
-        }),
+        })
+        .detail(),
     ]
 }
 
 /// The columns of the trades grid.
-fn trade_columns(currency: &str) -> Vec<Column<Trade>> {
+pub(super) fn trade_columns(currency: &str) -> Vec<Column<Trade>> {
     let c = currency.to_string();
     vec![
         Column::new("Action", &["action"], false, |t: &Trade| {
@@ -254,6 +274,39 @@ fn trade_columns(currency: &str) -> Vec<Column<Trade>> {
             money_cell(t.amount, &c)
         }),
     ]
+}
+
+/// Why there is no trade: nothing held at all, every position inside its
+/// band, or (buy-only with no new money to place) which stay outside.
+fn no_trades(d: &Drift) -> String {
+    let stay: Vec<&str> = d
+        .positions
+        .iter()
+        .filter(|r| r.outside_after)
+        .map(|r| r.position.as_str())
+        .collect();
+    if d.total.0.is_zero() {
+        return "none: the holdings file holds nothing and no new money is given (--cash)".into();
+    }
+    if stay.is_empty() {
+        return "none: every position is inside its band".into();
+    }
+    let why = if d.buy_only {
+        "buy-only with no new money to place (give --cash, or leave out --buy-only to sell)"
+    } else {
+        "no trade can bring them inside"
+    };
+    format!(
+        "none: {why}; {} {} outside {} band",
+        stay.join(", "),
+        if stay.len() == 1 { "stays" } else { "stay" },
+        if stay.len() == 1 { "its" } else { "their" }
+    )
+}
+
+/// "1 flag", "2 flags": a count and its noun.
+fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// The drift and trades sections.
@@ -276,7 +329,7 @@ fn drift_sections(d: &Drift, currency: &str) -> Vec<Section> {
     if d.trades.is_empty() {
         sections.push(Section::Notes {
             title: "Trades".into(),
-            items: vec!["none: every position is inside its band".into()],
+            items: vec![no_trades(d)],
         });
     } else {
         sections.push(Section::Grid(Grid::build(
@@ -294,7 +347,7 @@ fn drift_sections(d: &Drift, currency: &str) -> Vec<Section> {
 }
 
 /// The columns of the income grid; amounts in `currency`.
-fn income_columns(currency: &str) -> Vec<Column<IncomeRow>> {
+pub(super) fn income_columns(currency: &str) -> Vec<Column<IncomeRow>> {
     let (c1, c2) = (currency.to_string(), currency.to_string());
     vec![
         Column::new("Position", &["position"], false, |i: &IncomeRow| {
@@ -314,10 +367,18 @@ fn income_columns(currency: &str) -> Vec<Column<IncomeRow>> {
                     vec![raw_money(e.low), raw_money(e.mid), raw_money(e.high)],
                 )
             },
-        ),
-        Column::new("Below low band", &["below_low"], false, |i: &IncomeRow| {
+        )
+        .detail(),
+        Column::new("Below low", &["below_low"], false, |i: &IncomeRow| {
             yes_no_cell(i.below_low)
         }),
+        Column::new(
+            "Expected from",
+            &["expected_from"],
+            false,
+            |i: &IncomeRow| Cell::plain(i.expected_from),
+        )
+        .detail(),
     ]
 }
 
@@ -325,10 +386,10 @@ fn income_columns(currency: &str) -> Vec<Column<IncomeRow>> {
 fn income_section(i: &IncomeReview, currency: &str) -> Section {
     Section::Grid(Grid::build(
         format!(
-            "Income received {} to {} ({} months): {} against {} expected (mid)",
+            "Income received {} to {} ({}): {} against {} expected (mid)",
             i.from,
             i.to,
-            i.months,
+            counted(i.months as usize, "month"),
             format_money(i.received, currency),
             format_money(i.expected.mid.settle(), currency)
         ),
@@ -340,7 +401,12 @@ fn income_section(i: &IncomeReview, currency: &str) -> Section {
 
 /// Where the figures then and now come from.
 fn source_rows(r: &ReviewReport) -> Vec<(String, String)> {
-    let dated = |d: &Option<String>| d.clone().unwrap_or_else(|| "no date".into());
+    let dated = |d: &Option<String>| {
+        d.as_ref().map_or_else(
+            || "rate book date not recorded".into(),
+            |d| format!("rate book as of {d}"),
+        )
+    };
     let pools = |p: &[String]| {
         if p.is_empty() {
             String::new()
@@ -352,7 +418,7 @@ fn source_rows(r: &ReviewReport) -> Vec<(String, String)> {
         (
             "Snapshot".into(),
             format!(
-                "{} (rate book as of {}{})",
+                "{} ({}{})",
                 r.since.path,
                 dated(&r.since.rate_book_as_of),
                 pools(&r.since.pools_files)
@@ -361,7 +427,7 @@ fn source_rows(r: &ReviewReport) -> Vec<(String, String)> {
         (
             "Now".into(),
             format!(
-                "rate book as of {}{}{}",
+                "{}{}{}",
                 dated(&r.now.rate_book_as_of),
                 r.now
                     .rates_file
@@ -377,11 +443,14 @@ fn source_rows(r: &ReviewReport) -> Vec<(String, String)> {
 fn verdict_line(r: &ReviewReport) -> String {
     let denied: Vec<&str> = r.denied.iter().map(|f| f.name()).collect();
     if r.passed {
-        format!("{} flags raised; none denied: PASS", r.flags.len())
+        format!(
+            "{} raised; none denied: PASS",
+            counted(r.flags.len(), "flag")
+        )
     } else {
         format!(
-            "{} flags raised; denied: {}: FAIL",
-            r.flags.len(),
+            "{} raised; denied: {}: FAIL",
+            counted(r.flags.len(), "flag"),
             denied.join(", ")
         )
     }

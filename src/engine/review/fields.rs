@@ -1,0 +1,113 @@
+//! What the review's CSV readers share: where each field of a line is (so
+//! an error points at the field's column, not the line's start) and how an
+//! amount of money is read, with the reason when it is not one. Pure.
+
+use std::ops::Range;
+
+use rust_decimal::Decimal;
+
+use crate::money::{MAX_MONEY, parse_decimal_text};
+
+/// The byte ranges of the comma-separated fields of the CSV line `line` of
+/// `text`, quotes honoured, surrounding spaces left out (an empty field is
+/// an empty range at its place).
+#[must_use]
+pub fn field_spans(text: &str, line: Range<usize>) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let end = line.end.min(bytes.len());
+    let mut spans = Vec::new();
+    let first = line.start.min(end);
+    let mut start = first;
+    let mut in_quotes = false;
+    let trim = |s: usize, e: usize| {
+        let field = &text[s..e];
+        let lead = field.len() - field.trim_start().len();
+        let body = field.trim();
+        s + lead..s + lead + body.len()
+    };
+    for (i, b) in bytes.iter().enumerate().take(end).skip(first) {
+        match *b {
+            b'"' => in_quotes = !in_quotes,
+            b',' if !in_quotes => {
+                spans.push(trim(start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    let last = if end > start && bytes[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    };
+    spans.push(trim(start, last.max(start)));
+    spans
+}
+
+/// The span of field `i` of `line`, else the whole line.
+#[must_use]
+pub fn field_at(text: &str, line: &Range<usize>, i: usize) -> Range<usize> {
+    field_spans(text, line.clone())
+        .get(i)
+        .filter(|s| !s.is_empty())
+        .cloned()
+        .unwrap_or_else(|| line.clone())
+}
+
+/// Whether `text` is written as a number (digits, a sign, a point, an
+/// exponent), whatever its size.
+fn number_shaped(text: &str) -> bool {
+    let t = text.trim_start_matches(['-', '+']);
+    t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+' | b'_'))
+        && t.parse::<f64>().is_ok()
+}
+
+/// An amount of money as the review's files write it: at least 0, at most
+/// 10^15, in whole cents.
+///
+/// # Errors
+/// Why `text` is not such an amount: "is negative", "is too large (above
+/// 10^15)", "has fractions of a cent", "is not a number".
+pub fn amount(text: &str) -> Result<Decimal, &'static str> {
+    match parse_decimal_text(text) {
+        Some(v) if v < Decimal::ZERO => Err("is negative"),
+        Some(v) if v > MAX_MONEY => Err("is too large (above 10^15)"),
+        Some(v) if v.normalize().scale() > 2 => Err("has fractions of a cent"),
+        Some(v) => Ok(v),
+        None if number_shaped(text) && text.trim_start().starts_with('-') => Err("is negative"),
+        None if number_shaped(text) => Err("is too large (above 10^15)"),
+        None => Err("is not a number"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_found_at_their_columns_quotes_and_all() {
+        let text = "a, \"b,c\" ,d\r";
+        let spans = field_spans(text, 0..text.len());
+        let fields: Vec<&str> = spans.iter().map(|s| &text[s.clone()]).collect();
+        assert_eq!(fields, ["a", "\"b,c\"", "d"]);
+    }
+
+    #[test]
+    fn amounts_say_why_not() {
+        assert_eq!(amount("12.50"), Ok(Decimal::new(1250, 2)));
+        assert_eq!(amount("-10"), Err("is negative"));
+        assert_eq!(amount("10.001"), Err("has fractions of a cent"));
+        assert_eq!(amount("1e400"), Err("is too large (above 10^15)"));
+        assert_eq!(
+            amount("99999999999999999999999999999"),
+            Err("is too large (above 10^15)")
+        );
+        assert_eq!(amount("2e15"), Err("is too large (above 10^15)"));
+        assert_eq!(amount("-1e400"), Err("is negative"));
+        for bad in ["abc", "nan", "inf", "$5", "1,000.00", ""] {
+            assert_eq!(amount(bad), Err("is not a number"), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! Regressions of `review` found by a new user trying to break it: every
+//! flag in every format (CSV too), a band of 0, buy-only without cash, old
+//! snapshots, the fewest trades, income from a position sold since, and
+//! `-o -`.
+
+use std::process::{Command, Output};
+
+const PROFILE: &str = "tests/fixtures/real-data/sample-pools.toml";
+const SNAPSHOT: &str = "data/review/plan-2026-q3.json";
+const NOW: &str = "data/review/pools-2026-q4.json";
+const HOLDINGS: &str = "data/review/holdings-2026-q4.csv";
+const INCOME: &str = "data/review/income-2026-q4.csv";
+
+fn review(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+        .arg("review")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+const FLAGS: [&str; 8] = [
+    "apy-drop",
+    "tvl-drop",
+    "pool-gone",
+    "emissions-up",
+    "status-down",
+    "new-warning",
+    "drift",
+    "income-below",
+];
+
+#[test]
+fn every_flag_and_the_verdict_reach_every_format() {
+    let base = [
+        PROFILE,
+        "--since",
+        SNAPSHOT,
+        "--pools",
+        NOW,
+        "--holdings",
+        HOLDINGS,
+        "--income",
+        INCOME,
+        "--deny",
+        "all",
+    ];
+    for format in ["table", "csv", "markdown", "json"] {
+        let out = review(&[&base[..], &["--format", format]].concat());
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let text = stdout(&out);
+        for flag in FLAGS {
+            assert!(text.contains(flag), "{format} lacks {flag}");
+        }
+        if format == "csv" {
+            assert!(text.starts_with("section,position,field,value\n"), "{text}");
+            assert!(text.contains("verdict,,passed,false"), "{text}");
+            for part in [
+                "\ndrift,stETH,",
+                "\ntrade,stETH,action,sell",
+                "\nincome,stETH,received,359.2",
+            ] {
+                assert!(text.contains(part), "csv lacks {part}");
+            }
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            assert!(reader.records().all(|r| r.is_ok_and(|r| r.len() == 4)));
+        }
+    }
+}
+
+#[test]
+fn a_band_of_zero_lands_every_position_at_its_target_inside_the_band() {
+    let out = review(&[
+        PROFILE,
+        "--since",
+        SNAPSHOT,
+        "--pools",
+        "data/pools-sample.json",
+        "--holdings",
+        HOLDINGS,
+        "--band",
+        "0%",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success());
+    let v = json(&out);
+    for row in v["drift"]["positions"].as_array().unwrap() {
+        assert_eq!(row["outside_after"], false, "{row}");
+        assert_eq!(row["after"], row["target"], "{row}");
+    }
+}
+
+#[test]
+fn buy_only_without_cash_says_what_stays_outside() {
+    let out = review(&[
+        PROFILE,
+        "--since",
+        SNAPSHOT,
+        "--pools",
+        "data/pools-sample.json",
+        "--holdings",
+        HOLDINGS,
+        "--buy-only",
+    ]);
+    let text = stdout(&out);
+    assert!(
+        !text.contains("every position is inside its band"),
+        "{text}"
+    );
+    assert!(
+        text.contains("none: buy-only with no new money to place (give --cash, or leave out --buy-only to sell); stETH stays outside its band"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_snapshot_without_pool_ids_still_raises_pool_gone() {
+    let out = review(&[
+        PROFILE,
+        "--since",
+        "tests/fixtures/review/plan-2026-q3-old.json",
+        "--pools",
+        NOW,
+        "--deny",
+        "pool-gone",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    assert_eq!(v["denied"], serde_json::json!(["pool-gone"]));
+    assert_eq!(v["since"]["rate_book_as_of"], serde_json::Value::Null);
+}
+
+fn trade_count(holdings: &str, extra: &[&str]) -> usize {
+    let out = review(
+        &[
+            &[
+                PROFILE,
+                "--since",
+                SNAPSHOT,
+                "--pools",
+                "data/pools-sample.json",
+                "--holdings",
+                holdings,
+                "--format",
+                "json",
+            ][..],
+            extra,
+        ]
+        .concat(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json(&out)["drift"]["trades"].as_array().unwrap().len()
+}
+
+#[test]
+fn the_trades_are_the_fewest_the_band_edges_allow() {
+    // One position out of band and new money: 3 buys, not 6 (two small
+    // ones into positions inside their bands).
+    let h = "tests/fixtures/review/holdings-cash-one-out.csv";
+    assert_eq!(trade_count(h, &["--cash", "48374.75"]), 3);
+    // One sale of $40,663.96 that no single position can take inside a
+    // 20-point band: 2 buys, not 3.
+    let h = "tests/fixtures/review/holdings-one-sale.csv";
+    assert_eq!(trade_count(h, &["--band", "20%"]), 3);
+}
+
+#[test]
+fn income_from_a_position_sold_since_is_compared_with_the_snapshot() {
+    let out = review(&[
+        "tests/fixtures/review/sample-without-steth.toml",
+        "--since",
+        SNAPSHOT,
+        "--pools",
+        "data/pools-sample.json",
+        "--income",
+        INCOME,
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    let rows = v["income"]["positions"].as_array().unwrap();
+    let steth = rows.iter().find(|r| r["position"] == "stETH").unwrap();
+    assert_eq!(steth["expected_from"], "snapshot");
+    assert_eq!(steth["received"], serde_json::json!(359.2));
+    // 3 months of the snapshot's $1,440 a year (mid): $360.
+    assert_eq!(steth["expected"]["mid"], serde_json::json!(360));
+}
+
+#[test]
+fn dash_output_is_standard_output_for_every_command() {
+    for args in [
+        &[
+            "review", PROFILE, "--since", SNAPSHOT, "--pools", NOW, "-o", "-",
+        ][..],
+        &["plan", "profiles/supplemental-income.toml", "-o", "-"][..],
+        &["schema", "-o", "-"][..],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert!(!out.stdout.is_empty(), "{args:?}");
+        assert!(
+            !std::path::Path::new("-").exists(),
+            "{args:?} wrote a file named -"
+        );
+    }
+}
+
+#[test]
+fn a_snapshot_with_a_byte_order_mark_reads_as_without() {
+    let plain = review(&[
+        PROFILE, "--since", SNAPSHOT, "--pools", NOW, "--format", "json",
+    ]);
+    let bom = review(&[
+        PROFILE,
+        "--since",
+        "tests/fixtures/review/plan-2026-q3-bom.json",
+        "--pools",
+        NOW,
+        "--format",
+        "json",
+    ]);
+    assert!(
+        bom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&bom.stderr)
+    );
+    let (mut a, mut b) = (json(&plain), json(&bom));
+    a["since"]["path"] = serde_json::Value::Null;
+    b["since"]["path"] = serde_json::Value::Null;
+    assert_eq!(a, b);
+}
+
+#[test]
+fn holdings_of_nothing_say_so() {
+    let out = review(&[
+        PROFILE,
+        "--since",
+        SNAPSHOT,
+        "--pools",
+        "data/pools-sample.json",
+        "--holdings",
+        "tests/fixtures/review/holdings-empty.csv",
+    ]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.contains("none: the holdings file holds nothing"),
+        "{text}"
+    );
+}
+
+#[test]
+fn standard_input_given_twice_names_the_second_input() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+        .args(["review", "-", "--since", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let snapshot = std::fs::read(SNAPSHOT).unwrap();
+    let _ = child.stdin.take().unwrap().write_all(&snapshot);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("so give the profile as a file"), "{err}");
+}
