@@ -35,7 +35,7 @@ The inputs come from the binary, not from re-resolving the profile:
     annual) and any `[assets.X]` volatility / expected_return overrides.
 
 The generator is NumPy's PCG64 (its random streams differ from the Rust
-ChaCha8 streams, so results agree in distribution, not path by path).
+Xoshiro256++ streams, so results agree in distribution, not path by path).
 
 Usage (from the repository root, after `cargo build --release`):
 

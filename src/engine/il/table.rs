@@ -74,7 +74,14 @@ impl ValueTable {
     /// the table, solved exactly outside it.
     #[must_use]
     pub fn lp_value(&self, r: f64) -> f64 {
-        let u = (r.ln() - self.start) / self.step;
+        self.lp_value_at(r.ln(), r)
+    }
+
+    /// The LP value at price ratio `r` whose natural log `ln_r` the caller
+    /// already has (a simulation draws log prices), saving the logarithm.
+    #[must_use]
+    pub fn lp_value_at(&self, ln_r: f64, r: f64) -> f64 {
+        let u = (ln_r - self.start) / self.step;
         let last = self.lp.len() - 1;
         if !(u >= 0.0 && u <= last as f64) {
             return self.pool.values(r).0;
@@ -93,7 +100,14 @@ impl ValueTable {
     /// Impermanent loss at price ratio `r` (a fraction ≤ 0).
     #[must_use]
     pub fn impermanent_loss(&self, r: f64) -> f64 {
-        self.lp_value(r) / ((r + 1.0) / 2.0) - 1.0
+        self.impermanent_loss_at(r.ln(), r)
+    }
+
+    /// Impermanent loss at price ratio `r` (a fraction ≤ 0), given `ln_r`,
+    /// its natural log.
+    #[must_use]
+    pub fn impermanent_loss_at(&self, ln_r: f64, r: f64) -> f64 {
+        self.lp_value_at(ln_r, r) / ((r + 1.0) / 2.0) - 1.0
     }
 }
 

@@ -14,17 +14,19 @@
 //! given the event (a screened position, whose yield counts as zero, still
 //! carries its risk).
 //!
-//! Every path has its own random stream (`ChaCha8` seeded with the seed, stream
-//! = path number), paths run in parallel with rayon and are gathered in path
-//! order, so the same seed gives byte-identical output on any number of threads.
+//! Every path has its own random stream (`stream`: Xoshiro256++ seeded
+//! from the seed and the path number), paths run in parallel with rayon in
+//! fixed chunks of paths and are gathered in path order, so the same seed
+//! gives byte-identical output on any number of threads.
 //!
-//! Where is each thing? `setup` prepares what all paths share, `path` runs
-//! one future, `summary` gathers the paths, and `results` holds the report's
-//! types. No I/O: progress is reported through a callback.
+//! Where is each thing? `setup` prepares what all paths share, `stream`
+//! says which random numbers each path draws, `path` runs the futures,
+//! `summary` gathers the paths, and `results` holds the report's types. No I/O: progress is reported through a callback.
 
 mod path;
 mod results;
 mod setup;
+mod stream;
 mod summary;
 
 use rayon::prelude::*;
@@ -35,6 +37,7 @@ use crate::model::Portfolio;
 
 pub use results::{Percentiles, Simulation, YearChance};
 pub use setup::cholesky;
+pub use stream::{PathRng, path_rng};
 
 /// Default number of paths.
 pub const DEFAULT_PATHS: u32 = 10_000;
@@ -52,15 +55,43 @@ pub struct SimSettings {
     pub seed: u64,
 }
 
+/// Paths per chunk: the unit of parallel work, fixed so that the chunks do
+/// not depend on the number of threads.
+pub const PATHS_PER_CHUNK: u32 = 128;
+
+/// Runs every path in parallel chunks, gathered in path order.
+fn run_chunks(
+    s: &setup::Setup,
+    settings: SimSettings,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<path::Chunk> {
+    (0..settings.paths.div_ceil(PATHS_PER_CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let first = c * PATHS_PER_CHUNK;
+            let len = PATHS_PER_CHUNK.min(settings.paths - first) as usize;
+            path::run_chunk(
+                s,
+                settings.years,
+                settings.seed,
+                u64::from(first),
+                len,
+                progress,
+            )
+        })
+        .collect()
+}
+
 /// End values after `settings.years` years, one per path, in path order.
 #[must_use]
 pub fn terminal_values(p: &Portfolio, plan: &PlanReport, settings: SimSettings) -> Vec<f64> {
     let s = setup::setup(p, plan);
-    (0..settings.paths)
-        .into_par_iter()
-        .map(|i| {
-            let out = path::run_path(&s, settings.years, settings.seed, u64::from(i));
-            out.value.last().copied().unwrap_or(0.0)
+    let chunks = run_chunks(&s, settings, &|| {});
+    chunks
+        .iter()
+        .flat_map(|c| match settings.years {
+            0 => vec![0.0; c.len],
+            y => c.value[(y as usize - 1) * c.len..].to_vec(),
         })
         .collect()
 }
@@ -87,19 +118,12 @@ pub fn simulate(
         .fold(0.0f64, f64::max);
     let spread = (4.0 * sigma * f64::from(settings.years).sqrt()).exp();
     let projection_end = crate::engine::project::median_path_end(p, plan, settings.years, spread)?;
-    let paths: Vec<path::PathOut> = (0..settings.paths)
-        .into_par_iter()
-        .map(|i| {
-            let out = path::run_path(&s, settings.years, settings.seed, u64::from(i));
-            progress();
-            out
-        })
-        .collect();
+    let chunks = run_chunks(&s, settings, progress);
     Ok(summary::summarise(
         p,
         plan,
         settings,
-        &paths,
+        &chunks,
         projection_end,
     ))
 }

@@ -176,7 +176,7 @@ fn success_falls_as_the_goal_rises() {
 }
 
 #[test]
-fn the_same_seed_gives_identical_output_on_one_or_two_threads() {
+fn the_same_seed_gives_identical_output_on_one_two_or_sixteen_threads() {
     let (p, plan) = load(&CALM.replace("volatility = \"0%\"", "volatility = \"30%\""));
     let settings = SimSettings {
         years: 10,
@@ -191,7 +191,10 @@ fn the_same_seed_gives_identical_output_on_one_or_two_threads() {
         let sim = pool.install(|| simulate(&p, &plan, settings, &|| {}).unwrap());
         serde_json::to_string(&sim).unwrap()
     };
-    assert_eq!(run(1), run(2));
+    // 500 paths: three full chunks and a short one.
+    let one = run(1);
+    assert_eq!(one, run(2));
+    assert_eq!(one, run(16));
     // A different seed gives a different result.
     let other = simulate(
         &p,
@@ -203,7 +206,7 @@ fn the_same_seed_gives_identical_output_on_one_or_two_threads() {
         &|| {},
     )
     .unwrap();
-    assert_ne!(run(1), serde_json::to_string(&other).unwrap());
+    assert_ne!(one, serde_json::to_string(&other).unwrap());
 }
 
 #[test]
