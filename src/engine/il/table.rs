@@ -86,7 +86,8 @@ impl ValueTable {
         if !(u >= 0.0 && u <= last as f64) {
             return self.pool.values(r).0;
         }
-        let i = (u.floor() as usize).min(last - 1);
+        // `u` is in [0, last]: truncation is its floor (and needs no libm call).
+        let i = (u as usize).min(last - 1);
         let t = u - i as f64;
         let (p0, p1) = (self.lp[i], self.lp[i + 1]);
         let (m0, m1) = (self.slope[i] * self.step, self.slope[i + 1] * self.step);

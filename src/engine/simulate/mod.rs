@@ -25,9 +25,11 @@
 
 mod path;
 mod results;
+mod select;
 mod setup;
 mod stream;
 mod summary;
+mod tally;
 
 use rayon::prelude::*;
 
@@ -59,6 +61,30 @@ pub struct SimSettings {
 /// not depend on the number of threads.
 pub const PATHS_PER_CHUNK: u32 = 128;
 
+/// Path-years up to which a run keeps every path in memory (about 17 bytes
+/// a path-year); a larger run keeps only counts and runs its paths again to
+/// find its percentiles (`select`), so its memory stays bounded.
+pub const KEEP_PATH_YEARS: u64 = 3_000_000;
+
+/// Runs chunk number `c` of a run.
+fn run_chunk(
+    s: &setup::Setup,
+    settings: SimSettings,
+    c: u32,
+    progress: &(dyn Fn() + Sync),
+) -> path::Chunk {
+    let first = c * PATHS_PER_CHUNK;
+    let len = PATHS_PER_CHUNK.min(settings.paths - first) as usize;
+    path::run_chunk(
+        s,
+        settings.years,
+        settings.seed,
+        u64::from(first),
+        len,
+        progress,
+    )
+}
+
 /// Runs every path in parallel chunks, gathered in path order.
 fn run_chunks(
     s: &setup::Setup,
@@ -67,19 +93,49 @@ fn run_chunks(
 ) -> Vec<path::Chunk> {
     (0..settings.paths.div_ceil(PATHS_PER_CHUNK))
         .into_par_iter()
-        .map(|c| {
-            let first = c * PATHS_PER_CHUNK;
-            let len = PATHS_PER_CHUNK.min(settings.paths - first) as usize;
-            path::run_chunk(
-                s,
-                settings.years,
-                settings.seed,
-                u64::from(first),
-                len,
-                progress,
-            )
-        })
+        .map(|c| run_chunk(s, settings, c, progress))
         .collect()
+}
+
+/// The tally of every path and the wanted order statistics of every series
+/// (`summary::wanted_ranks`), keeping the paths in memory when they number
+/// at most `keep` path-years, else running them again as often as the exact
+/// selection needs.
+fn gather(
+    s: &setup::Setup,
+    settings: SimSettings,
+    keep: u64,
+    progress: &(dyn Fn() + Sync),
+) -> (tally::Tally, Vec<Vec<f64>>) {
+    let ranks = summary::wanted_ranks(u64::from(settings.paths), settings.years);
+    if u64::from(settings.paths) * u64::from(settings.years) <= keep {
+        let chunks = run_chunks(s, settings, progress);
+        let tallies: Vec<tally::Tally> = chunks
+            .par_iter()
+            .map(|c| tally::Tally::of(c, settings.years))
+            .collect();
+        let stats = summary::order_statistics(&chunks, &ranks);
+        return (tally::Tally::total(&tallies), stats);
+    }
+    let n = settings.paths.div_ceil(PATHS_PER_CHUNK);
+    let tallies: Vec<std::sync::OnceLock<tally::Tally>> =
+        (0..n).map(|_| std::sync::OnceLock::new()).collect();
+    let stats = select::order_statistics(
+        &ranks,
+        u64::from(settings.paths),
+        n,
+        summary::series,
+        // Progress counts the first pass only.
+        &|c, pass| run_chunk(s, settings, c, if pass == 0 { progress } else { &|| {} }),
+        &|c, chunk| {
+            let _ = tallies[c as usize].set(tally::Tally::of(chunk, settings.years));
+        },
+    );
+    let tallies: Vec<tally::Tally> = tallies
+        .into_iter()
+        .map(|t| t.into_inner().unwrap_or_default())
+        .collect();
+    (tally::Tally::total(&tallies), stats)
 }
 
 /// End values after `settings.years` years, one per path, in path order.
@@ -118,12 +174,13 @@ pub fn simulate(
         .fold(0.0f64, f64::max);
     let spread = (4.0 * sigma * f64::from(settings.years).sqrt()).exp();
     let projection_end = crate::engine::project::median_path_end(p, plan, settings.years, spread)?;
-    let chunks = run_chunks(&s, settings, progress);
+    let (tally, stats) = gather(&s, settings, KEEP_PATH_YEARS, progress);
     Ok(summary::summarise(
         p,
         plan,
         settings,
-        &chunks,
+        &tally,
+        &stats,
         projection_end,
     ))
 }

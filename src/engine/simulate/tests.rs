@@ -298,3 +298,40 @@ fn a_calm_simulation_is_the_projection_to_the_cent_for_every_shipped_profile() {
     }
     assert!(checked >= 4);
 }
+
+/// A run too large to keep (here: any run, with the limit at 0) runs its
+/// paths again to select its percentiles, and reports exactly what keeping
+/// every path reports: for a volatile shipped profile (spread values, and
+/// incomes with ties) and a calm one (every path the same value, resolved
+/// to the last bit of the key).
+#[test]
+fn percentiles_found_by_passes_equal_those_of_kept_paths() {
+    let text = std::fs::read_to_string("profiles/early-retirement.toml").unwrap();
+    let (volatile, _) = load(&text);
+    for p in [volatile.clone(), calm(volatile)] {
+        let plan = crate::engine::plan(&p);
+        let s = setup::setup(&p, &plan);
+        let settings = SimSettings {
+            years: 6,
+            paths: 700,
+            seed: 11,
+        };
+        let (kept_tally, kept) = gather(&s, settings, u64::MAX, &|| {});
+        let (tally, by_passes) = gather(&s, settings, 0, &|| {});
+        assert_eq!(kept_tally, tally);
+        // On any number of threads.
+        for threads in [1, 16] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let again = pool.install(|| gather(&s, settings, 0, &|| {}));
+            assert_eq!(again, (tally.clone(), by_passes.clone()));
+        }
+        for (a, b) in kept.iter().zip(&by_passes) {
+            let bits = |v: &Vec<f64>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(a), bits(b));
+        }
+        assert_eq!(kept.len(), 12);
+    }
+}
