@@ -6,7 +6,7 @@
 #
 # Builds the release binary, then prints wall time and peak RSS of
 # `project P --simulate` at 10k / 100k / 1M paths, for generated 11-,
-# 50- and 200-position profiles and the shipped one, and at 10 / 30 / 100 years
+# 50- and 200-position profiles and the shipped one, and at 10 / 30 / 60 years
 # (see benches/scale_simulate.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
