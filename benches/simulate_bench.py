@@ -26,7 +26,9 @@ venv first. For EVERY shipped profile (profiles/*.toml):
 
 Each command is spawned with posix_spawn (no shell), stdout and stderr on
 /dev/null, and reaped with wait4; times are wall milliseconds of the child's
-life. Environment: BENCH_RUNS (default 11), BENCH_NUMPY_RUNS (pairs with
+life (the verdicts), with its CPU milliseconds (user + system, all threads)
+beside the Monte Carlo's: a loaded machine stretches the wall time of a
+2-thread run far more than its CPU time. Environment: BENCH_RUNS (default 11), BENCH_NUMPY_RUNS (pairs with
 NumPy, default 5), BENCH_PROFILES (comma-separated paths; default
 profiles/*.toml), VENV_PYTHON (the python with numpy; default
 target/bench/venv/bin/python), TOML_PARSE (the toml-only parser binary).
@@ -65,11 +67,22 @@ def run_once(argv):
           (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
     t0 = time.perf_counter_ns()
     pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=fa)
-    _, status, _ = os.wait4(pid, 0)
+    _, status, usage = os.wait4(pid, 0)
     ms = (time.perf_counter_ns() - t0) / 1e6
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         sys.exit(f"failed: {' '.join(argv)}")
+    CPU_MS.setdefault(tuple(argv), []).append((usage.ru_utime + usage.ru_stime) * 1e3)
     return ms
+
+
+# CPU milliseconds (user + system) of every run, by command: on a loaded
+# machine the wall time of a 2-thread run stretches, its CPU time much less.
+CPU_MS = {}
+
+
+def cpu(argv):
+    """Median CPU ms of the runs of argv so far."""
+    return statistics.median(CPU_MS[tuple(argv)])
 
 
 def medians(commands, runs, warmup=1):
@@ -134,7 +147,8 @@ def main():
     for p in PROFILES:
         rust_ms, = medians([[YIELDPLAN, "project", p, "--simulate"]], RUNS)
         _, np_ms, ratio, np_out = rust_against_numpy(p)
-        sim_rows.append([p, f"{rust_ms:.1f}", f"{np_ms:.1f}", f"{ratio:.1f}x",
+        sim_rows.append([p, f"{rust_ms:.1f}", f"{cpu([YIELDPLAN, 'project', p, '--simulate']):.1f}",
+                         f"{np_ms:.1f}", f"{ratio:.1f}x",
                          f"{verdict(rust_ms <= TARGET_MS)} / {verdict(ratio >= TARGET_VS_NUMPY)}"])
         rs = rust_simulation(p)
         r_med, n_med = rs["value"][-1]["p50"], np_out["median_value"]
@@ -150,16 +164,17 @@ def main():
                            verdict(abs(med_z) <= 3 and abs(succ_z) <= 3)])
         plan_ms, plan_sim_ms = medians([[YIELDPLAN, "plan", p], [YIELDPLAN, "plan", p, "--simulate"]], RUNS)
         limit = TARGET_PLAN_FACTOR * plan_ms + TARGET_PLAN_PLUS_MS
-        plan_rows.append([p, f"{plan_ms:.1f}", f"{plan_sim_ms:.1f}", f"{limit:.1f}",
+        plan_rows.append([p, f"{plan_ms:.1f}", f"{plan_sim_ms:.1f}",
+                          f"{cpu([YIELDPLAN, 'plan', p, '--simulate']):.1f}", f"{limit:.1f}",
                           verdict(plan_sim_ms <= limit)])
 
     table("1. project P --simulate, 10,000 paths x 30 years (target <= 60 ms and >= 20x NumPy); "
           "rust: whole process, median; numpy: its model alone in process; ratio: median of interleaved pairs",
-          ["profile", "rust ms", "numpy ms", "numpy/rust", "<= 60 ms / >= 20x"], sim_rows)
+          ["profile", "rust ms", "rust cpu ms", "numpy ms", "numpy/rust", "<= 60 ms / >= 20x"], sim_rows)
     table("1b. agreement, rust / numpy: final median value, success probability ± its standard error (|z| <= 3)",
           ["profile", "median value (year 30)", "success probability", "agree"], agree_rows)
     table("3/4. plan P vs plan P --simulate, interleaved (target: plan --simulate <= 2 x plan + 60 ms)",
-          ["profile", "plan ms", "plan --simulate ms", "limit ms", "verdict"], plan_rows)
+          ["profile", "plan ms", "plan --simulate ms", "its cpu ms", "limit ms", "verdict"], plan_rows)
 
     shipped = "profiles/supplemental-income.toml" if "profiles/supplemental-income.toml" in PROFILES else PROFILES[0]
     startup_runs = max(RUNS, 30)
