@@ -15,8 +15,9 @@ venv first. For EVERY shipped profile (profiles/*.toml):
       the inputs NOT counted), which favours NumPy;
   (1b) agreement of the two: final median value and success probability
       (each with its standard error), as differences in combined standard
-      errors (|z| <= 3 is agreement; the median's error from NumPy's order
-      statistics, assumed alike for both);
+      errors (|z| <= 3 is agreement; NumPy's figures are the mean of 3
+      runs with seeds S, S+1, S+2; the median's error from NumPy's order
+      statistics, one run's assumed alike for the binary's);
   (3/4) `plan P` against `plan P --simulate`, interleaved: target
       plan --simulate <= 2 x plan + 60 ms;
   (6) start-up: `plan P` against a trivial Rust binary that only starts and
@@ -152,7 +153,8 @@ def main():
                          f"{verdict(rust_ms <= TARGET_MS)} / {verdict(ratio >= TARGET_VS_NUMPY)}"])
         rs = rust_simulation(p)
         r_med, n_med = rs["value"][-1]["p50"], np_out["median_value"]
-        med_z = z(r_med, n_med, math.sqrt(2) * np_out["median_value_se"])
+        # The binary's median has about the error of one NumPy run's.
+        med_z = z(r_med, n_med, math.hypot(np_out["median_value_se_per_run"], np_out["median_value_se"]))
         r_succ, n_succ = rs["success_probability"], np_out["success_probability"]
         if r_succ is None or n_succ is None:
             succ, succ_z = "no goal phase", 0.0
