@@ -42,10 +42,11 @@ pub fn path_rng(seed: u64, path: u64) -> PathRng {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::Rng;
+    use rand::{Rng, RngExt};
+    use rand_distr::StandardNormal;
 
-    /// The first outputs of SplitMix64 seeded with 1234567, as published
-    /// with the reference implementation (prng.di.unimi.it), and of the
+    /// The first outputs of SplitMix64 seeded with 1234567, as listed by
+    /// Rosetta Code's SplitMix64 task (from the reference C code), and of the
     /// resulting Xoshiro256++ stream, pinned so that a crate update cannot
     /// change every simulation silently.
     #[test]
@@ -63,5 +64,21 @@ mod tests {
             s0.wrapping_add(s3).rotate_left(23).wrapping_add(s0)
         );
         assert_ne!(path_rng(1_234_567, 1).next_u64(), first[0]);
+    }
+
+    /// The first draws of a stream as the paths take them (a standard
+    /// normal, then a uniform), recorded: a crate update that changed the
+    /// normal sampler or the uniform conversion would change every
+    /// simulation, and must fail here first.
+    #[test]
+    fn the_first_draws_of_a_stream_are_recorded() {
+        let mut rng = path_rng(20_261_128, 3);
+        let z: f64 = rng.sample(StandardNormal);
+        let u: f64 = rng.random();
+        assert_eq!(
+            (z.to_bits(), u.to_bits()),
+            (4_606_189_039_415_704_555, 4_597_211_715_980_081_484),
+            "z {z}, u {u}"
+        );
     }
 }
