@@ -6,9 +6,9 @@
 //! process, and its floor: a loop that draws exactly the random numbers the
 //! model draws per path-year (one standard normal per asset, one uniform for
 //! the yield quantile, one uniform per position that can suffer a loss
-//! event) and does one `exp` per asset-year, with the same generator
-//! (`ChaCha8`, seeded with the seed, stream = path number) and the same rayon
-//! layout (a parallel iterator over the paths, collected in path order).
+//! event) and does one `exp` per asset-year, with the same generator and
+//! streams (`simulate::path_rng`) and the same rayon layout (a parallel
+//! iterator over the model's chunks of paths, collected in chunk order).
 //! Prints both (median of the runs, interleaved) and their ratio; target:
 //! within 2× of the floor.
 
@@ -16,32 +16,34 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Instant;
 
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::RngExt;
 use rand_distr::StandardNormal;
 use rayon::prelude::*;
-use yieldplan::engine::simulate::{SimSettings, simulate};
+use yieldplan::engine::simulate::{PATHS_PER_CHUNK, SimSettings, path_rng, simulate};
 use yieldplan::rates::RateBook;
 
 /// What the model draws per path-year: `assets` normals (each feeding one
-/// `exp`), the yield quantile, and `events` loss-event uniforms.
+/// `exp`), the yield quantile, and `events` loss-event uniforms, from the
+/// model's own streams, in the model's chunks of paths.
 fn floor(settings: SimSettings, assets: usize, events: usize) -> Vec<f64> {
-    (0..settings.paths)
+    (0..settings.paths.div_ceil(PATHS_PER_CHUNK))
         .into_par_iter()
-        .map(|p| {
-            let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
-            rng.set_stream(u64::from(p));
+        .map(|c| {
+            let first = c * PATHS_PER_CHUNK;
             let mut acc = 0.0;
-            for _ in 0..settings.years {
-                for _ in 0..assets {
-                    let z: f64 = rng.sample(StandardNormal);
-                    acc += (0.05 + 0.6 * z).exp();
-                }
-                let u: f64 = rng.random();
-                acc += u;
-                for _ in 0..events {
-                    let e: f64 = rng.random();
-                    acc += e;
+            for p in first..settings.paths.min(first + PATHS_PER_CHUNK) {
+                let mut rng = path_rng(settings.seed, u64::from(p));
+                for _ in 0..settings.years {
+                    for _ in 0..assets {
+                        let z: f64 = rng.sample(StandardNormal);
+                        acc += (0.05 + 0.6 * z).exp();
+                    }
+                    let u: f64 = rng.random();
+                    acc += u;
+                    for _ in 0..events {
+                        let e: f64 = rng.random();
+                        acc += e;
+                    }
                 }
             }
             acc

@@ -35,9 +35,9 @@ The inputs come from the binary, not from re-resolving the profile:
     annual) and any `[assets.X]` volatility / expected_return overrides.
 
 The generator is NumPy's PCG64 (its random streams differ from the Rust
-ChaCha8 streams, so results agree in distribution, not path by path).
+Xoshiro256++ streams, so results agree in distribution, not path by path).
 
-Usage (from the repository root, after `cargo build --release`):
+Usage (from the repository root, after `cargo build --profile dist`, or with YIELDPLAN naming a binary):
 
     python3 benches/simulate_numpy.py PROFILE [--paths N] [--years N]
         [--seed S] [--runs R]
@@ -45,8 +45,9 @@ Usage (from the repository root, after `cargo build --release`):
 Prints one JSON object: the median wall time of the model over R runs in ms
 (`ms`, loading the inputs excluded: the binary calls and the interpreter's
 start-up are not counted), the final year's median value and its standard
-error (from the order statistics), the success probability and its standard
-error, the depletion probability.
+error (from the order statistics) and the success probability and its
+standard error, each the mean of the R runs (seeds S, S+1, ...; the errors
+divided by sqrt(R)), and the last run's other figures.
 """
 import argparse
 import json
@@ -60,7 +61,7 @@ import tomllib
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.environ.get("YIELDPLAN", os.path.join(ROOT, "target", "release", "yieldplan"))
+BIN = os.environ.get("YIELDPLAN", os.path.join(ROOT, "target", "dist", "yieldplan"))
 
 
 # ---------------------------------------------------------------- inputs
@@ -381,12 +382,23 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     setup = load(args.profile)
-    times, result = [], None
+    times, results = [], []
     for run in range(args.runs):
         rng = np.random.default_rng(args.seed + run)
         start = time.perf_counter()
-        result = simulate(setup, args.paths, args.years, rng)
+        results.append(simulate(setup, args.paths, args.years, rng))
         times.append((time.perf_counter() - start) * 1000.0)
+    # The runs are independent estimates (seed, seed + 1, ...): report their
+    # mean, with the standard errors shrunk accordingly.
+    result = dict(results[-1])
+    k = len(results)
+    result["median_value"] = statistics.fmean(r["median_value"] for r in results)
+    result["median_value_se_per_run"] = statistics.fmean(r["median_value_se"] for r in results)
+    result["median_value_se"] = result["median_value_se_per_run"] / k**0.5
+    if result["success_probability"] is not None:
+        result["success_probability"] = statistics.fmean(r["success_probability"] for r in results)
+        result["success_standard_error"] = statistics.fmean(
+            r["success_standard_error"] for r in results) / k**0.5
     result.update({"profile": args.profile, "paths": args.paths, "years": args.years,
                    "positions": len(setup["positions"]), "assets": len(setup["drift"]),
                    "ms": statistics.median(times), "runs": args.runs, "numpy": np.__version__})

@@ -66,7 +66,12 @@ const RUNS: &[&[&str]] = &[
     &["rates"],
     &["rates", "--rates", "data/rates-example.toml"],
     &["rates", "--pools", "data/pools-sample.json"],
-    &["optimize", "profiles/income-template.toml", "--scenarios", "200"],
+    &[
+        "optimize",
+        "profiles/income-template.toml",
+        "--scenarios",
+        "200",
+    ],
     &["optimize", "profiles/financial-independence.toml"],
     &[
         "review",

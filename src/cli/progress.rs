@@ -33,7 +33,11 @@ pub fn simulate_with_progress(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let result = simulate(portfolio, planned, settings, &|| bar.inc(1));
+    let result = if bar.is_hidden() {
+        simulate(portfolio, planned, settings, &|| {})
+    } else {
+        simulate(portfolio, planned, settings, &|| bar.inc(1))
+    };
     bar.finish_and_clear();
     result.map_err(|e| anyhow::anyhow!("{e}\n  = help: {}", e.help))
 }

@@ -14,18 +14,22 @@
 //! given the event (a screened position, whose yield counts as zero, still
 //! carries its risk).
 //!
-//! Every path has its own random stream (`ChaCha8` seeded with the seed, stream
-//! = path number), paths run in parallel with rayon and are gathered in path
-//! order, so the same seed gives byte-identical output on any number of threads.
+//! Every path has its own random stream (`stream`: Xoshiro256++ seeded
+//! from the seed and the path number), paths run in parallel with rayon in
+//! fixed chunks of paths and are gathered in path order, so the same seed
+//! gives byte-identical output on any number of threads.
 //!
-//! Where is each thing? `setup` prepares what all paths share, `path` runs
-//! one future, `summary` gathers the paths, and `results` holds the report's
-//! types. No I/O: progress is reported through a callback.
+//! Where is each thing? `setup` prepares what all paths share, `stream`
+//! says which random numbers each path draws, `path` runs the futures,
+//! `summary` gathers the paths, and `results` holds the report's types. No I/O: progress is reported through a callback.
 
 mod path;
 mod results;
+mod select;
 mod setup;
+mod stream;
 mod summary;
+mod tally;
 
 use rayon::prelude::*;
 
@@ -35,6 +39,7 @@ use crate::model::Portfolio;
 
 pub use results::{Percentiles, Simulation, YearChance};
 pub use setup::cholesky;
+pub use stream::{PathRng, path_rng};
 
 /// Default number of paths.
 pub const DEFAULT_PATHS: u32 = 10_000;
@@ -52,15 +57,97 @@ pub struct SimSettings {
     pub seed: u64,
 }
 
+/// Paths per chunk: the unit of parallel work, fixed so that the chunks do
+/// not depend on the number of threads.
+pub const PATHS_PER_CHUNK: u32 = 128;
+
+/// Path-years up to which a run keeps every path in memory (about 17 bytes
+/// a path-year); a larger run keeps only counts and runs its paths again to
+/// find its percentiles (`select`), so its memory stays bounded.
+pub const KEEP_PATH_YEARS: u64 = 3_000_000;
+
+/// Runs chunk number `c` of a run.
+fn run_chunk(
+    s: &setup::Setup,
+    settings: SimSettings,
+    c: u32,
+    progress: &(dyn Fn() + Sync),
+) -> path::Chunk {
+    let first = c * PATHS_PER_CHUNK;
+    let len = PATHS_PER_CHUNK.min(settings.paths - first) as usize;
+    path::run_chunk(
+        s,
+        settings.years,
+        settings.seed,
+        u64::from(first),
+        len,
+        progress,
+    )
+}
+
+/// Runs every path in parallel chunks, gathered in path order.
+fn run_chunks(
+    s: &setup::Setup,
+    settings: SimSettings,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<path::Chunk> {
+    (0..settings.paths.div_ceil(PATHS_PER_CHUNK))
+        .into_par_iter()
+        .map(|c| run_chunk(s, settings, c, progress))
+        .collect()
+}
+
+/// The tally of every path and the wanted order statistics of every series
+/// (`summary::wanted_ranks`), keeping the paths in memory when they number
+/// at most `keep` path-years, else running them again as often as the exact
+/// selection needs.
+fn gather(
+    s: &setup::Setup,
+    settings: SimSettings,
+    keep: u64,
+    progress: &(dyn Fn() + Sync),
+) -> (tally::Tally, Vec<Vec<f64>>) {
+    let ranks = summary::wanted_ranks(u64::from(settings.paths), settings.years);
+    if u64::from(settings.paths) * u64::from(settings.years) <= keep {
+        let chunks = run_chunks(s, settings, progress);
+        let tallies: Vec<tally::Tally> = chunks
+            .par_iter()
+            .map(|c| tally::Tally::of(c, settings.years))
+            .collect();
+        let stats = summary::order_statistics(&chunks, &ranks);
+        return (tally::Tally::total(&tallies), stats);
+    }
+    let n = settings.paths.div_ceil(PATHS_PER_CHUNK);
+    let tallies: Vec<std::sync::OnceLock<tally::Tally>> =
+        (0..n).map(|_| std::sync::OnceLock::new()).collect();
+    let stats = select::order_statistics(
+        &ranks,
+        u64::from(settings.paths),
+        n,
+        summary::series,
+        // Progress counts the first pass only.
+        &|c, pass| run_chunk(s, settings, c, if pass == 0 { progress } else { &|| {} }),
+        &|c, chunk| {
+            let _ = tallies[c as usize].set(tally::Tally::of(chunk, settings.years));
+        },
+    );
+    let tallies: Vec<tally::Tally> = tallies
+        .into_iter()
+        .map(|t| t.into_inner().unwrap_or_default())
+        .collect();
+    (tally::Tally::total(&tallies), stats)
+}
+
 /// End values after `settings.years` years, one per path, in path order.
 #[must_use]
 pub fn terminal_values(p: &Portfolio, plan: &PlanReport, settings: SimSettings) -> Vec<f64> {
     let s = setup::setup(p, plan);
-    (0..settings.paths)
-        .into_par_iter()
-        .map(|i| {
-            let out = path::run_path(&s, settings.years, settings.seed, u64::from(i));
-            out.value.last().copied().unwrap_or(0.0)
+    let chunks = run_chunks(&s, settings, &|| {});
+    chunks
+        .iter()
+        .flat_map(|c| match settings.years {
+            0 => vec![0.0; c.len],
+            y => c.value[(y as usize - 1) * c.len..].to_vec(),
         })
         .collect()
 }
@@ -87,19 +174,13 @@ pub fn simulate(
         .fold(0.0f64, f64::max);
     let spread = (4.0 * sigma * f64::from(settings.years).sqrt()).exp();
     let projection_end = crate::engine::project::median_path_end(p, plan, settings.years, spread)?;
-    let paths: Vec<path::PathOut> = (0..settings.paths)
-        .into_par_iter()
-        .map(|i| {
-            let out = path::run_path(&s, settings.years, settings.seed, u64::from(i));
-            progress();
-            out
-        })
-        .collect();
+    let (tally, stats) = gather(&s, settings, KEEP_PATH_YEARS, progress);
     Ok(summary::summarise(
         p,
         plan,
         settings,
-        &paths,
+        &tally,
+        &stats,
         projection_end,
     ))
 }

@@ -1,64 +1,103 @@
 //! Gathering the paths of a simulation into its report: percentiles of value
 //! and income per year, the chance of paying the goal, depletion and the
-//! median years to the goal. Reads finished paths only; runs none.
+//! median years to the goal. Reads finished paths (or their tally and
+//! order statistics, for a run too large to keep); runs none.
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use super::SimSettings;
-use super::path::PathOut;
+use super::path::Chunk;
 use super::results::{Percentiles, Simulation, YearChance};
+use super::tally::Tally;
 use crate::engine::floats::{money, rate};
 use crate::engine::plan_report::PlanReport;
 use crate::engine::schema::SCHEMA_VERSION;
 use crate::model::Portfolio;
 use crate::money::Money;
 
-/// The 5th, 25th, 50th, 75th and 95th percentiles of `xs` by nearest rank.
-fn percentiles(year: u32, mut xs: Vec<f64>) -> Percentiles {
-    let len = xs.len();
-    let mean = if len == 0 {
-        0.0
-    } else {
-        xs.iter().sum::<f64>() / len as f64
-    };
-    let mut at = |q: f64| {
-        if len == 0 {
-            return 0.0;
-        }
-        // Nearest rank.
-        let i = ((q * len as f64).ceil() as usize).clamp(1, len) - 1;
-        *xs.select_nth_unstable_by(i, f64::total_cmp).1
-    };
-    Percentiles {
-        year,
-        p5: money(at(0.05)),
-        p25: money(at(0.25)),
-        p50: money(at(0.50)),
-        p75: money(at(0.75)),
-        p95: money(at(0.95)),
-        mean: money(mean),
-    }
+/// The percentiles reported for each series.
+const QUANTILES: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
+
+/// The nearest-rank index of quantile `q` among `len` values (`len` ≥ 1).
+fn rank(q: f64, len: u64) -> u64 {
+    ((q * len as f64).ceil() as u64).clamp(1, len) - 1
 }
 
-/// Percentiles of `field` for each year of the horizon.
-fn yearly(paths: &[PathOut], years: u32, field: fn(&PathOut) -> &[f64]) -> Vec<Percentiles> {
-    (0..years as usize)
-        .map(|y| percentiles(y as u32 + 1, paths.iter().map(|x| field(x)[y]).collect()))
+/// The ranks (0-based, ascending) wanted of each series over `paths` paths
+/// and `years` years: the series are the value of year 1..=years, then the
+/// gross income of year 1..=years; each wants its five percentiles, and
+/// the final year's value also the median path of `mean_above_median`
+/// (rank `paths / 2`).
+pub(super) fn wanted_ranks(paths: u64, years: u32) -> Vec<Vec<u64>> {
+    let years = years as usize;
+    (0..2 * years)
+        .map(|s| {
+            if paths == 0 {
+                return Vec::new();
+            }
+            let mut r: Vec<u64> = QUANTILES.iter().map(|q| rank(*q, paths)).collect();
+            if s + 1 == years {
+                r.push(paths / 2);
+            }
+            r
+        })
         .collect()
 }
 
-/// The median of the paths' years to the goal; `None` when fewer than half
-/// the paths get there within the horizon.
-fn median_years_to_goal(paths: &[PathOut]) -> Option<u32> {
-    let mut to_goal: Vec<u32> = paths
-        .iter()
-        .map(|x| x.years_to_goal.unwrap_or(u32::MAX))
-        .collect();
-    to_goal.sort_unstable();
-    to_goal
-        .get(to_goal.len() / 2)
-        .copied()
-        .filter(|y| *y != u32::MAX)
+/// Series `s` of a chunk (see [`wanted_ranks`]).
+pub(super) fn series(c: &Chunk, s: usize) -> &[f64] {
+    let years = c.value.len() / c.len.max(1);
+    let (field, y) = if s < years {
+        (&c.value, s)
+    } else {
+        (&c.income, s - years)
+    };
+    &field[y * c.len..(y + 1) * c.len]
+}
+
+/// The values of `ranks` (ascending) in `xs`: each selection searches only
+/// what lies above the one before it.
+fn select_ranks(xs: &mut [f64], ranks: &[u64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(ranks.len());
+    let mut lo = 0;
+    let mut last: Option<(usize, f64)> = None;
+    for &r in ranks {
+        let r = r as usize;
+        let v = match last {
+            Some((at, v)) if at == r => v,
+            _ => *xs[lo..].select_nth_unstable_by(r - lo, f64::total_cmp).1,
+        };
+        last = Some((r, v));
+        lo = r + 1;
+        out.push(v);
+    }
+    out
+}
+
+/// The wanted order statistics of every series of paths kept in `chunks`,
+/// the series in parallel.
+pub(super) fn order_statistics(chunks: &[Chunk], ranks: &[Vec<u64>]) -> Vec<Vec<f64>> {
+    let paths = chunks.iter().map(|c| c.len).sum();
+    ranks
+        .par_iter()
+        .enumerate()
+        .map(|(s, r)| {
+            let mut xs = Vec::with_capacity(paths);
+            for c in chunks {
+                xs.extend_from_slice(series(c, s));
+            }
+            let mut sorted: Vec<(usize, u64)> = r.iter().copied().enumerate().collect();
+            sorted.sort_by_key(|(_, rank)| *rank);
+            let ascending: Vec<u64> = sorted.iter().map(|(_, rank)| *rank).collect();
+            let values = select_ranks(&mut xs, &ascending);
+            let mut out = vec![0.0; r.len()];
+            for ((i, _), v) in sorted.iter().zip(values) {
+                out[*i] = v;
+            }
+            out
+        })
+        .collect()
 }
 
 /// The goal's minimum for each year of the horizon, indexed to inflation.
@@ -75,47 +114,64 @@ fn goal_line(p: &Portfolio, years: u32) -> Vec<Money> {
     })
 }
 
-/// How far the mean final value sits above the median one, a fraction of
-/// the median (0 when the median is 0).
-fn mean_above_median(paths: &[PathOut]) -> crate::money::Rate {
-    let mut last: Vec<f64> = paths
-        .iter()
-        .filter_map(|x| x.value.last().copied())
-        .collect();
-    if last.is_empty() {
-        return rate(0.0);
-    }
-    let mean = last.iter().sum::<f64>() / last.len() as f64;
-    let i = last.len() / 2;
-    let median = *last.select_nth_unstable_by(i, f64::total_cmp).1;
-    rate(if median > 0.0 {
-        mean / median - 1.0
-    } else {
-        0.0
-    })
+/// The yearly percentiles of the series `from..from + years`.
+fn yearly(stats: &[Vec<f64>], tally: &Tally, from: usize, years: u32) -> Vec<Percentiles> {
+    let n = tally.paths.max(1) as f64;
+    (0..years as usize)
+        .map(|y| {
+            let v = |i: usize| money(stats[from + y].get(i).copied().unwrap_or(0.0));
+            Percentiles {
+                year: y as u32 + 1,
+                p5: v(0),
+                p25: v(1),
+                p50: v(2),
+                p75: v(3),
+                p95: v(4),
+                mean: money(tally.sums.get(from + y).copied().unwrap_or(0.0) / n),
+            }
+        })
+        .collect()
 }
 
-/// The report of a simulation whose paths, in path order, are `paths`.
+/// The report of a simulation whose paths are tallied in `tally` and whose
+/// wanted order statistics (see [`wanted_ranks`]) are `stats`.
 pub(super) fn summarise(
     p: &Portfolio,
     plan: &PlanReport,
     settings: SimSettings,
-    paths: &[PathOut],
+    tally: &Tally,
+    stats: &[Vec<f64>],
     projection_end: f64,
 ) -> Simulation {
-    let n = paths.len().max(1) as f64;
+    let n = tally.paths.max(1) as f64;
     let years = settings.years;
-    let share = |hits: usize| hits as f64 / n;
-    let phase_years = paths.first().map_or(0, |x| x.paid.len());
+    let share = |hits: u64| hits as f64 / n;
+    let phase_years = tally.paid_by_year.len();
     let first_income_year = years as usize - phase_years;
-    let goal_by_year = (0..phase_years)
-        .map(|k| YearChance {
+    let goal_by_year = tally
+        .paid_by_year
+        .iter()
+        .enumerate()
+        .map(|(k, hits)| YearChance {
             year: (first_income_year + k + 1) as u32,
-            probability: rate(share(paths.iter().filter(|x| x.paid[k]).count())),
+            probability: rate(share(*hits)),
         })
         .collect();
-    let success = (phase_years > 0)
-        .then(|| share(paths.iter().filter(|x| x.paid.iter().all(|ok| *ok)).count()));
+    let success = (phase_years > 0).then(|| share(tally.always_paid));
+    // How far the mean final value sits above the median path's, a fraction
+    // of it (0 when it is 0).
+    let mean_above_median = match years.checked_sub(1).map(|y| y as usize) {
+        Some(last) if tally.paths > 0 => {
+            let mean = tally.sums[last] / n;
+            let median = stats[last][QUANTILES.len()];
+            if median > 0.0 {
+                mean / median - 1.0
+            } else {
+                0.0
+            }
+        }
+        _ => 0.0,
+    };
     Simulation {
         schema_version: SCHEMA_VERSION,
         profile: plan.profile.clone(),
@@ -125,17 +181,43 @@ pub(super) fn summarise(
         seed: settings.seed,
         success_probability: success.map(rate),
         success_standard_error: success.map(|q| rate((q * (1.0 - q) / n).sqrt())),
-        depletion_probability: rate(share(paths.iter().filter(|x| x.depleted).count())),
+        depletion_probability: rate(share(tally.depleted)),
         goal_by_year,
-        value: yearly(paths, years, |x| &x.value),
-        income: yearly(paths, years, |x| &x.income),
+        value: yearly(stats, tally, 0, years),
+        income: yearly(stats, tally, years as usize, years),
         median_years_to_goal: if p.goal.is_some() {
-            median_years_to_goal(paths)
+            tally.median_years_to_goal()
         } else {
             None
         },
         goal_line: goal_line(p, years),
-        mean_above_median: mean_above_median(paths),
+        mean_above_median: rate(mean_above_median),
         projection_end: money(projection_end),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ascending selections give the nearest-rank percentiles of a full
+    /// sort, for every length from 1 to 60 and with ties.
+    #[test]
+    fn selected_ranks_match_a_full_sort() {
+        for len in 1..=60usize {
+            for ties in [1, 3] {
+                let xs: Vec<f64> = (0..len)
+                    .map(|i| ((i * 37 + 11) % len / ties) as f64)
+                    .collect();
+                let mut sorted = xs.clone();
+                sorted.sort_by(f64::total_cmp);
+                let mut ranks: Vec<u64> = QUANTILES.iter().map(|q| rank(*q, len as u64)).collect();
+                ranks.push(len as u64 / 2);
+                ranks.sort_unstable();
+                let got = select_ranks(&mut xs.clone(), &ranks);
+                let want: Vec<f64> = ranks.iter().map(|r| sorted[*r as usize]).collect();
+                assert_eq!(got, want, "len {len}");
+            }
+        }
     }
 }

@@ -176,7 +176,7 @@ fn success_falls_as_the_goal_rises() {
 }
 
 #[test]
-fn the_same_seed_gives_identical_output_on_one_or_two_threads() {
+fn the_same_seed_gives_identical_output_on_one_two_or_sixteen_threads() {
     let (p, plan) = load(&CALM.replace("volatility = \"0%\"", "volatility = \"30%\""));
     let settings = SimSettings {
         years: 10,
@@ -191,7 +191,10 @@ fn the_same_seed_gives_identical_output_on_one_or_two_threads() {
         let sim = pool.install(|| simulate(&p, &plan, settings, &|| {}).unwrap());
         serde_json::to_string(&sim).unwrap()
     };
-    assert_eq!(run(1), run(2));
+    // 500 paths: three full chunks and a short one.
+    let one = run(1);
+    assert_eq!(one, run(2));
+    assert_eq!(one, run(16));
     // A different seed gives a different result.
     let other = simulate(
         &p,
@@ -203,7 +206,7 @@ fn the_same_seed_gives_identical_output_on_one_or_two_threads() {
         &|| {},
     )
     .unwrap();
-    assert_ne!(run(1), serde_json::to_string(&other).unwrap());
+    assert_ne!(one, serde_json::to_string(&other).unwrap());
 }
 
 #[test]
@@ -294,4 +297,41 @@ fn a_calm_simulation_is_the_projection_to_the_cent_for_every_shipped_profile() {
         checked += 1;
     }
     assert!(checked >= 4);
+}
+
+/// A run too large to keep (here: any run, with the limit at 0) runs its
+/// paths again to select its percentiles, and reports exactly what keeping
+/// every path reports: for a volatile shipped profile (spread values, and
+/// incomes with ties) and a calm one (every path the same value, resolved
+/// to the last bit of the key).
+#[test]
+fn percentiles_found_by_passes_equal_those_of_kept_paths() {
+    let text = std::fs::read_to_string("profiles/early-retirement.toml").unwrap();
+    let (volatile, _) = load(&text);
+    for p in [volatile.clone(), calm(volatile)] {
+        let plan = crate::engine::plan(&p);
+        let s = setup::setup(&p, &plan);
+        let settings = SimSettings {
+            years: 6,
+            paths: 700,
+            seed: 11,
+        };
+        let (kept_tally, kept) = gather(&s, settings, u64::MAX, &|| {});
+        let (tally, by_passes) = gather(&s, settings, 0, &|| {});
+        assert_eq!(kept_tally, tally);
+        // On any number of threads.
+        for threads in [1, 16] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let again = pool.install(|| gather(&s, settings, 0, &|| {}));
+            assert_eq!(again, (tally.clone(), by_passes.clone()));
+        }
+        for (a, b) in kept.iter().zip(&by_passes) {
+            let bits = |v: &Vec<f64>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(a), bits(b));
+        }
+        assert_eq!(kept.len(), 12);
+    }
 }

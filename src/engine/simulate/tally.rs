@@ -1,0 +1,104 @@
+//! What a simulation's report counts and sums over its paths, a chunk of
+//! paths at a time: goal paid per year and in every year, depletion, years
+//! to the goal, and the sums behind the yearly means. Counts are exact
+//! integers; sums are added in chunk order (each chunk in path order), so
+//! they do not depend on the number of threads, nor on whether the paths
+//! were kept in memory.
+
+use super::path::Chunk;
+
+/// The tally of one chunk of paths, or of all of them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct Tally {
+    /// Paths counted.
+    pub(super) paths: u64,
+    /// Sum of each series over the paths: the value of year 1..=years, then
+    /// the gross income of year 1..=years.
+    pub(super) sums: Vec<f64>,
+    /// Paths that paid the goal in full, per income-phase year.
+    pub(super) paid_by_year: Vec<u64>,
+    /// Paths that paid the goal in full in every income-phase year.
+    pub(super) always_paid: u64,
+    /// Paths whose capital ran out.
+    pub(super) depleted: u64,
+    /// Paths by whole years to the goal (index `years`: never within the horizon).
+    pub(super) years_to_goal: Vec<u64>,
+}
+
+impl Tally {
+    /// The tally of one chunk's paths over `years` years.
+    pub(super) fn of(c: &Chunk, years: u32) -> Tally {
+        let years = years as usize;
+        let phase_years = c.paid.len() / c.len.max(1);
+        let row = |field: &[f64], y: usize| field[y * c.len..(y + 1) * c.len].iter().sum::<f64>();
+        let sums = (0..years)
+            .map(|y| row(&c.value, y))
+            .chain((0..years).map(|y| row(&c.income, y)))
+            .collect();
+        let paid_by_year = (0..phase_years)
+            .map(|k| {
+                c.paid[k * c.len..(k + 1) * c.len]
+                    .iter()
+                    .filter(|ok| **ok)
+                    .count() as u64
+            })
+            .collect();
+        let always_paid = (0..c.len)
+            .filter(|j| (0..phase_years).all(|k| c.paid[k * c.len + j]))
+            .count() as u64;
+        let mut years_to_goal = vec![0; years + 1];
+        for y in &c.years_to_goal {
+            years_to_goal[(*y as usize).min(years)] += 1;
+        }
+        Tally {
+            paths: c.len as u64,
+            sums,
+            paid_by_year,
+            always_paid,
+            depleted: c.depleted.iter().filter(|d| **d).count() as u64,
+            years_to_goal,
+        }
+    }
+
+    /// Adds `other`, the tally of the paths that follow this one's.
+    pub(super) fn add(&mut self, other: &Tally) {
+        fn add_all<T: Copy + std::ops::AddAssign>(to: &mut Vec<T>, from: &[T]) {
+            if to.is_empty() {
+                to.extend_from_slice(from);
+            } else {
+                for (a, b) in to.iter_mut().zip(from) {
+                    *a += *b;
+                }
+            }
+        }
+        self.paths += other.paths;
+        add_all(&mut self.sums, &other.sums);
+        add_all(&mut self.paid_by_year, &other.paid_by_year);
+        add_all(&mut self.years_to_goal, &other.years_to_goal);
+        self.always_paid += other.always_paid;
+        self.depleted += other.depleted;
+    }
+
+    /// The sum of tallies given in path order.
+    pub(super) fn total<'a>(tallies: impl IntoIterator<Item = &'a Tally>) -> Tally {
+        let mut all = Tally::default();
+        for t in tallies {
+            all.add(t);
+        }
+        all
+    }
+
+    /// The median of the paths' years to the goal (the path at rank
+    /// `paths / 2`); `None` when that path does not get there within the horizon.
+    pub(super) fn median_years_to_goal(&self) -> Option<u32> {
+        let rank = self.paths / 2;
+        let mut below = 0;
+        for (y, n) in self.years_to_goal.iter().enumerate() {
+            below += n;
+            if below > rank {
+                return (y + 1 < self.years_to_goal.len()).then_some(y as u32);
+            }
+        }
+        None
+    }
+}
