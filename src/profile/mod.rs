@@ -26,6 +26,8 @@ mod optimize_schema;
 mod positions;
 mod reader;
 mod rewrite;
+#[cfg(test)]
+mod schema_values;
 mod sections;
 mod spec;
 mod syntax;

@@ -13,6 +13,7 @@ pub mod changes;
 mod fields;
 pub mod holdings;
 pub mod income;
+mod saved;
 pub mod snapshot;
 mod snapshot_checks;
 pub mod trades;

@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 
-use super::snapshot::{SavedBand, Snapshot};
+use super::saved::{SavedBand, Snapshot};
 use crate::engine::plan::Status;
 use crate::error::{Diagnostic, shorten};
 
