@@ -52,12 +52,12 @@ pub struct OptimizeArgs {
     /// TVL floor of a candidate pool, in USD
     #[arg(long, value_name = "USD", default_value_t = DEFAULT_MIN_TVL, value_parser = crate::cli::args::parse_tvl, allow_negative_numbers = true, requires = "candidates")]
     pub min_tvl: f64,
-    /// One-year scenarios for min-cvar (100 to 100,000)
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_SCENARIOS, value_parser = parse_scenarios, allow_negative_numbers = true)]
-    pub scenarios: u32,
+    /// One-year scenarios for min-cvar (100 to 100,000; default 2000)
+    #[arg(long, value_name = "N", value_parser = parse_scenarios, allow_negative_numbers = true)]
+    pub scenarios: Option<u32>,
     /// Seed of the min-cvar scenarios: the same seed gives the same answer
-    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, value_parser = parse_seed, allow_negative_numbers = true)]
-    pub seed: u64,
+    #[arg(long, value_name = "S", value_parser = parse_seed, allow_negative_numbers = true)]
+    pub seed: Option<u64>,
 }
 
 fn parse_scenarios(text: &str) -> Result<u32, String> {
@@ -79,7 +79,17 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
             &snapshot,
             &format!("DefiLlama pools snapshot {}", path.display()),
         );
-        offered = yieldplan::pools::candidates(&snapshot, &read.book, a.min_tvl);
+        let existing: Vec<String> = read
+            .spec
+            .positions
+            .iter()
+            .filter_map(|p| p.name.as_ref().map(|n| n.value.clone()))
+            .collect();
+        let offer = yieldplan::pools::offer(&snapshot, &read.book, a.min_tvl, &existing);
+        if let Some(note) = offer.note() {
+            print_error(&format!("note: {note}"));
+        }
+        offered = offer.candidates;
         read.spec = yieldplan::resolve::choices::with_candidates(&read.spec, &offered);
     }
     let objective = a.objective.unwrap_or(if read.spec.goal.is_some() {
@@ -87,11 +97,25 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
     } else {
         Objective::MaxIncome
     });
+    if objective != Objective::MinCvar {
+        let given: Vec<&str> = [a.scenarios.map(|_| "--scenarios"), a.seed.map(|_| "--seed")]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !given.is_empty() {
+            return Err(anyhow::anyhow!(
+                "{} only {} to --objective min-cvar (the objective here is {objective}); add --objective min-cvar or leave {} out",
+                given.join(" and "),
+                if given.len() == 1 { "applies" } else { "apply" },
+                if given.len() == 1 { "it" } else { "them" }
+            ));
+        }
+    }
     let settings = OptimizeSettings {
         objective,
         band: a.band,
-        scenarios: a.scenarios,
-        seed: a.seed,
+        scenarios: a.scenarios.unwrap_or(DEFAULT_SCENARIOS),
+        seed: a.seed.unwrap_or(DEFAULT_SEED),
     };
     let mut done = optimize_profile(
         &a.profile,

@@ -11,7 +11,7 @@ use crate::model::Choices;
 use crate::money::format_rate;
 
 /// How close a row's two sides must be to bind, in fractions.
-const BIND: f64 = 1e-7;
+const BIND: f64 = 1e-6;
 /// A shadow price is for relaxing a row by this (one percentage point).
 const ONE_POINT: f64 = 0.01;
 
