@@ -195,11 +195,20 @@ fn chosen(c: &Choices, rounded: Option<&Rounded>) -> Vec<ChosenWeight> {
         .enumerate()
         .map(|(i, ch)| ChosenWeight {
             name: ch.name.clone(),
-            weight: rounded.map(|r| crate::money::Rate(r.weights[i])),
-            previous_weight: ch.current,
+            // An amount's share is exact (e.g. 0.06000006); shown on the
+            // same 0.01% grid as the weights chosen.
+            weight: rounded.map(|r| crate::money::Rate(on_grid(r.weights[i], ch.amount))),
+            previous_weight: ch
+                .current
+                .map(|r| crate::money::Rate(on_grid(r.0, ch.amount))),
             min: ch.min,
             max: ch.max,
             fixed: ch.fixed(),
         })
         .collect()
+}
+
+/// `w` on the 0.01% grid when it is an amount's exact share.
+fn on_grid(w: Decimal, amount: bool) -> Decimal {
+    if amount { w.round_dp(4) } else { w }
 }

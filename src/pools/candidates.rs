@@ -63,10 +63,10 @@ impl Offer {
         let reasons: Vec<String> = [
             (self.below_floor, "below the TVL floor"),
             (self.not_sustainable, "not sustainable"),
-            (self.unknown_tokens, "tokens the rate book does not know"),
+            (self.unknown_tokens, "with tokens the rate book does not know"),
             (
                 self.unusable_id,
-                "a pool id a profile cannot hold (over 200 characters, control characters or blank)",
+                "with a pool id a profile cannot hold (over 200 characters, control characters or blank)",
             ),
         ]
         .iter()

@@ -2,7 +2,7 @@
 //! risk (or the most income, or the least CVaR), its plan, and with
 //! `--output` a new profile holding it.
 
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
@@ -69,6 +69,11 @@ fn parse_scenarios(text: &str) -> Result<u32, String> {
 /// # Errors
 /// The profile, rate book or snapshot is unusable, or an output cannot be written.
 pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
+    if a.output.as_deref() == Some(std::path::Path::new("-")) {
+        return Err(anyhow::anyhow!(
+            "--output - would put the new profile on standard output, where the report goes; give --output a file name (e.g. --output mine.toml)"
+        ));
+    }
     let book = book_from(a.rates.as_deref(), a.pools.as_deref())?;
     let mut read = read_profile_with_book(&a.profile, &book)?;
     let mut offered: Vec<Candidate> = Vec::new();
@@ -140,6 +145,12 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
     let text = report::render_styled(a.format, style, &done.report, optimize_document);
     if done.report.status == OptimizeStatus::Infeasible {
         emit(None, &text)?;
+        if a.format == Format::Csv {
+            // CSV holds the weights grid only: the reason goes to stderr.
+            for line in done.report.infeasible.iter().flat_map(|w| &w.lines) {
+                print_error(&format!("note: {line}"));
+            }
+        }
         if a.output.is_some() {
             print_error("no profile written: no mix meets every constraint");
         }
@@ -178,6 +189,7 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
             &note,
         )
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        let new = relocate_schema(&new, &a.profile, path);
         write_new("--output", path, &new)?;
     }
     emit(None, &text)?;
@@ -185,19 +197,76 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
 }
 
 /// How a profile written at `profile` names the snapshot `snapshot` (a path
-/// from the current folder): by file name when they share a folder, else by
-/// its absolute path.
-fn pools_from(profile: &std::path::Path, snapshot: &std::path::Path) -> String {
-    let folder = |p: &std::path::Path| {
-        std::path::absolute(p)
-            .ok()
-            .and_then(|a| a.parent().map(std::path::Path::to_path_buf))
-    };
-    match (folder(profile), folder(snapshot), snapshot.file_name()) {
-        (Some(a), Some(b), Some(name)) if a == b => name.to_string_lossy().into_owned(),
-        _ => std::path::absolute(snapshot)
-            .unwrap_or_else(|_| snapshot.to_path_buf())
-            .display()
-            .to_string(),
+/// from the current folder): relative to the profile's folder when both
+/// have one, else by its absolute path.
+fn pools_from(profile: &Path, snapshot: &Path) -> String {
+    match (folder_of(profile), std::path::absolute(snapshot)) {
+        (Some(dir), Ok(target)) => relative(&normal(&target), &dir),
+        _ => snapshot.display().to_string(),
     }
+}
+
+/// The absolute, lexically normal folder of `file`.
+fn folder_of(file: &Path) -> Option<PathBuf> {
+    std::path::absolute(file)
+        .ok()
+        .map(|a| normal(&a))
+        .and_then(|a| a.parent().map(Path::to_path_buf))
+}
+
+/// `path` with `.` left out and `..` taken back (no file system access).
+fn normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `target` (absolute, normal) as seen from the folder `from` (likewise),
+/// with `/` between parts; absolute when they share no folder but the root.
+fn relative(target: &Path, from: &Path) -> String {
+    let t: Vec<Component> = target.components().collect();
+    let f: Vec<Component> = from.components().collect();
+    let same = t.iter().zip(&f).take_while(|(a, b)| a == b).count();
+    // Sharing only the root: the absolute path says more.
+    if same <= 1 {
+        return target.display().to_string();
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); f.len() - same];
+    parts.extend(
+        t[same..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+/// `text` (the new profile) with a relative `#:schema` path on its first
+/// line made relative to `output`'s folder instead of `input`'s.
+fn relocate_schema(text: &str, input: &Path, output: &Path) -> String {
+    let Some(first) = text.lines().next() else {
+        return text.to_string();
+    };
+    let Some(target) = first.strip_prefix("#:schema").map(str::trim) else {
+        return text.to_string();
+    };
+    let target_path = Path::new(target);
+    if target.is_empty() || target.contains("://") || target_path.is_absolute() {
+        return text.to_string();
+    }
+    let (Some(from), Some(to)) = (folder_of(input), folder_of(output)) else {
+        return text.to_string();
+    };
+    if from == to || input == Path::new("-") || input.starts_with("/dev") {
+        return text.to_string();
+    }
+    let moved = relative(&normal(&from.join(target_path)), &to);
+    format!("#:schema {moved}{}", &text[first.len()..])
 }
