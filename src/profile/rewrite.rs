@@ -99,6 +99,8 @@ pub fn rewrite_weights(
                 continue;
             }
             Sizing::Weight(w) => percent(*w),
+            // Already "rest": the line stays as written.
+            Sizing::Rest if table.get("weight").and_then(Item::as_str) == Some("rest") => continue,
             Sizing::Rest => "rest".to_string(),
         };
         let mut value = Value::from(new);

@@ -68,6 +68,13 @@ fn lines(r: &OptimizeReport, currency: &str) -> Vec<String> {
             "income goal met at the {band} band (status {})",
             g.status.name()
         ),
+        None if r
+            .infeasible
+            .as_ref()
+            .is_some_and(|i| i.required_yield.is_none()) =>
+        {
+            "no income goal".to_string()
+        }
         None => format!(
             "income goal asked at the {band} band (status {})",
             wanted.name()
