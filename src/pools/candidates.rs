@@ -198,3 +198,97 @@ pub fn offer(snapshot: &Snapshot, book: &RateBook, min_tvl: f64, existing: &[Str
 pub fn candidates(snapshot: &Snapshot, book: &RateBook, min_tvl: f64) -> Vec<Candidate> {
     offer(snapshot, book, min_tvl, &[]).candidates
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pools::read_snapshot;
+
+    /// A snapshot of sustainable aave-v3 USDC pools, one per (id, chain, meta).
+    fn snapshot(pools: &[(&str, &str, Option<&str>)]) -> Snapshot {
+        let one = |(id, chain, meta): &(&str, &str, Option<&str>)| {
+            serde_json::json!({
+                "chain": chain, "project": "aave-v3", "symbol": "USDC",
+                "tvlUsd": 310_000_000.0, "apyBase": 5.1, "apyReward": 0.0, "apy": 5.1,
+                "pool": id, "stablecoin": true, "ilRisk": "no", "exposure": "single",
+                "poolMeta": meta, "mu": 5.0, "sigma": 1.0, "count": 700,
+                "outlier": false, "apyMean30d": 5.0
+            })
+        };
+        let data: Vec<serde_json::Value> = pools.iter().map(one).collect();
+        let text = serde_json::json!({ "status": "success", "data": data }).to_string();
+        read_snapshot(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn pools_sharing_project_symbol_and_chain_get_names_of_their_own() {
+        let s = snapshot(&[
+            ("a", "Arbitrum", None),
+            ("b", "Arbitrum", Some("Prime market")),
+            ("c", "Arbitrum", None),
+            ("d", "Arbitrum", Some("Prime market")),
+        ]);
+        let book = RateBook::default_book();
+        let o = offer(&s, &book, 0.0, &["AAVE-V3 usdc (Arbitrum) pool c".into()]);
+        let names: Vec<&str> = o.candidates.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "aave-v3 USDC (Arbitrum)",
+                "aave-v3 USDC (Arbitrum) Prime market",
+                // "pool c" is the profile's own (in another case): numbered.
+                "aave-v3 USDC (Arbitrum) pool c #2",
+                "aave-v3 USDC (Arbitrum) pool d",
+            ]
+        );
+        assert_eq!(o.renamed, 3);
+        assert!(
+            o.note()
+                .unwrap()
+                .ends_with("; 3 named with their market, fee tier or pool id to tell them apart")
+        );
+    }
+
+    #[test]
+    fn ids_a_profile_cannot_hold_are_skipped_and_names_cut_to_fit() {
+        let long_id = "p".repeat(201);
+        let long_chain = "C".repeat(500);
+        let s = snapshot(&[
+            (&long_id, "Arbitrum", None),
+            ("bad\u{1}id", "Arbitrum", None),
+            ("ok", &long_chain, None),
+            (&"q".repeat(200), "Base", None),
+        ]);
+        let o = offer(&s, &RateBook::default_book(), 0.0, &[]);
+        assert_eq!(o.unusable_id, 2);
+        assert_eq!(o.candidates.len(), 2);
+        assert!(
+            o.candidates
+                .iter()
+                .all(|c| c.name.chars().count() <= MAX_TEXT_CHARS)
+        );
+        assert!(
+            o.candidates
+                .iter()
+                .all(|c| !c.name.chars().any(char::is_control))
+        );
+        assert_eq!(
+            o.note().unwrap(),
+            "2 of 4 pools offered as candidates (2 with a pool id a profile cannot hold (over 200 characters, control characters or blank))"
+        );
+    }
+
+    #[test]
+    fn nothing_offered_is_said() {
+        let s = snapshot(&[("a", "Arbitrum", None)]);
+        let o = offer(&s, &RateBook::default_book(), 1e12, &[]);
+        assert!(o.candidates.is_empty());
+        assert_eq!(
+            o.note().unwrap(),
+            "0 of 1 pools offered as candidates (1 below the TVL floor)"
+        );
+        // Every pool offered under its own name: nothing to say.
+        let o = offer(&s, &RateBook::default_book(), 0.0, &[]);
+        assert_eq!(o.note(), None);
+    }
+}
