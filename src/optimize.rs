@@ -212,3 +212,23 @@ fn chosen(c: &Choices, rounded: Option<&Rounded>) -> Vec<ChosenWeight> {
 fn on_grid(w: Decimal, amount: bool) -> Decimal {
     if amount { w.round_dp(4) } else { w }
 }
+
+/// Whether `new_text` (the profile written with the chosen weights, read as
+/// if at `path`) plans to exactly `shown` (the report's plan; its `inputs`,
+/// which name the files read, are not compared).
+///
+/// # Errors
+/// The new text does not read or resolve as a profile (all its problems).
+pub fn plans_as_shown(
+    path: &Path,
+    new_text: &str,
+    book: &RateBook,
+    shown: &PlanReport,
+) -> Result<bool, Diagnostics> {
+    let (text, spec, problems) = crate::profile::read_profile(path, new_text.as_bytes())?;
+    let portfolio = crate::load_read(path, &text, &spec, problems, book)?;
+    let mut planned = crate::engine::plan(&portfolio);
+    planned.warnings.extend(crate::note_warnings(&portfolio));
+    planned.inputs.clone_from(&shown.inputs);
+    Ok(&planned == shown)
+}

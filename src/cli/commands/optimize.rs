@@ -190,6 +190,18 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
         )
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
         let new = relocate_schema(&new, &a.profile, path);
+        // By construction the new file plans to the plan shown; planned here
+        // from its own text, so a file that would not is never written.
+        let same = done.report.plan.as_ref().is_some_and(|shown| {
+            yieldplan::optimize::plans_as_shown(&a.profile, &new, &read.book, shown)
+                .unwrap_or(false)
+        });
+        if !same {
+            return Err(anyhow::anyhow!(
+                "no profile written to {}: planned from its own text, the new profile differs from the plan shown; please report this with the profile",
+                path.display()
+            ));
+        }
         write_new("--output", path, &new)?;
     }
     emit(None, &text)?;
