@@ -157,39 +157,7 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
         return Ok(Outcome::CheckFailed);
     }
     if let Some(path) = &a.output {
-        let names: Vec<String> = done
-            .report
-            .positions
-            .iter()
-            .map(|p| p.name.clone())
-            .collect();
-        let note = format!(
-            "Weights chosen by `yieldplan optimize --objective {objective} --band {}`.",
-            a.band
-        );
-        let added: Vec<NewPosition> = offered
-            .iter()
-            .map(|c| NewPosition {
-                name: c.name.clone(),
-                strategy: c.strategy,
-                pool_id: c.id.clone(),
-            })
-            .collect();
-        let pools = a
-            .candidates
-            .as_deref()
-            .map(|c| pools_from(path, c))
-            .unwrap_or_default();
-        let new = yieldplan::profile::rewrite_weights(
-            &read.text,
-            &done.sizes,
-            &names,
-            &added,
-            &pools,
-            &note,
-        )
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-        let new = relocate_schema(&new, &a.profile, path);
+        let new = new_profile(a, path, &done, &read.text, &offered, objective)?;
         // By construction the new file plans to the plan shown; planned here
         // from its own text, so a file that would not is never written.
         let same = done.report.plan.as_ref().is_some_and(|shown| {
@@ -206,6 +174,45 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
     }
     emit(None, &text)?;
     Ok(Outcome::Success)
+}
+
+/// The text of the profile `--output` writes at `path`: `text` (the
+/// original) with the chosen weights and candidates, its `#:schema` path
+/// made to resolve from `path`'s folder.
+fn new_profile(
+    a: &OptimizeArgs,
+    path: &Path,
+    done: &yieldplan::optimize::Optimized,
+    text: &str,
+    offered: &[Candidate],
+    objective: Objective,
+) -> Result<String> {
+    let names: Vec<String> = done
+        .report
+        .positions
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    let note = format!(
+        "Weights chosen by `yieldplan optimize --objective {objective} --band {}`.",
+        a.band
+    );
+    let added: Vec<NewPosition> = offered
+        .iter()
+        .map(|c| NewPosition {
+            name: c.name.clone(),
+            strategy: c.strategy,
+            pool_id: c.id.clone(),
+        })
+        .collect();
+    let pools = a
+        .candidates
+        .as_deref()
+        .map(|c| pools_from(path, c))
+        .unwrap_or_default();
+    let new = yieldplan::profile::rewrite_weights(text, &done.sizes, &names, &added, &pools, &note)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    Ok(relocate_schema(&new, &a.profile, path))
 }
 
 /// How a profile written at `profile` names the snapshot `snapshot` (a path
