@@ -25,7 +25,11 @@ use crate::rates::RateBook;
 use crate::resolve::choices;
 
 /// How many times the goal is raised when the rounded mix falls short of it.
-const ROUNDING_RETRIES: usize = 4;
+const ROUNDING_RETRIES: u32 = 12;
+/// The first extra margin (a yield, fraction of the value) added to the goal
+/// on a retry; it doubles on each one, so a shortfall smaller than one 0.01%
+/// grid step still moves the rounded mix.
+const FIRST_MARGIN: f64 = 1e-6;
 
 /// What to optimize.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,14 +110,21 @@ pub fn optimize_profile(
     };
     let mut rounded = round(&solved.weights, &c);
     let mut plan = plan_with(path, text, spec, book, &rounded)?;
-    for _ in 0..ROUNDING_RETRIES {
+    let goal_rhs: Vec<f64> = problem.rows.iter().map(|r| r.rhs).collect();
+    let mut margin = 0.0;
+    for attempt in 0..ROUNDING_RETRIES {
         let Some(short) = shortfall(&plan, settings.band, &probe) else {
             break;
         };
-        // The rounded mix misses the goal by a hair: ask the program for that
-        // much more and round again.
-        for r in problem.rows.iter_mut().filter(|r| r.limit == Limit::Goal) {
-            r.rhs += short + 1e-7;
+        // The rounded mix (planned exactly as the written profile is: index
+        // members split to the cent, amounts, "rest", tax) misses the goal by
+        // a hair: ask the program for that much more plus a margin that
+        // doubles on every try, and round again.
+        margin += short + FIRST_MARGIN * f64::from(1u32 << attempt);
+        for (r, rhs) in problem.rows.iter_mut().zip(&goal_rhs) {
+            if r.limit == Limit::Goal {
+                r.rhs = rhs + margin;
+            }
         }
         let Ok(again) = solve(&problem, &problem.rows) else {
             break;
@@ -184,11 +195,40 @@ fn chosen(c: &Choices, rounded: Option<&Rounded>) -> Vec<ChosenWeight> {
         .enumerate()
         .map(|(i, ch)| ChosenWeight {
             name: ch.name.clone(),
-            weight: rounded.map(|r| crate::money::Rate(r.weights[i])),
-            previous_weight: ch.current,
+            // An amount's share is exact (e.g. 0.06000006); shown on the
+            // same 0.01% grid as the weights chosen.
+            weight: rounded.map(|r| crate::money::Rate(on_grid(r.weights[i], ch.amount))),
+            previous_weight: ch
+                .current
+                .map(|r| crate::money::Rate(on_grid(r.0, ch.amount))),
             min: ch.min,
             max: ch.max,
             fixed: ch.fixed(),
         })
         .collect()
+}
+
+/// `w` on the 0.01% grid when it is an amount's exact share.
+fn on_grid(w: Decimal, amount: bool) -> Decimal {
+    if amount { w.round_dp(4) } else { w }
+}
+
+/// Whether `new_text` (the profile written with the chosen weights, read as
+/// if at `path`) plans to exactly `shown` (the report's plan; its `inputs`,
+/// which name the files read, are not compared).
+///
+/// # Errors
+/// The new text does not read or resolve as a profile (all its problems).
+pub fn plans_as_shown(
+    path: &Path,
+    new_text: &str,
+    book: &RateBook,
+    shown: &PlanReport,
+) -> Result<bool, Diagnostics> {
+    let (text, spec, problems) = crate::profile::read_profile(path, new_text.as_bytes())?;
+    let portfolio = crate::load_read(path, &text, &spec, problems, book)?;
+    let mut planned = crate::engine::plan(&portfolio);
+    planned.warnings.extend(crate::note_warnings(&portfolio));
+    planned.inputs.clone_from(&shown.inputs);
+    Ok(&planned == shown)
 }

@@ -69,6 +69,8 @@ const RUNS: &[&[&str]] = &[
     &[
         "optimize",
         "profiles/income-template.toml",
+        "--objective",
+        "min-cvar",
         "--scenarios",
         "200",
     ],

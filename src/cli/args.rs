@@ -155,8 +155,11 @@ pub fn parse_count(text: &str, what: &str, min: u64, max: u64) -> Result<u64, St
     }
     match t.parse::<u64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
-        Ok(0) => Err(format!(
+        Ok(0) if min == 1 => Err(format!(
             "{what} must be positive; write a whole number from {min} to {max}"
+        )),
+        Ok(n) if n < min => Err(format!(
+            "{what} is at least {min}; write a whole number from {min} to {max}"
         )),
         Ok(_) => Err(format!(
             "{what} is at most {max}; write a whole number from {min} to {max}"

@@ -12,7 +12,7 @@ mod export;
 mod screen;
 mod snapshot;
 
-pub use candidates::{Candidate, DEFAULT_MIN_TVL, candidates};
+pub use candidates::{Candidate, DEFAULT_MIN_TVL, MAX_TEXT_CHARS, Offer, candidates, offer};
 pub use export::{Extension, add_to_book, pool_entries, rate_book_extension};
 pub use screen::{
     Filter, MAX_PLANNABLE_APY, PoolRow, PoolsReport, SHORT_HISTORY_DAYS, SortKey, TINY_TVL,

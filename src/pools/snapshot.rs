@@ -307,6 +307,10 @@ fn current_apys(raw: &RawPool) -> Result<(f64, f64, f64), String> {
     Ok((apy, base, reward))
 }
 
+/// The most TVL a pool may report, in USD (10^15, the most money a plan
+/// holds): past it a figure is an error, not a pool.
+const MAX_TVL: f64 = 1e15;
+
 /// The checked pool, or why it was skipped: no id, no usable TVL or
 /// impossible APYs.
 fn check(raw: RawPool) -> Result<Pool, Skipped> {
@@ -320,6 +324,11 @@ fn check(raw: RawPool) -> Result<Pool, Skipped> {
         return Err(skip("it has no pool id".into()));
     };
     let tvl = match finite(raw.tvl_usd) {
+        Some(t) if t > MAX_TVL => {
+            return Err(skip(format!(
+                "its TVL ({t:e} USD) is over {MAX_TVL:e} USD, more than any pool holds"
+            )));
+        }
         Some(t) if t >= 0.0 => t,
         Some(t) => return Err(skip(format!("its TVL is negative ({t} USD)"))),
         None => return Err(skip("it gives no TVL".into())),

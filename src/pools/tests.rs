@@ -160,3 +160,19 @@ source = \"test snapshot\"
         expected
     );
 }
+
+#[test]
+fn a_tvl_past_any_pool_is_skipped_not_shown_as_zero() {
+    let text = r#"{"status":"success","data":[
+      {"chain":"Ethereum","project":"big","symbol":"USDC","tvlUsd":1e308,"apy":3,"pool":"huge"},
+      {"chain":"Ethereum","project":"ok","symbol":"USDC","tvlUsd":1e15,"apy":3,"pool":"most"}
+    ]}"#;
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    assert_eq!(s.pools.len(), 1);
+    assert_eq!(s.pools[0].id, "most");
+    assert_eq!(s.skipped.len(), 1);
+    assert_eq!(
+        s.skipped[0].reason,
+        "its TVL (1e308 USD) is over 1e15 USD, more than any pool holds"
+    );
+}

@@ -39,6 +39,23 @@ pub struct NewPosition {
     pub pool_id: String,
 }
 
+/// How a position's size was written before optimizing, for the comment
+/// on its new weight: `weight = { max = "40%" }` or `amount = 20000`.
+fn was_written(table: &toml_edit::Table) -> String {
+    let one_line = |key: &str, v: &Value| {
+        let mut v = v.clone();
+        v.decor_mut().clear();
+        format!("{key} = {}", v.to_string().replace(['\n', '\r'], " "))
+    };
+    if let Some(v) = table.get("weight").and_then(Item::as_value) {
+        one_line("weight", v)
+    } else if let Some(v) = table.get("amount").and_then(Item::as_value) {
+        one_line("amount", v)
+    } else {
+        "no weight".to_string()
+    }
+}
+
 /// A weight as a percent string: 0.1234 → "12.34%".
 fn percent(w: Decimal) -> String {
     format!("{}%", (w * Decimal::ONE_HUNDRED).normalize())
@@ -82,12 +99,26 @@ pub fn rewrite_weights(
                 continue;
             }
             Sizing::Weight(w) => percent(*w),
+            // Already "rest": the line stays as written.
+            Sizing::Rest if table.get("weight").and_then(Item::as_str) == Some("rest") => continue,
             Sizing::Rest => "rest".to_string(),
         };
         let mut value = Value::from(new);
+        let was = was_written(table);
         if let Some(old) = table.get("weight").and_then(Item::as_value) {
-            *value.decor_mut() = old.decor().clone();
+            // Keep the space before the value; the comment after it spoke of
+            // the old value, so it gives way to what the line was.
+            value.decor_mut().set_prefix(
+                old.decor()
+                    .prefix()
+                    .and_then(toml_edit::RawString::as_str)
+                    .unwrap_or(" ")
+                    .to_string(),
+            );
         }
+        value
+            .decor_mut()
+            .set_suffix(format!("  # optimize chose this; was {was}"));
         table.remove("amount");
         table.insert("weight", Item::Value(value));
     }
@@ -111,7 +142,10 @@ pub fn rewrite_weights(
         set_pools(&mut doc, pools)?;
     }
     let mut trailing = doc.trailing().as_str().unwrap_or_default().to_string();
-    let _ = write!(trailing, "\n# {note}\n");
+    let _ = write!(
+        trailing,
+        "\n# {note}\n# This file is a plan: its weights are fixed. To optimize again, start from\n# the original profile, or put back the ranges noted beside each weight.\n"
+    );
     if !dropped.is_empty() {
         let left: Vec<String> = dropped
             .iter()
@@ -163,7 +197,15 @@ mod tests {
         )
         .unwrap();
         assert!(out.starts_with("# my plan\n"));
-        assert!(out.contains("# first\n[[position]]\nname = \"A\"\nweight = \"80%\"  # range\n"));
+        // The stale comment gives way to the range the line had.
+        assert!(
+            out.contains(
+                "# first\n[[position]]\nname = \"A\"\nweight = \"80%\"  # optimize chose this; was weight = { max = \"80%\" }\n"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("# range"));
+        assert!(out.contains("To optimize again"));
         assert!(out.contains("amount = 20"));
         assert!(!out.contains("name = \"C\""));
         assert!(out.contains("# Left out (chosen at 0%): \"C\""));

@@ -2,7 +2,7 @@
 //! risk (or the most income, or the least CVaR), its plan, and with
 //! `--output` a new profile holding it.
 
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
@@ -52,12 +52,12 @@ pub struct OptimizeArgs {
     /// TVL floor of a candidate pool, in USD
     #[arg(long, value_name = "USD", default_value_t = DEFAULT_MIN_TVL, value_parser = crate::cli::args::parse_tvl, allow_negative_numbers = true, requires = "candidates")]
     pub min_tvl: f64,
-    /// One-year scenarios for min-cvar (100 to 100,000)
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_SCENARIOS, value_parser = parse_scenarios, allow_negative_numbers = true)]
-    pub scenarios: u32,
+    /// One-year scenarios for min-cvar (100 to 100,000; default 2000)
+    #[arg(long, value_name = "N", value_parser = parse_scenarios, allow_negative_numbers = true)]
+    pub scenarios: Option<u32>,
     /// Seed of the min-cvar scenarios: the same seed gives the same answer
-    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, value_parser = parse_seed, allow_negative_numbers = true)]
-    pub seed: u64,
+    #[arg(long, value_name = "S", value_parser = parse_seed, allow_negative_numbers = true)]
+    pub seed: Option<u64>,
 }
 
 fn parse_scenarios(text: &str) -> Result<u32, String> {
@@ -69,6 +69,11 @@ fn parse_scenarios(text: &str) -> Result<u32, String> {
 /// # Errors
 /// The profile, rate book or snapshot is unusable, or an output cannot be written.
 pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
+    if a.output.as_deref() == Some(std::path::Path::new("-")) {
+        return Err(anyhow::anyhow!(
+            "--output - would put the new profile on standard output, where the report goes; give --output a file name (e.g. --output mine.toml)"
+        ));
+    }
     let book = book_from(a.rates.as_deref(), a.pools.as_deref())?;
     let mut read = read_profile_with_book(&a.profile, &book)?;
     let mut offered: Vec<Candidate> = Vec::new();
@@ -79,7 +84,17 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
             &snapshot,
             &format!("DefiLlama pools snapshot {}", path.display()),
         );
-        offered = yieldplan::pools::candidates(&snapshot, &read.book, a.min_tvl);
+        let existing: Vec<String> = read
+            .spec
+            .positions
+            .iter()
+            .filter_map(|p| p.name.as_ref().map(|n| n.value.clone()))
+            .collect();
+        let offer = yieldplan::pools::offer(&snapshot, &read.book, a.min_tvl, &existing);
+        if let Some(note) = offer.note() {
+            print_error(&format!("note: {note}"));
+        }
+        offered = offer.candidates;
         read.spec = yieldplan::resolve::choices::with_candidates(&read.spec, &offered);
     }
     let objective = a.objective.unwrap_or(if read.spec.goal.is_some() {
@@ -87,11 +102,25 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
     } else {
         Objective::MaxIncome
     });
+    if objective != Objective::MinCvar {
+        let given: Vec<&str> = [a.scenarios.map(|_| "--scenarios"), a.seed.map(|_| "--seed")]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !given.is_empty() {
+            return Err(anyhow::anyhow!(
+                "{} only {} to --objective min-cvar (the objective here is {objective}); add --objective min-cvar or leave {} out",
+                given.join(" and "),
+                if given.len() == 1 { "applies" } else { "apply" },
+                if given.len() == 1 { "it" } else { "them" }
+            ));
+        }
+    }
     let settings = OptimizeSettings {
         objective,
         band: a.band,
-        scenarios: a.scenarios,
-        seed: a.seed,
+        scenarios: a.scenarios.unwrap_or(DEFAULT_SCENARIOS),
+        seed: a.seed.unwrap_or(DEFAULT_SEED),
     };
     let mut done = optimize_profile(
         &a.profile,
@@ -116,64 +145,147 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
     let text = report::render_styled(a.format, style, &done.report, optimize_document);
     if done.report.status == OptimizeStatus::Infeasible {
         emit(None, &text)?;
+        if a.format == Format::Csv {
+            // CSV holds the weights grid only: the reason goes to stderr.
+            for line in done.report.infeasible.iter().flat_map(|w| &w.lines) {
+                print_error(&format!("note: {line}"));
+            }
+        }
         if a.output.is_some() {
             print_error("no profile written: no mix meets every constraint");
         }
         return Ok(Outcome::CheckFailed);
     }
     if let Some(path) = &a.output {
-        let names: Vec<String> = done
-            .report
-            .positions
-            .iter()
-            .map(|p| p.name.clone())
-            .collect();
-        let note = format!(
-            "Weights chosen by `yieldplan optimize --objective {objective} --band {}`.",
-            a.band
-        );
-        let added: Vec<NewPosition> = offered
-            .iter()
-            .map(|c| NewPosition {
-                name: c.name.clone(),
-                strategy: c.strategy,
-                pool_id: c.id.clone(),
-            })
-            .collect();
-        let pools = a
-            .candidates
-            .as_deref()
-            .map(|c| pools_from(path, c))
-            .unwrap_or_default();
-        let new = yieldplan::profile::rewrite_weights(
-            &read.text,
-            &done.sizes,
-            &names,
-            &added,
-            &pools,
-            &note,
-        )
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        let new = new_profile(a, path, &done, &read.text, &offered, objective)?;
+        // By construction the new file plans to the plan shown; planned here
+        // from its own text, so a file that would not is never written.
+        let same = done.report.plan.as_ref().is_some_and(|shown| {
+            yieldplan::optimize::plans_as_shown(&a.profile, &new, &read.book, shown)
+                .unwrap_or(false)
+        });
+        if !same {
+            return Err(anyhow::anyhow!(
+                "no profile written to {}: planned from its own text, the new profile differs from the plan shown; please report this with the profile",
+                path.display()
+            ));
+        }
         write_new("--output", path, &new)?;
     }
     emit(None, &text)?;
     Ok(Outcome::Success)
 }
 
+/// The text of the profile `--output` writes at `path`: `text` (the
+/// original) with the chosen weights and candidates, its `#:schema` path
+/// made to resolve from `path`'s folder.
+fn new_profile(
+    a: &OptimizeArgs,
+    path: &Path,
+    done: &yieldplan::optimize::Optimized,
+    text: &str,
+    offered: &[Candidate],
+    objective: Objective,
+) -> Result<String> {
+    let names: Vec<String> = done
+        .report
+        .positions
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    let note = format!(
+        "Weights chosen by `yieldplan optimize --objective {objective} --band {}`.",
+        a.band
+    );
+    let added: Vec<NewPosition> = offered
+        .iter()
+        .map(|c| NewPosition {
+            name: c.name.clone(),
+            strategy: c.strategy,
+            pool_id: c.id.clone(),
+        })
+        .collect();
+    let pools = a
+        .candidates
+        .as_deref()
+        .map(|c| pools_from(path, c))
+        .unwrap_or_default();
+    let new = yieldplan::profile::rewrite_weights(text, &done.sizes, &names, &added, &pools, &note)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    Ok(relocate_schema(&new, &a.profile, path))
+}
+
 /// How a profile written at `profile` names the snapshot `snapshot` (a path
-/// from the current folder): by file name when they share a folder, else by
-/// its absolute path.
-fn pools_from(profile: &std::path::Path, snapshot: &std::path::Path) -> String {
-    let folder = |p: &std::path::Path| {
-        std::path::absolute(p)
-            .ok()
-            .and_then(|a| a.parent().map(std::path::Path::to_path_buf))
-    };
-    match (folder(profile), folder(snapshot), snapshot.file_name()) {
-        (Some(a), Some(b), Some(name)) if a == b => name.to_string_lossy().into_owned(),
-        _ => std::path::absolute(snapshot)
-            .unwrap_or_else(|_| snapshot.to_path_buf())
-            .display()
-            .to_string(),
+/// from the current folder): relative to the profile's folder when both
+/// have one, else by its absolute path.
+fn pools_from(profile: &Path, snapshot: &Path) -> String {
+    match (folder_of(profile), std::path::absolute(snapshot)) {
+        (Some(dir), Ok(target)) => relative(&normal(&target), &dir),
+        _ => snapshot.display().to_string(),
     }
+}
+
+/// The absolute, lexically normal folder of `file`.
+fn folder_of(file: &Path) -> Option<PathBuf> {
+    std::path::absolute(file)
+        .ok()
+        .map(|a| normal(&a))
+        .and_then(|a| a.parent().map(Path::to_path_buf))
+}
+
+/// `path` with `.` left out and `..` taken back (no file system access).
+fn normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `target` (absolute, normal) as seen from the folder `from` (likewise),
+/// with `/` between parts; absolute when they share no folder but the root.
+fn relative(target: &Path, from: &Path) -> String {
+    let t: Vec<Component> = target.components().collect();
+    let f: Vec<Component> = from.components().collect();
+    let same = t.iter().zip(&f).take_while(|(a, b)| a == b).count();
+    // Sharing only the root: the absolute path says more.
+    if same <= 1 {
+        return target.display().to_string();
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); f.len() - same];
+    parts.extend(
+        t[same..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+/// `text` (the new profile) with a relative `#:schema` path on its first
+/// line made relative to `output`'s folder instead of `input`'s.
+fn relocate_schema(text: &str, input: &Path, output: &Path) -> String {
+    let Some(first) = text.lines().next() else {
+        return text.to_string();
+    };
+    let Some(target) = first.strip_prefix("#:schema").map(str::trim) else {
+        return text.to_string();
+    };
+    let target_path = Path::new(target);
+    if target.is_empty() || target.contains("://") || target_path.is_absolute() {
+        return text.to_string();
+    }
+    let (Some(from), Some(to)) = (folder_of(input), folder_of(output)) else {
+        return text.to_string();
+    };
+    if from == to || input == Path::new("-") || input.starts_with("/dev") {
+        return text.to_string();
+    }
+    let moved = relative(&normal(&from.join(target_path)), &to);
+    format!("#:schema {moved}{}", &text[first.len()..])
 }

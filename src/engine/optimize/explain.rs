@@ -11,7 +11,7 @@ use crate::model::Choices;
 use crate::money::format_rate;
 
 /// How close a row's two sides must be to bind, in fractions.
-const BIND: f64 = 1e-7;
+const BIND: f64 = 1e-6;
 /// A shadow price is for relaxing a row by this (one percentage point).
 const ONE_POINT: f64 = 0.01;
 
@@ -122,6 +122,7 @@ pub fn explain(p: &Problem, c: &Choices, chain_cap: f64) -> Infeasibility {
     if give.iter().sum::<f64>() > BIND {
         let mut lines =
             vec!["the bounds and caps conflict with each other, before the goal:".into()];
+        lines.extend(sum_lines(p, c, chain_cap));
         let mut conflicts = Vec::new();
         for (r, g) in others.iter().zip(&give).filter(|(_, g)| **g > BIND) {
             let needed = bound_of(r, chain_cap)
@@ -145,6 +146,60 @@ pub fn explain(p: &Problem, c: &Choices, chain_cap: f64) -> Infeasibility {
         };
     }
     goal_conflicts(p, c, chain_cap, &others, goal)
+}
+
+/// Each weight's least and most, from its hard bounds and its own rows.
+fn box_of(p: &Problem) -> (Vec<f64>, Vec<f64>) {
+    let mut lo = p.lo.clone();
+    let mut hi = p.hi.clone();
+    for r in &p.rows {
+        match r.limit {
+            Limit::PositionMin(j) => lo[j] = lo[j].max(r.rhs),
+            Limit::PositionMax(j) => hi[j] = hi[j].min(r.rhs),
+            _ => {}
+        }
+    }
+    (lo, hi)
+}
+
+/// Sentences for conflicts the bounds show by themselves: minimums adding
+/// up to more than 100%, maximums to less, and each cap (DeFi, protocol,
+/// long unbonding, a strategy's most) that the minimums alone break.
+fn sum_lines(p: &Problem, c: &Choices, chain_cap: f64) -> Vec<String> {
+    let (lo, hi) = box_of(p);
+    let least: f64 = lo.iter().sum();
+    let most: f64 = hi.iter().sum();
+    let mut out = Vec::new();
+    if least > 1.0 + BIND {
+        out.push(format!(
+            "the weights' minimums (fixed weights and amounts included) add up to {}, more than 100%",
+            pct(least)
+        ));
+    }
+    if most < 1.0 - BIND {
+        out.push(format!(
+            "the weights' maximums add up to {}, less than 100%",
+            pct(most)
+        ));
+    }
+    for r in &p.rows {
+        let cap = matches!(
+            r.limit,
+            Limit::Defi | Limit::Protocol(_) | Limit::Locked | Limit::StrategyMax(_)
+        );
+        if !cap || r.coefs.iter().any(|x| *x < 0.0) {
+            continue;
+        }
+        let at_least = r.lhs(&lo);
+        if at_least > r.rhs + BIND {
+            out.push(format!(
+                "the minimums alone put {} under {}",
+                pct(at_least),
+                describe(&r.limit, r.rhs, c, chain_cap, &p.goal_label)
+            ));
+        }
+    }
+    out
 }
 
 /// The goal cannot be met: the best yield under the caps, and for each cap

@@ -5,6 +5,7 @@
 
 use crate::engine::optimize::report::{ChosenWeight, OptimizeReport, OptimizeStatus};
 use crate::engine::optimize::{GoalBand, Objective};
+use crate::engine::plan_report::Status;
 use crate::money::{format_money, format_rate};
 use crate::report::cells::{missing_cell, optional_rate_cell, raw_rate};
 use crate::report::document::{Cell, Column, Document, Grid, Section};
@@ -50,12 +51,37 @@ fn objective_words(kind: Objective) -> &'static str {
 
 /// The lines under the title.
 fn lines(r: &OptimizeReport, currency: &str) -> Vec<String> {
-    let band = match r.band {
-        GoalBand::Low => "the low band (status meets)",
-        GoalBand::Mid => "the mid band (status likely)",
+    let (band, wanted) = match r.band {
+        GoalBand::Low => ("low", Status::Meets),
+        GoalBand::Mid => ("mid", Status::Likely),
+    };
+    let goal = match r.plan.as_ref().map(|p| p.goal.as_ref()) {
+        // No goal: nothing to meet.
+        Some(None) => "no income goal".to_string(),
+        // The status the chosen mix's plan really has, never the one asked for.
+        Some(Some(g)) if g.status < wanted => format!(
+            "income goal asked at the {band} band (status {}); the chosen mix is {} after rounding to 0.01% weights",
+            wanted.name(),
+            g.status.name()
+        ),
+        Some(Some(g)) => format!(
+            "income goal met at the {band} band (status {})",
+            g.status.name()
+        ),
+        None if r
+            .infeasible
+            .as_ref()
+            .is_some_and(|i| i.required_yield.is_none()) =>
+        {
+            "no income goal".to_string()
+        }
+        None => format!(
+            "income goal asked at the {band} band (status {})",
+            wanted.name()
+        ),
     };
     let mut out = vec![format!(
-        "Objective: {} ({}); income goal met at {band}",
+        "Objective: {} ({}); {goal}",
         r.objective.kind,
         objective_words(r.objective.kind)
     )];
