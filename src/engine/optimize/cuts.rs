@@ -14,7 +14,7 @@ use microlp::{ComparisonOp, OptimizationDirection, Solution, Variable};
 
 use super::problem::{Problem, Row, Sense};
 use super::scenarios::tail;
-use super::solve::{Failure, Solved, secondary_coefs};
+use super::solution::{Failure, Solved, secondary_coefs};
 
 /// Most cuts before giving up (never reached in practice).
 const MAX_CUTS: usize = 5_000;

@@ -13,6 +13,7 @@ pub mod problem;
 pub mod report;
 pub mod rounding;
 pub mod scenarios;
+mod solution;
 pub mod solve;
 
 pub use problem::{GoalBand, Limit, Objective, Problem, Row, Sense, build};
