@@ -415,7 +415,7 @@ fn every_simulating_command_refuses_an_overflowing_horizon() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(
-            err.contains("passes 10^20") && err.contains("inflation"),
+            err.contains("10^20 (the largest amount") && err.contains("inflation"),
             "{args:?}: {err}"
         );
         assert!(!err.contains("internal error"), "{args:?}: {err}");

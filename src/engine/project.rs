@@ -258,9 +258,15 @@ fn payout_of<N: Num>(goal: Option<&Goal>, t: u32, index: N, tax: N, min: N) -> O
     })
 }
 
-/// Runs the projection in `f64` first, to find out whether every amount stays
-/// below `limit`, before any exact work; returns the median path's end value.
-fn check_limits(p: &Portfolio, s: &Setup, years: u32, limit: f64) -> Result<f64, ProjectionError> {
+/// Runs the projection in `f64` first, to find out whether every amount of
+/// year `t` (1-based), times `headroom(t)`, stays below [`PROJECTION_LIMIT`],
+/// before any exact work; returns the median path's end value.
+fn check_limits(
+    p: &Portfolio,
+    s: &Setup,
+    years: u32,
+    headroom: &dyn Fn(u32) -> f64,
+) -> Result<f64, ProjectionError> {
     let a = &p.assumptions;
     let (tax, infl) = (float(a.tax_rate.0), float(a.inflation.0));
     let mut values: Vec<f64> = s
@@ -300,8 +306,9 @@ fn check_limits(p: &Portfolio, s: &Setup, years: u32, limit: f64) -> Result<f64,
         ]
         .into_iter()
         .fold(0.0f64, |m, x| m.max(x.abs()));
-        if !biggest.is_finite() || biggest > limit {
-            return Err(limit_error(p, s, t + 1, index));
+        let room = headroom(t + 1).max(1.0);
+        if !biggest.is_finite() || biggest * room > PROJECTION_LIMIT {
+            return Err(limit_error(p, s, t + 1, index, room > 1.0));
         }
         index *= 1.0 + infl;
     }
@@ -309,25 +316,35 @@ fn check_limits(p: &Portfolio, s: &Setup, years: u32, limit: f64) -> Result<f64,
 }
 
 /// The median path's value after `years` years (in the portfolio's
-/// currency), after checking that every amount of it, times `spread` (how far
-/// above the median the simulation's upper paths may reach), stays below
-/// [`PROJECTION_LIMIT`]. The simulation asks this before it draws anything.
+/// currency), after checking that every amount of year `t`, times
+/// `exp(4·sigma·√t)` (how far above the median the simulation's upper paths
+/// reach by then; `sigma` is the largest yearly log-price volatility, a
+/// fraction), stays below [`PROJECTION_LIMIT`]. The simulation asks this
+/// before it draws anything.
 ///
 /// # Errors
-/// [`ProjectionError`] when an amount would pass the limit, naming its cause.
+/// [`ProjectionError`] when an amount would pass the limit, naming the first
+/// year it would and its cause.
 pub fn median_path_end(
     p: &Portfolio,
     plan: &PlanReport,
     years: u32,
-    spread: f64,
+    sigma: f64,
 ) -> Result<f64, ProjectionError> {
     let s = setup(p, plan);
-    check_limits(p, &s, years, PROJECTION_LIMIT / spread.max(1.0))
+    check_limits(p, &s, years, &|t| (4.0 * sigma * f64::from(t).sqrt()).exp())
 }
 
 /// The refusal for a projection that outgrows [`PROJECTION_LIMIT`] in `year`,
-/// naming what drives it.
-fn limit_error(p: &Portfolio, s: &Setup, year: u32, index: f64) -> ProjectionError {
+/// naming what drives it; `upper_paths` when it is the simulation's upper
+/// paths (not the median path itself) that would.
+fn limit_error(
+    p: &Portfolio,
+    s: &Setup,
+    year: u32,
+    index: f64,
+    upper_paths: bool,
+) -> ProjectionError {
     let a = &p.assumptions;
     let pct = |d: Decimal| format!("{}%", (d * Decimal::ONE_HUNDRED).round_dp(2).normalize());
     let growth = float(s.compounded_yield * a.reinvest.0 + s.growth);
@@ -344,14 +361,27 @@ fn limit_error(p: &Portfolio, s: &Setup, year: u32, index: f64) -> ProjectionErr
             pct(s.growth)
         )
     };
+    let (what, verb) = if upper_paths {
+        (
+            "the simulation's upper paths (about exp(4σ√t) above the median path) pass",
+            "simulate",
+        )
+    } else {
+        ("the projection passes", "project")
+    };
     ProjectionError {
         message: format!(
-            "the projection passes 10^20 (the largest amount it computes exactly) in year {year}: {driver}"
+            "{what} 10^20 (the largest amount it computes exactly) in year {year}: {driver}"
         ),
-        help: format!(
-            "project at most {} years (--years), or lower the rate that drives it",
-            year.saturating_sub(1).max(1)
-        ),
+        help: match year {
+            1 => format!(
+                "lower the portfolio's value or the rate that drives it ({verb} a single year passes already)"
+            ),
+            _ => format!(
+                "{verb} at most {} years (--years), or lower the rate that drives it",
+                year - 1
+            ),
+        },
     }
 }
 
@@ -366,7 +396,7 @@ pub fn project(
     years: u32,
 ) -> Result<Projection, ProjectionError> {
     let s = setup(p, plan);
-    check_limits(p, &s, years, PROJECTION_LIMIT)?;
+    check_limits(p, &s, years, &|_| 1.0)?;
     let a = &p.assumptions;
     let (tax, infl) = (a.tax_rate.0, a.inflation.0);
     let min = p.goal.as_ref().map_or(Decimal::ZERO, |g| g.annual_min.0);

@@ -165,15 +165,14 @@ pub fn simulate(
     progress: &(dyn Fn() + Sync),
 ) -> Result<Simulation, ProjectionError> {
     let s = setup::setup(p, plan);
-    // The upper paths reach about exp(4σ√T) above the median path; refuse up
-    // front what would pass the limit, as the projection does.
+    // The upper paths reach about exp(4σ√t) above the median path by year t;
+    // refuse up front what would pass the limit, as the projection does.
     let sigma = s
         .scaled
         .iter()
         .map(|row| row.iter().map(|c| c * c).sum::<f64>().sqrt())
         .fold(0.0f64, f64::max);
-    let spread = (4.0 * sigma * f64::from(settings.years).sqrt()).exp();
-    let projection_end = crate::engine::project::median_path_end(p, plan, settings.years, spread)?;
+    let projection_end = crate::engine::project::median_path_end(p, plan, settings.years, sigma)?;
     let (tally, stats) = gather(&s, settings, KEEP_PATH_YEARS, progress);
     Ok(summary::summarise(
         p,

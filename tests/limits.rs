@@ -1,0 +1,48 @@
+//! The simulation refuses a horizon whose upper paths would pass 10^20, and
+//! the refusal names the first year that would and a horizon that runs: a
+//! large allowed portfolio ($10^12) simulates for as many years as it says.
+
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+}
+
+fn run(years: u32) -> (i32, String) {
+    let out = bin()
+        .args(["project", "tests/fixtures/trillion.toml", "--simulate"])
+        .args(["--paths", "500", "--years", &years.to_string()])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_refused_horizon_names_one_that_runs() {
+    let (code, err) = run(30);
+    assert_eq!(code, 2, "{err}");
+    let year: u32 = err
+        .split("in year ")
+        .nth(1)
+        .and_then(|t| t.split(':').next())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("no year in: {err}"));
+    assert!(year > 1 && year <= 30, "{err}");
+    assert!(err.contains("upper paths"), "{err}");
+    let allowed = year - 1;
+    assert!(
+        err.contains(&format!("simulate at most {allowed} years")),
+        "{err}"
+    );
+    assert_eq!(run(allowed).0, 0, "the horizon the help names must run");
+    assert_eq!(run(year).0, 2, "the year named must be refused");
+    // The projection (median path only) runs the full horizon.
+    let out = bin()
+        .args(["project", "tests/fixtures/trillion.toml", "--years", "30"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
