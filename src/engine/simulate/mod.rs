@@ -23,7 +23,10 @@
 //! says which random numbers each path draws, `path` runs the futures,
 //! `summary` gathers the paths, and `results` holds the report's types. No I/O: progress is reported through a callback.
 
+mod columns;
 mod path;
+#[cfg(test)]
+mod reference;
 mod results;
 mod select;
 mod setup;
