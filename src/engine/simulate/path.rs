@@ -1,5 +1,6 @@
-//! One simulated future, a year at a time, through the same one-year step as
-//! the deterministic projection (`engine::year`): each year draws the
+//! One simulated future, a year at a time, through the one-year step of the
+//! deterministic projection (`engine::year`) as specialised to the
+//! simulation's columns (`columns`, equal to it bit for bit): each year draws the
 //! correlated lognormal price factors of the assets (exact yearly draws), one
 //! yield quantile shared by all positions (yields rise and fall together),
 //! and each position's protocol loss event (also when its yield counts as
