@@ -1,7 +1,8 @@
 //! Monte Carlo projection: many possible futures, with a seed.
 //!
-//! Each path steps yearly through the same one-year step as the
-//! deterministic projection (`engine::year`). Asset prices are correlated,
+//! Each path steps yearly through the one-year step of the deterministic
+//! projection (`engine::year`), specialised to the simulation's columns
+//! (`columns`) and equal to it bit for bit (`reference`). Asset prices are correlated,
 //! exactly lognormal yearly factors (annual volatilities and correlations
 //! from the rate book, a Cholesky factor) whose median follows the asset's
 //! median yearly change, so the projection is the median path: with every
@@ -19,11 +20,15 @@
 //! fixed chunks of paths and are gathered in path order, so the same seed
 //! gives byte-identical output on any number of threads.
 //!
-//! Where is each thing? `setup` prepares what all paths share, `stream`
-//! says which random numbers each path draws, `path` runs the futures,
+//! Where is each thing? `setup` prepares what all paths share, `columns`
+//! lays it out per position and steps a year, `stream` says which random
+//! numbers each path draws, `path` runs the futures,
 //! `summary` gathers the paths, and `results` holds the report's types. No I/O: progress is reported through a callback.
 
+mod columns;
 mod path;
+#[cfg(test)]
+mod reference;
 mod results;
 mod select;
 mod setup;

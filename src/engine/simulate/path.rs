@@ -1,5 +1,6 @@
-//! One simulated future, a year at a time, through the same one-year step as
-//! the deterministic projection (`engine::year`): each year draws the
+//! One simulated future, a year at a time, through the one-year step of the
+//! deterministic projection (`engine::year`) as specialised to the
+//! simulation's columns (`columns`, equal to it bit for bit): each year draws the
 //! correlated lognormal price factors of the assets (exact yearly draws), one
 //! yield quantile shared by all positions (yields rise and fall together),
 //! and each position's protocol loss event (also when its yield counts as
@@ -12,12 +13,9 @@
 //! the setup, the seed and its number. Paths are run in fixed chunks that
 //! write their records into flat arrays: nothing is allocated per path.
 
-use rand::RngExt;
-use rand_distr::StandardNormal;
-
+use super::columns::{Columns, Lanes, YearRecord};
 use super::setup::Setup;
 use super::stream::{PathRng, path_rng};
-use crate::engine::year::{PositionYear, YearSettings, step};
 
 /// The records of a run of consecutive paths, year-major: the value of path
 /// `first + j` at the end of year `y` is `value[y * len + j]`.
@@ -35,119 +33,6 @@ pub(super) struct Chunk {
     /// Per path: whole years until the sustainable income first covered the
     /// goal (0 when it already does today), `u32::MAX` when never.
     pub(super) years_to_goal: Vec<u32>,
-}
-
-/// What a path reuses from the one before it in the same chunk.
-struct Scratch {
-    /// The year's standard normals, one per asset.
-    z: Vec<f64>,
-    /// The year's log price factor of each asset.
-    log_factor: Vec<f64>,
-    /// The year's price factor of each asset.
-    factor: Vec<f64>,
-    /// Position values.
-    values: Vec<f64>,
-    /// The year's inputs of every position.
-    inputs: Vec<PositionYear<f64>>,
-}
-
-/// The yield at quantile `u` of a `[low, mid, high]` band: linear from low to
-/// mid below the median, from mid to high above it.
-fn quantile_yield(b: &[f64; 3], u: f64) -> f64 {
-    if u < 0.5 {
-        b[0] + (b[1] - b[0]) * 2.0 * u
-    } else {
-        b[1] + (b[2] - b[1]) * (2.0 * u - 1.0)
-    }
-}
-
-/// This year's price factor of each asset: `exp(drift + Σ scaled·z)`.
-fn draw_prices(s: &Setup, rng: &mut PathRng, w: &mut Scratch) {
-    for zi in &mut w.z {
-        *zi = rng.sample(StandardNormal);
-    }
-    for (i, ((lf, f), drift)) in w
-        .log_factor
-        .iter_mut()
-        .zip(w.factor.iter_mut())
-        .zip(&s.drift)
-        .enumerate()
-    {
-        let shock: f64 = s.scaled[i][..=i]
-            .iter()
-            .zip(&w.z)
-            .map(|(c, zj)| c * zj)
-            .sum();
-        *lf = drift + shock;
-        *f = lf.exp();
-    }
-}
-
-/// The year's inputs of every position at the drawn price factors and yield
-/// quantile `u`, drawing each position's loss event.
-fn year_inputs(s: &Setup, rng: &mut PathRng, u: f64, w: &mut Scratch) {
-    let (factor, log_factor) = (&w.factor, &w.log_factor);
-    w.inputs.clear();
-    for pos in &s.positions {
-        let (price, impermanent_loss) = match (pos.asset, pos.pair) {
-            (Some(a), _) => (factor[a], 0.0),
-            (_, Some((a, b, pool, share))) => {
-                let r = factor[a] / factor[b];
-                let il = match &pos.table {
-                    Some(t) => t.impermanent_loss_at(log_factor[a] - log_factor[b], r),
-                    None => pool.impermanent_loss(r),
-                };
-                (share * factor[a] + (1.0 - share) * factor[b], il)
-            }
-            _ => (1.0, 0.0),
-        };
-        let event = pos.event_year > 0.0 && rng.random::<f64>() < pos.event_year;
-        w.inputs.push(PositionYear {
-            paid_rate: quantile_yield(&pos.paid, u),
-            compound_rate: quantile_yield(&pos.compound, u),
-            price,
-            impermanent_loss,
-            loss: if event { pos.loss } else { 0.0 },
-        });
-    }
-}
-
-/// True when a portfolio worth `value` earns the goal of the year with
-/// inflation index `index` from its sustainable yield (after tax when the
-/// goal is).
-fn covers_goal(s: &Setup, value: f64, index: f64) -> bool {
-    let Some((min, _, after_tax)) = s.goal else {
-        return false;
-    };
-    let basis = if after_tax {
-        s.sustainable_yield * (1.0 - s.tax)
-    } else {
-        s.sustainable_yield
-    };
-    value * basis >= min * index
-}
-
-/// The year's settings: in the income phase the indexed goal to pay, less
-/// the tax on it for a pre-tax goal; before it the indexed contribution.
-fn settings(s: &Setup, year: u32, index: f64) -> YearSettings<f64> {
-    let payout = match s.goal {
-        Some((min, start, after_tax)) if year >= start => {
-            let target = min * index;
-            Some(if after_tax {
-                target
-            } else {
-                target * (1.0 - s.tax)
-            })
-        }
-        _ => None,
-    };
-    YearSettings {
-        tax: s.tax,
-        reinvest: s.reinvest,
-        contribution: s.contribution * index,
-        payout,
-        rebalance: s.rebalance,
-    }
 }
 
 /// The number of income-phase years within a horizon of `years`.
@@ -168,7 +53,6 @@ pub(super) fn run_chunk(
     len: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Chunk {
-    let k = s.drift.len();
     let cells = years as usize * len;
     let mut out = Chunk {
         len,
@@ -178,16 +62,12 @@ pub(super) fn run_chunk(
         depleted: vec![false; len],
         years_to_goal: vec![u32::MAX; len],
     };
-    let mut w = Scratch {
-        z: vec![0.0; k],
-        log_factor: vec![0.0; k],
-        factor: vec![1.0; k],
-        values: Vec::with_capacity(s.positions.len()),
-        inputs: Vec::with_capacity(s.positions.len()),
-    };
+    let columns = Columns::new(s);
+    let mut w = columns.lanes(s);
     for j in 0..len {
         run_path(
             s,
+            &columns,
             years,
             path_rng(seed, first + j as u64),
             &mut w,
@@ -200,31 +80,50 @@ pub(super) fn run_chunk(
 }
 
 /// Runs one path with generator `rng`, writing its record as path `j` of `out`.
-fn run_path(s: &Setup, years: u32, mut rng: PathRng, w: &mut Scratch, out: &mut Chunk, j: usize) {
+fn run_path(
+    s: &Setup,
+    columns: &Columns,
+    years: u32,
+    mut rng: PathRng,
+    w: &mut Lanes,
+    out: &mut Chunk,
+    j: usize,
+) {
     let len = out.len;
-    w.values.clear();
-    w.values.extend(s.targets.iter().map(|t| t * s.value));
+    for (v, t) in w.values.iter_mut().zip(&s.targets) {
+        *v = t * s.value;
+    }
     let mut index = 1.0;
     let mut income_year = 0;
     for year in 0..years {
-        if out.years_to_goal[j] == u32::MAX && covers_goal(s, w.values.iter().sum(), index) {
-            out.years_to_goal[j] = year;
+        let mut payout = None;
+        if let Some((min, start, after_tax)) = s.goal {
+            if out.years_to_goal[j] == u32::MAX
+                && columns.covers_goal(min, w.values.iter().sum(), index)
+            {
+                out.years_to_goal[j] = year;
+            }
+            if year >= start {
+                payout = Some(columns.payout(min * index, after_tax));
+            }
         }
-        draw_prices(s, &mut rng, w);
-        let u: f64 = rng.random();
-        year_inputs(s, &mut rng, u, w);
-        let settings = settings(s, year, index);
-        let y = step(&mut w.values, &w.inputs, &s.targets, &settings);
-        if settings.payout.is_some() {
+        columns.draw_year(s, &mut rng, w);
+        let y = columns.step(s, w, payout, s.contribution * index);
+        if payout.is_some() {
             out.paid[income_year * len + j] = !y.depleted;
             income_year += 1;
         }
-        if y.depleted || y.end <= 0.0 {
-            out.depleted[j] = true;
-        }
-        let at = year as usize * len + j;
-        out.value[at] = y.end;
-        out.income[at] = y.gross_income;
+        record(out, year, j, y);
         index *= 1.0 + s.inflation;
     }
+}
+
+/// Writes year `year` of path `j`.
+fn record(out: &mut Chunk, year: u32, j: usize, y: YearRecord) {
+    if y.depleted || y.end <= 0.0 {
+        out.depleted[j] = true;
+    }
+    let at = year as usize * out.len + j;
+    out.value[at] = y.end;
+    out.income[at] = y.gross_income;
 }

@@ -228,7 +228,7 @@ fn cholesky_reproduces_the_correlations() {
 /// The portfolio with every source of randomness switched off: price
 /// volatilities (and so pools' ratio volatilities), yield spreads (bands at
 /// their mid) and protocol loss probabilities.
-fn calm(mut p: Portfolio) -> Portfolio {
+pub(super) fn calm(mut p: Portfolio) -> Portfolio {
     for a in p.assets.values_mut() {
         a.volatility = Some(Rate::ZERO);
     }
