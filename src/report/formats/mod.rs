@@ -6,6 +6,7 @@
 //! themselves. Renderers only turn text into other text: they compute nothing
 //! and do no I/O (the caller prints what they return).
 
+mod boxes;
 mod csv;
 mod fit;
 mod json;

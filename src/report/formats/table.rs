@@ -6,11 +6,13 @@
 //! statuses green, yellow or red. The caller decides both; nothing here asks
 //! the terminal.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use comfy_table::{Attribute, CellAlignment, Color, ContentArrangement, Table, presets};
 
 use super::Renderer;
+use super::boxes::{Column, plain_table};
 use super::fit::{Need, fit_columns, width_of, wrap, wrap_indented};
 use crate::printable::printable;
 use crate::report::document::{Cell, Document, Grid, Section};
@@ -110,11 +112,40 @@ fn fitted(text: &str, width: Option<usize>) -> String {
     }
 }
 
+/// A grid as a plain box-drawn table (no width, no colour) in one pass;
+/// `None` when it is one [`plain_table`] leaves to comfy-table.
+fn draw_plain(grid: &Grid, style: TableStyle) -> Option<String> {
+    let keep = shown(grid, style);
+    let columns: Vec<Column<'_>> = keep
+        .iter()
+        .map(|&i| Column {
+            title: printable(grid.headers[i].title),
+            right: grid.headers[i].right,
+        })
+        .collect();
+    let rows: Vec<Vec<Cow<'_, str>>> = grid
+        .rows
+        .iter()
+        .chain(grid.footer.iter())
+        .map(|row| {
+            keep.iter()
+                .filter_map(|&i| row.get(i).map(|c| printable(&c.text)))
+                .collect()
+        })
+        .collect();
+    plain_table(&columns, &rows)
+}
+
 /// A grid as a box-drawn table, numbers right-aligned, the footer as a last
 /// row. Fitted to the style's width when it has one: detail columns left out
 /// (unless wide), text wrapped at words, numbers whole, and when that is not
 /// enough whole columns left out, named on a line under the table.
 fn draw(grid: &Grid, style: TableStyle) -> String {
+    if style.width.is_none() && !style.color {
+        if let Some(text) = draw_plain(grid, style) {
+            return text;
+        }
+    }
     let (columns, widths, left_out) = layout(grid, style);
     let width_of_column = |p: usize| widths.as_ref().map(|w| w[p]);
     let mut t = Table::new();
