@@ -122,7 +122,7 @@ mod tests {
         t.force_no_tty();
         t.set_header(columns.iter().map(|c| comfy_table::Cell::new(&c.title)));
         for row in rows {
-            t.add_row(row.iter().map(|c| comfy_table::Cell::new(c)));
+            t.add_row(row.iter().map(comfy_table::Cell::new));
         }
         for (p, c) in columns.iter().enumerate() {
             if !c.right {
@@ -135,6 +135,8 @@ mod tests {
         t.to_string()
     }
 
+    type Rows = Vec<Vec<Cow<'static, str>>>;
+
     fn cols(spec: &[(&'static str, bool)]) -> Vec<Column<'static>> {
         spec.iter()
             .map(|&(t, right)| Column {
@@ -144,7 +146,7 @@ mod tests {
             .collect()
     }
 
-    fn rows(spec: &[&[&'static str]]) -> Vec<Vec<Cow<'static, str>>> {
+    fn rows(spec: &[&[&'static str]]) -> Rows {
         spec.iter()
             .map(|r| r.iter().map(|&c| Cow::Borrowed(c)).collect())
             .collect()
@@ -152,7 +154,7 @@ mod tests {
 
     #[test]
     fn draws_what_comfy_table_draws() {
-        let cases: Vec<(Vec<Column<'static>>, Vec<Vec<Cow<'static, str>>>)> = vec![
+        let cases: Vec<(Vec<Column<'static>>, Rows)> = vec![
             (
                 cols(&[("Name", false), ("APY", true)]),
                 rows(&[&["a", "1.00%"], &["longer name", "12.5%"]]),
