@@ -29,12 +29,10 @@ pub(super) struct Reader {
     pub(super) absent: Vec<(&'static [&'static str], Diagnostic)>,
 }
 
-/// The value of `key` in `table`, if written.
+/// The value of `key` in `table`, if written: a look-up in the table's
+/// ordered map (keys are unique in TOML, and a spanned key orders as its text).
 pub(super) fn get<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a Val<'i>> {
-    table
-        .iter()
-        .find(|(k, _)| k.get_ref().as_ref() == key)
-        .map(|(_, v)| v)
+    table.get(key)
 }
 
 /// "a" or "an", for a TOML type name.

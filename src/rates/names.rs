@@ -71,8 +71,23 @@ impl Aliases {
 fn lookup(table: &BTreeMap<String, String>, lower: &str) -> Option<String> {
     table
         .iter()
-        .find(|(k, _)| k.to_lowercase() == lower)
+        .find(|(k, _)| lowers_to(k, lower))
         .map(|(_, v)| v.clone())
+}
+
+/// Whether `key.to_lowercase() == lower`, without building the lower-case
+/// key when it is ASCII (every look-up of a position's chain and protocol
+/// runs through the whole alias table).
+fn lowers_to(key: &str, lower: &str) -> bool {
+    if key.is_ascii() {
+        key.len() == lower.len()
+            && key
+                .bytes()
+                .zip(lower.bytes())
+                .all(|(k, l)| k.to_ascii_lowercase() == l)
+    } else {
+        key.to_lowercase() == lower
+    }
 }
 
 /// A protocol id without a version suffix: the snapshot's `aave-v4` is `aave`.
@@ -153,5 +168,41 @@ impl RateBook {
             .get(symbol)
             .and_then(|a| a.underlying.as_deref())
             .unwrap_or(symbol)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lowers_to_is_to_lowercase() {
+        for key in [
+            "Aave",
+            "aave",
+            "AAVE-v3",
+            "OP Mainnet",
+            "ΣΑΣ",
+            "Straße",
+            "aavé",
+            "",
+            "İ",
+        ] {
+            for lower in [
+                "aave",
+                "aave-v3",
+                "op mainnet",
+                "σας",
+                "straße",
+                "aavé",
+                "",
+                "i̇",
+                "AAVE",
+            ] {
+                assert_eq!(
+                    super::lowers_to(key, lower),
+                    key.to_lowercase() == lower,
+                    "{key} {lower}"
+                );
+            }
+        }
     }
 }

@@ -2,6 +2,8 @@
 //! names and units are the schema). No layout is involved and nothing is
 //! computed here.
 
+use std::fmt::Write;
+
 use serde::Serialize;
 
 /// Serialises a report as pretty JSON with a final newline.
@@ -22,16 +24,19 @@ pub fn to_json<T: Serialize>(report: &T) -> String {
 /// the escape means the same character.
 fn escape_unprintable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut start = 0;
+    for (at, c) in text.char_indices() {
         if crate::printable::is_unprintable(c) && !matches!(c, '\n' | '\t') {
+            out.push_str(&text[start..at]);
             let mut units = [0u16; 2];
             for u in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{u:04x}"));
+                // Writing to a String cannot fail.
+                let _ = write!(out, "\\u{u:04x}");
             }
-        } else {
-            out.push(c);
+            start = at + c.len_utf8();
         }
     }
+    out.push_str(&text[start..]);
     out
 }
 
