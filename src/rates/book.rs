@@ -14,7 +14,7 @@ use super::entries::{
     AssetClass, AssetEntry, BandEntry, CorrelationEntry, FarmingEntry, IndexTemplate, MethodEntry,
     PoolEntry, ProtocolEntry, TierEntry, UnknownAssetEntry,
 };
-use super::names::Aliases;
+use super::names::{Aliases, unique_case_match, unversioned};
 use super::{DEFAULT_CORRELATION, STABLECOIN_CORRELATION, STABLECOIN_LENDING, VOLATILE_LENDING};
 use crate::error::{Diagnostic, Diagnostics, nearest};
 
@@ -89,41 +89,6 @@ impl RateBook {
         // The default book is checked by the test suite; failing here is a build bug.
         serde_json::from_str(DEFAULT_BOOK_JSON)
             .unwrap_or_else(|e| panic!("embedded rate book is invalid: {e}"))
-    }
-
-    /// The default book extended (or replaced) by a user's file.
-    ///
-    /// The file may change single figures of the book's entries, and is
-    /// checked value by value (see `file.rs`), then as a whole.
-    ///
-    /// # Errors
-    ///
-    /// Every problem of the file, each at its place (TOML syntax, unknown
-    /// keys, values out of bounds, new entries lacking a required key), and
-    /// every consistency problem of the resulting book (see
-    /// [`RateBook::problems`]).
-    pub fn with_file(path: &Path, text: &str) -> Result<RateBook, Diagnostics> {
-        let (book, mut diags) = super::file::read_file(path, text, |replace| {
-            if replace {
-                RateBook::default()
-            } else {
-                RateBook::default_book()
-            }
-        });
-        if let Some(book) = &book {
-            diags.extend(
-                book.problems()
-                    .into_iter()
-                    .map(|m| Diagnostic::new(None, m.0).with_help(m.1)),
-            );
-        }
-        match book {
-            Some(book) if diags.is_empty() => Ok(book),
-            _ => {
-                diags.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
-                Err(Diagnostics::new(path, text, "rate book", diags))
-            }
-        }
     }
 
     /// Entries of `other` replace entries of the same name here.
@@ -237,4 +202,51 @@ pub fn parse_book(path: &Path, text: &str) -> Result<RateBook, Diagnostics> {
             ],
         )
     })
+}
+
+impl RateBook {
+    /// The book's chain id for a chain as written (see [`Aliases::chain`]).
+    #[must_use]
+    pub fn canonical_chain(&self, name: &str) -> String {
+        self.aliases.chain(name)
+    }
+
+    /// The book's protocol id for a protocol as written: its alias, else the
+    /// name in lower case, else (for an unknown `NAME-vN`) `NAME` when the
+    /// book knows it.
+    #[must_use]
+    pub fn canonical_protocol(&self, name: &str) -> String {
+        let id = self.aliases.protocol(name);
+        if self.protocols.contains_key(&id) {
+            return id;
+        }
+        let base = unversioned(&id);
+        if self.protocols.contains_key(base) {
+            return base.to_string();
+        }
+        id
+    }
+
+    /// The book's symbol for an asset as written: the symbol itself, its
+    /// alias, or the one book symbol equal to it in any case. `None` when the
+    /// book has no such asset.
+    #[must_use]
+    pub fn canonical_asset(&self, symbol: &str) -> Option<String> {
+        if self.assets.contains_key(symbol) {
+            return Some(symbol.to_string());
+        }
+        self.aliases
+            .asset(symbol)
+            .or_else(|| unique_case_match(symbol, self.assets.keys()))
+    }
+
+    /// The asset whose price an asset follows: its `underlying` (`STETH` →
+    /// `ETH`), else itself.
+    #[must_use]
+    pub fn underlying<'a>(&'a self, symbol: &'a str) -> &'a str {
+        self.assets
+            .get(symbol)
+            .and_then(|a| a.underlying.as_deref())
+            .unwrap_or(symbol)
+    }
 }

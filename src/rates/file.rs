@@ -24,7 +24,7 @@ use super::patches::{
     UNKNOWN_ASSET_KEYS, UnknownAssetPatch, correlation,
 };
 use super::written::{Coefficient, Keys, Written};
-use crate::error::{Diagnostic, nearest, shorten};
+use crate::error::{Diagnostic, Diagnostics, nearest, shorten};
 
 /// A TOML value with its span.
 type Val<'i> = Spanned<DeValue<'i>>;
@@ -438,5 +438,42 @@ impl Shares for PoolEntry {
                 (self.reward_share.0 * rust_decimal::Decimal::ONE_HUNDRED).normalize()
             )
         })
+    }
+}
+
+impl RateBook {
+    /// The default book extended (or replaced) by a user's file.
+    ///
+    /// The file may change single figures of the book's entries, and is
+    /// checked value by value (see `file.rs`), then as a whole.
+    ///
+    /// # Errors
+    ///
+    /// Every problem of the file, each at its place (TOML syntax, unknown
+    /// keys, values out of bounds, new entries lacking a required key), and
+    /// every consistency problem of the resulting book (see
+    /// [`RateBook::problems`]).
+    pub fn with_file(path: &Path, text: &str) -> Result<RateBook, Diagnostics> {
+        let (book, mut diags) = read_file(path, text, |replace| {
+            if replace {
+                RateBook::default()
+            } else {
+                RateBook::default_book()
+            }
+        });
+        if let Some(book) = &book {
+            diags.extend(
+                book.problems()
+                    .into_iter()
+                    .map(|m| Diagnostic::new(None, m.0).with_help(m.1)),
+            );
+        }
+        match book {
+            Some(book) if diags.is_empty() => Ok(book),
+            _ => {
+                diags.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
+                Err(Diagnostics::new(path, text, "rate book", diags))
+            }
+        }
     }
 }

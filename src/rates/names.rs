@@ -10,8 +10,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::book::RateBook;
-
 /// Other names of the book's assets, chains and protocols, each mapped to the
 /// book's id.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -91,7 +89,7 @@ fn lowers_to(key: &str, lower: &str) -> bool {
 }
 
 /// A protocol id without a version suffix: the snapshot's `aave-v4` is `aave`.
-fn unversioned(id: &str) -> &str {
+pub(super) fn unversioned(id: &str) -> &str {
     match id.rsplit_once("-v") {
         Some((base, v))
             if !base.is_empty() && !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) =>
@@ -122,53 +120,6 @@ pub fn unique_case_match<'a>(
         }
     }
     found.cloned()
-}
-
-impl RateBook {
-    /// The book's chain id for a chain as written (see [`Aliases::chain`]).
-    #[must_use]
-    pub fn canonical_chain(&self, name: &str) -> String {
-        self.aliases.chain(name)
-    }
-
-    /// The book's protocol id for a protocol as written: its alias, else the
-    /// name in lower case, else (for an unknown `NAME-vN`) `NAME` when the
-    /// book knows it.
-    #[must_use]
-    pub fn canonical_protocol(&self, name: &str) -> String {
-        let id = self.aliases.protocol(name);
-        if self.protocols.contains_key(&id) {
-            return id;
-        }
-        let base = unversioned(&id);
-        if self.protocols.contains_key(base) {
-            return base.to_string();
-        }
-        id
-    }
-
-    /// The book's symbol for an asset as written: the symbol itself, its
-    /// alias, or the one book symbol equal to it in any case. `None` when the
-    /// book has no such asset.
-    #[must_use]
-    pub fn canonical_asset(&self, symbol: &str) -> Option<String> {
-        if self.assets.contains_key(symbol) {
-            return Some(symbol.to_string());
-        }
-        self.aliases
-            .asset(symbol)
-            .or_else(|| unique_case_match(symbol, self.assets.keys()))
-    }
-
-    /// The asset whose price an asset follows: its `underlying` (`STETH` →
-    /// `ETH`), else itself.
-    #[must_use]
-    pub fn underlying<'a>(&'a self, symbol: &'a str) -> &'a str {
-        self.assets
-            .get(symbol)
-            .and_then(|a| a.underlying.as_deref())
-            .unwrap_or(symbol)
-    }
 }
 
 #[cfg(test)]
