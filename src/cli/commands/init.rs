@@ -145,6 +145,7 @@ pub fn run(a: &InitArgs) -> Result<Outcome> {
     let text = starter(a);
     match &a.output {
         None => write_stdout(&text)?,
+        Some(path) if crate::cli::output::is_stdout(path) => write_new("--output", path, &text)?,
         Some(path) => {
             write_new("--output", path, &text)?;
             crate::cli::files::print_error(&format!(

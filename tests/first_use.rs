@@ -1,0 +1,130 @@
+//! What a new user meets first: `init -o -` writes to standard output like
+//! every other command's `-o -`, flag ranges name the bound that was missed,
+//! and a terminal that reports its columns but no rows (a pseudo-terminal
+//! under `script`) still gets tables fitted to its width.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    bin().current_dir(dir).args(args).output().unwrap()
+}
+
+#[test]
+fn init_output_dash_is_standard_output_and_creates_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = run_in(dir.path(), &["init"]);
+    for args in [&["init", "-o", "-"][..], &["init", "--output", "-"][..]] {
+        let out = run_in(dir.path(), args);
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(out.stdout, plain.stdout, "{args:?}");
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!dir.path().join("-").exists(), "a file named - was written");
+    }
+    // Twice in a row: nothing exists to refuse.
+    assert!(run_in(dir.path(), &["init", "-o", "-"]).status.success());
+    // `./-` is a file of that name, and is written as one.
+    let out = run_in(dir.path(), &["init", "-o", "./-"]);
+    assert!(out.status.success());
+    assert!(dir.path().join("-").is_file());
+}
+
+#[test]
+fn out_of_range_counts_name_the_bound_missed_and_the_flag() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--width", "20", "rates"], "--width is at least 40"),
+        (&["--width", "39", "rates"], "--width is at least 40"),
+        (&["--width", "1001", "rates"], "--width is at most 1000"),
+        (
+            &[
+                "optimize",
+                "profiles/income-template.toml",
+                "--scenarios",
+                "50",
+            ],
+            "--scenarios is at least 100",
+        ),
+        (
+            &["project", "profiles/income-template.toml", "--years", "101"],
+            "--years is at most 100",
+        ),
+    ];
+    for (args, want) in cases {
+        let out = bin().args(*args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+}
+
+/// Runs `command` under `script` (a pseudo-terminal), returning the widest
+/// line in terminal columns, colour codes removed; `None` without `script`.
+fn widest_under_script(command: &str) -> Option<usize> {
+    let out = Command::new("script")
+        .args(["-qc", command, "/dev/null"])
+        .env_remove("COLUMNS")
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut widest = 0;
+    for line in text.lines() {
+        let mut plain = String::new();
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else if c != '\r' {
+                plain.push(c);
+            }
+        }
+        widest = widest.max(unicode_width::UnicodeWidthStr::width(plain.as_str()));
+    }
+    Some(widest)
+}
+
+#[test]
+fn a_terminal_reporting_columns_but_no_rows_is_fitted() {
+    let exe = env!("CARGO_BIN_EXE_yieldplan");
+    let profile = "profiles/supplemental-income.toml";
+    let Some(w) = widest_under_script(&format!("stty rows 0 cols 70; {exe} plan {profile}")) else {
+        eprintln!("skipped: no `script` here");
+        return;
+    };
+    assert_eq!(w, 70);
+    // No size at all: COLUMNS is used when valid, else nothing is fitted.
+    let w = widest_under_script(&format!(
+        "stty rows 0 cols 0; COLUMNS=60 {exe} plan {profile}"
+    ));
+    assert_eq!(w, Some(60));
+    let w = widest_under_script(&format!(
+        "stty rows 0 cols 0; COLUMNS=x {exe} plan {profile}"
+    ));
+    assert!(w.unwrap() > 200);
+}
+
+#[test]
+fn piped_output_ignores_columns() {
+    let profile = "profiles/supplemental-income.toml";
+    let plain = bin().args(["plan", profile]).output().unwrap();
+    let narrow = bin()
+        .args(["plan", profile])
+        .env("COLUMNS", "50")
+        .output()
+        .unwrap();
+    assert_eq!(plain.stdout, narrow.stdout);
+}
