@@ -128,3 +128,53 @@ fn piped_output_ignores_columns() {
         .unwrap();
     assert_eq!(plain.stdout, narrow.stdout);
 }
+
+#[test]
+fn compare_plot_refuses_profiles_in_different_currencies() {
+    let dir = tempfile::tempdir().unwrap();
+    let eur = dir.path().join("eur.toml");
+    let usd = std::fs::canonicalize("profiles/supplemental-income.toml").unwrap();
+    let init = bin()
+        .args(["init", "--currency", "EUR", "--value", "200000", "-o"])
+        .arg(&eur)
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    let svg = dir.path().join("mixed.svg");
+    let out = bin()
+        .arg("compare")
+        .args([&eur, &usd])
+        .args(["--simulate", "--paths", "20", "--plot"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("different currencies"), "{err}");
+    assert!(
+        err.contains("is in EUR") && err.contains("is in USD"),
+        "{err}"
+    );
+    assert!(!svg.exists());
+    // Without --plot the comparison runs; one currency plots.
+    let out = bin()
+        .arg("compare")
+        .args([&eur, &usd])
+        .args(["--simulate", "--paths", "20"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = bin()
+        .arg("compare")
+        .args([&eur, &eur])
+        .args(["--simulate", "--paths", "20", "--plot"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(svg.exists());
+}

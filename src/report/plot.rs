@@ -425,7 +425,8 @@ const PALETTE: [RGBColor; 6] = [
 /// profile (labelled with its name in the legend beside the chart), as an
 /// SVG document. `starts` holds each profile's value today, drawn at year 0
 /// (empty: lines start at year 1). Amounts are drawn as they are: the
-/// simulations should share a currency (the first one's labels the axis).
+/// simulations must share a currency (the first one's labels the axis;
+/// `compare` refuses others).
 ///
 /// # Errors
 ///
