@@ -178,3 +178,101 @@ fn compare_plot_refuses_profiles_in_different_currencies() {
     );
     assert!(svg.exists());
 }
+
+/// The text of every label in an SVG document.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = &t[t.find('>')? + 1..];
+            Some(body[..body.find("</text>")?].trim().to_string())
+        })
+        .collect()
+}
+
+/// Draws `project --simulate --years N --plot` and returns the SVG.
+fn project_svg(dir: &Path, years: &str, paths: &str, log: bool) -> String {
+    let svg = dir.join(format!("y{years}-{paths}-{log}.svg"));
+    let mut cmd = bin();
+    cmd.args([
+        "project",
+        "profiles/supplemental-income.toml",
+        "--simulate",
+        "--years",
+        years,
+        "--paths",
+        paths,
+        "--plot",
+    ])
+    .arg(&svg);
+    if log {
+        cmd.arg("--log");
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(&svg).unwrap()
+}
+
+#[test]
+fn short_horizons_have_whole_year_ticks_ending_at_the_horizon() {
+    let dir = tempfile::tempdir().unwrap();
+    for years in 1..=12u32 {
+        let svg = project_svg(dir.path(), &years.to_string(), "50", false);
+        let mut ticks: Vec<u32> = svg_texts(&svg)
+            .iter()
+            .filter_map(|t| t.parse::<u32>().ok())
+            .collect();
+        ticks.sort_unstable();
+        // Two charts (value and income), each labelled once per tick.
+        let mut once = ticks.clone();
+        once.dedup();
+        assert_eq!(ticks.len(), 2 * once.len(), "years {years}: {ticks:?}");
+        assert_eq!(once.first(), Some(&0), "years {years}: {once:?}");
+        if years <= 10 {
+            // A label every year, the last at the horizon.
+            assert_eq!(once, (0..=years).collect::<Vec<_>>(), "years {years}");
+        } else {
+            // Every second year: none past the horizon.
+            assert!(once.iter().all(|y| y % 2 == 0 && *y <= years), "{once:?}");
+        }
+    }
+}
+
+#[test]
+fn a_one_year_income_chart_shows_its_point_and_a_single_path_is_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = project_svg(dir.path(), "1", "1", false);
+    assert!(svg.contains("(1 path)"), "title");
+    assert!(
+        svg.contains("<circle"),
+        "the median of the one year is drawn"
+    );
+    let svg = project_svg(dir.path(), "2", "20", false);
+    assert!(svg.contains("(20 paths)"));
+}
+
+#[test]
+fn log_axes_are_labelled_at_powers_of_ten() {
+    let dir = tempfile::tempdir().unwrap();
+    for years in ["1", "5", "30"] {
+        let svg = project_svg(dir.path(), years, "100", true);
+        let money: Vec<String> = svg_texts(&svg)
+            .into_iter()
+            .filter(|t| t.starts_with('$'))
+            .collect();
+        assert!(money.len() >= 4, "{money:?}");
+        for label in &money {
+            let digits = label
+                .trim_start_matches('$')
+                .trim_end_matches(['k', 'M', 'B']);
+            assert!(
+                ["1", "10", "100"].contains(&digits),
+                "years {years}: {label} is not a power of ten: {money:?}"
+            );
+        }
+    }
+}

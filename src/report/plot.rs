@@ -103,27 +103,68 @@ fn currency_parts(currency: &str) -> (&'static str, String) {
     }
 }
 
-/// The axes of a money chart: years from today across, `currency` up (on a
-/// log scale when `log`), labelled in thousands and millions.
+/// The axes of a money chart: years from today across (whole years only,
+/// `0..=years`), `currency` up (on a log scale when `log`, labelled at whole
+/// powers of ten; `bottom` and `top` are the drawn range), labelled in
+/// thousands and millions.
 fn draw_mesh(
     chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     axis: &Axis,
     currency: &str,
-    log: bool,
+    years: u32,
+    (bottom, top): (f64, f64),
 ) -> Result<(), String> {
+    let log = axis.log;
     let y_desc = if log {
         format!("{currency}, log scale")
     } else {
         currency.to_string()
     };
-    chart
-        .configure_mesh()
+    let whole = |v: f64| (v - v.round()).abs() < 1e-9;
+    let x_label = |v: &f64| {
+        if whole(*v) {
+            format!("{v:.0}")
+        } else {
+            String::new()
+        }
+    };
+    let y_label = |v: &f64| {
+        if log && !whole(*v) {
+            String::new()
+        } else {
+            money_label(axis.amount(*v), currency)
+        }
+    };
+    let mut mesh = chart.configure_mesh();
+    // At most one label a year (so never a fractional year), at most 11.
+    mesh.x_labels(year_labels(years))
         .x_desc("years from today")
         .y_desc(y_desc)
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| money_label(axis.amount(*v), currency))
-        .draw()
-        .map_err(|e| e.to_string())
+        .x_label_formatter(&x_label)
+        .y_label_formatter(&y_label);
+    if log {
+        // At most one label a decade: labels at powers of ten, not at
+        // half decades ($316k).
+        mesh.y_labels(decade_labels(bottom, top));
+    }
+    mesh.draw().map_err(|e| e.to_string())
+}
+
+/// How many labels the year axis `0..=years` may carry: one a year, at most 11.
+fn year_labels(years: u32) -> usize {
+    usize::try_from(years.saturating_add(1).min(11)).unwrap_or(11)
+}
+
+/// How many labels a log axis from `bottom` to `top` (log10 of amounts) may
+/// carry: one a decade, at least 2.
+fn decade_labels(bottom: f64, top: f64) -> usize {
+    let decades = (top - bottom).floor();
+    if decades.is_finite() && decades >= 1.0 {
+        // At most a few dozen decades: an f64 this small converts exactly.
+        (decades.min(60.0) as usize) + 1
+    } else {
+        2
+    }
 }
 
 /// An amount as an axis label: "$950", "$250k", "$1.5M", "$16M", "$2B".
@@ -296,7 +337,7 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
     } else {
         (0.0, high * 1.05)
     };
-    let years = fan.bands.last().map_or(2, |b| b.year.max(2));
+    let years = fan.bands.last().map_or(1, |b| b.year.max(1));
     let first = 0.0;
     let mut chart = ChartBuilder::on(&plot)
         .caption(&fan.title, ("sans-serif", 18))
@@ -306,7 +347,7 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
         .build_cartesian_2d(first..f64::from(years), bottom..top)
         .map_err(|e| e.to_string())?;
     let currency = fan.currency;
-    draw_mesh(&mut chart, &axis, currency, fan.log)?;
+    draw_mesh(&mut chart, &axis, currency, years, (bottom, top))?;
     let outer = BAND_OUTER.mix(0.18);
     let inner = BAND_OUTER.mix(0.40);
     chart
@@ -332,6 +373,11 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
             MEDIAN.stroke_width(2),
         ))
         .map_err(|e| e.to_string())?;
+    if fan.start.is_none() {
+        if let [only] = fan.bands {
+            single_year(&mut chart, axis, only, (outer, inner))?;
+        }
+    }
     let mut keys = vec![
         (FAN_LEGEND[0], Key::Band(BAND_OUTER, 0.18)),
         (FAN_LEGEND[1], Key::Band(BAND_OUTER, 0.40)),
@@ -346,6 +392,16 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
                 GOAL.stroke_width(2),
             ))
             .map_err(|e| e.to_string())?;
+        if let [only] = fan.goal {
+            // One year: a line of one point draws nothing; a short dash does.
+            let y = axis.at(chart_value(*only));
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(0.85, y), (1.0, y)],
+                    GOAL.stroke_width(3),
+                )))
+                .map_err(|e| e.to_string())?;
+        }
         keys.push((FAN_LEGEND[3], Key::Line(GOAL)));
     }
     if let Some(year) = fan.income_starts {
@@ -360,6 +416,37 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
         keys.push((FAN_LEGEND[4], Key::Dashed(MARKER)));
     }
     legend(&side, &keys)
+}
+
+/// Draws a fan of one year, which has no area or line to show: the bands as
+/// bars and the median as a dot at that year.
+fn single_year(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    axis: Axis,
+    band: &Percentiles,
+    (outer, inner): (RGBAColor, RGBAColor),
+) -> Result<(), String> {
+    let x = f64::from(band.year);
+    let bar = |lo: Money, hi: Money, colour: RGBAColor, width: u32| {
+        PathElement::new(
+            vec![(x, axis.at(chart_value(lo))), (x, axis.at(chart_value(hi)))],
+            colour.stroke_width(width),
+        )
+    };
+    chart
+        .draw_series([
+            bar(band.p5, band.p95, outer, 16),
+            bar(band.p25, band.p75, inner, 16),
+        ])
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(std::iter::once(Circle::new(
+            (x, axis.at(chart_value(band.p50))),
+            5,
+            MEDIAN.filled(),
+        )))
+        .map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// Renders the fan chart of a simulation as an SVG document, as `options`
@@ -385,7 +472,11 @@ pub fn simulation_svg(sim: &Simulation, options: ChartOptions) -> Result<String,
         fan(
             &upper,
             &Fan {
-                title: format!("{name}: portfolio value ({} paths)", sim.paths),
+                title: format!(
+                    "{name}: portfolio value ({} {})",
+                    sim.paths,
+                    if sim.paths == 1 { "path" } else { "paths" }
+                ),
                 bands: &sim.value,
                 goal: &[],
                 income_starts,
@@ -436,7 +527,7 @@ pub fn comparison_svg(
     starts: &[Money],
     options: ChartOptions,
 ) -> Result<String, String> {
-    let years = sims.iter().map(|s| s.years).max().unwrap_or(0).max(2);
+    let years = sims.iter().map(|s| s.years).max().unwrap_or(0).max(1);
     let log = options.log.unwrap_or_else(|| {
         let ends: Vec<f64> = sims
             .iter()
@@ -495,7 +586,7 @@ pub fn comparison_svg(
             .y_label_area_size(70)
             .build_cartesian_2d(first..f64::from(years), bottom..top)
             .map_err(|e| e.to_string())?;
-        draw_mesh(&mut chart, &axis, currency, log)?;
+        draw_mesh(&mut chart, &axis, currency, years, (bottom, top))?;
         let mut keys = Vec::new();
         let names: Vec<String> = sims
             .iter()
