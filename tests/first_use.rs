@@ -276,3 +276,33 @@ fn log_axes_are_labelled_at_powers_of_ten() {
         }
     }
 }
+
+#[test]
+fn a_file_with_many_problems_shows_the_first_fifty_and_counts_the_rest() {
+    let text = "x = 1\n".repeat(201);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.toml");
+    std::fs::write(&path, &text).unwrap();
+    let from_file = bin().arg("plan").arg(&path).output().unwrap();
+    let mut child = bin()
+        .args(["plan", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), text.as_bytes()).unwrap();
+    let from_stdin = child.wait_with_output().unwrap();
+    for out in [from_file, from_stdin] {
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.matches("error: `x` is set twice").count(), 50, "{err}");
+        assert!(err.contains("--> ") && err.contains(":51:1"), "{err}");
+        assert!(!err.contains(":52:1"), "{err}");
+        assert!(
+            err.contains("... and 150 more problems (only the first 50 are shown)"),
+            "{err}"
+        );
+        assert!(err.contains("200 problems in profile"), "{err}");
+    }
+}
