@@ -306,3 +306,76 @@ fn a_file_with_many_problems_shows_the_first_fifty_and_counts_the_rest() {
         assert!(err.contains("200 problems in profile"), "{err}");
     }
 }
+
+#[test]
+fn init_writes_the_schema_directive_when_the_schema_is_beside_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["init", "-o", "before.toml"]);
+    assert!(out.status.success());
+    let before = std::fs::read_to_string(dir.path().join("before.toml")).unwrap();
+    assert!(before.starts_with("# A starter profile"), "{before}");
+    assert!(
+        run_in(dir.path(), &["schema", "-o", "profile.schema.json"])
+            .status
+            .success()
+    );
+    for (args, file) in [
+        (&["init", "-o", "after.toml"][..], "after.toml"),
+        (
+            &["init", "-t", "retirement", "-o", "./r.toml"][..],
+            "r.toml",
+        ),
+    ] {
+        assert!(run_in(dir.path(), args).status.success());
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        assert!(
+            text.starts_with("#:schema ./profile.schema.json\n# A starter"),
+            "{text}"
+        );
+        assert!(run_in(dir.path(), &["plan", file]).status.success());
+    }
+    // From another folder, the schema must be beside the profile, not here.
+    let other = tempfile::tempdir().unwrap();
+    let there = other.path().join("p.toml");
+    let out = run_in(dir.path(), &["init", "-o", there.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(
+        !std::fs::read_to_string(&there)
+            .unwrap()
+            .starts_with("#:schema")
+    );
+    // Standard output: no directive (the reader's folder is unknown).
+    let out = run_in(dir.path(), &["init"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).starts_with("#:schema"));
+}
+
+#[test]
+fn init_hints_and_refusals_are_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let out = run_in(dir.path(), &["init", "-o", "sub"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--output sub is a directory"), "{err}");
+    let out = run_in(dir.path(), &["init", "-o", "my plan.toml"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("plan it with: yieldplan plan 'my plan.toml'"),
+        "{err}"
+    );
+    // The hint, run by a shell, plans the file.
+    let hint = err.split("plan it with: ").nth(1).unwrap().trim();
+    let exe = env!("CARGO_BIN_EXE_yieldplan");
+    let ran = Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(hint.replacen("yieldplan", exe, 1))
+        .output()
+        .unwrap();
+    assert!(
+        ran.status.success(),
+        "{hint}: {}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+}

@@ -166,6 +166,9 @@ pub fn write_new(flag: &str, path: &Path, text: &str) -> Result<()> {
         return write_stdout(text);
     }
     let at = shown(path);
+    if fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        bail!("{flag} {at} is a directory; give the path of a new file, such as {at}/profile.toml");
+    }
     if fs::symlink_metadata(path).is_ok() {
         bail!(
             "{flag} {at} already exists; it is never overwritten: choose a new name, or remove the file first"

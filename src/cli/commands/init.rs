@@ -4,7 +4,7 @@
 //! binary) with `{{value}}`, `{{monthly_income}}` and `{{currency}}` in
 //! place of the figures. A file is written only where none exists.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
@@ -137,6 +137,46 @@ fn fill(text: &str, placeholder: &str, value: &str) -> String {
     out
 }
 
+/// `path` as one word a POSIX shell reads back as that path: as it is when
+/// it holds only characters no shell treats specially, else in single
+/// quotes. A path with control characters (a newline) is shown escaped, as
+/// in other messages: no pasted command could carry it.
+fn shell_word(path: &Path) -> String {
+    let mut text = path.to_string_lossy().into_owned();
+    if text.starts_with('-') {
+        // Not an option to the command: `./-x.toml`.
+        text.insert_str(0, "./");
+    }
+    if text.chars().any(char::is_control) {
+        return crate::cli::files::shown(path);
+    }
+    let plain = |c: char| c.is_alphanumeric() || "._/+-=:,@%".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// The name the starter profile's comment gives the schema file
+/// (`yieldplan schema -o profile.schema.json`).
+const SCHEMA_FILE: &str = "profile.schema.json";
+
+/// `text` to be written at `path`, with the Taplo `#:schema` directive as
+/// its first line when the schema file is beside `path` (a directive to a
+/// missing file would be an error in the editor).
+fn with_schema_line(path: &Path, text: String) -> String {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if dir.join(SCHEMA_FILE).is_file() {
+        format!("#:schema ./{SCHEMA_FILE}\n{text}")
+    } else {
+        text
+    }
+}
+
 /// Writes the starter profile to standard output, or to a new file.
 ///
 /// # Errors
@@ -147,11 +187,12 @@ pub fn run(a: &InitArgs) -> Result<Outcome> {
         None => write_stdout(&text)?,
         Some(path) if crate::cli::output::is_stdout(path) => write_new("--output", path, &text)?,
         Some(path) => {
+            let text = with_schema_line(path, text);
             write_new("--output", path, &text)?;
             crate::cli::files::print_error(&format!(
                 "wrote {}; plan it with: yieldplan plan {}",
                 crate::cli::files::shown(path),
-                crate::cli::files::shown(path)
+                shell_word(path)
             ));
         }
     }
@@ -160,7 +201,22 @@ pub fn run(a: &InitArgs) -> Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
-    use super::fill;
+    use super::{fill, shell_word};
+    use std::path::Path;
+
+    #[test]
+    fn paths_in_the_hint_are_one_shell_word() {
+        assert_eq!(shell_word(Path::new("p.toml")), "p.toml");
+        assert_eq!(shell_word(Path::new("a/b-c_1.toml")), "a/b-c_1.toml");
+        assert_eq!(shell_word(Path::new("my plan.toml")), "'my plan.toml'");
+        assert_eq!(
+            shell_word(Path::new("ünï cødé 📈.toml")),
+            "'ünï cødé 📈.toml'"
+        );
+        assert_eq!(shell_word(Path::new("it's.toml")), "'it'\\''s.toml'");
+        assert_eq!(shell_word(Path::new("$HOME.toml")), "'$HOME.toml'");
+        assert_eq!(shell_word(Path::new("-x.toml")), "./-x.toml");
+    }
 
     #[test]
     fn a_filled_value_keeps_its_comment_in_column() {
