@@ -62,7 +62,7 @@ pub struct InitArgs {
     /// The income wanted each month, an amount (default: the template's)
     #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_negative_numbers = true)]
     pub monthly_income: Option<Decimal>,
-    /// Currency code of the amounts, three capital letters
+    /// Currency code of the amounts, letters (e.g. USD or EUR; usd is written USD)
     #[arg(long, value_name = "CODE", default_value = "USD", value_parser = parse_currency)]
     pub currency: String,
     /// Write the profile to FILE, which must not exist yet, instead of standard output
@@ -70,11 +70,26 @@ pub struct InitArgs {
     pub output: Option<PathBuf>,
 }
 
-/// An amount as a profile accepts it: above 0, at most 10^15, whole cents.
+/// An amount as a profile accepts it: above 0, at most 10^15, whole cents;
+/// commas only between thousands (`300,000`, not `3,00,0`).
 fn parse_amount(text: &str) -> Result<Decimal, String> {
-    let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
-    let d = parse_decimal_text(&cleaned)
-        .ok_or_else(|| format!("\"{text}\" is not an amount; write e.g. 300000"))?;
+    let t = text.trim();
+    if t.contains(',') && !thousands_grouped(t) {
+        return Err(format!(
+            "\"{text}\" has a comma out of place; group the digits in thousands (300,000) or write none (300000)"
+        ));
+    }
+    let cleaned: String = t.chars().filter(|c| *c != ',').collect();
+    let Some(d) = parse_decimal_text(&cleaned) else {
+        // Too large for an exact amount, yet a number: say so.
+        return match cleaned.parse::<f64>() {
+            Ok(x) if x.is_finite() && x > 1e15 => Err(format!(
+                "\"{text}\" is more than the 10^15 this tool accepts"
+            )),
+            Ok(x) if x.is_finite() && x < 0.0 => Err(format!("\"{text}\" must be more than zero")),
+            _ => Err(format!("\"{text}\" is not an amount; write e.g. 300000")),
+        };
+    };
     if d <= Decimal::ZERO {
         return Err(format!("\"{text}\" must be more than zero"));
     }
@@ -91,13 +106,29 @@ fn parse_amount(text: &str) -> Result<Decimal, String> {
     Ok(d.normalize())
 }
 
-/// A currency code: three capital letters.
+/// Whether the commas of `text` group its whole part in thousands: 1 to 3
+/// digits, then groups of exactly 3 (`1,234,567.5`, `-12,000`).
+fn thousands_grouped(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let whole = unsigned.split('.').next().unwrap_or_default();
+    if unsigned[whole.len()..].contains(',') {
+        return false;
+    }
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or_default();
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    (1..=3).contains(&first.len()) && digits(first) && groups.all(|g| g.len() == 3 && digits(g))
+}
+
+/// A currency code as a profile accepts it: 1 to 8 letters, any case,
+/// written in capitals.
 fn parse_currency(text: &str) -> Result<String, String> {
-    if text.len() == 3 && text.chars().all(|c| c.is_ascii_uppercase()) {
-        Ok(text.to_string())
+    let t = text.trim();
+    if (1..=8).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphabetic()) {
+        Ok(t.to_ascii_uppercase())
     } else {
         Err(format!(
-            "\"{text}\" is not a currency code; write three capital letters, e.g. USD or EUR"
+            "\"{text}\" is not a currency code; write its letters, e.g. USD or EUR"
         ))
     }
 }
@@ -201,7 +232,56 @@ pub fn run(a: &InitArgs) -> Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
-    use super::{fill, shell_word};
+    use super::{fill, parse_amount, parse_currency, shell_word};
+
+    #[test]
+    fn amounts_take_commas_only_between_thousands() {
+        for ok in ["300,000", "1,234,567.25", "999", "1,000", "300000"] {
+            assert!(parse_amount(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            parse_amount("1,234,567.25").unwrap().to_string(),
+            "1234567.25"
+        );
+        for bad in [
+            "3,00,0",
+            "30,0000",
+            ",300",
+            "300,",
+            "1,000.000,5",
+            "1000,000",
+            "1,,000",
+        ] {
+            let e = parse_amount(bad).unwrap_err();
+            assert!(e.contains("comma out of place"), "{bad}: {e}");
+        }
+        assert!(
+            parse_amount("1e300")
+                .unwrap_err()
+                .contains("more than the 10^15")
+        );
+        assert!(
+            parse_amount("1e20")
+                .unwrap_err()
+                .contains("more than the 10^15")
+        );
+        assert!(parse_amount("abc").unwrap_err().contains("not an amount"));
+        assert!(
+            parse_amount("-1e300")
+                .unwrap_err()
+                .contains("more than zero")
+        );
+    }
+
+    #[test]
+    fn currencies_are_read_as_a_profile_reads_them() {
+        assert_eq!(parse_currency("usd").unwrap(), "USD");
+        assert_eq!(parse_currency("Eur").unwrap(), "EUR");
+        assert_eq!(parse_currency("USDT").unwrap(), "USDT");
+        for bad in ["", "€", "US1", "ABCDEFGHI", "U S"] {
+            assert!(parse_currency(bad).is_err(), "{bad}");
+        }
+    }
     use std::path::Path;
 
     #[test]
