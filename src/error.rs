@@ -136,6 +136,9 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// How many problems of one file are shown; the rest are counted.
+pub const MAX_SHOWN: usize = 50;
+
 /// Where each line starts, so that many diagnostics in a large file are
 /// placed without rescanning the text for each one.
 struct LineIndex {
@@ -214,7 +217,7 @@ impl fmt::Display for Diagnostics {
         let path = self.path.display().to_string();
         let path = printable(&path);
         let index = LineIndex::new(&self.text);
-        for (i, d) in self.items.iter().enumerate() {
+        for (i, d) in self.items.iter().take(MAX_SHOWN).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
@@ -265,6 +268,14 @@ impl fmt::Display for Diagnostics {
             }
         }
         let n = self.items.len();
+        if n > MAX_SHOWN {
+            writeln!(
+                f,
+                "\n... and {} more problem{} (only the first {MAX_SHOWN} are shown)",
+                n - MAX_SHOWN,
+                if n - MAX_SHOWN == 1 { "" } else { "s" }
+            )?;
+        }
         write!(
             f,
             "\n{n} problem{} in {} {path}; nothing was planned",
@@ -295,6 +306,27 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_first_problems_are_shown_and_the_rest_counted() {
+        let src = "x = 1\n".repeat(60);
+        let render = |n: usize| {
+            let items = (0..n)
+                .map(|i| Diagnostic::at(i * 6..i * 6 + 1, "twice"))
+                .collect();
+            Diagnostics::new(Path::new("p.toml"), &src, "profile", items).to_string()
+        };
+        let exact = render(MAX_SHOWN);
+        assert_eq!(exact.matches("error: twice").count(), MAX_SHOWN);
+        assert!(!exact.contains("more problem"), "{exact}");
+        let over = render(MAX_SHOWN + 1);
+        assert_eq!(over.matches("error: twice").count(), MAX_SHOWN);
+        assert!(
+            over.contains("... and 1 more problem (only the first 50"),
+            "{over}"
+        );
+        assert!(over.ends_with("51 problems in profile p.toml; nothing was planned"));
+    }
 
     #[test]
     fn line_and_column_count_characters() {

@@ -68,6 +68,58 @@ fn every_page_a_page_cites_is_printable() {
     assert!(seen.contains("yieldplan-rates-import"), "{seen:?}");
 }
 
+/// Every page the main page cites, followed recursively.
+fn every_cited_page() -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo = cited(&man(&[]));
+    while let Some(name) = todo.pop() {
+        if seen.insert(name.clone()) {
+            todo.extend(cited(&man(&[&name])));
+        }
+    }
+    seen
+}
+
+#[test]
+fn the_readme_install_loop_installs_every_cited_page_and_no_help_page() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("for c in ") && l.contains("rates-import"))
+        .expect("the README's man install loop");
+    let installed: BTreeSet<String> = line
+        .trim_start_matches("for c in ")
+        .trim_end_matches("; do")
+        .split_whitespace()
+        .map(|c| format!("yieldplan-{c}"))
+        .collect();
+    let cited = every_cited_page();
+    assert_eq!(cited, installed);
+    assert!(cited.iter().all(|n| !n.contains("help")), "{cited:?}");
+    let help = Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+        .args(["man", "help"])
+        .output()
+        .unwrap();
+    assert_eq!(help.status.code(), Some(2));
+}
+
+#[test]
+fn a_command_page_synopsis_names_the_command_as_typed() {
+    for (args, typed) in [
+        (&["plan"][..], "\\fByieldplan plan\\fR"),
+        (&["rates", "import"][..], "\\fByieldplan rates import\\fR"),
+        (&[][..], "\\fByieldplan\\fR ["),
+    ] {
+        let page = man(args);
+        let synopsis = page
+            .lines()
+            .skip_while(|l| *l != ".SH SYNOPSIS")
+            .nth(1)
+            .unwrap();
+        assert!(synopsis.starts_with(typed), "{args:?}: {synopsis}");
+    }
+}
+
 #[test]
 fn an_unknown_page_is_refused_with_the_commands() {
     let out = Command::new(env!("CARGO_BIN_EXE_yieldplan"))

@@ -103,6 +103,10 @@ fn the_schema_refuses_what_the_reader_refuses() {
         "[portfolio]\nvalue = 1000\n".to_string(),
         // a band missing its high end
         base.replace("weight", "apy = { low = \"3%\" }\nweight"),
+        // a currency that is not a code of letters
+        base.replace("value = 1000", "value = 1000\ncurrency = \"€\""),
+        base.replace("value = 1000", "value = 1000\ncurrency = \"US1\""),
+        base.replace("value = 1000", "value = 1000\ncurrency = \"\""),
     ];
     for text in bad {
         assert!(
@@ -123,6 +127,12 @@ fn the_schema_refuses_what_the_reader_refuses() {
             .unwrap();
         assert_eq!(out.code(), Some(2), "the reader accepts:\n{text}");
     }
+}
+
+#[test]
+fn a_lower_case_currency_is_accepted_by_both() {
+    let text = "[portfolio]\nvalue = 1000\ncurrency = \"usd\"\n[[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\nweight = \"100%\"\n";
+    assert!(errors(&validator(), &as_json(text)).is_empty());
 }
 
 #[test]

@@ -152,7 +152,8 @@ fn existing_folder(flag: &str, at: &str, target: &Path) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Writes `text` to a new file at `path`, given with `flag`: refuses when
+/// Writes `text` to a new file at `path`, given with `flag`, or to standard
+/// output when `path` is `-` (as [`emit`] does). A file is refused when
 /// anything exists at `path` (a file, a link, even a dangling one), and
 /// creates the file atomically (a temporary file linked into place only if
 /// the name is still free), so a file that appears meanwhile is not
@@ -161,7 +162,13 @@ fn existing_folder(flag: &str, at: &str, target: &Path) -> Result<PathBuf> {
 /// # Errors
 /// Something exists at `path`, its folder is missing, or it cannot be written.
 pub fn write_new(flag: &str, path: &Path, text: &str) -> Result<()> {
+    if is_stdout(path) {
+        return write_stdout(text);
+    }
     let at = shown(path);
+    if fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        bail!("{flag} {at} is a directory; give the path of a new file, such as {at}/profile.toml");
+    }
     if fs::symlink_metadata(path).is_ok() {
         bail!(
             "{flag} {at} already exists; it is never overwritten: choose a new name, or remove the file first"

@@ -63,15 +63,43 @@ pub fn table_style(output: Option<&Path>) -> TableStyle {
         ColorChoice::Never => false,
         ColorChoice::Auto => terminal && !no_color_env(),
     };
-    let width = display.width.or_else(|| {
-        terminal
-            .then(terminal_size::terminal_size)
-            .flatten()
-            .map(|(w, _)| w.0)
-    });
+    let width = display
+        .width
+        .or_else(|| terminal.then(terminal_columns).flatten());
     let wide = display.wide;
     let width = width.filter(|_| !wide);
     TableStyle { width, wide, color }
+}
+
+/// The width of the terminal on standard output, in columns: what the
+/// terminal reports (its column count alone: a pseudo-terminal may report 0
+/// rows), else the `COLUMNS` environment variable when it is a whole number
+/// above 0, else `None` (tables are not fitted). Only asked when standard
+/// output is a terminal, so piped output never depends on `COLUMNS`.
+fn terminal_columns() -> Option<u16> {
+    reported_columns().or_else(|| columns_env(std::env::var("COLUMNS").ok().as_deref()))
+}
+
+/// The column count the terminal on standard output reports, when above 0.
+#[cfg(unix)]
+fn reported_columns() -> Option<u16> {
+    rustix::termios::tcgetwinsize(std::io::stdout())
+        .ok()
+        .map(|size| size.ws_col)
+        .filter(|&cols| cols > 0)
+}
+
+/// The column count the terminal on standard output reports, when known.
+#[cfg(not(unix))]
+fn reported_columns() -> Option<u16> {
+    terminal_size::terminal_size()
+        .map(|(w, _)| w.0)
+        .filter(|&cols| cols > 0)
+}
+
+/// `COLUMNS` as a width: a whole number above 0, else `None`.
+fn columns_env(value: Option<&str>) -> Option<u16> {
+    value?.trim().parse::<u16>().ok().filter(|&cols| cols > 0)
 }
 
 /// Renders a report in `format` for `output` (standard output when `None`),
@@ -88,4 +116,21 @@ pub fn render<T: Serialize>(
 /// `--width`: 40 to 1,000 columns; a negative number or zero says so.
 fn parse_width(text: &str) -> Result<u16, String> {
     super::args::parse_count(text, "--width", 40, 1000).map(|n| u16::try_from(n).unwrap_or(1000))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::columns_env;
+
+    #[test]
+    fn columns_env_takes_only_a_positive_whole_number() {
+        assert_eq!(columns_env(Some("70")), Some(70));
+        assert_eq!(columns_env(Some(" 120 ")), Some(120));
+        assert_eq!(columns_env(Some("0")), None);
+        assert_eq!(columns_env(Some("-5")), None);
+        assert_eq!(columns_env(Some("wide")), None);
+        assert_eq!(columns_env(Some("70000000")), None);
+        assert_eq!(columns_env(Some("")), None);
+        assert_eq!(columns_env(None), None);
+    }
 }

@@ -73,7 +73,8 @@ pub(super) struct ProfileFile {
 struct PortfolioTable {
     /// Total value of the portfolio, an amount (above 0, at most 10^15, whole cents).
     value: Money,
-    /// Currency code in capitals, for display only (default USD).
+    /// Currency code, 1 to 8 letters ("usd" is read as "USD"), for display only (default USD).
+    #[schemars(pattern(r"^[A-Za-z]{1,8}$"))]
     currency: Option<String>,
 }
 

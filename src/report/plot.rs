@@ -16,6 +16,9 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+mod axes;
+
+use self::axes::{Axis, draw_mesh};
 use super::cells::chart_value;
 use crate::engine::simulate::{Percentiles, Simulation};
 use crate::money::Money;
@@ -103,29 +106,6 @@ fn currency_parts(currency: &str) -> (&'static str, String) {
     }
 }
 
-/// The axes of a money chart: years from today across, `currency` up (on a
-/// log scale when `log`), labelled in thousands and millions.
-fn draw_mesh(
-    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
-    axis: &Axis,
-    currency: &str,
-    log: bool,
-) -> Result<(), String> {
-    let y_desc = if log {
-        format!("{currency}, log scale")
-    } else {
-        currency.to_string()
-    };
-    chart
-        .configure_mesh()
-        .x_desc("years from today")
-        .y_desc(y_desc)
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| money_label(axis.amount(*v), currency))
-        .draw()
-        .map_err(|e| e.to_string())
-}
-
 /// An amount as an axis label: "$950", "$250k", "$1.5M", "$16M", "$2B".
 #[must_use]
 pub fn money_label(value: f64, currency: &str) -> String {
@@ -195,41 +175,6 @@ fn legend(area: &Area<'_>, entries: &[(&str, Key)]) -> Result<(), String> {
     Ok(())
 }
 
-/// The y axis: where an amount is drawn, and the amount at a position.
-#[derive(Clone, Copy)]
-struct Axis {
-    log: bool,
-    /// On a log axis, the lowest coordinate drawn: smaller amounts (a path
-    /// that ran out) are drawn on the floor.
-    floor: f64,
-}
-
-impl Axis {
-    /// A linear axis, or a log axis whose floor suits amounts up to `high`.
-    fn new(log: bool, low: f64, high: f64) -> Self {
-        let floor = if log {
-            // At most five decades below the top, and never below $1.
-            let top = high.max(1.0).log10();
-            low.max(1.0).log10().max(top - 5.0).floor()
-        } else {
-            0.0
-        };
-        Axis { log, floor }
-    }
-    /// The drawn coordinate of an amount (log10 of it on a log axis).
-    fn at(self, v: f64) -> f64 {
-        if self.log {
-            v.max(1.0).log10().max(self.floor)
-        } else {
-            v
-        }
-    }
-    /// The amount at a drawn coordinate.
-    fn amount(self, y: f64) -> f64 {
-        if self.log { 10f64.powf(y) } else { y }
-    }
-}
-
 /// Whether the value axis is logarithmic for these bands.
 fn wants_log(bands: &[Percentiles], options: ChartOptions) -> bool {
     options.log.unwrap_or_else(|| {
@@ -296,7 +241,7 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
     } else {
         (0.0, high * 1.05)
     };
-    let years = fan.bands.last().map_or(2, |b| b.year.max(2));
+    let years = fan.bands.last().map_or(1, |b| b.year.max(1));
     let first = 0.0;
     let mut chart = ChartBuilder::on(&plot)
         .caption(&fan.title, ("sans-serif", 18))
@@ -306,7 +251,7 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
         .build_cartesian_2d(first..f64::from(years), bottom..top)
         .map_err(|e| e.to_string())?;
     let currency = fan.currency;
-    draw_mesh(&mut chart, &axis, currency, fan.log)?;
+    draw_mesh(&mut chart, &axis, currency, years, (bottom, top))?;
     let outer = BAND_OUTER.mix(0.18);
     let inner = BAND_OUTER.mix(0.40);
     chart
@@ -332,6 +277,11 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
             MEDIAN.stroke_width(2),
         ))
         .map_err(|e| e.to_string())?;
+    if fan.start.is_none() {
+        if let [only] = fan.bands {
+            single_year(&mut chart, axis, only, (outer, inner))?;
+        }
+    }
     let mut keys = vec![
         (FAN_LEGEND[0], Key::Band(BAND_OUTER, 0.18)),
         (FAN_LEGEND[1], Key::Band(BAND_OUTER, 0.40)),
@@ -346,6 +296,16 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
                 GOAL.stroke_width(2),
             ))
             .map_err(|e| e.to_string())?;
+        if let [only] = fan.goal {
+            // One year: a line of one point draws nothing; a short dash does.
+            let y = axis.at(chart_value(*only));
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(0.85, y), (1.0, y)],
+                    GOAL.stroke_width(3),
+                )))
+                .map_err(|e| e.to_string())?;
+        }
         keys.push((FAN_LEGEND[3], Key::Line(GOAL)));
     }
     if let Some(year) = fan.income_starts {
@@ -360,6 +320,37 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
         keys.push((FAN_LEGEND[4], Key::Dashed(MARKER)));
     }
     legend(&side, &keys)
+}
+
+/// Draws a fan of one year, which has no area or line to show: the bands as
+/// bars and the median as a dot at that year.
+fn single_year(
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    axis: Axis,
+    band: &Percentiles,
+    (outer, inner): (RGBAColor, RGBAColor),
+) -> Result<(), String> {
+    let x = f64::from(band.year);
+    let bar = |lo: Money, hi: Money, colour: RGBAColor, width: u32| {
+        PathElement::new(
+            vec![(x, axis.at(chart_value(lo))), (x, axis.at(chart_value(hi)))],
+            colour.stroke_width(width),
+        )
+    };
+    chart
+        .draw_series([
+            bar(band.p5, band.p95, outer, 16),
+            bar(band.p25, band.p75, inner, 16),
+        ])
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(std::iter::once(Circle::new(
+            (x, axis.at(chart_value(band.p50))),
+            5,
+            MEDIAN.filled(),
+        )))
+        .map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// Renders the fan chart of a simulation as an SVG document, as `options`
@@ -385,7 +376,11 @@ pub fn simulation_svg(sim: &Simulation, options: ChartOptions) -> Result<String,
         fan(
             &upper,
             &Fan {
-                title: format!("{name}: portfolio value ({} paths)", sim.paths),
+                title: format!(
+                    "{name}: portfolio value ({} {})",
+                    sim.paths,
+                    if sim.paths == 1 { "path" } else { "paths" }
+                ),
                 bands: &sim.value,
                 goal: &[],
                 income_starts,
@@ -425,7 +420,8 @@ const PALETTE: [RGBColor; 6] = [
 /// profile (labelled with its name in the legend beside the chart), as an
 /// SVG document. `starts` holds each profile's value today, drawn at year 0
 /// (empty: lines start at year 1). Amounts are drawn as they are: the
-/// simulations should share a currency (the first one's labels the axis).
+/// simulations must share a currency (the first one's labels the axis;
+/// `compare` refuses others).
 ///
 /// # Errors
 ///
@@ -435,7 +431,7 @@ pub fn comparison_svg(
     starts: &[Money],
     options: ChartOptions,
 ) -> Result<String, String> {
-    let years = sims.iter().map(|s| s.years).max().unwrap_or(0).max(2);
+    let years = sims.iter().map(|s| s.years).max().unwrap_or(0).max(1);
     let log = options.log.unwrap_or_else(|| {
         let ends: Vec<f64> = sims
             .iter()
@@ -494,7 +490,7 @@ pub fn comparison_svg(
             .y_label_area_size(70)
             .build_cartesian_2d(first..f64::from(years), bottom..top)
             .map_err(|e| e.to_string())?;
-        draw_mesh(&mut chart, &axis, currency, log)?;
+        draw_mesh(&mut chart, &axis, currency, years, (bottom, top))?;
         let mut keys = Vec::new();
         let names: Vec<String> = sims
             .iter()

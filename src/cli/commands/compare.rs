@@ -10,6 +10,7 @@ use yieldplan::engine::simulate::SimSettings;
 use yieldplan::report::{self, compare_document};
 
 use crate::cli::args::{Output, SimArgs};
+use crate::cli::files::shown;
 use crate::cli::load::{book_for, load_profile};
 use crate::cli::outcome::Outcome;
 use crate::cli::output::{distinct_outputs, emit, write_file};
@@ -47,6 +48,9 @@ pub fn run(a: &CompareArgs) -> Result<Outcome> {
         .map(|p| load_profile(p, &book))
         .collect::<Result<Vec<_>>>()?;
     let plans: Vec<PlanReport> = loaded.iter().map(|(_, plan)| plan.clone()).collect();
+    if a.sim.simulate && a.sim.plot.is_some() {
+        one_currency(&a.profiles, &plans)?;
+    }
     let mut report = compare(&plans);
     if a.sim.simulate {
         let settings = SimSettings {
@@ -78,4 +82,30 @@ pub fn run(a: &CompareArgs) -> Result<Outcome> {
     );
     emit(a.out.output.as_deref(), &text)?;
     Ok(Outcome::Success)
+}
+
+/// Refuses `--plot` over profiles in different currencies: their medians
+/// would share one money axis, labelled in the first profile's currency.
+///
+/// # Errors
+/// Two profiles are in different currencies.
+fn one_currency(paths: &[PathBuf], plans: &[PlanReport]) -> Result<()> {
+    let Some(first) = plans.first() else {
+        return Ok(());
+    };
+    if plans
+        .iter()
+        .all(|p| p.portfolio.currency == first.portfolio.currency)
+    {
+        return Ok(());
+    }
+    let each: Vec<String> = paths
+        .iter()
+        .zip(plans)
+        .map(|(path, plan)| format!("{} is in {}", shown(path), plan.portfolio.currency))
+        .collect();
+    anyhow::bail!(
+        "--plot draws every profile on one money axis, but the profiles are in different currencies ({}); plot them one at a time (yieldplan project PROFILE --simulate --plot FILE.svg), or leave out --plot",
+        each.join(", ")
+    )
 }

@@ -78,18 +78,28 @@ pub fn completions(a: &CompletionsArgs) -> Result<Outcome> {
 
 /// Every man page, by name: `yieldplan`, then `yieldplan-COMMAND` for each
 /// command and `yieldplan-COMMAND-SUB` for each command under it, the names
-/// the pages' SUBCOMMANDS sections cite.
-fn pages(cmd: &clap::Command, name: &str, out: &mut Vec<(String, clap::Command)>) {
+/// the pages' SUBCOMMANDS sections cite. Each page's SYNOPSIS names the
+/// command as it is typed (`yieldplan rates import`), from `words`.
+fn pages(cmd: &clap::Command, name: &str, words: &str, out: &mut Vec<(String, clap::Command)>) {
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         let title = format!("{name}-{}", sub.get_name());
+        let typed = format!("{words} {}", sub.get_name());
         let page = sub
             .clone()
             .name(title.clone())
-            .bin_name(title.clone())
+            .display_name(title.clone())
+            .bin_name(typed.clone())
             .version(env!("CARGO_PKG_VERSION"));
-        pages(&page, &title, out);
+        pages(&page, &title, &typed, out);
         out.push((title, page));
     }
+}
+
+/// The command for the man pages: without clap's `help` subcommand at any
+/// level (its pages would only repeat `--help`), so no page cites one.
+fn without_help(cmd: clap::Command) -> clap::Command {
+    cmd.disable_help_subcommand(true)
+        .mut_subcommands(without_help)
 }
 
 /// Writes the man page (roff) of the whole command, or of one command as
@@ -99,13 +109,13 @@ fn pages(cmd: &clap::Command, name: &str, out: &mut Vec<(String, clap::Command)>
 /// # Errors
 /// No page has that name, or the output cannot be written.
 pub fn man(a: &ManArgs) -> Result<Outcome> {
-    let mut cmd = Cli::command();
+    let mut cmd = without_help(Cli::command());
     cmd.build();
     let page = if a.command.is_empty() {
         cmd
     } else {
         let mut all = Vec::new();
-        pages(&cmd, "yieldplan", &mut all);
+        pages(&cmd, "yieldplan", "yieldplan", &mut all);
         let asked = a.command.join("-");
         let asked = asked.trim_end_matches("(1)");
         let wanted = if asked.starts_with("yieldplan-") {

@@ -4,7 +4,7 @@
 //! binary) with `{{value}}`, `{{monthly_income}}` and `{{currency}}` in
 //! place of the figures. A file is written only where none exists.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
@@ -62,7 +62,7 @@ pub struct InitArgs {
     /// The income wanted each month, an amount (default: the template's)
     #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_negative_numbers = true)]
     pub monthly_income: Option<Decimal>,
-    /// Currency code of the amounts, three capital letters
+    /// Currency code of the amounts, letters (e.g. USD or EUR; usd is written USD)
     #[arg(long, value_name = "CODE", default_value = "USD", value_parser = parse_currency)]
     pub currency: String,
     /// Write the profile to FILE, which must not exist yet, instead of standard output
@@ -70,11 +70,26 @@ pub struct InitArgs {
     pub output: Option<PathBuf>,
 }
 
-/// An amount as a profile accepts it: above 0, at most 10^15, whole cents.
+/// An amount as a profile accepts it: above 0, at most 10^15, whole cents;
+/// commas only between thousands (`300,000`, not `3,00,0`).
 fn parse_amount(text: &str) -> Result<Decimal, String> {
-    let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
-    let d = parse_decimal_text(&cleaned)
-        .ok_or_else(|| format!("\"{text}\" is not an amount; write e.g. 300000"))?;
+    let t = text.trim();
+    if t.contains(',') && !thousands_grouped(t) {
+        return Err(format!(
+            "\"{text}\" has a comma out of place; group the digits in thousands (300,000) or write none (300000)"
+        ));
+    }
+    let cleaned: String = t.chars().filter(|c| *c != ',').collect();
+    let Some(d) = parse_decimal_text(&cleaned) else {
+        // Too large for an exact amount, yet a number: say so.
+        return match cleaned.parse::<f64>() {
+            Ok(x) if x.is_finite() && x > 1e15 => Err(format!(
+                "\"{text}\" is more than the 10^15 this tool accepts"
+            )),
+            Ok(x) if x.is_finite() && x < 0.0 => Err(format!("\"{text}\" must be more than zero")),
+            _ => Err(format!("\"{text}\" is not an amount; write e.g. 300000")),
+        };
+    };
     if d <= Decimal::ZERO {
         return Err(format!("\"{text}\" must be more than zero"));
     }
@@ -91,13 +106,29 @@ fn parse_amount(text: &str) -> Result<Decimal, String> {
     Ok(d.normalize())
 }
 
-/// A currency code: three capital letters.
+/// Whether the commas of `text` group its whole part in thousands: 1 to 3
+/// digits, then groups of exactly 3 (`1,234,567.5`, `-12,000`).
+fn thousands_grouped(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let whole = unsigned.split('.').next().unwrap_or_default();
+    if unsigned[whole.len()..].contains(',') {
+        return false;
+    }
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or_default();
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    (1..=3).contains(&first.len()) && digits(first) && groups.all(|g| g.len() == 3 && digits(g))
+}
+
+/// A currency code as a profile accepts it: 1 to 8 letters, any case,
+/// written in capitals.
 fn parse_currency(text: &str) -> Result<String, String> {
-    if text.len() == 3 && text.chars().all(|c| c.is_ascii_uppercase()) {
-        Ok(text.to_string())
+    let t = text.trim();
+    if (1..=8).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphabetic()) {
+        Ok(t.to_ascii_uppercase())
     } else {
         Err(format!(
-            "\"{text}\" is not a currency code; write three capital letters, e.g. USD or EUR"
+            "\"{text}\" is not a currency code; write its letters, e.g. USD or EUR"
         ))
     }
 }
@@ -137,6 +168,46 @@ fn fill(text: &str, placeholder: &str, value: &str) -> String {
     out
 }
 
+/// `path` as one word a POSIX shell reads back as that path: as it is when
+/// it holds only characters no shell treats specially, else in single
+/// quotes. A path with control characters (a newline) is shown escaped, as
+/// in other messages: no pasted command could carry it.
+fn shell_word(path: &Path) -> String {
+    let mut text = path.to_string_lossy().into_owned();
+    if text.starts_with('-') {
+        // Not an option to the command: `./-x.toml`.
+        text.insert_str(0, "./");
+    }
+    if text.chars().any(char::is_control) {
+        return crate::cli::files::shown(path);
+    }
+    let plain = |c: char| c.is_alphanumeric() || "._/+-=:,@%".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// The name the starter profile's comment gives the schema file
+/// (`yieldplan schema -o profile.schema.json`).
+const SCHEMA_FILE: &str = "profile.schema.json";
+
+/// `text` to be written at `path`, with the Taplo `#:schema` directive as
+/// its first line when the schema file is beside `path` (a directive to a
+/// missing file would be an error in the editor).
+fn with_schema_line(path: &Path, text: String) -> String {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if dir.join(SCHEMA_FILE).is_file() {
+        format!("#:schema ./{SCHEMA_FILE}\n{text}")
+    } else {
+        text
+    }
+}
+
 /// Writes the starter profile to standard output, or to a new file.
 ///
 /// # Errors
@@ -145,12 +216,14 @@ pub fn run(a: &InitArgs) -> Result<Outcome> {
     let text = starter(a);
     match &a.output {
         None => write_stdout(&text)?,
+        Some(path) if crate::cli::output::is_stdout(path) => write_new("--output", path, &text)?,
         Some(path) => {
+            let text = with_schema_line(path, text);
             write_new("--output", path, &text)?;
             crate::cli::files::print_error(&format!(
                 "wrote {}; plan it with: yieldplan plan {}",
                 crate::cli::files::shown(path),
-                crate::cli::files::shown(path)
+                shell_word(path)
             ));
         }
     }
@@ -159,7 +232,71 @@ pub fn run(a: &InitArgs) -> Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
-    use super::fill;
+    use super::{fill, parse_amount, parse_currency, shell_word};
+
+    #[test]
+    fn amounts_take_commas_only_between_thousands() {
+        for ok in ["300,000", "1,234,567.25", "999", "1,000", "300000"] {
+            assert!(parse_amount(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            parse_amount("1,234,567.25").unwrap().to_string(),
+            "1234567.25"
+        );
+        for bad in [
+            "3,00,0",
+            "30,0000",
+            ",300",
+            "300,",
+            "1,000.000,5",
+            "1000,000",
+            "1,,000",
+        ] {
+            let e = parse_amount(bad).unwrap_err();
+            assert!(e.contains("comma out of place"), "{bad}: {e}");
+        }
+        assert!(
+            parse_amount("1e300")
+                .unwrap_err()
+                .contains("more than the 10^15")
+        );
+        assert!(
+            parse_amount("1e20")
+                .unwrap_err()
+                .contains("more than the 10^15")
+        );
+        assert!(parse_amount("abc").unwrap_err().contains("not an amount"));
+        assert!(
+            parse_amount("-1e300")
+                .unwrap_err()
+                .contains("more than zero")
+        );
+    }
+
+    #[test]
+    fn currencies_are_read_as_a_profile_reads_them() {
+        assert_eq!(parse_currency("usd").unwrap(), "USD");
+        assert_eq!(parse_currency("Eur").unwrap(), "EUR");
+        assert_eq!(parse_currency("USDT").unwrap(), "USDT");
+        for bad in ["", "€", "US1", "ABCDEFGHI", "U S"] {
+            assert!(parse_currency(bad).is_err(), "{bad}");
+        }
+    }
+    use std::path::Path;
+
+    #[test]
+    fn paths_in_the_hint_are_one_shell_word() {
+        assert_eq!(shell_word(Path::new("p.toml")), "p.toml");
+        assert_eq!(shell_word(Path::new("a/b-c_1.toml")), "a/b-c_1.toml");
+        assert_eq!(shell_word(Path::new("my plan.toml")), "'my plan.toml'");
+        assert_eq!(
+            shell_word(Path::new("ünï cødé 📈.toml")),
+            "'ünï cødé 📈.toml'"
+        );
+        assert_eq!(shell_word(Path::new("it's.toml")), "'it'\\''s.toml'");
+        assert_eq!(shell_word(Path::new("$HOME.toml")), "'$HOME.toml'");
+        assert_eq!(shell_word(Path::new("-x.toml")), "./-x.toml");
+    }
 
     #[test]
     fn a_filled_value_keeps_its_comment_in_column() {

@@ -61,7 +61,7 @@ pub struct OptimizeArgs {
 }
 
 fn parse_scenarios(text: &str) -> Result<u32, String> {
-    crate::cli::args::parse_count(text, "scenarios", 100, 100_000).map(|n| n as u32)
+    crate::cli::args::parse_count(text, "--scenarios", 100, 100_000).map(|n| n as u32)
 }
 
 /// Optimizes the profile, prints the report and writes `--output`.

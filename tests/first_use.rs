@@ -1,0 +1,381 @@
+//! What a new user meets first: `init -o -` writes to standard output like
+//! every other command's `-o -`, flag ranges name the bound that was missed,
+//! and a terminal that reports its columns but no rows (a pseudo-terminal
+//! under `script`) still gets tables fitted to its width.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    bin().current_dir(dir).args(args).output().unwrap()
+}
+
+#[test]
+fn init_output_dash_is_standard_output_and_creates_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = run_in(dir.path(), &["init"]);
+    for args in [&["init", "-o", "-"][..], &["init", "--output", "-"][..]] {
+        let out = run_in(dir.path(), args);
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(out.stdout, plain.stdout, "{args:?}");
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!dir.path().join("-").exists(), "a file named - was written");
+    }
+    // Twice in a row: nothing exists to refuse.
+    assert!(run_in(dir.path(), &["init", "-o", "-"]).status.success());
+    // `./-` is a file of that name, and is written as one.
+    let out = run_in(dir.path(), &["init", "-o", "./-"]);
+    assert!(out.status.success());
+    assert!(dir.path().join("-").is_file());
+}
+
+#[test]
+fn out_of_range_counts_name_the_bound_missed_and_the_flag() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--width", "20", "rates"], "--width is at least 40"),
+        (&["--width", "39", "rates"], "--width is at least 40"),
+        (&["--width", "1001", "rates"], "--width is at most 1000"),
+        (
+            &[
+                "optimize",
+                "profiles/income-template.toml",
+                "--scenarios",
+                "50",
+            ],
+            "--scenarios is at least 100",
+        ),
+        (
+            &["project", "profiles/income-template.toml", "--years", "101"],
+            "--years is at most 100",
+        ),
+    ];
+    for (args, want) in cases {
+        let out = bin().args(*args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+}
+
+/// Runs `command` under `script` (a pseudo-terminal), returning the widest
+/// line in terminal columns, colour codes removed; `None` without `script`.
+fn widest_under_script(command: &str) -> Option<usize> {
+    let out = Command::new("script")
+        .args(["-qc", command, "/dev/null"])
+        .env_remove("COLUMNS")
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut widest = 0;
+    for line in text.lines() {
+        let mut plain = String::new();
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else if c != '\r' {
+                plain.push(c);
+            }
+        }
+        widest = widest.max(unicode_width::UnicodeWidthStr::width(plain.as_str()));
+    }
+    Some(widest)
+}
+
+#[test]
+fn a_terminal_reporting_columns_but_no_rows_is_fitted() {
+    let exe = env!("CARGO_BIN_EXE_yieldplan");
+    let profile = "profiles/supplemental-income.toml";
+    let Some(w) = widest_under_script(&format!("stty rows 0 cols 70; {exe} plan {profile}")) else {
+        eprintln!("skipped: no `script` here");
+        return;
+    };
+    assert_eq!(w, 70);
+    // No size at all: COLUMNS is used when valid, else nothing is fitted.
+    let w = widest_under_script(&format!(
+        "stty rows 0 cols 0; COLUMNS=60 {exe} plan {profile}"
+    ));
+    assert_eq!(w, Some(60));
+    let w = widest_under_script(&format!(
+        "stty rows 0 cols 0; COLUMNS=x {exe} plan {profile}"
+    ));
+    assert!(w.unwrap() > 200);
+}
+
+#[test]
+fn piped_output_ignores_columns() {
+    let profile = "profiles/supplemental-income.toml";
+    let plain = bin().args(["plan", profile]).output().unwrap();
+    let narrow = bin()
+        .args(["plan", profile])
+        .env("COLUMNS", "50")
+        .output()
+        .unwrap();
+    assert_eq!(plain.stdout, narrow.stdout);
+}
+
+#[test]
+fn compare_plot_refuses_profiles_in_different_currencies() {
+    let dir = tempfile::tempdir().unwrap();
+    let eur = dir.path().join("eur.toml");
+    let usd = std::fs::canonicalize("profiles/supplemental-income.toml").unwrap();
+    let init = bin()
+        .args(["init", "--currency", "EUR", "--value", "200000", "-o"])
+        .arg(&eur)
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    let svg = dir.path().join("mixed.svg");
+    let out = bin()
+        .arg("compare")
+        .args([&eur, &usd])
+        .args(["--simulate", "--paths", "20", "--plot"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("different currencies"), "{err}");
+    assert!(
+        err.contains("is in EUR") && err.contains("is in USD"),
+        "{err}"
+    );
+    assert!(!svg.exists());
+    // Without --plot the comparison runs; one currency plots.
+    let out = bin()
+        .arg("compare")
+        .args([&eur, &usd])
+        .args(["--simulate", "--paths", "20"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = bin()
+        .arg("compare")
+        .args([&eur, &eur])
+        .args(["--simulate", "--paths", "20", "--plot"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(svg.exists());
+}
+
+/// The text of every label in an SVG document.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = &t[t.find('>')? + 1..];
+            Some(body[..body.find("</text>")?].trim().to_string())
+        })
+        .collect()
+}
+
+/// Draws `project --simulate --years N --plot` and returns the SVG.
+fn project_svg(dir: &Path, years: &str, paths: &str, log: bool) -> String {
+    let svg = dir.join(format!("y{years}-{paths}-{log}.svg"));
+    let mut cmd = bin();
+    cmd.args([
+        "project",
+        "profiles/supplemental-income.toml",
+        "--simulate",
+        "--years",
+        years,
+        "--paths",
+        paths,
+        "--plot",
+    ])
+    .arg(&svg);
+    if log {
+        cmd.arg("--log");
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(&svg).unwrap()
+}
+
+#[test]
+fn short_horizons_have_whole_year_ticks_ending_at_the_horizon() {
+    let dir = tempfile::tempdir().unwrap();
+    for years in 1..=12u32 {
+        let svg = project_svg(dir.path(), &years.to_string(), "50", false);
+        let mut ticks: Vec<u32> = svg_texts(&svg)
+            .iter()
+            .filter_map(|t| t.parse::<u32>().ok())
+            .collect();
+        ticks.sort_unstable();
+        // Two charts (value and income), each labelled once per tick.
+        let mut once = ticks.clone();
+        once.dedup();
+        assert_eq!(ticks.len(), 2 * once.len(), "years {years}: {ticks:?}");
+        assert_eq!(once.first(), Some(&0), "years {years}: {once:?}");
+        if years <= 10 {
+            // A label every year, the last at the horizon.
+            assert_eq!(once, (0..=years).collect::<Vec<_>>(), "years {years}");
+        } else {
+            // Every second year: none past the horizon.
+            assert!(once.iter().all(|y| y % 2 == 0 && *y <= years), "{once:?}");
+        }
+    }
+}
+
+#[test]
+fn a_one_year_income_chart_shows_its_point_and_a_single_path_is_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = project_svg(dir.path(), "1", "1", false);
+    assert!(svg.contains("(1 path)"), "title");
+    assert!(
+        svg.contains("<circle"),
+        "the median of the one year is drawn"
+    );
+    let svg = project_svg(dir.path(), "2", "20", false);
+    assert!(svg.contains("(20 paths)"));
+}
+
+#[test]
+fn log_axes_are_labelled_at_powers_of_ten() {
+    let dir = tempfile::tempdir().unwrap();
+    for years in ["1", "5", "30"] {
+        let svg = project_svg(dir.path(), years, "100", true);
+        let money: Vec<String> = svg_texts(&svg)
+            .into_iter()
+            .filter(|t| t.starts_with('$'))
+            .collect();
+        assert!(money.len() >= 4, "{money:?}");
+        for label in &money {
+            let digits = label
+                .trim_start_matches('$')
+                .trim_end_matches(['k', 'M', 'B']);
+            assert!(
+                ["1", "10", "100"].contains(&digits),
+                "years {years}: {label} is not a power of ten: {money:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_file_with_many_problems_shows_the_first_fifty_and_counts_the_rest() {
+    let text = "x = 1\n".repeat(201);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.toml");
+    std::fs::write(&path, &text).unwrap();
+    let from_file = bin().arg("plan").arg(&path).output().unwrap();
+    let mut child = bin()
+        .args(["plan", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), text.as_bytes()).unwrap();
+    let from_stdin = child.wait_with_output().unwrap();
+    for out in [from_file, from_stdin] {
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.matches("error: `x` is set twice").count(), 50, "{err}");
+        assert!(err.contains("--> ") && err.contains(":51:1"), "{err}");
+        assert!(!err.contains(":52:1"), "{err}");
+        assert!(
+            err.contains("... and 150 more problems (only the first 50 are shown)"),
+            "{err}"
+        );
+        assert!(err.contains("200 problems in profile"), "{err}");
+    }
+}
+
+#[test]
+fn init_writes_the_schema_directive_when_the_schema_is_beside_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["init", "-o", "before.toml"]);
+    assert!(out.status.success());
+    let before = std::fs::read_to_string(dir.path().join("before.toml")).unwrap();
+    assert!(before.starts_with("# A starter profile"), "{before}");
+    assert!(
+        run_in(dir.path(), &["schema", "-o", "profile.schema.json"])
+            .status
+            .success()
+    );
+    for (args, file) in [
+        (&["init", "-o", "after.toml"][..], "after.toml"),
+        (
+            &["init", "-t", "retirement", "-o", "./r.toml"][..],
+            "r.toml",
+        ),
+    ] {
+        assert!(run_in(dir.path(), args).status.success());
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        assert!(
+            text.starts_with("#:schema ./profile.schema.json\n# A starter"),
+            "{text}"
+        );
+        assert!(run_in(dir.path(), &["plan", file]).status.success());
+    }
+    // From another folder, the schema must be beside the profile, not here.
+    let other = tempfile::tempdir().unwrap();
+    let there = other.path().join("p.toml");
+    let out = run_in(dir.path(), &["init", "-o", there.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(
+        !std::fs::read_to_string(&there)
+            .unwrap()
+            .starts_with("#:schema")
+    );
+    // Standard output: no directive (the reader's folder is unknown).
+    let out = run_in(dir.path(), &["init"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).starts_with("#:schema"));
+}
+
+#[test]
+fn init_hints_and_refusals_are_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let out = run_in(dir.path(), &["init", "-o", "sub"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--output sub is a directory"), "{err}");
+    let out = run_in(dir.path(), &["init", "-o", "my plan.toml"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("plan it with: yieldplan plan 'my plan.toml'"),
+        "{err}"
+    );
+    // The hint, run by a shell, plans the file.
+    let hint = err.split("plan it with: ").nth(1).unwrap().trim();
+    let exe = env!("CARGO_BIN_EXE_yieldplan");
+    let ran = Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(hint.replacen("yieldplan", exe, 1))
+        .output()
+        .unwrap();
+    assert!(
+        ran.status.success(),
+        "{hint}: {}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+}
