@@ -46,3 +46,46 @@ fn a_refused_horizon_names_one_that_runs() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// `check --min-success` has no `--years`: its refusal names the profile and
+/// points at a command that takes one; `compare` names which profile failed.
+#[test]
+fn a_refusal_names_the_profile_and_a_flag_the_command_has() {
+    let out = bin()
+        .args([
+            "check",
+            "tests/fixtures/trillion.toml",
+            "--min-success",
+            "50%",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("tests/fixtures/trillion.toml: the simulation"),
+        "{err}"
+    );
+    assert!(!err.contains("(--years)"), "{err}");
+    assert!(err.contains("always simulates 30 years"), "{err}");
+    assert!(
+        err.contains("yieldplan project tests/fixtures/trillion.toml --simulate --years N"),
+        "{err}"
+    );
+    let out = bin()
+        .args([
+            "compare",
+            "profiles/early-retirement.toml",
+            "tests/fixtures/trillion.toml",
+        ])
+        .args(["--simulate", "--paths", "100"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("tests/fixtures/trillion.toml: the simulation"),
+        "{err}"
+    );
+    assert!(err.contains("(--years)"), "{err}");
+}

@@ -222,3 +222,25 @@ pub fn error_text(e: &anyhow::Error) -> String {
 pub fn report_error(e: &anyhow::Error) {
     print_error(&error_text(e));
 }
+
+/// `path` as one word a POSIX shell reads back as that path: as it is when
+/// it holds only characters no shell treats specially, else in single
+/// quotes. A path with control characters (a newline) is shown escaped, as
+/// in other messages: no pasted command could carry it.
+#[must_use]
+pub fn shell_word(path: &Path) -> String {
+    let mut text = path.to_string_lossy().into_owned();
+    if text.starts_with('-') {
+        // Not an option to the command: `./-x.toml`.
+        text.insert_str(0, "./");
+    }
+    if text.chars().any(char::is_control) {
+        return shown(path);
+    }
+    let plain = |c: char| c.is_alphanumeric() || "._/+-=:,@%".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}

@@ -109,7 +109,7 @@ fn checked(
             paths: DEFAULT_PATHS,
             seed: DEFAULT_SEED,
         };
-        let sim = simulate_with_progress(&portfolio, &plan, settings)?;
+        let sim = simulate_with_progress(path, &portfolio, &plan, settings, false)?;
         check::require_success(&mut verdict, sim.success_probability, min);
     }
     Ok(verdict)

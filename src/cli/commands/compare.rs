@@ -59,8 +59,10 @@ pub fn run(a: &CompareArgs) -> Result<Outcome> {
             seed: a.sim.seed,
         };
         let mut sims = Vec::with_capacity(loaded.len());
-        for (row, (portfolio, plan)) in report.profiles.iter_mut().zip(&loaded) {
-            let sim = simulate_with_progress(portfolio, plan, settings)?;
+        for ((row, (portfolio, plan)), path) in
+            report.profiles.iter_mut().zip(&loaded).zip(&a.profiles)
+        {
+            let sim = simulate_with_progress(path, portfolio, plan, settings, true)?;
             row.success_probability = sim.success_probability;
             sims.push(sim);
         }

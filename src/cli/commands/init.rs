@@ -168,27 +168,6 @@ fn fill(text: &str, placeholder: &str, value: &str) -> String {
     out
 }
 
-/// `path` as one word a POSIX shell reads back as that path: as it is when
-/// it holds only characters no shell treats specially, else in single
-/// quotes. A path with control characters (a newline) is shown escaped, as
-/// in other messages: no pasted command could carry it.
-fn shell_word(path: &Path) -> String {
-    let mut text = path.to_string_lossy().into_owned();
-    if text.starts_with('-') {
-        // Not an option to the command: `./-x.toml`.
-        text.insert_str(0, "./");
-    }
-    if text.chars().any(char::is_control) {
-        return crate::cli::files::shown(path);
-    }
-    let plain = |c: char| c.is_alphanumeric() || "._/+-=:,@%".contains(c);
-    if !text.is_empty() && text.chars().all(plain) {
-        text
-    } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
-    }
-}
-
 /// The name the starter profile's comment gives the schema file
 /// (`yieldplan schema -o profile.schema.json`).
 const SCHEMA_FILE: &str = "profile.schema.json";
@@ -223,7 +202,7 @@ pub fn run(a: &InitArgs) -> Result<Outcome> {
             crate::cli::files::print_error(&format!(
                 "wrote {}; plan it with: yieldplan plan {}",
                 crate::cli::files::shown(path),
-                shell_word(path)
+                crate::cli::files::shell_word(path)
             ));
         }
     }
@@ -232,7 +211,8 @@ pub fn run(a: &InitArgs) -> Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
-    use super::{fill, parse_amount, parse_currency, shell_word};
+    use super::{fill, parse_amount, parse_currency};
+    use crate::cli::files::shell_word;
 
     #[test]
     fn amounts_take_commas_only_between_thousands() {

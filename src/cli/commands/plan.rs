@@ -48,7 +48,7 @@ pub fn run(a: &PlanArgs) -> Result<Outcome> {
             paths: a.sim.paths,
             seed: a.sim.seed,
         };
-        let sim = simulate_with_progress(&portfolio, &report, settings)?;
+        let sim = simulate_with_progress(&a.profile, &portfolio, &report, settings, true)?;
         if let Some(path) = &a.sim.plot {
             let svg = report::simulation_svg(&sim, a.sim.chart(report.portfolio.value))
                 .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;

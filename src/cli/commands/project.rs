@@ -46,7 +46,7 @@ pub fn run(a: &ProjectArgs) -> Result<Outcome> {
             paths: a.sim.paths,
             seed: a.sim.seed,
         };
-        let sim = simulate_with_progress(&portfolio, &planned, settings)?;
+        let sim = simulate_with_progress(&a.profile, &portfolio, &planned, settings, true)?;
         if let Some(path) = &a.sim.plot {
             let svg = report::simulation_svg(&sim, a.sim.chart(planned.portfolio.value))
                 .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
