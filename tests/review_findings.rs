@@ -295,3 +295,36 @@ fn standard_input_given_twice_names_the_second_input() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("so give the profile as a file"), "{err}");
 }
+
+/// A report of another command given as the snapshot says what it is and
+/// how to take a snapshot, at its place.
+#[test]
+fn another_commands_report_is_not_a_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, expect) in [
+        (
+            &["optimize", "profiles/income-template.toml", "-f", "json"][..],
+            "a `yieldplan optimize` report",
+        ),
+        (
+            &["check", "profiles/income-template.toml", "-f", "json"][..],
+            "has no `portfolio`",
+        ),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+            .args(args)
+            .output()
+            .unwrap();
+        let file = dir.path().join("report.json");
+        std::fs::write(&file, &out.stdout).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+            .args(["review", "profiles/income-template.toml", "--since"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(expect), "{err}");
+        assert!(err.contains("yieldplan plan"), "{err}");
+    }
+}

@@ -172,6 +172,23 @@ pub fn read_snapshot(
             "take a new snapshot of the profile with this yieldplan (`yieldplan plan PROFILE --format json --output SNAPSHOT.json`)",
         ));
     }
+    if version.get("objective").is_some() || version.get("plan").is_some() {
+        return Err(fail(
+            Some(key_span(text, "objective", 0)),
+            "the snapshot is a `yieldplan optimize` report, not a saved plan".to_string(),
+            "write the chosen mix with `yieldplan optimize PROFILE --output NEW.toml`, then save its plan with `yieldplan plan NEW.toml --format json --output SNAPSHOT.json`",
+        ));
+    }
+    if let Some(missing) = ["portfolio", "positions", "totals"]
+        .into_iter()
+        .find(|k| version.get(k).is_none())
+    {
+        return Err(fail(
+            Some(0..0),
+            format!("the snapshot has no `{missing}`: it is not the JSON of `yieldplan plan`"),
+            retake,
+        ));
+    }
     if let Some(span) = out_of_range(text) {
         return Err(fail(
             Some(span.clone()),
