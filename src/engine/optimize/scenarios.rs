@@ -15,7 +15,7 @@ use rand_distr::StandardNormal;
 use crate::engine::floats::float;
 use crate::engine::plan::SCREEN_ABOVE;
 use crate::engine::risk;
-use crate::engine::simulate::cholesky;
+use crate::engine::simulate::{cholesky, correlations};
 use crate::model::{Choices, Portfolio, Position};
 
 /// The yield at quantile `u` of a `[low, mid, high]` band (linear between).
@@ -125,26 +125,7 @@ pub fn draw(p: &Portfolio, c: &Choices, count: u32, seed: u64) -> Vec<Vec<f64>> 
             })
         })
         .collect();
-    let corr: Vec<Vec<f64>> = names
-        .iter()
-        .map(|a| {
-            names
-                .iter()
-                .map(|b| {
-                    if a == b {
-                        1.0
-                    } else {
-                        let key = if a < b {
-                            (a.clone(), b.clone())
-                        } else {
-                            (b.clone(), a.clone())
-                        };
-                        p.correlations.get(&key).copied().unwrap_or(0.0)
-                    }
-                })
-                .collect()
-        })
-        .collect();
+    let corr = correlations(p, &names);
     let chol = cholesky(&corr);
     let setups: Vec<Setup> = p.positions.iter().map(|pos| setup(pos, &names)).collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -43,7 +43,7 @@ use crate::engine::project::ProjectionError;
 use crate::model::Portfolio;
 
 pub use results::{Percentiles, Simulation, YearChance};
-pub use setup::cholesky;
+pub use setup::{cholesky, correlations};
 pub use stream::{PathRng, path_rng};
 
 /// Default number of paths.

@@ -154,9 +154,10 @@ fn position_setups(p: &Portfolio, plan: &PlanReport, names: &mut Vec<String>) ->
     positions
 }
 
-/// The correlation matrix of the assets in `names`, from the rate book (0
-/// when unknown).
-fn correlations(p: &Portfolio, names: &[String]) -> Vec<Vec<f64>> {
+/// The correlation matrix of the assets in `names` (`names.len()` square,
+/// 1 on the diagonal), from the portfolio's correlations (0 when unknown).
+#[must_use]
+pub fn correlations(p: &Portfolio, names: &[String]) -> Vec<Vec<f64>> {
     names
         .iter()
         .map(|a| {
