@@ -379,3 +379,38 @@ fn init_hints_and_refusals_are_exact() {
         String::from_utf8_lossy(&ran.stderr)
     );
 }
+
+/// `--width`, `--wide` and `--color always` are refused (exit 2, naming the
+/// flag) by the commands that draw no table, and still accepted by those
+/// that do.
+#[test]
+fn table_flags_are_refused_where_there_is_no_table() {
+    for (args, flag) in [
+        (&["schema", "--width", "60"][..], "--width"),
+        (&["man", "--wide"][..], "--wide"),
+        (&["init", "--color", "always"][..], "--color always"),
+        (&["completions", "bash", "--width", "80"][..], "--width"),
+    ] {
+        let out = bin().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("{flag} does nothing")),
+            "{args:?}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let out = bin().args(["schema", "--color", "never"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = bin()
+        .args([
+            "plan",
+            "profiles/income-template.toml",
+            "--width",
+            "60",
+            "--wide",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}

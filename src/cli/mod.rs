@@ -94,6 +94,9 @@ pub enum Command {
 /// Any input the command cannot use (a missing or malformed file, a flag
 /// combination that makes no sense) or an output that cannot be written.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    if let Some(name) = tableless(&cli.command) {
+        cli.display.refuse_unused(name)?;
+    }
     terminal::set(cli.display);
     match cli.command {
         Command::Plan(a) => commands::plan::run(&a),
@@ -110,6 +113,19 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Schema(a) => commands::schema::run(&a),
         Command::Completions(a) => commands::completions::completions(&a),
         Command::Man(a) => commands::completions::man(&a),
+    }
+}
+
+/// The name of a command that draws no table (`--color`, `--width` and
+/// `--wide` would do nothing there), or `None`.
+fn tableless(command: &Command) -> Option<&'static str> {
+    match command {
+        Command::Init(_) => Some("init"),
+        Command::Schema(_) => Some("schema"),
+        Command::Completions(_) => Some("completions"),
+        Command::Man(_) => Some("man"),
+        Command::Rates(a) if a.action.is_some() => Some("rates import"),
+        _ => None,
     }
 }
 

@@ -39,6 +39,32 @@ pub struct Display {
     pub wide: bool,
 }
 
+impl Display {
+    /// Refuses the table flags given to `command`, which draws no table:
+    /// `--width`, `--wide` and `--color always` would do nothing there
+    /// (`--color never` and `auto` hold as they are).
+    ///
+    /// # Errors
+    /// The first such flag given, naming it and the command.
+    pub fn refuse_unused(&self, command: &str) -> anyhow::Result<()> {
+        let given = if self.width.is_some() {
+            Some("--width")
+        } else if self.wide {
+            Some("--wide")
+        } else if self.color == ColorChoice::Always {
+            Some("--color always")
+        } else {
+            None
+        };
+        match given {
+            Some(flag) => anyhow::bail!(
+                "{flag} does nothing for `yieldplan {command}`, which draws no table\n  = help: leave {flag} out"
+            ),
+            None => Ok(()),
+        }
+    }
+}
+
 static DISPLAY: OnceLock<Display> = OnceLock::new();
 
 /// Records the display flags of this run (the first call wins).
