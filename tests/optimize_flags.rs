@@ -241,3 +241,26 @@ fn the_written_profile_remembers_the_ranges_and_its_paths() {
     }
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--output` writes a profile: a name ending in another extension (a
+/// report's `.json`) is refused before anything is written.
+#[test]
+fn output_must_be_named_as_a_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+        .args([
+            "optimize",
+            "profiles/income-template.toml",
+            "-f",
+            "json",
+            "--output",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("ends in .json"), "{err}");
+    assert!(!file.exists());
+}
