@@ -264,3 +264,42 @@ fn output_must_be_named_as_a_profile() {
     assert!(err.contains("ends in .json"), "{err}");
     assert!(!file.exists());
 }
+
+/// The written profile keeps the original's layout: its byte-order mark and
+/// `\r\n` line ends, and it still passes `check`.
+#[test]
+fn the_written_profile_keeps_crlf_and_a_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string("profiles/income-template.toml").unwrap();
+    let crlf = format!("\u{feff}{}", original.replace('\n', "\r\n"));
+    let input = dir.path().join("in.toml");
+    std::fs::write(&input, &crlf).unwrap();
+    let output = dir.path().join("out.toml");
+    let bin = env!("CARGO_BIN_EXE_yieldplan");
+    let out = std::process::Command::new(bin)
+        .arg("optimize")
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_to_string(&output).unwrap();
+    assert!(written.starts_with('\u{feff}'));
+    assert_eq!(
+        written.matches('\n').count(),
+        written.matches("\r\n").count()
+    );
+    assert!(written.contains("\r\n"));
+    let check = std::process::Command::new(bin)
+        .arg("check")
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0));
+}

@@ -42,7 +42,7 @@ use toml::de::DeTable;
 
 use crate::error::{Diagnostic, Diagnostics};
 
-pub use rewrite::{NewPosition, RewriteError, rewrite_weights};
+pub use rewrite::{NewPosition, RewriteError, rewrite_weights, with_layout_of};
 pub use spec::{
     AllocationSpec, AssetSpec, AssumptionsSpec, BandSpec, GoalSpec, LayerSpec, LintsSpec,
     OptimizeSpec, Period, PortfolioSpec, PositionSpec, ProfileSpec, RangeSpec, ReviewSpec,

@@ -175,6 +175,22 @@ fn set_pools(doc: &mut DocumentMut, pools: &str) -> Result<(), RewriteError> {
     }
 }
 
+/// `new` (a profile's text as rewritten, with `\n` line ends) laid out as
+/// `original` was: `\r\n` line ends when the original used them, and its
+/// byte-order mark when it began with one.
+#[must_use]
+pub fn with_layout_of(original: &str, new: &str) -> String {
+    let mut out = if original.contains("\r\n") {
+        new.replace("\r\n", "\n").replace('\n', "\r\n")
+    } else {
+        new.to_string()
+    };
+    if original.starts_with('\u{feff}') && !out.starts_with('\u{feff}') {
+        out.insert(0, '\u{feff}');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -220,7 +220,8 @@ fn new_profile(
         .unwrap_or_default();
     let new = yieldplan::profile::rewrite_weights(text, &done.sizes, &names, &added, &pools, &note)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-    Ok(relocate_schema(&new, &a.profile, path))
+    let relocated = relocate_schema(&new, &a.profile, path);
+    Ok(yieldplan::profile::with_layout_of(text, &relocated))
 }
 
 /// How a profile written at `profile` names the snapshot `snapshot` (a path
