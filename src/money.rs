@@ -15,6 +15,8 @@ use std::ops::{Add, Sub};
 use rust_decimal::prelude::*;
 use serde::Serialize;
 
+use crate::decimal_text::{plain, push_fixed};
+
 /// The one rounding policy of the project: half away from zero, the
 /// commercial rule users expect on statements.
 pub const ROUNDING: RoundingStrategy = RoundingStrategy::MidpointAwayFromZero;
@@ -46,15 +48,25 @@ pub struct Rate(pub Decimal);
 /// in a table, CSV or Markdown), without trailing zeros.
 impl Serialize for Money {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Serialize::serialize(&self.0.normalize(), s)
+        serialize_decimal(self.0, s)
     }
 }
 
 /// As for [`Money`]: every digit, no trailing zeros.
 impl Serialize for Rate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Serialize::serialize(&self.0.normalize(), s)
+        serialize_decimal(self.0, s)
     }
+}
+
+/// `value` without trailing zeros as an exact JSON number, the way
+/// `rust_decimal`'s `serde-arbitrary-precision` writes it, from text made by
+/// [`crate::decimal_text::plain`].
+fn serialize_decimal<S: serde::Serializer>(value: Decimal, s: S) -> Result<S::Ok, S::Error> {
+    use std::str::FromStr;
+    serde_json::Number::from_str(&plain(value.normalize()))
+        .map_err(serde::ser::Error::custom)?
+        .serialize(s)
 }
 
 impl Money {
@@ -210,28 +222,18 @@ fn currency_symbol(code: &str) -> Option<&'static str> {
 /// value that rounds to zero has no minus sign.
 #[must_use]
 pub fn group_thousands(value: Decimal, dp: u32) -> String {
+    let mut out = String::with_capacity(24);
+    push_grouped(&mut out, value, dp);
+    out
+}
+
+/// Appends [`group_thousands`]`(value, dp)` to `out`.
+fn push_grouped(out: &mut String, value: Decimal, dp: u32) {
     let rounded = value.round_dp_with_strategy(dp, ROUNDING);
-    let text = format!("{:.*}", dp as usize, rounded.abs());
-    let (int_part, frac_part) = match text.split_once('.') {
-        Some((i, f)) => (i.to_string(), Some(f.to_string())),
-        None => (text.clone(), None),
-    };
-    let mut grouped = String::with_capacity(int_part.len() + int_part.len() / 3);
-    for (i, ch) in int_part.chars().enumerate() {
-        if i > 0 && (int_part.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
+    if rounded.is_sign_negative() && !rounded.is_zero() {
+        out.push('-');
     }
-    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    match frac_part {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
+    push_fixed(out, rounded, dp, true);
 }
 
 /// Formats money for people, rounded to cents: `$1,234.50`, `-€20.00`,
@@ -239,15 +241,25 @@ pub fn group_thousands(value: Decimal, dp: u32) -> String {
 /// the amount, an empty code not at all.
 #[must_use]
 pub fn format_money(amount: Money, currency: &str) -> String {
-    let grouped = group_thousands(amount.0, MONEY_DP);
+    let mut out = String::with_capacity(24);
     match currency_symbol(currency) {
-        Some(symbol) => match grouped.strip_prefix('-') {
-            Some(rest) => format!("-{symbol}{rest}"),
-            None => format!("{symbol}{grouped}"),
-        },
-        None if currency.is_empty() => grouped,
-        None => format!("{grouped} {currency}"),
+        Some(symbol) => {
+            let rounded = amount.0.round_dp_with_strategy(MONEY_DP, ROUNDING);
+            if rounded.is_sign_negative() && !rounded.is_zero() {
+                out.push('-');
+            }
+            out.push_str(symbol);
+            push_fixed(&mut out, rounded, MONEY_DP, true);
+        }
+        None => {
+            push_grouped(&mut out, amount.0, MONEY_DP);
+            if !currency.is_empty() {
+                out.push(' ');
+                out.push_str(currency);
+            }
+        }
     }
+    out
 }
 
 /// Formats a rate (a fraction) as a percent with two decimals, rounded with
@@ -255,7 +267,13 @@ pub fn format_money(amount: Money, currency: &str) -> String {
 #[must_use]
 pub fn format_rate(rate: Rate) -> String {
     let pct = (rate.0 * Decimal::ONE_HUNDRED).round_dp_with_strategy(2, ROUNDING);
-    format!("{pct:.2}%")
+    let mut out = String::with_capacity(12);
+    if pct.is_sign_negative() {
+        out.push('-');
+    }
+    push_fixed(&mut out, pct, 2, false);
+    out.push('%');
+    out
 }
 
 impl fmt::Display for Rate {

@@ -26,6 +26,10 @@ pub fn printable(text: &str) -> Cow<'_, str> {
 /// message of several lines).
 #[must_use]
 pub fn escape_except<'a>(text: &'a str, keep: &[char]) -> Cow<'a, str> {
+    // Printable ASCII (the usual case) needs no closer look.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Cow::Borrowed(text);
+    }
     if !text
         .chars()
         .any(|c| is_unprintable(c) && !keep.contains(&c))

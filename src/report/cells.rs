@@ -11,6 +11,7 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
+use crate::decimal_text::plain;
 use crate::engine::lints::Warning;
 use crate::engine::plan::{MoneyBand, Status};
 use crate::model::Band;
@@ -20,12 +21,12 @@ use super::document::Cell;
 
 /// An amount of money as its exact decimal, without trailing zeros ("1234.5").
 pub(crate) fn raw_money(m: Money) -> String {
-    m.settle().0.to_string()
+    plain(m.settle().0)
 }
 
 /// A rate as its exact fraction, without trailing zeros ("0.05" for 5%).
 pub(crate) fn raw_rate(r: Rate) -> String {
-    r.settle().0.to_string()
+    plain(r.settle().0)
 }
 
 /// A plain decimal fraction (a pool weight, say) as a percent: 0.8 → "80.00%".
@@ -35,13 +36,14 @@ pub(crate) fn percent_text(fraction: Decimal) -> String {
 
 /// A band of rates with the percent sign once: "3.00 / 4.00 / 5.00%".
 pub(crate) fn band_text(b: Band) -> String {
-    let bare = |r: Rate| format_rate(r).trim_end_matches('%').to_string();
-    format!(
-        "{} / {} / {}",
-        bare(b.low),
-        bare(b.mid),
-        format_rate(b.high)
-    )
+    let mut out = format_rate(b.low);
+    out.pop();
+    out.push_str(" / ");
+    out.push_str(&format_rate(b.mid));
+    out.pop();
+    out.push_str(" / ");
+    out.push_str(&format_rate(b.high));
+    out
 }
 
 /// A band of money amounts in `currency`: "$1,000.00 / $2,000.00 / $3,000.00".

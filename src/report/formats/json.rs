@@ -25,8 +25,18 @@ pub fn to_json<T: Serialize>(report: &T) -> String {
 fn escape_unprintable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut start = 0;
-    for (at, c) in text.char_indices() {
-        if crate::printable::is_unprintable(c) && !matches!(c, '\n' | '\t') {
+    let mut at = 0;
+    // Printable ASCII, newlines and tabs are kept: only the rest is decoded.
+    while let Some(skip) = text.as_bytes()[at..]
+        .iter()
+        .position(|&b| b >= 0x7f || (b < 0x20 && b != b'\n' && b != b'\t'))
+    {
+        at += skip;
+        // `at` starts a character: everything skipped was ASCII.
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        if crate::printable::is_unprintable(c) {
             out.push_str(&text[start..at]);
             let mut units = [0u16; 2];
             for u in c.encode_utf16(&mut units) {
@@ -35,6 +45,7 @@ fn escape_unprintable(text: &str) -> String {
             }
             start = at + c.len_utf8();
         }
+        at += c.len_utf8();
     }
     out.push_str(&text[start..]);
     out
@@ -49,5 +60,19 @@ mod tests {
         assert!(text.contains("\\u202e"));
         let back: String = serde_json::from_str(&text).unwrap();
         assert_eq!(back, "aa\u{202e}ve\u{1b}");
+    }
+
+    /// Every kind of character around the escaped ones: multi-byte text is
+    /// kept, DEL and C1 controls escaped, and the result reads back.
+    #[test]
+    fn mixed_text_reads_back() {
+        let raw = "é\u{7f}ü€\u{85}x\u{200f}\u{1F600}\nend\t";
+        let text = super::to_json(&raw);
+        for c in ['\u{7f}', '\u{85}', '\u{200f}'] {
+            assert!(!text.contains(c), "{c:?} in {text}");
+        }
+        assert!(text.contains("é") && text.contains("€") && text.contains('\u{1F600}'));
+        let back: String = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, raw);
     }
 }
