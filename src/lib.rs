@@ -28,6 +28,7 @@ pub mod rates;
 pub mod report;
 pub mod resolve;
 pub mod schema;
+pub mod toml_budget;
 
 use std::path::Path;
 

@@ -381,8 +381,8 @@ fn init_hints_and_refusals_are_exact() {
 }
 
 /// `--width`, `--wide` and `--color always` are refused (exit 2, naming the
-/// flag) by the commands that draw no table, and still accepted by those
-/// that do.
+/// flag) by the commands that draw no table and with every `--format` that
+/// is not a table, and still accepted by a table.
 #[test]
 fn table_flags_are_refused_where_there_is_no_table() {
     for (args, flag) in [
@@ -390,6 +390,103 @@ fn table_flags_are_refused_where_there_is_no_table() {
         (&["man", "--wide"][..], "--wide"),
         (&["init", "--color", "always"][..], "--color always"),
         (&["completions", "bash", "--width", "80"][..], "--width"),
+        // Every command that writes a report, in a format that is not a table.
+        (
+            &[
+                "plan",
+                "profiles/income-template.toml",
+                "-f",
+                "json",
+                "--width",
+                "80",
+            ][..],
+            "--width",
+        ),
+        (
+            &[
+                "check",
+                "profiles/income-template.toml",
+                "-f",
+                "csv",
+                "--wide",
+            ][..],
+            "--wide",
+        ),
+        (
+            &[
+                "compare",
+                "profiles/income-template.toml",
+                "profiles/early-retirement.toml",
+                "-f",
+                "markdown",
+                "--width",
+                "60",
+            ][..],
+            "--width",
+        ),
+        (
+            &[
+                "project",
+                "profiles/income-template.toml",
+                "-f",
+                "json",
+                "--color",
+                "always",
+            ][..],
+            "--color always",
+        ),
+        (
+            &[
+                "stress",
+                "profiles/income-template.toml",
+                "-f",
+                "csv",
+                "--width",
+                "70",
+            ][..],
+            "--width",
+        ),
+        (
+            &[
+                "optimize",
+                "profiles/income-template.toml",
+                "-f",
+                "json",
+                "--wide",
+            ][..],
+            "--wide",
+        ),
+        (
+            &["il", "--ratio", "2", "-f", "csv", "--width", "50"][..],
+            "--width",
+        ),
+        (
+            &[
+                "pools",
+                "data/pools-sample.json",
+                "-f",
+                "markdown",
+                "--wide",
+            ][..],
+            "--wide",
+        ),
+        (
+            &["rates", "-f", "toml", "--color", "always"][..],
+            "--color always",
+        ),
+        (
+            &[
+                "review",
+                "tests/fixtures/real-data/sample-pools.toml",
+                "--since",
+                "data/review/plan-2026-q3.json",
+                "-f",
+                "json",
+                "--width",
+                "90",
+            ][..],
+            "--width",
+        ),
     ] {
         let out = bin().args(args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);

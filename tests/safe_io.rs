@@ -567,3 +567,64 @@ fn declared_assets_cost_nothing_until_held() {
         assert!(p.correlations.is_empty());
     }
 }
+
+/// A TOML input of many tiny tokens (`1,1,1,…`) would make the parser hold
+/// about 75 bytes a token; past 5,000,000 tokens every TOML input (profile,
+/// rate book, holdings) is refused before it is parsed, at the first token
+/// past the limit, with exit 2.
+#[test]
+fn a_toml_input_past_the_token_limit_is_refused_at_its_place() {
+    let dir = scratch("tokens");
+    // `z = [` is 5 tokens and `1,` two: the 5,000,001st token is on line 2.
+    let body = format!("name = \"x\"\nz = [{}1]\n", "1,".repeat(2_500_000));
+    let profile = dir.join("tokens.toml");
+    fs::write(&profile, &body).unwrap();
+    let out = run(&["check", s(&profile)]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("more than 5,000,000 TOML tokens"), "{err}");
+    assert!(err.contains("tokens.toml:2:"), "{err}");
+    // The same for a rate book and a holdings file.
+    let out = run(&["plan", PROFILE, "--rates", s(&profile)]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("TOML tokens"), "{}", stderr(&out));
+    let out = run(&[
+        "review",
+        "tests/fixtures/real-data/sample-pools.toml",
+        "--since",
+        "data/review/plan-2026-q3.json",
+        "--pools",
+        "data/review/pools-2026-q4.json",
+        "--holdings",
+        s(&profile),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("TOML tokens"), "{}", stderr(&out));
+}
+
+/// `rates import` refuses a snapshot whose pools would make a rate book
+/// past the token limit (one `--rates` would refuse), and writes nothing.
+#[test]
+fn rates_import_refuses_a_book_too_large_to_read_back() {
+    let dir = scratch("many-pools");
+    let pools: Vec<String> = (0..80_000)
+        .map(|i| {
+            format!(
+                r#"{{"chain":"Ethereum","project":"aave-v3","symbol":"USDC","tvlUsd":1000000,"apy":4.5,"pool":"p{i}"}}"#
+            )
+        })
+        .collect();
+    let snapshot = dir.join("pools.json");
+    fs::write(
+        &snapshot,
+        format!(r#"{{"status":"success","data":[{}]}}"#, pools.join(",")),
+    )
+    .unwrap();
+    let book = dir.join("book.toml");
+    let out = run(&["rates", "import", s(&snapshot), "-o", s(&book)]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("80000 pools make a rate book larger"), "{err}");
+    assert!(err.contains("--min-tvl"), "{err}");
+    assert!(!book.exists(), "nothing may be written");
+}

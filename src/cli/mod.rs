@@ -97,6 +97,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     if let Some(name) = tableless(&cli.command) {
         cli.display.refuse_unused(name)?;
     }
+    if let Some(format) = tableless_format(&cli.command) {
+        cli.display.refuse_with_format(format)?;
+    }
     terminal::set(cli.display);
     match cli.command {
         Command::Plan(a) => commands::plan::run(&a),
@@ -127,6 +130,28 @@ fn tableless(command: &Command) -> Option<&'static str> {
         Command::Rates(a) if a.action.is_some() => Some("rates import"),
         _ => None,
     }
+}
+
+/// The format a command was asked for when it is not a table (`--width`,
+/// `--wide` and `--color always` would do nothing there), or `None`.
+fn tableless_format(command: &Command) -> Option<&'static str> {
+    let format = match command {
+        Command::Plan(a) => a.out.format,
+        Command::Check(a) => a.out.format,
+        Command::Compare(a) => a.out.format,
+        Command::Project(a) => a.out.format,
+        Command::Review(a) => a.out.format,
+        Command::Stress(a) => a.out.format,
+        Command::Il(a) => a.format,
+        Command::Pools(a) => a.format,
+        Command::Optimize(a) => a.format,
+        Command::Rates(a) => match a.format {
+            commands::rates::RatesFormat::Report(f) => f,
+            commands::rates::RatesFormat::Toml => return Some(args::TOML_FORMAT),
+        },
+        _ => return None,
+    };
+    (format != yieldplan::report::Format::Table).then(|| format.name())
 }
 
 #[cfg(test)]

@@ -47,7 +47,33 @@ impl Display {
     /// # Errors
     /// The first such flag given, naming it and the command.
     pub fn refuse_unused(&self, command: &str) -> anyhow::Result<()> {
-        let given = if self.width.is_some() {
+        match self.table_flag() {
+            Some(flag) => anyhow::bail!(
+                "{flag} does nothing for `yieldplan {command}`, which draws no table\n  = help: leave {flag} out"
+            ),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Display {
+    /// Refuses the table flags given with `--format FORMAT`, which is not a
+    /// table: as [`Display::refuse_unused`], naming the format.
+    ///
+    /// # Errors
+    /// The first such flag given, naming it and the format.
+    pub fn refuse_with_format(&self, format: &str) -> anyhow::Result<()> {
+        match self.table_flag() {
+            Some(flag) => anyhow::bail!(
+                "{flag} does nothing with --format {format}: only table output is fitted to a width or coloured\n  = help: leave {flag} out, or use --format table"
+            ),
+            None => Ok(()),
+        }
+    }
+
+    /// The first table flag given (`--width`, `--wide`, `--color always`).
+    fn table_flag(&self) -> Option<&'static str> {
+        if self.width.is_some() {
             Some("--width")
         } else if self.wide {
             Some("--wide")
@@ -55,12 +81,6 @@ impl Display {
             Some("--color always")
         } else {
             None
-        };
-        match given {
-            Some(flag) => anyhow::bail!(
-                "{flag} does nothing for `yieldplan {command}`, which draws no table\n  = help: leave {flag} out"
-            ),
-            None => Ok(()),
         }
     }
 }

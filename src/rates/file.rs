@@ -69,6 +69,9 @@ pub(super) fn read_file(
     text: &str,
     base_for: impl FnOnce(bool) -> RateBook,
 ) -> (Option<RateBook>, Vec<Diagnostic>) {
+    if let Some(d) = crate::toml_budget::over_budget(text, "rate book") {
+        return (None, vec![d]);
+    }
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         let diags = errors

@@ -109,6 +109,14 @@ fn import(a: &ImportArgs) -> Result<Outcome> {
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
     );
     let ext = rate_book_extension(&pools, &source, a.as_of.as_deref());
+    if yieldplan::toml_budget::over_budget(&ext.text, "rate book").is_some() {
+        anyhow::bail!(
+            "{} pools make a rate book larger than --rates reads (more than {} TOML tokens); \
+             nothing was written: import fewer with --min-tvl, --chain, --project or --symbol",
+            ext.written,
+            yieldplan::money::group_thousands(yieldplan::toml_budget::MAX_TOML_TOKENS.into(), 0)
+        );
+    }
     // The file must read back as a rate book before it is written.
     RateBook::with_file(&a.output, &ext.text)?;
     emit(Some(&a.output), &ext.text)?;

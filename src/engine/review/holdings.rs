@@ -195,6 +195,10 @@ fn read_csv(text: &str, c: &mut Collector<'_>) {
 }
 
 fn read_toml(text: &str, c: &mut Collector<'_>) {
+    if let Some(d) = crate::toml_budget::over_budget(text, "holdings file") {
+        c.problems.push(d);
+        return;
+    }
     let root = match DeTable::parse(text) {
         Ok(r) => r,
         Err(e) => {
