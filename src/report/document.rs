@@ -42,7 +42,8 @@ pub struct Header {
     pub keys: &'static [&'static str],
     /// Whether the column is right-aligned (numbers are).
     pub right: bool,
-    /// A detail column: a table made to fit a narrow terminal leaves it out
+    /// A detail column: a table that does not fit a terminal's width as it
+    /// is leaves it out first, naming it under the table
     /// (CSV, Markdown and a table of unlimited width keep it).
     pub detail: bool,
     /// An essential column: a table made to fit a width that cannot hold

@@ -11,7 +11,7 @@ use std::fmt::Write;
 use comfy_table::{Attribute, CellAlignment, Color, ContentArrangement, Table, presets};
 
 use super::Renderer;
-use super::fit::{Need, fit_columns, width_of, wrap, wrap_indented};
+use super::fit::{Need, fit_columns, table_width, width_of, wrap, wrap_indented};
 use crate::printable::printable;
 use crate::report::document::{Cell, Document, Grid, Section};
 
@@ -43,37 +43,27 @@ fn status_color(text: &str) -> Option<Color> {
     }
 }
 
-/// The columns of `grid` a table in `style` shows: all of them, or without
-/// the detail columns when fitting a width (unless wide).
-fn shown(grid: &Grid, style: TableStyle) -> Vec<usize> {
-    (0..grid.headers.len())
-        .filter(|&i| style.wide || style.width.is_none() || !grid.headers[i].detail)
-        .collect()
-}
-
 /// The columns to draw and their content widths (`None`: as wide as their
 /// text) for `grid` in `style`, and the titles of the columns left out so
-/// the table fits.
+/// the table fits. A table that fits the width as it is keeps every column;
+/// otherwise its detail columns go first (unless wide), then, when the rest
+/// still does not fit, whole columns as [`fit_columns`] chooses. Every column
+/// left out is named, detail columns too.
 fn layout(grid: &Grid, style: TableStyle) -> (Vec<usize>, Option<Vec<usize>>, Vec<&'static str>) {
-    let keep = shown(grid, style);
+    let all: Vec<usize> = (0..grid.headers.len()).collect();
     let Some(width) = style.width else {
-        return (keep, None, Vec::new());
+        return (all, None, Vec::new());
     };
     let rows: Vec<&Vec<Cell>> = grid.rows.iter().chain(grid.footer.iter()).collect();
-    let texts: Vec<Vec<String>> = keep
+    let needs: Vec<Need> = all
         .iter()
         .map(|&i| {
-            rows.iter()
+            let h = &grid.headers[i];
+            let cells: Vec<String> = rows
+                .iter()
                 .filter_map(|r| r.get(i))
                 .map(|c| printable(&c.text).into_owned())
-                .collect()
-        })
-        .collect();
-    let needs: Vec<Need> = keep
-        .iter()
-        .zip(&texts)
-        .map(|(&i, cells)| {
-            let h = &grid.headers[i];
+                .collect();
             Need::of(
                 &printable(h.title),
                 cells.iter().map(String::as_str),
@@ -81,6 +71,16 @@ fn layout(grid: &Grid, style: TableStyle) -> (Vec<usize>, Option<Vec<usize>>, Ve
             )
         })
         .collect();
+    let natural: Vec<usize> = needs.iter().map(|n| n.natural).collect();
+    let keep: Vec<usize> = if style.wide || table_width(&natural) <= usize::from(width) {
+        all.clone()
+    } else {
+        all.iter()
+            .copied()
+            .filter(|&i| !grid.headers[i].detail)
+            .collect()
+    };
+    let kept_needs: Vec<Need> = keep.iter().map(|&i| needs[i]).collect();
     // Text columns give way first, then numbers, then the essential ones.
     let ranks: Vec<u8> = keep
         .iter()
@@ -89,14 +89,13 @@ fn layout(grid: &Grid, style: TableStyle) -> (Vec<usize>, Option<Vec<usize>>, Ve
             if h.essential { 2 } else { u8::from(h.right) }
         })
         .collect();
-    let (fitted, widths) = fit_columns(&needs, &ranks, usize::from(width));
-    let left_out = keep
+    let (fitted, widths) = fit_columns(&kept_needs, &ranks, usize::from(width));
+    let columns: Vec<usize> = fitted.iter().map(|&p| keep[p]).collect();
+    let left_out = all
         .iter()
-        .enumerate()
-        .filter(|(p, _)| !fitted.contains(p))
-        .map(|(_, &i)| grid.headers[i].title)
+        .filter(|i| !columns.contains(i))
+        .map(|&i| grid.headers[i].title)
         .collect();
-    let columns = fitted.iter().map(|&p| keep[p]).collect();
     (columns, Some(widths), left_out)
 }
 
