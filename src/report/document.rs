@@ -139,6 +139,10 @@ pub enum Section {
         title: String,
         /// Label and value pairs, in order.
         rows: Vec<(String, String)>,
+        /// The raw value behind each row for CSV (an exact decimal; a
+        /// fraction for a rate), one per row; empty when the values are
+        /// only text.
+        raws: Vec<String>,
     },
     /// Free lines, such as warnings.
     Notes {

@@ -27,12 +27,20 @@ fn write<'a>(records: impl Iterator<Item = Vec<&'a str>>) -> String {
 }
 
 /// A document without a grid (e.g. `il`) as `section,field,value` records
-/// of its labelled values, as shown, so CSV is never empty.
+/// of its labelled values, so CSV is never empty: the raw value of a row
+/// when the section has them, else the value as shown.
 fn fields(doc: &Document) -> String {
     let rows = doc.sections.iter().flat_map(|s| match s {
-        Section::Fields { title, rows } => rows
+        Section::Fields { title, rows, raws } => rows
             .iter()
-            .map(|(k, v)| vec![title.as_str(), k.as_str(), v.as_str()])
+            .enumerate()
+            .map(|(i, (k, v))| {
+                let value = raws
+                    .get(i)
+                    .filter(|_| raws.len() == rows.len())
+                    .unwrap_or(v);
+                vec![title.as_str(), k.as_str(), value.as_str()]
+            })
             .collect(),
         _ => Vec::new(),
     });

@@ -85,7 +85,7 @@ fn draw(grid: &Grid) -> String {
 fn section(section: &Section) -> String {
     match section {
         Section::Grid(g) => format!("## {}\n\n{}", escape_line(&g.title), draw(g)),
-        Section::Fields { title, rows } => {
+        Section::Fields { title, rows, .. } => {
             let mut out = format!("## {}\n\n| | |\n| --- | --- |\n", escape_line(title));
             for (k, v) in rows {
                 out.push_str(&table_row(&[escape(k), escape(v)]));

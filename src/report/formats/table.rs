@@ -212,7 +212,7 @@ fn section(section: &Section, style: TableStyle) -> String {
             lines_into(&mut out, &printable(&g.title), style, "", "");
             let _ = writeln!(out, "{}", draw(g, style));
         }
-        Section::Fields { title, rows } => {
+        Section::Fields { title, rows, .. } => {
             lines_into(&mut out, &printable(title), style, "", "");
             out.push_str(&fields(rows, style));
         }

@@ -6,14 +6,15 @@
 
 use rust_decimal::Decimal;
 
+use crate::decimal_text::plain;
 use crate::engine::il::{IlReport, PoolOut};
 use crate::model::PoolKind;
 use crate::money::{Money, Rate, format_money, format_rate};
-use crate::report::cells::percent_text;
+use crate::report::cells::{percent_text, raw_money, raw_rate};
 use crate::report::document::{Document, Section};
 
-/// Label and value rows of the "Figures" section.
-type Figures = Vec<(String, String)>;
+/// Rows of the "Figures" section: label, value as shown, raw value for CSV.
+type Figures = Vec<(String, String, String)>;
 
 /// A pool described in words.
 fn pool_words(p: &PoolOut) -> String {
@@ -51,8 +52,16 @@ fn loss_on_amount(amount: Money, loss: Money, currency: &str) -> String {
 /// The loss at a given price ratio: its sentence, and its figures pushed to `rows`.
 fn price_move_text(r: &IlReport, pool: &str, currency: &str, rows: &mut Figures) -> Option<String> {
     let (ratio, il) = (r.ratio?, r.impermanent_loss?);
-    rows.push(("Price ratio".to_string(), ratio.to_string()));
-    rows.push(("Impermanent loss".to_string(), format_rate(il)));
+    rows.push((
+        "Price ratio".to_string(),
+        ratio.to_string(),
+        ratio.to_string(),
+    ));
+    rows.push((
+        "Impermanent loss".to_string(),
+        format_rate(il),
+        raw_rate(il),
+    ));
     let mut text = format!(
         "If asset A's price moves to {}x its entry price against asset B, {pool} is worth {} less than simply holding the deposit",
         ratio,
@@ -60,7 +69,11 @@ fn price_move_text(r: &IlReport, pool: &str, currency: &str, rows: &mut Figures)
     );
     if let (Some(amount), Some(loss)) = (r.amount, r.loss) {
         text.push_str(&loss_on_amount(amount, loss, currency));
-        rows.push(("Loss".to_string(), format_money(loss, currency)));
+        rows.push((
+            "Loss".to_string(),
+            format_money(loss, currency),
+            raw_money(loss),
+        ));
     }
     text.push_str(". Fees and rewards must exceed this for providing liquidity to pay.");
     Some(text)
@@ -94,14 +107,19 @@ fn expected_loss_text(
     rows.push((
         "Ratio volatility".to_string(),
         format!("{} a year{source}", format_rate(sigma)),
+        raw_rate(sigma),
     ));
     let span = if years == Decimal::ONE {
         "1 year".to_string()
     } else {
         format!("{years} years")
     };
-    rows.push(("Horizon".to_string(), span.clone()));
-    rows.push(("Expected impermanent loss".to_string(), format_rate(e)));
+    rows.push(("Horizon".to_string(), span.clone(), plain(years)));
+    rows.push((
+        "Expected impermanent loss".to_string(),
+        format_rate(e),
+        raw_rate(e),
+    ));
     let mut text = format!(
         "With the A/B price ratio swinging {} a year{source} and no view on its direction, {pool} is expected to lose {} against holding over {span}",
         format_rate(sigma),
@@ -109,7 +127,11 @@ fn expected_loss_text(
     );
     if let (Some(amount), Some(loss)) = (r.amount, r.expected_loss) {
         text.push_str(&loss_on_amount(amount, loss, currency));
-        rows.push(("Expected loss".to_string(), format_money(loss, currency)));
+        rows.push((
+            "Expected loss".to_string(),
+            format_money(loss, currency),
+            raw_money(loss),
+        ));
     }
     text.push_str(". That is the fee income needed just to break even with holding.");
     Some(text)
@@ -132,7 +154,11 @@ pub fn il_document(r: &IlReport, currency: &str) -> Document {
         lines,
         sections: vec![Section::Fields {
             title: "Figures".into(),
-            rows,
+            raws: rows.iter().map(|(_, _, raw)| raw.clone()).collect(),
+            rows: rows
+                .into_iter()
+                .map(|(label, text, _)| (label, text))
+                .collect(),
         }],
     }
 }

@@ -127,6 +127,7 @@ fn band_columns() -> Vec<Column<BandRow>> {
 /// Each staking route with its provider fee (a share of rewards) and source.
 fn staking_route_section(book: &RateBook) -> Section {
     Section::Fields {
+        raws: Vec::new(),
         title: "Staking routes (provider fee on rewards)".into(),
         rows: book
             .staking_methods
@@ -144,6 +145,7 @@ fn staking_route_section(book: &RateBook) -> Section {
 /// Each risk tier: yearly loss probability x loss given the event = expected loss.
 fn risk_tier_section(book: &RateBook) -> Section {
     Section::Fields {
+        raws: Vec::new(),
         title:
             "Protocol risk tiers (yearly loss probability x loss given the event = expected loss)"
                 .into(),
@@ -169,6 +171,7 @@ fn risk_tier_section(book: &RateBook) -> Section {
 /// Each protocol with its name, tier and source.
 fn protocol_section(book: &RateBook) -> Section {
     Section::Fields {
+        raws: Vec::new(),
         title: "Protocols".into(),
         rows: book
             .protocols

@@ -462,6 +462,7 @@ pub fn review_document(r: &ReviewReport) -> Document {
     let currency = r.portfolio.currency.as_str();
     let mut sections = vec![
         Section::Fields {
+            raws: Vec::new(),
             title: "Compared".into(),
             rows: source_rows(r),
         },
@@ -472,6 +473,7 @@ pub fn review_document(r: &ReviewReport) -> Document {
             None,
         )),
         Section::Fields {
+            raws: Vec::new(),
             title: "Totals (low / mid / high, then -> now)".into(),
             rows: totals_rows(r),
         },

@@ -146,6 +146,7 @@ pub fn simulation_document(r: &Simulation) -> Document {
     ))];
     if !r.goal_by_year.is_empty() {
         sections.push(Section::Fields {
+            raws: Vec::new(),
             title: "Chance of paying the goal, by year".into(),
             rows: r
                 .goal_by_year

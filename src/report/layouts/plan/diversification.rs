@@ -22,6 +22,7 @@ fn exposure_list(items: &[Exposure]) -> String {
 /// The diversification fields; amounts in `currency`.
 pub(super) fn diversification_section(d: &Diversification, currency: &str) -> Section {
     Section::Fields {
+        raws: Vec::new(),
         title: "Diversification".into(),
         rows: vec![
             ("By protocol".into(), exposure_list(&d.by_protocol)),

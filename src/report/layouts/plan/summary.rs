@@ -13,6 +13,7 @@ use crate::report::document::Section;
 pub(super) fn totals_section(t: &Totals, cur: &str) -> Section {
     let money_band = |b| money_band_text(b, cur);
     Section::Fields {
+        raws: Vec::new(),
         title: "Totals (low / mid / high)".into(),
         rows: vec![
             ("Blended APY".into(), band_text(t.apy)),
@@ -117,6 +118,7 @@ pub(super) fn goal_section(g: &GoalOut, cur: &str) -> Section {
         ));
     }
     Section::Fields {
+        raws: Vec::new(),
         title: "Goal".into(),
         rows,
     }
@@ -163,6 +165,7 @@ pub(super) fn simulation_section(sim: &PlanSimulation, cur: &str) -> Section {
         ),
     ));
     Section::Fields {
+        raws: Vec::new(),
         title: "Simulated (the same Monte Carlo as project --simulate)".into(),
         rows,
     }
