@@ -149,3 +149,62 @@ fn the_readme_shows_the_tested_rate_book_example() {
         "README lacks the session of tests/cmd/rate-book-files.trycmd as it is"
     );
 }
+
+/// A problem of the book as a whole (an unknown tier, a correlation naming
+/// an unknown asset, a default band the file's figure disorders) is shown at the
+/// key of the file that causes it; one that comes from what the file leaves
+/// out (`replace = true` without a required entry) has no place.
+#[test]
+fn whole_book_problems_point_at_the_key_that_causes_them() {
+    let dir = std::env::temp_dir().join(format!("yieldplan-book-places-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let book = dir.join("book.toml");
+    std::fs::write(
+        &book,
+        "# a user's book\n\
+         [correlations]\n\
+         \"ETH/FOO\" = 0.5\n\
+         \n\
+         [protocols.newproto]\n\
+         tier = \"mythic\"\n\
+         \n\
+         [lending.stablecoin]\n\
+         high = \"1%\"\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "plan",
+        "profiles/early-retirement.toml",
+        "--rates",
+        book.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for (what, place) in [
+        ("names `FOO`", "book.toml:3:1"),
+        ("tier `mythic`", "book.toml:6:1"),
+        // A file's own band is checked as it is read; a figure that
+        // disorders the default band is found in the whole book.
+        (
+            "class stablecoin: the band is not ordered",
+            "book.toml:8:10",
+        ),
+    ] {
+        let at = err.find(what).unwrap_or_else(|| panic!("{what} in {err}"));
+        let next = err[at..].lines().nth(1).unwrap_or_default();
+        assert!(next.contains(place), "{what}: {next}\n{err}");
+    }
+    // `replace = true` with nothing else: what is missing has no place.
+    std::fs::write(&book, "replace = true\n").unwrap();
+    let out = run(&[
+        "plan",
+        "profiles/early-retirement.toml",
+        "--rates",
+        book.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the rate book has no [risk_tiers."), "{err}");
+    assert!(!err.contains("book.toml:1:"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

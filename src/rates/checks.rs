@@ -4,8 +4,8 @@
 //! exists, and index templates whose weights add up to 100% and whose
 //! components name known assets.
 //!
-//! Each check reports problems as (what is wrong, how to fix it), in a fixed
-//! order; none changes the book or reads a file.
+//! Each check reports problems as (what is wrong, how to fix it, which entry),
+//! in a fixed order; none changes the book or reads a file.
 
 use std::collections::BTreeMap;
 
@@ -19,8 +19,15 @@ use super::{
 };
 use crate::model::{Band, Strategy};
 
-/// One problem of a book: what is wrong, and how to fix it.
-type Problem = (String, String);
+/// One problem of a book: what is wrong, how to fix it, and the keys of the
+/// entry it is about (`["correlations", "ETH/BTC"]`), to find it in a file;
+/// empty when the problem is something missing.
+pub type Problem = (String, String, Vec<String>);
+
+/// The keys of an entry, as a [`Problem`] names them.
+fn keys(path: &[&str]) -> Vec<String> {
+    path.iter().map(|k| (*k).to_string()).collect()
+}
 
 /// The help given for an entry that a complete book needs but lacks.
 const ADD_IT: &str = "add it, or drop `replace = true`";
@@ -28,7 +35,7 @@ const ADD_IT: &str = "add it, or drop `replace = true`";
 impl RateBook {
     /// Consistency problems of a complete book, as (what, how to fix).
     #[must_use]
-    pub fn problems(&self) -> Vec<(String, String)> {
+    pub fn problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         self.check_band_order(&mut out);
         required(&mut out, "lending", &self.lending, &LENDING_CLASSES, "band");
@@ -59,27 +66,36 @@ impl RateBook {
     /// Every band (assets' staking and lending, classes, farming) is ordered
     /// low <= mid <= high.
     fn check_band_order(&self, out: &mut Vec<Problem>) {
-        let mut band = |what: String, b: &Band| {
+        let mut band = |what: String, at: &[&str], b: &Band| {
             if b.low > b.high || b.mid < b.low || b.mid > b.high {
                 out.push((
                     format!("{what}: the band is not ordered low <= mid <= high"),
                     "fix the figures".to_string(),
+                    keys(at),
                 ));
             }
         };
         for (symbol, a) in &self.assets {
             if let Some(s) = &a.staking {
-                band(format!("assets.{symbol}.staking"), &s.band());
+                let at = ["assets", symbol.as_str(), "staking_apy"];
+                band(format!("assets.{symbol}.staking"), &at, &s.band());
             }
             if let Some(l) = &a.lending {
-                band(format!("assets.{symbol}.lending"), &l.band());
+                let at = ["assets", symbol.as_str(), "lending_apy"];
+                band(format!("assets.{symbol}.lending"), &at, &l.band());
             }
         }
-        for (class, b) in self.lending.iter().chain(self.liquidity.iter()) {
-            band(format!("class {class}"), &b.band());
+        for (table, classes) in [("lending", &self.lending), ("liquidity", &self.liquidity)] {
+            for (class, b) in classes {
+                band(
+                    format!("class {class}"),
+                    &[table, class.as_str()],
+                    &b.band(),
+                );
+            }
         }
         if let Some(f) = &self.farming {
-            band("farming".into(), &f.band());
+            band("farming".into(), &["farming"], &f.band());
         }
     }
 
@@ -91,6 +107,7 @@ impl RateBook {
                 out.push((
                     format!("correlation `{key}` is {}, outside -1 to 1", c.value),
                     "fix the figure".into(),
+                    keys(&["correlations", key]),
                 ));
             }
             let named = key != DEFAULT_CORRELATION && key != STABLECOIN_CORRELATION;
@@ -100,6 +117,7 @@ impl RateBook {
                         out.push((
                             format!("correlation `{key}` names `{side}`, which the rate book does not know"),
                             format!("add [assets.{side}] to the book, or correct the pair"),
+                            keys(&["correlations", key]),
                         ));
                     }
                 }
@@ -110,6 +128,7 @@ impl RateBook {
                     format!(
                         "write pairs as \"A/B\", or use `{DEFAULT_CORRELATION}` or `{STABLECOIN_CORRELATION}`"
                     ),
+                    keys(&["correlations", key]),
                 ));
             }
         }
@@ -123,6 +142,7 @@ impl RateBook {
                 out.push((
                     format!("the rate book has no [risk_tiers.{t}]"),
                     ADD_IT.into(),
+                    Vec::new(),
                 ));
             }
         }
@@ -141,6 +161,7 @@ impl RateBook {
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
+                    keys(&["protocols", id, "tier"]),
                 ));
             }
         }
@@ -152,12 +173,14 @@ impl RateBook {
             out.push((
                 "the rate book has no [correlations] default".into(),
                 ADD_IT.into(),
+                Vec::new(),
             ));
         }
         if self.farming.is_none() {
             out.push((
                 "the rate book has no [farming] defaults".into(),
                 "add them, or drop `replace = true`".into(),
+                Vec::new(),
             ));
         }
     }
@@ -173,12 +196,14 @@ impl RateBook {
                 out.push((
                     format!("asset alias `{alias}` names `{target}`, which the book does not have"),
                     "add the asset under [assets], or fix the alias".into(),
+                    keys(&["aliases", "assets", alias]),
                 ));
             }
             if self.assets.contains_key(alias) {
                 out.push((
                     format!("`{alias}` is both an asset and an alias of `{target}`"),
                     "keep one of the two".into(),
+                    keys(&["aliases", "assets", alias]),
                 ));
             }
         }
@@ -189,6 +214,7 @@ impl RateBook {
                         "protocol alias `{alias}` names `{target}`, which the book does not have"
                     ),
                     "add the protocol under [protocols], or fix the alias".into(),
+                    keys(&["aliases", "protocols", alias]),
                 ));
             }
         }
@@ -201,6 +227,7 @@ impl RateBook {
                 out.push((
                     format!("assets.{symbol}: underlying `{u}` is not in the book"),
                     "add it under [assets], or fix the symbol".into(),
+                    keys(&["assets", symbol, "underlying"]),
                 ));
             }
             if let Some(p) = a
@@ -211,6 +238,7 @@ impl RateBook {
                 out.push((
                     format!("assets.{symbol}: protocol `{p}` is not in the book"),
                     "add it under [protocols], or fix the name".into(),
+                    keys(&["assets", symbol, "protocol"]),
                 ));
             }
         }
@@ -232,6 +260,7 @@ fn check_index(
                 total * Decimal::ONE_HUNDRED
             ),
             "adjust the component weights".into(),
+            keys(&["index", id]),
         ));
     }
     for c in &template.components {
@@ -252,6 +281,7 @@ fn check_component(
             out.push((
                 format!("index `{id}` nests another index"),
                 "list plain components only".into(),
+                keys(&["index", id]),
             ));
             return;
         }
@@ -268,6 +298,7 @@ fn check_component(
         out.push((
             format!("index `{id}`: a {} component needs {needed}", c.strategy),
             "add it".into(),
+            keys(&["index", id]),
         ));
     }
     for sym in c.asset.iter().chain(c.pair.iter().flatten()) {
@@ -275,6 +306,7 @@ fn check_component(
             out.push((
                 format!("index `{id}` names unknown asset `{sym}`"),
                 "add it under [assets] or fix the symbol".into(),
+                keys(&["index", id]),
             ));
         }
     }
@@ -293,12 +325,14 @@ fn required<V>(
         out.push((
             format!("the rate book has no [{table}.{name}] {what}"),
             ADD_IT.into(),
+            Vec::new(),
         ));
     }
     for name in entries.keys().filter(|k| !names.contains(&k.as_str())) {
         out.push((
             format!("unknown entry `{name}` in [{table}]"),
             format!("use one of: {}", names.join(", ")),
+            keys(&[table, name]),
         ));
     }
 }

@@ -465,11 +465,15 @@ impl RateBook {
             }
         });
         if let Some(book) = &book {
-            diags.extend(
-                book.problems()
-                    .into_iter()
-                    .map(|m| Diagnostic::new(None, m.0).with_help(m.1)),
-            );
+            let problems = book.problems();
+            // Only a book with problems is read again, to place them.
+            let root = (!problems.is_empty())
+                .then(|| DeTable::parse(text).ok())
+                .flatten();
+            diags.extend(problems.into_iter().map(|(message, help, at)| {
+                let span = root.as_ref().and_then(|r| place_of(r.get_ref(), &at));
+                Diagnostic::new(span, message).with_help(help)
+            }));
         }
         match book {
             Some(book) if diags.is_empty() => Ok(book),
@@ -479,4 +483,25 @@ impl RateBook {
             }
         }
     }
+}
+
+/// Where the file writes the entry with keys `at` (`["correlations",
+/// "ETH/BTC"]`): the deepest of those keys it has, provided it has the entry
+/// itself (the first two keys, or the only one). `None` when the entry comes
+/// from the default book.
+fn place_of(root: &DeTable<'_>, at: &[String]) -> Option<std::ops::Range<usize>> {
+    let mut table = root;
+    let mut found = None;
+    for (depth, key) in at.iter().enumerate() {
+        let Some((k, v)) = table.get_key_value(key.as_str()) else {
+            break;
+        };
+        found = Some((depth, k.span()));
+        match v.get_ref() {
+            DeValue::Table(t) => table = t,
+            _ => break,
+        }
+    }
+    let (depth, span) = found?;
+    (depth + 1 >= at.len().min(2)).then_some(span)
 }

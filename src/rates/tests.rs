@@ -15,7 +15,7 @@ fn the_built_json_book_is_the_toml_book() {
 #[test]
 fn default_book_is_consistent() {
     let book = RateBook::default_book();
-    assert_eq!(book.problems(), Vec::<(String, String)>::new());
+    assert_eq!(book.problems(), Vec::new());
     assert!(book.as_of.is_some());
 }
 
