@@ -61,8 +61,6 @@ pub(super) struct Columns {
     assets: usize,
     /// The scaled Cholesky factor's lower triangle, row after row.
     tri: Vec<f64>,
-    /// Where row `i` of `tri` starts.
-    row: Vec<usize>,
     held: Vec<Held>,
     paired: Vec<Paired>,
     events: Vec<Event>,
@@ -115,9 +113,7 @@ impl Columns {
     pub(super) fn new(s: &Setup) -> Columns {
         let assets = s.drift.len();
         let mut tri = Vec::new();
-        let mut row = Vec::with_capacity(assets);
         for (i, r) in s.scaled.iter().enumerate() {
-            row.push(tri.len());
             tri.extend_from_slice(&r[..=i]);
         }
         let (mut held, mut paired, mut events) = (Vec::new(), Vec::new(), Vec::new());
@@ -149,7 +145,6 @@ impl Columns {
         Columns {
             assets,
             tri,
-            row,
             held,
             paired,
             events,
@@ -203,8 +198,11 @@ impl Columns {
         for zi in &mut w.z {
             *zi = rng.sample(StandardNormal);
         }
+        let mut start = 0;
         for i in 0..self.assets {
-            let row = &self.tri[self.row[i]..=self.row[i] + i];
+            // Row `i` of the triangle: `i + 1` factors from `start`.
+            let row = &self.tri[start..start + i + 1];
+            start += i + 1;
             let shock: f64 = row.iter().zip(&w.z).map(|(c, zj)| c * zj).sum();
             let lf = s.drift[i] + shock;
             w.log_factor[i] = lf;
