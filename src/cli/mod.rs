@@ -95,10 +95,12 @@ pub enum Command {
 /// combination that makes no sense) or an output that cannot be written.
 pub fn run(cli: Cli) -> Result<Outcome> {
     if let Some(name) = tableless(&cli.command) {
-        cli.display.refuse_unused(name)?;
+        cli.display
+            .refuse_unused(terminal::NoTable::Command(name))?;
     }
     if let Some(format) = tableless_format(&cli.command) {
-        cli.display.refuse_with_format(format)?;
+        cli.display
+            .refuse_unused(terminal::NoTable::Format(format))?;
     }
     terminal::set(cli.display);
     match cli.command {

@@ -39,48 +39,39 @@ pub struct Display {
     pub wide: bool,
 }
 
+/// Where the table flags would do nothing: a command that draws no table,
+/// or a `--format` that is not a table.
+pub enum NoTable<'a> {
+    /// `yieldplan COMMAND` draws no table (`init`, `schema`, ...).
+    Command(&'a str),
+    /// `--format FORMAT` is not a table (`json`, `csv`, ...).
+    Format(&'a str),
+}
+
 impl Display {
-    /// Refuses the table flags given to `command`, which draws no table:
+    /// Refuses the table flags where there is no table to fit or colour:
     /// `--width`, `--wide` and `--color always` would do nothing there
     /// (`--color never` and `auto` hold as they are).
     ///
     /// # Errors
-    /// The first such flag given, naming it and the command.
-    pub fn refuse_unused(&self, command: &str) -> anyhow::Result<()> {
-        match self.table_flag() {
-            Some(flag) => anyhow::bail!(
+    /// The first such flag given, naming it and the command or format.
+    pub fn refuse_unused(&self, place: NoTable<'_>) -> anyhow::Result<()> {
+        let flag = if self.width.is_some() {
+            "--width"
+        } else if self.wide {
+            "--wide"
+        } else if self.color == ColorChoice::Always {
+            "--color always"
+        } else {
+            return Ok(());
+        };
+        match place {
+            NoTable::Command(command) => anyhow::bail!(
                 "{flag} does nothing for `yieldplan {command}`, which draws no table\n  = help: leave {flag} out"
             ),
-            None => Ok(()),
-        }
-    }
-}
-
-impl Display {
-    /// Refuses the table flags given with `--format FORMAT`, which is not a
-    /// table: as [`Display::refuse_unused`], naming the format.
-    ///
-    /// # Errors
-    /// The first such flag given, naming it and the format.
-    pub fn refuse_with_format(&self, format: &str) -> anyhow::Result<()> {
-        match self.table_flag() {
-            Some(flag) => anyhow::bail!(
+            NoTable::Format(format) => anyhow::bail!(
                 "{flag} does nothing with --format {format}: only table output is fitted to a width or coloured\n  = help: leave {flag} out, or use --format table"
             ),
-            None => Ok(()),
-        }
-    }
-
-    /// The first table flag given (`--width`, `--wide`, `--color always`).
-    fn table_flag(&self) -> Option<&'static str> {
-        if self.width.is_some() {
-            Some("--width")
-        } else if self.wide {
-            Some("--wide")
-        } else if self.color == ColorChoice::Always {
-            Some("--color always")
-        } else {
-            None
         }
     }
 }
