@@ -162,8 +162,19 @@ impl LineIndex {
     fn line_col(&self, source: &str, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(source, offset.min(source.len()));
         let line = self.line(offset);
-        let col = source[self.starts[line - 1]..offset].chars().count() + 1;
+        let start = after_bom(source, self.starts[line - 1]);
+        let col = source[start.min(offset)..offset].chars().count() + 1;
         (line, col)
+    }
+}
+
+/// `line_start`, or just past the byte-order mark when the line is the
+/// file's first and starts with one: editors do not count it as a column.
+fn after_bom(source: &str, line_start: usize) -> usize {
+    if line_start == 0 && source.starts_with('\u{FEFF}') {
+        '\u{FEFF}'.len_utf8()
+    } else {
+        line_start
     }
 }
 
@@ -183,17 +194,19 @@ fn snippet(source: &str, offset: usize, len: usize) -> (String, usize, usize) {
     let line_end = source[offset..]
         .find('\n')
         .map_or(source.len(), |i| offset + i);
-    // Tabs are shown as one space so the caret stays under the column it names.
-    let line: Vec<char> = source[line_start..line_end]
-        .trim_end_matches('\r')
+    let line_start = after_bom(source, line_start).min(offset);
+    // Tabs are shown as one space so the caret stays under the column it
+    // names; only the CR of a CRLF line end is dropped (a lone CR is shown).
+    let text = &source[line_start..line_end];
+    let line: Vec<char> = text
+        .strip_suffix('\r')
+        .unwrap_or(text)
         .chars()
         .map(|c| if c == '\t' { ' ' } else { picture(c) })
         .collect();
     let col = source[line_start..offset].chars().count();
-    let caret_len = source[offset..(offset + len).min(line_end)]
-        .chars()
-        .count()
-        .max(1);
+    let end = floor_char_boundary(source, (offset + len).min(line_end)).max(offset);
+    let caret_len = source[offset..end].chars().count().max(1);
     if line.len() <= SNIPPET_WIDTH {
         return (line.iter().collect(), col, caret_len);
     }
@@ -426,6 +439,35 @@ mod tests {
         let (text, caret, _) = snippet(&src, at, 1);
         assert!(text.chars().count() <= SNIPPET_WIDTH + 2);
         assert_eq!(text.chars().nth(caret), Some('#'));
+    }
+
+    /// A span that ends inside a character, a line of lone CRs and a
+    /// byte-order mark: the place is shown, short, and never panics.
+    #[test]
+    fn awkward_spans_and_lines_are_shown_without_panic() {
+        let src = "name = \"P\"\né\né\n";
+        let at = src.rfind('é').unwrap();
+        let (text, caret, len) = snippet(src, at, 1);
+        assert_eq!((text.as_str(), caret, len), ("é", 0, 1));
+        let crs = format!("a\n{}", "\r".repeat(100_000));
+        let (text, caret, _) = snippet(&crs, crs.len() - 1, 1);
+        assert!(text.chars().count() <= SNIPPET_WIDTH + 2, "{}", text.len());
+        assert!(caret <= SNIPPET_WIDTH + 1);
+        let bom = "\u{FEFF}name = 5 5\n";
+        let at = bom.find("5 5").unwrap();
+        let index = LineIndex::new(bom);
+        assert_eq!(index.line_col(bom, at), (1, 8));
+        let (text, caret, _) = snippet(bom, at, 3);
+        assert_eq!(text, "name = 5 5");
+        assert_eq!(text.chars().nth(caret), Some('5'));
+        let shown = Diagnostics::new(
+            std::path::Path::new("p.toml"),
+            src,
+            "profile",
+            vec![Diagnostic::at(at..at + 1, "here")],
+        )
+        .to_string();
+        assert!(shown.contains("p.toml:"), "{shown}");
     }
 
     #[test]

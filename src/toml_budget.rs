@@ -5,8 +5,8 @@
 //! (64 MiB) therefore does not bound memory: 16 MB of `1,1,1,…` took 1.2 GB,
 //! 30 MB of repeated keys 1.3 GB. A TOML input (profile, rate book, holdings)
 //! may have at most [`MAX_TOML_TOKENS`] tokens, counted with the parser's own
-//! lexer (`toml_parser`) before anything is parsed. A 100,000-position
-//! profile has about 3.9 million.
+//! lexer (`toml_parser`) before anything is parsed. The 100,000-position
+//! bench profile (`benches/gen_profile.py`) has 3.9 million.
 
 use rust_decimal::Decimal;
 
@@ -31,23 +31,28 @@ pub fn over_budget(text: &str, what: &str) -> Option<Diagnostic> {
         .filter(|t| t.kind() != toml_parser::lexer::TokenKind::Eof)
         .nth(MAX_TOML_TOKENS)?;
     let at = past.span().start();
+    let width = text
+        .get(at..)
+        .and_then(|t| t.chars().next())
+        .map_or(0, char::len_utf8);
     Some(
         Diagnostic::at(
-            at..at + 1,
+            at..at + width,
             format!(
-                "the {what} has more than {} TOML tokens (keys, values, punctuation, \
-                 blanks); this one is past the limit, which keeps the memory a file can \
-                 take under about 1 GB",
+                "the {what} has more than {} TOML tokens (keys, values, punctuation, blanks, \
+                 comments, line ends); this one is past the limit",
                 group_thousands(Decimal::from(MAX_TOML_TOKENS), 0)
             ),
         )
-        .with_help(if what == "profile" {
-            "no profile needs that much (one of 100,000 positions has about 3.9 million \
-             tokens): check that this is the right file, or split the portfolio"
-                .to_string()
-        } else {
-            format!("no {what} needs that much: check that this is the right file")
-        }),
+        .with_help(format!(
+            "no {what} needs that much (the limit bounds what parsing a file can take, \
+             75 to 140 bytes a token): check that this is the right file{}",
+            if what == "profile" {
+                ", or split the portfolio"
+            } else {
+                ""
+            }
+        )),
     )
 }
 

@@ -43,6 +43,11 @@ fn out_of_range_counts_name_the_bound_missed_and_the_flag() {
         (&["--width", "20", "rates"], "--width is at least 40"),
         (&["--width", "39", "rates"], "--width is at least 40"),
         (&["--width", "1001", "rates"], "--width is at most 1000"),
+        // Too many digits for 64 bits is still a whole number, too large.
+        (
+            &["--width", "99999999999999999999", "rates"],
+            "--width is at most 1000",
+        ),
         (
             &[
                 "optimize",

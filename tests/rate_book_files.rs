@@ -208,3 +208,40 @@ fn whole_book_problems_point_at_the_key_that_causes_them() {
     assert!(!err.contains("book.toml:1:"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The options of `rates` itself do nothing for `rates import`: given
+/// before `import`, each is refused (exit 2, naming it) and nothing is
+/// written.
+#[test]
+fn rates_options_before_import_are_refused() {
+    let dir = std::env::temp_dir().join(format!("yieldplan-import-flags-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let book = dir.join("book.toml");
+    let b = book.to_str().unwrap();
+    for (before, flag) in [
+        (&["-f", "json"][..], "--format"),
+        (&["--format", "toml"][..], "--format"),
+        (&["--rates", "data/rates-example.toml"][..], "--rates"),
+        (&["--pools", "data/pools-sample.json"][..], "--pools"),
+        (&["-o", "-"][..], "--output"),
+    ] {
+        let mut args = vec!["rates"];
+        args.extend_from_slice(before);
+        args.extend_from_slice(&["import", "data/pools-sample.json", "-o", b]);
+        let out = run(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("{flag} before `import`")),
+            "{args:?}: {err}"
+        );
+        assert!(!book.exists(), "{args:?} wrote the book");
+    }
+    let out = run(&["rates", "import", "data/pools-sample.json", "-o", b]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -385,10 +385,10 @@ fn every_markdown_output_renders() {
 #[test]
 fn every_flag_does_something_or_is_refused() {
     let dir = scratch("flags");
-    // il as CSV is its figures, not nothing.
+    // il as CSV is its figures as raw numbers, not nothing.
     let out = run(&["il", "--ratio", "2", "--format", "csv"]);
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Impermanent loss,-5.72%"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Impermanent loss,-0.057191"));
     // compare --simulate --plot draws one SVG with a line per profile.
     let svg = dir.join("cmp.svg");
     let out = run(&[
@@ -602,8 +602,9 @@ fn a_toml_input_past_the_token_limit_is_refused_at_its_place() {
     assert!(stderr(&out).contains("TOML tokens"), "{}", stderr(&out));
 }
 
-/// `rates import` refuses a snapshot whose pools would make a rate book
-/// past the token limit (one `--rates` would refuse), and writes nothing.
+/// `rates import` and `rates --pools -f toml` refuse a snapshot whose pools
+/// would make a rate book past the token limit (one `--rates` would
+/// refuse), and write nothing.
 #[test]
 fn rates_import_refuses_a_book_too_large_to_read_back() {
     let dir = scratch("many-pools");
@@ -627,4 +628,70 @@ fn rates_import_refuses_a_book_too_large_to_read_back() {
     assert!(err.contains("80000 pools make a rate book larger"), "{err}");
     assert!(err.contains("--min-tvl"), "{err}");
     assert!(!book.exists(), "nothing may be written");
+    // The same book printed by `rates --pools -f toml` is refused too.
+    let out = run(&[
+        "rates",
+        "--pools",
+        s(&snapshot),
+        "-f",
+        "toml",
+        "-o",
+        s(&book),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("larger than --rates reads"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!book.exists(), "nothing may be written");
+}
+
+/// A profile may have at most 100,000 positions and 10,000 entries in any
+/// other named list or table; past that it is refused (exit 2) at the first
+/// entry past the limit, before the entries are read.
+#[test]
+fn a_profile_past_the_entry_limits_is_refused_at_its_place() {
+    let dir = scratch("entries");
+    let head = "name = \"x\"\n[portfolio]\nvalue = 100000\ncurrency = \"USD\"\n";
+    let positions = dir.join("positions.toml");
+    fs::write(
+        &positions,
+        format!(
+            "{head}{}",
+            "[[position]]\nstrategy = \"hold\"\nasset = \"BTC\"\namount = 1\n".repeat(100_001)
+        ),
+    )
+    .unwrap();
+    let out = run(&["check", s(&positions)]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("100,001 [[position]] tables, more than the 100,000 accepted"),
+        "{err}"
+    );
+    // Line 5 is the first position; each takes 4 lines.
+    assert!(
+        err.contains(&format!("positions.toml:{}:1", 5 + 4 * 100_000)),
+        "{err}"
+    );
+    let assets = dir.join("assets.toml");
+    let overrides: String = (0..10_001)
+        .map(|i| format!("[assets.X{i}]\nvolatility = \"50%\"\n"))
+        .collect();
+    fs::write(
+        &assets,
+        format!(
+            "{head}{overrides}[[position]]\nstrategy = \"hold\"\nasset = \"BTC\"\namount = 1\n"
+        ),
+    )
+    .unwrap();
+    let out = run(&["plan", s(&assets)]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("10,001 [assets] entries, more than the 10,000 accepted"),
+        "{err}"
+    );
+    assert!(err.contains("assets.toml:"), "{err}");
 }

@@ -164,6 +164,10 @@ pub fn parse_count(text: &str, what: &str, min: u64, max: u64) -> Result<u64, St
         Ok(_) => Err(format!(
             "{what} is at most {max}; write a whole number from {min} to {max}"
         )),
+        // Digits too many for 64 bits: a whole number, far above the maximum.
+        Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => Err(format!(
+            "{what} is at most {max}; write a whole number from {min} to {max}"
+        )),
         Err(_) => Err(format!(
             "\"{text}\" is not a whole number; write one from {min} to {max}"
         )),

@@ -62,6 +62,15 @@ pub fn profile_schema() -> String {
     include_str!("../../schema/profile.schema.json").to_string()
 }
 
+/// The most `[[position]]` tables a profile may have: what a plan keeps per
+/// position (its report, tables and checks) takes about 10 KB, so 100,000
+/// positions peak near 1 GB in a table report.
+pub const MAX_POSITIONS: usize = 100_000;
+
+/// The most entries of any other list or table of named entries in a
+/// profile (`[assets]`, `[protocols]`, `[[scenario]]`, ...).
+pub const MAX_ENTRIES: usize = 10_000;
+
 /// Largest profile accepted, in bytes.
 pub const MAX_PROFILE_BYTES: usize = 64 * 1024 * 1024;
 

@@ -56,6 +56,14 @@ impl Reader {
             );
             return Vec::new();
         };
+        if self.too_many(
+            "[[position]] tables",
+            items.len(),
+            super::MAX_POSITIONS,
+            items.get(super::MAX_POSITIONS).map(toml::Spanned::span),
+        ) {
+            return Vec::new();
+        }
         if items.is_empty() {
             self.error(
                 v.span(),

@@ -45,6 +45,35 @@ fn article(type_name: &str) -> &'static str {
 
 impl Reader {
     /// Records a problem at `span` with its fix.
+    /// Refuses a list or table of `count` entries called `what` (`[[position]]
+    /// tables`) when there are more than `most`, at `place` (an entry past
+    /// the limit): what the plan keeps per entry would otherwise grow without
+    /// bound. True when refused; the entries are then not read.
+    pub(super) fn too_many(
+        &mut self,
+        what: &str,
+        count: usize,
+        most: usize,
+        place: Option<Span>,
+    ) -> bool {
+        if count <= most {
+            return false;
+        }
+        let shown = |n: usize| crate::money::group_thousands(rust_decimal::Decimal::from(n), 0);
+        self.diags.push(
+            Diagnostic::new(
+                place,
+                format!(
+                    "the profile has {} {what}, more than the {} accepted; this one is past the limit",
+                    shown(count),
+                    shown(most)
+                ),
+            )
+            .with_help("check that this is the right file, or split the portfolio into several profiles"),
+        );
+        true
+    }
+
     pub(super) fn error(
         &mut self,
         span: Span,

@@ -320,6 +320,9 @@ impl Reader {
         let Some(t) = self.table(v, "[assets]", "write one [assets.SYMBOL] table per asset") else {
             return Vec::new();
         };
+        if self.entries_over_limit(t, "[assets] entries") {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         for (key, value) in t {
             let symbol = key.get_ref().to_string();
@@ -434,6 +437,13 @@ impl Reader {
     }
 
     /// A table of named sub-tables, such as `[risk_tiers.NAME]`: each read by `one`.
+    /// As [`Reader::too_many`] for a table of named entries, at an entry
+    /// past [`super::MAX_ENTRIES`].
+    fn entries_over_limit(&mut self, t: &DeTable<'_>, what: &str) -> bool {
+        let place = t.iter().nth(super::MAX_ENTRIES).map(|(k, _)| k.span());
+        self.too_many(what, t.len(), super::MAX_ENTRIES, place)
+    }
+
     fn named_tables<T>(
         &mut self,
         v: &Val<'_>,
@@ -448,6 +458,9 @@ impl Reader {
         ) else {
             return Vec::new();
         };
+        if self.entries_over_limit(t, &format!("[{key}] entries")) {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         for (name, value) in t {
             let what = format!("[{key}.{}]", shorten(name.get_ref()));
@@ -476,6 +489,14 @@ impl Reader {
             );
             return Vec::new();
         };
+        if self.too_many(
+            "[[scenario]] tables",
+            items.len(),
+            super::MAX_ENTRIES,
+            items.get(super::MAX_ENTRIES).map(toml::Spanned::span),
+        ) {
+            return Vec::new();
+        }
         items
             .iter()
             .enumerate()

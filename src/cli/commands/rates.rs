@@ -81,6 +81,7 @@ pub struct ImportArgs {
 /// An input is unusable, or the output cannot be written.
 pub fn run(a: &RatesArgs) -> Result<Outcome> {
     if let Some(RatesAction::Import(i)) = &a.action {
+        refuse_book_flags(a)?;
         return import(i);
     }
     let book = book_from(a.rates.as_deref(), a.pools.as_deref())?;
@@ -88,9 +89,20 @@ pub fn run(a: &RatesArgs) -> Result<Outcome> {
         RatesFormat::Report(f) => {
             crate::cli::terminal::render(f, a.output.as_deref(), &book, rates_document)
         }
-        RatesFormat::Toml => book
-            .to_toml()
-            .map_err(|e| anyhow::anyhow!("the rate book cannot be written as TOML: {e}"))?,
+        RatesFormat::Toml => {
+            let text = book
+                .to_toml()
+                .map_err(|e| anyhow::anyhow!("the rate book cannot be written as TOML: {e}"))?;
+            if yieldplan::toml_budget::over_budget(&text, "rate book").is_some() {
+                anyhow::bail!(
+                    "the book would be larger than --rates reads (more than {} TOML tokens), so \
+                     nothing was written: give --pools a smaller snapshot, or import only some \
+                     of its pools with `yieldplan rates import` and its filters",
+                    token_limit()
+                );
+            }
+            text
+        }
     };
     emit(a.output.as_deref(), &text)?;
     Ok(Outcome::Success)
@@ -114,7 +126,7 @@ fn import(a: &ImportArgs) -> Result<Outcome> {
             "{} pools make a rate book larger than --rates reads (more than {} TOML tokens); \
              nothing was written: import fewer with --min-tvl, --chain, --project or --symbol",
             ext.written,
-            yieldplan::money::group_thousands(yieldplan::toml_budget::MAX_TOML_TOKENS.into(), 0)
+            token_limit()
         );
     }
     // The file must read back as a rate book before it is written.
@@ -140,4 +152,29 @@ fn import(a: &ImportArgs) -> Result<Outcome> {
         ext.left_out.len()
     ));
     Ok(Outcome::Success)
+}
+
+/// The token limit of a TOML input, as shown: "5,000,000".
+fn token_limit() -> String {
+    yieldplan::money::group_thousands(yieldplan::toml_budget::MAX_TOML_TOKENS.into(), 0)
+}
+
+/// Refuses the options of `rates` itself given with `rates import`, which
+/// has its own (`--output`) and reads no book: they would do nothing.
+fn refuse_book_flags(a: &RatesArgs) -> Result<()> {
+    let given = [
+        (
+            !matches!(a.format, RatesFormat::Report(Format::Table)),
+            "--format",
+        ),
+        (a.rates.is_some(), "--rates"),
+        (a.output.is_some(), "--output"),
+        (a.pools.is_some(), "--pools"),
+    ];
+    match given.iter().find(|(set, _)| *set) {
+        Some((_, flag)) => anyhow::bail!(
+            "{flag} before `import` is an option of `yieldplan rates` and does nothing for `rates import`\n  = help: leave it out; `rates import` writes the TOML extension to its own --output"
+        ),
+        None => Ok(()),
+    }
 }
