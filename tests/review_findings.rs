@@ -328,3 +328,42 @@ fn another_commands_report_is_not_a_snapshot() {
         assert!(err.contains("yieldplan plan"), "{err}");
     }
 }
+
+/// CSV files saved with CRLF line ends (as spreadsheets write them): an
+/// error in the holdings or the income file is shown on its own line, not
+/// the one before.
+#[test]
+fn csv_errors_with_crlf_line_ends_point_at_their_own_line() {
+    let dir = std::env::temp_dir().join(format!("yieldplan-crlf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let holdings = dir.join("holdings.csv");
+    std::fs::write(
+        &holdings,
+        "position,value\r\n\"USDC on Aave v3, Ethereum\",100\r\n\"USDC on Aave v3, Arbitrum\",-3\r\n",
+    )
+    .unwrap();
+    let income = dir.join("income.csv");
+    std::fs::write(
+        &income,
+        "date,position,amount,currency\r\n2026-10-01,\"USDC on Aave v3, Ethereum\",abc,USD\r\n",
+    )
+    .unwrap();
+    for (flag, file, place) in [
+        ("--holdings", &holdings, "holdings.csv:3:29"),
+        ("--income", &income, "income.csv:2:40"),
+    ] {
+        let out = review(&[
+            PROFILE,
+            "--since",
+            SNAPSHOT,
+            "--pools",
+            NOW,
+            flag,
+            file.to_str().unwrap(),
+        ]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(place), "{flag}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -647,9 +647,9 @@ fn rates_import_refuses_a_book_too_large_to_read_back() {
     assert!(!book.exists(), "nothing may be written");
 }
 
-/// A profile may have at most 100,000 positions and 10,000 entries in any
-/// other named list or table; past that it is refused (exit 2) at the first
-/// entry past the limit, before the entries are read.
+/// A profile may have at most 100,000 positions, 10,000 entries in any
+/// other named list or table and 250 distinct assets held; past that it is
+/// refused (exit 2) at the first entry past the limit.
 #[test]
 fn a_profile_past_the_entry_limits_is_refused_at_its_place() {
     let dir = scratch("entries");
@@ -693,5 +693,28 @@ fn a_profile_past_the_entry_limits_is_refused_at_its_place() {
         err.contains("10,001 [assets] entries, more than the 10,000 accepted"),
         "{err}"
     );
-    assert!(err.contains("assets.toml:"), "{err}");
+    // The first entry past the limit in file order (`X10000`, whose name
+    // sorts among the first), not in the order of names.
+    assert!(err.contains("assets.toml:20005:9"), "{err}");
+    // At most 250 distinct assets held: the 251st is named at its position.
+    let held = dir.join("held.toml");
+    let positions: String = (0..251)
+        .map(|i| format!("[[position]]\nstrategy = \"hold\"\nasset = \"TK{i}\"\namount = 1\n"))
+        .collect();
+    fs::write(
+        &held,
+        format!("name = \"x\"\n[portfolio]\nvalue = 251\ncurrency = \"USD\"\n{positions}"),
+    )
+    .unwrap();
+    let out = run(&["plan", s(&held)]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("more than 250 distinct assets; `TK250`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("held.toml:{}:1", 5 + 4 * 250)),
+        "{err}"
+    );
 }

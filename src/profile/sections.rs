@@ -437,11 +437,20 @@ impl Reader {
     }
 
     /// A table of named sub-tables, such as `[risk_tiers.NAME]`: each read by `one`.
-    /// As [`Reader::too_many`] for a table of named entries, at an entry
-    /// past [`super::MAX_ENTRIES`].
+    /// As [`Reader::too_many`] for a table of named entries, at the first
+    /// entry past [`super::MAX_ENTRIES`] in file order (the table itself
+    /// holds them sorted by name).
     fn entries_over_limit(&mut self, t: &DeTable<'_>, what: &str) -> bool {
-        let place = t.iter().nth(super::MAX_ENTRIES).map(|(k, _)| k.span());
-        self.too_many(what, t.len(), super::MAX_ENTRIES, place)
+        let most = super::MAX_ENTRIES;
+        if t.len() <= most {
+            return false;
+        }
+        let mut places: Vec<super::Span> = t.iter().map(|(k, _)| k.span()).collect();
+        let place = places
+            .select_nth_unstable_by_key(most, |s| s.start)
+            .1
+            .clone();
+        self.too_many(what, t.len(), most, Some(place))
     }
 
     fn named_tables<T>(

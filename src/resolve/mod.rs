@@ -124,7 +124,44 @@ struct Resolver<'b> {
     notes: Vec<crate::model::Note>,
 }
 
+/// The most distinct assets the positions of a profile may hold: every pair
+/// of them has a correlation (31,125 pairs at this limit) and a
+/// simulation factors their matrix, so the work grows with the square and
+/// the cube of the count.
+pub const MAX_HELD_ASSETS: usize = 250;
+
 impl Resolver<'_> {
+    /// Reports the position `name` whose `asset` is one past
+    /// [`MAX_HELD_ASSETS`], at its table when the file names it.
+    fn too_many_assets(&mut self, spec: &ProfileSpec, name: &str, asset: &str) {
+        let written = |p: &crate::profile::PositionSpec| {
+            p.name.as_ref().is_some_and(|n| n.value == name)
+                || p.asset
+                    .as_ref()
+                    .is_some_and(|a| a.value.eq_ignore_ascii_case(asset))
+                || p.pair
+                    .as_ref()
+                    .is_some_and(|pair| pair.value.iter().any(|a| a.eq_ignore_ascii_case(asset)))
+        };
+        let span = spec
+            .positions
+            .iter()
+            .find(|p| written(p))
+            .map(|p| p.span.clone());
+        self.diags.push(
+            Diagnostic::new(
+                span,
+                format!(
+                    "the positions hold more than {} distinct assets; `{asset}` of position `{name}` is one past the limit",
+                    crate::money::group_thousands(Decimal::from(MAX_HELD_ASSETS), 0)
+                ),
+            )
+            .with_help(
+                "check that this is the right file, or split the portfolio into several profiles",
+            ),
+        );
+    }
+
     /// Records a problem at `span`, with a hint on how to fix it.
     fn error(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
         self.diags
@@ -162,11 +199,15 @@ impl Resolver<'_> {
             return None;
         }
         let positions = self.allocate(&value, drafts, spec)?;
-        let held: std::collections::BTreeSet<&str> = positions
-            .iter()
-            .flat_map(|p| p.asset.iter().chain(p.pair.iter().flatten()))
-            .map(String::as_str)
-            .collect();
+        let mut held = std::collections::BTreeSet::new();
+        for p in &positions {
+            for asset in p.asset.iter().chain(p.pair.iter().flatten()) {
+                if held.insert(asset.as_str()) && held.len() > MAX_HELD_ASSETS {
+                    self.too_many_assets(spec, &p.name, asset);
+                    return None;
+                }
+            }
+        }
         let correlations = self.pair_correlations(&held);
         let name = spec.name.as_ref().map_or_else(
             || {

@@ -8,6 +8,19 @@ use rust_decimal::Decimal;
 
 use crate::money::{MAX_MONEY, parse_decimal_text};
 
+/// Byte range of the CSV line at byte `start`, which may be a record's
+/// position as the `csv` crate gives it: after a CRLF line end that is the
+/// `\n` of the line before, so line-end bytes at `start` are skipped.
+#[must_use]
+pub fn line_at(text: &str, start: usize) -> Range<usize> {
+    let mut start = start.min(text.len());
+    while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+        start += 1;
+    }
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    start..end.max(start)
+}
+
 /// The byte ranges of the comma-separated fields of the CSV line `line` of
 /// `text`, quotes honoured, surrounding spaces left out (an empty field is
 /// an empty range at its place).

@@ -11,7 +11,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 
-use super::fields::{amount, field_at};
+use super::fields::{amount, field_at, line_at};
 use crate::error::{Diagnostic, Diagnostics, nearest, shorten};
 use crate::money::Money;
 
@@ -134,13 +134,6 @@ pub fn read_holdings(path: &Path, text: &str, known: &[String]) -> Result<Holdin
     } else {
         Err(Diagnostics::new(path, text, "holdings file", c.problems))
     }
-}
-
-/// Byte range of the line starting at `start`.
-fn line_at(text: &str, start: usize) -> Range<usize> {
-    let start = start.min(text.len());
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    start..end.max(start)
 }
 
 fn read_csv(text: &str, c: &mut Collector<'_>) {

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::fields::{amount, field_at};
+use super::fields::{amount, field_at, line_at};
 use super::snapshot::Snapshot;
 use super::{Flag, Raised, scaled};
 use crate::engine::plan::{MoneyBand, PlanReport};
@@ -242,13 +242,6 @@ pub fn compare_income(then: &Snapshot, now: &PlanReport, received: &Received) ->
 /// The longest period an income file may cover, in months: the plan's
 /// yields are a year's; ten years of payments are not one quarter's review.
 pub const MAX_MONTHS: i64 = 120;
-
-/// Byte range of the line starting at `start`.
-fn line_at(text: &str, start: usize) -> Range<usize> {
-    let start = start.min(text.len());
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    start..end.max(start)
-}
 
 /// A file with no payment (no period to compare over), or payments
 /// spread over more than [`MAX_MONTHS`]; `places` are the payments' dates.
