@@ -513,12 +513,44 @@ fn a_profile_on_standard_input_plans_and_is_never_overwritten() {
     assert_eq!(clobber.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&clobber.stderr).contains("is an input of this run"));
     assert_eq!(fs::read(&path).unwrap(), before);
-    let twice = bin()
-        .args(["compare", "-", "-"])
-        .stdin(fs::File::open(&path).unwrap())
-        .output()
-        .unwrap();
-    assert_eq!(twice.status.code(), Some(2));
+    // Standard input for two inputs is refused before either is read, so
+    // the profile is never read as the rate book (or the other way round).
+    for (args, named) in [
+        (&["compare", "-", "-"][..], "2 profiles"),
+        (
+            &["plan", "-", "--rates", "-"][..],
+            "the profile and --rates",
+        ),
+        (
+            &["check", "-", "--pools", "-"][..],
+            "the profile and --pools",
+        ),
+        (
+            &[
+                "review",
+                "-",
+                "--since",
+                "data/review/plan-2026-q3.json",
+                "--holdings",
+                "-",
+            ][..],
+            "the profile and --holdings",
+        ),
+    ] {
+        let twice = bin()
+            .args(args)
+            .stdin(fs::File::open(&path).unwrap())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&twice.stderr);
+        assert_eq!(twice.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!(
+                "standard input (-) is given for {named}, and can be read only once"
+            )),
+            "{args:?}: {err}"
+        );
+    }
 }
 
 #[test]

@@ -278,7 +278,7 @@ fn holdings_of_nothing_say_so() {
 }
 
 #[test]
-fn standard_input_given_twice_names_the_second_input() {
+fn standard_input_given_twice_names_both_inputs() {
     use std::io::Write;
     use std::process::Stdio;
     let mut child = Command::new(env!("CARGO_BIN_EXE_yieldplan"))
@@ -293,7 +293,11 @@ fn standard_input_given_twice_names_the_second_input() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("so give the profile as a file"), "{err}");
+    // Refused before either is read: both inputs are named.
+    assert!(
+        err.contains("standard input (-) is given for the profile and --since"),
+        "{err}"
+    );
 }
 
 /// A report of another command given as the snapshot says what it is and

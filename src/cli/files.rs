@@ -133,8 +133,9 @@ fn read_stdin(what: &str) -> Result<Vec<u8>> {
         .with_context(|| format!("cannot read the {what} from standard input"))?;
     if bytes.len() as u64 > limit {
         bail!(
-            "the {what} on standard input is more than the {} MiB accepted; no input to yieldplan is that large: check that this is the right file",
-            MAX_PROFILE_BYTES / (1024 * 1024)
+            "the {what} on standard input is more than the {} MiB accepted; check that this is the right file{}",
+            MAX_PROFILE_BYTES / (1024 * 1024),
+            too_large_hint(what)
         );
     }
     Ok(bytes)
@@ -159,6 +160,16 @@ pub fn read_named(path: &Path, what: &str, named_in: &Path) -> Result<Vec<u8>> {
     }
 }
 
+/// What else to say of a `what` past the size limit: a plan snapshot that
+/// large is one of very many positions.
+fn too_large_hint(what: &str) -> &'static str {
+    if what.contains("snapshot") && !what.contains("pools") {
+        " (the plan of a portfolio of more than about 35,000 positions writes a larger snapshot: review such a portfolio in parts)"
+    } else {
+        ""
+    }
+}
+
 /// Opens a regular file and reads at most one byte past the limit.
 fn read_regular(path: &Path, what: &str) -> Result<Vec<u8>> {
     let at = shown(path);
@@ -176,8 +187,9 @@ fn read_regular(path: &Path, what: &str) -> Result<Vec<u8>> {
         .with_context(|| format!("cannot read {what} {at}"))?;
     if bytes.len() as u64 > limit {
         bail!(
-            "{what} {at} is more than the {} MiB accepted; no input to yieldplan is that large: check that this is the right file",
-            MAX_PROFILE_BYTES / (1024 * 1024)
+            "{what} {at} is more than the {} MiB accepted; check that this is the right file{}",
+            MAX_PROFILE_BYTES / (1024 * 1024),
+            too_large_hint(what)
         );
     }
     INPUTS

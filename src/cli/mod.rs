@@ -98,6 +98,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         cli.display
             .refuse_unused(terminal::NoTable::Command(name))?;
     }
+    refuse_stdin_twice(&cli.command)?;
     if let Some(format) = tableless_format(&cli.command) {
         cli.display
             .refuse_unused(terminal::NoTable::Format(format))?;
@@ -132,6 +133,71 @@ fn tableless(command: &Command) -> Option<&'static str> {
         Command::Rates(a) if a.action.is_some() => Some("rates import"),
         _ => None,
     }
+}
+
+/// Refuses a command given standard input (`-`) for two of its inputs
+/// (`plan - --rates -`), before either is read: it can be read only once,
+/// and whichever came first would otherwise be read as the other.
+fn refuse_stdin_twice(command: &Command) -> Result<()> {
+    use std::path::PathBuf;
+    let out = |o: &args::Output| -> Vec<(&'static str, Option<PathBuf>)> {
+        vec![("--rates", o.rates.clone()), ("--pools", o.pools.clone())]
+    };
+    let profiles = |ps: &[PathBuf]| -> Vec<(&'static str, Option<PathBuf>)> {
+        ps.iter()
+            .map(|p| ("the profile", Some(p.clone())))
+            .collect()
+    };
+    let inputs: Vec<(&'static str, Option<PathBuf>)> = match command {
+        Command::Plan(a) => [profiles(std::slice::from_ref(&a.profile)), out(&a.out)].concat(),
+        Command::Project(a) => [profiles(std::slice::from_ref(&a.profile)), out(&a.out)].concat(),
+        Command::Stress(a) => [profiles(std::slice::from_ref(&a.profile)), out(&a.out)].concat(),
+        Command::Check(a) => [profiles(&a.profiles), out(&a.out)].concat(),
+        Command::Compare(a) => [profiles(&a.profiles), out(&a.out)].concat(),
+        Command::Review(a) => [
+            profiles(std::slice::from_ref(&a.profile)),
+            out(&a.out),
+            vec![
+                ("--since", Some(a.since.clone())),
+                ("--holdings", a.holdings.clone()),
+                ("--income", a.income.clone()),
+            ],
+        ]
+        .concat(),
+        Command::Optimize(a) => vec![
+            ("the profile", Some(a.profile.clone())),
+            ("--rates", a.rates.clone()),
+            ("--pools", a.pools.clone()),
+            ("--candidates", a.candidates.clone()),
+        ],
+        Command::Pools(a) => vec![("the snapshot", Some(a.file.clone()))],
+        _ => Vec::new(),
+    };
+    let mut stdin: Vec<String> = Vec::new();
+    for (what, p) in &inputs {
+        if p.as_deref().is_some_and(files::is_stdin) {
+            stdin.push((*what).to_string());
+        }
+    }
+    let profiles = stdin.iter().filter(|w| *w == "the profile").count();
+    if profiles > 1 {
+        stdin.retain(|w| w != "the profile");
+        stdin.insert(0, format!("{profiles} profiles"));
+    }
+    if stdin.len() > 1 || profiles > 1 {
+        if stdin.len() == 1 {
+            anyhow::bail!(
+                "standard input (-) is given for {}, and can be read only once\n  = help: give all but one of them as files",
+                stdin[0]
+            );
+        }
+        anyhow::bail!(
+            "standard input (-) is given for {} and {}, and can be read only once\n  = help: give all but one of them as files",
+            stdin[..stdin.len() - 1].join(", "),
+            stdin[stdin.len() - 1]
+        );
+    }
+    Ok(())
 }
 
 /// The format a command was asked for when it is not a table (`--width`,

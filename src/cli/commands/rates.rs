@@ -93,12 +93,15 @@ pub fn run(a: &RatesArgs) -> Result<Outcome> {
             let text = book
                 .to_toml()
                 .map_err(|e| anyhow::anyhow!("the rate book cannot be written as TOML: {e}"))?;
-            if yieldplan::toml_budget::over_budget(&text, "rate book").is_some() {
+            if text.len() > yieldplan::profile::MAX_PROFILE_BYTES
+                || yieldplan::toml_budget::over_budget(&text, "rate book").is_some()
+            {
                 anyhow::bail!(
-                    "the book would be larger than --rates reads (more than {} TOML tokens), so \
+                    "the book would be larger than --rates reads (more than {} TOML tokens or {} MiB), so \
                      nothing was written: give --pools a smaller snapshot, or import only some \
                      of its pools with `yieldplan rates import` and its filters",
-                    token_limit()
+                    token_limit(),
+                    yieldplan::profile::MAX_PROFILE_BYTES / (1024 * 1024)
                 );
             }
             text
@@ -121,7 +124,9 @@ fn import(a: &ImportArgs) -> Result<Outcome> {
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
     );
     let ext = rate_book_extension(&pools, &source, a.as_of.as_deref());
-    if yieldplan::toml_budget::over_budget(&ext.text, "rate book").is_some() {
+    if ext.text.len() > yieldplan::profile::MAX_PROFILE_BYTES
+        || yieldplan::toml_budget::over_budget(&ext.text, "rate book").is_some()
+    {
         anyhow::bail!(
             "{} pools make a rate book larger than --rates reads (more than {} TOML tokens); \
              nothing was written: import fewer with --min-tvl, --chain, --project or --symbol",
@@ -173,7 +178,7 @@ fn refuse_book_flags(a: &RatesArgs) -> Result<()> {
     ];
     match given.iter().find(|(set, _)| *set) {
         Some((_, flag)) => anyhow::bail!(
-            "{flag} before `import` is an option of `yieldplan rates` and does nothing for `rates import`\n  = help: leave it out; `rates import` writes the TOML extension to its own --output"
+            "{flag} before `import` is an option of `yieldplan rates` and does nothing for `rates import`\n  = help: leave it out; `rates import` reads only the snapshot it is given and writes to its own --output"
         ),
         None => Ok(()),
     }

@@ -133,11 +133,20 @@ pub(super) fn compare(
     gone: &BTreeSet<String>,
 ) -> Compared {
     let mut flags = Vec::new();
+    // By name, so a large plan is matched in linear time.
+    let before: std::collections::HashMap<&str, _> = then
+        .positions
+        .iter()
+        .map(|o| (o.name.as_str(), o))
+        .rev()
+        .collect();
+    let current: std::collections::HashSet<&str> =
+        now.positions.iter().map(|n| n.name.as_str()).collect();
     let mut positions: Vec<PositionChange> = now
         .positions
         .iter()
         .map(|n| {
-            let old = then.positions.iter().find(|o| o.name == n.name);
+            let old = before.get(n.name.as_str()).copied();
             let mut c = change(old, Some(n), gone);
             flags.extend(position_flags(&mut c, settings));
             c
@@ -146,7 +155,7 @@ pub(super) fn compare(
     positions.extend(
         then.positions
             .iter()
-            .filter(|o| !now.positions.iter().any(|n| n.name == o.name))
+            .filter(|o| !current.contains(o.name.as_str()))
             .map(|o| change(Some(o), None, gone)),
     );
     let status_then = then.goal.as_ref().and_then(|g| status_named(&g.status));

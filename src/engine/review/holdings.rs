@@ -31,11 +31,31 @@ impl Holdings {
             .find(|(n, _)| n == position)
             .map_or(Money::ZERO, |(_, v)| *v)
     }
+
+    /// What is held of each of `positions`, in their order (zero for one
+    /// not listed): [`Holdings::of`] for many, in linear time.
+    #[must_use]
+    pub fn of_each(&self, positions: &[String]) -> Vec<Money> {
+        let by_name: std::collections::HashMap<&str, Money> = self
+            .rows
+            .iter()
+            .rev()
+            .map(|(n, v)| (n.as_str(), *v))
+            .collect();
+        positions
+            .iter()
+            .map(|p| by_name.get(p.as_str()).copied().unwrap_or(Money::ZERO))
+            .collect()
+    }
 }
 
 /// Collects rows and the problems found.
 struct Collector<'a> {
     known: &'a [String],
+    /// `known`, to look names up.
+    names: std::collections::HashSet<&'a str>,
+    /// Where each name listed so far is in `rows`.
+    listed: std::collections::HashMap<String, usize>,
     rows: Vec<(String, Money)>,
     first: Vec<Range<usize>>,
     problems: Vec<Diagnostic>,
@@ -50,7 +70,7 @@ impl Collector<'_> {
         value_span: Range<usize>,
         written: &str,
     ) {
-        if !self.known.iter().any(|k| k == name) {
+        if !self.names.contains(name) {
             let help = match nearest(name, self.known.iter().map(String::as_str)) {
                 Some(n) => format!("did you mean \"{n}\"? Names are the plan's position names"),
                 None => format!(
@@ -71,7 +91,7 @@ impl Collector<'_> {
             );
             return;
         }
-        if let Some(i) = self.rows.iter().position(|(n, _)| n == name) {
+        if let Some(&i) = self.listed.get(name) {
             self.problems.push(
                 Diagnostic::at(
                     name_span,
@@ -92,6 +112,7 @@ impl Collector<'_> {
                 return;
             }
         };
+        self.listed.insert(name.to_string(), self.rows.len());
         self.rows.push((name.to_string(), Money(v)));
         self.first.push(name_span);
     }
@@ -117,6 +138,8 @@ fn quoted(written: &str) -> String {
 pub fn read_holdings(path: &Path, text: &str, known: &[String]) -> Result<Holdings, Diagnostics> {
     let mut c = Collector {
         known,
+        names: known.iter().map(String::as_str).collect(),
+        listed: std::collections::HashMap::new(),
         rows: Vec::new(),
         first: Vec::new(),
         problems: Vec::new(),

@@ -193,28 +193,39 @@ pub fn compare_income(then: &Snapshot, now: &PlanReport, received: &Received) ->
     } else {
         0
     };
+    let current: std::collections::HashSet<&str> =
+        now.positions.iter().map(|p| p.name.as_str()).collect();
+    let before: std::collections::HashMap<&str, _> = then
+        .positions
+        .iter()
+        .map(|o| (o.name.as_str(), o))
+        .rev()
+        .collect();
     let removed = then
         .positions
         .iter()
-        .filter(|o| !now.positions.iter().any(|p| p.name == o.name))
+        .filter(|o| !current.contains(o.name.as_str()))
         .map(|o| (o.name.clone(), o.paid_out_income.money(), "snapshot"));
     let planned = now.positions.iter().map(|p| {
-        then.positions
-            .iter()
-            .find(|o| o.name == p.name)
+        before
+            .get(p.name.as_str())
             .map_or((p.name.clone(), p.paid_out_income, "current plan"), |o| {
                 (p.name.clone(), o.paid_out_income.money(), "snapshot")
             })
     });
+    // Each position's payments, summed in file order.
+    let mut by_position: std::collections::HashMap<&str, Money> = std::collections::HashMap::new();
+    for (_, position, amount) in &received.payments {
+        let sum = by_position.entry(position.as_str()).or_insert(Money::ZERO);
+        *sum = *sum + *amount;
+    }
     let mut positions = Vec::new();
     for (name, yearly, expected_from) in planned.chain(removed) {
         let expected = scaled(yearly, months, 12);
-        let got: Money = received
-            .payments
-            .iter()
-            .filter(|x| x.1 == name)
-            .map(|x| x.2)
-            .sum();
+        let got = by_position
+            .get(name.as_str())
+            .copied()
+            .unwrap_or(Money::ZERO);
         if got.0.is_zero() && expected.high.0.is_zero() {
             continue;
         }
@@ -305,6 +316,7 @@ pub fn read_income(
         );
         return Err(Diagnostics::new(path, text, "income file", problems));
     }
+    let names: std::collections::HashSet<&str> = known.iter().map(String::as_str).collect();
     for record in reader.records() {
         let r = match record {
             Ok(r) => r,
@@ -355,7 +367,7 @@ pub fn read_income(
             ),
             Some(_) => {}
         }
-        if !known.iter().any(|k| k == &r[1]) {
+        if !names.contains(&r[1]) {
             let help = match nearest(&r[1], known.iter().map(String::as_str)) {
                 Some(n) => format!("did you mean \"{n}\"? Names are the plan's position names"),
                 None => "use the plan's position names".to_string(),

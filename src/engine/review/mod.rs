@@ -183,20 +183,18 @@ pub fn review(
         flags.extend(i.raised(&now.portfolio.currency));
         i
     });
+    // Flags in the order of the positions (the first of a name), then by
+    // flag; a flag of the whole plan last.
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, p) in compared.positions.iter().enumerate() {
+        at.entry(p.name.as_str()).or_insert(i);
+    }
     let order = |name: &Option<String>| {
         name.as_ref().map_or(usize::MAX, |n| {
-            compared
-                .positions
-                .iter()
-                .position(|p| &p.name == n)
-                .unwrap_or(usize::MAX - 1)
+            at.get(n.as_str()).copied().unwrap_or(usize::MAX - 1)
         })
     };
-    flags.sort_by(|a, b| {
-        order(&a.position)
-            .cmp(&order(&b.position))
-            .then(a.flag.cmp(&b.flag))
-    });
+    flags.sort_by_cached_key(|r| (order(&r.position), r.flag));
     let mut denied: Vec<Flag> = flags
         .iter()
         .map(|r| r.flag)

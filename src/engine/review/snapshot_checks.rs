@@ -188,10 +188,13 @@ pub(super) fn impossible_values(s: &Snapshot, text: &str) -> Vec<Diagnostic> {
             ));
         }
     }
+    // Where each name is first listed, to find a repeat in linear time.
+    let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, p) in s.positions.iter().enumerate() {
         let name = shorten(&p.name);
         let at = |keys: &[&str]| places.position(i, keys);
-        if let Some(first) = s.positions[..i].iter().position(|o| o.name == p.name) {
+        let first = *first_of.entry(p.name.as_str()).or_insert(i);
+        if let Some(first) = (first < i).then_some(first) {
             out.push(
                 problem(
                     at(&["name"]),

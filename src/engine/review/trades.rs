@@ -120,7 +120,7 @@ pub fn drift_of(
 ) -> Drift {
     let names: Vec<String> = now.positions.iter().map(|p| p.name.clone()).collect();
     let planned: Vec<Money> = now.positions.iter().map(|p| p.amount).collect();
-    let held: Vec<Money> = names.iter().map(|n| holdings.of(n)).collect();
+    let held: Vec<Money> = holdings.of_each(&names);
     let after = rebalance(&planned, &held, cash, band, buy_only);
     let held_total: Money = held.iter().copied().sum();
     let total = held_total + cash;
