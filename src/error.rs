@@ -268,11 +268,23 @@ impl fmt::Display for Diagnostics {
                     Some(n) if !n.is_empty() => format!(" {}", printable(n)),
                     _ => String::new(),
                 };
+                // The caret goes under the place on screen: a wide character
+                // (CJK, emoji) takes two cells, a combining mark none.
+                let cells = |chars: &[char]| -> usize {
+                    chars
+                        .iter()
+                        .map(|c| unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0))
+                        .sum()
+                };
+                let chars: Vec<char> = text.chars().collect();
+                let before = &chars[..caret_col.min(chars.len())];
+                let under =
+                    &chars[caret_col.min(chars.len())..(caret_col + caret_len).min(chars.len())];
                 writeln!(
                     f,
                     "{pad} | {}{}{note}",
-                    " ".repeat(caret_col),
-                    mark.to_string().repeat(caret_len)
+                    " ".repeat(cells(before)),
+                    mark.to_string().repeat(cells(under).max(1))
                 )?;
                 shown = Some((*line, text));
             }
@@ -468,6 +480,29 @@ mod tests {
         )
         .to_string();
         assert!(shown.contains("p.toml:"), "{shown}");
+    }
+
+    /// The caret stands under its place on screen after wide characters.
+    #[test]
+    fn the_caret_counts_screen_cells() {
+        let src = "name = \"😀中\" ; x\n";
+        let at = src.find(';').unwrap();
+        let shown = Diagnostics::new(
+            std::path::Path::new("p.toml"),
+            src,
+            "profile",
+            vec![Diagnostic::at(at..at + 1, "here")],
+        )
+        .to_string();
+        let caret = shown.lines().find(|l| l.trim_end().ends_with('^')).unwrap();
+        let quoted = shown.lines().find(|l| l.contains(';')).unwrap();
+        let cells = |t: &str| -> usize {
+            t.chars()
+                .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+                .sum()
+        };
+        let (before, _) = quoted.split_at(quoted.find(';').unwrap());
+        assert_eq!(cells(before), caret.find('^').unwrap(), "{shown}");
     }
 
     #[test]
