@@ -315,18 +315,47 @@ impl fmt::Display for Diagnostics {
 /// (`strsim`). Words longer than 160 bytes get no suggestion.
 #[must_use]
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    /// Name comparisons made so far in this run (see [`SUGGESTION_BUDGET`]).
+    static COMPARED: AtomicUsize = AtomicUsize::new(0);
     // No typo of a short name is this long; and comparing a huge word costs time.
-    if word.len() > 4 * NAME_WIDTH {
+    if word.len() > 4 * NAME_WIDTH || COMPARED.load(Ordering::Relaxed) >= SUGGESTION_BUDGET {
         return None;
     }
     let lower = word.to_ascii_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        if COMPARED.fetch_add(1, Ordering::Relaxed) >= SUGGESTION_BUDGET {
+            return None;
+        }
+        let score = strsim::jaro_winkler(&lower, &c.to_ascii_lowercase());
+        // The last of equal scores, as `max_by` picks.
+        if score >= 0.8 && best.is_none_or(|(b, _)| score >= b) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
 }
+
+/// Up to `most` of `names`, joined with commas, then how many more there
+/// are: "a, b, c and 97 more". A help line names some of a long list, not
+/// all of it (a plan may have 100,000 positions).
+#[must_use]
+pub fn some_of<'a>(names: impl ExactSizeIterator<Item = &'a str>, most: usize) -> String {
+    let total = names.len();
+    let shown: Vec<&str> = names.take(most).collect();
+    let mut out = shown.join(", ");
+    if total > shown.len() {
+        out.push_str(&format!(" and {} more", total - shown.len()));
+    }
+    out
+}
+
+/// How many name comparisons "did you mean" suggestions may make in one run
+/// (about a second): a file of thousands of misspelled names, each compared
+/// with thousands of known ones, is still refused in seconds; its later
+/// problems (past the 50 shown) go without a suggestion.
+pub const SUGGESTION_BUDGET: usize = 5_000_000;
 
 #[cfg(test)]
 mod tests {
@@ -503,6 +532,13 @@ mod tests {
         };
         let (before, _) = quoted.split_at(quoted.find(';').unwrap());
         assert_eq!(cells(before), caret.find('^').unwrap(), "{shown}");
+    }
+
+    #[test]
+    fn a_long_list_is_named_in_part() {
+        let names = ["a", "b", "c", "d"];
+        assert_eq!(some_of(names.iter().copied(), 2), "a, b and 2 more");
+        assert_eq!(some_of(names.iter().copied(), 4), "a, b, c, d");
     }
 
     #[test]

@@ -526,6 +526,10 @@ fn a_profile_on_standard_input_plans_and_is_never_overwritten() {
             "the profile and --pools",
         ),
         (
+            &["rates", "--rates", "-", "--pools", "-"][..],
+            "--rates and --pools",
+        ),
+        (
             &[
                 "review",
                 "-",

@@ -696,21 +696,25 @@ fn a_profile_past_the_entry_limits_is_refused_at_its_place() {
     // The first entry past the limit in file order (`X10000`, whose name
     // sorts among the first), not in the order of names.
     assert!(err.contains("assets.toml:20005:9"), "{err}");
-    // At most 250 distinct assets held: the 251st is named at its position.
+    // At most 250 distinct assets held: the 251st is named at the position
+    // that adds it, here written by an alias (WETH is ETH) before a later
+    // position that writes ETH itself.
     let held = dir.join("held.toml");
-    let positions: String = (0..251)
+    let positions: String = (0..250)
         .map(|i| format!("[[position]]\nstrategy = \"hold\"\nasset = \"TK{i}\"\namount = 1\n"))
         .collect();
+    let tail = "[[position]]\nstrategy = \"hold\"\nasset = \"WETH\"\namount = 1\n\
+                [[position]]\nname = \"later\"\nstrategy = \"hold\"\nasset = \"ETH\"\namount = 1\n";
     fs::write(
         &held,
-        format!("name = \"x\"\n[portfolio]\nvalue = 251\ncurrency = \"USD\"\n{positions}"),
+        format!("name = \"x\"\n[portfolio]\nvalue = 252\ncurrency = \"USD\"\n{positions}{tail}"),
     )
     .unwrap();
     let out = run(&["plan", s(&held)]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("more than 250 distinct assets; `TK250`"),
+        err.contains("more than 250 distinct assets; `ETH`"),
         "{err}"
     );
     assert!(

@@ -171,6 +171,7 @@ fn refuse_stdin_twice(command: &Command) -> Result<()> {
             ("--candidates", a.candidates.clone()),
         ],
         Command::Pools(a) => vec![("the snapshot", Some(a.file.clone()))],
+        Command::Rates(a) => vec![("--rates", a.rates.clone()), ("--pools", a.pools.clone())],
         _ => Vec::new(),
     };
     let mut stdin: Vec<String> = Vec::new();

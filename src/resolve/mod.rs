@@ -132,22 +132,8 @@ pub const MAX_HELD_ASSETS: usize = 250;
 
 impl Resolver<'_> {
     /// Reports the position `name` whose `asset` is one past
-    /// [`MAX_HELD_ASSETS`], at its table when the file names it.
-    fn too_many_assets(&mut self, spec: &ProfileSpec, name: &str, asset: &str) {
-        let written = |p: &crate::profile::PositionSpec| {
-            p.name.as_ref().is_some_and(|n| n.value == name)
-                || p.asset
-                    .as_ref()
-                    .is_some_and(|a| a.value.eq_ignore_ascii_case(asset))
-                || p.pair
-                    .as_ref()
-                    .is_some_and(|pair| pair.value.iter().any(|a| a.eq_ignore_ascii_case(asset)))
-        };
-        let span = spec
-            .positions
-            .iter()
-            .find(|p| written(p))
-            .map(|p| p.span.clone());
+    /// [`MAX_HELD_ASSETS`], at its table (`span`) when the profile has it.
+    fn too_many_assets(&mut self, span: Option<Span>, name: &str, asset: &str) {
         self.diags.push(
             Diagnostic::new(
                 span,
@@ -200,10 +186,18 @@ impl Resolver<'_> {
         }
         let positions = self.allocate(&value, drafts, spec)?;
         let mut held = std::collections::BTreeSet::new();
-        for p in &positions {
+        // The profile's position each one comes from: an index's components
+        // follow one another under its name; every other is one of its own.
+        let mut from = 0;
+        for (i, p) in positions.iter().enumerate() {
+            let same_index = i > 0 && p.index.is_some() && positions[i - 1].index == p.index;
+            if i > 0 && !same_index {
+                from += 1;
+            }
             for asset in p.asset.iter().chain(p.pair.iter().flatten()) {
                 if held.insert(asset.as_str()) && held.len() > MAX_HELD_ASSETS {
-                    self.too_many_assets(spec, &p.name, asset);
+                    let span = spec.positions.get(from).map(|s| s.span.clone());
+                    self.too_many_assets(span, &p.name, asset);
                     return None;
                 }
             }
@@ -273,6 +267,9 @@ fn share(part: Rate, whole: Rate) -> Rate {
 fn did_you_mean(word: &str, known: &[&str], list_label: &str) -> String {
     match crate::error::nearest(word, known.iter().copied()) {
         Some(n) => format!("did you mean \"{n}\"?"),
-        None => format!("{list_label}: {}", known.join(", ")),
+        None => format!(
+            "{list_label}: {}",
+            crate::error::some_of(known.iter().copied(), 30)
+        ),
     }
 }

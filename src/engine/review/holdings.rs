@@ -73,14 +73,24 @@ impl Collector<'_> {
         if !self.names.contains(name) {
             let help = match nearest(name, self.known.iter().map(String::as_str)) {
                 Some(n) => format!("did you mean \"{n}\"? Names are the plan's position names"),
-                None => format!(
-                    "use the plan's position names: {}",
-                    self.known
+                None => {
+                    let quoted: Vec<String> = self
+                        .known
                         .iter()
+                        .take(10)
                         .map(|k| format!("\"{k}\""))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                        .collect();
+                    let more = self.known.len().saturating_sub(quoted.len());
+                    format!(
+                        "use the plan's position names: {}{}",
+                        quoted.join(", "),
+                        if more > 0 {
+                            format!(" and {more} more")
+                        } else {
+                            String::new()
+                        }
+                    )
+                }
             };
             self.problems.push(
                 Diagnostic::at(
@@ -198,13 +208,18 @@ fn read_csv(text: &str, c: &mut Collector<'_>) {
                 let at = e
                     .position()
                     .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
-                c.problems.push(
-                    Diagnostic::at(
-                        line_at(text, at),
-                        format!("the holdings file is not valid CSV: {e}"),
-                    )
-                    .with_help("write `position name,value` on each line"),
-                );
+                // The place is shown with the message; the `csv` crate's own
+                // line count (one off after CRLF line ends) is left out.
+                let message = match e.kind() {
+                    csv::ErrorKind::UnequalLengths { len, .. } => {
+                        format!("a holdings line has {len} fields, not 2")
+                    }
+                    _ => "the holdings file is not valid CSV here".to_string(),
+                };
+                c.problems
+                    .push(Diagnostic::at(line_at(text, at), message).with_help(
+                        "write `position name,value` on each line; quote a name that holds a comma",
+                    ));
             }
         }
     }

@@ -324,12 +324,16 @@ pub fn read_income(
                 let at = e
                     .position()
                     .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+                // As for holdings: the place is shown, not the crate's line.
+                let message = match e.kind() {
+                    csv::ErrorKind::UnequalLengths { len, .. } => {
+                        format!("a payment line has {len} fields, not 4")
+                    }
+                    _ => "the income file is not valid CSV here".to_string(),
+                };
                 problems.push(
-                    Diagnostic::at(
-                        line_at(text, at),
-                        format!("the income file is not valid CSV: {e}"),
-                    )
-                    .with_help("write `date,position,amount,currency` on each line"),
+                    Diagnostic::at(line_at(text, at), message)
+                        .with_help("write `date,position,amount,currency` on each line"),
                 );
                 continue;
             }
