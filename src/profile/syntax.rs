@@ -116,6 +116,23 @@ fn syntax_error(text: &str, e: &toml::de::Error) -> (Diagnostic, Twice) {
     if message.starts_with("duplicate key") {
         return duplicate_key(text, span);
     }
+    // The parser calls a control character inside a string an invalid
+    // string, as it does a string left open: tell the two apart.
+    let at = text.get(span.start..).and_then(|t| t.chars().next());
+    if message.starts_with("invalid basic string") || message.starts_with("invalid literal string")
+    {
+        if let Some(c) = at.filter(|c| c.is_control() && !matches!(c, '\n' | '\r')) {
+            let d = Diagnostic::at(
+                span,
+                format!(
+                    "invalid TOML: a control character (U+{:04X}) stands inside a string",
+                    u32::from(c)
+                ),
+            )
+            .with_help("remove it, or in a \"...\" string write it as an escape such as \\u0007");
+            return (d, Twice::Nothing);
+        }
+    }
     let (message, help) = KNOWN
         .iter()
         .find(|(start, _, _)| message.starts_with(start))

@@ -63,6 +63,25 @@ fn syntax_errors_are_all_reported() {
     assert!(e.iter().all(|m| m.starts_with("invalid TOML")), "{e:?}");
 }
 
+/// A control character inside a string is named as such; a string left
+/// open at the end of its line is still "not closed".
+#[test]
+fn a_control_character_in_a_string_is_not_an_open_string() {
+    for text in ["name = \"ab\u{1}\"\n", "name = 'ab\u{7f}'\n"] {
+        let e = errors(text);
+        assert!(
+            e.iter().any(|m| m.contains("a control character (U+00")),
+            "{e:?}"
+        );
+        assert!(!e.iter().any(|m| m.contains("not closed")), "{e:?}");
+    }
+    let e = errors("name = \"ab\n");
+    assert!(
+        e.iter().any(|m| m.contains("a string is not closed")),
+        "{e:?}"
+    );
+}
+
 #[test]
 fn huge_and_tiny_numbers_say_which() {
     let e = errors(&MINIMAL.replace("1000", "1e30"));
