@@ -303,3 +303,26 @@ fn the_written_profile_keeps_crlf_and_a_bom() {
         .unwrap();
     assert_eq!(check.status.code(), Some(0));
 }
+
+/// A profile whose every position has a fixed amount leaves nothing to
+/// choose, and the report says so instead of calling every weight free.
+#[test]
+fn fixed_amounts_leave_nothing_to_choose() {
+    let dir = scratch("all-fixed");
+    let p = dir.join("fixed.toml");
+    fs::write(
+        &p,
+        "name = \"F\"\n[portfolio]\nvalue = 2000\ncurrency = \"USD\"\n\
+         [[position]]\nstrategy = \"hold\"\nasset = \"BTC\"\namount = 1000\n\
+         [[position]]\nstrategy = \"hold\"\nasset = \"ETH\"\namount = 1000\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args(["optimize", p.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("Every position has a fixed amount"), "{text}");
+    assert!(!text.contains("every weight was free"), "{text}");
+}

@@ -96,7 +96,9 @@ fn lines(r: &OptimizeReport, currency: &str) -> Vec<String> {
         ),
         _ => "Infeasible: no mix meets every constraint (see below)".to_string(),
     });
-    if r.all_free {
+    if r.positions.iter().all(|p| p.fixed) {
+        out.push("Every position has a fixed amount, so there was nothing to choose; give some positions a `weight` (or `weight = { min, max }`) to let the optimizer move them.".into());
+    } else if r.all_free {
         out.push("No position gives weight bounds, so every weight was free (0% to 100%); amounts stay fixed.".into());
     }
     out
