@@ -21,6 +21,31 @@ pub fn line_at(text: &str, start: usize) -> Range<usize> {
     start..end.max(start)
 }
 
+/// The problem a record of a CSV `file` ("holdings", "income") could not be
+/// read as, at its line of `text`: a line of the wrong length (`line` says
+/// what a line holds, e.g. "a payment line", which has `fields` of them),
+/// or other broken CSV. The `csv` crate's own line count is left out of the
+/// message (it is one off after CRLF line ends); the place says where.
+#[must_use]
+pub fn csv_problem(
+    text: &str,
+    e: &csv::Error,
+    file: &str,
+    line: &str,
+    fields: usize,
+) -> crate::error::Diagnostic {
+    let at = e
+        .position()
+        .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths { len, .. } => {
+            format!("{line} has {len} fields, not {fields}")
+        }
+        _ => format!("the {file} file is not valid CSV here"),
+    };
+    crate::error::Diagnostic::at(line_at(text, at), message)
+}
+
 /// The byte ranges of the comma-separated fields of the CSV line `line` of
 /// `text`, quotes honoured, surrounding spaces left out (an empty field is
 /// an empty range at its place).

@@ -11,7 +11,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 
-use super::fields::{amount, field_at, line_at};
+use super::fields::{amount, csv_problem, field_at, line_at};
 use crate::error::{Diagnostic, Diagnostics, nearest, shorten};
 use crate::money::Money;
 
@@ -205,21 +205,11 @@ fn read_csv(text: &str, c: &mut Collector<'_>) {
                 c.add(&r[0], spans.0, amount(&r[1]), spans.1, &r[1]);
             }
             Err(e) => {
-                let at = e
-                    .position()
-                    .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
-                // The place is shown with the message; the `csv` crate's own
-                // line count (one off after CRLF line ends) is left out.
-                let message = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { len, .. } => {
-                        format!("a holdings line has {len} fields, not 2")
-                    }
-                    _ => "the holdings file is not valid CSV here".to_string(),
-                };
-                c.problems
-                    .push(Diagnostic::at(line_at(text, at), message).with_help(
+                c.problems.push(
+                    csv_problem(text, &e, "holdings", "a holdings line", 2).with_help(
                         "write `position name,value` on each line; quote a name that holds a comma",
-                    ));
+                    ),
+                );
             }
         }
     }

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::fields::{amount, field_at, line_at};
+use super::fields::{amount, csv_problem, field_at, line_at};
 use super::snapshot::Snapshot;
 use super::{Flag, Raised, scaled};
 use crate::engine::plan::{MoneyBand, PlanReport};
@@ -321,18 +321,8 @@ pub fn read_income(
         let r = match record {
             Ok(r) => r,
             Err(e) => {
-                let at = e
-                    .position()
-                    .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
-                // As for holdings: the place is shown, not the crate's line.
-                let message = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { len, .. } => {
-                        format!("a payment line has {len} fields, not 4")
-                    }
-                    _ => "the income file is not valid CSV here".to_string(),
-                };
                 problems.push(
-                    Diagnostic::at(line_at(text, at), message)
+                    csv_problem(text, &e, "income", "a payment line", 4)
                         .with_help("write `date,position,amount,currency` on each line"),
                 );
                 continue;
