@@ -68,8 +68,18 @@ impl RateBook {
     fn check_band_order(&self, out: &mut Vec<Problem>) {
         let mut band = |what: String, at: &[&str], b: &Band| {
             if b.low > b.high || b.mid < b.low || b.mid > b.high {
+                // Exact figures: rounding could print two unequal ends alike.
+                let pct = |r: crate::money::Rate| {
+                    format!("{}%", (r.0 * Decimal::ONE_HUNDRED).normalize())
+                };
                 out.push((
-                    format!("{what}: the band is not ordered low <= mid <= high"),
+                    format!(
+                        "{what}: the band is not ordered low <= mid <= high \
+                         (low {}, mid {}, high {})",
+                        pct(b.low),
+                        pct(b.mid),
+                        pct(b.high)
+                    ),
                     "fix the figures".to_string(),
                     keys(at),
                 ));
@@ -230,6 +240,35 @@ impl RateBook {
                     keys(&["assets", symbol, "underlying"]),
                 ));
             }
+            // An underlying is followed one step (`underlying`), so it must
+            // follow no asset itself: a chain or a cycle would leave the
+            // price an asset follows undecided.
+            if let Some((u, next)) = a.underlying.as_ref().and_then(|u| {
+                let next = self.assets.get(u)?.underlying.as_ref()?;
+                Some((u, next))
+            }) {
+                let what = if u == symbol {
+                    format!("assets.{symbol}: underlying is the asset itself")
+                } else {
+                    format!(
+                        "assets.{symbol}: underlying `{u}` follows `{next}` in turn \
+                         (an underlying must be an asset that follows no other)"
+                    )
+                };
+                out.push((
+                    what,
+                    if u == symbol {
+                        "drop the `underlying` key".to_string()
+                    } else if next == symbol {
+                        format!(
+                            "two assets cannot follow each other: drop `{u}`'s or this underlying"
+                        )
+                    } else {
+                        format!("write underlying = \"{next}\", or drop `{u}`'s own underlying")
+                    },
+                    keys(&["assets", symbol, "underlying"]),
+                ));
+            }
             if let Some(p) = a
                 .protocol
                 .as_ref()
@@ -263,16 +302,17 @@ fn check_index(
             keys(&["index", id]),
         ));
     }
-    for c in &template.components {
-        check_component(out, id, c, assets);
+    for (n, c) in template.components.iter().enumerate() {
+        check_component(out, id, n, c, assets);
     }
 }
 
-/// A component is not itself an index, has the asset or pair its strategy
-/// needs, and names only assets the book knows.
+/// A component (number `n` of the list, from 0) is not itself an index, has
+/// the asset or pair its strategy needs, and names only assets the book knows.
 fn check_component(
     out: &mut Vec<Problem>,
     id: &str,
+    n: usize,
     c: &Component,
     assets: &BTreeMap<String, AssetEntry>,
 ) {
@@ -301,12 +341,25 @@ fn check_component(
             keys(&["index", id]),
         ));
     }
-    for sym in c.asset.iter().chain(c.pair.iter().flatten()) {
+    let component = n.to_string();
+    let named = c.asset.iter().map(|a| (vec!["asset".to_string()], a));
+    let paired = c
+        .pair
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, a)| (vec!["pair".to_string(), i.to_string()], a));
+    for (key, sym) in named.chain(paired) {
         if !assets.contains_key(sym) {
+            let mut at = keys(&["index", id, "components", &component]);
+            at.extend(key);
             out.push((
-                format!("index `{id}` names unknown asset `{sym}`"),
+                format!(
+                    "index `{id}`: component {} names unknown asset `{sym}`",
+                    n + 1
+                ),
                 "add it under [assets] or fix the symbol".into(),
-                keys(&["index", id]),
+                at,
             ));
         }
     }

@@ -490,15 +490,31 @@ impl RateBook {
 /// itself (the first two keys, or the only one). `None` when the entry comes
 /// from the default book.
 fn place_of(root: &DeTable<'_>, at: &[String]) -> Option<std::ops::Range<usize>> {
-    let mut table = root;
+    let mut here = Some(root);
+    let mut items: &[Spanned<DeValue<'_>>] = &[];
     let mut found = None;
     for (depth, key) in at.iter().enumerate() {
-        let Some((k, v)) = table.get_key_value(key.as_str()) else {
+        // A table is entered by a key, an array (`components`) by a number.
+        let next = match here {
+            Some(table) => table
+                .get_key_value(key.as_str())
+                .map(|(k, v)| (k.span(), v)),
+            None => key
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| items.get(n))
+                .map(|v| (v.span(), v)),
+        };
+        let Some((span, v)) = next else {
             break;
         };
-        found = Some((depth, k.span()));
+        found = Some((depth, span));
         match v.get_ref() {
-            DeValue::Table(t) => table = t,
+            DeValue::Table(t) => here = Some(t),
+            DeValue::Array(a) => {
+                here = None;
+                items = a;
+            }
             _ => break,
         }
     }

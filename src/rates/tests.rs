@@ -240,3 +240,49 @@ fn a_correlation_naming_an_unknown_asset_is_refused() {
     .to_string();
     assert!(err.contains("`NOPE`"), "{err}");
 }
+
+#[test]
+fn an_underlying_that_follows_another_asset_is_refused_at_its_key() {
+    // A cycle of two, an asset following itself, and a chain (STETH2 →
+    // STETH → ETH): each leaves the price an asset follows undecided.
+    let text = "[assets.AAA]\nclass = \"alt\"\nunderlying = \"BBB\"\n\n\
+                [assets.BBB]\nclass = \"alt\"\nunderlying = \"AAA\"\n\n\
+                [assets.CCC]\nclass = \"alt\"\nunderlying = \"CCC\"\n\n\
+                [assets.STETH2]\nclass = \"major\"\nunderlying = \"STETH\"\n";
+    let e = RateBook::with_file(Path::new("u.toml"), text)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("u.toml:3:1"), "{e}");
+    assert!(e.contains("u.toml:7:1"), "{e}");
+    assert!(e.contains("u.toml:11:1"), "{e}");
+    assert!(e.contains("underlying is the asset itself"), "{e}");
+    assert!(e.contains("u.toml:15:1"), "{e}");
+    assert!(e.contains("underlying `STETH` follows `ETH`"), "{e}");
+    assert!(e.contains("write underlying = \"ETH\""), "{e}");
+    assert!(e.contains("4 problems"), "{e}");
+}
+
+#[test]
+fn an_index_component_naming_an_unknown_asset_is_placed_at_the_symbol() {
+    let text = "[index.mine]\nname = \"Mine\"\ndescription = \"d\"\nsource = \"s\"\n\
+                components = [\n\
+                \x20 { strategy = \"staking\", asset = \"NOPE\", weight = \"50%\" },\n\
+                \x20 { strategy = \"liquidity\", pair = [\"ETH\", \"NADA\"], weight = \"50%\" },\n\
+                ]\n";
+    let e = RateBook::with_file(Path::new("i.toml"), text)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("component 1 names unknown asset `NOPE`"), "{e}");
+    assert!(e.contains("i.toml:6:27"), "{e}");
+    assert!(e.contains("component 2 names unknown asset `NADA`"), "{e}");
+    assert!(e.contains("i.toml:7:44"), "{e}");
+}
+
+#[test]
+fn a_disordered_band_names_its_figures() {
+    let e = RateBook::with_file(Path::new("b.toml"), "[lending.stablecoin]\nlow = \"50%\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("b.toml:1:10"), "{e}");
+    assert!(e.contains("(low 50%, mid 29%, high 8%)"), "{e}");
+}
