@@ -16,12 +16,12 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::book::RateBook;
-use super::entries::{IndexTemplate, PoolEntry};
+use super::entries::PoolEntry;
 use super::names::Aliases;
 use super::patches::{
-    ASSET_KEYS, AssetPatch, BAND_KEYS, BandPatch, FARMING_KEYS, FarmingPatch, METHOD_KEYS,
-    MethodPatch, Missing, PROTOCOL_KEYS, ProtocolPatch, RENAMED_ASSET_KEYS, TIER_KEYS, TierPatch,
-    UNKNOWN_ASSET_KEYS, UnknownAssetPatch, correlation,
+    ASSET_KEYS, AssetPatch, BAND_KEYS, BandPatch, FARMING_KEYS, FarmingPatch, INDEX_KEYS,
+    IndexPatch, METHOD_KEYS, MethodPatch, Missing, PROTOCOL_KEYS, ProtocolPatch,
+    RENAMED_ASSET_KEYS, TIER_KEYS, TierPatch, UNKNOWN_ASSET_KEYS, UnknownAssetPatch, correlation,
 };
 use super::written::{Coefficient, Keys, Written};
 use crate::error::{Diagnostic, Diagnostics, nearest, shorten};
@@ -184,7 +184,14 @@ impl FileReader {
             }
         }
         self.correlations(root, book);
-        self.whole_entries::<IndexTemplate>(root, "index", &mut book.index);
+        self.family(
+            root,
+            "index",
+            INDEX_KEYS,
+            &[],
+            &mut book.index,
+            |p: IndexPatch, old, _| p.apply(old, &your),
+        );
         self.whole_entries::<PoolEntry>(root, "pools", &mut book.pools);
         self.aliases(root, &mut book.aliases);
     }
@@ -430,8 +437,6 @@ trait Shares {
         None
     }
 }
-
-impl Shares for IndexTemplate {}
 
 impl Shares for PoolEntry {
     fn share_problem(&self) -> Option<String> {

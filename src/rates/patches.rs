@@ -6,8 +6,8 @@
 use serde::Deserialize;
 
 use super::entries::{
-    AssetClass, AssetEntry, BandEntry, BookRate, Days, FarmingEntry, MethodEntry, ProtocolEntry,
-    TierEntry, UnknownAssetEntry,
+    AssetClass, AssetEntry, BandEntry, BookRate, Component, Days, FarmingEntry, IndexTemplate,
+    MethodEntry, ProtocolEntry, TierEntry, UnknownAssetEntry,
 };
 use super::written::{BandIn, Coefficient, DayCount, Growth, Keys, Share, Written, figure};
 
@@ -408,4 +408,59 @@ impl UnknownAssetPatch {
 pub(super) fn correlation(w: Written<Coefficient>, your: &str) -> super::CorrelationEntry {
     let (c, source) = w.parts(your);
     super::CorrelationEntry { value: c.0, source }
+}
+
+/// Keys of one `[index.ID]` in a rate book.
+pub(super) const INDEX_KEYS: Keys = &["name", "description", "source", "components"];
+
+/// Changes to one index template: a new one needs a name, a description and
+/// its components; a shipped one keeps whatever the file does not give.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct IndexPatch {
+    name: Option<String>,
+    description: Option<String>,
+    source: Option<String>,
+    components: Option<Vec<Component>>,
+}
+
+impl IndexPatch {
+    /// The index with these changes over `old` (when the book has it).
+    ///
+    /// # Errors
+    /// A new index without `components`, `name` or `description`.
+    pub(super) fn apply(
+        self,
+        old: Option<IndexTemplate>,
+        your: &str,
+    ) -> Result<IndexTemplate, Missing> {
+        let changed: Vec<&str> = [
+            ("name", self.name.is_some()),
+            ("description", self.description.is_some()),
+            ("components", self.components.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(key, given)| given.then_some(key))
+        .collect();
+        let Some(old) = old else {
+            return Ok(IndexTemplate {
+                components: self.components.ok_or((
+                    "components",
+                    "add components = [{ strategy = \"staking\", asset = \"ETH\", weight = \"100%\" }]",
+                ))?,
+                name: self.name.ok_or(("name", "add name = \"...\" (how it is shown)"))?,
+                description: self.description.ok_or((
+                    "description",
+                    "add description = \"...\" (what it holds and why, in a sentence)",
+                ))?,
+                source: merged_source(self.source, None, &changed, your),
+            });
+        };
+        Ok(IndexTemplate {
+            source: merged_source(self.source, Some(&old.source), &changed, your),
+            name: self.name.unwrap_or(old.name),
+            description: self.description.unwrap_or(old.description),
+            components: self.components.unwrap_or(old.components),
+        })
+    }
 }

@@ -286,3 +286,30 @@ fn a_disordered_band_names_its_figures() {
     assert!(e.contains("b.toml:1:10"), "{e}");
     assert!(e.contains("(low 50%, mid 29%, high 8%)"), "{e}");
 }
+
+#[test]
+fn a_file_changes_one_key_of_a_shipped_index_and_keeps_the_rest() {
+    let text = "[index.large-cap-staking]\ncomponents = [\n\
+                \x20 { strategy = \"staking\", asset = \"ETH\", weight = \"100%\" },\n]\n";
+    let book = RateBook::with_file(Path::new("i.toml"), text).unwrap();
+    let shipped = &RateBook::default_book().index["large-cap-staking"];
+    let changed = &book.index["large-cap-staking"];
+    assert_eq!(changed.name, shipped.name);
+    assert_eq!(changed.description, shipped.description);
+    assert_eq!(changed.components.len(), 1);
+    assert!(
+        changed
+            .source
+            .starts_with("your file i.toml (components); seed:"),
+        "{}",
+        changed.source
+    );
+    // A new index needs its name (and description), at its id.
+    let e = RateBook::with_file(Path::new("n.toml"), "[index.new]\ncomponents = []\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("n.toml:1:8") && e.contains("has no `name`"),
+        "{e}"
+    );
+}
