@@ -245,3 +245,62 @@ fn rates_options_before_import_are_refused() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// An index's components are named "index: component", and never take a
+/// name another position has: two components of one asset (from a book's
+/// index), or a position named like a component, number the component.
+#[test]
+fn index_components_never_share_a_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book.toml");
+    std::fs::write(
+        &book,
+        "[index.dup]\nname = \"Dup\"\ndescription = \"d\"\ncomponents = [\n\
+         \x20 { strategy = \"staking\", asset = \"ETH\", weight = \"50%\" },\n\
+         \x20 { strategy = \"staking\", asset = \"ETH\", weight = \"50%\" },\n]\n",
+    )
+    .unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(
+        &profile,
+        "[portfolio]\nvalue = 100000\n\
+         [[position]]\nname = \"D\"\nstrategy = \"index\"\nindex = \"dup\"\nweight = \"50%\"\n\
+         [[position]]\nname = \"A\"\nstrategy = \"index\"\nindex = \"large-cap-staking\"\nweight = \"25%\"\n\
+         [[position]]\nname = \"A: ETH\"\nstrategy = \"staking\"\nasset = \"SOL\"\nweight = \"25%\"\n",
+    )
+    .unwrap();
+    let (p, b) = (profile.to_str().unwrap(), book.to_str().unwrap());
+    let plan = json(&stdout(&["plan", p, "--rates", b, "-f", "json"]));
+    let names: Vec<&str> = plan["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    let mut unique = names.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+    for name in ["D: ETH", "D: ETH 2", "A: ETH 2", "A: SOL", "A: ETH"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    // The plan's own snapshot reviews against itself.
+    let snap = dir.path().join("snap.json");
+    stdout(&[
+        "plan",
+        p,
+        "--rates",
+        b,
+        "-f",
+        "json",
+        "-o",
+        snap.to_str().unwrap(),
+    ]);
+    let out = run(&["review", p, "--rates", b, "--since", snap.to_str().unwrap()]);
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

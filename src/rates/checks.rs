@@ -63,7 +63,7 @@ impl RateBook {
         out
     }
 
-    /// Every band (assets' staking and lending, classes, farming) is ordered
+    /// Every band (assets' staking and lending, classes, farming, pools) is ordered
     /// low <= mid <= high.
     fn check_band_order(&self, out: &mut Vec<Problem>) {
         let mut band = |what: String, at: &[&str], b: &Band| {
@@ -106,6 +106,9 @@ impl RateBook {
         }
         if let Some(f) = &self.farming {
             band("farming".into(), &["farming"], &f.band());
+        }
+        for (id, p) in &self.pools {
+            band(format!("pool {id}"), &["pools", id.as_str()], &p.band());
         }
     }
 

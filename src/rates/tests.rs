@@ -313,3 +313,15 @@ fn a_file_changes_one_key_of_a_shipped_index_and_keeps_the_rest() {
         "{e}"
     );
 }
+
+#[test]
+fn a_pool_band_out_of_order_is_refused_at_the_pool() {
+    let text = "[pools.x]\nproject = \"aave-v3\"\nsymbol = \"USDC\"\nchain = \"Ethereum\"\n\
+                stablecoin = true\nil_risk = false\nsource = \"me\"\nlow = \"9%\"\nmid = \"4%\"\n\
+                high = \"6%\"\nreward_share = \"0%\"\n";
+    let e = RateBook::with_file(Path::new("p.toml"), text)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("p.toml:1:8"), "{e}");
+    assert!(e.contains("pool x: the band is not ordered"), "{e}");
+}

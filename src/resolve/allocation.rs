@@ -5,6 +5,8 @@
 //! Amounts are currency amounts, weights fractions of the portfolio. The split
 //! is exact: the positions' cents add up to the value's cents.
 
+use std::collections::HashSet;
+
 use rust_decimal::Decimal;
 
 use super::positions::Draft;
@@ -78,6 +80,13 @@ impl Shares {
         let mut weighted = split_cents(weighted_cents, &weights).into_iter();
         let rest_cents = total_cents - fixed_cents - weighted_cents;
         let mut out = Vec::with_capacity(drafts.len());
+        // The names of the positions that stay themselves: a component's
+        // name yields to them, as a default name yields to a given one.
+        let mut taken: HashSet<String> = drafts
+            .iter()
+            .filter(|d| d.position.strategy != Strategy::Index)
+            .map(|d| d.position.name.clone())
+            .collect();
         for d in drafts {
             let cents = match d.allocation.value {
                 AllocationSpec::Amount(a) => Money(a).cents(),
@@ -86,7 +95,7 @@ impl Shares {
                 // Refused by `shares` before any split.
                 AllocationSpec::Bounds { .. } => Decimal::ZERO,
             };
-            place(d, cents, &mut out);
+            place(d, cents, &mut taken, &mut out);
         }
         out
     }
@@ -94,12 +103,22 @@ impl Shares {
 
 /// Gives a draft its amount (`cents`, whole cents) and adds it to `out`; an
 /// index position adds its components instead, splitting the cents by their
-/// weights and naming each "index: component".
-fn place(d: Draft, cents: Decimal, out: &mut Vec<Position>) {
+/// weights and naming each "index: component", numbered from 2 ("index:
+/// component 2") when that name is `taken` (by a position or an earlier
+/// component).
+fn place(d: Draft, cents: Decimal, taken: &mut HashSet<String>, out: &mut Vec<Position>) {
     if d.position.strategy == Strategy::Index {
         let parts = split_cents(cents, &d.component_weights);
         for (mut c, part) in d.components.into_iter().zip(parts) {
-            c.name = format!("{}: {}", d.position.name, c.name);
+            let base = format!("{}: {}", d.position.name, c.name);
+            let mut name = base.clone();
+            let mut n = 1;
+            while taken.contains(&name) {
+                n += 1;
+                name = format!("{base} {n}");
+            }
+            taken.insert(name.clone());
+            c.name = name;
             c.index = Some(d.position.name.clone());
             c.amount = Money::from_cents(part);
             out.push(c);
