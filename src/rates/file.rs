@@ -56,6 +56,8 @@ struct FileReader {
     your: String,
     /// Problems found so far.
     diags: Vec<Diagnostic>,
+    /// Entries refused as another spelling (`assets.eth`): not read further.
+    respelt: std::collections::HashSet<String>,
 }
 
 /// Reads a rate-book file over `base` (the default book, or an empty one
@@ -89,6 +91,7 @@ pub(super) fn read_file(
     let mut r = FileReader {
         your: format!("your file {}", path.display()),
         diags: Vec::new(),
+        respelt: std::collections::HashSet::new(),
     };
     let root = root.get_ref();
     r.check_keys(root, TOP_KEYS, &[], "the rate book");
@@ -117,6 +120,7 @@ impl FileReader {
                 book.as_of = Some(s);
             }
         }
+        self.other_spellings(root, book);
         let your = self.your.clone();
         self.family(
             root,
@@ -196,6 +200,124 @@ impl FileReader {
         self.aliases(root, &mut book.aliases);
     }
 
+    /// Entries and aliases the file writes under another spelling of one
+    /// the book already has: a profile finds assets, protocols and aliases
+    /// in any case (and protocols through their aliases), so `[protocols.Aave]`
+    /// beside the book's `aave`, `[protocols.aave-v3]` (an alias of `aave`),
+    /// `[assets.eth]` beside `ETH` or an alias `weth` beside the book's
+    /// `WETH` would each be a second entry no profile can reach, or one that
+    /// wins by accident of order. Each is refused at its key, naming the
+    /// spelling to write.
+    fn other_spellings(&mut self, root: &DeTable<'_>, book: &RateBook) {
+        let keys_of = |family: &str| -> Vec<(String, std::ops::Range<usize>)> {
+            get(root, family)
+                .and_then(|v| match v.get_ref() {
+                    DeValue::Table(t) => Some(
+                        t.iter()
+                            .map(|(k, _)| (k.get_ref().to_string(), k.span()))
+                            .collect(),
+                    ),
+                    _ => None,
+                })
+                .unwrap_or_default()
+        };
+        let mut mine: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        for (key, at) in keys_of("assets") {
+            let first = mine
+                .entry(key.to_lowercase())
+                .or_insert_with(|| key.clone());
+            if *first != key {
+                let first = first.clone();
+                self.diags.push(
+                    Diagnostic::at(
+                        at,
+                        format!(
+                            "[assets.{}] and [assets.{}] differ only in case",
+                            shorten(&first),
+                            shorten(&key)
+                        ),
+                    )
+                    .with_help("assets are found in any case: keep one of the two"),
+                );
+                self.respelt.insert(format!("assets.{key}"));
+                continue;
+            }
+            if book.assets.contains_key(&key) || book.aliases.assets.contains_key(&key) {
+                continue;
+            }
+            if let Some(id) = book.canonical_asset(&key) {
+                self.diags.push(
+                    Diagnostic::at(
+                        at,
+                        format!("[assets.{}] is the book's `{id}` written another way", shorten(&key)),
+                    )
+                    .with_help(format!(
+                        "assets are found in any case and through their aliases: write [assets.{id}] to change it"
+                    )),
+                );
+                self.respelt.insert(format!("assets.{key}"));
+            }
+        }
+        for (key, at) in keys_of("protocols") {
+            let id = book.aliases.protocol(&key);
+            if id != key {
+                self.diags.push(
+                    Diagnostic::at(
+                        at,
+                        format!(
+                            "[protocols.{}] is the protocol `{id}` written another way",
+                            shorten(&key)
+                        ),
+                    )
+                    .with_help(format!(
+                        "protocol ids are lower case and found through their aliases: write [protocols.{id}]"
+                    )),
+                );
+                self.respelt.insert(format!("protocols.{key}"));
+            }
+        }
+        let Some(DeValue::Table(aliases)) = get(root, "aliases").map(Spanned::get_ref) else {
+            return;
+        };
+        for (table, known) in [
+            ("assets", &book.aliases.assets),
+            ("chains", &book.aliases.chains),
+            ("protocols", &book.aliases.protocols),
+        ] {
+            let Some(DeValue::Table(t)) = get(aliases, table).map(Spanned::get_ref) else {
+                continue;
+            };
+            let mut mine: std::collections::HashMap<String, &str> =
+                std::collections::HashMap::new();
+            for (k, _) in t {
+                let key = k.get_ref().as_ref();
+                let lower = key.to_lowercase();
+                let other = known
+                    .keys()
+                    .find(|o| o.as_str() != key && o.to_lowercase() == lower)
+                    .map(String::as_str)
+                    .or_else(|| mine.get(&lower).copied().filter(|o| *o != key));
+                if let Some(other) = other {
+                    self.diags.push(
+                        Diagnostic::at(
+                            k.span(),
+                            format!(
+                                "alias `{}` in [aliases.{table}] is `{}` in another case",
+                                shorten(key),
+                                shorten(other)
+                            ),
+                        )
+                        .with_help(format!(
+                            "aliases are found in any case: write `{}` to change that alias",
+                            shorten(other)
+                        )),
+                    );
+                }
+                mine.entry(lower).or_insert(key);
+            }
+        }
+    }
+
     /// A table of named entries (`[assets.ETH]`, ...): each entry's keys are
     /// checked, each value read on its own, and the entry laid over the one
     /// of the same name by `apply`.
@@ -221,6 +343,9 @@ impl FileReader {
         };
         for (name, v) in t {
             let id = name.get_ref().to_string();
+            if self.respelt.contains(&format!("{family}.{id}")) {
+                continue;
+            }
             let what = format!("[{family}.{}]", shorten(&id));
             let Some(p) = self.patch::<P>(v, keys, renamed, &what) else {
                 continue;

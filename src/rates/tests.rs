@@ -325,3 +325,49 @@ fn a_pool_band_out_of_order_is_refused_at_the_pool() {
     assert!(e.contains("p.toml:1:8"), "{e}");
     assert!(e.contains("pool x: the band is not ordered"), "{e}");
 }
+
+#[test]
+fn an_entry_or_alias_written_as_another_spelling_is_refused_at_its_key() {
+    let text = "[protocols.Aave]\ntier = \"emerging\"\n\n\
+                [protocols.aave-v3]\ntier = \"emerging\"\n\n\
+                [assets.eth]\nvolatility = \"50%\"\n\n\
+                [assets.FOO]\nclass = \"alt\"\n\n\
+                [assets.foo]\nclass = \"alt\"\n\n\
+                [aliases.assets]\n\"weth\" = \"BTC\"\n\n\
+                [aliases.protocols]\n\"AAVE-V3\" = \"compound\"\n";
+    let e = RateBook::with_file(Path::new("n.toml"), text)
+        .unwrap_err()
+        .to_string();
+    for (place, what) in [
+        (
+            "n.toml:1:12",
+            "[protocols.Aave] is the protocol `aave` written another way",
+        ),
+        ("n.toml:4:12", "[protocols.aave-v3] is the protocol `aave`"),
+        (
+            "n.toml:7:9",
+            "[assets.eth] is the book's `ETH` written another way",
+        ),
+        (
+            "n.toml:13:9",
+            "[assets.FOO] and [assets.foo] differ only in case",
+        ),
+        (
+            "n.toml:17:1",
+            "alias `weth` in [aliases.assets] is `WETH` in another case",
+        ),
+        (
+            "n.toml:20:1",
+            "alias `AAVE-V3` in [aliases.protocols] is `aave-v3`",
+        ),
+    ] {
+        assert!(e.contains(place) && e.contains(what), "{place} {what}: {e}");
+    }
+    // Only these six: a refused spelling is not read on as a new entry.
+    assert!(e.contains("6 problems"), "{e}");
+    // The book's own spellings change its entries.
+    let ok = "[protocols.aave]\ntier = \"emerging\"\n[assets.ETH]\nvolatility = \"50%\"\n\
+              [aliases.assets]\n\"WETH\" = \"ETH\"\n";
+    let book = RateBook::with_file(Path::new("ok.toml"), ok).unwrap();
+    assert_eq!(book.protocols["aave"].tier, "emerging");
+}
