@@ -85,6 +85,19 @@ fn flags_that_would_do_nothing_are_refused() {
         assert!(err.contains(said), "{err}");
     }
     assert!(!Path::new("-").exists());
+    // --band chooses where an income goal is met: without a goal it is refused.
+    let no_goal = scratch("no-goal").join("p.toml");
+    let text = std::fs::read_to_string("tests/fixtures/optimize-bounds.toml").unwrap();
+    let start = text.find("[goal]").expect("a goal");
+    let end = text[start + 1..]
+        .find("\n[")
+        .map_or(text.len(), |e| start + 1 + e + 1);
+    std::fs::write(&no_goal, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let (code, err) = stderr_of(&["optimize", no_goal.to_str().unwrap(), "--band", "mid"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("has no [goal]"), "{err}");
+    let (code, err) = stderr_of(&["optimize", no_goal.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
     let out = bin()
         .args([
             "optimize",

@@ -30,9 +30,10 @@ pub struct OptimizeArgs {
     /// What to aim at (default: min-risk with an income goal, max-income without)
     #[arg(long, value_parser = one_of::<Objective>())]
     pub objective: Option<Objective>,
-    /// The band the income goal must be met at: low (the plan meets it) or mid (likely)
-    #[arg(long, value_parser = one_of::<GoalBand>(), default_value = "low")]
-    pub band: GoalBand,
+    /// The band the income goal must be met at: low (the plan meets it; the default) or mid
+    /// (likely); only with an income goal
+    #[arg(long, value_parser = one_of::<GoalBand>())]
+    pub band: Option<GoalBand>,
     /// Output format of the report
     #[arg(short, long, value_parser = report_format(), default_value_t = Format::Table)]
     pub format: Format,
@@ -124,9 +125,15 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
             ));
         }
     }
+    if let (Some(band), None) = (a.band, &read.spec.goal) {
+        return Err(anyhow::anyhow!(
+            "--band {band} sets the band the income goal must be met at, and {} has no [goal]; add a [goal] or leave --band out",
+            crate::cli::files::shown(&a.profile)
+        ));
+    }
     let settings = OptimizeSettings {
         objective,
-        band: a.band,
+        band: a.band.unwrap_or(GoalBand::Low),
         scenarios: a.scenarios.unwrap_or(DEFAULT_SCENARIOS),
         seed: a.seed.unwrap_or(DEFAULT_SEED),
     };
@@ -203,7 +210,7 @@ fn new_profile(
         .collect();
     let note = format!(
         "Weights chosen by `yieldplan optimize --objective {objective} --band {}`.",
-        a.band
+        a.band.unwrap_or(GoalBand::Low)
     );
     let added: Vec<NewPosition> = offered
         .iter()
