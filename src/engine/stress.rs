@@ -20,9 +20,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::floats::decimal;
-use super::plan_report::{MoneyBand, PlanReport, Status};
+use super::payout;
+use super::plan_report::{MoneyBand, PlanReport, PositionOut, Status};
 use super::schema::{ProfileRef, SCHEMA_VERSION};
-use crate::model::{Portfolio, Position, Scenario, Strategy};
+use crate::model::{Band, Portfolio, Position, Scenario, Strategy};
 use crate::money::{Money, Rate};
 
 /// The market (BTC) fall of the built-in crash, a fraction.
@@ -275,14 +276,8 @@ fn change(p: &Portfolio, shock: &Shock, asset: Option<&str>) -> f64 {
     }
 }
 
-/// A position's value factor and yield band after a shock.
-fn shocked(
-    p: &Portfolio,
-    pos: &Position,
-    plan_net: crate::model::Band,
-    il: Rate,
-    shock: &Shock,
-) -> (f64, [f64; 3]) {
+/// A position's value factor after a shock (0 or more).
+fn shocked(p: &Portfolio, pos: &Position, shock: &Shock) -> f64 {
     let mut factor = match (&pos.pair, &pos.liquidity) {
         (Some([a, b]), Some(l)) => {
             let (ca, cb) = (change(p, shock, Some(a)), change(p, shock, Some(b)));
@@ -308,39 +303,49 @@ fn shocked(
             factor *= 1.0 - lgd;
         }
     }
-    // Gross yields scale; the expected impermanent loss does not.
-    let loss = il.to_f64();
-    let scale = |net: Rate| (net.to_f64() - loss) * shock.yield_factor + loss;
-    (
-        factor.max(0.0),
-        [
-            scale(plan_net.low),
-            scale(plan_net.mid),
-            scale(plan_net.high),
-        ],
-    )
+    factor.max(0.0)
+}
+
+/// A position's yearly income rate band after a shock, as the plan counts
+/// income (`plan::plan_position`): its yields times the shock's factor, paid
+/// out on the goal's schedule (`payout::paid_out_band`), plus the expected
+/// impermanent loss, which the factor does not scale; zero when screened.
+/// With a factor of 1 it is the plan's own rate, so a shock that changes
+/// nothing leaves the plan's income.
+fn shocked_income_rate(p: &Portfolio, pos: &Position, out: &PositionOut, shock: &Shock) -> Band {
+    if out.screened {
+        return Band::default();
+    }
+    let il = out.expected_il.unwrap_or(Rate::ZERO);
+    let paid = if shock.yield_factor == 1.0 {
+        out.paid_out_rate
+    } else {
+        let f = decimal(shock.yield_factor);
+        let mut scaled = pos.clone();
+        scaled.apy = pos.apy.map(|r| Rate(r.0 * f));
+        if let Some(l) = scaled.liquidity.as_mut() {
+            l.fee_apr = l.fee_apr.map(|r| Rate(r.0 * f));
+        }
+        payout::paid_out_band(&scaled, p.payouts_per_year())
+    };
+    paid.map(|r| r + il)
 }
 
 /// Applies one shock to a planned portfolio.
 #[must_use]
 pub fn apply(p: &Portfolio, plan: &PlanReport, shock: &Shock) -> ShockOut {
     let mut value = Decimal::ZERO;
-    let mut income = [Decimal::ZERO; 3];
+    let mut annual = MoneyBand::default();
     for (pos, out) in p.positions.iter().zip(&plan.positions) {
-        let il = out.expected_il.unwrap_or(Rate::ZERO);
-        let (factor, yields) = shocked(p, pos, out.net_apy, il, shock);
-        let after = pos.amount.0 * decimal(factor);
-        value += after;
-        for (slot, y) in income.iter_mut().zip(yields) {
-            *slot += Money(after * decimal(y)).settle().0;
-        }
+        let after = Money(pos.amount.0 * decimal(shocked(p, pos, shock)));
+        value += after.0;
+        annual = annual.add(MoneyBand::earned(
+            after,
+            shocked_income_rate(p, pos, out, shock),
+        ));
     }
     let value = Money(value).settle();
-    let annual = MoneyBand {
-        low: Money(income[0]),
-        mid: Money(income[1]),
-        high: Money(income[2]),
-    };
+    let annual = annual.map(Money::settle);
     summarise(p, &shock.name, &shock.description, value, annual)
 }
 
@@ -442,6 +447,65 @@ mod tests {
         assert_eq!(s.annual_income.mid, money("3566.67"));
         // 3,566.67 ≥ 3,000 at mid: the goal holds.
         assert!(!s.breaks_goal);
+    }
+
+    /// Income in a shock is counted as the plan counts it: paid out on the
+    /// goal's schedule (here monthly), so a scenario that changes nothing
+    /// leaves the plan's income, slashing lowers it with the stake, and
+    /// halved yields pay out the halved APY's monthly rate. Reference values
+    /// from Python's `decimal`: 96,875 × 12 × (1.12^(1/12) − 1) = 11,030.72;
+    /// 100,000 × 12 × (1.06^(1/12) − 1) = 5,841.06.
+    #[test]
+    fn shocked_income_is_paid_out_like_the_plan_s() {
+        let text = "[portfolio]\nvalue = 100000\n[goal]\nmonthly_income = 500\n\
+                    [assumptions]\ntax_rate = \"25%\"\n\
+                    [[position]]\nstrategy = \"staking\"\nasset = \"ETH\"\nmethod = \"direct\"\n\
+                    apy = \"12%\"\nweight = \"100%\"\n\
+                    [[scenario]]\nname = \"nothing happens\"\n";
+        let book = RateBook::default_book();
+        let p = crate::load(Path::new("s.toml"), text.as_bytes(), &book)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let plan = crate::engine::plan(&p);
+        let r = stress(&p, &plan);
+        let base = r.baseline.annual_income.mid.settle();
+        assert_eq!(base, money("11386.55"));
+        assert_eq!(shock(&r, "nothing happens").annual_income.mid, base);
+        assert_eq!(shock(&r, "slashing").annual_income.mid, money("11030.72"));
+        assert_eq!(
+            shock(&r, "yields halved").annual_income.mid,
+            money("5841.06")
+        );
+    }
+
+    /// No built-in shock raises value on any shipped profile, and none raises
+    /// income beyond what shrinking its positions of negative income (a pool
+    /// whose impermanent loss outruns its fees) gives back.
+    #[test]
+    fn no_built_in_shock_improves_a_shipped_plan() {
+        let book = RateBook::default_book();
+        for entry in std::fs::read_dir("profiles").unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            let p = crate::load(&path, &bytes, &book).unwrap_or_else(|e| panic!("{e}"));
+            let plan = crate::engine::plan(&p);
+            let r = stress(&p, &plan);
+            let losing = |pick: fn(&MoneyBand) -> Money| -> Decimal {
+                plan.positions
+                    .iter()
+                    .map(|x| pick(&x.annual_income).0.min(Decimal::ZERO))
+                    .sum()
+            };
+            let bands: [fn(&MoneyBand) -> Money; 3] = [|b| b.low, |b| b.mid, |b| b.high];
+            for s in &r.shocks {
+                let at = format!("{}: {}", path.display(), s.name);
+                assert!(s.value <= p.value, "{at}");
+                for pick in bands {
+                    let (after, before) = (pick(&s.annual_income), pick(&r.baseline.annual_income));
+                    let bound = Money(before.0 - losing(pick)).settle();
+                    assert!(after <= bound, "{at}: {after:?} > {bound:?}");
+                }
+            }
+        }
     }
 
     #[test]
