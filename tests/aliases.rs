@@ -105,3 +105,40 @@ fn the_canonical_profile_groups_by_one_id() {
     assert_eq!(held["protocol"], "lido");
     assert_eq!(held["apy"]["mid"].to_string(), "0.036");
 }
+
+/// Two spellings of one asset or protocol in one list of a profile (an
+/// override, a scenario's prices or its failing protocols) are refused at
+/// the second, with the first shown: both would otherwise apply, the later
+/// silently winning (or a protocol failing twice).
+#[test]
+fn one_thing_named_twice_in_a_list_is_refused() {
+    let book = RateBook::default_book();
+    let base = "[portfolio]\nvalue = 100000\n[[position]]\nstrategy = \"lending\"\n\
+                asset = \"USDC\"\nprotocol = \"aave\"\nweight = \"100%\"\n";
+    for (extra, said) in [
+        (
+            "[assets.ETH]\nvolatility = \"10%\"\n[assets.WETH]\nvolatility = \"200%\"\n",
+            "[assets] names `ETH` twice: `ETH` and `WETH` are the same asset",
+        ),
+        (
+            "[protocols.aave]\ntier = \"emerging\"\n[protocols.\"AAVE-v3\"]\ntier = \"blue-chip\"\n",
+            "[protocols] names `aave` twice: `aave` and `AAVE-v3` are the same protocol",
+        ),
+        (
+            "[[scenario]]\nname = \"s\"\nprices = { ETH = \"10%\", weth = \"-10%\" }\n",
+            "`prices` names `ETH` twice",
+        ),
+        (
+            "[[scenario]]\nname = \"s\"\nfail = [\"aave\", \"Aave-V3\"]\n",
+            "`fail` names `aave` twice",
+        ),
+    ] {
+        let text = format!("{base}{extra}");
+        let err = yieldplan::load(Path::new("p.toml"), text.as_bytes(), &book)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(said), "{extra}\n{err}");
+        assert!(err.contains("first named here"), "{err}");
+    }
+}

@@ -151,9 +151,19 @@ impl Resolver<'_> {
         for (symbol, a) in &self.book.assets {
             self.insert_asset(symbol.clone(), AssetView::from_book(a));
         }
+        let mut seen = std::collections::HashMap::new();
         for a in &spec.assets {
             // `[assets.weth]` overrides the book's ETH: one name per asset.
             let symbol = self.asset_id(&a.symbol.value);
+            if !self.first_naming(
+                &mut seen,
+                &symbol,
+                &a.symbol.value,
+                &a.symbol.span,
+                ("[assets]", "asset"),
+            ) {
+                continue;
+            }
             if !self.assets.contains_key(&symbol) {
                 self.insert_asset(symbol.clone(), AssetView::unknown());
             }

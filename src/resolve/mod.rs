@@ -41,7 +41,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, shorten};
 use crate::model::{Band, Portfolio};
 use crate::money::{Money, Rate};
 use crate::profile::{BandSpec, ProfileSpec, Span};
@@ -152,6 +152,47 @@ impl Resolver<'_> {
     fn error(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
         self.diags
             .push(Diagnostic::at(span, message).with_help(help));
+    }
+
+    /// True the first time `id` (an asset's or protocol's id in the book) is
+    /// named in one list of the profile (`what`, e.g. "[assets]", of things
+    /// of `kind`, e.g. "asset"); after
+    /// that, reports `written` (at `at`) as a second name for it, with where
+    /// the first one is, and returns false. Two spellings of one thing
+    /// (`ETH` and `WETH`, `aave` and `AAVE-v3`) would otherwise both apply,
+    /// the later silently winning or both counting.
+    fn first_naming(
+        &mut self,
+        seen: &mut std::collections::HashMap<String, (String, Span)>,
+        id: &str,
+        written: &str,
+        at: &Span,
+        (what, kind): (&str, &str),
+    ) -> bool {
+        match seen.get(id) {
+            None => {
+                seen.insert(id.to_string(), (written.to_string(), at.clone()));
+                true
+            }
+            Some((first, first_at)) => {
+                let message = if first == written {
+                    format!("{what} names `{}` twice", shorten(written))
+                } else {
+                    format!(
+                        "{what} names `{id}` twice: `{}` and `{}` are the same {}",
+                        shorten(first),
+                        shorten(written),
+                        kind
+                    )
+                };
+                self.diags.push(
+                    Diagnostic::at(at.clone(), message)
+                        .with_related(first_at.clone(), "first named here")
+                        .with_help("name it once"),
+                );
+                false
+            }
+        }
     }
 
     /// The whole portfolio: settings, scenarios and positions with amounts.

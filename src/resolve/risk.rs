@@ -29,9 +29,22 @@ impl Resolver<'_> {
         for (id, p) in &self.book.protocols {
             self.protocols.insert(id.clone(), p.tier.clone());
         }
-        for (id, tier) in &spec.protocols {
+        let mut seen = std::collections::HashMap::new();
+        // In file order, so the first spelling named is the first written.
+        let mut written_in_order: Vec<_> = spec.protocols.iter().collect();
+        written_in_order.sort_by_key(|(written, _)| written.span.start);
+        for (written, tier) in written_in_order {
+            let id = self.book.canonical_protocol(&written.value);
+            if !self.first_naming(
+                &mut seen,
+                &id,
+                &written.value,
+                &written.span,
+                ("[protocols]", "protocol"),
+            ) {
+                continue;
+            }
             if self.tiers.contains_key(&tier.value) {
-                let id = self.book.canonical_protocol(&id.value);
                 self.protocols.insert(id, tier.value.clone());
             } else {
                 self.unknown_tier(tier);

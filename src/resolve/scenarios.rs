@@ -19,15 +19,35 @@ impl Resolver<'_> {
                 continue;
             };
             let mut prices = Vec::new();
-            for (sym, change) in &sc.prices {
-                let sym = Sp::new(self.asset_id(&sym.value), sym.span.clone());
+            let mut seen = std::collections::HashMap::new();
+            for (written, change) in &sc.prices {
+                let sym = Sp::new(self.asset_id(&written.value), written.span.clone());
+                if !self.first_naming(
+                    &mut seen,
+                    &sym.value,
+                    &written.value,
+                    &sym.span,
+                    ("`prices`", "asset"),
+                ) {
+                    continue;
+                }
                 if self.known_asset(&sym, false, "") {
                     prices.push((sym.value.clone(), Rate(*change)));
                 }
             }
             let mut fail = Vec::new();
+            let mut failing = std::collections::HashMap::new();
             for id in &sc.fail {
                 let canonical = self.book.canonical_protocol(&id.value);
+                if !self.first_naming(
+                    &mut failing,
+                    &canonical,
+                    &id.value,
+                    &id.span,
+                    ("`fail`", "protocol"),
+                ) {
+                    continue;
+                }
                 match self.protocol_loss(&canonical) {
                     Some(lgd) => fail.push((canonical, lgd)),
                     None => self.unknown_failing_protocol(id),
