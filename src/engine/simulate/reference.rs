@@ -262,7 +262,7 @@ fn random_setup(rng: &mut ChaCha8Rng, stable: &ValueTable) -> Setup {
         positions.push(PosSetup {
             asset: (kind == 0).then_some(a),
             pair,
-            table,
+            table: table.map(std::sync::Arc::new),
             paid: if screened { [0.0; 3] } else { band(rng) },
             compound: if screened { [0.0; 3] } else { band(rng) },
             event_year: chance,

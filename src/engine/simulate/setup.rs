@@ -50,7 +50,7 @@ pub(super) struct PosSetup {
     pub(super) pair: Option<(usize, usize, Pool, f64)>,
     /// A StableSwap pool's value precomputed over the price ratios the paths
     /// reach, so no path solves the invariant.
-    pub(super) table: Option<ValueTable>,
+    pub(super) table: Option<std::sync::Arc<ValueTable>>,
     /// Yearly rate paid out, low / mid / high (zero when screened).
     pub(super) paid: [f64; 3],
     /// Yearly rate when reinvested (the APY), low / mid / high.
@@ -237,7 +237,11 @@ pub(super) fn setup(p: &Portfolio, plan: &PlanReport) -> Setup {
 /// Gives every StableSwap position a value table over the yearly price ratios
 /// its paths reach: the ratio's log drift ± 12 of its standard deviations
 /// (a draw outside has a chance below 1e-32, and is solved exactly anyway).
+/// Positions in the same pool over the same range share one table: building
+/// one solves the invariant at every node.
 fn add_tables(positions: &mut [PosSetup], drift: &[f64], scaled: &[Vec<f64>]) {
+    let mut built: std::collections::HashMap<(u64, u64, u64), Option<std::sync::Arc<ValueTable>>> =
+        std::collections::HashMap::new();
     for pos in positions {
         let Some((a, b, pool, _)) = pos.pair else {
             continue;
@@ -251,6 +255,13 @@ fn add_tables(positions: &mut [PosSetup], drift: &[f64], scaled: &[Vec<f64>]) {
             .sum();
         let centre = drift[a] - drift[b];
         let reach = 12.0 * variance.sqrt() + 1e-3;
-        pos.table = ValueTable::new(pool, centre - reach, centre + reach);
+        let (lo, hi) = (centre - reach, centre + reach);
+        let Pool::Stable { amplification } = pool else {
+            continue;
+        };
+        pos.table = built
+            .entry((amplification.to_bits(), lo.to_bits(), hi.to_bits()))
+            .or_insert_with(|| ValueTable::new(pool, lo, hi).map(std::sync::Arc::new))
+            .clone();
     }
 }
