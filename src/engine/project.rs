@@ -297,18 +297,23 @@ fn check_limits(
             rebalance: a.rebalance == Rebalance::Yearly,
         };
         let y = step(&mut values, &inputs, &targets, &settings);
-        let biggest = [
-            y.end,
-            y.gross_income,
-            y.paid_out,
-            settings.contribution,
-            min * index,
-        ]
-        .into_iter()
-        .fold(0.0f64, |m, x| m.max(x.abs()));
+        // What moves with prices (value, income, what is paid out of them)
+        // spreads on the upper paths; the goal and contributions, fixed in
+        // money and indexed to inflation, are the same on every path.
+        let biggest = |xs: &[f64]| xs.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        let moving = biggest(&[y.end, y.gross_income, y.paid_out]);
+        let fixed = biggest(&[settings.contribution, min * index]);
         let room = headroom(t + 1).max(1.0);
-        if !biggest.is_finite() || biggest * room > PROJECTION_LIMIT {
-            return Err(limit_error(p, s, t + 1, index, room > 1.0));
+        if !(fixed.is_finite() && fixed <= PROJECTION_LIMIT) {
+            return Err(limit_error(p, s, t + 1, index, Outgrown::Fixed(fixed)));
+        }
+        if !moving.is_finite() || moving * room > PROJECTION_LIMIT {
+            let by = if room > 1.0 {
+                Outgrown::UpperPaths
+            } else {
+                Outgrown::MedianPath
+            };
+            return Err(limit_error(p, s, t + 1, index, by));
         }
         index *= 1.0 + infl;
     }
@@ -335,20 +340,30 @@ pub fn median_path_end(
     check_limits(p, &s, years, &|t| (4.0 * sigma * f64::from(t).sqrt()).exp())
 }
 
+/// What passes [`PROJECTION_LIMIT`] first.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Outgrown {
+    /// An amount of the median path (value, income, payout).
+    MedianPath,
+    /// The simulation's upper paths around the median path.
+    UpperPaths,
+    /// The goal or the contributions, indexed to inflation (this amount).
+    Fixed(f64),
+}
+
 /// The refusal for a projection that outgrows [`PROJECTION_LIMIT`] in `year`,
-/// naming what drives it; `upper_paths` when it is the simulation's upper
-/// paths (not the median path itself) that would.
-fn limit_error(
-    p: &Portfolio,
-    s: &Setup,
-    year: u32,
-    index: f64,
-    upper_paths: bool,
-) -> ProjectionError {
+/// naming what drives it (`by`).
+fn limit_error(p: &Portfolio, s: &Setup, year: u32, index: f64, by: Outgrown) -> ProjectionError {
     let a = &p.assumptions;
     let pct = |d: Decimal| format!("{}%", (d * Decimal::ONE_HUNDRED).round_dp(2).normalize());
     let growth = float(s.compounded_yield * a.reinvest.0 + s.growth);
-    let driver = if index > 1e6 && index.ln() >= (1.0 + growth).ln() * f64::from(year) {
+    let upper_paths = by == Outgrown::UpperPaths;
+    let driver = if let Outgrown::Fixed(amount) = by {
+        format!(
+            "the goal's minimum or the contributions, indexed by inflation of {} a year, reach {amount:.3e} a year by then",
+            pct(a.inflation.0)
+        )
+    } else if index > 1e6 && index.ln() >= (1.0 + growth).ln() * f64::from(year) {
         format!(
             "inflation of {} a year indexes the goal and contributions by {index:.3e} by then",
             pct(a.inflation.0)
@@ -361,7 +376,9 @@ fn limit_error(
             pct(s.growth)
         )
     };
-    let (what, verb) = if upper_paths {
+    let (what, verb) = if let Outgrown::Fixed(_) = by {
+        ("the projection passes", "project")
+    } else if upper_paths {
         (
             "the simulation's upper paths (about exp(4σ√t) above the median path) pass",
             "simulate",
