@@ -142,3 +142,24 @@ fn one_thing_named_twice_in_a_list_is_refused() {
         assert!(err.contains("first named here"), "{err}");
     }
 }
+
+/// A staking position's `provider_fee` comes off the book's yield; beside an
+/// `apy` (already what is received) it would be shown but not used, so the
+/// pair is refused at the fee.
+#[test]
+fn provider_fee_beside_apy_is_refused() {
+    let book = RateBook::default_book();
+    let text = "[portfolio]\nvalue = 100000\n[[position]]\nstrategy = \"staking\"\n\
+                asset = \"ETH\"\nprovider_fee = \"100%\"\napy = \"5%\"\nweight = \"100%\"\n";
+    let err = yieldplan::load(Path::new("f.toml"), text.as_bytes(), &book)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("f.toml:6:16"), "{err}");
+    assert!(
+        err.contains("`provider_fee` has no effect beside `apy`"),
+        "{err}"
+    );
+    let without_apy = text.replace("apy = \"5%\"\n", "");
+    assert!(yieldplan::load(Path::new("f.toml"), without_apy.as_bytes(), &book).is_ok());
+}

@@ -183,6 +183,16 @@ impl Resolver<'_> {
         let asset = self
             .require(p.asset.as_ref(), "asset", p, strategy, "asset = \"ETH\"")?
             .clone();
+        if let (Some(fee), Some(_)) = (&p.provider_fee, &given) {
+            // The fee comes off the book's yield; an `apy` is already what
+            // the position receives, so the fee would be shown but not used.
+            self.error(
+                fee.span.clone(),
+                "`provider_fee` has no effect beside `apy`: an `apy` is the yield received, the fee already out",
+                "leave `provider_fee` out, or leave `apy` out to plan on the rate book's yield less this fee",
+            );
+            return None;
+        }
         if strategy == Strategy::Staking && given.is_none() && !self.not_already_staked(&asset) {
             return None;
         }
