@@ -371,3 +371,52 @@ fn csv_errors_with_crlf_line_ends_point_at_their_own_line() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A rate book `rates import` wrote is a pools source for `review`, as
+/// `--pools` is: a pool it lacks raises `pool-gone` instead of a refusal.
+/// A snapshot's currency is matched in any case, as a profile's is.
+#[test]
+fn an_imported_book_is_a_pools_source_and_currencies_match_in_any_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("q4.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+        .args(["rates", "import", NOW, "-o", book.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = review(&[
+        PROFILE,
+        "--since",
+        SNAPSHOT,
+        "--rates",
+        book.to_str().unwrap(),
+        "-f",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(json(&out).to_string().contains("pool-gone"));
+    let lower = dir.path().join("lower.json");
+    let text = std::fs::read_to_string(SNAPSHOT).unwrap();
+    assert!(text.contains("\"currency\": \"USD\""));
+    std::fs::write(
+        &lower,
+        text.replace("\"currency\": \"USD\"", "\"currency\": \"usd\""),
+    )
+    .unwrap();
+    let out = review(&[PROFILE, "--since", lower.to_str().unwrap(), "--pools", NOW]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -61,6 +61,9 @@ pub struct ReviewArgs {
 /// is unusable, or the output cannot be written.
 pub fn run(a: &ReviewArgs) -> Result<Outcome> {
     let mut book = book_for(&a.out)?;
+    // A `--rates` book with pools (one `rates import` wrote) is a pools
+    // source too: a pool it lacks is gone.
+    let book_has_pools = a.out.rates.is_some() && !book.pools.is_empty();
     let (snapshot_text, loose) = read_text_snapshot(&a.since)?;
     let stand_ins = stand_in_gone_pools(&loose, &mut book);
     let (portfolio, mut now) = load_profile(&a.profile, &book)?;
@@ -72,18 +75,23 @@ pub fn run(a: &ReviewArgs) -> Result<Outcome> {
         .filter_map(|p| p.pool_id.clone())
         .filter(|id| stand_ins.contains(id))
         .collect();
-    let pools_read = now
-        .inputs
-        .as_ref()
-        .is_some_and(|i| !i.pools_files.is_empty());
+    let pools_read = book_has_pools
+        || now
+            .inputs
+            .as_ref()
+            .is_some_and(|i| !i.pools_files.is_empty());
     if !gone.is_empty() && !pools_read {
         bail!(
-            "the profile takes yields from pools ({}) but no pools snapshot was read; give the current one with --pools FILE",
+            "the profile takes yields from pools ({}) but no pools snapshot was read; give the current one with --pools FILE (or a rate book with its pools, from `rates import`, with --rates)",
             gone.iter().cloned().collect::<Vec<_>>().join(", ")
         );
     }
     let then = review::read_snapshot(&a.since, &snapshot_text, Some(&portfolio.name))?;
-    if then.portfolio.currency != portfolio.currency {
+    if !then
+        .portfolio
+        .currency
+        .eq_ignore_ascii_case(&portfolio.currency)
+    {
         bail!(
             "snapshot {} is in {} and the profile is now in {}; amounts cannot be compared across currencies, so take a new snapshot",
             shown(&a.since),
@@ -182,12 +190,15 @@ fn warn_unreachable_denials(a: &ReviewArgs) {
     }
 }
 
-/// Today's date (UTC), from the system clock: income received after it
-/// is refused.
+/// The latest date it is anywhere now (UTC+14, the easternmost time zone),
+/// from the system clock: income received after it is refused. The
+/// program reads no time zone, so a payment dated today in the user's own
+/// zone is never in the future.
 fn today() -> review::income::Date {
+    const EASTERNMOST: u64 = 14 * 3600;
     let days = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400);
+        .map_or(0, |d| (d.as_secs() + EASTERNMOST) / 86_400);
     review::income::Date::from_unix_days(i64::try_from(days).unwrap_or(i64::MAX / 2))
 }
 
