@@ -13,6 +13,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![warn(missing_docs, clippy::missing_errors_doc)]
 
+pub mod date;
 pub mod decimal_text;
 pub mod engine;
 pub mod error;

@@ -304,3 +304,25 @@ fn index_components_never_share_a_name() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `rates import --as-of` takes a day that exists, written YYYY-MM-DD, and
+/// writes nothing otherwise.
+#[test]
+fn rates_import_refuses_a_date_that_is_not_a_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("book.toml");
+    for bad in ["2026-02-30", "2026-13-01", "26-1-1", "tomorrow"] {
+        let r = run(&[
+            "rates",
+            "import",
+            "data/review/pools-2026-q4.json",
+            "-o",
+            out.to_str().unwrap(),
+            "--as-of",
+            bad,
+        ]);
+        assert_eq!(r.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&r.stderr).contains("is not a date"));
+        assert!(!out.exists());
+    }
+}

@@ -117,7 +117,17 @@ impl FileReader {
     fn read_into(&mut self, root: &DeTable<'_>, book: &mut RateBook) {
         if let Some(v) = get(root, "as_of") {
             if let Some(s) = self.value::<String>(v, "`as_of`") {
-                book.as_of = Some(s);
+                if crate::date::Date::parse(&s).is_some() {
+                    book.as_of = Some(s);
+                } else {
+                    self.diags.push(
+                        Diagnostic::at(
+                            v.span(),
+                            format!("`as_of` is \"{}\", not a date", shorten(&s)),
+                        )
+                        .with_help("write the book's date as YYYY-MM-DD, a day that exists, e.g. 2026-11-01"),
+                    );
+                }
             }
         }
         self.other_spellings(root, book);

@@ -371,3 +371,15 @@ fn an_entry_or_alias_written_as_another_spelling_is_refused_at_its_key() {
     let book = RateBook::with_file(Path::new("ok.toml"), ok).unwrap();
     assert_eq!(book.protocols["aave"].tier, "emerging");
 }
+
+#[test]
+fn a_book_date_that_is_not_a_day_is_refused() {
+    for bad in ["soon", "2026-02-30", "2026-13-01", "26-1-1"] {
+        let e = RateBook::with_file(Path::new("d.toml"), &format!("as_of = \"{bad}\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("d.toml:1:9") && e.contains("not a date"), "{e}");
+    }
+    let book = RateBook::with_file(Path::new("d.toml"), "as_of = \"2028-02-29\"\n").unwrap();
+    assert_eq!(book.as_of.as_deref(), Some("2028-02-29"));
+}

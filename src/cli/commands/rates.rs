@@ -68,8 +68,8 @@ pub struct ImportArgs {
     /// Where to write the rate-book extension (TOML); `--out` is accepted too
     #[arg(short, long, value_name = "FILE", visible_alias = "out")]
     pub output: PathBuf,
-    /// Date the extension (written as `as_of`)
-    #[arg(long, value_name = "DATE")]
+    /// Date the extension (written as `as_of`), as YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<String>,
     #[command(flatten)]
     pub filter: PoolFilter,
@@ -182,4 +182,15 @@ fn refuse_book_flags(a: &RatesArgs) -> Result<()> {
         ),
         None => Ok(()),
     }
+}
+
+/// An `--as-of` date: `YYYY-MM-DD`, a day that exists, kept as written.
+fn parse_date(text: &str) -> Result<String, String> {
+    yieldplan::date::Date::parse(text)
+        .map(|_| text.to_string())
+        .ok_or_else(|| {
+            format!(
+                "\"{text}\" is not a date; write YYYY-MM-DD, a day that exists, e.g. 2026-11-01"
+            )
+        })
 }
