@@ -102,6 +102,45 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
     }
 }
 
+/// What kind of JSON value valid JSON `text` holds, in words, from its first
+/// character.
+fn text_kind(text: &str) -> &'static str {
+    match text.trim_start().bytes().next() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+/// A key that is written, whatever its value (null included).
+fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// The top of a snapshot: what is checked before it is read as a plan.
+/// Every other key is skipped unread, so a large unknown key costs no
+/// memory.
+#[derive(serde::Deserialize)]
+struct Head {
+    #[serde(default, deserialize_with = "present")]
+    schema_version: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "present")]
+    objective: Option<serde::de::IgnoredAny>,
+    #[serde(default, deserialize_with = "present")]
+    plan: Option<serde::de::IgnoredAny>,
+    #[serde(default, deserialize_with = "present")]
+    portfolio: Option<serde::de::IgnoredAny>,
+    #[serde(default, deserialize_with = "present")]
+    positions: Option<serde::de::IgnoredAny>,
+    #[serde(default, deserialize_with = "present")]
+    totals: Option<serde::de::IgnoredAny>,
+}
+
 /// Reads the snapshot at `path` whose text is `file`, and checks that it is
 /// a plan of this schema version and, when `profile` is given, of the
 /// profile of that name.
@@ -137,21 +176,36 @@ pub fn read_snapshot(
     };
     let retake =
         "take a snapshot with `yieldplan plan PROFILE --format json --output SNAPSHOT.json`";
-    let version: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+    let not_json = |e: serde_json::Error| {
         let at = offset_of(text, e.line(), e.column());
         fail(
             Some(at..at),
             format!("the snapshot is not valid JSON: {e}"),
             retake,
         )
-    })?;
-    let given = version.get("schema_version");
+    };
+    // Checked without building the document: only the keys read below are
+    // kept (a snapshot may be as large as the read limit).
+    serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(not_json)?;
+    let head: Option<Head> = if text_kind(text) == "an object" {
+        Some(serde_json::from_str(text).map_err(|e| {
+            let at = offset_of(text, e.line(), e.column());
+            fail(
+                Some(at..at),
+                format!("the snapshot is not a plan's JSON: {e}"),
+                retake,
+            )
+        })?)
+    } else {
+        None
+    };
+    let given = head.as_ref().and_then(|h| h.schema_version.as_ref());
     let found = given.and_then(serde_json::Value::as_u64);
     if found != Some(u64::from(SCHEMA_VERSION)) {
         let shown = match given {
-            None if !version.is_object() => format!(
+            None if head.is_none() => format!(
                 "missing: the file holds {}, not a plan's object",
-                json_kind(&version)
+                text_kind(text)
             ),
             None => "missing".to_string(),
             Some(v) if found.is_none() && !v.is_number() => {
@@ -172,17 +226,28 @@ pub fn read_snapshot(
             "take a new snapshot of the profile with this yieldplan (`yieldplan plan PROFILE --format json --output SNAPSHOT.json`)",
         ));
     }
-    if version.get("objective").is_some() || version.get("plan").is_some() {
+    let Some(head) = head else {
+        return Err(fail(
+            Some(0..0),
+            "the snapshot is not a plan's object".into(),
+            retake,
+        ));
+    };
+    if head.objective.is_some() || head.plan.is_some() {
         return Err(fail(
             Some(key_span(text, "objective", 0)),
             "the snapshot is a `yieldplan optimize` report, not a saved plan".to_string(),
             "write the chosen mix with `yieldplan optimize PROFILE --output NEW.toml`, then save its plan with `yieldplan plan NEW.toml --format json --output SNAPSHOT.json`",
         ));
     }
-    if let Some(missing) = ["portfolio", "positions", "totals"]
-        .into_iter()
-        .find(|k| version.get(k).is_none())
-    {
+    let missing = [
+        ("portfolio", head.portfolio.is_none()),
+        ("positions", head.positions.is_none()),
+        ("totals", head.totals.is_none()),
+    ]
+    .into_iter()
+    .find_map(|(k, absent)| absent.then_some(k));
+    if let Some(missing) = missing {
         return Err(fail(
             Some(0..0),
             format!("the snapshot has no `{missing}`: it is not the JSON of `yieldplan plan`"),
@@ -252,6 +317,47 @@ mod tests {
         let s = read_snapshot(Path::new("s.json"), PLAN, Some("Mine")).unwrap();
         assert_eq!(s.totals.apy.mid, Decimal::new(2, 2));
         assert!(s.inputs.is_none());
+    }
+
+    /// The head of a snapshot is read without building the document: a
+    /// large unknown key is skipped, a value that is not an object is named
+    /// by its kind, and keys written as null are present.
+    #[test]
+    fn the_head_is_read_without_the_rest() {
+        let junk = format!(
+            "{{\"junk\": [{}[{{}}]], {}",
+            "[{}],".repeat(10_000),
+            &PLAN[1..]
+        );
+        assert!(read_snapshot(Path::new("s.json"), &junk, Some("Mine")).is_ok());
+        for (text, kind) in [
+            ("[1, 2]", "an array"),
+            ("\"x\"", "a string"),
+            ("null", "null"),
+            ("7", "a number"),
+        ] {
+            let e = read_snapshot(Path::new("s.json"), text, None)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains(&format!("the file holds {kind}, not a plan's object")),
+                "{e}"
+            );
+        }
+        let null_totals = PLAN.replace(
+            r#""totals": {"apy": {"low": 0.01, "mid": 0.02, "high": 0.03},
+             "annual_income": {"low": 10, "mid": 20, "high": 30}},"#,
+            r#""totals": null,"#,
+        );
+        assert_ne!(null_totals, PLAN);
+        let e = read_snapshot(Path::new("s.json"), &null_totals, None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not a plan's JSON"), "{e}");
+        let e = read_snapshot(Path::new("s.json"), "{\"a\": [1,", None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not valid JSON"), "{e}");
     }
 
     #[test]
