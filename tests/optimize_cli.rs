@@ -390,3 +390,44 @@ fn awkward_candidate_pools_still_give_a_profile_check_passes() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// More than 5,000 qualifying candidates are refused before any solving,
+/// naming the `--min-tvl` that keeps the 5,000 largest; that floor runs.
+#[test]
+fn too_many_candidates_are_refused_with_the_floor_that_fits() {
+    let dir = scratch("many-candidates");
+    let pools: Vec<serde_json::Value> = (0..5_001)
+        .map(|i| {
+            serde_json::json!({
+                "chain": "Ethereum", "project": "aave-v3", "symbol": "USDC",
+                "tvlUsd": 2_000_000.0 + f64::from(i) * 1000.0, "apyBase": 4.0,
+                "apyReward": null, "apy": 4.0, "pool": format!("pool-{i:05}"),
+                "stablecoin": true, "ilRisk": "no", "exposure": "single",
+                "mu": 4.0, "sigma": 0.5, "count": 400, "outlier": false, "apyMean30d": 4.0,
+                "poolMeta": null,
+                "predictions": {"predictedClass": "Stable/Up", "predictedProbability": 60,
+                                "binnedConfidence": 2},
+            })
+        })
+        .collect();
+    let path = dir.join("many.json");
+    std::fs::write(
+        &path,
+        serde_json::json!({"status": "success", "data": pools}).to_string(),
+    )
+    .unwrap();
+    let out = bin()
+        .args(["optimize", "profiles/income-template.toml", "--candidates"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("5001 pools qualify as candidates"), "{err}");
+    // The smallest pool (TVL 2,000,000) is the one past the limit.
+    assert!(
+        err.contains("--min-tvl 2000001 keeps at most 5000"),
+        "{err}"
+    );
+    assert!(!err.contains("offered as candidates"), "{err}");
+}
