@@ -83,6 +83,20 @@ fn add_snapshot(book: &mut RateBook, path: &Path, snapshot: &Snapshot) {
     for w in snapshot.warnings() {
         super::files::print_error(&format!("warning: {}: {w}", path.display()));
     }
+    if let Some(first) = snapshot.skipped.first() {
+        let read = snapshot.pools.len() + snapshot.skipped.len();
+        super::files::print_error(&format!(
+            "note: {}: {} of {read} pools skipped for impossible values (the first{}: {}); `yieldplan pools {}` lists what was read",
+            path.display(),
+            snapshot.skipped.len(),
+            first
+                .id
+                .as_ref()
+                .map_or_else(String::new, |id| format!(", `{}`", id.escape_debug())),
+            first.reason,
+            path.display()
+        ));
+    }
     let source = format!("DefiLlama pools snapshot {}", path.display());
     yieldplan::pools::add_to_book(book, snapshot, &source);
 }

@@ -173,6 +173,9 @@ pub enum SnapshotError {
 /// [`SnapshotError::Json`] when the bytes are not JSON, and
 /// [`SnapshotError::NoData`] when there is no `data` array.
 pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
+    // A byte-order mark is skipped, as every other reader does (it is not
+    // a column, so places on the first line stay where an editor shows them).
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let cleaned = nan_to_null(bytes);
     let envelope: Envelope = serde_json::from_slice(&cleaned).map_err(|e| {
         if e.is_eof() {

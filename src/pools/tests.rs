@@ -176,3 +176,14 @@ fn a_tvl_past_any_pool_is_skipped_not_shown_as_zero() {
         "its TVL (1e308 USD) is over 1e15 USD, more than any pool holds"
     );
 }
+
+#[test]
+fn a_byte_order_mark_is_skipped_and_is_not_a_column() {
+    let with_bom = format!("\u{feff}{ONE}");
+    let s = read_snapshot(with_bom.as_bytes()).unwrap();
+    assert_eq!(s.pools.len(), 2);
+    match read_snapshot("\u{feff}{\"data\": x}".as_bytes()) {
+        Err(SnapshotError::Json { line, column, .. }) => assert_eq!((line, column), (1, 10)),
+        other => panic!("{other:?}"),
+    }
+}

@@ -380,7 +380,9 @@ pub struct PoolEntry {
     pub stablecoin: bool,
     /// The snapshot's impermanent-loss flag.
     pub il_risk: bool,
-    /// Where the figures come from.
+    /// Where the figures come from (a rate-book file that leaves it out is
+    /// the source: "your file PATH").
+    #[serde(default)]
     pub source: String,
     /// The pool's total value locked in USD, when it came from a pools
     /// snapshot read in this run (a rate-book file does not carry it).

@@ -520,7 +520,41 @@ impl FileReader {
         };
         for (key, v) in t {
             let what = format!("[{family}.{}]", shorten(key.get_ref()));
-            if let Some(e) = self.value::<E>(v, &what) {
+            if key.get_ref().trim().is_empty() {
+                self.diags.push(
+                    Diagnostic::at(key.span(), format!("an id in [{family}] is blank"))
+                        .with_help("give the entry an id a profile can name, e.g. [pools.my-pool]"),
+                );
+                continue;
+            }
+            // Every required key a new entry lacks, at once (reading it
+            // whole would name only the first).
+            if let DeValue::Table(entry) = v.get_ref() {
+                let lacking: Vec<&str> = E::REQUIRED
+                    .iter()
+                    .copied()
+                    .filter(|k| get(entry, k).is_none())
+                    .collect();
+                if !lacking.is_empty() {
+                    self.diags.push(
+                        Diagnostic::at(
+                            key.span(),
+                            format!(
+                                "{what} has no {}",
+                                lacking
+                                    .iter()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )
+                        .with_help(E::EXAMPLE),
+                    );
+                    continue;
+                }
+            }
+            if let Some(mut e) = self.value::<E>(v, &what) {
+                e.default_source(&self.your);
                 if let Some(problem) = e.share_problem() {
                     let at = match v.get_ref() {
                         DeValue::Table(t) => get(t, "reward_share").map_or(v.span(), Spanned::span),
@@ -567,13 +601,40 @@ impl FileReader {
 
 /// An entry written in full whose reward share must be a share (at most 100%).
 trait Shares {
+    /// The keys an entry must give.
+    const REQUIRED: &'static [&'static str];
+    /// An entry written in full, for the help of one that lacks keys.
+    const EXAMPLE: &'static str;
     /// What is wrong with its reward share, if anything.
     fn share_problem(&self) -> Option<String> {
         None
     }
+    /// Sources the entry as `your` ("your file PATH") when it gives none.
+    fn default_source(&mut self, your: &str);
 }
 
 impl Shares for PoolEntry {
+    const REQUIRED: &'static [&'static str] = &[
+        "project",
+        "symbol",
+        "chain",
+        "low",
+        "mid",
+        "high",
+        "reward_share",
+        "stablecoin",
+        "il_risk",
+    ];
+    const EXAMPLE: &'static str = "a pool is written in full, e.g. project = \"aave-v3\", symbol = \"USDC\", \
+         chain = \"ethereum\", low = \"3%\", mid = \"4%\", high = \"5%\", reward_share = \"0%\", \
+         stablecoin = true, il_risk = false (and an optional source)";
+
+    fn default_source(&mut self, your: &str) {
+        if self.source.trim().is_empty() {
+            self.source = your.to_string();
+        }
+    }
+
     fn share_problem(&self) -> Option<String> {
         (self.reward_share.0 > rust_decimal::Decimal::ONE).then(|| {
             format!(

@@ -383,3 +383,24 @@ fn a_book_date_that_is_not_a_day_is_refused() {
     let book = RateBook::with_file(Path::new("d.toml"), "as_of = \"2028-02-29\"\n").unwrap();
     assert_eq!(book.as_of.as_deref(), Some("2028-02-29"));
 }
+
+#[test]
+fn a_pool_entry_names_every_key_it_lacks_and_may_leave_out_its_source() {
+    let e = RateBook::with_file(
+        Path::new("p.toml"),
+        "[pools.x]\nproject = \"aave-v3\"\nlow = \"3%\"\n\n[pools.\"  \"]\nproject = \"aave-v3\"\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("[pools.x] has no `symbol`, `chain`, `mid`, `high`, `reward_share`, `stablecoin`, `il_risk`"),
+        "{e}"
+    );
+    assert!(e.contains("p.toml:1:8") && e.contains("p.toml:5:8"), "{e}");
+    assert!(e.contains("an id in [pools] is blank"), "{e}");
+    let whole = "[pools.x]\nproject = \"aave-v3\"\nsymbol = \"USDC\"\nchain = \"ethereum\"\n\
+                 low = \"3%\"\nmid = \"4%\"\nhigh = \"5%\"\nreward_share = \"0%\"\n\
+                 stablecoin = true\nil_risk = false\n";
+    let book = RateBook::with_file(Path::new("p.toml"), whole).unwrap();
+    assert_eq!(book.pools["x"].source, "your file p.toml");
+}
