@@ -772,7 +772,19 @@ fn flags_found_by_a_new_user_work_or_say_why() {
         ),
         (
             &["il", "--volatility", "0.5", "--years", "0"][..],
-            "above 0",
+            "from 0.0001 years (about an hour) to 1000 years, not 0",
+        ),
+        (
+            &["il", "--volatility", "0.5", "--years", "1e308"][..],
+            "to 1000 years, not 1e308",
+        ),
+        (
+            &["il", "--volatility", "0.5", "--years", "1e-300"][..],
+            "from 0.0001 years (about an hour) to 1000 years, not 1e-300",
+        ),
+        (
+            &["il", "--ratio", "2", "--amount", "0.001"][..],
+            "--amount 0.001 has fractions of a cent",
         ),
     ] {
         let (code, err) = run(args);

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use rust_decimal::Decimal;
 use yieldplan::engine::simulate::{DEFAULT_PATHS, DEFAULT_SEED};
 use yieldplan::names::ClosedSet;
 use yieldplan::report::Format;
@@ -302,4 +303,30 @@ pub fn parse_range(text: &str) -> Result<(f64, f64), String> {
         ));
     }
     Ok((lower, upper))
+}
+
+/// An amount of money given as flag `flag` (`what` it is, for the message):
+/// exact decimal text in whole cents, from 0 (when `zero` is allowed, else
+/// above it) to 10^15.
+///
+/// # Errors
+/// The text is not a number, is negative (or zero when not allowed), is
+/// above 10^15 or has fractions of a cent.
+pub fn parse_amount(flag: &str, text: &str, what: &str, zero: bool) -> Result<Decimal, String> {
+    match yieldplan::money::parse_decimal_text(text.trim()) {
+        Some(v) if v < Decimal::ZERO || (!zero && v.is_zero()) => Err(format!(
+            "{flag} {text} must {}: it is {what}; write e.g. 5000",
+            if zero {
+                "not be negative"
+            } else {
+                "be above 0"
+            }
+        )),
+        Some(v) if v > yieldplan::money::MAX_MONEY => Err(format!("{flag} {text} is above 10^15")),
+        Some(v) if v.normalize().scale() > 2 => Err(format!(
+            "{flag} {text} has fractions of a cent; write whole cents, e.g. 5000.25"
+        )),
+        Some(v) => Ok(v),
+        None => Err(format!("\"{text}\" is not an amount; write e.g. 5000")),
+    }
 }

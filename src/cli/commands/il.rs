@@ -8,7 +8,7 @@ use clap::Args;
 use rust_decimal::Decimal;
 use yieldplan::engine::il::{self, IlQuery, Pool};
 use yieldplan::model::PoolKind;
-use yieldplan::money::{MAX_MONEY, Money, decimal_from_f64};
+use yieldplan::money::Money;
 use yieldplan::report::{Format, il_document};
 
 use crate::cli::args::{one_of, parse_fraction, parse_range, parse_weights};
@@ -61,9 +61,9 @@ pub struct IlArgs {
     /// StableSwap amplification for --pool stable
     #[arg(long, value_name = "A", allow_negative_numbers = true)]
     pub amplification: Option<f64>,
-    /// Money in the position, to show the loss in money
-    #[arg(long, value_name = "AMOUNT", allow_negative_numbers = true)]
-    pub amount: Option<f64>,
+    /// Money in the position, to show the loss in money (whole cents, at most 10^15)
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true, value_parser = parse_il_amount)]
+    pub amount: Option<Decimal>,
     /// Currency of --amount, for display
     #[arg(long, value_name = "CODE", default_value = "USD", requires = "amount")]
     pub currency: String,
@@ -113,13 +113,7 @@ fn il_pool(a: &IlArgs) -> Result<Pool> {
 /// written.
 pub fn run(a: &IlArgs) -> Result<Outcome> {
     let pool = il_pool(a)?;
-    let amount = match a.amount {
-        None => None,
-        Some(x) => match decimal_from_f64(x) {
-            Some(d) if d > Decimal::ZERO && d <= MAX_MONEY => Some(Money(d)),
-            _ => bail!("--amount {x} must be a positive amount of at most 10^15"),
-        },
-    };
+    let amount = a.amount.map(Money);
     let query = IlQuery {
         pool,
         ratio: a.ratio,
@@ -137,4 +131,9 @@ pub fn run(a: &IlArgs) -> Result<Outcome> {
     });
     emit(a.output.as_deref(), &text)?;
     Ok(Outcome::Success)
+}
+
+/// An `--amount`: money in the position, above 0, in whole cents.
+fn parse_il_amount(text: &str) -> Result<Decimal, String> {
+    crate::cli::args::parse_amount("--amount", text, "the money in the position", false)
 }

@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 use rust_decimal::Decimal;
 use yieldplan::engine::review::{self, Denied, Flag, ReviewInput, Snapshot};
-use yieldplan::money::{MAX_MONEY, Money, parse_decimal_text};
+use yieldplan::money::{Money, parse_decimal_text};
 use yieldplan::rates::{BookRate, PoolEntry, RateBook};
 use yieldplan::report::{Format, review_document, review_records_document};
 
@@ -301,15 +301,5 @@ fn parse_band(text: &str) -> Result<Decimal, String> {
 
 /// `--cash`: an amount of at least zero in whole cents.
 fn parse_cash(text: &str) -> Result<Decimal, String> {
-    match parse_decimal_text(text.trim()) {
-        Some(v) if v < Decimal::ZERO => Err(format!(
-            "--cash {text} must not be negative: it is new money to invest; write e.g. 5000"
-        )),
-        Some(v) if v > MAX_MONEY => Err(format!("--cash {text} is above 10^15")),
-        Some(v) if v.normalize().scale() > 2 => Err(format!(
-            "--cash {text} has fractions of a cent; write whole cents, e.g. 5000.25"
-        )),
-        Some(v) => Ok(v),
-        None => Err(format!("\"{text}\" is not an amount; write e.g. 5000")),
-    }
+    crate::cli::args::parse_amount("--cash", text, "new money to invest", true)
 }

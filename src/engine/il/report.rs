@@ -120,6 +120,12 @@ fn pool_out(pool: &Pool) -> PoolOut {
     out
 }
 
+/// The shortest horizon of an expected loss, in years (about an hour).
+pub const MIN_YEARS: f64 = 1e-4;
+
+/// The longest horizon of an expected loss, in years.
+pub const MAX_YEARS: f64 = 1000.0;
+
 /// Answers an IL query.
 ///
 /// # Errors
@@ -137,8 +143,10 @@ pub fn il_report(q: &IlQuery) -> Result<IlReport, IlError> {
         (None, None) => (None, false),
     };
     // A horizon of no time asks nothing: the expected loss over it is 0 by
-    // definition, so the question is refused rather than answered trivially.
-    if sigma.is_some() && !(q.years.is_finite() && q.years > 0.0) {
+    // definition, so the question is refused rather than answered trivially;
+    // the report states the horizon exactly, so it must be one a decimal
+    // holds (not 1e-300, not 1e308).
+    if sigma.is_some() && !(MIN_YEARS..=MAX_YEARS).contains(&q.years) {
         return Err(IlError::Years(q.years));
     }
     let expected = sigma
