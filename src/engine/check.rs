@@ -138,8 +138,13 @@ pub fn require_success(v: &mut Verdict, success: Option<Rate>, min: f64) {
     if let Some(p) = success {
         let have = p.to_f64();
         if have < min {
+            // One decimal, or as many as it takes for the two to read apart
+            // (91.3% against 91.301% reads 91.300% against 91.301%).
+            let digits = (1..=6)
+                .find(|&d| format!("{:.d$}", have * 100.0) != format!("{:.d$}", min * 100.0))
+                .unwrap_or(6);
             v.failures.push(format!(
-                "simulated chance of paying the goal every year is {:.1}%, below the required {:.1}%",
+                "simulated chance of paying the goal every year is {:.digits$}%, below the required {:.digits$}%",
                 have * 100.0,
                 min * 100.0
             ));
@@ -224,5 +229,34 @@ pub fn compare(plans: &[PlanReport]) -> CompareReport {
                 success_probability: None,
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::*;
+
+    /// The failure reads the two figures apart: 91.3% against a required
+    /// 91.301% is not "91.3%, below the required 91.3%".
+    #[test]
+    fn a_near_miss_is_shown_with_the_digits_that_tell_it() {
+        let mut v = broken("p.toml", String::new());
+        v.failures.clear();
+        require_success(&mut v, Some(Rate(Decimal::new(913, 3))), 0.913_01);
+        assert_eq!(
+            v.failures,
+            [
+                "simulated chance of paying the goal every year is 91.300%, below the required 91.301%"
+            ]
+        );
+        let mut v = broken("p.toml", String::new());
+        v.failures.clear();
+        require_success(&mut v, Some(Rate(Decimal::new(5, 1))), 0.9);
+        assert_eq!(
+            v.failures,
+            ["simulated chance of paying the goal every year is 50.0%, below the required 90.0%"]
+        );
     }
 }
