@@ -132,3 +132,11 @@ fn an_unknown_page_is_refused_with_the_commands() {
     assert!(err.contains("yieldplan-frobnicate(1)"), "{err}");
     assert!(err.contains("rates import"), "{err}");
 }
+
+/// `man yieldplan` (as `man` itself is asked) prints the program's page.
+#[test]
+fn the_program_s_own_page_prints_by_its_name() {
+    let whole = man(&[]);
+    assert_eq!(man(&["yieldplan"]), whole);
+    assert_eq!(man(&["yieldplan(1)"]), whole);
+}

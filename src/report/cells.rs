@@ -169,3 +169,14 @@ pub(crate) fn trend_text(
         amount(last)
     )
 }
+
+/// `n` things: "1 path", "10000 paths" (the number as given, `thing`
+/// taking an "s" unless there is exactly one).
+#[must_use]
+pub fn counted(n: u64, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}

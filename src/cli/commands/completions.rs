@@ -111,7 +111,10 @@ fn without_help(cmd: clap::Command) -> clap::Command {
 pub fn man(a: &ManArgs) -> Result<Outcome> {
     let mut cmd = without_help(Cli::command());
     cmd.build();
-    let page = if a.command.is_empty() {
+    // `man yieldplan` (or `yieldplan(1)`) names the program's own page.
+    let whole = a.command.is_empty()
+        || (a.command.len() == 1 && a.command[0].trim_end_matches("(1)") == "yieldplan");
+    let page = if whole {
         cmd
     } else {
         let mut all = Vec::new();

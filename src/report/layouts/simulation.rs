@@ -71,8 +71,10 @@ fn percentile_columns(cur: &str) -> Vec<Column<YearBands>> {
 /// and of running out of capital.
 fn chance_lines(r: &Simulation) -> Vec<String> {
     let mut lines = vec![format!(
-        "{} paths over {} years, seed {} (the same seed gives the same result).",
-        r.paths, r.years, r.seed
+        "{} over {}, seed {} (the same seed gives the same result).",
+        crate::report::cells::counted(u64::from(r.paths), "path"),
+        crate::report::cells::counted(u64::from(r.years), "year"),
+        r.seed
     )];
     match (r.success_probability, r.success_standard_error) {
         (Some(p), Some(se)) => lines.push(format!(

@@ -142,8 +142,10 @@ pub(super) fn simulation_section(sim: &PlanSimulation, cur: &str) -> Section {
     let mut rows = vec![(
         "Run".to_string(),
         format!(
-            "{} paths over {} years, seed {}",
-            sim.paths, sim.years, sim.seed
+            "{} over {}, seed {}",
+            crate::report::cells::counted(u64::from(sim.paths), "path"),
+            crate::report::cells::counted(u64::from(sim.years), "year"),
+            sim.seed
         ),
     )];
     if let (Some(p), Some(se)) = (sim.success_probability, sim.success_standard_error) {
