@@ -163,3 +163,27 @@ fn provider_fee_beside_apy_is_refused() {
     let without_apy = text.replace("apy = \"5%\"\n", "");
     assert!(yieldplan::load(Path::new("f.toml"), without_apy.as_bytes(), &book).is_ok());
 }
+
+/// Blanks around a position's name are not part of it: "A" and "A " are one
+/// name (refused as used twice), and " B " plans as "B".
+#[test]
+fn blanks_around_a_name_are_not_part_of_it() {
+    let book = RateBook::default_book();
+    let pos = |name: &str| {
+        format!(
+            "[[position]]\nname = \"{name}\"\nstrategy = \"lending\"\nasset = \"USDC\"\nweight = \"50%\"\n"
+        )
+    };
+    let text = format!("[portfolio]\nvalue = 1000\n{}{}", pos("A"), pos("A "));
+    let err = yieldplan::load(Path::new("n.toml"), text.as_bytes(), &book)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("two positions are named \"A\" (blanks around a name are not part of it)"),
+        "{err}"
+    );
+    let text = format!("[portfolio]\nvalue = 1000\n{}{}", pos("A"), pos(" B "));
+    let p = yieldplan::load(Path::new("n.toml"), text.as_bytes(), &book).unwrap();
+    assert_eq!(p.positions[1].name, "B");
+}

@@ -85,7 +85,8 @@ impl Draft {
             allocation,
             components: Vec::new(),
             component_weights: Vec::new(),
-            explicit_name: p.name.as_ref().map(|n| n.value.clone()),
+            // Blanks around a name are not part of it ("A " is "A").
+            explicit_name: p.name.as_ref().map(|n| n.value.trim().to_string()),
             default_name: default_name(
                 strategy,
                 p.asset.as_ref().map(|a| a.value.as_str()),
@@ -353,17 +354,25 @@ impl Resolver<'_> {
                     "a position's `name` is empty",
                     "give it a name, or leave `name` out",
                 );
-            } else if let Some(first) = taken.get(&name.value) {
+            } else if let Some(first) = taken.get(name.value.trim()) {
                 self.diags.push(
                     Diagnostic::at(
                         name.span.clone(),
-                        format!("two positions are named \"{}\"", shorten(&name.value)),
+                        format!(
+                            "two positions are named \"{}\"{}",
+                            shorten(name.value.trim()),
+                            if name.value.trim() == name.value {
+                                ""
+                            } else {
+                                " (blanks around a name are not part of it)"
+                            }
+                        ),
                     )
                     .with_related(first.clone(), "first used here")
                     .with_help("position names must be unique; rename one of them"),
                 );
             } else {
-                taken.insert(name.value.clone(), name.span.clone());
+                taken.insert(name.value.trim().to_string(), name.span.clone());
             }
         }
         taken
