@@ -786,6 +786,16 @@ fn flags_found_by_a_new_user_work_or_say_why() {
             &["il", "--ratio", "2", "--amount", "0.001"][..],
             "--amount 0.001 has fractions of a cent",
         ),
+        (
+            &[
+                "plan",
+                "profiles/income-template.toml",
+                "-f",
+                "csv",
+                "--simulate",
+            ][..],
+            "a plan's CSV (one row per position) has no place for",
+        ),
     ] {
         let (code, err) = run(args);
         assert_eq!(code, Some(2), "{args:?}: {err}");

@@ -39,6 +39,11 @@ pub fn run(a: &PlanArgs) -> Result<Outcome> {
         ("--output", a.out.output.as_deref()),
         ("--plot", a.sim.plot.as_deref()),
     ])?;
+    if a.sim.simulate && a.sim.plot.is_none() && a.out.format == yieldplan::report::Format::Csv {
+        anyhow::bail!(
+            "--simulate adds the simulation's summary, which a plan's CSV (one row per position) has no place for\n  = help: use --format json or a table, `yieldplan project PROFILE --simulate --format csv` for the simulation's yearly figures, or --plot FILE.svg for its chart"
+        );
+    }
     let book = book_for(&a.out)?;
     let (portfolio, mut report) = load_profile(&a.profile, &book)?;
     note_inputs(&mut report, &a.out);
