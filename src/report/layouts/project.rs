@@ -80,9 +80,16 @@ fn years_text(y: rust_decimal::Decimal) -> String {
 fn summary_lines(p: &Projection) -> Vec<String> {
     let mut lines = vec![
         format!(
-            "Each year, along the median path: income paid out at {} a year (APY {} when reinvested), median price change {}, inflation {}; sustainable yield {}; {}.",
+            "Each year, along the median path: income paid out at {} a year (APY {} when reinvested){}, median price change {}, inflation {}; sustainable yield {}; {}.",
             format_rate(p.income_yield),
             format_rate(p.compounded_yield),
+            // The plan's yields include the expected impermanent loss; here it
+            // is a capital change of its own column.
+            if p.rows.iter().any(|r| !r.impermanent_loss.0.is_zero()) {
+                ", before impermanent loss (its own column)"
+            } else {
+                ""
+            },
             format_rate(p.price_growth),
             format_rate(p.inflation),
             format_rate(p.sustainable_yield),
