@@ -187,3 +187,20 @@ fn blanks_around_a_name_are_not_part_of_it() {
     let p = yieldplan::load(Path::new("n.toml"), text.as_bytes(), &book).unwrap();
     assert_eq!(p.positions[1].name, "B");
 }
+
+/// A weight worth less than a cent plans a position of nothing, as 0% would:
+/// refused at the weight.
+#[test]
+fn a_weight_worth_less_than_a_cent_is_refused() {
+    let book = RateBook::default_book();
+    let text = "[portfolio]\nvalue = 100\n[[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\n\
+                weight = \"0.000001%\"\n[[position]]\nstrategy = \"hold\"\nasset = \"BTC\"\nweight = \"rest\"\n";
+    let err = yieldplan::load(Path::new("w.toml"), text.as_bytes(), &book)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("w.toml:6:10"), "{err}");
+    assert!(err.contains("is less than a cent (0.000001)"), "{err}");
+    let cent = text.replace("0.000001%", "0.01%");
+    assert!(yieldplan::load(Path::new("w.toml"), cent.as_bytes(), &book).is_ok());
+}

@@ -162,6 +162,32 @@ impl Resolver<'_> {
         }
         let allocations: Vec<&Sp<AllocationSpec>> = drafts.iter().map(|d| &d.allocation).collect();
         let shares = self.check_shares(value, &allocations, spec)?;
+        // A weight worth less than a cent would plan a position of nothing,
+        // as a weight of 0% would (a profile refuses 0%; only `optimize`
+        // resolves a weight it chose as 0%).
+        let cent = Decimal::new(1, 2);
+        for d in &drafts {
+            if let AllocationSpec::Weight(w) = d.allocation.value {
+                let exact = value.value * w;
+                if !w.is_zero() && exact < cent {
+                    self.error(
+                        d.allocation.span.clone(),
+                        format!(
+                            "a weight of {} of the portfolio's {} is less than a cent ({})",
+                            percent(w),
+                            format_money(
+                                Money(value.value),
+                                spec.portfolio
+                                    .as_ref()
+                                    .map_or("USD", |p| p.currency.as_str())
+                            ),
+                            exact.normalize()
+                        ),
+                        "give the position a weight worth at least a cent, or leave it out",
+                    );
+                }
+            }
+        }
         if !self.diags.is_empty() {
             return None;
         }
