@@ -174,6 +174,21 @@ fn a_directory_or_missing_directory_as_output_is_a_clear_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
+    // The example path fits the flag: --plot takes an SVG.
+    let svg = dir.join("chart.svg");
+    std::fs::create_dir_all(&svg).unwrap();
+    let out = bin()
+        .args(["project", "profiles/supplemental-income.toml", "--simulate"])
+        .args(["--paths", "10", "--plot"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("is a directory") && err.contains("fan.svg"),
+        "{err}"
+    );
     let out = bin()
         .args(["plan", "profiles/supplemental-income.toml", "--output"])
         .arg(dir.join("no/such/dir/plan.txt"))

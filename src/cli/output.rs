@@ -120,7 +120,20 @@ pub fn write_file(flag: &str, path: &Path, text: &str) -> Result<()> {
             );
         }
         if meta.is_dir() {
-            bail!("{flag} {at} is a directory; give a file path such as report.json");
+            let example = match flag {
+                "--plot" => "fan.svg",
+                _ if path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("toml")) =>
+                {
+                    "new.toml"
+                }
+                _ => "report.json",
+            };
+            bail!(
+                "{flag} {at} is a directory; give a file path inside it such as {}",
+                shown(&path.join(example))
+            );
         }
         if !meta.is_file() || is_system_path(path) {
             return stream(path, text).with_context(|| format!("cannot write {flag} {at}"));
