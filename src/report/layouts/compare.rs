@@ -9,11 +9,18 @@ use crate::report::document::{Cell, Column, Document, Grid, Section};
 /// The columns every comparison shows.
 fn profile_columns() -> Vec<Column<CompareRow>> {
     vec![
-        Column::new("Profile", &["profile"], false, |c: &CompareRow| {
-            Cell::plain(&c.profile.name)
+        // CSV rows carry the path and the currency too: two copies of one
+        // profile (or one in another currency) would otherwise read alike.
+        Column::new("Profile", &["profile", "path"], false, |c: &CompareRow| {
+            Cell {
+                text: c.profile.name.clone(),
+                raw: vec![c.profile.name.clone(), c.profile.path.clone()],
+            }
         }),
-        Column::new("Value", &["value"], true, |c: &CompareRow| {
-            money_cell(c.value, &c.currency)
+        Column::new("Value", &["value", "currency"], true, |c: &CompareRow| {
+            let mut cell = money_cell(c.value, &c.currency);
+            cell.raw.push(c.currency.clone());
+            cell
         }),
         Column::new(
             "APY low / mid / high",
