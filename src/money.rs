@@ -190,6 +190,28 @@ pub fn parse_percent(text: &str) -> Option<Decimal> {
     value.checked_div(Decimal::ONE_HUNDRED)
 }
 
+/// Why `text`, a percent that [`parse_percent`] refused, is not one, when
+/// it is a number a decimal cannot hold (`1e-30%`, `1e40%`): what is wrong
+/// and how to fix it. `None` for text that is not a number at all.
+#[must_use]
+pub fn unheld_percent(text: &str) -> Option<(&'static str, &'static str)> {
+    let x = text
+        .trim()
+        .strip_suffix('%')?
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x != 0.0)?;
+    Some(if x.abs() < 1.0 {
+        (
+            "has more decimal places than a rate holds (28, as a fraction)",
+            "round it; a rate this small is 0% to any figure shown",
+        )
+    } else {
+        ("is too large for a rate", "rates are at most 1,000,000%")
+    })
+}
+
 /// Parses a plain decimal number such as `1000`, `0.045`, `1_000.5` or `1e3`,
 /// exactly (no binary floating point). Returns `None` for anything else,
 /// including `nan`, `inf`, and a leading or trailing `.`.

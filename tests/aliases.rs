@@ -204,3 +204,31 @@ fn a_weight_worth_less_than_a_cent_is_refused() {
     let cent = text.replace("0.000001%", "0.01%");
     assert!(yieldplan::load(Path::new("w.toml"), cent.as_bytes(), &book).is_ok());
 }
+
+/// A percent written as a number a decimal cannot hold is named as such, in
+/// a profile and in a rate book, not called "not a percent".
+#[test]
+fn a_percent_a_decimal_cannot_hold_says_why() {
+    let book = RateBook::default_book();
+    for (apy, said) in [
+        ("1e-30%", "has more decimal places than a rate holds"),
+        ("1e40%", "is too large for a rate"),
+    ] {
+        let text = format!(
+            "[portfolio]\nvalue = 1000\n[[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\n\
+             apy = \"{apy}\"\nweight = \"100%\"\n"
+        );
+        let err = yieldplan::load(Path::new("p.toml"), text.as_bytes(), &book)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(said) && err.contains("p.toml:6:7"), "{err}");
+        let e = RateBook::with_file(
+            Path::new("r.toml"),
+            &format!("[assets.ETH]\nvolatility = \"{apy}\"\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains(said), "{e}");
+    }
+}

@@ -274,6 +274,16 @@ impl Reader {
         const EXAMPLE: &str = "a percent such as \"4.5%\" or a fraction such as 0.045";
         match v.get_ref() {
             DeValue::String(s) => parse_percent(s).or_else(|| {
+                // A number a decimal cannot hold (1e-30%, 1e40%) is a number
+                // all the same: say what is wrong with it.
+                if let Some((why, help)) = crate::money::unheld_percent(s) {
+                    self.error(
+                        v.span(),
+                        format!("{what} is \"{}\", which {why}", shorten(s)),
+                        help,
+                    );
+                    return None;
+                }
                 let help = match parse_decimal_text(s.trim()) {
                     Some(d) if d <= Decimal::ONE => {
                         format!(

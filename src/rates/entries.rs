@@ -38,8 +38,10 @@ impl Visitor<'_> for BookRateVisitor {
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<BookRate, E> {
-        let d = parse_percent(s)
-            .ok_or_else(|| E::custom(format!("\"{s}\" is not a percent; write e.g. \"4.5%\"")))?;
+        let d = parse_percent(s).ok_or_else(|| match crate::money::unheld_percent(s) {
+            Some((why, help)) => E::custom(format!("\"{s}\" {why}; {help}")),
+            None => E::custom(format!("\"{s}\" is not a percent; write e.g. \"4.5%\"")),
+        })?;
         in_range(d)
     }
 
