@@ -136,11 +136,11 @@ pub struct Diversification {
     pub non_defi: Exposure,
 }
 
-fn sorted(map: BTreeMap<String, Decimal>, base: Money) -> Vec<Exposure> {
+fn sorted(map: BTreeMap<&str, Decimal>, base: Money) -> Vec<Exposure> {
     let mut v: Vec<Exposure> = map
         .into_iter()
         .map(|(name, amount)| Exposure {
-            name,
+            name: name.to_string(),
             amount: Money(amount),
             share: Money(amount).share_of(base),
         })
@@ -152,30 +152,34 @@ fn sorted(map: BTreeMap<String, Decimal>, base: Money) -> Vec<Exposure> {
 /// The diversification view of a portfolio.
 #[must_use]
 pub fn diversify(p: &Portfolio) -> Diversification {
-    let mut protocol: BTreeMap<String, Decimal> = BTreeMap::new();
-    let mut chain: BTreeMap<String, Decimal> = BTreeMap::new();
-    let mut group: BTreeMap<String, Decimal> = BTreeMap::new();
-    let mut strategy: BTreeMap<String, Decimal> = BTreeMap::new();
+    // Keyed by the positions' own names: nothing is copied per position.
+    let mut protocol: BTreeMap<&str, Decimal> = BTreeMap::new();
+    let mut chain: BTreeMap<&str, Decimal> = BTreeMap::new();
+    let mut group: BTreeMap<&str, Decimal> = BTreeMap::new();
+    let mut strategy: BTreeMap<&str, Decimal> = BTreeMap::new();
     let mut on_chain = Decimal::ZERO;
     let mut defi = Decimal::ZERO;
+    let mut names: Vec<&str> = Vec::new();
     for pos in &p.positions {
         let amount = pos.amount.0;
-        let mut names: Vec<&str> = pos.protocol.iter().map(String::as_str).collect();
+        names.clear();
+        names.extend(pos.protocol.as_deref());
         names.extend(pos.stack.iter().filter_map(|l| l.protocol.as_deref()));
         names.sort_unstable();
         names.dedup();
-        for n in names {
-            *protocol.entry(n.to_string()).or_default() += amount;
+        for n in &names {
+            *protocol.entry(n).or_default() += amount;
         }
         if pos.strategy != Strategy::Hold {
             on_chain += amount;
-            let c = pos.chain.clone().unwrap_or_else(|| "unknown".into());
-            *chain.entry(c).or_default() += amount;
+            *chain
+                .entry(pos.chain.as_deref().unwrap_or("unknown"))
+                .or_default() += amount;
         }
         for (g, share) in &pos.exposure {
-            *group.entry(g.clone()).or_default() += amount * share.0;
+            *group.entry(g.as_str()).or_default() += amount * share.0;
         }
-        *strategy.entry(pos.strategy.name().to_string()).or_default() += amount;
+        *strategy.entry(pos.strategy.name()).or_default() += amount;
         if pos.defi {
             defi += amount;
         }

@@ -155,10 +155,10 @@ impl Resolver<'_> {
         spec: Option<&PositionSpec>,
         layers: Option<Vec<Layer>>,
     ) {
-        let view = pos.asset.as_ref().and_then(|a| self.assets.get(a)).cloned();
         if pos.strategy == Strategy::Staking {
             let own_fee = spec.and_then(|p| p.provider_fee.as_ref().map(|f| f.value));
-            self.set_staking(pos, view.as_ref(), own_fee);
+            let view = pos.asset.as_ref().and_then(|a| self.assets.get(a));
+            self.set_staking(pos, view, own_fee);
         }
         let own_tier = spec.and_then(|p| p.risk_tier.as_ref());
         pos.risk = self.risk_of(pos.strategy, pos.protocol.as_deref(), pos.method, own_tier);

@@ -71,10 +71,10 @@ impl Resolver<'_> {
         strategy: Strategy,
         asset: &Sp<String>,
     ) -> Option<(Band, String)> {
-        let view = self.assets.get(&asset.value)?.clone();
+        let view = self.assets.get(&asset.value)?;
         let found = match strategy {
-            Strategy::Staking => view.staking,
-            _ => view.lending.or_else(|| {
+            Strategy::Staking => view.staking.clone(),
+            _ => view.lending.clone().or_else(|| {
                 self.book
                     .class_lending_band(view.class)
                     .map(|b| (b.band(), format!("rate book: {}", b.source)))
