@@ -65,8 +65,12 @@ pub struct ShockOut {
     pub value_change: Money,
     /// `value_change` over the value before, a fraction.
     pub value_change_share: Rate,
-    /// Yearly income band of the shocked value at the shocked yields.
+    /// Yearly income band of the shocked value at the shocked yields
+    /// (before tax).
     pub annual_income: MoneyBand,
+    /// `annual_income` less tax at the profile's rate: what an after-tax
+    /// goal is tested against.
+    pub after_tax_annual_income: MoneyBand,
     /// Goal status after the shock; null without a goal.
     pub status: Option<Status>,
     /// True when the mid band no longer covers the minimum goal (status below `likely`).
@@ -344,9 +348,8 @@ pub fn apply(p: &Portfolio, plan: &PlanReport, shock: &Shock) -> ShockOut {
             shocked_income_rate(p, pos, out, shock),
         ));
     }
-    let value = Money(value).settle();
-    let annual = annual.map(Money::settle);
-    summarise(p, &shock.name, &shock.description, value, annual)
+    // Unrounded, as JSON keeps every digit; tables round.
+    summarise(p, &shock.name, &shock.description, Money(value), annual)
 }
 
 fn summarise(
@@ -358,9 +361,9 @@ fn summarise(
 ) -> ShockOut {
     let keep = Decimal::ONE - p.assumptions.tax_rate.0;
     let after_tax = MoneyBand {
-        low: Money(annual.low.0 * keep).settle(),
-        mid: Money(annual.mid.0 * keep).settle(),
-        high: Money(annual.high.0 * keep).settle(),
+        low: Money(annual.low.0 * keep),
+        mid: Money(annual.mid.0 * keep),
+        high: Money(annual.high.0 * keep),
     };
     let status = p.goal.as_ref().map(|g| {
         let totals_basis = if g.after_tax { after_tax } else { annual };
@@ -370,9 +373,10 @@ fn summarise(
         name: name.to_string(),
         description: description.to_string(),
         value,
-        value_change: (value - p.value).settle(),
-        value_change_share: (value - p.value).share_of(p.value).settle(),
+        value_change: value - p.value,
+        value_change_share: (value - p.value).share_of(p.value),
         annual_income: annual,
+        after_tax_annual_income: after_tax,
         status,
         breaks_goal: status.is_some_and(|s| s < Status::Likely),
     }
@@ -442,9 +446,9 @@ mod tests {
         // USDC holds. Value 50,000 × 0.53333… + 50,000 = 76,666.67.
         let r = run("");
         let s = shock(&r, "crypto crash -50%");
-        assert_eq!(s.value, money("76666.67"));
+        assert_eq!(s.value.settle(), money("76666.67"));
         // Income: 26,666.67 × 4% + 50,000 × 5% = 1,066.67 + 2,500.
-        assert_eq!(s.annual_income.mid, money("3566.67"));
+        assert_eq!(s.annual_income.mid.settle(), money("3566.67"));
         // 3,566.67 ≥ 3,000 at mid: the goal holds.
         assert!(!s.breaks_goal);
     }
@@ -467,12 +471,19 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let plan = crate::engine::plan(&p);
         let r = stress(&p, &plan);
-        let base = r.baseline.annual_income.mid.settle();
-        assert_eq!(base, money("11386.55"));
-        assert_eq!(shock(&r, "nothing happens").annual_income.mid, base);
-        assert_eq!(shock(&r, "slashing").annual_income.mid, money("11030.72"));
+        let base = r.baseline.annual_income.mid;
+        assert_eq!(base.settle(), money("11386.55"));
+        // Every digit, as JSON keeps them.
         assert_eq!(
-            shock(&r, "yields halved").annual_income.mid,
+            shock(&r, "nothing happens").annual_income,
+            r.baseline.annual_income
+        );
+        assert_eq!(
+            shock(&r, "slashing").annual_income.mid.settle(),
+            money("11030.72")
+        );
+        assert_eq!(
+            shock(&r, "yields halved").annual_income.mid.settle(),
             money("5841.06")
         );
     }
@@ -512,8 +523,8 @@ mod tests {
     fn yields_halved_halve_income() {
         let r = run("");
         let s = shock(&r, "yields halved");
-        assert_eq!(s.value, money("100000"));
-        assert_eq!(s.annual_income.mid, money("2250"));
+        assert_eq!(s.value.settle(), money("100000"));
+        assert_eq!(s.annual_income.mid.settle(), money("2250"));
         assert!(s.breaks_goal);
     }
 
@@ -522,8 +533,8 @@ mod tests {
         // Aave is blue-chip: a loss event takes 50% of the 50,000 in it.
         let r = run("");
         let s = shock(&r, "aave fails");
-        assert_eq!(s.value, money("75000"));
-        assert_eq!(s.annual_income.mid, money("3250"));
+        assert_eq!(s.value.settle(), money("75000"));
+        assert_eq!(s.annual_income.mid.settle(), money("3250"));
     }
 
     #[test]
@@ -541,8 +552,8 @@ mod tests {
         );
         let s = shock(&r, "eth winter");
         // 20,000 + 50,000; income 20,000 × 3.2% + 50,000 × 4% = 640 + 2,000.
-        assert_eq!(s.value, money("70000"));
-        assert_eq!(s.annual_income.mid, money("2640"));
+        assert_eq!(s.value.settle(), money("70000"));
+        assert_eq!(s.annual_income.mid.settle(), money("2640"));
         assert!(s.breaks_goal);
     }
 }

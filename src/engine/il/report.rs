@@ -152,7 +152,8 @@ pub fn il_report(q: &IlQuery) -> Result<IlReport, IlError> {
     let expected = sigma
         .map(|s| expected_il(&q.pool, s, q.years))
         .transpose()?;
-    let money = |x: f64| q.amount.map(|m| Money(m.0 * decimal(x)).settle());
+    // Every digit: JSON is never rounded; the table rounds to cents.
+    let money = |x: f64| q.amount.map(|m| Money(m.0 * decimal(x)));
     Ok(IlReport {
         schema_version: SCHEMA_VERSION,
         pool,

@@ -8,8 +8,9 @@ use crate::money::format_rate;
 use crate::report::cells::{income_cell, money_cell, raw_money, raw_rate, status_text};
 use crate::report::document::{Cell, Column, Document, Grid, Section};
 
-/// The columns of the shocks grid; amounts in `currency`.
-fn shock_columns(currency: &str) -> Vec<Column<ShockOut>> {
+/// The columns of the shocks grid; amounts in `currency`; income after tax
+/// when the goal is (`after_tax`), so the column shows what the verdict tests.
+fn shock_columns(currency: &str, after_tax: bool) -> Vec<Column<ShockOut>> {
     let c1 = currency.to_string();
     let c2 = currency.to_string();
     vec![
@@ -30,12 +31,25 @@ fn shock_columns(currency: &str) -> Vec<Column<ShockOut>> {
                 )
             },
         ),
-        Column::new(
-            "Income / yr (mid)",
-            &["income_low", "income_mid", "income_high"],
-            true,
-            move |s: &ShockOut| income_cell(s.annual_income, &c2),
-        ),
+        if after_tax {
+            Column::new(
+                "Income after tax / yr (mid)",
+                &[
+                    "after_tax_income_low",
+                    "after_tax_income_mid",
+                    "after_tax_income_high",
+                ],
+                true,
+                move |s: &ShockOut| income_cell(s.after_tax_annual_income, &c2),
+            )
+        } else {
+            Column::new(
+                "Income / yr (mid)",
+                &["income_low", "income_mid", "income_high"],
+                true,
+                move |s: &ShockOut| income_cell(s.annual_income, &c2),
+            )
+        },
         Column::new("Goal status", &["status"], false, |s: &ShockOut| {
             Cell::plain(status_text(s.status))
         }),
@@ -93,7 +107,7 @@ pub fn stress_document(r: &StressReport) -> Document {
         sections: vec![
             Section::Grid(Grid::build(
                 "Shocks",
-                &shock_columns(&r.currency),
+                &shock_columns(&r.currency, r.after_tax),
                 &rows,
                 None,
             )),
