@@ -235,6 +235,7 @@ impl RateBook {
     /// book has no such asset.
     #[must_use]
     pub fn canonical_asset(&self, symbol: &str) -> Option<String> {
+        let symbol = symbol.trim();
         if self.assets.contains_key(symbol) {
             return Some(symbol.to_string());
         }

@@ -237,9 +237,13 @@ impl RateBook {
                 .as_ref()
                 .filter(|u| !self.assets.contains_key(*u))
             {
+                let help = match self.canonical_asset(u) {
+                    Some(id) => format!("the book writes it `{id}`: write underlying = \"{id}\""),
+                    None => "add it under [assets], or fix the symbol".into(),
+                };
                 out.push((
                     format!("assets.{symbol}: underlying `{u}` is not in the book"),
-                    "add it under [assets], or fix the symbol".into(),
+                    help,
                     keys(&["assets", symbol, "underlying"]),
                 ));
             }
@@ -356,12 +360,17 @@ fn check_component(
         if !assets.contains_key(sym) {
             let mut at = keys(&["index", id, "components", &component]);
             at.extend(key);
+            // The book's own spelling, when `sym` is one in another case.
+            let spelt = assets.keys().find(|k| k.eq_ignore_ascii_case(sym.trim()));
             out.push((
                 format!(
                     "index `{id}`: component {} names unknown asset `{sym}`",
                     n + 1
                 ),
-                "add it under [assets] or fix the symbol".into(),
+                match spelt {
+                    Some(k) => format!("the book writes it `{k}`: write that"),
+                    None => "add it under [assets] or fix the symbol".into(),
+                },
                 at,
             ));
         }

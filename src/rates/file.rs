@@ -233,6 +233,20 @@ impl FileReader {
         };
         let mut mine: std::collections::HashMap<String, String> = std::collections::HashMap::new();
         for (key, at) in keys_of("assets") {
+            if key.trim() != key || key.is_empty() {
+                self.diags.push(
+                    Diagnostic::at(
+                        at,
+                        format!(
+                            "the asset symbol \"{}\" has blanks around it",
+                            key.escape_debug()
+                        ),
+                    )
+                    .with_help("a symbol is found without its blanks: write it without them"),
+                );
+                self.respelt.insert(format!("assets.{key}"));
+                continue;
+            }
             let first = mine
                 .entry(key.to_lowercase())
                 .or_insert_with(|| key.clone());
@@ -252,9 +266,10 @@ impl FileReader {
                 self.respelt.insert(format!("assets.{key}"));
                 continue;
             }
-            if book.assets.contains_key(&key) || book.aliases.assets.contains_key(&key) {
+            if book.assets.contains_key(&key) {
                 continue;
             }
+            // An alias (`WETH`) included: the asset it names is the entry.
             if let Some(id) = book.canonical_asset(&key) {
                 self.diags.push(
                     Diagnostic::at(
@@ -289,6 +304,25 @@ impl FileReader {
         let Some(DeValue::Table(aliases)) = get(root, "aliases").map(Spanned::get_ref) else {
             return;
         };
+        // The book's assets and protocols and the file's own, by their
+        // lower-case spelling.
+        let respelt = self.respelt.clone();
+        let by_lower = |book_keys: Vec<&String>, family: &str| {
+            let mut m: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+            // The file's own entries, but not those refused as respellings.
+            let own = keys_of(family)
+                .into_iter()
+                .map(|(k, _)| k)
+                .filter(|k| !respelt.contains(&format!("{family}.{k}")));
+            for k in book_keys.into_iter().cloned().chain(own) {
+                m.entry(k.trim().to_lowercase()).or_insert(k);
+            }
+            m
+        };
+        let entries = (
+            by_lower(book.assets.keys().collect(), "assets"),
+            by_lower(book.protocols.keys().collect(), "protocols"),
+        );
         for (table, known) in [
             ("assets", &book.aliases.assets),
             ("chains", &book.aliases.chains),
@@ -324,6 +358,36 @@ impl FileReader {
                     );
                 }
                 mine.entry(lower).or_insert(key);
+                // An alias cannot stand for an entry the book has (in any
+                // case): every profile naming that entry would silently get
+                // another. The exact spelling of an asset is the whole
+                // book's check (it names both).
+                let lower = key.trim().to_lowercase();
+                let taken = match table {
+                    "assets" => entries
+                        .0
+                        .get(&lower)
+                        .filter(|e| e.as_str() != key)
+                        .map(|e| ("asset", e)),
+                    "protocols" => entries.1.get(&lower).map(|e| ("protocol", e)),
+                    _ => None,
+                };
+                if let Some((kind, entry)) = taken {
+                    self.diags.push(
+                        Diagnostic::at(
+                            k.span(),
+                            format!(
+                                "alias `{}` in [aliases.{table}] is the {kind} `{}`",
+                                shorten(key),
+                                shorten(entry)
+                            ),
+                        )
+                        .with_help(format!(
+                            "an alias cannot stand for a {kind} the book has: every profile naming `{}` would get another; leave it out",
+                            shorten(entry)
+                        )),
+                    );
+                }
             }
         }
     }
@@ -671,10 +735,26 @@ impl RateBook {
             let root = (!problems.is_empty())
                 .then(|| DeTable::parse(text).ok())
                 .flatten();
-            diags.extend(problems.into_iter().map(|(message, help, at)| {
-                let span = root.as_ref().and_then(|r| place_of(r.get_ref(), &at));
-                Diagnostic::new(span, message).with_help(help)
-            }));
+            let placed: Vec<(Diagnostic, bool)> = problems
+                .into_iter()
+                .map(|(message, help, at)| {
+                    let span = root.as_ref().and_then(|r| place_of(r.get_ref(), &at));
+                    // About an entry the file does not write: a consequence
+                    // of a change elsewhere (ETH made to follow stETH leaves
+                    // every ETH token following a follower).
+                    let consequence = span.is_none() && !at.is_empty();
+                    (Diagnostic::new(span, message).with_help(help), consequence)
+                })
+                .collect();
+            // Consequences are shown only when nothing the file writes is at
+            // fault; fixing what it writes clears them, or shows them next.
+            let any_placed = placed.iter().any(|(d, _)| d.span.is_some());
+            diags.extend(
+                placed
+                    .into_iter()
+                    .filter(|(_, consequence)| !(any_placed && *consequence))
+                    .map(|(d, _)| d),
+            );
         }
         match book {
             Some(book) if diags.is_empty() => Ok(book),

@@ -404,3 +404,63 @@ fn a_pool_entry_names_every_key_it_lacks_and_may_leave_out_its_source() {
     let book = RateBook::with_file(Path::new("p.toml"), whole).unwrap();
     assert_eq!(book.pools["x"].source, "your file p.toml");
 }
+
+#[test]
+fn an_alias_cannot_take_over_an_entry_the_book_has() {
+    for (text, said) in [
+        (
+            "[aliases.assets]\nsteth = \"ETH\"\n",
+            "alias `steth` in [aliases.assets] is the asset `STETH`",
+        ),
+        (
+            "[aliases.assets]\neth = \"BTC\"\n",
+            "alias `eth` in [aliases.assets] is the asset `ETH`",
+        ),
+        (
+            "[aliases.protocols]\nuniswap = \"aave\"\n",
+            "alias `uniswap` in [aliases.protocols] is the protocol `uniswap`",
+        ),
+        (
+            "[aliases.protocols]\nLido = \"aave\"\n",
+            "alias `Lido` in [aliases.protocols] is the protocol `lido`",
+        ),
+        (
+            "[assets.\" ETH\"]\nclass = \"major\"\n",
+            "the asset symbol \" ETH\" has blanks around it",
+        ),
+        (
+            "[assets.WETH]\nclass = \"major\"\n",
+            "[assets.WETH] is the book's `ETH` written another way",
+        ),
+    ] {
+        let e = RateBook::with_file(Path::new("a.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(said) && e.contains("a.toml:"), "{text}: {e}");
+        assert!(e.contains("1 problem in"), "{text}: {e}");
+    }
+}
+
+#[test]
+fn a_change_that_breaks_shipped_entries_is_reported_where_the_file_makes_it() {
+    // ETH made to follow stETH: every ETH token now follows a follower, but
+    // only the file's own line is at fault.
+    let e = RateBook::with_file(
+        Path::new("e.toml"),
+        "[assets.ETH]\nunderlying = \"STETH\"\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("e.toml:2:1") && e.contains("1 problem in"),
+        "{e}"
+    );
+    // A reference in another case names the book's spelling.
+    let e = RateBook::with_file(
+        Path::new("c.toml"),
+        "[assets.A1]\nclass = \"alt\"\n[assets.B1]\nclass = \"alt\"\nunderlying = \"a1\"\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("write underlying = \"A1\""), "{e}");
+}

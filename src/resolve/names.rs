@@ -15,6 +15,8 @@ impl Resolver<'_> {
     /// the book, else the one known symbol equal to it in any case; as
     /// written when none matches.
     pub(super) fn asset_id(&self, symbol: &str) -> String {
+        // Blanks around a symbol are not part of it.
+        let symbol = symbol.trim();
         if self.assets.contains_key(symbol) {
             return symbol.to_string();
         }
