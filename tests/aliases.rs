@@ -201,6 +201,16 @@ fn a_weight_worth_less_than_a_cent_is_refused() {
         .to_string();
     assert!(err.contains("w.toml:6:10"), "{err}");
     assert!(err.contains("is less than a cent (0.000001)"), "{err}");
+    let index = "[portfolio]\nvalue = 100\n[[position]]\nstrategy = \"index\"\nindex = \"large-cap-staking\"\n\
+                 weight = \"0.02%\"\n[[position]]\nstrategy = \"hold\"\nasset = \"BTC\"\nweight = \"rest\"\n";
+    let err = yieldplan::load(Path::new("w.toml"), index.as_bytes(), &book)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("(0.002) in its smallest component (10%)"),
+        "{err}"
+    );
     let cent = text.replace("0.000001%", "0.01%");
     assert!(yieldplan::load(Path::new("w.toml"), cent.as_bytes(), &book).is_ok());
 }

@@ -811,6 +811,10 @@ fn flags_found_by_a_new_user_work_or_say_why() {
             ][..],
             "a plan's CSV (one row per position) has no place for",
         ),
+        (
+            &["init", "--template", "retirement", "--value", "0.01"][..],
+            "the starter profile for these values would not plan",
+        ),
     ] {
         let (code, err) = run(args);
         assert_eq!(code, Some(2), "{args:?}: {err}");

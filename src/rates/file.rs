@@ -481,12 +481,22 @@ impl FileReader {
     /// A spanned value read as a `T`, or a problem at the place serde names.
     fn deserialize<T: DeserializeOwned>(&mut self, v: Val<'_>, what: &str) -> Option<T> {
         let span = v.span();
+        let date = datetime_in(&v);
         match T::deserialize(ValueDeserializer::from(v)) {
             Ok(t) => Some(t),
             Err(e) => {
                 let message = e.message().trim_end().to_string();
+                // A TOML date reaches serde as a private map; name it as
+                // what it is.
+                let (at, message) = match date {
+                    Some(at) => (
+                        at,
+                        "a TOML date or time is written here; the book takes dates as strings (as_of = \"2026-11-01\") and figures as percents or numbers".to_string(),
+                    ),
+                    None => (e.span().unwrap_or(span), message),
+                };
                 self.diags.push(
-                    Diagnostic::at(e.span().unwrap_or(span), format!("{what}: {message}"))
+                    Diagnostic::at(at, format!("{what}: {message}"))
                         .with_help("see \"Rate-book files\" in the README; `yieldplan rates --format toml` prints the whole book"),
                 );
                 None
@@ -763,6 +773,17 @@ impl RateBook {
                 Err(Diagnostics::new(path, text, "rate book", diags))
             }
         }
+    }
+}
+
+/// Where `v` holds a TOML date or time, if anywhere (itself, or within its
+/// tables and arrays).
+fn datetime_in(v: &Val<'_>) -> Option<std::ops::Range<usize>> {
+    match v.get_ref() {
+        DeValue::Datetime(_) => Some(v.span()),
+        DeValue::Table(t) => t.iter().find_map(|(_, x)| datetime_in(x)),
+        DeValue::Array(a) => a.iter().find_map(datetime_in),
+        _ => None,
     }
 }
 

@@ -166,26 +166,46 @@ impl Resolver<'_> {
         // as a weight of 0% would (a profile refuses 0%; only `optimize`
         // resolves a weight it chose as 0%).
         let cent = Decimal::new(1, 2);
+        let currency = spec
+            .portfolio
+            .as_ref()
+            .map_or("USD", |p| p.currency.as_str());
         for d in &drafts {
-            if let AllocationSpec::Weight(w) = d.allocation.value {
-                let exact = value.value * w;
-                if !w.is_zero() && exact < cent {
-                    self.error(
-                        d.allocation.span.clone(),
-                        format!(
-                            "a weight of {} of the portfolio's {} is less than a cent ({})",
-                            percent(w),
-                            format_money(
-                                Money(value.value),
-                                spec.portfolio
-                                    .as_ref()
-                                    .map_or("USD", |p| p.currency.as_str())
-                            ),
-                            exact.normalize()
-                        ),
-                        "give the position a weight worth at least a cent, or leave it out",
-                    );
-                }
+            // An index splits its share: its smallest component must be
+            // worth a cent too.
+            let smallest = d
+                .component_weights
+                .iter()
+                .copied()
+                .min()
+                .unwrap_or(Decimal::ONE);
+            let (exact, what) = match d.allocation.value {
+                AllocationSpec::Weight(w) if !w.is_zero() => (
+                    value.value * w,
+                    format!(
+                        "a weight of {} of the portfolio's {}",
+                        percent(w),
+                        format_money(Money(value.value), currency)
+                    ),
+                ),
+                AllocationSpec::Amount(a) if smallest < Decimal::ONE => (
+                    a,
+                    format!("an amount of {}", format_money(Money(a), currency)),
+                ),
+                _ => continue,
+            };
+            let least = exact * smallest;
+            if least < cent {
+                let part = if smallest < Decimal::ONE {
+                    format!(" in its smallest component ({})", percent(smallest))
+                } else {
+                    String::new()
+                };
+                self.error(
+                    d.allocation.span.clone(),
+                    format!("{what} is less than a cent ({}){part}", least.normalize()),
+                    "give the position a share worth at least a cent, or leave it out",
+                );
             }
         }
         if !self.diags.is_empty() {

@@ -193,6 +193,15 @@ fn with_schema_line(path: &Path, text: String) -> String {
 /// The output file exists already, or cannot be written.
 pub fn run(a: &InitArgs) -> Result<Outcome> {
     let text = starter(a);
+    // What init writes, plan reads: a value too small for the template's
+    // split (every position must be worth a cent) is refused here, not by
+    // the plan that follows.
+    let book = yieldplan::rates::RateBook::default_book();
+    if let Err(e) = yieldplan::load(std::path::Path::new("starter.toml"), text.as_bytes(), &book) {
+        anyhow::bail!(
+            "the starter profile for these values would not plan:\n{e}\n  = help: give a larger --value (or other figures) and run init again; nothing was written"
+        );
+    }
     match &a.output {
         None => write_stdout(&text)?,
         Some(path) if crate::cli::output::is_stdout(path) => write_new("--output", path, &text)?,
