@@ -242,3 +242,20 @@ fn a_percent_a_decimal_cannot_hold_says_why() {
         assert!(e.contains(said), "{e}");
     }
 }
+
+/// Two scenarios of one name (blanks around it not counted) are refused:
+/// they would be two rows no one can tell apart.
+#[test]
+fn two_scenarios_of_one_name_are_refused() {
+    let book = RateBook::default_book();
+    let text = "[portfolio]\nvalue = 1000\n[[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\n\
+                weight = \"100%\"\n[[scenario]]\nname = \"s\"\n[[scenario]]\nname = \"s \"\n";
+    let err = yieldplan::load(Path::new("s.toml"), text.as_bytes(), &book)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("[[scenario]] names `s` twice") && err.contains("s.toml:10:8"),
+        "{err}"
+    );
+}

@@ -822,3 +822,34 @@ fn flags_found_by_a_new_user_work_or_say_why() {
         assert!(!err.contains("tip:"), "{args:?}: {err}");
     }
 }
+
+/// `--pools` given for a profile that takes no yield from a pool is said to
+/// be unused, not silently accepted.
+#[test]
+fn pools_given_for_a_profile_without_pool_ids_are_said_unused() {
+    let out = bin()
+        .args([
+            "plan",
+            "profiles/income-template.toml",
+            "--pools",
+            "data/pools-sample.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no position names a `pool_id`, so the pools given are not used"),
+        "{err}"
+    );
+    let out = bin()
+        .args([
+            "plan",
+            "tests/fixtures/real-data/sample-pools.toml",
+            "--pools",
+            "data/pools-sample.json",
+        ])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("are not used"));
+}

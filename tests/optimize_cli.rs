@@ -426,7 +426,7 @@ fn too_many_candidates_are_refused_with_the_floor_that_fits() {
     assert!(err.contains("5001 pools qualify as candidates"), "{err}");
     // The smallest pool (TVL 2,000,000) is the one past the limit.
     assert!(
-        err.contains("--min-tvl 2000001 keeps at most 5000"),
+        err.contains("--min-tvl 2000001 keeps the 5000 largest"),
         "{err}"
     );
     assert!(!err.contains("offered as candidates"), "{err}");

@@ -158,6 +158,14 @@ pub fn load_profile(path: &Path, book: &RateBook) -> Result<(Portfolio, PlanRepo
         }
         _ => yieldplan::load_read(path, &text, &spec, problems, book)?,
     };
+    if !book.pools.is_empty() && portfolio.positions.iter().all(|p| p.pool.is_none()) {
+        // `--pools` (or a book with pools) given for a profile that takes
+        // no yield from a pool: say so rather than seem to use it.
+        super::files::print_error(&format!(
+            "note: {}: no position names a `pool_id`, so the pools given are not used",
+            shown(path)
+        ));
+    }
     let mut planned = plan(&portfolio);
     planned.inputs = Some(inputs);
     planned

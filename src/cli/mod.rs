@@ -37,7 +37,7 @@ use commands::{
 pub use files::report_error;
 pub use outcome::Outcome;
 
-const AFTER_HELP: &str = "Exit codes: 0 success; 1 a check failed (goal below the required status, or a denied lint fired); 2 the input or the command line is wrong.";
+const AFTER_HELP: &str = "Exit codes: 0 success; 1 a check failed (check: a goal below the required status or a denied lint; review: a denied flag; optimize: no mix meets every constraint); 2 the input or the command line is wrong.";
 
 /// Plan a crypto yield portfolio from a TOML profile: blended income bands,
 /// an income-goal check and sustainability warnings.

@@ -443,16 +443,33 @@ impl IndexPatch {
         .filter_map(|(key, given)| given.then_some(key))
         .collect();
         let Some(old) = old else {
+            // Every key a new index lacks, at once.
+            let lacking: &'static str = match (
+                self.name.is_some(),
+                self.description.is_some(),
+                self.components.is_some(),
+            ) {
+                (true, true, true) => "",
+                (false, true, true) => "name",
+                (true, false, true) => "description",
+                (true, true, false) => "components",
+                (false, false, true) => "name`, `description",
+                (false, true, false) => "name`, `components",
+                (true, false, false) => "description`, `components",
+                (false, false, false) => "name`, `description`, `components",
+            };
+            let (Some(name), Some(description), Some(components)) =
+                (self.name, self.description, self.components)
+            else {
+                return Err((
+                    lacking,
+                    "a new index gives name = \"...\" (how it is shown), description = \"...\" (what it holds and why) and components = [{ strategy = \"staking\", asset = \"ETH\", weight = \"100%\" }]",
+                ));
+            };
             return Ok(IndexTemplate {
-                components: self.components.ok_or((
-                    "components",
-                    "add components = [{ strategy = \"staking\", asset = \"ETH\", weight = \"100%\" }]",
-                ))?,
-                name: self.name.ok_or(("name", "add name = \"...\" (how it is shown)"))?,
-                description: self.description.ok_or((
-                    "description",
-                    "add description = \"...\" (what it holds and why, in a sentence)",
-                ))?,
+                components,
+                name,
+                description,
                 source: merged_source(self.source, None, &changed, your),
             });
         };

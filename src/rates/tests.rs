@@ -464,3 +464,14 @@ fn a_change_that_breaks_shipped_entries_is_reported_where_the_file_makes_it() {
     .to_string();
     assert!(e.contains("write underlying = \"A1\""), "{e}");
 }
+
+#[test]
+fn a_new_index_names_every_key_it_lacks_at_once() {
+    let e = RateBook::with_file(Path::new("i.toml"), "[index.new]\nsource = \"me\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("has no `name`, `description`, `components`"),
+        "{e}"
+    );
+}

@@ -152,7 +152,10 @@ impl Resolver<'_> {
             self.insert_asset(symbol.clone(), AssetView::from_book(a));
         }
         let mut seen = std::collections::HashMap::new();
-        for a in &spec.assets {
+        // In file order, so the first spelling named is the first written.
+        let mut in_order: Vec<_> = spec.assets.iter().collect();
+        in_order.sort_by_key(|a| a.symbol.span.start);
+        for a in in_order {
             // `[assets.weth]` overrides the book's ETH: one name per asset.
             let symbol = self.asset_id(&a.symbol.value);
             if !self.first_naming(

@@ -14,10 +14,23 @@ impl Resolver<'_> {
     /// Unnamed scenarios (already reported while reading) are skipped.
     pub(super) fn scenarios(&mut self, spec: &ProfileSpec) -> Vec<Scenario> {
         let mut out = Vec::new();
+        let mut names = std::collections::HashMap::new();
         for sc in &spec.scenarios {
             let Some(name) = sc.name.as_ref() else {
                 continue;
             };
+            // Two scenarios of one name would be two rows no one can tell
+            // apart; blanks around a name are not part of it.
+            let trimmed = name.value.trim();
+            if !self.first_naming(
+                &mut names,
+                trimmed,
+                &name.value,
+                &name.span,
+                ("[[scenario]]", "scenario"),
+            ) {
+                continue;
+            }
             let mut prices = Vec::new();
             let mut seen = std::collections::HashMap::new();
             for (written, change) in &sc.prices {
@@ -54,7 +67,7 @@ impl Resolver<'_> {
                 }
             }
             out.push(Scenario {
-                name: name.value.clone(),
+                name: trimmed.to_string(),
                 prices,
                 crypto: sc.crypto.map(Rate),
                 yields: sc.yields.map(Rate),

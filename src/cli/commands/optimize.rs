@@ -337,9 +337,15 @@ fn too_many_candidates(
     let floor = tvls
         .get(MAX_CANDIDATES)
         .map(|cut| (cut.floor() + 1.0).max(min_tvl));
-    let hint = floor.map_or_else(String::new, |f| {
-        format!(" (--min-tvl {f:.0} keeps at most {MAX_CANDIDATES})")
-    });
+    // A floor that keeps none (every pool at one TVL) is no advice.
+    let hint = match floor {
+        Some(f) if tvls.first().is_some_and(|top| *top >= f) => {
+            let kept = tvls.iter().filter(|t| **t >= f).count();
+            format!(" (--min-tvl {f:.0} keeps the {kept} largest)")
+        }
+        _ => " (their TVLs are too alike for a floor to keep some: filter the snapshot instead)"
+            .to_string(),
+    };
     anyhow::anyhow!(
         "{} pools qualify as candidates at --min-tvl {min_tvl:.0}, more than the {} optimize weighs at once\n  = help: raise --min-tvl{hint}, or give a snapshot of the pools you would consider",
         offered.len(),
