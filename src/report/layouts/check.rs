@@ -2,12 +2,13 @@
 //! whether it passed, then every warning. Formats only; computes nothing.
 
 use crate::engine::check::{CheckReport, Verdict};
-use crate::report::cells::{status_text, warning_text};
+use crate::report::cells::{optional_rate_cell, status_text, warning_text};
 use crate::report::document::{Cell, Column, Document, Grid, Section};
 
-/// The columns of the profiles grid.
-fn verdict_columns() -> Vec<Column<Verdict>> {
-    vec![
+/// The columns of the profiles grid; the simulated chance of paying the
+/// goal when `--min-success` ran the simulation (`success`).
+fn verdict_columns(success: bool) -> Vec<Column<Verdict>> {
+    let mut columns = vec![
         Column::new("Profile", &["profile"], false, |v: &Verdict| {
             Cell::plain(if v.profile.name.is_empty() {
                 v.profile.path.clone()
@@ -24,6 +25,16 @@ fn verdict_columns() -> Vec<Column<Verdict>> {
         Column::new("Warnings", &["warnings"], true, |v: &Verdict| {
             Cell::plain(v.warnings.len().to_string())
         }),
+    ];
+    if success {
+        columns.push(Column::new(
+            "Success",
+            &["success_probability"],
+            true,
+            |v: &Verdict| optional_rate_cell(v.success_probability),
+        ));
+    }
+    columns.extend([
         Column::new("Result", &["result"], false, |v: &Verdict| {
             Cell::plain(if v.error.is_some() {
                 "ERROR"
@@ -38,7 +49,8 @@ fn verdict_columns() -> Vec<Column<Verdict>> {
             Cell::plain(v.failures.join("; "))
         })
         .essential(),
-    ]
+    ]);
+    columns
 }
 
 /// Every warning of every profile, each prefixed with the profile's path
@@ -75,7 +87,7 @@ pub fn check_document(r: &CheckReport) -> Document {
         sections: vec![
             Section::Grid(Grid::build(
                 "Profiles",
-                &verdict_columns(),
+                &verdict_columns(r.profiles.iter().any(|v| v.success_probability.is_some())),
                 &r.profiles,
                 None,
             )),
