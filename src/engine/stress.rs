@@ -310,15 +310,15 @@ fn shocked(p: &Portfolio, pos: &Position, shock: &Shock) -> f64 {
     factor.max(0.0)
 }
 
-/// A position's yearly income rate band after a shock, as the plan counts
-/// income (`plan::plan_position`): its yields times the shock's factor, paid
-/// out on the goal's schedule (`payout::paid_out_band`), plus the expected
-/// impermanent loss, which the factor does not scale; zero when screened.
-/// With a factor of 1 it is the plan's own rate, so a shock that changes
-/// nothing leaves the plan's income.
-fn shocked_income_rate(p: &Portfolio, pos: &Position, out: &PositionOut, shock: &Shock) -> Band {
+/// A position's yearly rates after a shock, as the plan counts them
+/// (`plan::plan_position`): what is paid out (its yields times the shock's
+/// factor, paid on the goal's schedule, `payout::paid_out_band`) and that
+/// plus the expected impermanent loss, which the factor does not scale (the
+/// income); both zero when screened. With a factor of 1 they are the plan's
+/// own, so a shock that changes nothing leaves the plan's income.
+fn shocked_rates(p: &Portfolio, pos: &Position, out: &PositionOut, shock: &Shock) -> (Band, Band) {
     if out.screened {
-        return Band::default();
+        return (Band::default(), Band::default());
     }
     let il = out.expected_il.unwrap_or(Rate::ZERO);
     let paid = if shock.yield_factor == 1.0 {
@@ -332,38 +332,50 @@ fn shocked_income_rate(p: &Portfolio, pos: &Position, out: &PositionOut, shock: 
         }
         payout::paid_out_band(&scaled, p.payouts_per_year())
     };
-    paid.map(|r| r + il)
+    (paid, paid.map(|r| r + il))
 }
 
 /// Applies one shock to a planned portfolio.
 #[must_use]
 pub fn apply(p: &Portfolio, plan: &PlanReport, shock: &Shock) -> ShockOut {
     let mut value = Decimal::ZERO;
-    let mut annual = MoneyBand::default();
+    let (mut paid, mut annual) = (MoneyBand::default(), MoneyBand::default());
     for (pos, out) in p.positions.iter().zip(&plan.positions) {
         let after = Money(pos.amount.0 * decimal(shocked(p, pos, shock)));
         value += after.0;
-        annual = annual.add(MoneyBand::earned(
-            after,
-            shocked_income_rate(p, pos, out, shock),
-        ));
+        let (paid_rate, income_rate) = shocked_rates(p, pos, out, shock);
+        paid = paid.add(MoneyBand::earned(after, paid_rate));
+        annual = annual.add(MoneyBand::earned(after, income_rate));
     }
     // Unrounded, as JSON keeps every digit; tables round.
-    summarise(p, &shock.name, &shock.description, Money(value), annual)
+    summarise(
+        p,
+        &shock.name,
+        &shock.description,
+        Money(value),
+        annual,
+        paid,
+    )
 }
 
+/// One row: `annual` is the income (what is paid out plus the expected
+/// impermanent loss), `paid` what is paid out. Tax falls on what is paid
+/// out, never on the impermanent loss, and is never negative, as in the
+/// plan's totals (`plan::totals`).
 fn summarise(
     p: &Portfolio,
     name: &str,
     description: &str,
     value: Money,
     annual: MoneyBand,
+    paid: MoneyBand,
 ) -> ShockOut {
-    let keep = Decimal::ONE - p.assumptions.tax_rate.0;
+    let rate = p.assumptions.tax_rate.0;
+    let tax = paid.map(|m| Money(m.0.max(Decimal::ZERO) * rate));
     let after_tax = MoneyBand {
-        low: Money(annual.low.0 * keep),
-        mid: Money(annual.mid.0 * keep),
-        high: Money(annual.high.0 * keep),
+        low: annual.low - tax.low,
+        mid: annual.mid - tax.mid,
+        high: annual.high - tax.high,
     };
     let status = p.goal.as_ref().map(|g| {
         let totals_basis = if g.after_tax { after_tax } else { annual };
@@ -385,13 +397,17 @@ fn summarise(
 /// Runs every shock on a planned portfolio.
 #[must_use]
 pub fn stress(p: &Portfolio, plan: &PlanReport) -> StressReport {
-    let baseline_income = plan.totals.annual_income;
+    let paid = plan
+        .positions
+        .iter()
+        .fold(MoneyBand::default(), |acc, x| acc.add(x.paid_out_income));
     let mut baseline = summarise(
         p,
         "no shock",
         "the plan as it stands",
         p.value,
-        baseline_income,
+        plan.totals.annual_income,
+        paid,
     );
     if let Some(goal) = &plan.goal {
         baseline.status = Some(goal.status);
@@ -486,6 +502,40 @@ mod tests {
             shock(&r, "yields halved").annual_income.mid.settle(),
             money("5841.06")
         );
+    }
+
+    /// After tax is counted as the plan counts it: tax on what is paid out,
+    /// never on the impermanent loss. A pool whose loss is large makes the
+    /// two rules differ; the "no shock" row and a scenario that changes
+    /// nothing both equal the plan's after-tax income, to every digit.
+    #[test]
+    fn after_tax_income_is_taxed_on_what_is_paid_out() {
+        let text = "[portfolio]\nvalue = 250000\n[goal]\nmonthly_income = 850\nafter_tax = true\n\
+                    [assumptions]\ntax_rate = \"25%\"\n\
+                    [[position]]\nstrategy = \"liquidity\"\npair = [\"ETH\", \"USDC\"]\n\
+                    fee_apr = \"12%\"\nreward_apy = \"3%\"\nweight = \"100%\"\n\
+                    [[scenario]]\nname = \"nothing happens\"\n";
+        let book = RateBook::default_book();
+        let p = crate::load(Path::new("t.toml"), text.as_bytes(), &book)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let plan = crate::engine::plan(&p);
+        let il = plan.positions[0].expected_il.expect("a pool");
+        assert!(il.0 < Decimal::ZERO);
+        let r = stress(&p, &plan);
+        assert_eq!(
+            r.baseline.after_tax_annual_income,
+            plan.totals.after_tax_annual_income
+        );
+        let same = shock(&r, "nothing happens");
+        assert_eq!(
+            same.after_tax_annual_income,
+            plan.totals.after_tax_annual_income
+        );
+        // (paid + IL) × (1 − tax) would be larger by IL × tax (IL < 0).
+        let paid = plan.positions[0].paid_out_income.mid.0;
+        let income = plan.totals.annual_income.mid.0;
+        let want = income - paid * Decimal::new(25, 2);
+        assert_eq!(same.after_tax_annual_income.mid.0, want);
     }
 
     /// No built-in shock raises value on any shipped profile, and none raises

@@ -55,6 +55,13 @@ impl IlError {
 /// `x` as written in a message: plainly, or in scientific notation when
 /// plain digits would run long (1e308, 1e-300).
 fn compact(x: f64) -> String {
+    if x.is_infinite() {
+        // Text such as 1e400 reads as infinity.
+        return format!(
+            "{}a number too large to hold",
+            if x < 0.0 { "minus " } else { "" }
+        );
+    }
     if x != 0.0 && x.is_finite() && !(1e-6..1e15).contains(&x.abs()) {
         format!("{x:e}")
     } else {
