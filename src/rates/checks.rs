@@ -231,7 +231,34 @@ impl RateBook {
                 ));
             }
         }
+        // Which assets follow each asset, to report a chain where its middle
+        // link is written too (the file may write only that one).
+        let mut followers: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (symbol, a) in &self.assets {
+            if let Some(u) = a.underlying.as_deref().filter(|u| *u != symbol) {
+                followers.entry(u).or_default().push(symbol);
+            }
+        }
+        for (symbol, a) in &self.assets {
+            // When `next` follows an asset in turn, this asset's own line
+            // already says so (below); say it once.
+            let next = a.underlying.as_deref().filter(|n| {
+                *n != symbol && self.assets.get(*n).is_none_or(|x| x.underlying.is_none())
+            });
+            if let (Some(next), Some(by)) = (next, followers.get(symbol.as_str())) {
+                out.push((
+                    format!(
+                        "assets.{symbol}: follows `{next}`, yet {} follow{} `{symbol}` (an underlying must be an asset that follows no other)",
+                        by.join(", "),
+                        if by.len() == 1 { "s" } else { "" }
+                    ),
+                    format!(
+                        "drop `{symbol}`'s underlying, or make {} follow `{next}` directly",
+                        by.join(", ")
+                    ),
+                    keys(&["assets", symbol, "underlying"]),
+                ));
+            }
             if let Some(u) = a
                 .underlying
                 .as_ref()

@@ -319,9 +319,22 @@ impl FileReader {
             }
             m
         };
+        // The book's chain ids: what its chain aliases name and its assets'
+        // native chains.
+        let mut chains: std::collections::HashMap<String, String> =
+            std::collections::HashMap::new();
+        for c in book
+            .aliases
+            .chains
+            .values()
+            .chain(book.assets.values().filter_map(|a| a.chain.as_ref()))
+        {
+            chains.entry(c.to_lowercase()).or_insert_with(|| c.clone());
+        }
         let entries = (
             by_lower(book.assets.keys().collect(), "assets"),
             by_lower(book.protocols.keys().collect(), "protocols"),
+            chains,
         );
         for (table, known) in [
             ("assets", &book.aliases.assets),
@@ -333,7 +346,7 @@ impl FileReader {
             };
             let mut mine: std::collections::HashMap<String, &str> =
                 std::collections::HashMap::new();
-            for (k, _) in t {
+            for (k, target) in t {
                 let key = k.get_ref().as_ref();
                 let lower = key.to_lowercase();
                 let other = known
@@ -362,7 +375,20 @@ impl FileReader {
                 // case): every profile naming that entry would silently get
                 // another. The exact spelling of an asset is the whole
                 // book's check (it names both).
-                let lower = key.trim().to_lowercase();
+                if key.trim() != key || key.is_empty() {
+                    self.diags.push(
+                        Diagnostic::at(
+                            k.span(),
+                            format!(
+                                "alias \"{}\" in [aliases.{table}] has blanks around it",
+                                key.escape_debug()
+                            ),
+                        )
+                        .with_help("a name is found without its blanks, so this alias would never match: write it without them"),
+                    );
+                    continue;
+                }
+                let lower = key.to_lowercase();
                 let taken = match table {
                     "assets" => entries
                         .0
@@ -370,6 +396,15 @@ impl FileReader {
                         .filter(|e| e.as_str() != key)
                         .map(|e| ("asset", e)),
                     "protocols" => entries.1.get(&lower).map(|e| ("protocol", e)),
+                    "chains" => entries
+                        .2
+                        .get(&lower)
+                        // `ethereum = "ethereum"` names itself, which is harmless.
+                        .filter(|e| match target.get_ref() {
+                            DeValue::String(to) => !e.eq_ignore_ascii_case(to.trim()),
+                            _ => true,
+                        })
+                        .map(|e| ("chain", e)),
                     _ => None,
                 };
                 if let Some((kind, entry)) = taken {
@@ -383,7 +418,8 @@ impl FileReader {
                             ),
                         )
                         .with_help(format!(
-                            "an alias cannot stand for a {kind} the book has: every profile naming `{}` would get another; leave it out",
+                            "an alias cannot stand for {} {kind} the book has: every profile naming `{}` would get another; leave it out",
+                            if kind == "asset" { "an" } else { "a" },
                             shorten(entry)
                         )),
                     );

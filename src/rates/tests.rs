@@ -475,3 +475,39 @@ fn a_new_index_names_every_key_it_lacks_at_once() {
         "{e}"
     );
 }
+
+#[test]
+fn alias_keys_with_blanks_or_naming_a_chain_the_book_has_are_refused() {
+    for (text, said) in [
+        (
+            "[aliases.assets]\n\" XETH\" = \"ETH\"\n",
+            "has blanks around it",
+        ),
+        (
+            "[aliases.protocols]\n\" mydex \" = \"curve\"\n",
+            "has blanks around it",
+        ),
+        (
+            "[aliases.chains]\nethereum = \"base\"\n",
+            "alias `ethereum` in [aliases.chains] is the chain `ethereum`",
+        ),
+        // The middle of a chain the file writes is where it is reported.
+        (
+            "[assets.ETH]\nunderlying = \"BTC\"\n",
+            "assets.ETH: follows `BTC`, yet CBETH, RETH, STETH, WEETH follow `ETH`",
+        ),
+    ] {
+        let e = RateBook::with_file(Path::new("b.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(said) && e.contains("b.toml:2:1"), "{text}: {e}");
+        assert!(e.contains("1 problem in"), "{text}: {e}");
+    }
+    assert!(
+        RateBook::with_file(
+            Path::new("b.toml"),
+            "[aliases.chains]\nethereum = \"ethereum\"\n"
+        )
+        .is_ok()
+    );
+}
