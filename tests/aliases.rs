@@ -259,3 +259,45 @@ fn two_scenarios_of_one_name_are_refused() {
         "{err}"
     );
 }
+
+/// A scenario may not take a built-in shock's name, and "rest" on an index
+/// must leave each component a cent; scenario prices name the first written
+/// as first.
+#[test]
+fn built_in_shock_names_sub_cent_rest_and_price_order() {
+    let book = RateBook::default_book();
+    let base = "[portfolio]\nvalue = 100000\n[[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\n\
+                weight = \"100%\"\n";
+    for (extra, said) in [
+        (
+            "[[scenario]]\nname = \"yields halved\"\n",
+            "is the name of a built-in shock",
+        ),
+        (
+            "[[scenario]]\nname = \"Aave fails\"\n",
+            "is the name of a built-in shock",
+        ),
+        (
+            "[[scenario]]\nname = \"s\"\nprices = { WETH = \"-10%\", ETH = \"-90%\" }\n",
+            "`WETH` and `ETH` are the same asset",
+        ),
+    ] {
+        let text = format!("{base}{extra}");
+        let err = yieldplan::load(Path::new("s.toml"), text.as_bytes(), &book)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(said), "{extra}: {err}");
+    }
+    let rest = "[portfolio]\nvalue = 100000\n[[position]]\nstrategy = \"hold\"\nasset = \"BTC\"\n\
+                amount = 99999.98\n[[position]]\nstrategy = \"index\"\nindex = \"large-cap-staking\"\n\
+                weight = \"rest\"\n";
+    let err = yieldplan::load(Path::new("r.toml"), rest.as_bytes(), &book)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("the rest, $0.02, is less than a cent (0.002)"),
+        "{err}"
+    );
+}

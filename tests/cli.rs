@@ -853,3 +853,57 @@ fn pools_given_for_a_profile_without_pool_ids_are_said_unused() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("are not used"));
 }
+
+/// `check --min-success` shows its Success column for every profile, "-"
+/// (an empty CSV field) for one without a goal, so the CSV's columns do not
+/// depend on the profiles; `optimize --pools` on a profile without pool_ids
+/// says they are unused.
+#[test]
+fn check_success_column_and_optimize_pools_note() {
+    let out = bin()
+        .args([
+            "check",
+            "profiles/income-template.toml",
+            "--min-success",
+            "50%",
+            "-f",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let with_goal = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let dir = scratch("check-nogoal");
+    let p = dir.join("nogoal.toml");
+    std::fs::write(
+        &p,
+        "[portfolio]\nvalue = 1000\n[[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\nweight = \"100%\"\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args(["check"])
+        .arg(&p)
+        .args(["--min-success", "50%", "-f", "csv"])
+        .output()
+        .unwrap();
+    let without = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    assert_eq!(with_goal, without);
+    assert!(without.contains("success_probability"), "{without}");
+    let out = bin()
+        .args([
+            "optimize",
+            "tests/fixtures/optimize-bounds.toml",
+            "--pools",
+            "data/pools-sample.json",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("so the pools given are not used"));
+}

@@ -73,6 +73,12 @@ pub struct CheckReport {
     pub passed: bool,
     /// One verdict per profile, in the order given.
     pub profiles: Vec<Verdict>,
+    /// True when the run simulated each profile (`--min-success`): the
+    /// tables and CSV then show the chance of success for every profile,
+    /// "-" where a profile has none. Not in JSON, whose verdicts always carry
+    /// `success_probability`.
+    #[serde(skip)]
+    pub simulated: bool,
 }
 
 impl CheckReport {
@@ -84,6 +90,7 @@ impl CheckReport {
             require,
             passed: profiles.iter().all(|v| v.passed),
             profiles,
+            simulated: false,
         }
     }
 }

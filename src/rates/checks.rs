@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::book::RateBook;
-use super::entries::{AssetEntry, Component, IndexTemplate};
+use super::entries::{Component, IndexTemplate};
 use super::{
     DEFAULT_CORRELATION, LENDING_CLASSES, LIQUIDITY_CLASSES, METHODS, REQUIRED_TIERS,
     STABLECOIN_CORRELATION,
@@ -58,7 +58,7 @@ impl RateBook {
         self.check_defaults(&mut out);
         self.check_names(&mut out);
         for (id, template) in &self.index {
-            check_index(&mut out, id, template, &self.assets);
+            check_index(&mut out, id, template, self);
         }
         out
     }
@@ -319,12 +319,7 @@ impl RateBook {
 }
 
 /// An index's weights add up to 100%, and each component is complete.
-fn check_index(
-    out: &mut Vec<Problem>,
-    id: &str,
-    template: &IndexTemplate,
-    assets: &BTreeMap<String, AssetEntry>,
-) {
+fn check_index(out: &mut Vec<Problem>, id: &str, template: &IndexTemplate, book: &RateBook) {
     let total: Decimal = template.components.iter().map(|c| c.weight.0).sum();
     if total != Decimal::ONE {
         out.push((
@@ -337,19 +332,14 @@ fn check_index(
         ));
     }
     for (n, c) in template.components.iter().enumerate() {
-        check_component(out, id, n, c, assets);
+        check_component(out, id, n, c, book);
     }
 }
 
 /// A component (number `n` of the list, from 0) is not itself an index, has
 /// the asset or pair its strategy needs, and names only assets the book knows.
-fn check_component(
-    out: &mut Vec<Problem>,
-    id: &str,
-    n: usize,
-    c: &Component,
-    assets: &BTreeMap<String, AssetEntry>,
-) {
+fn check_component(out: &mut Vec<Problem>, id: &str, n: usize, c: &Component, book: &RateBook) {
+    let assets = &book.assets;
     let lacks = match c.strategy {
         Strategy::Index => {
             out.push((
@@ -387,8 +377,9 @@ fn check_component(
         if !assets.contains_key(sym) {
             let mut at = keys(&["index", id, "components", &component]);
             at.extend(key);
-            // The book's own spelling, when `sym` is one in another case.
-            let spelt = assets.keys().find(|k| k.eq_ignore_ascii_case(sym.trim()));
+            // The book's own spelling, when `sym` is one in another case or
+            // an alias (an index names the book's symbols themselves).
+            let spelt = book.canonical_asset(sym);
             out.push((
                 format!(
                     "index `{id}`: component {} names unknown asset `{sym}`",

@@ -284,6 +284,20 @@ impl FileReader {
             }
         }
         for (key, at) in keys_of("protocols") {
+            if key.trim() != key {
+                self.diags.push(
+                    Diagnostic::at(
+                        at,
+                        format!(
+                            "the protocol id \"{}\" has blanks around it",
+                            key.escape_debug()
+                        ),
+                    )
+                    .with_help("an id is found without its blanks: write it without them"),
+                );
+                self.respelt.insert(format!("protocols.{key}"));
+                continue;
+            }
             let id = book.aliases.protocol(&key);
             if id != key {
                 self.diags.push(

@@ -511,3 +511,19 @@ fn alias_keys_with_blanks_or_naming_a_chain_the_book_has_are_refused() {
         .is_ok()
     );
 }
+
+#[test]
+fn a_protocol_key_with_blanks_and_an_index_alias_say_what_to_write() {
+    let e = RateBook::with_file(
+        Path::new("m.toml"),
+        "[protocols.\" aave\"]\ntier = \"emerging\"\n[index.x]\nname = \"x\"\ndescription = \"d\"\n\
+         components = [{ strategy = \"staking\", asset = \"WETH\", weight = \"100%\" }]\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("the protocol id \" aave\" has blanks around it"),
+        "{e}"
+    );
+    assert!(e.contains("the book writes it `ETH`"), "{e}");
+}

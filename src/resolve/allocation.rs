@@ -170,6 +170,14 @@ impl Resolver<'_> {
             .portfolio
             .as_ref()
             .map_or("USD", |p| p.currency.as_str());
+        // What "rest" takes: the value less the amounts and the weights.
+        let rest = drafts
+            .iter()
+            .fold(value.value, |left, d| match d.allocation.value {
+                AllocationSpec::Amount(a) => left - a,
+                AllocationSpec::Weight(w) => left - value.value * w,
+                _ => left,
+            });
         for d in &drafts {
             // An index splits its share: its smallest component must be
             // worth a cent too.
@@ -191,6 +199,10 @@ impl Resolver<'_> {
                 AllocationSpec::Amount(a) if smallest < Decimal::ONE => (
                     a,
                     format!("an amount of {}", format_money(Money(a), currency)),
+                ),
+                AllocationSpec::Rest if smallest < Decimal::ONE && rest > Decimal::ZERO => (
+                    rest,
+                    format!("the rest, {},", format_money(Money(rest), currency)),
                 ),
                 _ => continue,
             };

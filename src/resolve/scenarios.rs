@@ -9,6 +9,11 @@ use crate::model::Scenario;
 use crate::money::Rate;
 use crate::profile::{ProfileSpec, Sp};
 
+/// The names of `stress`'s fixed built-in rows, lower case (the largest
+/// protocol's failure and the most-held stablecoin's depeg are named after
+/// them: "NAME fails", "NAME depegs to 0.90").
+const BUILT_IN: [&str; 4] = ["no shock", "crypto crash -50%", "yields halved", "slashing"];
+
 impl Resolver<'_> {
     /// Stress scenarios the profile defines, resolved against the book.
     /// Unnamed scenarios (already reported while reading) are skipped.
@@ -20,8 +25,21 @@ impl Resolver<'_> {
                 continue;
             };
             // Two scenarios of one name would be two rows no one can tell
-            // apart; blanks around a name are not part of it.
+            // apart; blanks around a name are not part of it. The built-in
+            // shocks' names are taken too.
             let trimmed = name.value.trim();
+            let lower = trimmed.to_lowercase();
+            if BUILT_IN.contains(&lower.as_str())
+                || lower.ends_with(" fails")
+                || lower.ends_with(" depegs to 0.90")
+            {
+                self.error(
+                    name.span.clone(),
+                    format!("scenario name \"{}\" is the name of a built-in shock", shorten(trimmed)),
+                    "stress shows the built-in shocks under their own names (no shock, crypto crash -50%, yields halved, PROTOCOL fails, STABLECOIN depegs to 0.90, slashing): give this scenario another",
+                );
+                continue;
+            }
             if !self.first_naming(
                 &mut names,
                 trimmed,
@@ -33,7 +51,10 @@ impl Resolver<'_> {
             }
             let mut prices = Vec::new();
             let mut seen = std::collections::HashMap::new();
-            for (written, change) in &sc.prices {
+            // In file order, so the first spelling named is the first written.
+            let mut prices_in_order: Vec<_> = sc.prices.iter().collect();
+            prices_in_order.sort_by_key(|(written, _)| written.span.start);
+            for (written, change) in prices_in_order {
                 let sym = Sp::new(self.asset_id(&written.value), written.span.clone());
                 if !self.first_naming(
                     &mut seen,

@@ -76,7 +76,8 @@ pub fn run(a: &CheckArgs) -> Result<Outcome> {
             }
         })
         .collect();
-    let report = CheckReport::new(a.require, verdicts);
+    let mut report = CheckReport::new(a.require, verdicts);
+    report.simulated = a.min_success.is_some();
     let text = crate::cli::terminal::render(
         a.out.format,
         a.out.output.as_deref(),

@@ -197,7 +197,11 @@ pub fn run(a: &InitArgs) -> Result<Outcome> {
     // split (every position must be worth a cent) is refused here, not by
     // the plan that follows.
     let book = yieldplan::rates::RateBook::default_book();
-    if let Err(e) = yieldplan::load(std::path::Path::new("starter.toml"), text.as_bytes(), &book) {
+    if let Err(e) = yieldplan::load(
+        std::path::Path::new("(the starter profile)"),
+        text.as_bytes(),
+        &book,
+    ) {
         anyhow::bail!(
             "the starter profile for these values would not plan:\n{e}\n  = help: give a larger --value (or other figures) and run init again; nothing was written"
         );

@@ -87,7 +87,9 @@ pub fn check_document(r: &CheckReport) -> Document {
         sections: vec![
             Section::Grid(Grid::build(
                 "Profiles",
-                &verdict_columns(r.profiles.iter().any(|v| v.success_probability.is_some())),
+                &verdict_columns(
+                    r.simulated || r.profiles.iter().any(|v| v.success_probability.is_some()),
+                ),
                 &r.profiles,
                 None,
             )),
