@@ -240,28 +240,49 @@ pub(super) fn setup(p: &Portfolio, plan: &PlanReport) -> Setup {
 /// Positions in the same pool over the same range share one table: building
 /// one solves the invariant at every node.
 fn add_tables(positions: &mut [PosSetup], drift: &[f64], scaled: &[Vec<f64>]) {
-    let mut built: std::collections::HashMap<(u64, u64, u64), Option<std::sync::Arc<ValueTable>>> =
-        std::collections::HashMap::new();
-    for pos in positions {
-        let Some((a, b, pool, _)) = pos.pair else {
-            continue;
-        };
-        let (ra, rb) = (&scaled[a], &scaled[b]);
-        let variance: f64 = (0..ra.len().max(rb.len()))
-            .map(|k| {
-                let d = ra.get(k).copied().unwrap_or(0.0) - rb.get(k).copied().unwrap_or(0.0);
-                d * d
-            })
-            .sum();
-        let centre = drift[a] - drift[b];
-        let reach = 12.0 * variance.sqrt() + 1e-3;
-        let (lo, hi) = (centre - reach, centre + reach);
-        let Pool::Stable { amplification } = pool else {
-            continue;
-        };
-        pos.table = built
-            .entry((amplification.to_bits(), lo.to_bits(), hi.to_bits()))
-            .or_insert_with(|| ValueTable::new(pool, lo, hi).map(std::sync::Arc::new))
-            .clone();
+    use rayon::prelude::*;
+    type Key = (u64, u64, u64);
+    // Each position's pool and range, then each distinct one built once,
+    // the distinct ones in parallel (a table is a pure function of its key).
+    let wanted: Vec<Option<(Key, Pool, f64, f64)>> = positions
+        .iter()
+        .map(|pos| {
+            let (a, b, pool, _) = pos.pair?;
+            let Pool::Stable { amplification } = pool else {
+                return None;
+            };
+            let (ra, rb) = (&scaled[a], &scaled[b]);
+            let variance: f64 = (0..ra.len().max(rb.len()))
+                .map(|k| {
+                    let d = ra.get(k).copied().unwrap_or(0.0) - rb.get(k).copied().unwrap_or(0.0);
+                    d * d
+                })
+                .sum();
+            let centre = drift[a] - drift[b];
+            let reach = 12.0 * variance.sqrt() + 1e-3;
+            let (lo, hi) = (centre - reach, centre + reach);
+            Some((
+                (amplification.to_bits(), lo.to_bits(), hi.to_bits()),
+                pool,
+                lo,
+                hi,
+            ))
+        })
+        .collect();
+    let mut distinct: Vec<(Key, Pool, f64, f64)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for w in wanted.iter().flatten() {
+        if seen.insert(w.0) {
+            distinct.push(*w);
+        }
+    }
+    let built: std::collections::HashMap<Key, Option<std::sync::Arc<ValueTable>>> = distinct
+        .into_par_iter()
+        .map(|(key, pool, lo, hi)| (key, ValueTable::new(pool, lo, hi).map(std::sync::Arc::new)))
+        .collect();
+    for (pos, w) in positions.iter_mut().zip(&wanted) {
+        if let Some((key, ..)) = w {
+            pos.table = built.get(key).cloned().flatten();
+        }
     }
 }
