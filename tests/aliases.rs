@@ -183,6 +183,12 @@ fn blanks_around_a_name_are_not_part_of_it() {
         err.contains("two positions are named \"A\" (blanks around a name are not part of it)"),
         "{err}"
     );
+    let text = format!("[portfolio]\nvalue = 1000\n{}{}", pos("A"), pos(" total "));
+    let err = yieldplan::load(Path::new("n.toml"), text.as_bytes(), &book)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("may not be named \"Total\""), "{err}");
     let text = format!("[portfolio]\nvalue = 1000\n{}{}", pos("A"), pos(" B "));
     let p = yieldplan::load(Path::new("n.toml"), text.as_bytes(), &book).unwrap();
     assert_eq!(p.positions[1].name, "B");

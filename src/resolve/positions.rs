@@ -354,6 +354,13 @@ impl Resolver<'_> {
                     "a position's `name` is empty",
                     "give it a name, or leave `name` out",
                 );
+            } else if name.value.trim().eq_ignore_ascii_case("total") {
+                // The tables' and CSV's last row is named so.
+                self.error(
+                    name.span.clone(),
+                    "a position may not be named \"Total\": it names the plan's total row",
+                    "give it another name",
+                );
             } else if let Some(first) = taken.get(name.value.trim()) {
                 self.diags.push(
                     Diagnostic::at(
