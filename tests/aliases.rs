@@ -281,7 +281,7 @@ fn built_in_shock_names_sub_cent_rest_and_price_order() {
         ),
         (
             "[[scenario]]\nname = \"Aave fails\"\n",
-            "is the name of a built-in shock",
+            "has the form of a built-in shock's name",
         ),
         (
             "[[scenario]]\nname = \"s\"\nprices = { WETH = \"-10%\", ETH = \"-90%\" }\n",
@@ -306,4 +306,30 @@ fn built_in_shock_names_sub_cent_rest_and_price_order() {
         err.contains("the rest, $0.02, is less than a cent (0.002)"),
         "{err}"
     );
+}
+
+/// Scenario names that differ only in case are one name; "X fails" is the
+/// form of a built-in shock's name.
+#[test]
+fn scenario_names_in_any_case_and_reserved_forms() {
+    let book = RateBook::default_book();
+    let base = "[portfolio]\nvalue = 1000\n[[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\n\
+                weight = \"100%\"\n";
+    for (extra, said) in [
+        (
+            "[[scenario]]\nname = \"ETH winter\"\n[[scenario]]\nname = \"eth winter\"\n",
+            "names `eth winter` twice",
+        ),
+        (
+            "[[scenario]]\nname = \"everything fails\"\n",
+            "has the form of a built-in shock's name",
+        ),
+    ] {
+        let text = format!("{base}{extra}");
+        let err = yieldplan::load(Path::new("s.toml"), text.as_bytes(), &book)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(said), "{extra}: {err}");
+    }
 }

@@ -220,6 +220,18 @@ impl RateBook {
                 ));
             }
         }
+        // Chains are found through their aliases and in lower case, so an
+        // alias names a chain id itself, written as one.
+        for (alias, target) in &self.aliases.chains {
+            let id = self.aliases.chain(target);
+            if id != *target {
+                out.push((
+                    format!("chain alias `{alias}` names `{target}`, which the book writes `{id}`"),
+                    format!("write {alias:?} = \"{id}\""),
+                    keys(&["aliases", "chains", alias]),
+                ));
+            }
+        }
         for (alias, target) in &self.aliases.protocols {
             if !self.protocols.contains_key(target) {
                 out.push((
@@ -302,6 +314,18 @@ impl RateBook {
                     },
                     keys(&["assets", symbol, "underlying"]),
                 ));
+            }
+            if let Some(c) = &a.chain {
+                let id = self.aliases.chain(c);
+                if id != *c {
+                    out.push((
+                        format!(
+                            "assets.{symbol}: chain `{c}` is the chain `{id}` written another way"
+                        ),
+                        format!("write chain = \"{id}\": positions on it are counted as `{id}`"),
+                        keys(&["assets", symbol, "chain"]),
+                    ));
+                }
             }
             if let Some(p) = a
                 .protocol

@@ -808,7 +808,8 @@ impl RateBook {
                 .collect();
             // Consequences are shown only when nothing the file writes is at
             // fault; fixing what it writes clears them, or shows them next.
-            let any_placed = placed.iter().any(|(d, _)| d.span.is_some());
+            let any_placed = diags.iter().any(|d| d.span.is_some())
+                || placed.iter().any(|(d, _)| d.span.is_some());
             diags.extend(
                 placed
                     .into_iter()
@@ -871,5 +872,11 @@ fn place_of(root: &DeTable<'_>, at: &[String]) -> Option<std::ops::Range<usize>>
         }
     }
     let (depth, span) = found?;
-    (depth + 1 >= at.len().min(2)).then_some(span)
+    // An alias's entry is its own key under `[aliases.KIND]`.
+    let entry = if at.first().is_some_and(|k| k == "aliases") {
+        3
+    } else {
+        2
+    };
+    (depth + 1 >= at.len().min(entry)).then_some(span)
 }

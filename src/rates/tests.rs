@@ -527,3 +527,26 @@ fn a_protocol_key_with_blanks_and_an_index_alias_say_what_to_write() {
     );
     assert!(e.contains("the book writes it `ETH`"), "{e}");
 }
+
+#[test]
+fn chains_in_a_book_are_written_as_the_book_s_ids() {
+    for (text, said) in [
+        (
+            "[assets.ETH]\nchain = \"eth\"\n",
+            "assets.ETH: chain `eth` is the chain `ethereum` written another way",
+        ),
+        (
+            "[aliases.chains]\nx = \"Ethereum\"\n",
+            "chain alias `x` names `Ethereum`, which the book writes `ethereum`",
+        ),
+        (
+            "[aliases.chains]\nl2 = \"op\"\n",
+            "chain alias `l2` names `op`, which the book writes `optimism`",
+        ),
+    ] {
+        let e = RateBook::with_file(Path::new("c.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(said) && e.contains("c.toml:2:1"), "{text}: {e}");
+    }
+}

@@ -33,16 +33,22 @@ impl Resolver<'_> {
                 || lower.ends_with(" fails")
                 || lower.ends_with(" depegs to 0.90")
             {
+                let what = if BUILT_IN.contains(&lower.as_str()) {
+                    "is the name of a built-in shock".to_string()
+                } else {
+                    "has the form of a built-in shock's name (\"PROTOCOL fails\", \"STABLECOIN depegs to 0.90\" name the largest protocol's failure and the most-held stablecoin's depeg)".to_string()
+                };
                 self.error(
                     name.span.clone(),
-                    format!("scenario name \"{}\" is the name of a built-in shock", shorten(trimmed)),
+                    format!("scenario name \"{}\" {what}", shorten(trimmed)),
                     "stress shows the built-in shocks under their own names (no shock, crypto crash -50%, yields halved, PROTOCOL fails, STABLECOIN depegs to 0.90, slashing): give this scenario another",
                 );
                 continue;
             }
+            // Names that differ only in case read as one row name.
             if !self.first_naming(
                 &mut names,
-                trimmed,
+                &lower,
                 &name.value,
                 &name.span,
                 ("[[scenario]]", "scenario"),
