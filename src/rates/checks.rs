@@ -129,7 +129,10 @@ impl RateBook {
                     if !self.assets.contains_key(side) {
                         out.push((
                             format!("correlation `{key}` names `{side}`, which the rate book does not know"),
-                            format!("add [assets.{side}] to the book, or correct the pair"),
+                            match self.canonical_asset(side) {
+                                Some(id) => format!("the book writes `{side}` as `{id}`: write the pair with `{id}`"),
+                                None => format!("add [assets.{side}] to the book, or correct the pair"),
+                            },
                             keys(&["correlations", key]),
                         ));
                     }
@@ -277,7 +280,17 @@ impl RateBook {
                 .filter(|u| !self.assets.contains_key(*u))
             {
                 let help = match self.canonical_asset(u) {
-                    Some(id) => format!("the book writes it `{id}`: write underlying = \"{id}\""),
+                    Some(id) if id == *symbol => {
+                        "that is the asset itself: drop the `underlying` key".to_string()
+                    }
+                    // An underlying follows no other asset: name the one
+                    // `id` follows, when it follows one.
+                    Some(id) => match self.assets.get(&id).and_then(|x| x.underlying.clone()) {
+                        Some(base) if base != *symbol => format!(
+                            "the book writes it `{id}`, which follows `{base}`: write underlying = \"{base}\""
+                        ),
+                        _ => format!("the book writes it `{id}`: write underlying = \"{id}\""),
+                    },
                     None => "add it under [assets], or fix the symbol".into(),
                 };
                 out.push((
@@ -332,9 +345,14 @@ impl RateBook {
                 .as_ref()
                 .filter(|p| !self.protocols.contains_key(*p))
             {
+                let id = self.canonical_protocol(p);
                 out.push((
                     format!("assets.{symbol}: protocol `{p}` is not in the book"),
-                    "add it under [protocols], or fix the name".into(),
+                    if self.protocols.contains_key(&id) {
+                        format!("the book writes it `{id}`: write protocol = \"{id}\"")
+                    } else {
+                        "add it under [protocols], or fix the name".into()
+                    },
                     keys(&["assets", symbol, "protocol"]),
                 ));
             }

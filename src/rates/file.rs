@@ -389,7 +389,14 @@ impl FileReader {
                 // case): every profile naming that entry would silently get
                 // another. The exact spelling of an asset is the whole
                 // book's check (it names both).
-                if key.trim() != key || key.is_empty() {
+                if key.trim().is_empty() {
+                    self.diags.push(
+                        Diagnostic::at(k.span(), format!("an alias in [aliases.{table}] is empty"))
+                            .with_help("an alias is another name for an entry: give it one, or leave it out"),
+                    );
+                    continue;
+                }
+                if key.trim() != key {
                     self.diags.push(
                         Diagnostic::at(
                             k.span(),

@@ -550,3 +550,34 @@ fn chains_in_a_book_are_written_as_the_book_s_ids() {
         assert!(e.contains(said) && e.contains("c.toml:2:1"), "{text}: {e}");
     }
 }
+
+#[test]
+fn help_for_a_reference_names_what_to_write() {
+    for (text, said) in [
+        (
+            "[assets.FOO]\nclass = \"alt\"\nunderlying = \"foo\"\n",
+            "that is the asset itself",
+        ),
+        (
+            "[assets.FOO]\nclass = \"alt\"\nunderlying = \"wsteth\"\n",
+            "which follows `ETH`: write underlying = \"ETH\"",
+        ),
+        (
+            "[aliases.assets]\n\"\" = \"ETH\"\n",
+            "an alias in [aliases.assets] is empty",
+        ),
+        (
+            "[assets.STETH]\nprotocol = \"Lido\"\n",
+            "write protocol = \"lido\"",
+        ),
+        (
+            "[correlations]\n\"weth/BTC\" = 0.5\n",
+            "write the pair with `ETH`",
+        ),
+    ] {
+        let e = RateBook::with_file(Path::new("h.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(said), "{text}: {e}");
+    }
+}
