@@ -8,6 +8,15 @@ use proptest::prelude::*;
 use yieldplan::engine::plan;
 use yieldplan::rates::RateBook;
 
+/// The problems `load` reports for profile `text` read as `name`; the text
+/// must be refused.
+fn refusal(name: &str, text: &str, book: &RateBook) -> String {
+    yieldplan::load(Path::new(name), text.as_bytes(), book)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string()
+}
+
 /// The profile with each name slot filled by `names`.
 fn profile(names: &[&str; 6]) -> String {
     let [eth, usdc, chain, lending, pool, lst] = names;
@@ -134,10 +143,7 @@ fn one_thing_named_twice_in_a_list_is_refused() {
         ),
     ] {
         let text = format!("{base}{extra}");
-        let err = yieldplan::load(Path::new("p.toml"), text.as_bytes(), &book)
-            .map(|_| ())
-            .unwrap_err()
-            .to_string();
+        let err = refusal("p.toml", &text, &book);
         assert!(err.contains(said), "{extra}\n{err}");
         assert!(err.contains("first named here"), "{err}");
     }
@@ -151,10 +157,7 @@ fn provider_fee_beside_apy_is_refused() {
     let book = RateBook::default_book();
     let text = "[portfolio]\nvalue = 100000\n[[position]]\nstrategy = \"staking\"\n\
                 asset = \"ETH\"\nprovider_fee = \"100%\"\napy = \"5%\"\nweight = \"100%\"\n";
-    let err = yieldplan::load(Path::new("f.toml"), text.as_bytes(), &book)
-        .map(|_| ())
-        .unwrap_err()
-        .to_string();
+    let err = refusal("f.toml", text, &book);
     assert!(err.contains("f.toml:6:16"), "{err}");
     assert!(
         err.contains("`provider_fee` has no effect beside `apy`"),
@@ -175,19 +178,13 @@ fn blanks_around_a_name_are_not_part_of_it() {
         )
     };
     let text = format!("[portfolio]\nvalue = 1000\n{}{}", pos("A"), pos("A "));
-    let err = yieldplan::load(Path::new("n.toml"), text.as_bytes(), &book)
-        .map(|_| ())
-        .unwrap_err()
-        .to_string();
+    let err = refusal("n.toml", &text, &book);
     assert!(
         err.contains("two positions are named \"A\" (blanks around a name are not part of it)"),
         "{err}"
     );
     let text = format!("[portfolio]\nvalue = 1000\n{}{}", pos("A"), pos(" total "));
-    let err = yieldplan::load(Path::new("n.toml"), text.as_bytes(), &book)
-        .map(|_| ())
-        .unwrap_err()
-        .to_string();
+    let err = refusal("n.toml", &text, &book);
     assert!(err.contains("may not be named \"Total\""), "{err}");
     let text = format!("[portfolio]\nvalue = 1000\n{}{}", pos("A"), pos(" B "));
     let p = yieldplan::load(Path::new("n.toml"), text.as_bytes(), &book).unwrap();
@@ -201,18 +198,12 @@ fn a_weight_worth_less_than_a_cent_is_refused() {
     let book = RateBook::default_book();
     let text = "[portfolio]\nvalue = 100\n[[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\n\
                 weight = \"0.000001%\"\n[[position]]\nstrategy = \"hold\"\nasset = \"BTC\"\nweight = \"rest\"\n";
-    let err = yieldplan::load(Path::new("w.toml"), text.as_bytes(), &book)
-        .map(|_| ())
-        .unwrap_err()
-        .to_string();
+    let err = refusal("w.toml", text, &book);
     assert!(err.contains("w.toml:6:10"), "{err}");
     assert!(err.contains("is less than a cent (0.000001)"), "{err}");
     let index = "[portfolio]\nvalue = 100\n[[position]]\nstrategy = \"index\"\nindex = \"large-cap-staking\"\n\
                  weight = \"0.02%\"\n[[position]]\nstrategy = \"hold\"\nasset = \"BTC\"\nweight = \"rest\"\n";
-    let err = yieldplan::load(Path::new("w.toml"), index.as_bytes(), &book)
-        .map(|_| ())
-        .unwrap_err()
-        .to_string();
+    let err = refusal("w.toml", index, &book);
     assert!(
         err.contains("(0.002) in its smallest component (10%)"),
         "{err}"
@@ -234,10 +225,7 @@ fn a_percent_a_decimal_cannot_hold_says_why() {
             "[portfolio]\nvalue = 1000\n[[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\n\
              apy = \"{apy}\"\nweight = \"100%\"\n"
         );
-        let err = yieldplan::load(Path::new("p.toml"), text.as_bytes(), &book)
-            .map(|_| ())
-            .unwrap_err()
-            .to_string();
+        let err = refusal("p.toml", &text, &book);
         assert!(err.contains(said) && err.contains("p.toml:6:7"), "{err}");
         let e = RateBook::with_file(
             Path::new("r.toml"),
@@ -256,10 +244,7 @@ fn two_scenarios_of_one_name_are_refused() {
     let book = RateBook::default_book();
     let text = "[portfolio]\nvalue = 1000\n[[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\n\
                 weight = \"100%\"\n[[scenario]]\nname = \"s\"\n[[scenario]]\nname = \"s \"\n";
-    let err = yieldplan::load(Path::new("s.toml"), text.as_bytes(), &book)
-        .map(|_| ())
-        .unwrap_err()
-        .to_string();
+    let err = refusal("s.toml", text, &book);
     assert!(
         err.contains("[[scenario]] names `s` twice") && err.contains("s.toml:10:8"),
         "{err}"
@@ -289,19 +274,13 @@ fn built_in_shock_names_sub_cent_rest_and_price_order() {
         ),
     ] {
         let text = format!("{base}{extra}");
-        let err = yieldplan::load(Path::new("s.toml"), text.as_bytes(), &book)
-            .map(|_| ())
-            .unwrap_err()
-            .to_string();
+        let err = refusal("s.toml", &text, &book);
         assert!(err.contains(said), "{extra}: {err}");
     }
     let rest = "[portfolio]\nvalue = 100000\n[[position]]\nstrategy = \"hold\"\nasset = \"BTC\"\n\
                 amount = 99999.98\n[[position]]\nstrategy = \"index\"\nindex = \"large-cap-staking\"\n\
                 weight = \"rest\"\n";
-    let err = yieldplan::load(Path::new("r.toml"), rest.as_bytes(), &book)
-        .map(|_| ())
-        .unwrap_err()
-        .to_string();
+    let err = refusal("r.toml", rest, &book);
     assert!(
         err.contains("the rest, $0.02, is less than a cent (0.002)"),
         "{err}"
@@ -326,10 +305,7 @@ fn scenario_names_in_any_case_and_reserved_forms() {
         ),
     ] {
         let text = format!("{base}{extra}");
-        let err = yieldplan::load(Path::new("s.toml"), text.as_bytes(), &book)
-            .map(|_| ())
-            .unwrap_err()
-            .to_string();
+        let err = refusal("s.toml", &text, &book);
         assert!(err.contains(said), "{extra}: {err}");
     }
 }

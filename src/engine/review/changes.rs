@@ -133,13 +133,7 @@ pub(super) fn compare(
     gone: &BTreeSet<String>,
 ) -> Compared {
     let mut flags = Vec::new();
-    // By name, so a large plan is matched in linear time.
-    let before: std::collections::HashMap<&str, _> = then
-        .positions
-        .iter()
-        .map(|o| (o.name.as_str(), o))
-        .rev()
-        .collect();
+    let before = then.by_name();
     let current: std::collections::HashSet<&str> =
         now.positions.iter().map(|n| n.name.as_str()).collect();
     let mut positions: Vec<PositionChange> = now

@@ -120,12 +120,7 @@ pub fn compare_income(then: &Snapshot, now: &PlanReport, received: &Received) ->
     };
     let current: std::collections::HashSet<&str> =
         now.positions.iter().map(|p| p.name.as_str()).collect();
-    let before: std::collections::HashMap<&str, _> = then
-        .positions
-        .iter()
-        .map(|o| (o.name.as_str(), o))
-        .rev()
-        .collect();
+    let before = then.by_name();
     let removed = then
         .positions
         .iter()

@@ -209,3 +209,17 @@ pub struct Snapshot {
     #[serde(default)]
     pub inputs: Option<SavedInputs>,
 }
+
+impl Snapshot {
+    /// The snapshot's positions by name, so a large plan is matched in
+    /// linear time; a name listed twice (refused when read) maps to its
+    /// first entry.
+    #[must_use]
+    pub fn by_name(&self) -> std::collections::HashMap<&str, &SavedPosition> {
+        self.positions
+            .iter()
+            .rev()
+            .map(|o| (o.name.as_str(), o))
+            .collect()
+    }
+}
