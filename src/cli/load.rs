@@ -161,10 +161,7 @@ pub fn load_profile(path: &Path, book: &RateBook) -> Result<(Portfolio, PlanRepo
     if !book.pools.is_empty() && portfolio.positions.iter().all(|p| p.pool.is_none()) {
         // `--pools` (or a book with pools) given for a profile that takes
         // no yield from a pool: say so rather than seem to use it.
-        super::files::print_error(&format!(
-            "note: {}: no position names a `pool_id`, so the pools given are not used",
-            shown(path)
-        ));
+        note_unused_pools(path);
     }
     let mut planned = plan(&portfolio);
     planned.inputs = Some(inputs);
@@ -219,4 +216,13 @@ pub fn read_profile_with_book(path: &Path, book: &RateBook) -> Result<ReadProfil
         book: own,
         inputs,
     })
+}
+
+/// Notes on stderr that the pools given (`--pools`, or a book with pools)
+/// are not used by the profile at `path`, which names no `pool_id`.
+pub fn note_unused_pools(path: &Path) {
+    super::files::print_error(&format!(
+        "note: {}: no position names a `pool_id`, so the pools given are not used",
+        shown(path)
+    ));
 }

@@ -86,10 +86,7 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
     let book = book_from(a.rates.as_deref(), a.pools.as_deref())?;
     let mut read = read_profile_with_book(&a.profile, &book)?;
     if a.pools.is_some() && read.spec.positions.iter().all(|p| p.pool_id.is_none()) {
-        print_error(&format!(
-            "note: {}: no position names a `pool_id`, so the pools given are not used",
-            crate::cli::files::shown(&a.profile)
-        ));
+        crate::cli::load::note_unused_pools(&a.profile);
     }
     let mut offered: Vec<Candidate> = Vec::new();
     if let Some(path) = &a.candidates {
