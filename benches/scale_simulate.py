@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How `yieldplan project P --simulate` scales (a benchmark, not a test): wall
 time and peak memory (RSS, from /usr/bin/time -v) of the whole process
-against the number of paths (10k / 100k / 1M), positions (generated 11-, 50-
+against the number of paths (10k / 100k / 200k / 1M), positions (generated 11-, 50-
 and 200-position profiles, benches/gen_profile.py, each position one of its
 11 kinds in turn; the shipped profile last, against the same base) and years
 (10 / 30 / 60; 100 years of the shipped profile pass the
@@ -10,8 +10,9 @@ group.
 Time should grow about linearly in each (past the fixed start-up), and
 memory stay bounded at 1,000,000 paths x 30 years. Past 3,000,000
 path-years a run keeps no paths and runs them again to select its exact
-percentiles (three passes over the paths as a rule), so its time per path
-steps up there, about threefold, and is linear again beyond.
+percentiles (a pilot of 1,024 paths, then two passes over the paths as a
+rule), so its time per path steps up there, about twofold, and is linear
+again beyond (200k against 1M paths).
 
 Run through benches/scale_simulate.sh (which builds the binary first).
 Environment: SCALE_PROFILE (default profiles/supplemental-income.toml),
@@ -73,6 +74,7 @@ def main():
     cases = [
         ("paths", PROFILE, shipped_positions, 10_000, 30),
         ("paths", PROFILE, shipped_positions, 100_000, 30),
+        ("paths", PROFILE, shipped_positions, 200_000, 30),
         ("paths", PROFILE, shipped_positions, 1_000_000, 30),
         ("positions", generated[11], 11, 10_000, 30),
         ("positions", generated[50], 50, 10_000, 30),
