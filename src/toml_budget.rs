@@ -7,6 +7,10 @@
 //! may have at most [`MAX_TOML_TOKENS`] tokens, counted with the parser's own
 //! lexer (`toml_parser`) before anything is parsed. The 100,000-position
 //! bench profile (`benches/gen_profile.py`) has 3.9 million.
+//!
+//! Also checked before parsing: lines ended by a carriage return alone (old
+//! Mac OS files), which TOML does not take as line ends and the parser
+//! would report once per line.
 
 use rust_decimal::Decimal;
 
@@ -56,9 +60,71 @@ pub fn over_budget(text: &str, what: &str) -> Option<Diagnostic> {
     )
 }
 
+/// The refusal of a TOML input (`what`: "profile", "rate book", ...) whose
+/// lines end with a carriage return alone (CR without LF), pointing at the
+/// first; `None` when it has none. TOML ends a line with LF or CR LF only,
+/// and takes no lone CR anywhere else either (not in comments or strings).
+#[must_use]
+pub fn lone_carriage_return(text: &str, what: &str) -> Option<Diagnostic> {
+    let bytes = text.as_bytes();
+    let mut lone = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+        .map(|(i, _)| i);
+    let first = lone.next()?;
+    let more = lone.count();
+    let message = if more == 0 {
+        format!(
+            "a line of the {what} ends with a carriage return alone (CR without LF), \
+             which TOML does not take as a line end"
+        )
+    } else {
+        format!(
+            "{} lines of the {what} end with a carriage return alone (CR without LF, as \
+             old Mac OS files do), which TOML does not take as line ends; the first is here",
+            group_thousands(Decimal::from(more + 1), 0)
+        )
+    };
+    let lf = bytes.contains(&b'\n');
+    Some(Diagnostic::at(first..first + 1, message).with_help(if lf {
+        "save the file with LF (Unix) or CR LF (Windows) line ends throughout"
+    } else {
+        "save the file with LF (Unix) or CR LF (Windows) line ends, \
+             e.g. tr '\\r' '\\n' < old.toml > new.toml"
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_ended_by_a_lone_carriage_return_are_refused_once_at_the_first() {
+        assert!(lone_carriage_return("a = 1\r\nb = 2\n", "profile").is_none());
+        let d = lone_carriage_return("a = 1\rb = 2\rc = 3\r", "profile").unwrap();
+        assert_eq!(d.span, Some(5..6));
+        assert!(
+            d.message.starts_with("3 lines of the profile end"),
+            "{}",
+            d.message
+        );
+        assert!(d.help.as_deref().unwrap().contains("tr '\\r' '\\n'"));
+        // One lone CR among LF lines: named alone, no conversion suggested.
+        let d = lone_carriage_return("a = 1\r\nb = 2\rc = 3\n", "rate book").unwrap();
+        assert_eq!(d.span, Some(12..13));
+        assert!(
+            d.message.starts_with("a line of the rate book ends"),
+            "{}",
+            d.message
+        );
+        assert!(!d.help.as_deref().unwrap().contains("tr "));
+        // A CR at the very end.
+        assert_eq!(
+            lone_carriage_return("a = 1\r", "profile").unwrap().span,
+            Some(5..6)
+        );
+    }
 
     #[test]
     fn a_short_text_is_not_lexed_and_passes() {

@@ -221,3 +221,57 @@ fn every_position_of_a_large_profile_is_checked_in_one_run() {
     assert!(stderr.contains("... and 1950 more problems"), "{stderr}");
     assert!(stderr.contains("2000 problems in profile"), "{stderr}");
 }
+
+/// A file whose lines end with a carriage return alone (old Mac OS) is
+/// refused once, at the first such line end, with how to save it, not once
+/// per line: a profile, a rate book and a holdings file alike.
+#[test]
+fn lines_ended_by_a_lone_carriage_return_are_one_problem() {
+    let shipped = fs::read_to_string("profiles/income-template.toml").unwrap();
+    let profile = scratch("lone-cr.toml", &shipped.replace('\n', "\r"));
+    let stderr = assert_rejected(&profile, 1);
+    assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("lines of the profile end with a carriage return alone"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("tr '\\r' '\\n'"), "{stderr}");
+
+    let book = scratch("lone-cr-book.toml", "[assets.FOO]\rvolatility = \"50%\"\r");
+    let out = Command::new(BIN)
+        .args(["plan", "profiles/income-template.toml", "--rates"])
+        .arg(&book)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("2 lines of the rate book end"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("--> {}:1:13", book.display())),
+        "{stderr}"
+    );
+
+    let holdings = scratch(
+        "lone-cr-holdings.toml",
+        "[holdings]\r\"ETH staking\" = 1000\n",
+    );
+    let out = Command::new(BIN)
+        .args([
+            "review",
+            "tests/fixtures/real-data/sample-pools.toml",
+            "--since",
+            "data/review/plan-2026-q3.json",
+            "--pools",
+            "data/review/pools-2026-q4.json",
+            "--holdings",
+        ])
+        .arg(&holdings)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("a line of the holdings file ends with a carriage return alone"),
+        "{stderr}"
+    );
+}

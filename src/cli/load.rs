@@ -158,9 +158,15 @@ pub fn load_profile(path: &Path, book: &RateBook) -> Result<(Portfolio, PlanRepo
         }
         _ => yieldplan::load_read(path, &text, &spec, problems, book)?,
     };
-    if !book.pools.is_empty() && portfolio.positions.iter().all(|p| p.pool.is_none()) {
+    let given = book
+        .pools
+        .values()
+        .any(|e| e.source != super::commands::review::GONE);
+    if given && portfolio.positions.iter().all(|p| p.pool.is_none()) {
         // `--pools` (or a book with pools) given for a profile that takes
-        // no yield from a pool: say so rather than seem to use it.
+        // no yield from a pool: say so rather than seem to use it. The
+        // stand-ins `review` adds for pools its snapshot names were not
+        // given.
         note_unused_pools(path);
     }
     let mut planned = plan(&portfolio);

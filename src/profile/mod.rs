@@ -178,7 +178,9 @@ pub fn read_spec(text: &str) -> Result<ProfileSpec, Vec<Diagnostic>> {
 /// Syntax errors, the only hard failure (what a broken file seems to say is
 /// not worth checking), and a file of only comments and blank lines.
 pub fn read_spec_lenient(text: &str) -> Result<(ProfileSpec, Vec<Diagnostic>), Vec<Diagnostic>> {
-    if let Some(d) = crate::toml_budget::over_budget(text, "profile") {
+    if let Some(d) = crate::toml_budget::over_budget(text, "profile")
+        .or_else(|| crate::toml_budget::lone_carriage_return(text, "profile"))
+    {
         return Err(vec![d]);
     }
     let (root, errors) = DeTable::parse_recoverable(text);

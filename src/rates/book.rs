@@ -191,7 +191,9 @@ impl RateBook {
 /// The first TOML syntax or shape error (unknown field, bad rate, ...), at
 /// its place in `text`.
 pub fn parse_book(path: &Path, text: &str) -> Result<RateBook, Diagnostics> {
-    if let Some(d) = crate::toml_budget::over_budget(text, "rate book") {
+    if let Some(d) = crate::toml_budget::over_budget(text, "rate book")
+        .or_else(|| crate::toml_budget::lone_carriage_return(text, "rate book"))
+    {
         return Err(Diagnostics::new(path, text, "rate book", vec![d]));
     }
     toml::from_str::<RateBook>(text).map_err(|e| {

@@ -71,7 +71,9 @@ pub(super) fn read_file(
     text: &str,
     base_for: impl FnOnce(bool) -> RateBook,
 ) -> (Option<RateBook>, Vec<Diagnostic>) {
-    if let Some(d) = crate::toml_budget::over_budget(text, "rate book") {
+    if let Some(d) = crate::toml_budget::over_budget(text, "rate book")
+        .or_else(|| crate::toml_budget::lone_carriage_return(text, "rate book"))
+    {
         return (None, vec![d]);
     }
     let (root, errors) = DeTable::parse_recoverable(text);

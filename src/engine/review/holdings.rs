@@ -216,7 +216,9 @@ fn read_csv(text: &str, c: &mut Collector<'_>) {
 }
 
 fn read_toml(text: &str, c: &mut Collector<'_>) {
-    if let Some(d) = crate::toml_budget::over_budget(text, "holdings file") {
+    if let Some(d) = crate::toml_budget::over_budget(text, "holdings file")
+        .or_else(|| crate::toml_budget::lone_carriage_return(text, "holdings file"))
+    {
         c.problems.push(d);
         return;
     }

@@ -8,7 +8,7 @@
 //! keys between the pilot's quantiles 5 standard errors either side of it.
 //! Each pass then counts, for every wanted rank, the values below its
 //! bracket and the values within it by bucket: the first pass splits a
-//! bracket into 4,096 buckets of equal value (it may reach from a mass of
+//! bracket into 512 buckets of equal value (it may reach from a mass of
 //! zeros across many powers of two), later passes into at most 4,096 of
 //! equal key width. The bucket holding the rank becomes the next bracket,
 //! and once a bracket holds few values they are collected and the rank is
@@ -27,10 +27,14 @@ use rayon::prelude::*;
 
 use super::path::Chunk;
 
-/// Key bits resolved per pass, at least (a bucket's width is a power of two).
+/// Buckets of a pass's histogram, as a power of two: at least this many
+/// key bits are resolved per pass.
 const BITS: u32 = 12;
-/// Buckets of a pass's histogram.
-const BUCKETS: usize = 1 << BITS;
+/// Buckets of the first pass's histograms, as a power of two: fewer, since
+/// each wanted rank then has a bracket of its own, a few percent of the
+/// paths wide, and the histograms of every rank of every year are held at
+/// once.
+const FIRST_BITS: u32 = 9;
 /// A bucket with at most this many values is collected rather than split
 /// (few in the tests, so that they split buckets several times).
 const COLLECT: u64 = if cfg!(test) { 16 } else { 4096 };
@@ -72,13 +76,14 @@ struct Probe {
     linear: bool,
 }
 
-/// How a probe's keys are split into at most [`BUCKETS`] buckets.
+/// How a probe's keys are split into at most `2^bits` buckets.
 #[derive(Clone, Copy, Debug)]
 enum Buckets {
     /// Buckets of `2^shift` keys from `lo`.
     Keys { lo: u64, shift: u32 },
-    /// Buckets of equal value from `base`, `scale` of them per unit.
-    Values { base: f64, scale: f64 },
+    /// Buckets of equal value from `base`, `scale` of them per unit, the
+    /// largest value in bucket `last`.
+    Values { base: f64, scale: f64, last: usize },
 }
 
 impl Buckets {
@@ -87,7 +92,7 @@ impl Buckets {
     fn of(self, k: u64, x: f64) -> usize {
         match self {
             Buckets::Keys { lo, shift } => ((k - lo) >> shift) as usize,
-            Buckets::Values { base, scale } => (((x - base) * scale) as usize).min(BUCKETS - 1),
+            Buckets::Values { base, scale, last } => (((x - base) * scale) as usize).min(last),
         }
     }
 }
@@ -105,17 +110,22 @@ impl Probe {
 
     /// How the probe's keys are split: by value when it is linear and both
     /// ends are finite values a finite distance apart, else into the
-    /// fewest whole key bits that make at most [`BUCKETS`] buckets.
-    fn buckets(&self) -> Buckets {
+    /// fewest whole key bits that make at most `2^bits` buckets.
+    fn buckets(&self, bits: u32) -> Buckets {
         let (a, b) = (value_of(self.lo), value_of(self.hi));
-        let scale = BUCKETS as f64 / (b - a);
+        let n = 1usize << bits;
+        let scale = n as f64 / (b - a);
         if self.linear && a.is_finite() && b.is_finite() && scale.is_finite() && scale > 0.0 {
-            return Buckets::Values { base: a, scale };
+            return Buckets::Values {
+                base: a,
+                scale,
+                last: n - 1,
+            };
         }
         let span = self.hi - self.lo;
         Buckets::Keys {
             lo: self.lo,
-            shift: (u64::BITS - span.leading_zeros()).saturating_sub(BITS),
+            shift: (u64::BITS - span.leading_zeros()).saturating_sub(bits),
         }
     }
 
@@ -247,10 +257,12 @@ pub(super) fn order_statistics(
             }
         }
         let hook = (pass == 0).then_some(first);
-        let found = one_pass(&split, &collect, (chunks, pass), series, rerun, hook);
+        let bits = if pass == 0 { FIRST_BITS } else { BITS };
+        let found = one_pass(&split, &collect, (chunks, pass, bits), series, rerun, hook);
+        let width = 1usize << bits;
         for w in wanted.iter_mut().filter(|w| w.value.is_none()) {
             if let Some(n) = split.iter().position(|p| *p == w.probe) {
-                let hist = &found.hist[n * BUCKETS..(n + 1) * BUCKETS];
+                let hist = &found.hist[n * width..(n + 1) * width];
                 let below = found.below[n];
                 let within: u64 = hist.iter().map(|&c| u64::from(c)).sum();
                 let [low, high] = found.ends[n];
@@ -272,7 +284,7 @@ pub(super) fn order_statistics(
                 } else if w.rank - below >= within - high.count.min(within) {
                     w.value = Some(value_of(high.key));
                 } else {
-                    narrow(w, below, hist);
+                    narrow(w, below, hist, bits);
                 }
             } else if let Some(n) = collect.iter().position(|p| *p == w.probe) {
                 let mut xs = found.collected[n].clone();
@@ -339,10 +351,10 @@ fn pilot(
         .collect()
 }
 
-/// Moves `w` into the bucket of `hist` that holds its rank, `below` values
-/// lying under its probe.
-fn narrow(w: &mut Wanted, below: u64, hist: &[u32]) {
-    let buckets = w.probe.buckets();
+/// Moves `w` into the bucket of `hist` (`2^bits` buckets) that holds its
+/// rank, `below` values lying under its probe.
+fn narrow(w: &mut Wanted, below: u64, hist: &[u32], bits: u32) {
+    let buckets = w.probe.buckets(bits);
     let mut under = below;
     for (b, n) in hist.iter().enumerate() {
         let n = u64::from(*n);
@@ -361,12 +373,12 @@ fn narrow(w: &mut Wanted, below: u64, hist: &[u32]) {
 }
 
 /// Runs every chunk once, counting the values below every probe, building
-/// the histograms of the `split` probes and the values of the `collect`
-/// probes, and showing each chunk to `hook`.
+/// the histograms (`2^bits` buckets) of the `split` probes and the values of
+/// the `collect` probes, and showing each chunk to `hook`.
 fn one_pass(
     split: &[Probe],
     collect: &[Probe],
-    (chunks, pass): (u32, usize),
+    (chunks, pass, bits): (u32, usize, u32),
     series: fn(&Chunk, usize) -> &[f64],
     rerun: &(dyn Fn(u32, usize) -> Chunk + Sync),
     hook: Option<ChunkHook<'_>>,
@@ -381,10 +393,10 @@ fn one_pass(
         .unwrap_or(0);
     let mut by_series: Vec<Vec<(usize, Option<usize>, Buckets)>> = vec![Vec::new(); n_series];
     for (slot, p) in split.iter().enumerate() {
-        by_series[p.series].push((slot, Some(slot), p.buckets()));
+        by_series[p.series].push((slot, Some(slot), p.buckets(bits)));
     }
     for (slot, p) in collect.iter().enumerate() {
-        by_series[p.series].push((split.len() + slot, None, p.buckets()));
+        by_series[p.series].push((split.len() + slot, None, p.buckets(bits)));
     }
     let probe = |slot: usize| {
         if slot < split.len() {
@@ -395,7 +407,7 @@ fn one_pass(
     };
     let empty = || Found {
         below: vec![0; split.len() + collect.len()],
-        hist: vec![0; split.len() * BUCKETS],
+        hist: vec![0; split.len() << bits],
         ends: vec![[Extreme::LOW, Extreme::HIGH]; split.len()],
         collected: vec![Vec::new(); collect.len()],
     };
@@ -421,7 +433,7 @@ fn one_pass(
                         } else if k <= p.hi {
                             match splitting {
                                 Some(h) => {
-                                    f.hist[h * BUCKETS + buckets.of(k, x)] += 1;
+                                    f.hist[(h << bits) + buckets.of(k, x)] += 1;
                                     let [low, high] = &mut f.ends[h];
                                     low.see(k, true);
                                     high.see(k, false);
