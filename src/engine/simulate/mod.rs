@@ -125,16 +125,16 @@ fn gather(
     let n = settings.paths.div_ceil(PATHS_PER_CHUNK);
     let tallies: Vec<std::sync::OnceLock<tally::Tally>> =
         (0..n).map(|_| std::sync::OnceLock::new()).collect();
-    let stats = select::order_statistics(
+    let (stats, _passes) = select::order_statistics(
         &ranks,
-        u64::from(settings.paths),
-        n,
+        (u64::from(settings.paths), n),
         summary::series,
         // Progress counts the first pass only.
         &|c, pass| run_chunk(s, settings, c, if pass == 0 { progress } else { &|| {} }),
         &|c, chunk| {
             let _ = tallies[c as usize].set(tally::Tally::of(chunk, settings.years));
         },
+        select::FIRST_COLLECT,
     );
     let tallies: Vec<tally::Tally> = tallies
         .into_iter()

@@ -3,8 +3,8 @@
 //! pass, and each pass narrows where each wanted rank lies.
 //!
 //! A value's sort key is its bit pattern made monotone (the order of
-//! `f64::total_cmp`). Before the first pass, the first few chunks (a pilot
-//! of at most [`PILOT_CHUNKS`] × 128 paths) bracket each wanted rank: the
+//! `f64::total_cmp`). Before the first pass, the first chunks (a pilot of
+//! a sixteenth of them, 1,024 to 4,096 paths) bracket each wanted rank: the
 //! keys between the pilot's quantiles 5 standard errors either side of it.
 //! Each pass then counts, for every wanted rank, the values below its
 //! bracket and the values within it by bucket: the first pass splits a
@@ -12,9 +12,12 @@
 //! zeros across many powers of two), later passes into at most 4,096 of
 //! equal key width. The bucket holding the rank becomes the next bracket,
 //! and once a bracket holds few values they are collected and the rank is
-//! selected among them. A rank the pilot's bracket misses (about one in a
-//! million) is found the same way from the keys beside the bracket, a pass
-//! or more later. The shipped profiles at 1,000,000 paths take two passes.
+//! selected among them. When the pilot expects few enough values within the
+//! brackets (runs up to about 200,000 paths × 30 years), the first pass
+//! collects them too and the run takes one pass. A rank the pilot's bracket
+//! misses (about one in a million) is found the same way from the keys
+//! beside the bracket, a pass or more later. The shipped profiles at
+//! 1,000,000 paths take two passes.
 //!
 //! Every path draws the same numbers in every pass (`stream`), so the
 //! result is exactly the order statistic a sort of all the values would
@@ -41,8 +44,14 @@ const COLLECT: u64 = if cfg!(test) { 16 } else { 4096 };
 /// At most this many accumulators per pass (each the size of the pass's
 /// histograms), whatever the number of threads.
 const GROUPS: usize = 8;
-/// The pilot's chunks: the first this many.
-const PILOT_CHUNKS: u32 = 8;
+/// The pilot's chunks: the first sixteenth of the run's, within these bounds.
+const PILOT_CHUNKS: (u32, u32) = (8, 32);
+/// The first pass also collects the values within every bracket when the
+/// pilot expects at most `.0` of them in all (8 bytes each), and the run
+/// then takes one pass; a group of chunks stops collecting past `.1`, a
+/// quarter of it (so at most twice it are held, in at most [`GROUPS`]
+/// groups).
+pub(super) const FIRST_COLLECT: (usize, usize) = (4_000_000, 1_000_000);
 /// How many standard errors of the pilot's quantile a bracket spans on
 /// either side of it.
 const PILOT_Z: f64 = 5.0;
@@ -175,6 +184,13 @@ struct Found {
     /// Splitting probes first, then collecting ones.
     below: Vec<u64>,
     hist: Vec<u32>,
+    /// Per splitting probe, in a first pass that collects too: its values.
+    first: Vec<Vec<f64>>,
+    /// How many values `first` holds; past the group's cap it holds none
+    /// and `full` is set.
+    first_count: usize,
+    /// A group went past its cap: the first pass's values are incomplete.
+    full: bool,
     /// Per splitting probe: its smallest and largest keys, each with how
     /// many values have it (a mass of equal values, such as the zeros of
     /// depleted paths, is resolved at once instead of bit by bit).
@@ -221,16 +237,22 @@ impl Extreme {
 /// `s`, each series being `series(chunk, s)` of every chunk, with `rerun`
 /// giving chunk `c` again for pass `pass` (`chunks` of them in all; the
 /// pilot runs its chunks as pass 1). `first` sees every chunk of the first
-/// pass (in no particular order).
+/// pass (in no particular order). The first pass also collects when the
+/// pilot expects at most `first_collect.0` values in its brackets, at most
+/// `first_collect.1` a group ([`FIRST_COLLECT`]). Also returns the number
+/// of passes.
 pub(super) fn order_statistics(
     ranks: &[Vec<u64>],
-    paths: u64,
-    chunks: u32,
+    (paths, chunks): (u64, u32),
     series: fn(&Chunk, usize) -> &[f64],
     rerun: &(dyn Fn(u32, usize) -> Chunk + Sync),
     first: ChunkHook<'_>,
-) -> Vec<Vec<f64>> {
-    let brackets = pilot(ranks, paths, chunks.min(PILOT_CHUNKS), series, rerun);
+    first_collect: (usize, usize),
+) -> (Vec<Vec<f64>>, usize) {
+    let (low, high) = PILOT_CHUNKS;
+    let pilot_chunks = (chunks / 16).clamp(low, high).min(chunks);
+    let (brackets, expected) = pilot(ranks, paths, pilot_chunks, series, rerun);
+    let collect_first = expected <= first_collect.0 as f64;
     let mut wanted: Vec<Wanted> = ranks
         .iter()
         .zip(brackets)
@@ -258,7 +280,15 @@ pub(super) fn order_statistics(
         }
         let hook = (pass == 0).then_some(first);
         let bits = if pass == 0 { FIRST_BITS } else { BITS };
-        let found = one_pass(&split, &collect, (chunks, pass, bits), series, rerun, hook);
+        let cap = (pass == 0 && collect_first).then_some(first_collect.1);
+        let mut found = one_pass(
+            (&split, &collect),
+            (chunks, pass, bits),
+            series,
+            rerun,
+            hook,
+            cap,
+        );
         let width = 1usize << bits;
         for w in wanted.iter_mut().filter(|w| w.value.is_none()) {
             if let Some(n) = split.iter().position(|p| *p == w.probe) {
@@ -266,7 +296,13 @@ pub(super) fn order_statistics(
                 let below = found.below[n];
                 let within: u64 = hist.iter().map(|&c| u64::from(c)).sum();
                 let [low, high] = found.ends[n];
-                if w.rank < below {
+                let kept = cap.is_some() && !found.full;
+                if kept && w.rank >= below && w.rank - below < within {
+                    // The first pass kept every value of the bracket.
+                    let at = (w.rank - below) as usize;
+                    let xs = &mut found.first[n];
+                    w.value = Some(*xs.select_nth_unstable_by(at, f64::total_cmp).1);
+                } else if w.rank < below {
                     // Only a pilot's bracket can miss: look below it.
                     w.probe = Probe {
                         hi: w.probe.lo.saturating_sub(1),
@@ -303,22 +339,24 @@ pub(super) fn order_statistics(
     for w in wanted {
         out[w.probe.series].push(w.value.unwrap_or(0.0));
     }
-    out
+    (out, pass)
 }
 
 /// Per series, per wanted rank, the bracket the first `pilot` chunks give:
 /// the keys from the pilot's quantile [`PILOT_Z`] standard errors (and one
 /// pilot value) below the rank's to as far above it, within the pilot's
-/// smallest and largest values.
+/// smallest and largest values; and how many values of the whole run the
+/// pilot expects within the brackets, in all.
 fn pilot(
     ranks: &[Vec<u64>],
     paths: u64,
     pilot: u32,
     series: fn(&Chunk, usize) -> &[f64],
     rerun: &(dyn Fn(u32, usize) -> Chunk + Sync),
-) -> Vec<Vec<Probe>> {
+) -> (Vec<Vec<Probe>>, f64) {
     let runs: Vec<Chunk> = (0..pilot).into_par_iter().map(|c| rerun(c, 1)).collect();
-    ranks
+    let mut share = 0.0;
+    let brackets = ranks
         .iter()
         .enumerate()
         .map(|(s, rs)| {
@@ -332,6 +370,7 @@ fn pilot(
             rs.iter()
                 .map(|&rank| {
                     if keys.is_empty() || paths == 0 {
+                        share += 1.0;
                         return Probe::all(s);
                     }
                     let q = (rank as f64 + 0.5) / paths as f64;
@@ -339,16 +378,21 @@ fn pilot(
                     // Within the pilot's values: the rank lies beyond them
                     // only when it is within a few pilot values of the end.
                     let at = |q: f64| keys[((q * n).floor().max(0.0) as usize).min(keys.len() - 1)];
+                    let (lo, hi) = (at(q - reach), at(q + reach));
+                    let within =
+                        keys.partition_point(|&k| k <= hi) - keys.partition_point(|&k| k < lo);
+                    share += within as f64 / n;
                     Probe {
                         series: s,
-                        lo: at(q - reach),
-                        hi: at(q + reach),
+                        lo,
+                        hi,
                         linear: true,
                     }
                 })
                 .collect()
         })
-        .collect()
+        .collect();
+    (brackets, share * paths as f64)
 }
 
 /// Moves `w` into the bucket of `hist` (`2^bits` buckets) that holds its
@@ -374,14 +418,16 @@ fn narrow(w: &mut Wanted, below: u64, hist: &[u32], bits: u32) {
 
 /// Runs every chunk once, counting the values below every probe, building
 /// the histograms (`2^bits` buckets) of the `split` probes and the values of
-/// the `collect` probes, and showing each chunk to `hook`.
+/// the `collect` probes, and showing each chunk to `hook`. With a `cap`,
+/// also keeps the values within every `split` probe, at most `cap` for each
+/// group of chunks (past it, none, and `full` is set).
 fn one_pass(
-    split: &[Probe],
-    collect: &[Probe],
+    (split, collect): (&[Probe], &[Probe]),
     (chunks, pass, bits): (u32, usize, u32),
     series: fn(&Chunk, usize) -> &[f64],
     rerun: &(dyn Fn(u32, usize) -> Chunk + Sync),
     hook: Option<ChunkHook<'_>>,
+    cap: Option<usize>,
 ) -> Found {
     // Per series, the probes that look at it: (slot in `below`, its
     // histogram's slot when splitting, its buckets).
@@ -410,6 +456,9 @@ fn one_pass(
         hist: vec![0; split.len() << bits],
         ends: vec![[Extreme::LOW, Extreme::HIGH]; split.len()],
         collected: vec![Vec::new(); collect.len()],
+        first: vec![Vec::new(); if cap.is_some() { split.len() } else { 0 }],
+        first_count: 0,
+        full: false,
     };
     let per_group = (chunks as usize).div_ceil(GROUPS).max(1);
     (0..chunks)
@@ -437,6 +486,14 @@ fn one_pass(
                                     let [low, high] = &mut f.ends[h];
                                     low.see(k, true);
                                     high.see(k, false);
+                                    if let Some(cap) = cap.filter(|_| !f.full) {
+                                        f.first[h].push(x);
+                                        f.first_count += 1;
+                                        if f.first_count > cap {
+                                            f.full = true;
+                                            f.first = vec![Vec::new(); split.len()];
+                                        }
+                                    }
                                 }
                                 None => f.collected[slot - split.len()].push(x),
                             }
@@ -459,6 +516,14 @@ fn one_pass(
             }
             for (x, y) in a.collected.iter_mut().zip(b.collected) {
                 x.extend(y);
+            }
+            a.full |= b.full;
+            if a.full {
+                a.first = vec![Vec::new(); a.first.len()];
+            } else {
+                for (x, y) in a.first.iter_mut().zip(b.first) {
+                    x.extend(y);
+                }
             }
             a
         })
@@ -486,32 +551,54 @@ mod tests {
     }
 
     /// Every rank of interest found by passes is the value a full sort puts
-    /// there, bit for bit, for `chunks` chunks of `f`.
-    fn agrees_with_a_sort(chunks: u32, f: &(dyn Fn(u64) -> f64 + Sync)) {
+    /// there, bit for bit, for `chunks` chunks of `f`: without collecting in
+    /// the first pass, collecting in it, and with a cap the first pass
+    /// passes. Returns the passes each took.
+    fn agrees_with_a_sort(chunks: u32, f: &(dyn Fn(u64) -> f64 + Sync)) -> [usize; 3] {
+        ranks_agree_with_a_sort(
+            chunks,
+            f,
+            &[0.0, 0.001, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999, 1.0],
+        )
+    }
+
+    /// [`agrees_with_a_sort`] for the ranks at the fractions `qs` of the paths.
+    fn ranks_agree_with_a_sort(
+        chunks: u32,
+        f: &(dyn Fn(u64) -> f64 + Sync),
+        qs: &[f64],
+    ) -> [usize; 3] {
         let paths = u64::from(chunks) * 128;
         let mut all: Vec<f64> = (0..paths).map(f).collect();
         all.sort_by(f64::total_cmp);
-        let mut ranks: Vec<u64> = [0.0, 0.001, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999]
+        let ranks: Vec<u64> = qs
             .iter()
-            .map(|q| (q * paths as f64) as u64)
+            .map(|q| ((q * paths as f64) as u64).min(paths - 1))
             .collect();
-        ranks.push(paths - 1);
-        let seen = std::sync::atomic::AtomicU32::new(0);
-        let found = order_statistics(
-            std::slice::from_ref(&ranks),
-            paths,
-            chunks,
-            values,
-            &|c, _| chunk_of(c, f),
-            &|_, _| {
-                seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            },
-        );
         let want: Vec<u64> = ranks.iter().map(|&r| all[r as usize].to_bits()).collect();
-        let got: Vec<u64> = found[0].iter().map(|x| x.to_bits()).collect();
-        assert_eq!(got, want, "ranks {ranks:?}");
-        // The first pass shows every chunk once; the pilot shows none.
-        assert_eq!(seen.into_inner(), chunks);
+        // Never; always, with room for every value; always, with room for 40
+        // values a group.
+        [(0, 0), (usize::MAX, usize::MAX), (usize::MAX, 40)].map(|first_collect| {
+            let seen = std::sync::atomic::AtomicU32::new(0);
+            let (found, passes) = order_statistics(
+                std::slice::from_ref(&ranks),
+                (paths, chunks),
+                values,
+                &|c, _| chunk_of(c, f),
+                &|_, _| {
+                    seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                },
+                first_collect,
+            );
+            let got: Vec<u64> = found[0].iter().map(|x| x.to_bits()).collect();
+            assert_eq!(
+                got, want,
+                "ranks {ranks:?}, first_collect {first_collect:?}"
+            );
+            // The first pass shows every chunk once; the pilot shows none.
+            assert_eq!(seen.into_inner(), chunks);
+            passes
+        })
     }
 
     /// Spread values, values of both signs around zero, a mass of equal
@@ -520,6 +607,13 @@ mod tests {
     fn ranks_found_by_passes_equal_a_full_sort() {
         let spread = |p: u64| (p.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) as f64 * 1e-3;
         agrees_with_a_sort(40, &spread);
+        // The five percentiles: collecting in the first pass answers there;
+        // past the cap it cannot, and the passes go on as without it.
+        let [without, with, capped] =
+            ranks_agree_with_a_sort(40, &spread, &[0.05, 0.25, 0.5, 0.75, 0.95]);
+        assert!(without > 1, "{without}");
+        assert_eq!(with, 1);
+        assert_eq!(capped, without);
         agrees_with_a_sort(40, &|p| spread(p) - 4e12);
         agrees_with_a_sort(40, &|p| if p % 3 == 0 { 0.0 } else { spread(p) });
         agrees_with_a_sort(20, &|p| match p % 7 {
