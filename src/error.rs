@@ -129,11 +129,44 @@ impl Diagnostics {
 #[must_use]
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(source, offset.min(source.len()));
-    let before = &source[..offset];
-    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let bytes = source.as_bytes();
+    let line = (0..offset).filter(|&i| ends_line(bytes, i)).count() + 1;
+    let line_start = line_start(source, offset);
     let col = source[line_start..offset].chars().count() + 1;
     (line, col)
+}
+
+/// Whether byte `i` of `bytes` ends a line: a line feed, or a carriage
+/// return without one after it (old Mac OS line ends, which the CSV and JSON
+/// readers take as line ends too; TOML refuses them, at their place).
+fn ends_line(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'\n' => true,
+        b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+        _ => false,
+    }
+}
+
+/// The start of the line holding byte `offset`.
+fn line_start(source: &str, offset: usize) -> usize {
+    let bytes = source.as_bytes();
+    (0..offset)
+        .rev()
+        .find(|&i| ends_line(bytes, i))
+        .map_or(0, |i| i + 1)
+}
+
+/// Byte offset of 1-based `line` and `column` (in bytes) in `text`, as a
+/// reader that counts only line feeds gives them (`serde_json`), clamped to
+/// the text and back to the start of a character.
+#[must_use]
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    floor_char_boundary(text, (start + column.saturating_sub(1)).min(text.len()))
 }
 
 /// How many problems of one file are shown; the rest are counted.
@@ -148,7 +181,11 @@ struct LineIndex {
 impl LineIndex {
     fn new(source: &str) -> Self {
         let starts = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(
+                (0..source.len())
+                    .filter(|&i| ends_line(source.as_bytes(), i))
+                    .map(|i| i + 1),
+            )
             .collect();
         LineIndex { starts }
     }
@@ -190,13 +227,13 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 /// returns the text shown and the caret's column (0-based, in characters) within it.
 fn snippet(source: &str, offset: usize, len: usize) -> (String, usize, usize) {
     let offset = floor_char_boundary(source, offset.min(source.len()));
-    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[offset..]
-        .find('\n')
-        .map_or(source.len(), |i| offset + i);
+    let line_start = line_start(source, offset);
+    let line_end = (offset..source.len())
+        .find(|&i| ends_line(source.as_bytes(), i))
+        .unwrap_or(source.len());
     let line_start = after_bom(source, line_start).min(offset);
     // Tabs are shown as one space so the caret stays under the column it
-    // names; only the CR of a CRLF line end is dropped (a lone CR is shown).
+    // names; the CR of a CRLF line end is dropped.
     let text = &source[line_start..line_end];
     let line: Vec<char> = text
         .strip_suffix('\r')
@@ -446,15 +483,31 @@ mod tests {
 
     #[test]
     fn the_line_index_agrees_with_line_col() {
-        let src = "a = 1\nbé = 2\n\nc = 3";
-        let index = LineIndex::new(src);
-        for offset in 0..=src.len() {
-            assert_eq!(
-                index.line_col(src, offset),
-                line_col(src, offset),
-                "at {offset}"
-            );
+        for src in ["a = 1\nbé = 2\n\nc = 3", "a,1\rbé,2\r\rc,3\r\nd,4\r"] {
+            let index = LineIndex::new(src);
+            for offset in 0..=src.len() {
+                assert_eq!(
+                    index.line_col(src, offset),
+                    line_col(src, offset),
+                    "at {offset}"
+                );
+            }
         }
+    }
+
+    /// A carriage return without a line feed ends a line, as the CSV and
+    /// JSON readers take it; the CR of CR LF does not end one of its own.
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let src = "a,1\rbé,2\r\nc,3";
+        assert_eq!(line_col(src, 4), (2, 1));
+        assert_eq!(line_col(src, 9), (2, 5));
+        assert_eq!(line_col(src, 11), (3, 1));
+        let (text, caret, _) = snippet(src, 5, 1);
+        assert_eq!((text.as_str(), caret), ("bé,2", 1));
+        // serde_json's place (it counts line feeds only) maps back to bytes.
+        assert_eq!(offset_of(src, 2, 1), 11);
+        assert_eq!(offset_of(src, 1, 5), 4);
     }
 
     #[test]

@@ -8,9 +8,9 @@
 //! lexer (`toml_parser`) before anything is parsed. The 100,000-position
 //! bench profile (`benches/gen_profile.py`) has 3.9 million.
 //!
-//! Also checked before parsing: lines ended by a carriage return alone (old
-//! Mac OS files), which TOML does not take as line ends and the parser
-//! would report once per line.
+//! Also checked before parsing: carriage returns without a line feed after
+//! them (the line ends of old Mac OS files), which TOML does not take and
+//! the parser would report once per line.
 
 use rust_decimal::Decimal;
 
@@ -60,10 +60,11 @@ pub fn over_budget(text: &str, what: &str) -> Option<Diagnostic> {
     )
 }
 
-/// The refusal of a TOML input (`what`: "profile", "rate book", ...) whose
-/// lines end with a carriage return alone (CR without LF), pointing at the
-/// first; `None` when it has none. TOML ends a line with LF or CR LF only,
-/// and takes no lone CR anywhere else either (not in comments or strings).
+/// The refusal of a TOML input (`what`: "profile", "rate book", ...) that
+/// holds a carriage return without a line feed after it (a lone CR: the line
+/// ends of old Mac OS files, or a stray CR), pointing at the first; `None`
+/// when it has none. TOML takes CR only as part of a CR LF line end, not
+/// alone anywhere (not in comments or strings either).
 #[must_use]
 pub fn lone_carriage_return(text: &str, what: &str) -> Option<Diagnostic> {
     let bytes = text.as_bytes();
@@ -73,25 +74,27 @@ pub fn lone_carriage_return(text: &str, what: &str) -> Option<Diagnostic> {
         .filter(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
         .map(|(i, _)| i);
     let first = lone.next()?;
-    let more = lone.count();
-    let message = if more == 0 {
+    let count = lone.count() + 1;
+    let message = if count == 1 {
         format!(
-            "a line of the {what} ends with a carriage return alone (CR without LF), \
-             which TOML does not take as a line end"
+            "the {what} has a carriage return without a line feed after it (a lone CR); \
+             TOML takes CR only as part of a CR LF line end"
         )
     } else {
         format!(
-            "{} lines of the {what} end with a carriage return alone (CR without LF, as \
-             old Mac OS files do), which TOML does not take as line ends; the first is here",
-            group_thousands(Decimal::from(more + 1), 0)
+            "the {what} has {} carriage returns without a line feed after them (lone CRs); \
+             TOML takes CR only as part of a CR LF line end; the first is here",
+            group_thousands(Decimal::from(count), 0)
         )
     };
-    let lf = bytes.contains(&b'\n');
-    Some(Diagnostic::at(first..first + 1, message).with_help(if lf {
-        "save the file with LF (Unix) or CR LF (Windows) line ends throughout"
+    // Most line ends a lone CR: a file saved with old Mac OS line ends.
+    let mac = count > bytes.iter().filter(|&&b| b == b'\n').count();
+    Some(Diagnostic::at(first..first + 1, message).with_help(if mac {
+        "its lines end with CR alone (old Mac OS): save it with LF (Unix) or CR LF \
+             (Windows) line ends, e.g. tr '\\r' '\\n' < old.toml > new.toml"
     } else {
-        "save the file with LF (Unix) or CR LF (Windows) line ends, \
-             e.g. tr '\\r' '\\n' < old.toml > new.toml"
+        "save it with LF (Unix) or CR LF (Windows) line ends throughout; inside a \
+             string, write a carriage return as \\r"
     }))
 }
 
@@ -105,20 +108,27 @@ mod tests {
         let d = lone_carriage_return("a = 1\rb = 2\rc = 3\r", "profile").unwrap();
         assert_eq!(d.span, Some(5..6));
         assert!(
-            d.message.starts_with("3 lines of the profile end"),
+            d.message.starts_with("the profile has 3 carriage returns"),
             "{}",
             d.message
         );
         assert!(d.help.as_deref().unwrap().contains("tr '\\r' '\\n'"));
-        // One lone CR among LF lines: named alone, no conversion suggested.
+        // Old Mac line ends with one LF at the end: still the conversion.
+        let d = lone_carriage_return("a = 1\rb = 2\rc = 3\n", "profile").unwrap();
+        assert!(d.help.as_deref().unwrap().contains("tr '\\r' '\\n'"));
+        // One stray CR among LF lines: named alone, no conversion suggested.
         let d = lone_carriage_return("a = 1\r\nb = 2\rc = 3\n", "rate book").unwrap();
         assert_eq!(d.span, Some(12..13));
         assert!(
-            d.message.starts_with("a line of the rate book ends"),
+            d.message.starts_with("the rate book has a carriage return"),
             "{}",
             d.message
         );
         assert!(!d.help.as_deref().unwrap().contains("tr "));
+        // CR CR LF (a Windows file converted twice) is not old Mac OS.
+        let d = lone_carriage_return("a = 1\r\r\nb = 2\r\r\n", "profile").unwrap();
+        assert_eq!(d.span, Some(5..6));
+        assert!(!d.help.as_deref().unwrap().contains("Mac"));
         // A CR at the very end.
         assert_eq!(
             lone_carriage_return("a = 1\r", "profile").unwrap().span,

@@ -907,3 +907,76 @@ fn check_success_column_and_optimize_pools_note() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("so the pools given are not used"));
 }
+
+/// Pools count as given however they come (a `--rates` book with pools, for
+/// `optimize` too; a profile's own `[rates] pools`; a pool whose source reads
+/// like `review`'s stand-ins), and `review`'s stand-ins for pools its
+/// snapshot names never do.
+#[test]
+fn pools_given_any_way_are_said_unused_and_stand_ins_are_not_given() {
+    let note = "so the pools given are not used";
+    let stderr = |args: &[&str]| {
+        let out = bin().args(args).output().unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let book = "tests/fixtures/real-data/pools-sample-import.toml";
+    for command in ["plan", "check", "optimize"] {
+        let err = stderr(&[command, "profiles/income-template.toml", "--rates", book]);
+        assert!(err.contains(note), "{command}: {err}");
+    }
+    let dir = scratch("pools-given");
+    let profile = fs::read_to_string("profiles/income-template.toml").unwrap();
+    let own = dir.join("own.toml");
+    fs::write(
+        &own,
+        format!("{profile}\n[rates]\npools = \"pools.json\"\n"),
+    )
+    .unwrap();
+    fs::copy("data/pools-sample.json", dir.join("pools.json")).unwrap();
+    let err = stderr(&["plan", own.to_str().unwrap()]);
+    assert!(err.contains(note), "{err}");
+    let spoof = dir.join("spoof.toml");
+    let text = fs::read_to_string(book).unwrap().replace(
+        "DefiLlama pools snapshot pools-sample.json",
+        "gone from the pools snapshot",
+    );
+    fs::write(&spoof, text).unwrap();
+    let err = stderr(&[
+        "plan",
+        "profiles/income-template.toml",
+        "--rates",
+        spoof.to_str().unwrap(),
+    ]);
+    assert!(err.contains(note), "{err}");
+    // A snapshot whose positions took pools, reviewed against a profile
+    // that no longer does: the stand-ins for its pools were not given.
+    let mut sample = fs::read_to_string("tests/fixtures/real-data/sample-pools.toml").unwrap();
+    for (id, instead) in [
+        ("sample-0001-aave-usdc-eth", "asset = \"USDC\""),
+        ("sample-0002-aave-usdc-arb", "asset = \"USDC\""),
+        ("sample-0004-univ3-usdc-weth", "pair = [\"USDC\", \"ETH\"]"),
+        ("sample-0007-velo-op-usdc", "pair = [\"OP\", \"USDC\"]"),
+        ("sample-0008-jito-jitosol", "asset = \"SOL\""),
+    ] {
+        sample = sample.replace(&format!("pool_id = \"{id}\""), instead);
+    }
+    let edited = dir.join("edited.toml");
+    fs::write(&edited, sample).unwrap();
+    let out = bin()
+        .args([
+            "review",
+            edited.to_str().unwrap(),
+            "--since",
+            "data/review/plan-2026-q3.json",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains(note), "{err}");
+    // It reviewed, every position kept under its name.
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("OP/USDC on Velodrome      ┆ kept"),
+        "{err}"
+    );
+}

@@ -232,7 +232,7 @@ fn lines_ended_by_a_lone_carriage_return_are_one_problem() {
     let stderr = assert_rejected(&profile, 1);
     assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
     assert!(
-        stderr.contains("lines of the profile end with a carriage return alone"),
+        stderr.contains("the profile has 74 carriage returns without a line feed"),
         "{stderr}"
     );
     assert!(stderr.contains("tr '\\r' '\\n'"), "{stderr}");
@@ -245,7 +245,10 @@ fn lines_ended_by_a_lone_carriage_return_are_one_problem() {
         .unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("2 lines of the rate book end"), "{stderr}");
+    assert!(
+        stderr.contains("the rate book has 2 carriage returns"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains(&format!("--> {}:1:13", book.display())),
         "{stderr}"
@@ -271,7 +274,34 @@ fn lines_ended_by_a_lone_carriage_return_are_one_problem() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("a line of the holdings file ends with a carriage return alone"),
+        stderr.contains("the holdings file has a carriage return without a line feed"),
         "{stderr}"
     );
+
+    // CSV takes a lone CR as a line end: a problem is placed on its line.
+    let csv = fs::read_to_string("data/review/holdings-2026-q4.csv")
+        .unwrap()
+        .replace("stETH", "stETHH")
+        .replace('\n', "\r");
+    let holdings = scratch("lone-cr-holdings.csv", &csv);
+    let out = Command::new(BIN)
+        .args([
+            "review",
+            "tests/fixtures/real-data/sample-pools.toml",
+            "--since",
+            "data/review/plan-2026-q3.json",
+            "--pools",
+            "data/review/pools-2026-q4.json",
+            "--holdings",
+        ])
+        .arg(&holdings)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("--> {}:4:1", holdings.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("4 | stETHH,52800.00\n"), "{stderr}");
 }

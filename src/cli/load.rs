@@ -146,27 +146,27 @@ pub fn load_profile(path: &Path, book: &RateBook) -> Result<(Portfolio, PlanRepo
         rate_book_as_of: book.as_of.clone(),
         ..PlanInputs::default()
     };
+    let mut own = None;
     let portfolio = match &spec.pools_file {
         Some(file) if problems.is_empty() => {
             let base = path.parent().unwrap_or(Path::new("."));
-            let mut own = book.clone();
+            let mut with_pools = book.clone();
             let named = base.join(&file.value);
             let snapshot = read_named_pools(&named, path)?;
-            add_snapshot(&mut own, &named, &snapshot);
+            add_snapshot(&mut with_pools, &named, &snapshot);
             inputs.pools_files.push(named.display().to_string());
-            yieldplan::load_read(path, &text, &spec, problems, &own)?
+            let read = yieldplan::load_read(path, &text, &spec, problems, &with_pools)?;
+            own = Some(with_pools);
+            read
         }
         _ => yieldplan::load_read(path, &text, &spec, problems, book)?,
     };
-    let given = book
-        .pools
-        .values()
-        .any(|e| e.source != super::commands::review::GONE);
-    if given && portfolio.positions.iter().all(|p| p.pool.is_none()) {
-        // `--pools` (or a book with pools) given for a profile that takes
-        // no yield from a pool: say so rather than seem to use it. The
-        // stand-ins `review` adds for pools its snapshot names were not
-        // given.
+    if pools_given(own.as_ref().unwrap_or(book))
+        && portfolio.positions.iter().all(|p| p.pool.is_none())
+    {
+        // `--pools`, a book with pools or the profile's own `[rates] pools`
+        // given for a profile that takes no yield from a pool: say so
+        // rather than seem to use it.
         note_unused_pools(path);
     }
     let mut planned = plan(&portfolio);
@@ -222,6 +222,12 @@ pub fn read_profile_with_book(path: &Path, book: &RateBook) -> Result<ReadProfil
         book: own,
         inputs,
     })
+}
+
+/// Whether `book` holds pools the user gave (`--pools`, a book with pools,
+/// a profile's `[rates] pools`): not `review`'s stand-ins for pools gone.
+pub fn pools_given(book: &RateBook) -> bool {
+    book.pools.values().any(|e| !e.stand_in)
 }
 
 /// Notes on stderr that the pools given (`--pools`, or a book with pools)

@@ -41,6 +41,7 @@ impl PoolEntry {
             il_risk: p.il_risk,
             source: source.to_string(),
             tvl_usd: Some(p.tvl_usd),
+            stand_in: false,
         }
     }
 }

@@ -181,9 +181,18 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
         if e.is_eof() {
             SnapshotError::Truncated
         } else {
+            // Placed on the lines an editor shows, carriage returns alone
+            // included (serde_json counts only line feeds).
+            let (line, column) =
+                std::str::from_utf8(&cleaned).map_or((e.line(), e.column()), |text| {
+                    crate::error::line_col(
+                        text,
+                        crate::error::offset_of(text, e.line(), e.column()),
+                    )
+                });
             SnapshotError::Json {
-                line: e.line(),
-                column: e.column(),
+                line,
+                column,
                 message: e
                     .to_string()
                     .split(" at line")

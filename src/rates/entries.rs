@@ -390,6 +390,10 @@ pub struct PoolEntry {
     /// snapshot read in this run (a rate-book file does not carry it).
     #[serde(skip)]
     pub tvl_usd: Option<f64>,
+    /// A stand-in at zero yield `review` makes for a pool its snapshot names
+    /// and the pools read now lack; never read from or written to a file.
+    #[serde(skip)]
+    pub stand_in: bool,
 }
 
 impl PoolEntry {

@@ -210,6 +210,7 @@ fn the_book_written_as_toml_reads_back_to_the_same_book() {
             il_risk: false,
             source: "a snapshot".into(),
             tvl_usd: None,
+            stand_in: false,
         },
     );
     let text = book.to_toml().unwrap();

@@ -85,7 +85,9 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
     }
     let book = book_from(a.rates.as_deref(), a.pools.as_deref())?;
     let mut read = read_profile_with_book(&a.profile, &book)?;
-    if a.pools.is_some() && read.spec.positions.iter().all(|p| p.pool_id.is_none()) {
+    if crate::cli::load::pools_given(&read.book)
+        && read.spec.positions.iter().all(|p| p.pool_id.is_none())
+    {
         crate::cli::load::note_unused_pools(&a.profile);
     }
     let mut offered: Vec<Candidate> = Vec::new();

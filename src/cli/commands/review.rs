@@ -19,9 +19,8 @@ use crate::cli::load::{book_for, load_profile, note_inputs};
 use crate::cli::outcome::Outcome;
 use crate::cli::output::emit;
 
-/// Where a stand-in for a pool gone from the pools snapshot says it comes from
-/// (a stand-in is not a pool the user gave).
-pub const GONE: &str = "gone from the pools snapshot";
+/// Where a stand-in for a pool gone from the pools snapshot says it comes from.
+const GONE: &str = "gone from the pools snapshot";
 
 /// `yieldplan review PROFILE --since SNAPSHOT.json`.
 #[derive(Debug, Args)]
@@ -252,6 +251,7 @@ fn stand_in_gone_pools(then: &Snapshot, book: &mut RateBook) -> BTreeSet<String>
                 il_risk: false,
                 source: GONE.to_string(),
                 tvl_usd: None,
+                stand_in: true,
             },
         );
         book.skipped_pools.remove(id);

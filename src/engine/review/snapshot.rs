@@ -31,21 +31,6 @@ fn key_span(text: &str, key: &str, from: usize) -> Range<usize> {
         })
 }
 
-/// Byte offset of 1-based `line` and `column` in `text` (clamped to the
-/// text, and back to the start of a character).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let mut at = (start + column.saturating_sub(1)).min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
 /// The largest magnitude of a number a plan writes (money up to 10^15 a
 /// position, rates up to 10^4, TVL in dollars): anything beyond is not a
 /// plan's figure.
@@ -177,7 +162,7 @@ pub fn read_snapshot(
     let retake =
         "take a snapshot with `yieldplan plan PROFILE --format json --output SNAPSHOT.json`";
     let not_json = |e: serde_json::Error| {
-        let at = offset_of(text, e.line(), e.column());
+        let at = crate::error::offset_of(text, e.line(), e.column());
         fail(
             Some(at..at),
             format!("the snapshot is not valid JSON: {e}"),
@@ -189,7 +174,7 @@ pub fn read_snapshot(
     serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(not_json)?;
     let head: Option<Head> = if text_kind(text) == "an object" {
         Some(serde_json::from_str(text).map_err(|e| {
-            let at = offset_of(text, e.line(), e.column());
+            let at = crate::error::offset_of(text, e.line(), e.column());
             fail(
                 Some(at..at),
                 format!("the snapshot is not a plan's JSON: {e}"),
@@ -265,7 +250,7 @@ pub fn read_snapshot(
         ));
     }
     let snapshot: Snapshot = serde_json::from_str(text).map_err(|e| {
-        let at = offset_of(text, e.line(), e.column());
+        let at = crate::error::offset_of(text, e.line(), e.column());
         fail(
             Some(at..at),
             format!("the snapshot is not a plan's JSON: {e}"),
