@@ -10,9 +10,9 @@ group.
 Time should grow about linearly in each (past the fixed start-up), and
 memory stay bounded at 1,000,000 paths x 30 years. Past 3,000,000
 path-years a run keeps no paths and runs them again to select its exact
-percentiles (a pilot of 1,024 paths, then two passes over the paths as a
-rule), so its time per path steps up there, a little over twofold, and is linear
-again beyond (200k against 1M paths).
+percentiles (a pilot of its first paths, then one pass up to about 200,000
+paths x 30 years, two beyond), so its time per path steps up about twofold
+past that size (200k against 1M paths).
 
 Run through benches/scale_simulate.sh (which builds the binary first).
 Environment: SCALE_PROFILE (default profiles/supplemental-income.toml),
