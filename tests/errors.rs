@@ -222,86 +222,61 @@ fn every_position_of_a_large_profile_is_checked_in_one_run() {
     assert!(stderr.contains("2000 problems in profile"), "{stderr}");
 }
 
+/// Runs `yieldplan` with `args` then `path`, expecting exit 2; returns stderr.
+fn refused_with(args: &[&str], path: &Path) -> String {
+    let out = Command::new(BIN).args(args).arg(path).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
 /// A file whose lines end with a carriage return alone (old Mac OS) is
 /// refused once, at the first such line end, with how to save it, not once
-/// per line: a profile, a rate book and a holdings file alike.
+/// per line: a profile, a rate book and a holdings file alike. A CSV file,
+/// which takes a lone CR as a line end, has its problems placed on its lines.
 #[test]
 fn lines_ended_by_a_lone_carriage_return_are_one_problem() {
     let shipped = fs::read_to_string("profiles/income-template.toml").unwrap();
     let profile = scratch("lone-cr.toml", &shipped.replace('\n', "\r"));
     let stderr = assert_rejected(&profile, 1);
     assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
-    assert!(
-        stderr.contains("the profile has 74 carriage returns without a line feed"),
-        "{stderr}"
-    );
+    let says = "the profile has 74 carriage returns without a line feed";
+    assert!(stderr.contains(says), "{stderr}");
     assert!(stderr.contains("tr '\\r' '\\n'"), "{stderr}");
 
     let book = scratch("lone-cr-book.toml", "[assets.FOO]\rvolatility = \"50%\"\r");
-    let out = Command::new(BIN)
-        .args(["plan", "profiles/income-template.toml", "--rates"])
-        .arg(&book)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = refused_with(&["plan", "profiles/income-template.toml", "--rates"], &book);
     assert!(
         stderr.contains("the rate book has 2 carriage returns"),
         "{stderr}"
     );
-    assert!(
-        stderr.contains(&format!("--> {}:1:13", book.display())),
-        "{stderr}"
-    );
+    let place = format!("--> {}:1:13", book.display());
+    assert!(stderr.contains(&place), "{stderr}");
 
+    let review = [
+        "review",
+        "tests/fixtures/real-data/sample-pools.toml",
+        "--since",
+        "data/review/plan-2026-q3.json",
+        "--pools",
+        "data/review/pools-2026-q4.json",
+        "--holdings",
+    ];
     let holdings = scratch(
         "lone-cr-holdings.toml",
         "[holdings]\r\"ETH staking\" = 1000\n",
     );
-    let out = Command::new(BIN)
-        .args([
-            "review",
-            "tests/fixtures/real-data/sample-pools.toml",
-            "--since",
-            "data/review/plan-2026-q3.json",
-            "--pools",
-            "data/review/pools-2026-q4.json",
-            "--holdings",
-        ])
-        .arg(&holdings)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("the holdings file has a carriage return without a line feed"),
-        "{stderr}"
-    );
+    let stderr = refused_with(&review, &holdings);
+    let says = "the holdings file has a carriage return without a line feed";
+    assert!(stderr.contains(says), "{stderr}");
 
-    // CSV takes a lone CR as a line end: a problem is placed on its line.
     let csv = fs::read_to_string("data/review/holdings-2026-q4.csv")
         .unwrap()
         .replace("stETH", "stETHH")
         .replace('\n', "\r");
     let holdings = scratch("lone-cr-holdings.csv", &csv);
-    let out = Command::new(BIN)
-        .args([
-            "review",
-            "tests/fixtures/real-data/sample-pools.toml",
-            "--since",
-            "data/review/plan-2026-q3.json",
-            "--pools",
-            "data/review/pools-2026-q4.json",
-            "--holdings",
-        ])
-        .arg(&holdings)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains(&format!("--> {}:4:1", holdings.display())),
-        "{stderr}"
-    );
+    let stderr = refused_with(&review, &holdings);
+    let place = format!("--> {}:4:1", holdings.display());
+    assert!(stderr.contains(&place), "{stderr}");
     assert!(stderr.contains("4 | stETHH,52800.00\n"), "{stderr}");
 }
