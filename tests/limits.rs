@@ -119,3 +119,45 @@ fn a_large_goal_alone_does_not_refuse_the_simulation() {
         );
     }
 }
+
+/// A mean lifted past 10^20 by a few extreme paths (the median path runs
+/// out, so the check before the run passes) is refused after the run, naming
+/// the year; the horizon its help names runs.
+#[test]
+fn a_mean_past_the_limit_is_refused_and_the_named_horizon_runs() {
+    let run = |years: &str| {
+        let out = bin()
+            .args([
+                "project",
+                "tests/fixtures/soaring-volatility.toml",
+                "--simulate",
+            ])
+            .args(["--years", years, "--format", "json"])
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run("30");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("the simulation's mean value passes 10^20"),
+        "{err}"
+    );
+    let year: u32 = err
+        .split("in year ")
+        .nth(1)
+        .and_then(|t| t.split(':').next())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("no year in: {err}"));
+    let allowed = year - 1;
+    assert!(
+        err.contains(&format!("simulate at most {allowed} years")),
+        "{err}"
+    );
+    let (code, err) = run(&allowed.to_string());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(run(&year.to_string()).0, 2);
+}

@@ -394,6 +394,7 @@ fn limit_error(p: &Portfolio, s: &Setup, year: u32, index: f64, by: Outgrown) ->
             1 => format!(
                 "lower the portfolio's value or the rate that drives it ({verb} a single year passes already)"
             ),
+            2 => format!("{verb} 1 year (--years 1), or lower the rate that drives it"),
             _ => format!(
                 "{verb} at most {} years (--years), or lower the rate that drives it",
                 year - 1

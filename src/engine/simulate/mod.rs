@@ -157,12 +157,65 @@ pub fn terminal_values(p: &Portfolio, plan: &PlanReport, settings: SimSettings) 
         .collect()
 }
 
+/// The refusal of a run whose reported amounts (a percentile or the mean of
+/// a year's value or income) pass `project::PROJECTION_LIMIT`: a few paths
+/// beyond the upper ones checked before the run (say on a portfolio whose
+/// median path runs out while a very volatile asset soars) can lift the
+/// mean there. Never shown as a figure it cannot hold.
+fn past_limit(
+    tally: &tally::Tally,
+    stats: &[Vec<f64>],
+    settings: SimSettings,
+) -> Result<(), ProjectionError> {
+    let limit = crate::engine::project::PROJECTION_LIMIT;
+    let years = settings.years as usize;
+    let n = tally.paths.max(1) as f64;
+    let within = |x: f64| x.is_finite() && x.abs() <= limit;
+    // Year by year, value before income, so the first year past is named.
+    for y in 0..years {
+        for (s, what) in [(y, "value"), (years + y, "income")] {
+            let mean = tally.sums.get(s).map_or(0.0, |sum| sum / n);
+            let percentiles = stats.get(s).map_or(&[][..], Vec::as_slice);
+            if within(mean) && percentiles.iter().all(|&x| within(x)) {
+                continue;
+            }
+            let year = y + 1;
+            let which = if within(mean) {
+                format!("{what} percentiles pass")
+            } else {
+                format!("mean {what} passes")
+            };
+            let paths = crate::money::group_thousands(settings.paths.into(), 0);
+            return Err(ProjectionError {
+                message: format!(
+                    "the simulation's {which} 10^20 (the largest amount it computes \
+                     exactly) in year {year}: a few of its {paths} paths grow that far, \
+                     beyond the upper paths checked before the run"
+                ),
+                help: match year {
+                    1 => "lower the volatility of the most volatile asset".to_string(),
+                    2 => "simulate 1 year (--years 1), or lower the volatility of the most \
+                          volatile asset"
+                        .to_string(),
+                    _ => format!(
+                        "simulate at most {} years (--years), or lower the volatility of the \
+                         most volatile asset",
+                        year - 1
+                    ),
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Runs the simulation. `progress` is called once per finished path.
 ///
 /// # Errors
 /// [`ProjectionError`] when the median path, or the upper paths around it,
 /// would pass `project::PROJECTION_LIMIT` within the horizon: refused before
-/// any path is drawn, never capped.
+/// any path is drawn, never capped. Also when a run's reported amounts pass
+/// it all the same (a mean lifted by a few extreme paths), after the run.
 pub fn simulate(
     p: &Portfolio,
     plan: &PlanReport,
@@ -179,6 +232,7 @@ pub fn simulate(
         .fold(0.0f64, f64::max);
     let projection_end = crate::engine::project::median_path_end(p, plan, settings.years, sigma)?;
     let (tally, stats) = gather(&s, settings, KEEP_PATH_YEARS, progress);
+    past_limit(&tally, &stats, settings)?;
     Ok(summary::summarise(
         p,
         plan,
