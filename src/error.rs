@@ -169,6 +169,24 @@ pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
     floor_char_boundary(text, (start + column.saturating_sub(1)).min(text.len()))
 }
 
+/// Where in `text` a `serde_json` error is (a byte offset: the end of the
+/// text when it ends too early), and what it says without serde's own
+/// "at line L column C", which counts line feeds only and bytes.
+#[must_use]
+pub fn json_error(text: &str, e: &serde_json::Error) -> (usize, String) {
+    let at = if e.is_eof() {
+        text.len()
+    } else {
+        offset_of(text, e.line(), e.column())
+    };
+    let said = e.to_string();
+    let message = match said.rfind(" at line ") {
+        Some(i) => said[..i].to_string(),
+        None => said,
+    };
+    (at, message)
+}
+
 /// How many problems of one file are shown; the rest are counted.
 pub const MAX_SHOWN: usize = 50;
 
@@ -493,6 +511,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A `serde_json` error is placed by byte offset (the end for a text
+    /// cut short) and said without serde's own LF-only place.
+    #[test]
+    fn a_json_error_is_placed_on_the_lines_an_editor_shows() {
+        let place = |text: &str| {
+            let e = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+            let (at, said) = json_error(text, &e);
+            (line_col(text, at), said)
+        };
+        for text in ["{\n\"a\": 1,\n\"bé\": x}", "{\r\"a\": 1,\r\"bé\": x}"] {
+            let ((line, col), said) = place(text);
+            assert_eq!((line, col), (3, 7), "{text:?}");
+            assert!(!said.contains(" at line "), "{said}");
+        }
+        let ((line, col), said) = place("{\r\"a\": 1,\r");
+        assert_eq!((line, col), (3, 1));
+        assert!(said.starts_with("EOF while parsing"), "{said}");
     }
 
     /// A carriage return without a line feed ends a line, as the CSV and

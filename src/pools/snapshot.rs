@@ -183,22 +183,18 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
         } else {
             // Placed on the lines an editor shows, carriage returns alone
             // included (serde_json counts only line feeds).
-            let (line, column) =
-                std::str::from_utf8(&cleaned).map_or((e.line(), e.column()), |text| {
-                    crate::error::line_col(
-                        text,
-                        crate::error::offset_of(text, e.line(), e.column()),
-                    )
-                });
+            let (line, column, message) = match std::str::from_utf8(&cleaned) {
+                Ok(text) => {
+                    let (at, message) = crate::error::json_error(text, &e);
+                    let (line, column) = crate::error::line_col(text, at);
+                    (line, column, message)
+                }
+                Err(_) => (e.line(), e.column(), e.to_string()),
+            };
             SnapshotError::Json {
                 line,
                 column,
-                message: e
-                    .to_string()
-                    .split(" at line")
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
+                message,
             }
         }
     })?;

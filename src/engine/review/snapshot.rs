@@ -162,10 +162,10 @@ pub fn read_snapshot(
     let retake =
         "take a snapshot with `yieldplan plan PROFILE --format json --output SNAPSHOT.json`";
     let not_json = |e: serde_json::Error| {
-        let at = crate::error::offset_of(text, e.line(), e.column());
+        let (at, said) = crate::error::json_error(text, &e);
         fail(
             Some(at..at),
-            format!("the snapshot is not valid JSON: {e}"),
+            format!("the snapshot is not valid JSON: {said}"),
             retake,
         )
     };
@@ -174,10 +174,10 @@ pub fn read_snapshot(
     serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(not_json)?;
     let head: Option<Head> = if text_kind(text) == "an object" {
         Some(serde_json::from_str(text).map_err(|e| {
-            let at = crate::error::offset_of(text, e.line(), e.column());
+            let (at, said) = crate::error::json_error(text, &e);
             fail(
                 Some(at..at),
-                format!("the snapshot is not a plan's JSON: {e}"),
+                format!("the snapshot is not a plan's JSON: {said}"),
                 retake,
             )
         })?)
@@ -250,10 +250,10 @@ pub fn read_snapshot(
         ));
     }
     let snapshot: Snapshot = serde_json::from_str(text).map_err(|e| {
-        let at = crate::error::offset_of(text, e.line(), e.column());
+        let (at, said) = crate::error::json_error(text, &e);
         fail(
             Some(at..at),
-            format!("the snapshot is not a plan's JSON: {e}"),
+            format!("the snapshot is not a plan's JSON: {said}"),
             retake,
         )
     })?;
