@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 
+use crate::error::Diagnostic;
 use crate::money::{MAX_MONEY, parse_decimal_text};
 
 /// Byte range of the CSV line at byte `start`, which may be a record's
@@ -23,27 +24,56 @@ pub fn line_at(text: &str, start: usize) -> Range<usize> {
 
 /// The problem a record of a CSV `file` ("holdings", "income") could not be
 /// read as, at its line of `text`: a line of the wrong length (`line` says
-/// what a line holds, e.g. "a payment line", which has `fields` of them),
-/// or other broken CSV. The `csv` crate's own line count is left out of the
-/// message (it is one off after CRLF line ends); the place says where.
+/// what a line holds, e.g. "a payment line", which has `fields` of them; see
+/// [`wrong_length`]), or other broken CSV; `help` says how to write a line.
+/// The `csv` crate's own line count is left out of the message (it is one
+/// off after CRLF line ends); the place says where.
 #[must_use]
 pub fn csv_problem(
     text: &str,
     e: &csv::Error,
-    file: &str,
-    line: &str,
-    fields: usize,
-) -> crate::error::Diagnostic {
+    (file, line, fields): (&str, &str, usize),
+    help: &str,
+) -> Diagnostic {
     let at = e
         .position()
         .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
-    let message = match e.kind() {
+    let span = line_at(text, at);
+    match e.kind() {
         csv::ErrorKind::UnequalLengths { len, .. } => {
-            format!("{line} has {len} fields, not {fields}")
+            let len = usize::try_from(*len).unwrap_or(0);
+            wrong_length(text, span, (line, len, fields), help)
         }
-        _ => format!("the {file} file is not valid CSV here"),
-    };
-    crate::error::Diagnostic::at(line_at(text, at), message)
+        _ => Diagnostic::at(span, format!("the {file} file is not valid CSV here")).with_help(help),
+    }
+}
+
+/// The problem of the CSV line at `span` of `text` (`what` it holds, e.g.
+/// "a payment line") with `len` fields where it needs `fields`: a quote
+/// opened on it and never closed when the quotes from there to the end of
+/// the file are odd in number (the reader then takes the rest of the file
+/// as one field), else the count; `help` says how to write a line.
+#[must_use]
+pub fn wrong_length(
+    text: &str,
+    span: Range<usize>,
+    (what, len, fields): (&str, usize, usize),
+    help: &str,
+) -> Diagnostic {
+    let rest = text.get(span.start..).unwrap_or_default();
+    if rest.matches('"').count() % 2 == 1 {
+        return Diagnostic::at(
+            span,
+            "a quote opened on this line is not closed, so the rest of the file reads as one field",
+        )
+        .with_help("close the quote on the same line, e.g. \"USDC, on Aave\",1000, or remove it");
+    }
+    let plural = if len == 1 { "" } else { "s" };
+    Diagnostic::at(
+        span,
+        format!("{what} has {len} field{plural}, not {fields}"),
+    )
+    .with_help(help)
 }
 
 /// The byte ranges of the comma-separated fields of the CSV line `line` of
@@ -123,6 +153,27 @@ pub fn amount(text: &str) -> Result<Decimal, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A line short of fields because its quote never closes says so; any
+    /// other short line gives its count, "1 field" in the singular.
+    #[test]
+    fn a_short_line_names_an_unclosed_quote_or_its_count() {
+        let text = "position,value\n\"stETH,1\nUSDC,2\n";
+        let d = wrong_length(text, line_at(text, 15), ("a holdings line", 1, 2), "help");
+        assert!(
+            d.message
+                .starts_with("a quote opened on this line is not closed"),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.span, Some(15..23));
+        let text = "position,value\nstETH\n\"USDC, on Aave\",2\n";
+        let d = wrong_length(text, line_at(text, 15), ("a holdings line", 1, 2), "help");
+        assert_eq!(d.message, "a holdings line has 1 field, not 2");
+        assert_eq!(d.help.as_deref(), Some("help"));
+        let d = wrong_length(text, line_at(text, 15), ("a payment line", 3, 4), "help");
+        assert_eq!(d.message, "a payment line has 3 fields, not 4");
+    }
 
     #[test]
     fn fields_are_found_at_their_columns_quotes_and_all() {

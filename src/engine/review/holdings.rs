@@ -192,24 +192,24 @@ fn read_csv(text: &str, c: &mut Collector<'_>) {
                     .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
                 let line = line_at(text, at);
                 if r.len() != 2 {
-                    c.problems.push(
-                        Diagnostic::at(
-                            line,
-                            format!("a holdings line has {} fields, not 2", r.len()),
-                        )
-                        .with_help("write `position name,value`; quote a name that holds a comma"),
-                    );
+                    c.problems.push(super::fields::wrong_length(
+                        text,
+                        line,
+                        ("a holdings line", r.len(), 2),
+                        "write `position name,value`; quote a name that holds a comma",
+                    ));
                     continue;
                 }
                 let spans = (field_at(text, &line, 0), field_at(text, &line, 1));
                 c.add(&r[0], spans.0, amount(&r[1]), spans.1, &r[1]);
             }
             Err(e) => {
-                c.problems.push(
-                    csv_problem(text, &e, "holdings", "a holdings line", 2).with_help(
-                        "write `position name,value` on each line; quote a name that holds a comma",
-                    ),
-                );
+                c.problems.push(csv_problem(
+                    text,
+                    &e,
+                    ("holdings", "a holdings line", 2),
+                    "write `position name,value` on each line; quote a name that holds a comma",
+                ));
             }
         }
     }

@@ -241,10 +241,12 @@ pub fn read_income(
         let r = match record {
             Ok(r) => r,
             Err(e) => {
-                problems.push(
-                    csv_problem(text, &e, "income", "a payment line", 4)
-                        .with_help("write `date,position,amount,currency` on each line"),
-                );
+                problems.push(csv_problem(
+                    text,
+                    &e,
+                    ("income", "a payment line", 4),
+                    "write `date,position,amount,currency` on each line",
+                ));
                 continue;
             }
         };
@@ -253,15 +255,12 @@ pub fn read_income(
             .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
         let line = line_at(text, at);
         if r.len() != 4 {
-            problems.push(
-                Diagnostic::at(
-                    line,
-                    format!("a payment line has {} fields, not 4", r.len()),
-                )
-                .with_help(
-                    "write `date,position,amount,currency`; quote a name that holds a comma",
-                ),
-            );
+            problems.push(super::fields::wrong_length(
+                text,
+                line,
+                ("a payment line", r.len(), 4),
+                "write `date,position,amount,currency`; quote a name that holds a comma",
+            ));
             continue;
         }
         let before = problems.len();
