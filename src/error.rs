@@ -356,9 +356,15 @@ impl fmt::Display for Diagnostics {
                 if n - MAX_SHOWN == 1 { "" } else { "s" }
             )?;
         }
+        // A review's own inputs stop the review; a profile or rate book
+        // stops the plan.
+        let stopped = match self.kind {
+            "snapshot" | "holdings file" | "income file" => "nothing was reviewed",
+            _ => "nothing was planned",
+        };
         write!(
             f,
-            "\n{n} problem{} in {} {path}; nothing was planned",
+            "\n{n} problem{} in {} {path}; {stopped}",
             if n == 1 { "" } else { "s" },
             self.kind
         )
