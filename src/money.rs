@@ -288,7 +288,17 @@ pub fn format_money(amount: Money, currency: &str) -> String {
 /// [`ROUNDING`]: 0.05125 → "5.13%".
 #[must_use]
 pub fn format_rate(rate: Rate) -> String {
-    let pct = (rate.0 * Decimal::ONE_HUNDRED).round_dp_with_strategy(2, ROUNDING);
+    // A rate past a hundredth of the decimal's range shows at the range's
+    // end rather than overflow (no rate the engine reports comes near it).
+    let scaled = rate
+        .0
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .unwrap_or(if rate.0.is_sign_negative() {
+            Decimal::MIN
+        } else {
+            Decimal::MAX
+        });
+    let pct = scaled.round_dp_with_strategy(2, ROUNDING);
     let mut out = String::with_capacity(12);
     if pct.is_sign_negative() {
         out.push('-');
@@ -390,6 +400,10 @@ mod tests {
         assert_eq!(format_rate(Rate(dec!(0.05125))), "5.13%");
         assert_eq!(format_rate(Rate(dec!(0.1))), "10.00%");
         assert_eq!(format_rate(Rate(dec!(-0.0572))), "-5.72%");
+        // Past a hundredth of the decimal's range: its end, not an overflow.
+        let (max, min) = (format_rate(Rate(Decimal::MAX)), format_rate(Rate(Decimal::MIN)));
+        assert!(max.starts_with("79228162514264"), "{max}");
+        assert!(min.starts_with("-79228162514264"), "{min}");
     }
 
     #[test]

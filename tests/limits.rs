@@ -161,3 +161,37 @@ fn a_mean_past_the_limit_is_refused_and_the_named_horizon_runs() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(run(&year.to_string()).0, 2);
 }
+
+/// A median path shrinking toward zero (not run out) while a few paths soar
+/// leaves no base for "the mean ends N% above the median": it is not shown
+/// (0 in JSON), in every format, and nothing overflows.
+#[test]
+fn a_median_under_a_cent_gives_no_ratio_to_the_mean() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("median-shrinks.toml");
+    std::fs::write(
+        &path,
+        "name = \"Median shrinks\"\n[portfolio]\nvalue = 1000000\n\
+         [assets.WLD]\nvolatility = \"400%\"\nexpected_return = \"-99%\"\n\
+         [[position]]\nstrategy = \"hold\"\nasset = \"WLD\"\nweight = \"100%\"\n",
+    )
+    .unwrap();
+    for format in ["table", "markdown", "csv", "json"] {
+        let out = bin()
+            .args([
+                "project",
+                path.to_str().unwrap(),
+                "--simulate",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
+        assert!(!stdout.contains("above the median"), "{format}: {stdout}");
+        if format == "json" {
+            assert!(stdout.contains("\"mean_above_median\": 0"), "{stdout}");
+        }
+    }
+}

@@ -159,12 +159,15 @@ pub(super) fn summarise(
         .collect();
     let success = (phase_years > 0).then(|| share(tally.always_paid));
     // How far the mean final value sits above the median path's, a fraction
-    // of it (0 when it is 0).
+    // of it: 0 when the median is under a cent (shown as $0.00, it is no
+    // base for a ratio; a median shrinking toward 0 would make the ratio
+    // pass anything a decimal holds). The mean is at most 10^20 (checked
+    // after the run), so the ratio is at most 10^22.
     let mean_above_median = match years.checked_sub(1).map(|y| y as usize) {
         Some(last) if tally.paths > 0 => {
             let mean = tally.sums[last] / n;
             let median = stats[last][QUANTILES.len()];
-            if median > 0.0 {
+            if median >= 0.01 {
                 mean / median - 1.0
             } else {
                 0.0
