@@ -401,7 +401,10 @@ mod tests {
         assert_eq!(format_rate(Rate(dec!(0.1))), "10.00%");
         assert_eq!(format_rate(Rate(dec!(-0.0572))), "-5.72%");
         // Past a hundredth of the decimal's range: its end, not an overflow.
-        let (max, min) = (format_rate(Rate(Decimal::MAX)), format_rate(Rate(Decimal::MIN)));
+        let (max, min) = (
+            format_rate(Rate(Decimal::MAX)),
+            format_rate(Rate(Decimal::MIN)),
+        );
         assert!(max.starts_with("79228162514264"), "{max}");
         assert!(min.starts_with("-79228162514264"), "{min}");
     }

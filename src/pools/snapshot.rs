@@ -160,6 +160,9 @@ pub enum SnapshotError {
     /// The JSON ends early.
     #[error("the file is cut short (it ends inside the JSON)")]
     Truncated,
+    /// The file holds nothing but blanks.
+    #[error("the file is empty")]
+    Empty,
     /// The JSON holds no `data` array.
     #[error("there is no `data` array of pools")]
     NoData,
@@ -169,6 +172,7 @@ pub enum SnapshotError {
 ///
 /// # Errors
 ///
+/// [`SnapshotError::Empty`] when the file holds only blanks,
 /// [`SnapshotError::Truncated`] when the JSON ends early,
 /// [`SnapshotError::Json`] when the bytes are not JSON, and
 /// [`SnapshotError::NoData`] when there is no `data` array.
@@ -178,19 +182,26 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let cleaned = nan_to_null(bytes);
     let envelope: Envelope = serde_json::from_slice(&cleaned).map_err(|e| {
-        if e.is_eof() {
+        if cleaned.iter().all(u8::is_ascii_whitespace) {
+            SnapshotError::Empty
+        } else if e.is_eof() {
             SnapshotError::Truncated
         } else {
             // Placed on the lines an editor shows, carriage returns alone
             // included (serde_json counts only line feeds).
-            let (line, column, message) = match std::str::from_utf8(&cleaned) {
-                Ok(text) => {
-                    let (at, message) = crate::error::json_error(text, &e);
-                    let (line, column) = crate::error::line_col(text, at);
-                    (line, column, message)
-                }
-                Err(_) => (e.line(), e.column(), e.to_string()),
+            // (Bytes that are not UTF-8 are shown as U+FFFD, after the
+            // first of them, which is where the problem is placed.)
+            let text = String::from_utf8_lossy(&cleaned);
+            let (at, message) = match std::str::from_utf8(&cleaned) {
+                // Whatever serde made of it: the first byte that is not
+                // UTF-8 is the problem.
+                Err(u) => (
+                    u.valid_up_to(),
+                    "a byte here is not UTF-8 text; save the file as UTF-8".to_string(),
+                ),
+                Ok(_) => crate::error::json_error(&text, &e),
             };
+            let (line, column) = crate::error::line_col(&text, at);
             SnapshotError::Json {
                 line,
                 column,

@@ -187,3 +187,48 @@ fn a_byte_order_mark_is_skipped_and_is_not_a_column() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A byte that is not UTF-8 is named as such at its place, whatever the line
+/// ends (CR alone included) and whatever serde made of it; a file of blanks
+/// is called empty, not cut short.
+#[test]
+fn a_byte_not_utf8_is_named_at_its_place_and_blanks_are_empty() {
+    for end in ["\n", "\r", "\r\n"] {
+        let text = [
+            b"{\"data\": [".as_slice(),
+            end.as_bytes(),
+            b"  {\"pool\": \"a\xff\"}]}",
+        ]
+        .concat();
+        match read_snapshot(&text) {
+            Err(SnapshotError::Json {
+                line,
+                column,
+                message,
+            }) => {
+                assert_eq!((line, column), (2, 14), "{end:?}");
+                assert!(message.contains("not UTF-8"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    match read_snapshot(b"{\"data\": [\n  {\xff\"pool\": \"a\"}]}") {
+        Err(SnapshotError::Json {
+            line,
+            column,
+            message,
+        }) => {
+            assert_eq!((line, column), (2, 4));
+            assert!(message.contains("not UTF-8"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        read_snapshot(b" \r\n "),
+        Err(SnapshotError::Empty)
+    ));
+    assert!(matches!(
+        read_snapshot(b"{\"data\": ["),
+        Err(SnapshotError::Truncated)
+    ));
+}
