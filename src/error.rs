@@ -174,12 +174,18 @@ pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
 /// "at line L column C", which counts line feeds only and bytes.
 #[must_use]
 pub fn json_error(text: &str, e: &serde_json::Error) -> (usize, String) {
-    let at = if e.is_eof() {
+    let mut at = if e.is_eof() {
         text.len()
     } else {
         offset_of(text, e.line(), e.column())
     };
     let said = e.to_string();
+    // Skipping a value (`IgnoredAny`) places a control character in a
+    // string on the byte before it: point at the character itself.
+    let control = |i: usize| text.as_bytes().get(i).is_some_and(u8::is_ascii_control);
+    if said.starts_with("control character") && !control(at) && control(at + 1) {
+        at += 1;
+    }
     let message = match said.rfind(" at line ") {
         Some(i) => said[..i].to_string(),
         None => said,
@@ -532,6 +538,16 @@ mod tests {
             let ((line, col), said) = place(text);
             assert_eq!((line, col), (3, 7), "{text:?}");
             assert!(!said.contains(" at line "), "{said}");
+        }
+        // A control character in a string, on either of serde's paths
+        // (building a value, or skipping one, which places it a byte early).
+        let text = "{\"a\": \"\u{1}\"}";
+        for e in [
+            serde_json::from_str::<serde_json::Value>(text).unwrap_err(),
+            serde_json::from_str::<serde::de::IgnoredAny>(text).unwrap_err(),
+        ] {
+            let (at, _) = json_error(text, &e);
+            assert_eq!(line_col(text, at), (1, 8));
         }
         let ((line, col), said) = place("{\r\"a\": 1,\r");
         assert_eq!((line, col), (3, 1));
