@@ -20,16 +20,20 @@ fn run(years: u32) -> (i32, String) {
     )
 }
 
+/// The year a refusal names ("... in year N: ...").
+fn year_named(err: &str) -> u32 {
+    err.split("in year ")
+        .nth(1)
+        .and_then(|t| t.split(':').next())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("no year in: {err}"))
+}
+
 #[test]
 fn a_refused_horizon_names_one_that_runs() {
     let (code, err) = run(30);
     assert_eq!(code, 2, "{err}");
-    let year: u32 = err
-        .split("in year ")
-        .nth(1)
-        .and_then(|t| t.split(':').next())
-        .and_then(|t| t.parse().ok())
-        .unwrap_or_else(|| panic!("no year in: {err}"));
+    let year = year_named(&err);
     assert!(year > 1 && year <= 30, "{err}");
     assert!(err.contains("upper paths"), "{err}");
     let allowed = year - 1;
@@ -146,12 +150,7 @@ fn a_mean_past_the_limit_is_refused_and_the_named_horizon_runs() {
         err.contains("the simulation's mean value passes 10^20"),
         "{err}"
     );
-    let year: u32 = err
-        .split("in year ")
-        .nth(1)
-        .and_then(|t| t.split(':').next())
-        .and_then(|t| t.parse().ok())
-        .unwrap_or_else(|| panic!("no year in: {err}"));
+    let year = year_named(&err);
     let allowed = year - 1;
     assert!(
         err.contains(&format!("simulate at most {allowed} years")),
