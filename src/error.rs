@@ -377,6 +377,39 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// The text of a file read as `bytes`, or, when they are not UTF-8, the one
+/// problem that says so, placed on the first byte that is not text (the
+/// line shown with the bad bytes replaced), with `kind` ("profile",
+/// "rate book", "holdings file", ...) naming the file.
+///
+/// # Errors
+///
+/// The bytes are not UTF-8: the problem, naming up to four bad bytes.
+pub fn utf8_text<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    kind: &'static str,
+) -> Result<&'a str, Diagnostics> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let shown = String::from_utf8_lossy(bytes).into_owned();
+        let at = e.valid_up_to();
+        let bad = &bytes[at..at + e.error_len().unwrap_or(bytes.len() - at).min(4)];
+        let hex: Vec<String> = bad.iter().map(|b| format!("0x{b:02X}")).collect();
+        let problem = Diagnostic::at(
+            at..at + '\u{FFFD}'.len_utf8(),
+            format!(
+                "the file is not UTF-8 text: byte {} here is not text",
+                hex.join(" ")
+            ),
+        )
+        .with_help(format!(
+            "save the {kind} as UTF-8 (in your editor's encoding setting); \
+             it may have been saved as Latin-1 or Windows-1252"
+        ));
+        Diagnostics::new(path, &shown, kind, vec![problem])
+    })
+}
+
 /// The nearest of `candidates` to `word`, when it is close enough to be a
 /// likely typo: a case-insensitive Jaro–Winkler similarity of at least 0.8
 /// (`strsim`). Words longer than 160 bytes get no suggestion.

@@ -280,3 +280,64 @@ fn lines_ended_by_a_lone_carriage_return_are_one_problem() {
     assert!(stderr.contains(&place), "{stderr}");
     assert!(stderr.contains("4 | stETHH,52800.00\n"), "{stderr}");
 }
+
+/// A file that is not UTF-8 (here Latin-1's `é`, byte 0xE9) is refused the
+/// same way whatever it is: at the first bad byte, naming it, with the
+/// line shown and how to save the file, and the summary line naming the
+/// kind of file. A profile, a rate book, a review's snapshot, holdings and
+/// income files alike.
+#[test]
+fn a_file_that_is_not_utf8_is_refused_at_its_first_bad_byte() {
+    fn write(name: &str, bytes: &[u8]) -> PathBuf {
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+        fs::write(&path, bytes).unwrap();
+        path
+    }
+    let says = |stderr: &str, path: &Path, place: &str, kind: &str, stopped: &str| {
+        let error = "error: the file is not UTF-8 text: byte 0xE9 here is not text";
+        assert!(stderr.contains(error), "{stderr}");
+        assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!("--> {}:{place}", path.display())),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("save the {kind} as UTF-8")),
+            "{stderr}"
+        );
+        let summary = format!("1 problem in {kind} {}; {stopped}", path.display());
+        assert!(stderr.trim_end().ends_with(&summary), "{stderr}");
+    };
+    let toml = write("latin1.toml", b"# a caf\xe9 note\n[assets.FOO]\n");
+    let stderr = refused_with(&["plan"], &toml);
+    says(&stderr, &toml, "1:8", "profile", "nothing was planned");
+    let stderr = refused_with(&["plan", "profiles/income-template.toml", "--rates"], &toml);
+    says(&stderr, &toml, "1:8", "rate book", "nothing was planned");
+
+    let csv = write("latin1.csv", b"position,value\nETH caf\xe9,1\n");
+    let review = [
+        "review",
+        "tests/fixtures/real-data/sample-pools.toml",
+        "--since",
+        "data/review/plan-2026-q3.json",
+        "--pools",
+        "data/review/pools-2026-q4.json",
+    ];
+    for (flag, kind) in [("--holdings", "holdings file"), ("--income", "income file")] {
+        let args: Vec<&str> = review.iter().copied().chain([flag]).collect();
+        let stderr = refused_with(&args, &csv);
+        says(&stderr, &csv, "2:8", kind, "nothing was reviewed");
+    }
+    let snapshot = write("latin1.json", b"{\"positions\": [\n  \"caf\xe9\"]}\n");
+    let stderr = refused_with(
+        &["review", "profiles/income-template.toml", "--since"],
+        &snapshot,
+    );
+    says(
+        &stderr,
+        &snapshot,
+        "2:7",
+        "snapshot",
+        "nothing was reviewed",
+    );
+}

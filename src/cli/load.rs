@@ -25,13 +25,8 @@ pub fn load_book(rates: Option<&Path>) -> Result<RateBook> {
         None => Ok(RateBook::default_book()),
         Some(path) => {
             let bytes = read_limited(path, "rate book")?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                anyhow::anyhow!(
-                    "rate book {} is not valid UTF-8 text; save it as UTF-8",
-                    shown(path)
-                )
-            })?;
-            Ok(RateBook::with_file(path, &text)?)
+            let text = yieldplan::error::utf8_text(path, &bytes, "rate book")?;
+            Ok(RateBook::with_file(path, text)?)
         }
     }
 }

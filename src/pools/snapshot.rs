@@ -157,15 +157,30 @@ pub enum SnapshotError {
         /// What the JSON reader found wrong.
         message: String,
     },
-    /// The JSON ends early.
-    #[error("the file is cut short (it ends inside the JSON)")]
-    Truncated,
+    /// The JSON ends early: placed at the end of the file.
+    #[error("the file is cut short at line {line}, column {column} (it ends inside the JSON)")]
+    Truncated {
+        /// Line of the file's end, from 1.
+        line: usize,
+        /// Column just past the file's last character, from 1.
+        column: usize,
+    },
     /// The file holds nothing but blanks.
     #[error("the file is empty")]
     Empty,
     /// The JSON holds no `data` array.
     #[error("there is no `data` array of pools")]
     NoData,
+    /// The JSON is a list, not the endpoint's response object.
+    #[error(
+        "the file is a list at line {line}, column {column}; a snapshot is the pools endpoint's whole response, an object with a `data` list (write it as {{\"data\": [...]}})"
+    )]
+    List {
+        /// Line of the list's opening bracket, from 1.
+        line: usize,
+        /// Column of the list's opening bracket, from 1.
+        column: usize,
+    },
 }
 
 /// Reads a snapshot from the bytes of a saved pools response.
@@ -174,18 +189,29 @@ pub enum SnapshotError {
 ///
 /// [`SnapshotError::Empty`] when the file holds only blanks,
 /// [`SnapshotError::Truncated`] when the JSON ends early,
-/// [`SnapshotError::Json`] when the bytes are not JSON, and
-/// [`SnapshotError::NoData`] when there is no `data` array.
+/// [`SnapshotError::Json`] when the bytes are not JSON,
+/// [`SnapshotError::List`] when they are a list rather than the response
+/// object, and [`SnapshotError::NoData`] when there is no `data` array.
 pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
     // A byte-order mark is skipped, as every other reader does (it is not
     // a column, so places on the first line stay where an editor shows them).
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let cleaned = nan_to_null(bytes);
+    if let Some(at) = cleaned
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .filter(|&at| cleaned[at] == b'[')
+    {
+        let (line, column) = crate::error::line_col(&String::from_utf8_lossy(&cleaned), at);
+        return Err(SnapshotError::List { line, column });
+    }
     let envelope: Envelope = serde_json::from_slice(&cleaned).map_err(|e| {
         if cleaned.iter().all(u8::is_ascii_whitespace) {
             SnapshotError::Empty
         } else if e.is_eof() {
-            SnapshotError::Truncated
+            let text = String::from_utf8_lossy(&cleaned);
+            let (line, column) = crate::error::line_col(&text, text.len());
+            SnapshotError::Truncated { line, column }
         } else {
             // Placed on the lines an editor shows, carriage returns alone
             // included (serde_json counts only line feeds).

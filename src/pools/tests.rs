@@ -58,7 +58,10 @@ fn band_follows_the_stated_rule() {
 fn broken_files_are_errors() {
     assert_eq!(
         read_snapshot(&ONE.as_bytes()[..200]),
-        Err(SnapshotError::Truncated)
+        Err(SnapshotError::Truncated {
+            line: ONE[..200].matches('\n').count() + 1,
+            column: 200 - ONE[..200].rfind('\n').map_or(0, |i| i + 1) + 1,
+        })
     );
     assert!(matches!(
         read_snapshot(b"<html>oops</html>"),
@@ -223,12 +226,23 @@ fn a_byte_not_utf8_is_named_at_its_place_and_blanks_are_empty() {
         }
         other => panic!("{other:?}"),
     }
+    // The data list alone (say, `jq .data` of a response) is not a snapshot,
+    // cut short or not.
+    for list in [&b"\n  [{\"pool\": \"x\"}]"[..], b"\n  [{\"a\":1"] {
+        assert_eq!(
+            read_snapshot(list),
+            Err(SnapshotError::List { line: 2, column: 3 })
+        );
+    }
     assert!(matches!(
         read_snapshot(b" \r\n "),
         Err(SnapshotError::Empty)
     ));
     assert!(matches!(
         read_snapshot(b"{\"data\": ["),
-        Err(SnapshotError::Truncated)
+        Err(SnapshotError::Truncated {
+            line: 1,
+            column: 11
+        })
     ));
 }

@@ -119,30 +119,7 @@ pub fn read_profile(
             .with_help("split the portfolio into several profiles"),
         ));
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            // Show the line with the bad bytes replaced, the caret on the first one.
-            let shown = String::from_utf8_lossy(bytes).into_owned();
-            let at = e.valid_up_to();
-            let bad = &bytes[at..at + e.error_len().unwrap_or(bytes.len() - at).min(4)];
-            let hex: Vec<String> = bad.iter().map(|b| format!("0x{b:02X}")).collect();
-            return Err(fail(
-                &shown,
-                Diagnostic::at(
-                    at..at + '\u{FFFD}'.len_utf8(),
-                    format!(
-                        "the file is not UTF-8 text: byte {} here is not text",
-                        hex.join(" ")
-                    ),
-                )
-                .with_help(
-                    "save the profile as UTF-8 (in your editor's encoding setting); \
-                     it may have been saved as Latin-1 or Windows-1252",
-                ),
-            ));
-        }
-    };
+    let text = crate::error::utf8_text(path, bytes, "profile")?;
     if text.trim().is_empty() {
         return Err(fail(
             text,

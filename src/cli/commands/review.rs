@@ -203,14 +203,9 @@ fn today() -> review::income::Date {
 }
 
 /// A file's text, or why it cannot be read as UTF-8 text.
-fn utf8(path: &Path, what: &str) -> Result<String> {
+fn utf8(path: &Path, what: &'static str) -> Result<String> {
     let bytes = read_limited(path, what)?;
-    String::from_utf8(bytes).map_err(|_| {
-        anyhow::anyhow!(
-            "{what} {} is not valid UTF-8 text; save it as UTF-8",
-            shown(path)
-        )
-    })
+    Ok(yieldplan::error::utf8_text(path, &bytes, what)?.to_string())
 }
 
 /// The snapshot's text and its reading without the profile check (which
