@@ -979,4 +979,26 @@ fn pools_given_any_way_are_said_unused_and_stand_ins_are_not_given() {
         String::from_utf8_lossy(&out.stdout).contains("OP/USDC on Velodrome      ┆ kept"),
         "{err}"
     );
+    // A snapshot with an empty `data` list gives nothing, and says so, given
+    // as `--pools` or named by the profile.
+    let empty = "the snapshot's `data` list is empty, so it gives no pools";
+    fs::write(
+        dir.join("pools.json"),
+        r#"{"status": "success", "data": []}"#,
+    )
+    .unwrap();
+    let given = dir.join("pools.json");
+    for args in [
+        vec![
+            "plan",
+            "profiles/income-template.toml",
+            "--pools",
+            given.to_str().unwrap(),
+        ],
+        vec!["plan", own.to_str().unwrap()],
+    ] {
+        let err = stderr(&args);
+        assert!(err.contains(empty), "{args:?}: {err}");
+        assert!(!err.contains(note), "{args:?}: {err}");
+    }
 }

@@ -78,6 +78,12 @@ fn add_snapshot(book: &mut RateBook, path: &Path, snapshot: &Snapshot) {
     for w in snapshot.warnings() {
         super::files::print_error(&format!("warning: {}: {w}", path.display()));
     }
+    if snapshot.pools.is_empty() && snapshot.skipped.is_empty() {
+        super::files::print_error(&format!(
+            "note: {}: the snapshot's `data` list is empty, so it gives no pools",
+            path.display()
+        ));
+    }
     if let Some(first) = snapshot.skipped.first() {
         let read = snapshot.pools.len() + snapshot.skipped.len();
         super::files::print_error(&format!(
