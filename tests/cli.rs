@@ -1002,3 +1002,40 @@ fn pools_given_any_way_are_said_unused_and_stand_ins_are_not_given() {
         assert!(!err.contains(note), "{args:?}: {err}");
     }
 }
+
+/// Blanks around a number are ignored by every numeric flag of `il`, as by
+/// `--amount`, `--volatility` and every other command's counts and rates:
+/// the same output as without them. A word is still refused (exit 2).
+#[test]
+fn il_numbers_with_blanks_around_them_read_as_without() {
+    let run = |args: &[&str]| {
+        let out = bin().arg("il").args(args).output().unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    for args in [
+        ["--ratio", " 2 ", "--amount", " 1000"].as_slice(),
+        &["--volatility", "80%", "--years", " 2"],
+        &[
+            "--volatility",
+            "0.8",
+            "--volatility-b",
+            "0.5",
+            "--correlation",
+            " -0.5 ",
+        ],
+        &[
+            "--ratio",
+            "0.98",
+            "--pool",
+            "stable",
+            "--amplification",
+            "\t100",
+        ],
+    ] {
+        let trimmed: Vec<&str> = args.iter().map(|a| a.trim()).collect();
+        let (code, with_blanks) = run(args);
+        assert_eq!(code, Some(0), "{args:?}");
+        assert_eq!(with_blanks, run(&trimmed).1, "{args:?}");
+    }
+    assert_eq!(run(&["--ratio", "two"]).0, Some(2));
+}

@@ -236,6 +236,15 @@ pub fn parse_svg_path(text: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// A plain number, blanks around it ignored as every other numeric flag
+/// ignores them; whether it is finite and in range is the command's check,
+/// which names the flag's bounds.
+pub fn parse_number(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .map_err(|_| format!("\"{text}\" is not a number; write e.g. 2 or 0.25"))
+}
+
 /// "80%" or 0.8 as a fraction.
 pub fn parse_fraction(text: &str) -> Result<f64, String> {
     let t = text.trim();

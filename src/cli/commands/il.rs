@@ -11,7 +11,7 @@ use yieldplan::model::PoolKind;
 use yieldplan::money::Money;
 use yieldplan::report::{Format, il_document};
 
-use crate::cli::args::{one_of, parse_fraction, parse_range, parse_weights};
+use crate::cli::args::{one_of, parse_fraction, parse_number, parse_range, parse_weights};
 use crate::cli::outcome::Outcome;
 use crate::cli::output::emit;
 
@@ -23,7 +23,7 @@ use crate::cli::output::emit;
 )]
 pub struct IlArgs {
     /// End price of asset A in asset B over its entry price (2 = A doubled against B)
-    #[arg(long, value_name = "R", allow_negative_numbers = true)]
+    #[arg(long, value_name = "R", value_parser = parse_number, allow_negative_numbers = true)]
     pub ratio: Option<f64>,
     /// Annual volatility of asset A, or of the A/B price ratio ("80%" or 0.8)
     #[arg(long, value_name = "SIGMA", value_parser = parse_fraction, allow_hyphen_values = true)]
@@ -36,6 +36,7 @@ pub struct IlArgs {
         long,
         value_name = "RHO",
         default_value_t = 0.0,
+        value_parser = parse_number,
         requires = "volatility_b",
         allow_negative_numbers = true
     )]
@@ -45,6 +46,7 @@ pub struct IlArgs {
         long,
         value_name = "T",
         default_value_t = 1.0,
+        value_parser = parse_number,
         requires = "volatility",
         allow_negative_numbers = true
     )]
@@ -59,7 +61,7 @@ pub struct IlArgs {
     #[arg(long, value_name = "KIND", value_parser = one_of::<PoolKind>())]
     pub pool: Option<PoolKind>,
     /// StableSwap amplification for --pool stable
-    #[arg(long, value_name = "A", allow_negative_numbers = true)]
+    #[arg(long, value_name = "A", value_parser = parse_number, allow_negative_numbers = true)]
     pub amplification: Option<f64>,
     /// Money in the position, to show the loss in money (whole cents, at most 10^15)
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true, value_parser = parse_il_amount)]

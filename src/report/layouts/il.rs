@@ -49,13 +49,23 @@ fn loss_on_amount(amount: Money, loss: Money, currency: &str) -> String {
     )
 }
 
+/// A price ratio as given, in scientific notation when plain digits would
+/// run past 15 places (below 10^-6 or from 10^15): `1e-320`, not 320 digits.
+fn ratio_text(ratio: f64) -> String {
+    if ratio == 0.0 || (1e-6..1e15).contains(&ratio.abs()) {
+        ratio.to_string()
+    } else {
+        format!("{ratio:e}")
+    }
+}
+
 /// The loss at a given price ratio: its sentence, and its figures pushed to `rows`.
 fn price_move_text(r: &IlReport, pool: &str, currency: &str, rows: &mut Figures) -> Option<String> {
     let (ratio, il) = (r.ratio?, r.impermanent_loss?);
     rows.push((
         "Price ratio".to_string(),
-        ratio.to_string(),
-        ratio.to_string(),
+        ratio_text(ratio),
+        ratio_text(ratio),
     ));
     rows.push((
         "Impermanent loss".to_string(),
@@ -64,7 +74,7 @@ fn price_move_text(r: &IlReport, pool: &str, currency: &str, rows: &mut Figures)
     ));
     let mut text = format!(
         "If asset A's price moves to {}x its entry price against asset B, {pool} is worth {} less than simply holding the deposit",
-        ratio,
+        ratio_text(ratio),
         format_rate(Rate(-il.0))
     );
     if let (Some(amount), Some(loss)) = (r.amount, r.loss) {
@@ -160,5 +170,22 @@ pub fn il_document(r: &IlReport, currency: &str) -> Document {
                 .map(|(label, text, _)| (label, text))
                 .collect(),
         }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ratio_text;
+
+    #[test]
+    fn ratios_past_fifteen_places_are_in_scientific_notation() {
+        assert_eq!(ratio_text(2.0), "2");
+        assert_eq!(ratio_text(0.98), "0.98");
+        assert_eq!(ratio_text(0.000_001), "0.000001");
+        assert_eq!(ratio_text(1e-7), "1e-7");
+        assert_eq!(ratio_text(1e-320), "1e-320");
+        assert_eq!(ratio_text(123_456_789_012_345.0), "123456789012345");
+        assert_eq!(ratio_text(1e15), "1e15");
+        assert_eq!(ratio_text(1.5e300), "1.5e300");
     }
 }
