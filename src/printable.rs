@@ -15,6 +15,40 @@ pub fn is_unprintable(c: char) -> bool {
         || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// What `c` is when it shows as nothing or as a plain space without being
+/// one: the unprintable characters above, the zero-width and joining
+/// characters, the soft hyphen, the byte-order mark, and every blank other
+/// than the ASCII space (no-break, typographic and ideographic spaces, tab).
+/// A name holding one looks like a name without it but is not the same
+/// name, so readers of names refuse it.
+#[must_use]
+pub fn hidden(c: char) -> Option<&'static str> {
+    Some(match c {
+        ' ' => return None,
+        '\u{00A0}' => "a no-break space",
+        '\u{202F}' => "a narrow no-break space",
+        '\u{200B}' => "a zero-width space",
+        '\u{200C}' | '\u{200D}' => "a zero-width joiner",
+        '\u{2060}'..='\u{2064}' | '\u{180E}' => "an invisible character",
+        '\u{FEFF}' => "a zero-width no-break space (byte-order mark)",
+        '\u{00AD}' => "a soft hyphen",
+        '\t' => "a tab",
+        _ if c.is_whitespace() && !c.is_control() => "a blank other than the space",
+        _ if is_unprintable(c) => "a control character",
+        _ => return None,
+    })
+}
+
+/// The first character of `text` that [`hidden`] describes, with its
+/// description.
+#[must_use]
+pub fn first_hidden(text: &str) -> Option<(char, &'static str)> {
+    if text.bytes().all(|b| (0x21..0x7f).contains(&b) || b == b' ') {
+        return None;
+    }
+    text.chars().find_map(|c| hidden(c).map(|what| (c, what)))
+}
+
 /// `text` with every unprintable character escaped (`\n`, `\r`, `\t`, or
 /// `\u{1b}`); borrowed unchanged when it has none.
 #[must_use]
@@ -68,6 +102,25 @@ pub fn picture(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_characters_are_named_and_visible_ones_are_not() {
+        assert_eq!(first_hidden("aave-v3 (x)"), None);
+        assert_eq!(first_hidden("Lido on Ethereum, é ü 日本"), None);
+        for (text, c) in [
+            ("aave\u{200B}", '\u{200B}'),
+            ("aave\u{00A0}v3", '\u{00A0}'),
+            ("\u{FEFF}aave", '\u{FEFF}'),
+            ("a\tb", '\t'),
+            ("a\u{3000}b", '\u{3000}'),
+            ("a\u{2009}b", '\u{2009}'),
+            ("a\u{202E}b", '\u{202E}'),
+            ("a\u{7}b", '\u{7}'),
+            ("co\u{00AD}op", '\u{00AD}'),
+        ] {
+            assert_eq!(first_hidden(text).map(|(h, _)| h), Some(c), "{text:?}");
+        }
+    }
 
     #[test]
     fn escapes_terminal_sequences_and_line_breaks() {

@@ -326,3 +326,35 @@ fn rates_import_refuses_a_date_that_is_not_a_day() {
         assert!(!out.exists());
     }
 }
+
+/// A name in a rate book holding a character that shows as nothing or as a
+/// space (a zero-width space in a protocol, a no-break space in an alias) is
+/// refused at its key, as in a profile: it would be another name than the
+/// one it looks like.
+#[test]
+fn a_book_name_with_a_hidden_character_is_refused_at_its_key() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let book = dir.join("hidden-names.toml");
+    std::fs::write(
+        &book,
+        "[protocols.\"aave\u{200B}\"]\ntier = \"blue-chip\"\n\n[aliases.protocols]\n\"my\u{A0}aave\" = \"aave\"\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "plan",
+        "profiles/income-template.toml",
+        "--rates",
+        book.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    for (says, at) in [
+        ("holds a zero-width space (U+200B)", ":1:12"),
+        ("holds a no-break space (U+00A0)", ":5:1"),
+    ] {
+        assert!(stderr.contains(says), "{stderr}");
+        let place = format!("--> {}{at}", book.display());
+        assert!(stderr.contains(&place), "{stderr}");
+    }
+    assert!(stderr.contains("2 problems in rate book"), "{stderr}");
+}

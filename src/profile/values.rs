@@ -101,6 +101,21 @@ impl Reader {
             );
             return None;
         }
+        // A pool id is the snapshot's, matched exactly, whatever it holds.
+        let hidden = (key != "pool_id")
+            .then(|| crate::printable::first_hidden(s.trim()))
+            .flatten();
+        if let Some((c, which)) = hidden {
+            self.error(
+                v.span(),
+                format!(
+                    "{what} holds {which} (U+{:04X}), which looks like nothing or a space but makes it another name",
+                    u32::from(c)
+                ),
+                "retype the name, or delete that character (names are compared character by character)",
+            );
+            return None;
+        }
         Some(s)
     }
 

@@ -207,6 +207,42 @@ impl RateBook {
     /// aliases and issuers name protocols it has, and no alias hides an
     /// entry of the same name.
     fn check_names(&self, out: &mut Vec<Problem>) {
+        // A name holding a character that shows as nothing or as a space is
+        // another name than the one it looks like. (Pool ids are the
+        // snapshot's, matched exactly, whatever they hold.)
+        let sections = [
+            ("assets", self.assets.keys().collect::<Vec<_>>()),
+            ("protocols", self.protocols.keys().collect()),
+            ("risk_tiers", self.risk_tiers.keys().collect()),
+            ("index", self.index.keys().collect()),
+        ];
+        let aliases = [
+            ("assets", &self.aliases.assets),
+            ("chains", &self.aliases.chains),
+            ("protocols", &self.aliases.protocols),
+        ];
+        let named = sections
+            .iter()
+            .flat_map(|(section, names)| names.iter().map(move |n| (keys(&[section, n]), *n)))
+            .chain(aliases.iter().flat_map(|(kind, table)| {
+                table.iter().flat_map(move |(alias, target)| {
+                    let at = keys(&["aliases", kind, alias]);
+                    [(at.clone(), alias), (at, target)]
+                })
+            }));
+        for (at, name) in named {
+            if let Some((c, which)) = crate::printable::first_hidden(name.trim()) {
+                out.push((
+                    format!(
+                        "`{}` holds {which} (U+{:04X}), which looks like nothing or a space but makes it another name",
+                        crate::printable::printable(name),
+                        u32::from(c)
+                    ),
+                    "retype the name, or delete that character (names are compared character by character)".into(),
+                    at,
+                ));
+            }
+        }
         for (alias, target) in &self.aliases.assets {
             if !self.assets.contains_key(target) {
                 out.push((

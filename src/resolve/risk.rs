@@ -156,10 +156,15 @@ impl Resolver<'_> {
             (Strategy::Hold, None) => self.tier_risk("none", None),
             (_, Some(id)) => match self.protocols.get(id) {
                 Some(tier) => self.tier_risk(tier, None),
-                None => self.tier_risk(
-                    "unknown",
-                    Some(format!("protocol `{id}` is not in the rate book")),
-                ),
+                None => {
+                    let nearest =
+                        crate::error::nearest(id, self.protocols.keys().map(String::as_str))
+                            .map_or_else(String::new, |n| format!(" (did you mean `{n}`?)"));
+                    self.tier_risk(
+                        "unknown",
+                        Some(format!("protocol `{id}` is not in the rate book{nearest}")),
+                    )
+                }
             },
             (Strategy::Staking, None) if method != Some(Method::Liquid) => {
                 self.tier_risk("native", None)
