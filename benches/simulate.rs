@@ -5,8 +5,9 @@
 //! it times the library's yearly simulation, 10,000 paths × 30 years, in
 //! process, and its floor: a loop that draws exactly the random numbers the
 //! model draws per path-year (one standard normal per asset, one uniform for
-//! the yield quantile, one uniform per position that can suffer a loss
-//! event) and does one `exp` per asset-year, with the same generator and
+//! the yield quantile, one uniform per loss source: each protocol a
+//! position can lose money in, and each layer naming none) and does one
+//! `exp` per asset-year, with the same generator and
 //! streams (`simulate::path_rng`) and the same rayon layout (a parallel
 //! iterator over the model's chunks of paths, collected in chunk order).
 //! Prints both (median of the runs, interleaved) and their ratio; target:
@@ -112,11 +113,7 @@ fn main() {
             .flat_map(|p| p.asset.iter().chain(p.pair.iter().flatten()))
             .collect::<std::collections::BTreeSet<_>>()
             .len();
-        let events = plan
-            .positions
-            .iter()
-            .filter(|p| !p.risk.loss_probability.0.is_zero())
-            .count();
+        let events = yieldplan::engine::simulate::loss_draws(&plan);
         let t = medians(
             runs,
             &mut [

@@ -11,7 +11,9 @@ reinvested share of any surplus, in it; yearly rebalancing back to the target
 weights, or "never": each position keeps its own growth). Each year draws the
 assets' correlated, exactly lognormal price factors, ONE yield quantile per
 path shared by all positions (low→mid→high linear), and one uniform per
-position for its protocol loss event. Each path records its value and gross
+protocol for its loss event, shared by every position and stacked layer on
+it (one per layer naming no protocol); a position whose protocols fail
+together loses 1 − Π(1 − loss). Each path records its value and gross
 income per year, whether the goal was paid in full, depletion and the years
 until the sustainable income covers the goal; the summary takes the 5/25/50/
 75/95th percentiles of value and income for every year (nearest rank).
@@ -25,7 +27,8 @@ the balance x, no solving) and read with linear interpolation.
 The inputs come from the binary, not from re-resolving the profile:
   - `yieldplan plan PROFILE --format json`: each position's amount (so the
     index expansion, weights and screening are the binary's), paid-out yield
-    band, loss probability and expected loss, pool shape, the goal and the
+    band, each risk source (protocol, loss probability, loss given the
+    event), pool shape, the goal and the
     sustainable income;
   - `yieldplan rates --format json`: volatilities, expected returns (median
     yearly price change), asset classes and correlations;
@@ -159,7 +162,14 @@ def load(profile):
     goal_raw = raw.get("goal", {})
     freq = 12 if "monthly_income" in goal_raw else 1
 
-    names, positions = [], []
+    names, positions, protocols = [], [], []
+
+    def source(protocol):
+        """The loss draw of a protocol (shared), or a new one for a layer naming none."""
+        if protocol is None or protocol not in protocols:
+            protocols.append(protocol)
+            return len(protocols) - 1
+        return protocols.index(protocol)
 
     def index(s):
         if s not in names:
@@ -172,10 +182,11 @@ def load(profile):
             paid = np.zeros(3)
         # Reinvested at each of f payments, the paid-out rate f·q compounds to (1+q)^f − 1.
         compound = (1.0 + paid / freq) ** freq - 1.0
-        pr, el = p["risk"]["loss_probability"], p["risk"]["expected_loss"]
+        events = [(source(r["protocol"]), float(r["loss_probability"]),
+                   min(max(float(r["loss_given_event"]), 0.0), 1.0))
+                  for r in p["risk"]["sources"] if float(r["loss_probability"]) > 0]
         pos = {"amount": float(p["amount"]), "paid": paid, "compound": compound,
-               "event": pr, "loss": min(el / pr, 1.0) if pr > 0 else 0.0,
-               "asset": None, "pair": None}
+               "events": events, "asset": None, "pair": None}
         liq = p.get("liquidity")
         if p["pair"] and liq:
             a, b = index(p["pair"][0]), index(p["pair"][1])
@@ -225,7 +236,7 @@ def load(profile):
         "rebalance": assume.get("rebalance", "yearly") == "yearly",
         "goal": (float(goal["annual_target"]["min"]), int(goal["starts_in_years"]), bool(goal["after_tax"]))
         if goal else None,
-        "sustainable": sustainable,
+        "sustainable": sustainable, "sources": len(protocols),
     }
 
 
@@ -275,8 +286,7 @@ def simulate(s, paths, years, rng):
     n, k = len(pos), len(s["drift"])
     paid_band = np.array([p["paid"] for p in pos])
     comp_band = np.array([p["compound"] for p in pos])
-    p_event = np.array([p["event"] for p in pos])
-    loss = np.array([p["loss"] for p in pos])
+    sources = s["sources"]
     targets = s["targets"]
     values = np.tile(targets * s["value"], (paths, 1))
     value_rec = np.empty((years, paths))
@@ -299,7 +309,12 @@ def simulate(s, paths, years, rng):
         z = rng.standard_normal((paths, k))
         factor = np.exp(s["drift"] + z @ s["scaled"].T)
         u = rng.random((paths, 1))
-        event = rng.random((paths, n)) < p_event
+        draws = rng.random((paths, sources))
+        lost = np.zeros((paths, n))
+        for i, p in enumerate(pos):
+            for src, chance, share in p["events"]:
+                hit = draws[:, src] < chance
+                lost[:, i] = np.where(hit, lost[:, i] + share - lost[:, i] * share, lost[:, i])
         for i, p in enumerate(pos):
             if p["asset"] is not None:
                 price[:, i] = factor[:, p["asset"]]
@@ -321,7 +336,7 @@ def simulate(s, paths, years, rng):
         gross = (values * rate).sum(axis=1)
         held = values * price
         pooled = held * il
-        values = (held + pooled) * (1.0 - np.where(event, loss, 0.0))
+        values = (held + pooled) * (1.0 - lost)
         after_market = values.sum(axis=1)
         net = gross - np.maximum(gross, 0.0) * s["tax"]
         if payout is not None:

@@ -397,3 +397,37 @@ fn min_cvar_agrees_with_an_independent_solver() {
         );
     }
 }
+
+/// In the min-CVaR scenarios a protocol's loss event strikes every position
+/// on it at once: two lending positions on one protocol of a tier that
+/// takes everything lose all their money in the same scenarios (about 20%
+/// of them), never one without the other, while a position on another
+/// protocol of that tier fails on its own draws.
+#[test]
+fn min_cvar_scenarios_fail_a_protocol_in_every_position_on_it() {
+    let text = "[portfolio]\nvalue = 100000\n[assets.USDC]\nvolatility = \"0%\"\n\
+        [risk_tiers.shaky]\nloss_probability = \"20%\"\nloss_given_event = \"100%\"\n\
+        [protocols.onedex]\ntier = \"shaky\"\n[protocols.twodex]\ntier = \"shaky\"\n\
+        [[position]]\nname = \"A\"\nstrategy = \"lending\"\nasset = \"USDC\"\nprotocol = \"onedex\"\napy = \"5%\"\nweight = { min = \"0%\", max = \"100%\" }\n\
+        [[position]]\nname = \"B\"\nstrategy = \"lending\"\nasset = \"USDC\"\nprotocol = \"onedex\"\napy = \"5%\"\nweight = { min = \"0%\", max = \"100%\" }\n\
+        [[position]]\nname = \"C\"\nstrategy = \"lending\"\nasset = \"USDC\"\nprotocol = \"twodex\"\napy = \"5%\"\nweight = \"rest\"\n";
+    let path = Path::new("s.toml");
+    let book = RateBook::default_book();
+    let (t, spec, problems) = yieldplan::profile::read_profile(path, text.as_bytes()).unwrap();
+    let probe_spec = yieldplan::resolve::choices::probe(&spec);
+    let probe = yieldplan::load_read(path, &t, &probe_spec, problems, &book).unwrap();
+    let c = yieldplan::resolve::choices::choices(&spec, &probe, &book);
+    let names: Vec<&str> = c.positions.iter().map(|ch| ch.name.as_str()).collect();
+    assert_eq!(names, ["A", "B", "C"]);
+    let draws = yieldplan::engine::optimize::scenarios::draw(&probe, &c, 2000, 3);
+    let lost = |r: f64| r <= -1.0 + 1e-12;
+    let (mut both, mut c_alone) = (0, 0);
+    for s in &draws {
+        assert_eq!(lost(s[0]), lost(s[1]), "{s:?}");
+        both += usize::from(lost(s[0]));
+        c_alone += usize::from(lost(s[2]) && !lost(s[0]));
+    }
+    // 20% of 2,000 is 400, with a standard deviation near 18.
+    assert!((300..500).contains(&both), "{both}");
+    assert!(c_alone > 200, "{c_alone}");
+}

@@ -96,6 +96,56 @@ pub fn position_risk(pos: &Position) -> RiskOut {
     }
 }
 
+/// One protocol a position depends on, as a simulation draws it: which of
+/// the year's loss draws decides its event, and what the event does.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LossEvent {
+    /// The loss draw that decides it: one per protocol, shared by every
+    /// position (and stacked layer) on that protocol, so money split over
+    /// positions on one protocol fails together; one per layer that names
+    /// no protocol (native staking).
+    pub source: usize,
+    /// Probability of the event in a year, a fraction in [0, 1].
+    pub chance: f64,
+    /// Share of the position's value the event takes, a fraction in [0, 1].
+    pub loss: f64,
+}
+
+/// The loss events of positions with risks `risks` (each position's own
+/// protocol, then its stacked layers', those with a chance above zero), and
+/// how many loss draws a year takes. A position whose events strike together
+/// loses `1 − Π(1 − loss)`, so its expected yearly loss is the plan's
+/// [`RiskOut::expected_loss`] when its layers are on distinct protocols.
+#[must_use]
+pub fn loss_events<'a>(
+    risks: impl IntoIterator<Item = &'a RiskOut>,
+) -> (Vec<Vec<LossEvent>>, usize) {
+    let mut protocols: Vec<Option<&str>> = Vec::new();
+    let events = risks
+        .into_iter()
+        .map(|r| {
+            r.sources
+                .iter()
+                .filter(|s| s.loss_probability.0 > rust_decimal::Decimal::ZERO)
+                .map(|s| {
+                    let id = s.protocol.as_deref();
+                    let known = id.and_then(|id| protocols.iter().position(|x| *x == Some(id)));
+                    let source = known.unwrap_or_else(|| {
+                        protocols.push(id);
+                        protocols.len() - 1
+                    });
+                    LossEvent {
+                        source,
+                        chance: crate::engine::floats::float(s.loss_probability.0).min(1.0),
+                        loss: crate::engine::floats::float(s.loss_given_event.0).clamp(0.0, 1.0),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    (events, protocols.len())
+}
+
 /// The real yield band of a staking position, or `None` when its network's
 /// supply inflation is unknown.
 #[must_use]

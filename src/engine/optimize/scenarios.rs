@@ -2,8 +2,9 @@
 //! simulation uses: correlated lognormal prices whose median follows each
 //! asset's median yearly change, pools valued by their pool maths (so
 //! impermanent loss comes from the prices), yields drawn within their bands
-//! by one quantile shared by all positions, and protocol loss events with
-//! each position's compounded probability and loss given the event. Each
+//! by one quantile shared by all positions, and protocol loss events, one
+//! draw per protocol shared by every position on it (a stacked position
+//! loses `1 − Π(1 − loss)` when several of its protocols fail). Each
 //! scenario is a return per choice (a fraction of its money, one year).
 //! [`cvar`] evaluates the CVaR of a mix directly, by sorting, as an
 //! independent check of the linear program. Seeded: same seed, same draws.
@@ -47,10 +48,8 @@ struct Setup {
     holding: Holding,
     /// Its APY band `[low, mid, high]` (zero when screened).
     band: [f64; 3],
-    /// Yearly probability of its loss event.
-    probability: f64,
-    /// Share of the money the event takes.
-    loss: f64,
+    /// Its loss events: its own protocol's, then each stacked layer's.
+    events: Vec<risk::LossEvent>,
 }
 
 /// How a position's money follows prices.
@@ -63,7 +62,7 @@ enum Holding {
     Nothing,
 }
 
-fn setup(pos: &Position, names: &[String]) -> Setup {
+fn setup(pos: &Position, names: &[String], events: Vec<risk::LossEvent>) -> Setup {
     let at = |a: &String| names.iter().position(|n| n == a);
     let holding = match (&pos.pair, &pos.liquidity, &pos.asset) {
         (Some([a, b]), Some(l), _) => match (at(a), at(b)) {
@@ -83,30 +82,26 @@ fn setup(pos: &Position, names: &[String]) -> Setup {
             float(pos.apy.high.0),
         ]
     };
-    let r = risk::position_risk(pos);
-    let probability = float(r.loss_probability.0);
-    let loss = if probability > 0.0 {
-        (float(r.expected_loss.0) / probability).min(1.0)
-    } else {
-        0.0
-    };
     Setup {
         holding,
         band,
-        probability,
-        loss,
+        events,
     }
 }
 
 /// One position's one-year return given the assets' price factors, the
-/// yield quantile `u` and whether its loss event struck.
-fn position_return(s: &Setup, price: &[f64], u: f64, hit: bool) -> f64 {
+/// yield quantile `u` and the year's loss draws (one per protocol: a
+/// protocol's event strikes every position on it).
+fn position_return(s: &Setup, price: &[f64], u: f64, draws: &[f64]) -> f64 {
     let value = match &s.holding {
         Holding::Pool(i, j, pool) => price[*j] * pool.values(price[*i] / price[*j]).0,
         Holding::Asset(i) => price[*i],
         Holding::Nothing => 1.0,
     };
-    let loss = if hit { s.loss } else { 0.0 };
+    let mut loss = 0.0;
+    for e in s.events.iter().filter(|e| draws[e.source] < e.chance) {
+        loss = loss + e.loss - loss * e.loss;
+    }
     value * (1.0 + quantile(s.band, u)) * (1.0 - loss) - 1.0
 }
 
@@ -127,7 +122,14 @@ pub fn draw(p: &Portfolio, c: &Choices, count: u32, seed: u64) -> Vec<Vec<f64>> 
         .collect();
     let corr = correlations(p, &names);
     let chol = cholesky(&corr);
-    let setups: Vec<Setup> = p.positions.iter().map(|pos| setup(pos, &names)).collect();
+    let risks: Vec<risk::RiskOut> = p.positions.iter().map(risk::position_risk).collect();
+    let (events, sources) = risk::loss_events(&risks);
+    let setups: Vec<Setup> = p
+        .positions
+        .iter()
+        .zip(events)
+        .map(|(pos, events)| setup(pos, &names, events))
+        .collect();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut out = Vec::with_capacity(count as usize);
     for _ in 0..count {
@@ -141,12 +143,10 @@ pub fn draw(p: &Portfolio, c: &Choices, count: u32, seed: u64) -> Vec<Vec<f64>> 
             })
             .collect();
         let u: f64 = rng.random();
+        let draws: Vec<f64> = (0..sources).map(|_| rng.random()).collect();
         let returns: Vec<f64> = setups
             .iter()
-            .map(|s| {
-                let hit = rng.random::<f64>() < s.probability;
-                position_return(s, &price, u, hit)
-            })
+            .map(|s| position_return(s, &price, u, &draws))
             .collect();
         out.push(
             c.positions

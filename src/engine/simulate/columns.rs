@@ -38,10 +38,12 @@ struct Paired {
     other: f64,
 }
 
-/// A position that can suffer a loss event.
+/// A loss event a position can suffer: one of its protocols failing.
 #[derive(Clone, Copy, Debug)]
 struct Event {
     pos: usize,
+    /// The year's loss draw that decides it.
+    source: usize,
     /// Probability of the event in a year.
     chance: f64,
     /// Share of the value it takes.
@@ -63,7 +65,11 @@ pub(super) struct Columns {
     tri: Vec<f64>,
     held: Vec<Held>,
     paired: Vec<Paired>,
+    /// Every position's loss events, in position order and, within a
+    /// position, in the order of its layers.
     events: Vec<Event>,
+    /// The positions that have loss events, each once.
+    at_risk: Vec<usize>,
     /// The lower (0) and upper (1) halves of every position's bands.
     halves: [Vec<Half>; 2],
     /// `1 − reinvest`.
@@ -91,6 +97,8 @@ pub(super) struct Lanes {
     pooled: Vec<f64>,
     /// Per position: the share of value lost this year.
     loss: Vec<f64>,
+    /// The year's loss draws, one per source.
+    draws: Vec<f64>,
     /// The half of the bands the year's yield quantile falls in.
     half: usize,
     /// The position of the quantile within that half.
@@ -130,24 +138,26 @@ impl Columns {
                 }),
                 _ => {}
             }
-            if p.event_year > 0.0 {
-                events.push(Event {
-                    pos,
-                    chance: p.event_year,
-                    loss: p.loss,
-                });
-            }
+            events.extend(p.events.iter().map(|e| Event {
+                pos,
+                source: e.source,
+                chance: e.chance,
+                loss: e.loss,
+            }));
             let (pb, cb) = (&p.paid, &p.compound);
             halves[0].push([pb[0], (pb[1] - pb[0]) * 2.0, cb[0], (cb[1] - cb[0]) * 2.0]);
             halves[1].push([pb[1], pb[2] - pb[1], cb[1], cb[2] - cb[1]]);
         }
         let after_tax = s.goal.is_some_and(|(_, _, after)| after);
+        let mut at_risk: Vec<usize> = events.iter().map(|e| e.pos).collect();
+        at_risk.dedup();
         Columns {
             assets,
             tri,
             held,
             paired,
             events,
+            at_risk,
             halves,
             keep: 1.0 - s.reinvest,
             payout_factor: 1.0 - s.tax,
@@ -170,6 +180,7 @@ impl Columns {
             price: vec![1.0; n],
             pooled: vec![0.0; n],
             loss: vec![0.0; n],
+            draws: vec![0.0; s.sources],
             half: 0,
             t: 0.0,
         }
@@ -191,9 +202,11 @@ impl Columns {
     }
 
     /// Draws one path-year from `rng` (the asset normals, the yield
-    /// quantile, then one uniform per position that can suffer a loss
-    /// event) and sets every position's price factor, impermanent loss, loss
-    /// and yield half for the year.
+    /// quantile, then one uniform per loss source: each protocol some
+    /// position can lose money in, and each layer that names none) and sets
+    /// every position's price factor, impermanent loss, loss and yield half
+    /// for the year. A position whose protocols fail together loses
+    /// `1 − Π(1 − loss)` of its value.
     pub(super) fn draw_year(&self, s: &Setup, rng: &mut PathRng, w: &mut Lanes) {
         for zi in &mut w.z {
             *zi = rng.sample(StandardNormal);
@@ -227,9 +240,18 @@ impl Columns {
             };
             w.price[p.pos] = p.share * fa + p.other * fb;
         }
+        for d in &mut w.draws {
+            *d = rng.random();
+        }
+        for &pos in &self.at_risk {
+            w.loss[pos] = 0.0;
+        }
         for e in &self.events {
-            let x: f64 = rng.random();
-            w.loss[e.pos] = if x < e.chance { e.loss } else { 0.0 };
+            if w.draws[e.source] < e.chance {
+                // 1 − (1 − lost)(1 − loss): the first event's loss exactly.
+                let lost = w.loss[e.pos];
+                w.loss[e.pos] = lost + e.loss - lost * e.loss;
+            }
         }
     }
 

@@ -10,10 +10,11 @@
 //! the projection, to the cent. A liquidity position is valued by its pool
 //! maths from its two prices, so impermanent loss emerges from the paths.
 //! Each year every yield is drawn within its band by one quantile shared by
-//! all positions (yields rise and fall together), and protocol loss events
-//! strike with each position's compounded probability and take its loss
-//! given the event (a screened position, whose yield counts as zero, still
-//! carries its risk).
+//! all positions (yields rise and fall together), and each protocol has its
+//! loss event with its tier's probability, striking every position (and
+//! stacked layer) on it at once and taking its loss given the event; a
+//! position whose protocols fail together loses `1 − Π(1 − loss)` (a
+//! screened position, whose yield counts as zero, still carries its risk).
 //!
 //! Every path has its own random stream (`stream`: Xoshiro256++ seeded
 //! from the seed and the path number), paths run in parallel with rayon in
@@ -45,6 +46,14 @@ use crate::model::Portfolio;
 pub use results::{Percentiles, Simulation, YearChance};
 pub use setup::{cholesky, correlations};
 pub use stream::{PathRng, path_rng};
+
+/// How many loss draws a path takes each year for a plan's positions: one
+/// per protocol some position (or stacked layer) can lose money in, and one
+/// per layer that names no protocol (the stream rule of `path`).
+#[must_use]
+pub fn loss_draws(plan: &PlanReport) -> usize {
+    crate::engine::risk::loss_events(plan.positions.iter().map(|p| &p.risk)).1
+}
 
 /// Default number of paths.
 pub const DEFAULT_PATHS: u32 = 10_000;

@@ -3,13 +3,15 @@
 //! simulation's columns (`columns`, equal to it bit for bit): each year draws the
 //! correlated lognormal price factors of the assets (exact yearly draws), one
 //! yield quantile shared by all positions (yields rise and fall together),
-//! and each position's protocol loss event (also when its yield counts as
-//! zero); then the step settles income, tax, prices, impermanent loss,
-//! losses and the year-end flows.
+//! and each protocol's loss event, shared by every position on it (also
+//! when a position's yield counts as zero); then the step settles income,
+//! tax, prices, impermanent loss, losses and the year-end flows.
 //!
 //! Every path draws from its own random stream (`stream`), in a fixed order
-//! (the asset normals, the yield quantile, then one uniform per position
-//! that can suffer a loss event), so a path's record depends on nothing but
+//! (the asset normals, the yield quantile, then one uniform per protocol
+//! that can suffer a loss event, in the order positions and their layers
+//! first name them, and one per layer that names no protocol, such as
+//! native staking), so a path's record depends on nothing but
 //! the setup, the seed and its number. Paths are run in fixed chunks that
 //! write their records into flat arrays: nothing is allocated per path.
 

@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 
 use super::path::{Chunk, income_years, run_chunk};
-use super::setup::{PosSetup, Setup};
+use super::setup::{LossEvent, PosSetup, Setup};
 use super::stream::{PathRng, path_rng};
 use crate::engine::il::ValueTable;
 use crate::engine::year::{PositionYear, YearSettings, step};
@@ -48,6 +48,7 @@ fn year_inputs(s: &Setup, rng: &mut PathRng, w: &mut Scratch) {
         w.factor[i] = w.log_factor[i].exp();
     }
     let u: f64 = rng.random();
+    let draws: Vec<f64> = (0..s.sources).map(|_| rng.random::<f64>()).collect();
     let (factor, log_factor) = (&w.factor, &w.log_factor);
     w.inputs.clear();
     for pos in &s.positions {
@@ -63,13 +64,16 @@ fn year_inputs(s: &Setup, rng: &mut PathRng, w: &mut Scratch) {
             }
             _ => (1.0, 0.0),
         };
-        let event = pos.event_year > 0.0 && rng.random::<f64>() < pos.event_year;
+        let mut loss = 0.0;
+        for e in pos.events.iter().filter(|e| draws[e.source] < e.chance) {
+            loss = loss + e.loss - loss * e.loss;
+        }
         w.inputs.push(PositionYear {
             paid_rate: quantile_yield(&pos.paid, u),
             compound_rate: quantile_yield(&pos.compound, u),
             price,
             impermanent_loss,
-            loss: if event { pos.loss } else { 0.0 },
+            loss,
         });
     }
 }
@@ -254,19 +258,21 @@ fn random_setup(rng: &mut ChaCha8Rng, stable: &ValueTable) -> Setup {
             .filter(|(.., pool, _)| kind == 3 && matches!(pool, Pool::Stable { .. }))
             .map(|_| stable.clone());
         let screened = rng.random::<f64>() < 0.15;
-        let chance = if rng.random::<f64>() < 0.5 {
-            rng.random::<f64>() * 0.2
-        } else {
-            0.0
-        };
+        // 0 to 3 layers, on 4 protocols shared across positions.
+        let events = (0..rng.random_range(0..4))
+            .map(|_| LossEvent {
+                source: rng.random_range(0..4),
+                chance: rng.random::<f64>() * 0.3,
+                loss: rng.random::<f64>(),
+            })
+            .collect();
         positions.push(PosSetup {
             asset: (kind == 0).then_some(a),
             pair,
             table: table.map(std::sync::Arc::new),
             paid: if screened { [0.0; 3] } else { band(rng) },
             compound: if screened { [0.0; 3] } else { band(rng) },
-            event_year: chance,
-            loss: rng.random::<f64>(),
+            events,
         });
     }
     let goal = (rng.random::<f64>() < 0.7).then(|| {
@@ -289,6 +295,7 @@ fn random_setup(rng: &mut ChaCha8Rng, stable: &ValueTable) -> Setup {
         goal,
         sustainable_yield: rng.random::<f64>() * 0.1,
         rebalance: rng.random::<bool>(),
+        sources: 4,
     }
 }
 

@@ -10,6 +10,7 @@ use crate::engine::floats::float;
 use crate::engine::il::ValueTable;
 use crate::engine::payout;
 use crate::engine::plan_report::PlanReport;
+pub(super) use crate::engine::risk::{LossEvent, loss_events};
 use crate::model::{Band, Pool, Portfolio, Rebalance};
 
 /// Everything a path needs, shared by all paths.
@@ -40,6 +41,9 @@ pub(super) struct Setup {
     pub(super) sustainable_yield: f64,
     /// Whether positions go back to their weights each year.
     pub(super) rebalance: bool,
+    /// How many loss draws a year takes (the sources of the positions'
+    /// [`LossEvent`]s).
+    pub(super) sources: usize,
 }
 
 /// What one position holds and earns, for the paths.
@@ -55,13 +59,15 @@ pub(super) struct PosSetup {
     pub(super) paid: [f64; 3],
     /// Yearly rate when reinvested (the APY), low / mid / high.
     pub(super) compound: [f64; 3],
-    /// Probability of a loss event in a year (even when screened).
-    pub(super) event_year: f64,
-    /// Share of the value a loss event takes.
-    pub(super) loss: f64,
+    /// Its loss events (even when screened): the position's own protocol,
+    /// then each stacked layer's, those that can happen.
+    pub(super) events: Vec<LossEvent>,
 }
 
-/// the identity (in steps of 0.05) until it is positive definite.
+/// The lower Cholesky factor `L` of a correlation matrix (`L·Lᵀ = corr`).
+/// A matrix that is not positive definite (correlations that cannot all
+/// hold together) has its off-diagonal shrunk toward the identity (in steps
+/// of 0.05) until it is positive definite.
 #[must_use]
 pub fn cholesky(corr: &[Vec<f64>]) -> Vec<Vec<f64>> {
     let n = corr.len();
@@ -107,8 +113,14 @@ fn band(b: Band) -> [f64; 3] {
     [float(b.low.0), float(b.mid.0), float(b.high.0)]
 }
 
-/// Each position's setup, adding the assets it holds to `names`.
-fn position_setups(p: &Portfolio, plan: &PlanReport, names: &mut Vec<String>) -> Vec<PosSetup> {
+/// Each position's setup, adding the assets it holds to `names`; and how
+/// many loss draws a year takes.
+fn position_setups(
+    p: &Portfolio,
+    plan: &PlanReport,
+    names: &mut Vec<String>,
+) -> (Vec<PosSetup>, usize) {
+    let (mut events, sources) = loss_events(plan.positions.iter().map(|out| &out.risk));
     let f = p.payouts_per_year();
     let mut positions = Vec::new();
     for (pos, out) in p.positions.iter().zip(&plan.positions) {
@@ -139,19 +151,16 @@ fn position_setups(p: &Portfolio, plan: &PlanReport, names: &mut Vec<String>) ->
             };
             (band(paid), band(compound))
         };
-        let pr = float(out.risk.loss_probability.0);
-        let el = float(out.risk.expected_loss.0);
         positions.push(PosSetup {
             asset,
             pair,
             table: None,
             paid,
             compound,
-            event_year: pr,
-            loss: if pr > 0.0 { (el / pr).min(1.0) } else { 0.0 },
+            events: std::mem::take(&mut events[positions.len()]),
         });
     }
-    positions
+    (positions, sources)
 }
 
 /// The correlation matrix of the assets in `names` (`names.len()` square,
@@ -206,7 +215,7 @@ fn market(p: &Portfolio, names: &[String]) -> (Vec<f64>, Vec<Vec<f64>>) {
 /// Prepares a planned portfolio for simulation.
 pub(super) fn setup(p: &Portfolio, plan: &PlanReport) -> Setup {
     let mut names: Vec<String> = Vec::new();
-    let mut positions = position_setups(p, plan, &mut names);
+    let (mut positions, sources) = position_setups(p, plan, &mut names);
     let (drift, scaled) = market(p, &names);
     add_tables(&mut positions, &drift, &scaled);
     let a = &p.assumptions;
@@ -231,6 +240,7 @@ pub(super) fn setup(p: &Portfolio, plan: &PlanReport) -> Setup {
             .map(|g| (float(g.annual_min.0), g.starts_in_years, g.after_tax)),
         sustainable_yield: float(plan.totals.sustainable_annual_income.share_of(p.value).0),
         rebalance: a.rebalance == Rebalance::Yearly,
+        sources,
     }
 }
 
