@@ -206,6 +206,7 @@ def load(profile):
             else:
                 raise SystemExit(f"unknown pool shape {shape}")
             pos["pair"] = (a, b, pool, share)
+            pos["ratio_volatility"] = float(liq["ratio_volatility"])
         elif p["asset"]:
             pos["asset"] = index(p["asset"])
         positions.append(pos)
@@ -227,6 +228,23 @@ def load(profile):
     goal = plan.get("goal")
     tax = fraction(assume.get("tax_rate"), 0.0)
     sustainable = plan["totals"]["sustainable_annual_income"] / value
+    # A pool's price ratio moves with the plan's ratio volatility: the assets'
+    # shock to it scaled, or a normal of its own when the assets do not move
+    # against each other (the binary's rule).
+    own_draws = 0
+    for pos in positions:
+        if pos["pair"] is None:
+            continue
+        a, b = pos["pair"][0], pos["pair"][1]
+        planned = pos["ratio_volatility"]
+        natural = float(np.sqrt(((scaled[a] - scaled[b]) ** 2).sum())) if names else 0.0
+        if abs(planned - natural) <= 1e-9 * max(planned, 1e-3):
+            pos["ratio"] = ("assets",)
+        elif natural > 1e-12:
+            pos["ratio"] = ("scaled", planned / natural)
+        else:
+            pos["ratio"] = ("own", planned, own_draws)
+            own_draws += 1
     return {
         "drift": np.array(drift), "scaled": scaled, "positions": positions,
         "targets": np.array([p["amount"] / value for p in positions]), "value": value,
@@ -236,7 +254,7 @@ def load(profile):
         "rebalance": assume.get("rebalance", "yearly") == "yearly",
         "goal": (float(goal["annual_target"]["min"]), int(goal["starts_in_years"]), bool(goal["after_tax"]))
         if goal else None,
-        "sustainable": sustainable, "sources": len(protocols),
+        "sustainable": sustainable, "sources": len(protocols), "own_draws": own_draws,
     }
 
 
@@ -307,7 +325,9 @@ def simulate(s, paths, years, rng):
             covers = values.sum(axis=1) * basis >= goal[0] * index
             to_goal = np.where((to_goal == np.iinfo(np.int64).max) & covers, year, to_goal)
         z = rng.standard_normal((paths, k))
-        factor = np.exp(s["drift"] + z @ s["scaled"].T)
+        own_z = rng.standard_normal((paths, s["own_draws"]))
+        shock = z @ s["scaled"].T
+        factor = np.exp(s["drift"] + shock)
         u = rng.random((paths, 1))
         draws = rng.random((paths, sources))
         lost = np.zeros((paths, n))
@@ -322,7 +342,15 @@ def simulate(s, paths, years, rng):
                 a, b, pool, share = p["pair"]
                 fa, fb = factor[:, a], factor[:, b]
                 price[:, i] = share * fa + (1.0 - share) * fb
-                lp, hold = pool_values(pool, fa / fb)
+                centre = s["drift"][a] - s["drift"][b]
+                mode = p["ratio"]
+                if mode[0] == "assets":
+                    r = fa / fb
+                elif mode[0] == "scaled":
+                    r = np.exp(centre + mode[1] * (shock[:, a] - shock[:, b]))
+                else:
+                    r = np.exp(centre + mode[1] * own_z[:, mode[2]])
+                lp, hold = pool_values(pool, r)
                 il[:, i] = lp / hold - 1.0
         payout = None
         if goal and year >= goal[1]:

@@ -1,7 +1,8 @@
 //! One-year scenarios for min-CVaR, drawn from the same model the
 //! simulation uses: correlated lognormal prices whose median follows each
 //! asset's median yearly change, pools valued by their pool maths (so
-//! impermanent loss comes from the prices), yields drawn within their bands
+//! impermanent loss comes from the prices, the ratio at the plan's ratio
+//! volatility as in the simulation), yields drawn within their bands
 //! by one quantile shared by all positions, and protocol loss events, one
 //! draw per protocol shared by every position on it (a stacked position
 //! loses `1 − Π(1 − loss)` when several of its protocols fail). Each
@@ -56,8 +57,8 @@ struct Setup {
 enum Holding {
     /// One asset's price.
     Asset(usize),
-    /// A pool of two assets.
-    Pool(usize, usize, crate::model::Pool),
+    /// A pool of two assets, and how its price ratio moves.
+    Pool(usize, usize, crate::model::Pool, RatioMove),
     /// No price (a farm with no asset): value stays.
     Nothing,
 }
@@ -66,7 +67,7 @@ fn setup(pos: &Position, names: &[String], events: Vec<risk::LossEvent>) -> Setu
     let at = |a: &String| names.iter().position(|n| n == a);
     let holding = match (&pos.pair, &pos.liquidity, &pos.asset) {
         (Some([a, b]), Some(l), _) => match (at(a), at(b)) {
-            (Some(i), Some(j)) => Holding::Pool(i, j, l.pool),
+            (Some(i), Some(j)) => Holding::Pool(i, j, l.pool, RatioMove::Assets),
             _ => Holding::Nothing,
         },
         (_, _, Some(a)) => at(a).map_or(Holding::Nothing, Holding::Asset),
@@ -89,12 +90,75 @@ fn setup(pos: &Position, names: &[String], events: Vec<risk::LossEvent>) -> Setu
     }
 }
 
-/// One position's one-year return given the assets' price factors, the
-/// yield quantile `u` and the year's loss draws (one per protocol: a
-/// protocol's event strikes every position on it).
-fn position_return(s: &Setup, price: &[f64], u: f64, draws: &[f64]) -> f64 {
+/// How a pool's price ratio moves in a scenario so that its volatility is
+/// the plan's `ratio_volatility` (as in the simulation).
+#[derive(Clone, Copy)]
+enum RatioMove {
+    /// As its assets' prices move.
+    Assets,
+    /// The assets' shock to the ratio times this factor.
+    Scaled(f64),
+    /// Its own normal number `.1` of the scenario, times volatility `.0`
+    /// (its assets do not move against each other).
+    Own(f64, usize),
+}
+
+/// Sets each pool's [`RatioMove`] from its plan's ratio volatility and the
+/// one its assets' volatilities (`vol`) and Cholesky factor give; returns
+/// how many normals of their own the pools take per scenario.
+fn set_ratio_moves(setups: &mut [Setup], p: &Portfolio, vol: &[f64], chol: &[Vec<f64>]) -> usize {
+    let mut own = 0;
+    for (s, pos) in setups.iter_mut().zip(&p.positions) {
+        let (Holding::Pool(i, j, _, mv), Some(l)) = (&mut s.holding, &pos.liquidity) else {
+            continue;
+        };
+        let planned = float(l.ratio_volatility.0);
+        let natural = (0..chol.len())
+            .map(|k| {
+                let at = |a: usize| chol[a].get(k).copied().unwrap_or(0.0) * vol[a];
+                (at(*i) - at(*j)).powi(2)
+            })
+            .sum::<f64>()
+            .sqrt();
+        *mv = if (planned - natural).abs() <= 1e-9 * planned.max(1e-3) {
+            RatioMove::Assets
+        } else if natural > 1e-12 {
+            RatioMove::Scaled(planned / natural)
+        } else {
+            own += 1;
+            RatioMove::Own(planned, own - 1)
+        };
+    }
+    own
+}
+
+/// One position's one-year return given the assets' price factors and log
+/// price shocks, the pools' own normals, the yield quantile `u` and the
+/// year's loss draws (one per protocol: a protocol's event strikes every
+/// position on it).
+fn position_return(
+    s: &Setup,
+    (price, shock, own): (&[f64], &[f64], &[f64]),
+    u: f64,
+    draws: &[f64],
+) -> f64 {
     let value = match &s.holding {
-        Holding::Pool(i, j, pool) => price[*j] * pool.values(price[*i] / price[*j]).0,
+        Holding::Pool(i, j, pool, RatioMove::Assets) => {
+            price[*j] * pool.values(price[*i] / price[*j]).0
+        }
+        Holding::Pool(i, j, pool, mv) => {
+            // The ratio moves with the plan's volatility about the assets'
+            // median ratio; the money held follows the two prices.
+            let centre = (price[*i] / price[*j]).ln() - (shock[*i] - shock[*j]);
+            let ln_r = match mv {
+                RatioMove::Scaled(k) => centre + k * (shock[*i] - shock[*j]),
+                RatioMove::Own(sigma, n) => centre + sigma * own[*n],
+                RatioMove::Assets => centre,
+            };
+            let (lp, hold) = pool.values(ln_r.exp());
+            let share = pool.values(2.0).1 - pool.values(1.0).1;
+            (share * price[*i] + (1.0 - share) * price[*j]) * (lp / hold)
+        }
         Holding::Asset(i) => price[*i],
         Holding::Nothing => 1.0,
     };
@@ -124,29 +188,34 @@ pub fn draw(p: &Portfolio, c: &Choices, count: u32, seed: u64) -> Vec<Vec<f64>> 
     let chol = cholesky(&corr);
     let risks: Vec<risk::RiskOut> = p.positions.iter().map(risk::position_risk).collect();
     let (events, sources) = risk::loss_events(&risks);
-    let setups: Vec<Setup> = p
+    let mut setups: Vec<Setup> = p
         .positions
         .iter()
         .zip(events)
         .map(|(pos, events)| setup(pos, &names, events))
         .collect();
+    let vol: Vec<f64> = facts.iter().map(|f| f.1).collect();
+    let own_normals = set_ratio_moves(&mut setups, p, &vol, &chol);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut out = Vec::with_capacity(count as usize);
     for _ in 0..count {
         let z: Vec<f64> = (0..names.len())
             .map(|_| rng.sample(StandardNormal))
             .collect();
+        let own: Vec<f64> = (0..own_normals)
+            .map(|_| rng.sample(StandardNormal))
+            .collect();
+        let shock: Vec<f64> = (0..names.len())
+            .map(|i| facts[i].1 * (0..=i).map(|k| chol[i][k] * z[k]).sum::<f64>())
+            .collect();
         let price: Vec<f64> = (0..names.len())
-            .map(|i| {
-                let shock: f64 = (0..=i).map(|k| chol[i][k] * z[k]).sum();
-                (1.0 + facts[i].0).max(f64::MIN_POSITIVE) * (facts[i].1 * shock).exp()
-            })
+            .map(|i| (1.0 + facts[i].0).max(f64::MIN_POSITIVE) * shock[i].exp())
             .collect();
         let u: f64 = rng.random();
         let draws: Vec<f64> = (0..sources).map(|_| rng.random()).collect();
         let returns: Vec<f64> = setups
             .iter()
-            .map(|s| position_return(s, &price, u, &draws))
+            .map(|s| position_return(s, (&price, &shock, &own), u, &draws))
             .collect();
         out.push(
             c.positions

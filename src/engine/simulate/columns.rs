@@ -17,7 +17,7 @@
 use rand::RngExt;
 use rand_distr::StandardNormal;
 
-use super::setup::Setup;
+use super::setup::{Ratio, Setup};
 use super::stream::PathRng;
 
 /// A single-asset position: its index and its asset's.
@@ -36,6 +36,8 @@ struct Paired {
     share: f64,
     /// `1 - share`.
     other: f64,
+    /// How its price ratio moves.
+    ratio: Ratio,
 }
 
 /// A loss event a position can suffer: one of its protocols failing.
@@ -85,6 +87,8 @@ pub(super) struct Columns {
 pub(super) struct Lanes {
     /// The year's standard normals, one per asset.
     z: Vec<f64>,
+    /// The year's standard normals of the pools whose ratio moves on its own.
+    ratio_z: Vec<f64>,
     /// The year's log price factor of each asset.
     log_factor: Vec<f64>,
     /// The year's price factor of each asset.
@@ -135,6 +139,7 @@ impl Columns {
                     b,
                     share,
                     other: 1.0 - share,
+                    ratio: p.ratio,
                 }),
                 _ => {}
             }
@@ -174,6 +179,7 @@ impl Columns {
         let n = s.positions.len();
         Lanes {
             z: vec![0.0; self.assets],
+            ratio_z: vec![0.0; s.ratio_draws],
             log_factor: vec![0.0; self.assets],
             factor: vec![1.0; self.assets],
             values: vec![0.0; n],
@@ -201,14 +207,14 @@ impl Columns {
         }
     }
 
-    /// Draws one path-year from `rng` (the asset normals, the yield
-    /// quantile, then one uniform per loss source: each protocol some
+    /// Draws one path-year from `rng` (the asset normals, the normals of
+    /// the pools whose ratio moves on its own, the yield quantile, then one uniform per loss source: each protocol some
     /// position can lose money in, and each layer that names none) and sets
     /// every position's price factor, impermanent loss, loss and yield half
     /// for the year. A position whose protocols fail together loses
     /// `1 − Π(1 − loss)` of its value.
     pub(super) fn draw_year(&self, s: &Setup, rng: &mut PathRng, w: &mut Lanes) {
-        for zi in &mut w.z {
+        for zi in w.z.iter_mut().chain(&mut w.ratio_z) {
             *zi = rng.sample(StandardNormal);
         }
         let mut start = 0;
@@ -230,10 +236,12 @@ impl Columns {
         }
         for p in &self.paired {
             let (fa, fb) = (w.factor[p.a], w.factor[p.b]);
-            let r = fa / fb;
+            let (ln_r, r) =
+                p.ratio
+                    .moved((p.a, p.b), (&w.log_factor, &w.factor), &s.drift, &w.ratio_z);
             let pos = &s.positions[p.pos];
             w.pooled[p.pos] = match &pos.table {
-                Some(t) => t.impermanent_loss_at(w.log_factor[p.a] - w.log_factor[p.b], r),
+                Some(t) => t.impermanent_loss_at(ln_r, r),
                 None => pos
                     .pair
                     .map_or(0.0, |(_, _, pool, _)| pool.impermanent_loss(r)),

@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 
 use super::path::{Chunk, income_years, run_chunk};
-use super::setup::{LossEvent, PosSetup, Setup};
+use super::setup::{LossEvent, PosSetup, Ratio, Setup};
 use super::stream::{PathRng, path_rng};
 use crate::engine::il::ValueTable;
 use crate::engine::year::{PositionYear, YearSettings, step};
@@ -38,6 +38,9 @@ fn year_inputs(s: &Setup, rng: &mut PathRng, w: &mut Scratch) {
     for zi in &mut w.z {
         *zi = rng.sample(StandardNormal);
     }
+    let ratio_z: Vec<f64> = (0..s.ratio_draws)
+        .map(|_| rng.sample(StandardNormal))
+        .collect();
     for i in 0..w.z.len() {
         let shock: f64 = s.scaled[i][..=i]
             .iter()
@@ -55,9 +58,11 @@ fn year_inputs(s: &Setup, rng: &mut PathRng, w: &mut Scratch) {
         let (price, impermanent_loss) = match (pos.asset, pos.pair) {
             (Some(a), _) => (factor[a], 0.0),
             (_, Some((a, b, pool, share))) => {
-                let r = factor[a] / factor[b];
+                let (ln_r, r) = pos
+                    .ratio
+                    .moved((a, b), (log_factor, factor), &s.drift, &ratio_z);
                 let il = match &pos.table {
-                    Some(t) => t.impermanent_loss_at(log_factor[a] - log_factor[b], r),
+                    Some(t) => t.impermanent_loss_at(ln_r, r),
                     None => pool.impermanent_loss(r),
                 };
                 (share * factor[a] + (1.0 - share) * factor[b], il)
@@ -233,6 +238,7 @@ fn random_setup(rng: &mut ChaCha8Rng, stable: &ValueTable) -> Setup {
         .collect();
     let n = rng.random_range(1..=12usize);
     let mut positions = Vec::new();
+    let mut ratio_draws = 0;
     let mut weights: Vec<f64> = (0..n).map(|_| rng.random::<f64>() + 0.01).collect();
     let total: f64 = weights.iter().sum();
     weights.iter_mut().for_each(|w| *w /= total);
@@ -266,6 +272,22 @@ fn random_setup(rng: &mut ChaCha8Rng, stable: &ValueTable) -> Setup {
                 loss: rng.random::<f64>(),
             })
             .collect();
+        // A pool's ratio: as its assets move, scaled, or on its own draw.
+        let ratio = match (pair.is_some(), rng.random_range(0..3)) {
+            (true, 1) => Ratio::Scaled {
+                centre: rng.random::<f64>() * 0.2 - 0.1,
+                k: rng.random::<f64>() * 3.0,
+            },
+            (true, 2) => {
+                ratio_draws += 1;
+                Ratio::Own {
+                    centre: rng.random::<f64>() * 0.2 - 0.1,
+                    sigma: rng.random::<f64>(),
+                    draw: ratio_draws - 1,
+                }
+            }
+            _ => Ratio::Assets,
+        };
         positions.push(PosSetup {
             asset: (kind == 0).then_some(a),
             pair,
@@ -273,6 +295,7 @@ fn random_setup(rng: &mut ChaCha8Rng, stable: &ValueTable) -> Setup {
             paid: if screened { [0.0; 3] } else { band(rng) },
             compound: if screened { [0.0; 3] } else { band(rng) },
             events,
+            ratio,
         });
     }
     let goal = (rng.random::<f64>() < 0.7).then(|| {
@@ -296,6 +319,7 @@ fn random_setup(rng: &mut ChaCha8Rng, stable: &ValueTable) -> Setup {
         sustainable_yield: rng.random::<f64>() * 0.1,
         rebalance: rng.random::<bool>(),
         sources: 4,
+        ratio_draws,
     }
 }
 

@@ -44,6 +44,9 @@ pub(super) struct Setup {
     /// How many loss draws a year takes (the sources of the positions'
     /// [`LossEvent`]s).
     pub(super) sources: usize,
+    /// How many standard normals a year takes for pools whose ratio moves on
+    /// its own ([`Ratio::Own`]).
+    pub(super) ratio_draws: usize,
 }
 
 /// What one position holds and earns, for the paths.
@@ -62,6 +65,118 @@ pub(super) struct PosSetup {
     /// Its loss events (even when screened): the position's own protocol,
     /// then each stacked layer's, those that can happen.
     pub(super) events: Vec<LossEvent>,
+    /// How a pool's price ratio moves ([`Ratio::Assets`] for anything else).
+    pub(super) ratio: Ratio,
+}
+
+/// How a pool position's price ratio `r` (its first asset priced in its
+/// second) moves in a year. The plan values the pool's expected impermanent
+/// loss at its `ratio_volatility` (the profile's, or the one its assets'
+/// volatilities and correlation give), so the paths move the ratio with that
+/// volatility too.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Ratio {
+    /// As the two assets' prices move: `r = fa / fb` (their volatilities and
+    /// correlation give the plan's ratio volatility).
+    Assets,
+    /// The assets' moves with the ratio's shock scaled by `k`, so its
+    /// volatility is the plan's: `ln r = centre + k·(shock_a − shock_b)`,
+    /// where `centre` is the assets' drift apart.
+    Scaled {
+        /// `drift_a − drift_b`: the median of `ln r`.
+        centre: f64,
+        /// The plan's ratio volatility over the one the assets give.
+        k: f64,
+    },
+    /// The assets do not move against each other, yet the plan gives the
+    /// ratio a volatility: `ln r = centre + sigma·z` with a standard normal
+    /// `z` of its own, the year's ratio draw number `draw`.
+    Own {
+        /// `drift_a − drift_b`: the median of `ln r`.
+        centre: f64,
+        /// The plan's ratio volatility, a fraction per year.
+        sigma: f64,
+        /// Which of the year's ratio draws is its `z`.
+        draw: usize,
+    },
+}
+
+impl Ratio {
+    /// The year's `(ln r, r)` of a pool of assets `a` and `b`, from the
+    /// assets' log price factors and price factors, their drifts and the
+    /// year's ratio draws.
+    #[inline]
+    pub(super) fn moved(
+        self,
+        (a, b): (usize, usize),
+        (log_factor, factor): (&[f64], &[f64]),
+        drift: &[f64],
+        draws: &[f64],
+    ) -> (f64, f64) {
+        match self {
+            Ratio::Assets => (log_factor[a] - log_factor[b], factor[a] / factor[b]),
+            Ratio::Scaled { centre, k } => {
+                let ln_r = centre + k * ((log_factor[a] - drift[a]) - (log_factor[b] - drift[b]));
+                (ln_r, ln_r.exp())
+            }
+            Ratio::Own {
+                centre,
+                sigma,
+                draw,
+            } => {
+                let ln_r = centre + sigma * draws[draw];
+                (ln_r, ln_r.exp())
+            }
+        }
+    }
+}
+
+/// The volatility of `ln(fa / fb)` a year from the scaled Cholesky rows of
+/// assets `a` and `b`: `sqrt(Σ (row_a − row_b)²)`.
+fn assets_ratio_volatility(scaled: &[Vec<f64>], a: usize, b: usize) -> f64 {
+    let (ra, rb) = (&scaled[a], &scaled[b]);
+    (0..ra.len().max(rb.len()))
+        .map(|k| {
+            let d = ra.get(k).copied().unwrap_or(0.0) - rb.get(k).copied().unwrap_or(0.0);
+            d * d
+        })
+        .sum::<f64>()
+        .sqrt()
+}
+
+/// Sets how each pool position's ratio moves so that its volatility is the
+/// plan's `ratio_volatility`; returns how many ratio draws a year takes.
+fn set_ratios(
+    positions: &mut [PosSetup],
+    p: &Portfolio,
+    drift: &[f64],
+    scaled: &[Vec<f64>],
+) -> usize {
+    let mut draws = 0;
+    for (pos, model) in positions.iter_mut().zip(&p.positions) {
+        let (Some((a, b, ..)), Some(l)) = (pos.pair, &model.liquidity) else {
+            continue;
+        };
+        let planned = float(l.ratio_volatility.0);
+        let natural = assets_ratio_volatility(scaled, a, b);
+        let centre = drift[a] - drift[b];
+        pos.ratio = if (planned - natural).abs() <= 1e-9 * planned.max(1e-3) {
+            Ratio::Assets
+        } else if natural > 1e-12 {
+            Ratio::Scaled {
+                centre,
+                k: planned / natural,
+            }
+        } else {
+            draws += 1;
+            Ratio::Own {
+                centre,
+                sigma: planned,
+                draw: draws - 1,
+            }
+        };
+    }
+    draws
 }
 
 /// The lower Cholesky factor `L` of a correlation matrix (`L·Lᵀ = corr`).
@@ -158,6 +273,7 @@ fn position_setups(
             paid,
             compound,
             events: std::mem::take(&mut events[positions.len()]),
+            ratio: Ratio::Assets,
         });
     }
     (positions, sources)
@@ -217,6 +333,7 @@ pub(super) fn setup(p: &Portfolio, plan: &PlanReport) -> Setup {
     let mut names: Vec<String> = Vec::new();
     let (mut positions, sources) = position_setups(p, plan, &mut names);
     let (drift, scaled) = market(p, &names);
+    let ratio_draws = set_ratios(&mut positions, p, &drift, &scaled);
     add_tables(&mut positions, &drift, &scaled);
     let a = &p.assumptions;
     let value = float(p.value.0);
@@ -241,6 +358,7 @@ pub(super) fn setup(p: &Portfolio, plan: &PlanReport) -> Setup {
         sustainable_yield: float(plan.totals.sustainable_annual_income.share_of(p.value).0),
         rebalance: a.rebalance == Rebalance::Yearly,
         sources,
+        ratio_draws,
     }
 }
 
@@ -261,15 +379,13 @@ fn add_tables(positions: &mut [PosSetup], drift: &[f64], scaled: &[Vec<f64>]) {
             let Pool::Stable { amplification } = pool else {
                 return None;
             };
-            let (ra, rb) = (&scaled[a], &scaled[b]);
-            let variance: f64 = (0..ra.len().max(rb.len()))
-                .map(|k| {
-                    let d = ra.get(k).copied().unwrap_or(0.0) - rb.get(k).copied().unwrap_or(0.0);
-                    d * d
-                })
-                .sum();
+            let sigma = match pos.ratio {
+                Ratio::Assets => assets_ratio_volatility(scaled, a, b),
+                Ratio::Scaled { k, .. } => k * assets_ratio_volatility(scaled, a, b),
+                Ratio::Own { sigma, .. } => sigma,
+            };
             let centre = drift[a] - drift[b];
-            let reach = 12.0 * variance.sqrt() + 1e-3;
+            let reach = 12.0 * sigma + 1e-3;
             let (lo, hi) = (centre - reach, centre + reach);
             Some((
                 (amplification.to_bits(), lo.to_bits(), hi.to_bits()),

@@ -431,3 +431,77 @@ fn a_stacked_position_loses_to_each_of_its_protocols() {
         1.0 - mean
     );
 }
+
+/// An ETH/USDC pool earning nothing, with both prices flat, under the
+/// profile's `extra` lines: its year-1 value over 40,000 paths.
+fn flat_pool_year_one(extra: &str) -> Percentiles {
+    let text = format!(
+        "[portfolio]\nvalue = 1000000\n[assumptions]\ninflation = \"0%\"\n\
+         [assets.ETH]\nexpected_return = \"0%\"\nvolatility = \"{}\"\n\
+         [assets.USDC]\nexpected_return = \"0%\"\nvolatility = \"0%\"\n\
+         [[position]]\nstrategy = \"liquidity\"\npair = [\"ETH\", \"USDC\"]\nrisk_tier = \"none\"\n\
+         fee_apr = \"0%\"\nweight = \"100%\"\n{}",
+        if extra.contains("eth_volatility") {
+            "80%"
+        } else {
+            "0%"
+        },
+        extra.replace("eth_volatility", "")
+    );
+    let (p, plan) = load(&text);
+    let sim = simulate(
+        &p,
+        &plan,
+        SimSettings {
+            years: 1,
+            paths: 40_000,
+            seed: 3,
+        },
+        &|| {},
+    )
+    .unwrap();
+    sim.value[0].clone()
+}
+
+/// The mean of `2√r/(1+r) − 1` for `ln r ~ N(0, σ²)`, by Gauss–Hermite
+/// quadrature on a fine grid (an independent reference, not the pool code).
+fn mean_constant_product_il(sigma: f64) -> f64 {
+    let n = 20_001;
+    let (mut sum, mut weight) = (0.0, 0.0);
+    for i in 0..n {
+        let x = -10.0 + 20.0 * i as f64 / (n - 1) as f64;
+        let w = (-x * x / 2.0).exp();
+        let r = (sigma * x).exp();
+        sum += w * (2.0 * r.sqrt() / (1.0 + r) - 1.0);
+        weight += w;
+    }
+    sum / weight
+}
+
+/// A pool's `ratio_volatility` (or `correlation`) drives its simulated
+/// impermanent loss as it drives the plan's: with both prices flat and a
+/// ratio volatility of 80% the ratio moves on its own draw; with ETH at 80%
+/// and the ratio set to 40% the assets' shock is halved. Either way the
+/// year's mean loss is the lognormal mean about the median ratio, within
+/// four standard errors, and the money held follows the prices.
+#[test]
+fn a_pools_own_ratio_volatility_moves_its_simulated_ratio() {
+    // Flat prices, no override: no loss at all.
+    let calm = flat_pool_year_one("");
+    assert_eq!(calm.p5, calm.p95);
+    assert_eq!(calm.p5.0, rust_decimal::Decimal::from(1_000_000));
+    // Flat prices, the ratio at 80%: a loss, as the plan expects one.
+    let own = flat_pool_year_one("ratio_volatility = \"80%\"\n");
+    let mean = crate::engine::floats::float(own.mean.0) / 1e6 - 1.0;
+    let want = mean_constant_product_il(0.8);
+    // The loss's standard deviation is below 0.15: 4 errors of the mean of
+    // 40,000 paths is 0.003.
+    assert!((mean - want).abs() < 0.003, "{mean} vs {want}");
+    assert!(own.p95.0 <= rust_decimal::Decimal::from(1_000_000));
+    // ETH at 80% against USDC with the ratio set to 40%: the pool's loss is
+    // that of a 40% ratio, while its value still follows ETH's price half
+    // way; with the ratio left to the assets, the loss of an 80% ratio.
+    let halved = flat_pool_year_one("eth_volatility ratio_volatility = \"40%\"\n");
+    let natural = flat_pool_year_one("eth_volatility");
+    assert!(halved.p5.0 > natural.p5.0, "{halved:?} vs {natural:?}");
+}
