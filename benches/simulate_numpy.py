@@ -392,6 +392,10 @@ def simulate(s, paths, years, rng):
         value_rec[year] = end
         income_rec[year] = gross
         index *= 1.0 + s["inflation"]
+    if goal:
+        # The value at the horizon's end is tested too.
+        covers = values.sum(axis=1) * basis >= goal[0] * index
+        to_goal = np.where((to_goal == np.iinfo(np.int64).max) & covers, years, to_goal)
     qs = [0.05, 0.25, 0.50, 0.75, 0.95]
     value_pct = nearest_rank(value_rec, qs)
     income_pct = nearest_rank(income_rec, qs)

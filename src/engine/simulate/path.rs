@@ -33,7 +33,8 @@ pub(super) struct Chunk {
     /// Per path: true when the capital ran out.
     pub(super) depleted: Vec<bool>,
     /// Per path: whole years until the sustainable income first covered the
-    /// goal (0 when it already does today), `u32::MAX` when never.
+    /// goal (0 when it already does today, the horizon when it first does at
+    /// its end), `u32::MAX` when never within the horizon.
     pub(super) years_to_goal: Vec<u32>,
 }
 
@@ -117,6 +118,15 @@ fn run_path(
         }
         record(out, year, j, y);
         index *= 1.0 + s.inflation;
+    }
+    // The value at the horizon's end is tested too: a path whose income
+    // first covers the goal there got there in `years` years.
+    if let Some((min, ..)) = s.goal {
+        if out.years_to_goal[j] == u32::MAX
+            && columns.covers_goal(min, w.values.iter().sum(), index)
+        {
+            out.years_to_goal[j] = years;
+        }
     }
 }
 

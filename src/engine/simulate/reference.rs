@@ -161,6 +161,9 @@ fn reference_chunk(s: &Setup, years: u32, seed: u64, first: u64, len: usize) -> 
             out.income[at] = y.gross_income;
             index *= 1.0 + s.inflation;
         }
+        if out.years_to_goal[j] == u32::MAX && covers_goal(s, w.values.iter().sum(), index) {
+            out.years_to_goal[j] = years;
+        }
     }
     out
 }

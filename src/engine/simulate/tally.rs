@@ -21,7 +21,8 @@ pub(super) struct Tally {
     pub(super) always_paid: u64,
     /// Paths whose capital ran out.
     pub(super) depleted: u64,
-    /// Paths by whole years to the goal (index `years`: never within the horizon).
+    /// Paths by whole years to the goal (index `years`: at the horizon's end;
+    /// `years + 1`: never within the horizon).
     pub(super) years_to_goal: Vec<u64>,
 }
 
@@ -46,9 +47,10 @@ impl Tally {
         let always_paid = (0..c.len)
             .filter(|j| (0..phase_years).all(|k| c.paid[k * c.len + j]))
             .count() as u64;
-        let mut years_to_goal = vec![0; years + 1];
+        // Buckets 0 ..= years (the horizon's end included), then "never".
+        let mut years_to_goal = vec![0; years + 2];
         for y in &c.years_to_goal {
-            years_to_goal[(*y as usize).min(years)] += 1;
+            years_to_goal[(*y as usize).min(years + 1)] += 1;
         }
         Tally {
             paths: c.len as u64,

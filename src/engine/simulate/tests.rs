@@ -505,3 +505,33 @@ fn a_pools_own_ratio_volatility_moves_its_simulated_ratio() {
     let natural = flat_pool_year_one("eth_volatility");
     assert!(halved.p5.0 > natural.p5.0, "{halved:?} vs {natural:?}");
 }
+
+/// The years until the sustainable income covers the goal count the value
+/// at the horizon's end: a calm profile of $100,000 reinvesting 5% a year
+/// toward an $8,000 goal (its 5% yield pays that on $160,000, which it
+/// reaches after 9.63 years, as the projection says) gets there in year 10,
+/// also with a horizon of exactly 10 years, and not within 9.
+#[test]
+fn years_to_the_goal_count_the_horizons_end() {
+    let text = "[portfolio]\nvalue = 100000\n[goal]\nannual_income = 8000\nstarts_in_years = 30\n\
+        [assumptions]\ninflation = \"0%\"\nreinvest = \"100%\"\n[assets.USDC]\nvolatility = \"0%\"\n\
+        [[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\napy = \"5%\"\nrisk_tier = \"none\"\nweight = \"100%\"\n";
+    let (p, plan) = load(text);
+    let years = |horizon: u32| {
+        simulate(
+            &p,
+            &plan,
+            SimSettings {
+                years: horizon,
+                paths: 20,
+                seed: 1,
+            },
+            &|| {},
+        )
+        .unwrap()
+        .median_years_to_goal
+    };
+    assert_eq!(years(9), None);
+    assert_eq!(years(10), Some(10));
+    assert_eq!(years(12), Some(10));
+}
