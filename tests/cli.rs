@@ -1039,3 +1039,28 @@ fn il_numbers_with_blanks_around_them_read_as_without() {
     }
     assert_eq!(run(&["--ratio", "two"]).0, Some(2));
 }
+
+/// `RAYON_NUM_THREADS` asking for thousands of threads is capped (at most
+/// four per core, at least 8) instead of starting them all, which took
+/// minutes; the output is the same bytes as on two threads.
+#[test]
+fn a_huge_thread_count_is_capped_and_changes_nothing() {
+    let run = |threads: &str| {
+        let out = bin()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "project",
+                "profiles/income-template.toml",
+                "--simulate",
+                "--paths",
+                "2000",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        out.stdout
+    };
+    assert_eq!(run("20000"), run("2"));
+}

@@ -94,6 +94,7 @@ pub enum Command {
 /// Any input the command cannot use (a missing or malformed file, a flag
 /// combination that makes no sense) or an output that cannot be written.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    cap_threads();
     if let Some(name) = tableless(&cli.command) {
         cli.display
             .refuse_unused(terminal::NoTable::Command(name))?;
@@ -231,5 +232,27 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+}
+
+/// At most this many worker threads per core: `RAYON_NUM_THREADS` asking
+/// for more (20,000 took minutes just to start them) gets this many. The
+/// output does not depend on the number of threads, so nothing changes but
+/// the time.
+const THREADS_PER_CORE: usize = 4;
+
+/// Caps the worker threads at [`THREADS_PER_CORE`] per core (at least 8)
+/// when `RAYON_NUM_THREADS` asks for more.
+fn cap_threads() {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let cap = (cores * THREADS_PER_CORE).max(8);
+    let asked = std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    if asked.is_some_and(|n| n > cap) {
+        // Fails only when the pool was already built, which it is not yet.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(cap)
+            .build_global();
     }
 }
