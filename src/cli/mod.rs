@@ -224,17 +224,6 @@ fn tableless_format(command: &Command) -> Option<&'static str> {
     (format != yieldplan::report::Format::Table).then(|| format.name())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    #[test]
-    fn the_command_line_is_well_formed() {
-        Cli::command().debug_assert();
-    }
-}
-
 /// At most this many worker threads per core: `RAYON_NUM_THREADS` asking
 /// for more (20,000 took minutes just to start them) gets this many. The
 /// output does not depend on the number of threads, so nothing changes but
@@ -254,5 +243,16 @@ fn cap_threads() {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(cap)
             .build_global();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
     }
 }
