@@ -699,7 +699,7 @@ fn simulation_charts_have_a_legend_money_axes_year_0_and_the_income_phase() {
             "P5-P95 (9 in 10 paths)",
             "P25-P75 (half the paths)",
             "median (P50)",
-            "goal (indexed)",
+            "goal before tax",
             "income phase starts",
         ]
     );

@@ -91,7 +91,7 @@ pub const FAN_LEGEND: [&str; 5] = [
     "P5-P95 (9 in 10 paths)",
     "P25-P75 (half the paths)",
     "median (P50)",
-    "goal (indexed)",
+    "goal before tax",
     "income phase starts",
 ];
 
@@ -392,7 +392,7 @@ pub fn simulation_svg(sim: &Simulation, options: ChartOptions) -> Result<String,
         fan(
             &lower,
             &Fan {
-                title: "Yearly income against the goal".into(),
+                title: "Yearly gross income (before tax) against the goal".into(),
                 bands: &sim.income,
                 goal: &sim.goal_line,
                 income_starts,

@@ -66,7 +66,9 @@ pub struct Simulation {
     /// Median number of years until the sustainable income covers the goal
     /// (null if fewer than half the paths get there within the horizon).
     pub median_years_to_goal: Option<u32>,
-    /// The goal for each year, indexed to inflation (empty without a goal).
+    /// For each year, the gross income (before tax, as `income` is) that
+    /// pays the goal, indexed to inflation: the goal's minimum, grossed up
+    /// by `1 / (1 − tax)` when the goal is after tax (empty without a goal).
     pub goal_line: Vec<Money>,
     /// How far the mean value ends above the median, as a fraction of the
     /// median (0.5 = 50% above): volatility drag, the typical path lagging

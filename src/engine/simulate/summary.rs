@@ -100,13 +100,22 @@ pub(super) fn order_statistics(chunks: &[Chunk], ranks: &[Vec<u64>]) -> Vec<Vec<
         .collect()
 }
 
-/// The goal's minimum for each year of the horizon, indexed to inflation.
+/// The gross income (before tax, as the simulated income is) that pays the
+/// goal's minimum in each year of the horizon, indexed to inflation: the
+/// minimum itself, or grossed up by `1 / (1 − tax)` when the goal is after
+/// tax (tax is below 100%, checked when the profile is read).
 fn goal_line(p: &Portfolio, years: u32) -> Vec<Money> {
     p.goal.as_ref().map_or_else(Vec::new, |g| {
+        let keep = Decimal::ONE - p.assumptions.tax_rate.0;
+        let gross = if g.after_tax && keep > Decimal::ZERO {
+            g.annual_min.0 / keep
+        } else {
+            g.annual_min.0
+        };
         let mut index = Decimal::ONE;
         (0..years)
             .map(|_| {
-                let v = Money(g.annual_min.0 * index);
+                let v = Money(gross * index);
                 index *= Decimal::ONE + p.assumptions.inflation.0;
                 v
             })

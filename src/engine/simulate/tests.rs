@@ -535,3 +535,31 @@ fn years_to_the_goal_count_the_horizons_end() {
     assert_eq!(years(10), Some(10));
     assert_eq!(years(12), Some(10));
 }
+
+/// The simulated income is gross (before tax), so the goal line it is set
+/// against is the gross income that pays the goal: an after-tax goal of
+/// $12,000 at 25% tax needs $16,000 before tax, indexed by 2% a year.
+#[test]
+fn the_goal_line_of_an_after_tax_goal_is_grossed_up() {
+    let text = "[portfolio]\nvalue = 500000\n[goal]\nannual_income = 12000\nafter_tax = true\n\
+        [assumptions]\ninflation = \"2%\"\ntax_rate = \"25%\"\n[assets.USDC]\nvolatility = \"0%\"\n\
+        [[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\napy = \"4%\"\nrisk_tier = \"none\"\nweight = \"100%\"\n";
+    let (p, plan) = load(text);
+    let sim = simulate(
+        &p,
+        &plan,
+        SimSettings {
+            years: 2,
+            paths: 10,
+            seed: 1,
+        },
+        &|| {},
+    )
+    .unwrap();
+    let line: Vec<String> = sim
+        .goal_line
+        .iter()
+        .map(|m| m.0.normalize().to_string())
+        .collect();
+    assert_eq!(line, ["16000", "16320"]);
+}

@@ -59,7 +59,7 @@ fn percentile_columns(cur: &str) -> Vec<Column<YearBands>> {
             move |x: &YearBands| percentiles_cell(&x.0, &c1),
         ),
         Column::new(
-            "Income P5 / P50 / P95",
+            "Gross income P5 / P50 / P95",
             INCOME_KEYS,
             true,
             move |x: &YearBands| percentiles_cell(&x.1, &c2),

@@ -159,7 +159,7 @@ pub(super) fn simulation_section(sim: &PlanSimulation, cur: &str) -> Section {
         format_rate(sim.depletion_probability),
     ));
     rows.push((
-        "First-year income, P5 / P50".to_string(),
+        "First-year gross income, P5 / P50".to_string(),
         format!(
             "{} / {}",
             format_money(sim.p5_first_year_income, cur),
