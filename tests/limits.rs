@@ -76,6 +76,28 @@ fn a_refusal_names_the_profile_and_a_flag_the_command_has() {
         err.contains("yieldplan project tests/fixtures/trillion.toml --simulate --years N"),
         "{err}"
     );
+    // The plan stands: its status is shown, and the failure says the
+    // simulation (not the plan) could not run.
+    let out = bin()
+        .args([
+            "check",
+            "tests/fixtures/trillion.toml",
+            "--min-success",
+            "50%",
+        ])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let verdict = &report["profiles"][0];
+    assert!(verdict["status"].is_string(), "{verdict}");
+    let failures = verdict["failures"].to_string();
+    assert!(
+        failures.contains("simulation of 30 years could not run"),
+        "{failures}"
+    );
+    assert!(!failures.contains("could not be planned"), "{failures}");
     let out = bin()
         .args([
             "compare",
@@ -193,4 +215,38 @@ fn a_median_under_a_cent_gives_no_ratio_to_the_mean() {
             assert!(stdout.contains("\"mean_above_median\": 0"), "{stdout}");
         }
     }
+}
+
+/// A refusal that volatility alone causes names the volatility, not the
+/// growth: ETH swinging 1000% a year (no growth) has upper paths past 10^20
+/// in the first year, so the help asks for a lower volatility or value.
+#[test]
+fn a_refusal_caused_by_volatility_names_it() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("wild-eth.toml");
+    std::fs::write(
+        &path,
+        "[portfolio]\nvalue = 1000000\n[assumptions]\ninflation = \"0%\"\n\
+         [assets.ETH]\nvolatility = \"1000%\"\nexpected_return = \"0%\"\n\
+         [[position]]\nstrategy = \"staking\"\nasset = \"ETH\"\napy = \"4%\"\nweight = \"100%\"\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args([
+            "project",
+            path.to_str().unwrap(),
+            "--simulate",
+            "--years",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("in year 1"), "{err}");
+    assert!(
+        err.contains("the most volatile asset swings 1000% a year"),
+        "{err}"
+    );
+    assert!(err.contains("lower the asset's volatility"), "{err}");
+    assert!(!err.contains("grows 0%"), "{err}");
 }

@@ -261,12 +261,8 @@ fn payout_of<N: Num>(goal: Option<&Goal>, t: u32, index: N, tax: N, min: N) -> O
 /// Runs the projection in `f64` first, to find out whether every amount of
 /// year `t` (1-based), times `headroom(t)`, stays below [`PROJECTION_LIMIT`],
 /// before any exact work; returns the median path's end value.
-fn check_limits(
-    p: &Portfolio,
-    s: &Setup,
-    years: u32,
-    headroom: &dyn Fn(u32) -> f64,
-) -> Result<f64, ProjectionError> {
+fn check_limits(p: &Portfolio, s: &Setup, years: u32, sigma: f64) -> Result<f64, ProjectionError> {
+    let headroom = |t: u32| (4.0 * sigma * f64::from(t).sqrt()).exp();
     let a = &p.assumptions;
     let (tax, infl) = (float(a.tax_rate.0), float(a.inflation.0));
     let mut values: Vec<f64> = s
@@ -309,7 +305,10 @@ fn check_limits(
         }
         if !moving.is_finite() || moving * room > PROJECTION_LIMIT {
             let by = if room > 1.0 {
-                Outgrown::UpperPaths
+                Outgrown::UpperPaths {
+                    sigma,
+                    median_alone: moving.is_finite() && moving <= PROJECTION_LIMIT,
+                }
             } else {
                 Outgrown::MedianPath
             };
@@ -337,7 +336,7 @@ pub fn median_path_end(
     sigma: f64,
 ) -> Result<f64, ProjectionError> {
     let s = setup(p, plan);
-    check_limits(p, &s, years, &|t| (4.0 * sigma * f64::from(t).sqrt()).exp())
+    check_limits(p, &s, years, sigma)
 }
 
 /// What passes [`PROJECTION_LIMIT`] first.
@@ -345,8 +344,15 @@ pub fn median_path_end(
 enum Outgrown {
     /// An amount of the median path (value, income, payout).
     MedianPath,
-    /// The simulation's upper paths around the median path.
-    UpperPaths,
+    /// The simulation's upper paths around the median path, `sigma` the
+    /// largest yearly log-price volatility; `median_alone` when the median
+    /// path itself stays below the limit (the volatility is the cause).
+    UpperPaths {
+        /// The largest asset volatility, a fraction per year.
+        sigma: f64,
+        /// Whether the median path alone stays within the limit.
+        median_alone: bool,
+    },
     /// The goal or the contributions, indexed to inflation (this amount).
     Fixed(f64),
 }
@@ -357,8 +363,18 @@ fn limit_error(p: &Portfolio, s: &Setup, year: u32, index: f64, by: Outgrown) ->
     let a = &p.assumptions;
     let pct = |d: Decimal| format!("{}%", (d * Decimal::ONE_HUNDRED).round_dp(2).normalize());
     let growth = float(s.compounded_yield * a.reinvest.0 + s.growth);
-    let upper_paths = by == Outgrown::UpperPaths;
-    let driver = if let Outgrown::Fixed(amount) = by {
+    let upper_paths = matches!(by, Outgrown::UpperPaths { .. });
+    let driver = if let Outgrown::UpperPaths {
+        sigma,
+        median_alone: true,
+    } = by
+    {
+        format!(
+            "the most volatile asset swings {} a year, so its upper paths run about {:.3e} times above the median path by then (the median path itself stays below)",
+            pct(decimal(sigma)),
+            (4.0 * sigma * f64::from(year).sqrt()).exp()
+        )
+    } else if let Outgrown::Fixed(amount) = by {
         format!(
             "the goal's minimum or the contributions, indexed by inflation of {} a year, reach {amount:.3e} a year by then",
             pct(a.inflation.0)
@@ -390,15 +406,22 @@ fn limit_error(p: &Portfolio, s: &Setup, year: u32, index: f64, by: Outgrown) ->
         message: format!(
             "{what} 10^20 (the largest amount it computes exactly) in year {year}: {driver}"
         ),
-        help: match year {
-            1 => format!(
-                "lower the portfolio's value or the rate that drives it ({verb} a single year passes already)"
-            ),
-            2 => format!("{verb} 1 year (--years 1), or lower the rate that drives it"),
-            _ => format!(
-                "{verb} at most {} years (--years), or lower the rate that drives it",
-                year - 1
-            ),
+        help: {
+            let lower = if let Outgrown::UpperPaths {
+                median_alone: true, ..
+            } = by
+            {
+                "lower the asset's volatility"
+            } else {
+                "lower the rate that drives it"
+            };
+            match year {
+                1 => format!(
+                    "lower the portfolio's value, or {lower} ({verb} a single year passes 10^20 already)"
+                ),
+                2 => format!("{verb} 1 year (--years 1), or {lower}"),
+                _ => format!("{verb} at most {} years (--years), or {lower}", year - 1),
+            }
         },
     }
 }
@@ -414,7 +437,7 @@ pub fn project(
     years: u32,
 ) -> Result<Projection, ProjectionError> {
     let s = setup(p, plan);
-    check_limits(p, &s, years, &|_| 1.0)?;
+    check_limits(p, &s, years, 0.0)?;
     let a = &p.assumptions;
     let (tax, infl) = (a.tax_rate.0, a.inflation.0);
     let min = p.goal.as_ref().map_or(Decimal::ZERO, |g| g.annual_min.0);

@@ -64,7 +64,11 @@ pub fn run(a: &CheckArgs) -> Result<Outcome> {
         .profiles
         .iter()
         .map(|path| match checked(path, &book, &policy, a.min_success) {
-            Ok(verdict) => verdict,
+            Ok(verdict) => {
+                // Planned, but the simulation could not run.
+                broken |= verdict.error.is_some();
+                verdict
+            }
             Err(e) => {
                 broken = true;
                 report_error(&e);
@@ -110,8 +114,19 @@ fn checked(
             paths: DEFAULT_PATHS,
             seed: DEFAULT_SEED,
         };
-        let sim = simulate_with_progress(path, &portfolio, &plan, settings, false)?;
-        check::require_success(&mut verdict, sim.success_probability, min);
+        match simulate_with_progress(path, &portfolio, &plan, settings, false) {
+            Ok(sim) => check::require_success(&mut verdict, sim.success_probability, min),
+            Err(e) => {
+                // The plan stands (its status and warnings are shown); the
+                // chance of paying the goal could not be found.
+                report_error(&e);
+                verdict.passed = false;
+                verdict.failures.push(format!(
+                    "the simulation of {MIN_SUCCESS_YEARS} years could not run, so the chance of paying the goal is unknown"
+                ));
+                verdict.error = Some(format!("{e:#}"));
+            }
+        }
     }
     Ok(verdict)
 }
