@@ -86,30 +86,26 @@ def fraction(v, default):
 
 
 def cholesky(corr):
-    """yieldplan's Cholesky factor: shrinks the off-diagonal correlations
-    towards 0 in steps of 0.05 until the matrix is positive definite."""
+    """yieldplan's Cholesky factor of a positive semi-definite correlation
+    matrix: an asset that moves as a combination of earlier ones gets a zero
+    pivot (the binary refuses a matrix that is not semi-definite)."""
     n = len(corr)
-    shrink = 1.0
-    while True:
-        l = [[0.0] * n for _ in range(n)]
-        ok = True
-        for i in range(n):
-            for j in range(i + 1):
-                c = 1.0 if i == j else corr[i][j] * shrink
-                s = sum(l[i][k] * l[j][k] for k in range(j))
-                if i == j:
-                    d = c - s
-                    if d <= 1e-12:
-                        ok = False
-                        break
-                    l[i][i] = d ** 0.5
-                else:
-                    l[i][j] = (c - s) / l[j][j]
-            if not ok:
-                break
-        if ok or shrink <= 0.0:
-            return np.array(l)
-        shrink -= 0.05
+    tol = 1e-9
+    l = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1):
+            c = 1.0 if i == j else corr[i][j]
+            s = sum(l[i][k] * l[j][k] for k in range(j))
+            if i == j:
+                d = c - s
+                if d < -tol:
+                    raise SystemExit("correlations that cannot all hold together")
+                l[i][i] = 0.0 if d <= tol * tol else d ** 0.5
+            elif l[j][j] > 0.0:
+                l[i][j] = (c - s) / l[j][j]
+            elif abs(c - s) > tol ** 0.5:
+                raise SystemExit("correlations that cannot all hold together")
+    return np.array(l)
 
 
 def correlation(book, a, b):

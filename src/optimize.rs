@@ -70,7 +70,14 @@ pub fn optimize_profile(
     let probe = crate::load_read(path, text, &choices::probe(spec), problems, book)?;
     let c = choices::choices(spec, &probe, book);
     let draws = if settings.objective == Objective::MinCvar {
-        scenarios::draw(&probe, &c, settings.scenarios, settings.seed)
+        scenarios::draw(&probe, &c, settings.scenarios, settings.seed).map_err(|e| {
+            Diagnostics::new(
+                path,
+                text,
+                "profile",
+                vec![crate::error::Diagnostic::new(None, e.message).with_help(e.help)],
+            )
+        })?
     } else {
         Vec::new()
     };

@@ -1064,3 +1064,54 @@ fn a_huge_thread_count_is_capped_and_changes_nothing() {
     };
     assert_eq!(run("20000"), run("2"));
 }
+
+/// Correlations that cannot all hold together (BTC/ETH 0.99, BTC/SOL 0.99,
+/// ETH/SOL −0.99) are refused by the simulation and by min-CVaR (exit 2,
+/// naming them) instead of being shrunk silently; `plan`, which uses each
+/// pair alone, still plans.
+#[test]
+fn contradictory_correlations_are_refused_where_they_are_factored() {
+    let dir = scratch("contradictory");
+    let book = dir.join("corr.toml");
+    fs::write(
+        &book,
+        "[correlations]\n\"BTC/ETH\" = 0.99\n\"BTC/SOL\" = 0.99\n\"ETH/SOL\" = -0.99\n",
+    )
+    .unwrap();
+    let three = |name: &str, weights: [&str; 3]| {
+        let path = dir.join(name);
+        let mut text = "[portfolio]\nvalue = 100000\n".to_string();
+        for (asset, weight) in ["BTC", "ETH", "SOL"].into_iter().zip(weights) {
+            text.push_str(&format!(
+                "[[position]]\nstrategy = \"hold\"\nasset = \"{asset}\"\nweight = {weight}\n"
+            ));
+        }
+        fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let p = &three("three.toml", ["\"40%\"", "\"30%\"", "\"30%\""]);
+    let range = "{ min = \"10%\", max = \"80%\" }";
+    let free = &three("free.toml", [range, range, "\"rest\""]);
+    let b = book.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = bin().args(args).args(["--rates", b]).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    for args in [
+        vec!["project", p, "--simulate", "--paths", "100"],
+        vec!["plan", p, "--simulate", "--paths", "100"],
+        vec!["optimize", free, "--objective", "min-cvar"],
+    ] {
+        let (code, err) = run(&args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(err.contains("cannot all hold together"), "{args:?}: {err}");
+        assert!(
+            err.contains("ETH/SOL -0.99") || err.contains("BTC/SOL"),
+            "{err}"
+        );
+    }
+    assert_eq!(run(&["plan", p]).0, Some(0));
+}

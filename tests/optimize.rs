@@ -140,7 +140,7 @@ fn grid_check(text: &str, objective: Objective) {
     let probe = yieldplan::load_read(path, &t, &probe_spec, problems, &book).unwrap();
     let c = yieldplan::resolve::choices::choices(&spec, &probe, &book);
     let draws = if objective == Objective::MinCvar {
-        yieldplan::engine::optimize::scenarios::draw(&probe, &c, 400, 7)
+        yieldplan::engine::optimize::scenarios::draw(&probe, &c, 400, 7).unwrap()
     } else {
         Vec::new()
     };
@@ -300,7 +300,7 @@ fn min_cvar_by_cuts_equals_the_full_rockafellar_uryasev_program() {
         )
         .unwrap();
         let c = yieldplan::resolve::choices::choices(&spec, &probe, &book);
-        let draws = yieldplan::engine::optimize::scenarios::draw(&probe, &c, 500, 11);
+        let draws = yieldplan::engine::optimize::scenarios::draw(&probe, &c, 500, 11).unwrap();
         let p = build(&probe, &c, Objective::MinCvar, GoalBand::Mid, draws);
         let cuts = yieldplan::engine::optimize::solve(&p, &p.rows).unwrap();
         let full = yieldplan::engine::optimize::rockafellar_uryasev(&p, &p.rows).unwrap();
@@ -329,7 +329,7 @@ fn cvar_problem(text: &str) -> yieldplan::engine::optimize::Problem {
     )
     .unwrap();
     let c = yieldplan::resolve::choices::choices(&spec, &probe, &book);
-    let draws = yieldplan::engine::optimize::scenarios::draw(&probe, &c, 500, 11);
+    let draws = yieldplan::engine::optimize::scenarios::draw(&probe, &c, 500, 11).unwrap();
     build(&probe, &c, Objective::MinCvar, GoalBand::Mid, draws)
 }
 
@@ -419,7 +419,7 @@ fn min_cvar_scenarios_fail_a_protocol_in_every_position_on_it() {
     let c = yieldplan::resolve::choices::choices(&spec, &probe, &book);
     let names: Vec<&str> = c.positions.iter().map(|ch| ch.name.as_str()).collect();
     assert_eq!(names, ["A", "B", "C"]);
-    let draws = yieldplan::engine::optimize::scenarios::draw(&probe, &c, 2000, 3);
+    let draws = yieldplan::engine::optimize::scenarios::draw(&probe, &c, 2000, 3).unwrap();
     let lost = |r: f64| r <= -1.0 + 1e-12;
     let (mut both, mut c_alone) = (0, 0);
     for s in &draws {
@@ -452,7 +452,7 @@ fn min_cvar_scenarios_move_a_pools_ratio_at_its_own_volatility() {
         let probe_spec = yieldplan::resolve::choices::probe(&spec);
         let probe = yieldplan::load_read(path, &t, &probe_spec, problems, &book).unwrap();
         let c = yieldplan::resolve::choices::choices(&spec, &probe, &book);
-        let draws = yieldplan::engine::optimize::scenarios::draw(&probe, &c, 4000, 5);
+        let draws = yieldplan::engine::optimize::scenarios::draw(&probe, &c, 4000, 5).unwrap();
         draws.iter().map(|s| -s[0]).collect::<Vec<f64>>()
     };
     assert!(losses("").iter().all(|l| l.abs() < 1e-12));

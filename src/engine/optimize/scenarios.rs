@@ -170,8 +170,15 @@ fn position_return(
 }
 
 /// `count` one-year scenarios: per scenario, a return per choice.
-#[must_use]
-pub fn draw(p: &Portfolio, c: &Choices, count: u32, seed: u64) -> Vec<Vec<f64>> {
+///
+/// # Errors
+/// The assets' correlations cannot all hold together.
+pub fn draw(
+    p: &Portfolio,
+    c: &Choices,
+    count: u32,
+    seed: u64,
+) -> Result<Vec<Vec<f64>>, crate::engine::project::ProjectionError> {
     let names = assets(p);
     let facts: Vec<(f64, f64)> = names
         .iter()
@@ -185,7 +192,8 @@ pub fn draw(p: &Portfolio, c: &Choices, count: u32, seed: u64) -> Vec<Vec<f64>> 
         })
         .collect();
     let corr = correlations(p, &names);
-    let chol = cholesky(&corr);
+    let chol = cholesky(&corr)
+        .map_err(|bad| crate::engine::simulate::contradictory(&names, &corr, bad))?;
     let risks: Vec<risk::RiskOut> = p.positions.iter().map(risk::position_risk).collect();
     let (events, sources) = risk::loss_events(&risks);
     let mut setups: Vec<Setup> = p
@@ -229,7 +237,7 @@ pub fn draw(p: &Portfolio, c: &Choices, count: u32, seed: u64) -> Vec<Vec<f64>> 
                 .collect(),
         );
     }
-    out
+    Ok(out)
 }
 
 /// The `beta` CVaR of the one-year loss of mix `w` over `scenarios` (a

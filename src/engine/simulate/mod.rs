@@ -44,6 +44,7 @@ use crate::engine::project::ProjectionError;
 use crate::model::Portfolio;
 
 pub use results::{Percentiles, Simulation, YearChance};
+pub(crate) use setup::contradictory;
 pub use setup::{cholesky, correlations};
 pub use stream::{PathRng, path_rng};
 
@@ -153,17 +154,23 @@ fn gather(
 }
 
 /// End values after `settings.years` years, one per path, in path order.
-#[must_use]
-pub fn terminal_values(p: &Portfolio, plan: &PlanReport, settings: SimSettings) -> Vec<f64> {
-    let s = setup::setup(p, plan);
+///
+/// # Errors
+/// The assets' correlations cannot all hold together.
+pub fn terminal_values(
+    p: &Portfolio,
+    plan: &PlanReport,
+    settings: SimSettings,
+) -> Result<Vec<f64>, ProjectionError> {
+    let s = setup::setup(p, plan)?;
     let chunks = run_chunks(&s, settings, &|| {});
-    chunks
+    Ok(chunks
         .iter()
         .flat_map(|c| match settings.years {
             0 => vec![0.0; c.len],
             y => c.value[(y as usize - 1) * c.len..].to_vec(),
         })
-        .collect()
+        .collect())
 }
 
 /// The refusal of a run whose reported amounts (a percentile or the mean of
@@ -231,7 +238,7 @@ pub fn simulate(
     settings: SimSettings,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Simulation, ProjectionError> {
-    let s = setup::setup(p, plan);
+    let s = setup::setup(p, plan)?;
     // The upper paths reach about exp(4σ√t) above the median path by year t;
     // refuse up front what would pass the limit, as the projection does.
     let sigma = s

@@ -199,12 +199,12 @@ fn shipped_setups() -> Vec<(String, Setup)> {
         let calm_plan = crate::engine::plan(&calm);
         out.push((
             format!("{name} calm"),
-            super::setup::setup(&calm, &calm_plan),
+            super::setup::setup(&calm, &calm_plan).unwrap(),
         ));
-        let mut free = super::setup::setup(&p, &plan);
+        let mut free = super::setup::setup(&p, &plan).unwrap();
         free.rebalance = !free.rebalance;
         out.push((format!("{name} rebalance flipped"), free));
-        out.push((name, super::setup::setup(&p, &plan)));
+        out.push((name, super::setup::setup(&p, &plan).unwrap()));
     }
     out
 }

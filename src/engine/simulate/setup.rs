@@ -10,6 +10,7 @@ use crate::engine::floats::float;
 use crate::engine::il::ValueTable;
 use crate::engine::payout;
 use crate::engine::plan_report::PlanReport;
+use crate::engine::project::ProjectionError;
 pub(super) use crate::engine::risk::{LossEvent, loss_events};
 use crate::model::{Band, Pool, Portfolio, Rebalance};
 
@@ -179,37 +180,60 @@ fn set_ratios(
     draws
 }
 
-/// The lower Cholesky factor `L` of a correlation matrix (`L·Lᵀ = corr`).
-/// A matrix that is not positive definite (correlations that cannot all
-/// hold together) has its off-diagonal shrunk toward the identity (in steps
-/// of 0.05) until it is positive definite.
-#[must_use]
-pub fn cholesky(corr: &[Vec<f64>]) -> Vec<Vec<f64>> {
+/// The lower Cholesky factor `L` of a correlation matrix (`L·Lᵀ = corr`),
+/// for a matrix that is positive semi-definite: an asset that moves as a
+/// combination of earlier ones (a token and its underlying at correlation
+/// 1) gets a zero pivot and no shock of its own, exactly.
+///
+/// # Errors
+/// The index of the first asset whose correlations with the earlier ones
+/// cannot all hold together (the matrix is not positive semi-definite, say
+/// BTC/ETH 0.99, ETH/SOL 0.99 and BTC/SOL −0.99): nothing is shrunk to fit.
+pub fn cholesky(corr: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, usize> {
+    /// Rounding allowed on a pivot (1 − Σ l²) and on a dependent entry.
+    const TOLERANCE: f64 = 1e-9;
     let n = corr.len();
-    let mut shrink = 1.0;
-    loop {
-        let mut l = vec![vec![0.0; n]; n];
-        let mut ok = true;
-        'outer: for i in 0..n {
-            for j in 0..=i {
-                let c = if i == j { 1.0 } else { corr[i][j] * shrink };
-                let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
-                if i == j {
-                    let d = c - s;
-                    if d <= 1e-12 {
-                        ok = false;
-                        break 'outer;
-                    }
-                    l[i][i] = d.sqrt();
-                } else {
-                    l[i][j] = (c - s) / l[j][j];
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let c = if i == j { 1.0 } else { corr[i][j] };
+            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+            if i == j {
+                let d = c - s;
+                if d < -TOLERANCE {
+                    return Err(i);
                 }
+                l[i][i] = if d <= TOLERANCE * TOLERANCE {
+                    0.0
+                } else {
+                    d.sqrt()
+                };
+            } else if l[j][j] > 0.0 {
+                l[i][j] = (c - s) / l[j][j];
+            } else if (c - s).abs() > TOLERANCE.sqrt() {
+                // Asset `j` moves as a combination of earlier assets, so
+                // asset `i` must correlate with it as with that combination.
+                return Err(i);
             }
         }
-        if ok || shrink <= 0.0 {
-            return l;
-        }
-        shrink -= 0.05;
+    }
+    Ok(l)
+}
+
+/// The refusal of a simulation whose assets' correlations cannot all hold
+/// together: asset `bad` of `names` against the ones before it.
+pub(crate) fn contradictory(names: &[String], corr: &[Vec<f64>], bad: usize) -> ProjectionError {
+    let pairs: Vec<String> = (0..bad)
+        .filter(|&j| corr[bad][j] != 0.0)
+        .map(|j| format!("{}/{} {}", names[j], names[bad], corr[bad][j]))
+        .collect();
+    ProjectionError {
+        message: format!(
+            "the correlations of {} with the assets before it cannot all hold together ({}): no market moves that way, so there is nothing to simulate",
+            names[bad],
+            pairs.join(", ")
+        ),
+        help: "fix the [correlations] of the profile or rate book so that they agree (two assets that move together move alike against a third)".into(),
     }
 }
 
@@ -310,7 +334,7 @@ pub fn correlations(p: &Portfolio, names: &[String]) -> Vec<Vec<f64>> {
 /// the asset's annual volatility `σ`: a year's price factor is then
 /// `exp(ln(1+g) + σ·z)`, exactly lognormal with median `1 + g` and mean
 /// `(1 + g)·e^(σ²/2)`.
-fn market(p: &Portfolio, names: &[String]) -> (Vec<f64>, Vec<Vec<f64>>) {
+fn market(p: &Portfolio, names: &[String]) -> Result<(Vec<f64>, Vec<Vec<f64>>), ProjectionError> {
     let mut drift = Vec::new();
     let mut vol = Vec::new();
     for n in names {
@@ -320,24 +344,29 @@ fn market(p: &Portfolio, names: &[String]) -> (Vec<f64>, Vec<Vec<f64>>) {
         drift.push((1.0 + g).max(f64::MIN_POSITIVE).ln());
         vol.push(sigma);
     }
-    let scaled = cholesky(&correlations(p, names))
+    let corr = correlations(p, names);
+    let scaled = cholesky(&corr)
+        .map_err(|bad| contradictory(names, &corr, bad))?
         .into_iter()
         .zip(&vol)
         .map(|(row, v)| row.into_iter().map(|c| c * v).collect())
         .collect();
-    (drift, scaled)
+    Ok((drift, scaled))
 }
 
 /// Prepares a planned portfolio for simulation.
-pub(super) fn setup(p: &Portfolio, plan: &PlanReport) -> Setup {
+///
+/// # Errors
+/// The assets' correlations cannot all hold together.
+pub(super) fn setup(p: &Portfolio, plan: &PlanReport) -> Result<Setup, ProjectionError> {
     let mut names: Vec<String> = Vec::new();
     let (mut positions, sources) = position_setups(p, plan, &mut names);
-    let (drift, scaled) = market(p, &names);
+    let (drift, scaled) = market(p, &names)?;
     let ratio_draws = set_ratios(&mut positions, p, &drift, &scaled);
     add_tables(&mut positions, &drift, &scaled);
     let a = &p.assumptions;
     let value = float(p.value.0);
-    Setup {
+    Ok(Setup {
         drift,
         scaled,
         targets: p
@@ -359,7 +388,7 @@ pub(super) fn setup(p: &Portfolio, plan: &PlanReport) -> Setup {
         rebalance: a.rebalance == Rebalance::Yearly,
         sources,
         ratio_draws,
-    }
+    })
 }
 
 /// Gives every StableSwap position a value table over the yearly price ratios

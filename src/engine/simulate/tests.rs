@@ -123,7 +123,8 @@ fn percentiles_and_mean_of_one_held_asset_match_the_lognormal() {
             paths: n,
             seed: 42,
         },
-    );
+    )
+    .unwrap();
     v.sort_by(f64::total_cmp);
     let nf = f64::from(n);
     let median = 1000.0 * 1.08f64.powf(t);
@@ -209,6 +210,40 @@ fn the_same_seed_gives_identical_output_on_one_two_or_sixteen_threads() {
     assert_ne!(one, serde_json::to_string(&other).unwrap());
 }
 
+/// A token and its underlying at correlation 1 (a singular matrix) are
+/// factored exactly, with no shock of the token's own, and nothing else is
+/// shrunk; correlations that cannot all hold together are refused, naming
+/// the asset where they stop fitting.
+#[test]
+fn cholesky_is_exact_on_dependent_assets_and_refuses_contradictions() {
+    let corr = vec![
+        vec![1.0, 1.0, 0.6],
+        vec![1.0, 1.0, 0.6],
+        vec![0.6, 0.6, 1.0],
+    ];
+    let l = cholesky(&corr).unwrap();
+    assert_eq!(l[1][1], 0.0);
+    for i in 0..3 {
+        for j in 0..3 {
+            let c: f64 = (0..3).map(|k| l[i][k] * l[j][k]).sum();
+            assert!((c - corr[i][j]).abs() < 1e-12, "{i} {j}: {c}");
+        }
+    }
+    let contradictory = vec![
+        vec![1.0, 0.99, 0.99],
+        vec![0.99, 1.0, -0.99],
+        vec![0.99, -0.99, 1.0],
+    ];
+    assert_eq!(cholesky(&contradictory), Err(2));
+    // A dependent asset must correlate with a third as its twin does.
+    let twins_apart = vec![
+        vec![1.0, 1.0, 0.6],
+        vec![1.0, 1.0, 0.2],
+        vec![0.6, 0.2, 1.0],
+    ];
+    assert_eq!(cholesky(&twins_apart), Err(2));
+}
+
 #[test]
 fn cholesky_reproduces_the_correlations() {
     let corr = vec![
@@ -216,7 +251,7 @@ fn cholesky_reproduces_the_correlations() {
         vec![0.8, 1.0, 0.5],
         vec![0.3, 0.5, 1.0],
     ];
-    let l = cholesky(&corr);
+    let l = cholesky(&corr).unwrap();
     for i in 0..3 {
         for j in 0..3 {
             let c: f64 = (0..3).map(|k| l[i][k] * l[j][k]).sum();
@@ -310,7 +345,7 @@ fn percentiles_found_by_passes_equal_those_of_kept_paths() {
     let (volatile, _) = load(&text);
     for p in [volatile.clone(), calm(volatile)] {
         let plan = crate::engine::plan(&p);
-        let s = setup::setup(&p, &plan);
+        let s = setup::setup(&p, &plan).unwrap();
         let settings = SimSettings {
             years: 6,
             paths: 700,
