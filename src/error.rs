@@ -412,7 +412,8 @@ pub fn utf8_text<'a>(
 
 /// The nearest of `candidates` to `word`, when it is close enough to be a
 /// likely typo: a case-insensitive Jaro–Winkler similarity of at least 0.8
-/// (`strsim`). Words longer than 160 bytes get no suggestion.
+/// (`strsim`), Cyrillic and Greek letters that look like Latin ones read as
+/// those. Words longer than 160 bytes get no suggestion.
 #[must_use]
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -422,13 +423,14 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     if word.len() > 4 * NAME_WIDTH || COMPARED.load(Ordering::Relaxed) >= SUGGESTION_BUDGET {
         return None;
     }
-    let lower = word.to_ascii_lowercase();
+    // As it looks: `ааve` written with Cyrillic letters is nearest `aave`.
+    let lower = crate::printable::as_it_looks(word);
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         if COMPARED.fetch_add(1, Ordering::Relaxed) >= SUGGESTION_BUDGET {
             return None;
         }
-        let score = strsim::jaro_winkler(&lower, &c.to_ascii_lowercase());
+        let score = strsim::jaro_winkler(&lower, &crate::printable::as_it_looks(c));
         // The last of equal scores, as `max_by` picks.
         if score >= 0.8 && best.is_none_or(|(b, _)| score >= b) {
             best = Some((score, c));

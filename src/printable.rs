@@ -99,9 +99,83 @@ pub fn picture(c: char) -> char {
     }
 }
 
+/// The Latin letter a Cyrillic or Greek letter looks the same as (`а`,
+/// U+0430, is `a`), with the alphabet it is from; `None` for any other
+/// character. A name spelt with one (`аave`) is another name than the one it
+/// looks like, so a suggestion compares names with these folded.
+#[must_use]
+pub fn latin_lookalike(c: char) -> Option<(char, &'static str)> {
+    let latin = match c {
+        'а' | 'А' | 'α' | 'Α' => 'a',
+        'В' | 'Β' => 'b',
+        'с' | 'С' | 'ϲ' => 'c',
+        'ԁ' => 'd',
+        'е' | 'Е' | 'Ε' => 'e',
+        'Η' | 'Н' => 'h',
+        'і' | 'І' | 'ι' | 'Ι' => 'i',
+        'ј' | 'Ј' => 'j',
+        'К' | 'Κ' | 'κ' => 'k',
+        'М' | 'Μ' => 'm',
+        'Ν' | 'ν' => 'n',
+        'о' | 'О' | 'ο' | 'Ο' => 'o',
+        'р' | 'Р' | 'ρ' | 'Ρ' => 'p',
+        'ѕ' | 'Ѕ' => 's',
+        'Т' | 'Τ' => 't',
+        'у' | 'υ' | 'У' | 'Υ' => 'y',
+        'х' | 'Х' | 'Χ' | 'χ' => 'x',
+        'Ζ' => 'z',
+        _ => return None,
+    };
+    let alphabet = if ('\u{0370}'..='\u{03FF}').contains(&c) {
+        "Greek"
+    } else {
+        "Cyrillic"
+    };
+    Some((latin, alphabet))
+}
+
+/// `text` in lower case with every [`latin_lookalike`] folded to its Latin
+/// letter: the name it looks like.
+#[must_use]
+pub fn as_it_looks(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    text.chars()
+        .map(|c| latin_lookalike(c).map_or(c, |(l, _)| l))
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// The first letter of `text` that looks like a Latin one but is not, with
+/// the Latin letter and its alphabet.
+#[must_use]
+pub fn first_lookalike(text: &str) -> Option<(char, char, &'static str)> {
+    if text.is_ascii() {
+        return None;
+    }
+    text.chars()
+        .find_map(|c| latin_lookalike(c).map(|(l, alphabet)| (c, l, alphabet)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lookalike_letters_fold_to_the_latin_ones() {
+        assert_eq!(as_it_looks("\u{430}\u{430}ve"), "aave");
+        assert_eq!(as_it_looks("\u{435}thereum"), "ethereum");
+        assert_eq!(as_it_looks("Aave"), "aave");
+        assert_eq!(as_it_looks("日本"), "日本");
+        assert_eq!(
+            first_lookalike("a\u{430}ve"),
+            Some(('\u{430}', 'a', "Cyrillic"))
+        );
+        assert_eq!(first_lookalike("\u{3bf}p"), Some(('\u{3bf}', 'o', "Greek")));
+        assert_eq!(first_lookalike("aave"), None);
+        assert_eq!(first_lookalike("é"), None);
+    }
 
     #[test]
     fn hidden_characters_are_named_and_visible_ones_are_not() {

@@ -74,9 +74,15 @@ proptest! {
     fn aliases_plan_like_the_canonical_names(
         eth in prop::sample::select(vec!["ETH", "WETH", "weth", "eth", "Eth"]),
         usdc in prop::sample::select(vec!["USDC", "usdc", "USDC.e", "USDbC"]),
-        chain in prop::sample::select(vec!["optimism", "OP Mainnet", "op", "Optimism"]),
-        lending in prop::sample::select(vec!["aave", "aave-v3", "Aave", "AAVE-V2"]),
-        pool in prop::sample::select(vec!["uniswap", "uniswap-v3", "Uniswap-V2"]),
+        chain in prop::sample::select(vec![
+            "optimism", "OP Mainnet", "op", "Optimism", "op-mainnet", "Optimism  Mainnet",
+        ]),
+        lending in prop::sample::select(vec![
+            "aave", "aave-v3", "Aave", "AAVE-V2", "Aave V3", "AAVE V3", "aave v2",
+        ]),
+        pool in prop::sample::select(vec![
+            "uniswap", "uniswap-v3", "Uniswap-V2", "Uniswap V3", "uniswap v4",
+        ]),
         lst in prop::sample::select(vec!["STETH", "stETH", "wstETH", "steth"]),
     ) {
         let expected = planned(&profile(&CANONICAL));
@@ -308,4 +314,196 @@ fn scenario_names_in_any_case_and_reserved_forms() {
         let err = refusal("s.toml", &text, &book);
         assert!(err.contains(said), "{extra}: {err}");
     }
+}
+
+/// The warnings (lint, position, message) of a plan of `text`, the
+/// resolution's lints included.
+fn warnings(text: &str) -> Vec<(String, Option<String>, String)> {
+    let v = planned(text);
+    v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["lint"].as_str().unwrap().to_string(),
+                w["position"].as_str().map(str::to_string),
+                w["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A pool of one asset under two spellings (`ETH` and `eth` or `WETH`,
+/// `STETH` and `WSTETH`, `USDC` and `USDC.e`) is refused at the pair, with
+/// the book's name; a token and another token that follows the same asset
+/// (ETH and STETH, as Curve's pool) are two assets and make a pool.
+#[test]
+fn a_pair_of_one_asset_under_two_spellings_is_refused() {
+    let book = RateBook::default_book();
+    let pool = |a: &str, b: &str| {
+        format!(
+            "[portfolio]\nvalue = 1000\n[[position]]\nstrategy = \"liquidity\"\n\
+             pair = [\"{a}\", \"{b}\"]\nfee_apr = \"5%\"\nweight = \"100%\"\n"
+        )
+    };
+    for (a, b, said) in [
+        (
+            "ETH",
+            "eth",
+            "names `ETH` twice: `ETH` and `eth` are the same asset",
+        ),
+        (
+            "ETH",
+            "WETH",
+            "names `ETH` twice: `ETH` and `WETH` are the same asset",
+        ),
+        (
+            "weth",
+            "ETH",
+            "names `ETH` twice: `weth` and `ETH` are the same asset",
+        ),
+        (
+            "STETH",
+            "WSTETH",
+            "names `STETH` twice: `STETH` and `WSTETH` are the same asset",
+        ),
+        (
+            "USDC",
+            "USDC.e",
+            "names `USDC` twice: `USDC` and `USDC.e` are the same asset",
+        ),
+        ("USDC", "usdc", "names `USDC` twice"),
+        (
+            "FOO",
+            "foo",
+            "names `FOO` twice: `FOO` and `foo` are the same asset",
+        ),
+    ] {
+        let err = refusal("p.toml", &pool(a, b), &book);
+        assert!(err.contains(said), "{a}/{b}: {err}");
+        assert!(err.contains("p.toml:5:8"), "{a}/{b}: {err}");
+        assert!(err.contains("1 problem in"), "{a}/{b}: {err}");
+    }
+    for (a, b) in [
+        ("ETH", "STETH"),
+        ("WETH", "wstETH"),
+        ("STETH", "RETH"),
+        ("ETH", "USDC"),
+    ] {
+        let p = yieldplan::load(Path::new("p.toml"), pool(a, b).as_bytes(), &book)
+            .unwrap_or_else(|e| panic!("{a}/{b}: {e}"));
+        let [x, y] = p.positions[0].pair.clone().unwrap();
+        assert_ne!(x, y, "{a}/{b}");
+    }
+}
+
+/// `[protocols."Aave V3"]` in a profile is aave's tier, as `aave-v3` is;
+/// beside `[protocols.aave]` it is the second spelling, refused. A scenario
+/// failing "Aave V3" fails aave.
+#[test]
+fn a_protocol_written_with_spaces_is_the_book_s_protocol() {
+    let book = RateBook::default_book();
+    let base = "[portfolio]\nvalue = 100000\n[[position]]\nstrategy = \"lending\"\n\
+                asset = \"USDC\"\nprotocol = \"aave\"\nweight = \"100%\"\n";
+    let text = format!("{base}[protocols.\"Aave V3\"]\ntier = \"emerging\"\n");
+    let p = yieldplan::load(Path::new("p.toml"), text.as_bytes(), &book).unwrap();
+    assert_eq!(p.positions[0].risk.tier, "emerging");
+    let text = format!(
+        "{base}[protocols.aave]\ntier = \"established\"\n[protocols.\"Aave V3\"]\ntier = \"emerging\"\n"
+    );
+    let err = refusal("p.toml", &text, &book);
+    assert!(
+        err.contains("[protocols] names `aave` twice: `aave` and `Aave V3` are the same protocol")
+            && err.contains("p.toml:10:12"),
+        "{err}"
+    );
+    let text = format!("{base}[[scenario]]\nname = \"s\"\nfail = [\"Aave V3\"]\n");
+    let p = yieldplan::load(Path::new("p.toml"), text.as_bytes(), &book).unwrap();
+    assert_eq!(p.scenarios[0].fail[0].0, "aave");
+}
+
+/// 20% in `aave` and 20% in `Aave V3` is 40% in aave, which fires
+/// protocol-concentration; names the book cannot place fire
+/// `unknown-protocol` and `unknown-chain` with the nearest known name,
+/// once per name; a protocol the profile declares is known.
+#[test]
+fn protocols_and_chains_the_book_cannot_place_fire_a_lint() {
+    let text = std::fs::read_to_string("tests/fixtures/unknown-names.toml").unwrap();
+    let w = warnings(&text);
+    let lints: Vec<&str> = w.iter().map(|(l, _, _)| l.as_str()).collect();
+    assert_eq!(
+        lints,
+        [
+            "protocol-concentration",
+            "defi-heavy",
+            "unknown-protocol",
+            "unknown-chain"
+        ],
+        "{w:?}"
+    );
+    assert!(
+        w[0].2
+            .contains("40.00% of the portfolio ($40,000.00) depends on aave")
+    );
+    let (_, at, said) = &w[2];
+    assert_eq!(at.as_deref(), Some("Stable pool"));
+    assert!(said.contains("protocol `curvee`") && said.contains("Did you mean `curve`?"));
+    assert!(
+        said.contains("[protocols.curvee] tier = \"emerging\""),
+        "{said}"
+    );
+    let (_, _, said) = &w[3];
+    assert!(said.contains("chain `etherium`") && said.contains("Did you mean `ethereum`?"));
+    assert!(
+        said.contains("[aliases.chains] \"etherium\" = \"etherium\""),
+        "{said}"
+    );
+    // Allowed, they are silent.
+    let quiet = text.replace(
+        "allow = [\"allocation-template\"]",
+        "allow = [\"allocation-template\", \"unknown-protocol\", \"unknown-chain\"]",
+    );
+    assert!(
+        warnings(&quiet)
+            .iter()
+            .all(|(l, _, _)| !l.starts_with("unknown-"))
+    );
+}
+
+/// One warning per unknown name, naming every position (and layer) that
+/// uses it; a name written in Cyrillic letters that look like Latin ones is
+/// said to be so, with the name it looks like.
+#[test]
+fn an_unknown_name_is_reported_once_with_its_positions() {
+    let pos = |name: &str, protocol: &str, chain: &str| {
+        format!(
+            "[[position]]\nname = \"{name}\"\nstrategy = \"lending\"\nasset = \"USDC\"\n\
+             protocol = \"{protocol}\"\nchain = \"{chain}\"\nweight = \"25%\"\n"
+        )
+    };
+    let text = format!(
+        "[portfolio]\nvalue = 1000\n{}{}{}{}[[position.stack]]\nstrategy = \"lending\"\n\
+         asset = \"USDC\"\nprotocol = \"\u{430}\u{430}ve\"\napy = \"1%\"\n",
+        pos("a", "\u{430}\u{430}ve", "\u{435}thereum"),
+        pos("b", "\u{430}\u{430}ve", "ethereum"),
+        pos("c", "aave", "Solana"),
+        pos("d", "lido", "SOL"),
+    );
+    let w = warnings(&text);
+    let unknown: Vec<_> = w
+        .iter()
+        .filter(|(l, _, _)| l.starts_with("unknown-"))
+        .collect();
+    assert_eq!(unknown.len(), 2, "{w:?}");
+    let (lint, at, said) = unknown[0];
+    assert_eq!((lint.as_str(), at), ("unknown-protocol", &None));
+    assert!(said.contains("(positions `a`, `b`, `d`)"), "{said}");
+    assert!(
+        said.contains("holds `\u{430}` (U+0430), a Cyrillic letter that looks like the Latin `a`: did you mean `aave`?"),
+        "{said}"
+    );
+    let (lint, at, said) = unknown[1];
+    assert_eq!((lint.as_str(), at.as_deref()), ("unknown-chain", Some("a")));
+    assert!(said.contains("did you mean `ethereum`?"), "{said}");
 }

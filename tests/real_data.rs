@@ -260,8 +260,8 @@ fn import_writes_valid_toml_for_any_id() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// `pools --symbol ETH` matches USDC-WETH; `--project aave` matches aave-v3;
-/// `--chain optimism` matches OP Mainnet.
+/// `pools --symbol ETH` matches USDC-WETH; `--project aave` (or `Aave V3`)
+/// matches aave-v3; `--chain optimism` (or `op-mainnet`) matches OP Mainnet.
 #[test]
 fn pool_filters_know_aliases() {
     let dir = std::env::temp_dir().join(format!("yieldplan-filter-{}", std::process::id()));
@@ -291,6 +291,14 @@ fn pool_filters_know_aliases() {
     assert_eq!(ids(&["--project", "aave"]), ["b"]);
     assert_eq!(ids(&["--project", "uniswap"]), ["a"]);
     assert_eq!(ids(&["--chain", "optimism"]), ["a"]);
+    // As in a profile: any case, a space and a hyphen alike, and the
+    // book's NAME-vN rule for a project.
+    assert_eq!(ids(&["--project", "Aave V3"]), ["b"]);
+    assert_eq!(ids(&["--project", "aave-v4"]), ["b"]);
+    assert_eq!(ids(&["--project", "Uniswap V2"]), ["a"]);
+    assert_eq!(ids(&["--chain", "arbitrum-one"]), ["b"]);
+    assert_eq!(ids(&["--chain", "Arbitrum One"]), ["b"]);
+    assert_eq!(ids(&["--chain", "op-mainnet"]), ["a"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

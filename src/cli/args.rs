@@ -90,7 +90,7 @@ impl PoolFilter {
             chain: self.chain.clone(),
             project: self.project.clone(),
             symbol: self.symbol.clone(),
-            aliases: yieldplan::rates::RateBook::default_book().aliases,
+            book: yieldplan::rates::RateBook::default_book(),
             min_tvl: self.min_tvl,
             stablecoin: self.stablecoin,
             max_apy: self.max_apy,

@@ -61,6 +61,10 @@ crate::names::closed_set! {
         AllocationTemplate = "allocation-template",
         /// `assumed-asset`: a token the rate book lacks is planned on assumed figures.
         AssumedAsset = "assumed-asset",
+        /// `unknown-protocol`: a protocol neither the rate book nor the profile knows.
+        UnknownProtocol = "unknown-protocol",
+        /// `unknown-chain`: a chain the rate book does not know.
+        UnknownChain = "unknown-chain",
     }
 }
 
@@ -106,6 +110,10 @@ impl Lint {
             Lint::AssumedAsset => {
                 "a token the rate book lacks is planned on the book's assumed volatility"
             }
+            Lint::UnknownProtocol => {
+                "a protocol is neither in the rate book nor under the profile's [protocols]"
+            }
+            Lint::UnknownChain => "a chain is not one the rate book knows",
         }
     }
 }

@@ -112,9 +112,11 @@ pub struct Filter {
     pub project: Option<String>,
     /// Matches a token of the symbol, or the whole symbol.
     pub symbol: Option<String>,
-    /// Alias tables that make `OP Mainnet` and `optimism`, `aave-v3` and
-    /// `aave`, `WETH` and `ETH` match (the rate book's; empty: exact names).
-    pub aliases: crate::rates::Aliases,
+    /// The rate book whose names make `OP Mainnet` and `optimism`, `Aave V3`,
+    /// `aave-v4` and `aave`, `WETH` and `ETH` match (its alias tables and
+    /// protocols, as a profile's names are matched; an empty book matches
+    /// chains and projects in any case, a space and a hyphen alike).
+    pub book: crate::rates::RateBook,
     /// Least TVL, in US dollars.
     pub min_tvl: Option<f64>,
     /// Only stablecoin pools.
@@ -127,15 +129,19 @@ impl Filter {
     /// Whether the pool passes every filter that is set.
     #[must_use]
     pub fn keeps(&self, p: &Pool) -> bool {
-        let names = &self.aliases;
-        let token = |t: &str| names.asset(t).unwrap_or_else(|| t.trim().to_uppercase());
+        let book = &self.book;
+        let token = |t: &str| {
+            book.aliases
+                .asset(t)
+                .unwrap_or_else(|| t.trim().to_uppercase())
+        };
         self.chain
             .as_ref()
-            .is_none_or(|c| names.chain(&p.chain) == names.chain(c))
+            .is_none_or(|c| book.canonical_chain(&p.chain) == book.canonical_chain(c))
             && self
                 .project
                 .as_ref()
-                .is_none_or(|c| names.protocol(&p.project) == names.protocol(c))
+                .is_none_or(|c| book.canonical_protocol(&p.project) == book.canonical_protocol(c))
             && self.symbol.as_ref().is_none_or(|s| {
                 p.symbol.eq_ignore_ascii_case(s)
                     || p.symbol
@@ -145,6 +151,62 @@ impl Filter {
             && self.min_tvl.is_none_or(|m| p.tvl_usd >= m)
             && (!self.stablecoin || p.stablecoin)
             && self.max_apy.is_none_or(|m| p.apy <= m)
+    }
+}
+
+impl Filter {
+    /// A warning for each `--chain` or `--project` that no pool of `pools`
+    /// is on or of, whatever the other filters: a misspelt name would
+    /// otherwise list nothing without a word. Each names the nearest chain
+    /// or project the pools have.
+    #[must_use]
+    pub fn unmatched(&self, pools: &[Pool]) -> Vec<String> {
+        let book = &self.book;
+        let mut out = Vec::new();
+        let wanted = [
+            ("chain", "on", self.chain.as_ref()),
+            ("project", "of", self.project.as_ref()),
+        ];
+        for (what, on, given) in wanted {
+            let Some(given) = given else { continue };
+            let id = |name: &str| {
+                if what == "chain" {
+                    book.canonical_chain(name)
+                } else {
+                    book.canonical_protocol(name)
+                }
+            };
+            let target = id(given);
+            // Distinct spellings first: a whole snapshot has thousands of
+            // pools on a few hundred chains.
+            let written: std::collections::BTreeSet<&str> = pools
+                .iter()
+                .map(|p| {
+                    if what == "chain" {
+                        &p.chain
+                    } else {
+                        &p.project
+                    }
+                })
+                .map(String::as_str)
+                .collect();
+            let have: std::collections::BTreeSet<String> = written.into_iter().map(id).collect();
+            if have.contains(&target) {
+                continue;
+            }
+            let near = crate::error::nearest(&target, have.iter().map(String::as_str))
+                .map_or_else(String::new, |n| format!("; did you mean `{n}`?"));
+            let shown = crate::error::shorten(given);
+            let read = if shown == target {
+                String::new()
+            } else {
+                format!(" (read as `{}`)", crate::error::shorten(&target))
+            };
+            out.push(format!(
+                "no pool of the snapshot is {on} {what} `{shown}`{read}{near}"
+            ));
+        }
+        out
     }
 }
 

@@ -246,3 +246,33 @@ fn a_byte_not_utf8_is_named_at_its_place_and_blanks_are_empty() {
         })
     ));
 }
+
+#[test]
+fn a_chain_or_project_no_pool_has_is_said_with_the_nearest() {
+    let s = read_snapshot(ONE.as_bytes()).unwrap();
+    let filter = |chain: Option<&str>, project: Option<&str>| Filter {
+        chain: chain.map(str::to_string),
+        project: project.map(str::to_string),
+        book: crate::rates::RateBook::default_book(),
+        ..Filter::default()
+    };
+    assert!(
+        filter(Some("ETHEREUM"), Some("Aave V3"))
+            .unmatched(&s.pools)
+            .is_empty()
+    );
+    assert_eq!(
+        filter(Some("etherium"), Some("aave v3"))
+            .unmatched(&s.pools)
+            .as_slice(),
+        ["no pool of the snapshot is on chain `etherium`; did you mean `ethereum`?"]
+    );
+    assert_eq!(
+        filter(None, Some("Farmm")).unmatched(&s.pools),
+        ["no pool of the snapshot is of project `Farmm` (read as `farmm`); did you mean `farm`?"]
+    );
+    // Another filter leaving a pool out is not the name's fault.
+    let mut f = filter(Some("ethereum"), None);
+    f.min_tvl = Some(1e12);
+    assert!(f.unmatched(&s.pools).is_empty());
+}

@@ -216,6 +216,28 @@ impl RateBook {
         self.aliases.chain(name)
     }
 
+    /// The chains the book knows, by id: its assets' native chains, what its
+    /// chain aliases name, and the chains its pools (a `DefiLlama` snapshot's)
+    /// are on. A chain outside them is one no one declared: a typo, or a
+    /// chain to add through `[aliases.chains]`.
+    #[must_use]
+    pub fn chains(&self) -> std::collections::BTreeSet<String> {
+        // Distinct spellings first: a whole snapshot has thousands of pools
+        // on a few hundred chains.
+        let written: std::collections::BTreeSet<&str> = self
+            .assets
+            .values()
+            .filter_map(|a| a.chain.as_deref())
+            .chain(self.aliases.chains.values().map(String::as_str))
+            .chain(self.pools.values().map(|p| p.chain.as_str()))
+            .filter(|c| !c.trim().is_empty())
+            .collect();
+        written
+            .into_iter()
+            .map(|c| self.canonical_chain(c))
+            .collect()
+    }
+
     /// The book's protocol id for a protocol as written: its alias, else the
     /// name in lower case, else (for an unknown `NAME-vN`) `NAME` when the
     /// book knows it.

@@ -124,6 +124,31 @@ impl RateBook {
                 ));
             }
             let named = key != DEFAULT_CORRELATION && key != STABLECOIN_CORRELATION;
+            if let Some((a, b)) = key
+                .split_once('/')
+                .filter(|(_, b)| named && !b.contains('/'))
+            {
+                // An asset moves with itself: its correlation is 1, and a
+                // figure for it would be used for a pool of two spellings.
+                let id = |side: &str| {
+                    self.canonical_asset(side)
+                        .unwrap_or_else(|| side.trim().to_string())
+                };
+                let (ia, ib) = (id(a), id(b));
+                if ia.eq_ignore_ascii_case(&ib) {
+                    let same = if a == b {
+                        format!("`{a}` with itself")
+                    } else {
+                        format!("`{ia}` with itself (`{a}` and `{b}` are the same asset)")
+                    };
+                    out.push((
+                        format!("correlation `{key}` pairs {same}"),
+                        "an asset's correlation with itself is always 1: remove this line (a token and a different token with the same underlying, such as ETH/STETH, may have one)".into(),
+                        keys(&["correlations", key]),
+                    ));
+                    continue;
+                }
+            }
             if named && key.split('/').count() == 2 {
                 for side in key.split('/') {
                     if !self.assets.contains_key(side) {
@@ -262,7 +287,11 @@ impl RateBook {
         // Chains are found through their aliases and in lower case, so an
         // alias names a chain id itself, written as one.
         for (alias, target) in &self.aliases.chains {
-            let id = self.aliases.chain(target);
+            let mut id = self.aliases.chain(target);
+            // A chain's id is a slug (`zksync-era`), as every name is found.
+            if id == *target {
+                id = super::slug(target);
+            }
             if id != *target {
                 out.push((
                     format!("chain alias `{alias}` names `{target}`, which the book writes `{id}`"),
@@ -415,7 +444,8 @@ fn check_index(out: &mut Vec<Problem>, id: &str, template: &IndexTemplate, book:
 }
 
 /// A component (number `n` of the list, from 0) is not itself an index, has
-/// the asset or pair its strategy needs, and names only assets the book knows.
+/// the asset or pair its strategy needs (a pair of two different assets), and
+/// names only assets, protocols and chains the book knows, as it writes them.
 fn check_component(out: &mut Vec<Problem>, id: &str, n: usize, c: &Component, book: &RateBook) {
     let assets = &book.assets;
     let lacks = match c.strategy {
@@ -468,6 +498,74 @@ fn check_component(out: &mut Vec<Problem>, id: &str, n: usize, c: &Component, bo
                     None => "add it under [assets] or fix the symbol".into(),
                 },
                 at,
+            ));
+        }
+    }
+    let place = |key: &str| {
+        let mut at = keys(&["index", id, "components", &component]);
+        at.push(key.to_string());
+        at
+    };
+    if let Some([a, b]) = &c.pair {
+        let same = |x: &str| book.canonical_asset(x).unwrap_or_else(|| x.to_string());
+        if same(a).eq_ignore_ascii_case(&same(b)) {
+            out.push((
+                format!(
+                    "index `{id}`: component {} pairs `{}` with itself",
+                    n + 1,
+                    same(a)
+                ),
+                "a pool pairs two different assets: fix the pair".into(),
+                place("pair"),
+            ));
+        }
+    }
+    if let Some(p) = c
+        .protocol
+        .as_ref()
+        .filter(|p| !book.protocols.contains_key(*p))
+    {
+        let id_of = book.canonical_protocol(p);
+        out.push((
+            format!(
+                "index `{id}`: component {} names protocol `{p}`, which the book does not have",
+                n + 1
+            ),
+            if book.protocols.contains_key(&id_of) {
+                format!("the book writes it `{id_of}`: write protocol = \"{id_of}\"")
+            } else {
+                match crate::error::nearest(p, book.protocols.keys().map(String::as_str)) {
+                    Some(near) => format!("did you mean `{near}`? Or add it under [protocols]"),
+                    None => "add it under [protocols], or fix the name".into(),
+                }
+            },
+            place("protocol"),
+        ));
+    }
+    if let Some(ch) = &c.chain {
+        let id_of = book.canonical_chain(ch);
+        let chains = book.chains();
+        if chains.contains(&id_of) && id_of != *ch {
+            out.push((
+                format!(
+                    "index `{id}`: component {} writes chain `{ch}`, the chain `{id_of}` written another way",
+                    n + 1
+                ),
+                format!("write chain = \"{id_of}\": the book writes chains as their ids"),
+                place("chain"),
+            ));
+        } else if !chains.contains(&id_of) {
+            let near = crate::error::nearest(&id_of, chains.iter().map(String::as_str))
+                .map_or_else(String::new, |n| format!("did you mean `{n}`? "));
+            out.push((
+                format!(
+                    "index `{id}`: component {} is on chain `{ch}`, which the book does not know",
+                    n + 1
+                ),
+                format!(
+                    "{near}Name a chain the book knows, or add this one under [aliases.chains] (\"{id_of}\" = \"{id_of}\")"
+                ),
+                place("chain"),
             ));
         }
     }

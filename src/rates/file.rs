@@ -17,7 +17,7 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::book::RateBook;
 use super::entries::PoolEntry;
-use super::names::Aliases;
+use super::names::{Aliases, slug};
 use super::patches::{
     ASSET_KEYS, AssetPatch, BAND_KEYS, BandPatch, FARMING_KEYS, FarmingPatch, INDEX_KEYS,
     IndexPatch, METHOD_KEYS, MethodPatch, Missing, PROTOCOL_KEYS, ProtocolPatch,
@@ -104,6 +104,18 @@ pub(super) fn read_file(
     r.read_into(root, &mut book);
     r.diags.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
     (Some(book), r.diags)
+}
+
+/// How a name of `family` (`assets`, `chains` or `protocols`) is found: an
+/// asset symbol in any case, a chain or protocol as its [`slug`] (in any
+/// case, a space and a hyphen alike). Two keys with one spelling are one
+/// entry written twice.
+fn spelling(family: &str, name: &str) -> String {
+    if family == "assets" {
+        name.trim().to_lowercase()
+    } else {
+        slug(name)
+    }
 }
 
 /// The value of `key` in `table`, if written.
@@ -311,7 +323,7 @@ impl FileReader {
                         ),
                     )
                     .with_help(format!(
-                        "protocol ids are lower case and found through their aliases: write [protocols.{id}]"
+                        "protocol ids are lower case, with hyphens for spaces, and found through their aliases: write [protocols.{id}]"
                     )),
                 );
                 self.respelt.insert(format!("protocols.{key}"));
@@ -331,7 +343,7 @@ impl FileReader {
                 .map(|(k, _)| k)
                 .filter(|k| !respelt.contains(&format!("{family}.{k}")));
             for k in book_keys.into_iter().cloned().chain(own) {
-                m.entry(k.trim().to_lowercase()).or_insert(k);
+                m.entry(spelling(family, &k)).or_insert(k);
             }
             m
         };
@@ -345,7 +357,7 @@ impl FileReader {
             .values()
             .chain(book.assets.values().filter_map(|a| a.chain.as_ref()))
         {
-            chains.entry(c.to_lowercase()).or_insert_with(|| c.clone());
+            chains.entry(slug(c)).or_insert_with(|| c.clone());
         }
         let entries = (
             by_lower(book.assets.keys().collect(), "assets"),
@@ -364,24 +376,32 @@ impl FileReader {
                 std::collections::HashMap::new();
             for (k, target) in t {
                 let key = k.get_ref().as_ref();
-                let lower = key.to_lowercase();
+                let lower = spelling(table, key);
                 let other = known
                     .keys()
-                    .find(|o| o.as_str() != key && o.to_lowercase() == lower)
+                    .find(|o| o.as_str() != key && spelling(table, o) == lower)
                     .map(String::as_str)
                     .or_else(|| mine.get(&lower).copied().filter(|o| *o != key));
                 if let Some(other) = other {
+                    let (how, found) = if other.to_lowercase() == key.to_lowercase() {
+                        ("in another case", "in any case")
+                    } else {
+                        (
+                            "written another way",
+                            "in any case, a space and a hyphen alike",
+                        )
+                    };
                     self.diags.push(
                         Diagnostic::at(
                             k.span(),
                             format!(
-                                "alias `{}` in [aliases.{table}] is `{}` in another case",
+                                "alias `{}` in [aliases.{table}] is `{}` {how}",
                                 shorten(key),
                                 shorten(other)
                             ),
                         )
                         .with_help(format!(
-                            "aliases are found in any case: write `{}` to change that alias",
+                            "aliases are found {found}: write `{}` to change that alias",
                             shorten(other)
                         )),
                     );
@@ -411,7 +431,7 @@ impl FileReader {
                     );
                     continue;
                 }
-                let lower = key.to_lowercase();
+                let lower = spelling(table, key);
                 let taken = match table {
                     "assets" => entries
                         .0

@@ -26,7 +26,7 @@ pub use entries::{
     Figure, IndexTemplate, MethodEntry, PoolEntry, ProtocolEntry, TierEntry, UnknownAssetEntry,
 };
 pub use file::TOP_KEYS;
-pub use names::{Aliases, unique_case_match};
+pub use names::{Aliases, slug, unique_case_match};
 
 /// Staking routes every complete book prices (`[staking_methods.NAME]`).
 pub const METHODS: [&str; 3] = crate::model::Method::NAMES;

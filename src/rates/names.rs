@@ -41,20 +41,22 @@ impl Aliases {
         self.protocols.extend(other.protocols);
     }
 
-    /// The chain id for a chain as written: its alias (matched in any case),
-    /// else the name in lower case with surrounding blanks removed.
+    /// The chain id for a chain as written: its alias (matched as a
+    /// [`slug`]: in any case, spaces and hyphens alike), else its slug
+    /// (`Arbitrum One` and `arbitrum-one` are `arbitrum`; `Sonic` is `sonic`).
     #[must_use]
     pub fn chain(&self, name: &str) -> String {
-        let lower = name.trim().to_lowercase();
-        lookup(&self.chains, &lower).unwrap_or(lower)
+        let id = slug(name);
+        lookup_slug(&self.chains, &id).unwrap_or(id)
     }
 
-    /// The protocol id for a protocol as written: its alias (matched in any
-    /// case), else the name in lower case.
+    /// The protocol id for a protocol as written: its alias (matched as a
+    /// [`slug`]), else its slug (`Compound V3` is `compound-v3`, an alias
+    /// of `compound`).
     #[must_use]
     pub fn protocol(&self, name: &str) -> String {
-        let lower = name.trim().to_lowercase();
-        lookup(&self.protocols, &lower).unwrap_or(lower)
+        let id = slug(name);
+        lookup_slug(&self.protocols, &id).unwrap_or(id)
     }
 
     /// The book symbol an asset alias stands for (`weth` → `ETH`), matched
@@ -65,12 +67,61 @@ impl Aliases {
     }
 }
 
+/// A chain or protocol name as an id: without the blanks around it, in lower
+/// case, each run of blanks inside it a hyphen (`Aave V3` → `aave-v3`,
+/// `Arbitrum One` → `arbitrum-one`), so the ways people write one slug are
+/// one id. Asset symbols are not slugs (`USDC.e` keeps its dot and case
+/// is matched separately).
+#[must_use]
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (i, word) in name.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        out.push_str(word);
+    }
+    out.to_lowercase()
+}
+
 /// The value of the key equal to `lower` in any case.
 fn lookup(table: &BTreeMap<String, String>, lower: &str) -> Option<String> {
     table
         .iter()
         .find(|(k, _)| lowers_to(k, lower))
         .map(|(_, v)| v.clone())
+}
+
+/// The value of the key whose [`slug`] is `id`.
+fn lookup_slug(table: &BTreeMap<String, String>, id: &str) -> Option<String> {
+    table
+        .iter()
+        .find(|(k, _)| slugs_to(k, id))
+        .map(|(_, v)| v.clone())
+}
+
+/// Whether `slug(key) == id`, without building the slug when the key is
+/// ASCII with single spaces inside it (every look-up of a position's chain
+/// and protocol runs through the whole alias table).
+fn slugs_to(key: &str, id: &str) -> bool {
+    let simple = key.is_ascii()
+        && !key.starts_with(' ')
+        && !key.ends_with(' ')
+        && !key.contains("  ")
+        && !key.bytes().any(|b| b.is_ascii_whitespace() && b != b' ');
+    if simple {
+        key.len() == id.len()
+            && key.bytes().zip(id.bytes()).all(|(k, i)| {
+                let k = if k == b' ' {
+                    b'-'
+                } else {
+                    k.to_ascii_lowercase()
+                };
+                k == i
+            })
+    } else {
+        slug(key) == id
+    }
 }
 
 /// Whether `key.to_lowercase() == lower`, without building the lower-case
@@ -124,6 +175,52 @@ pub fn unique_case_match<'a>(
 
 #[cfg(test)]
 mod tests {
+    use super::{Aliases, slug};
+
+    #[test]
+    fn slugs_treat_case_and_blanks_alike() {
+        assert_eq!(slug("  Aave V3 "), "aave-v3");
+        assert_eq!(slug("Arbitrum   One"), "arbitrum-one");
+        assert_eq!(slug("arbitrum-one"), "arbitrum-one");
+        assert_eq!(slug("ether.fi-stake"), "ether.fi-stake");
+        assert_eq!(slug(""), "");
+        let mut a = Aliases::default();
+        a.chains.insert("arbitrum one".into(), "arbitrum".into());
+        a.protocols.insert("aave-v3".into(), "aave".into());
+        for written in [
+            "Arbitrum One",
+            "arbitrum-one",
+            "ARBITRUM  ONE",
+            " arbitrum one",
+        ] {
+            assert_eq!(a.chain(written), "arbitrum", "{written}");
+        }
+        for written in ["Aave V3", "AAVE-V3", "aave v3", "aave-v3"] {
+            assert_eq!(a.protocol(written), "aave", "{written}");
+        }
+        assert_eq!(a.chain("Binance Smart Chain"), "binance-smart-chain");
+        assert_eq!(a.protocol("My Dex"), "my-dex");
+    }
+
+    #[test]
+    fn slugs_to_is_slug_equality() {
+        for key in [
+            "arbitrum one",
+            "Arbitrum One",
+            "arbitrum-one",
+            "arbitrum  one",
+            " arbitrum one",
+            "arbitrum\tone",
+            "ΣΑΣ",
+            "aave",
+            "",
+        ] {
+            for id in ["arbitrum-one", "arbitrum--one", "σας", "aave", ""] {
+                assert_eq!(super::slugs_to(key, id), slug(key) == id, "{key:?} {id}");
+            }
+        }
+    }
+
     #[test]
     fn lowers_to_is_to_lowercase() {
         for key in [

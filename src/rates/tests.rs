@@ -582,3 +582,161 @@ fn help_for_a_reference_names_what_to_write() {
         assert!(e.contains(said), "{text}: {e}");
     }
 }
+
+#[test]
+fn a_correlation_of_an_asset_with_itself_is_refused_at_its_key() {
+    for (key, said) in [
+        ("ETH/ETH", "correlation `ETH/ETH` pairs `ETH` with itself"),
+        (
+            "ETH/WETH",
+            "correlation `ETH/WETH` pairs `ETH` with itself (`ETH` and `WETH` are the same asset)",
+        ),
+        (
+            "STETH/wsteth",
+            "correlation `STETH/wsteth` pairs `STETH` with itself",
+        ),
+        ("FOO/foo", "correlation `FOO/foo` pairs `FOO` with itself"),
+    ] {
+        let text = format!("[assets.FOO]\nclass = \"alt\"\n[correlations]\n\"{key}\" = 0.5\n");
+        let e = RateBook::with_file(Path::new("c.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(said) && e.contains("c.toml:4:1"), "{key}: {e}");
+        assert!(e.contains("1 problem in"), "{key}: {e}");
+    }
+    // A token and another token that follows the same asset are two assets.
+    let book = RateBook::with_file(
+        Path::new("c.toml"),
+        "[correlations]\n\"ETH/STETH\" = 0.97\n\"RETH/STETH\" = 0.95\n",
+    )
+    .unwrap();
+    assert_eq!(book.correlations["RETH/STETH"].value, 0.95);
+}
+
+#[test]
+fn index_components_name_two_assets_and_the_book_s_protocols_and_chains() {
+    let index = |component: &str| {
+        format!(
+            "[index.x]\nname = \"x\"\ndescription = \"d\"\nsource = \"s\"\n\
+             components = [{component}]\n"
+        )
+    };
+    for (component, said) in [
+        (
+            "{ strategy = \"liquidity\", pair = [\"ETH\", \"WETH\"], weight = \"100%\" }",
+            "index `x`: component 1 pairs `ETH` with itself",
+        ),
+        (
+            "{ strategy = \"lending\", asset = \"USDC\", protocol = \"aavee\", weight = \"100%\" }",
+            "index `x`: component 1 names protocol `aavee`, which the book does not have",
+        ),
+        (
+            "{ strategy = \"lending\", asset = \"USDC\", protocol = \"Aave V3\", weight = \"100%\" }",
+            "the book writes it `aave`: write protocol = \"aave\"",
+        ),
+        (
+            "{ strategy = \"lending\", asset = \"USDC\", chain = \"etherium\", weight = \"100%\" }",
+            "index `x`: component 1 is on chain `etherium`, which the book does not know",
+        ),
+        (
+            "{ strategy = \"lending\", asset = \"USDC\", chain = \"Arbitrum One\", weight = \"100%\" }",
+            "writes chain `Arbitrum One`, the chain `arbitrum` written another way",
+        ),
+    ] {
+        let e = RateBook::with_file(Path::new("i.toml"), &index(component))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(said), "{component}: {e}");
+        assert!(e.contains("i.toml:5:"), "{component}: {e}");
+    }
+    let e = RateBook::with_file(
+        Path::new("i.toml"),
+        &index(
+            "{ strategy = \"lending\", asset = \"USDC\", chain = \"etherium\", weight = \"100%\" }",
+        ),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("did you mean `ethereum`?"), "{e}");
+    let ok = index(
+        "{ strategy = \"lending\", asset = \"USDC\", protocol = \"aave\", chain = \"base\", weight = \"100%\" }",
+    );
+    assert!(RateBook::with_file(Path::new("i.toml"), &ok).is_ok());
+}
+
+#[test]
+fn chain_and_protocol_names_are_found_in_any_case_with_spaces_as_hyphens() {
+    let book = RateBook::default_book();
+    for (written, id) in [
+        ("Arbitrum One", "arbitrum"),
+        ("arbitrum-one", "arbitrum"),
+        ("Binance Smart Chain", "bsc"),
+        ("SOL", "solana"),
+        ("OP Mainnet", "optimism"),
+        ("op-mainnet", "optimism"),
+        ("Base", "base"),
+    ] {
+        assert_eq!(book.canonical_chain(written), id, "{written}");
+        assert!(book.chains().contains(id), "{id}");
+    }
+    for (written, id) in [
+        ("AAVE V3", "aave"),
+        ("Aave v3", "aave"),
+        ("compound v3", "compound"),
+        ("uniswap v3", "uniswap"),
+        ("Aave V9", "aave"),
+        ("Rocket Pool", "rocket-pool"),
+        ("curvee", "curvee"),
+    ] {
+        assert_eq!(book.canonical_protocol(written), id, "{written}");
+    }
+    for unknown in ["etherium", "\u{435}thereum", "sonic"] {
+        assert!(!book.chains().contains(unknown), "{unknown}");
+    }
+}
+
+#[test]
+fn a_second_spelling_of_a_chain_alias_or_protocol_in_a_book_is_refused() {
+    for (text, said) in [
+        (
+            "[aliases.chains]\n\"arbitrum-one\" = \"arbitrum\"\n",
+            "alias `arbitrum-one` in [aliases.chains] is `arbitrum one` written another way",
+        ),
+        (
+            "[aliases.protocols]\n\"rocket pool\" = \"rocket-pool\"\n",
+            "alias `rocket pool` in [aliases.protocols] is the protocol `rocket-pool`",
+        ),
+    ] {
+        let e = RateBook::with_file(Path::new("a.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(said) && e.contains("a.toml:2:1"), "{text}: {e}");
+    }
+    let e = RateBook::with_file(
+        Path::new("a.toml"),
+        "[protocols.\"Aave V3\"]\ntier = \"emerging\"\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("[protocols.Aave V3] is the protocol `aave` written another way")
+            && e.contains("write [protocols.aave]")
+            && e.contains("a.toml:1:12"),
+        "{e}"
+    );
+    let e = RateBook::with_file(
+        Path::new("a.toml"),
+        "[aliases.chains]\n\"zk sync\" = \"zksync era\"\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("chain alias `zk sync` names `zksync era`, which the book writes `zksync-era`"),
+        "{e}"
+    );
+    // A chain of one's own is declared by an alias naming itself.
+    let book =
+        RateBook::with_file(Path::new("a.toml"), "[aliases.chains]\nsonic = \"sonic\"\n").unwrap();
+    assert!(book.chains().contains("sonic"));
+    assert_eq!(book.canonical_chain("Sonic"), "sonic");
+}

@@ -226,6 +226,7 @@ impl Resolver<'_> {
             return None;
         }
         let positions = self.allocate(&value, drafts, spec)?;
+        self.unknown_names(&positions);
         let mut held = std::collections::BTreeSet::new();
         // The profile's position each one comes from: an index's components
         // follow one another under its name; every other is one of its own.
@@ -300,6 +301,20 @@ fn share(part: Rate, whole: Rate) -> Rate {
         Rate::ZERO
     } else {
         Rate(part.0 / whole.0)
+    }
+}
+
+/// A name as a key of a TOML table header: bare when it can be
+/// (`[protocols.my-dex]`), else quoted (`[protocols."ether.fi"]`).
+fn table_key(name: &str) -> String {
+    let bare = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if bare {
+        name.to_string()
+    } else {
+        format!("{:?}", crate::error::shorten(name))
     }
 }
 

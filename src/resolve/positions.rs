@@ -116,6 +116,9 @@ impl Resolver<'_> {
             None => p.clone(),
         };
         let canonical = self.canonical_spec(&filled);
+        if !self.pair_of_two(&filled, &canonical) {
+            return None;
+        }
         let p = &canonical;
         let mut draft = self.draft_spec(p)?;
         if let Some(id) = &p.pool_id {
@@ -135,6 +138,42 @@ impl Resolver<'_> {
             }
         }
         Some(draft)
+    }
+
+    /// False (and reported at the pair) when a pair names one asset twice
+    /// under two spellings (`ETH` and `WETH` or `eth`, `STETH` and `WSTETH`):
+    /// `written` is the spec as written, `canonical` with the book's ids. A
+    /// token and another token that follows it (ETH and STETH) are two
+    /// assets, and may be paired.
+    fn pair_of_two(&mut self, written: &PositionSpec, canonical: &PositionSpec) -> bool {
+        let (Some(w), Some(c)) = (&written.pair, &canonical.pair) else {
+            return true;
+        };
+        let [a, b] = &c.value;
+        // Tokens the book lacks are one token in any case, as known ones are.
+        if !a.eq_ignore_ascii_case(b) {
+            return true;
+        }
+        let [wa, wb] = &w.value;
+        let what = if wa.trim() == wb.trim() {
+            String::new()
+        } else {
+            format!(
+                ": `{}` and `{}` are the same asset",
+                shorten(wa),
+                shorten(wb)
+            )
+        };
+        self.error(
+            c.span.clone(),
+            format!(
+                "`pair` of position {} names `{}` twice{what}",
+                written.number,
+                shorten(a)
+            ),
+            "a pool pairs two different assets; a token and another token that follows the same asset (ETH and STETH) are two",
+        );
+        false
     }
 
     /// The draft of a position spec: its fields checked, then its yield

@@ -109,9 +109,10 @@ impl Resolver<'_> {
     fn unknown_failing_protocol(&mut self, id: &Sp<String>) {
         let names: Vec<&str> = self.protocols.keys().map(String::as_str).collect();
         let shown = shorten(&id.value);
+        let key = super::table_key(&id.value);
         let help = match crate::error::nearest(&id.value, names.iter().copied()) {
-            Some(n) => format!("did you mean \"{n}\"? Or name its tier under [protocols.{shown}]"),
-            None => format!("name its tier under [protocols.{shown}] first"),
+            Some(n) => format!("did you mean \"{n}\"? Or name its tier under [protocols.{key}]"),
+            None => format!("name its tier under [protocols.{key}] first"),
         };
         self.error(
             id.span.clone(),

@@ -49,7 +49,11 @@ pub fn run(a: &PoolsArgs) -> Result<Outcome> {
     for w in snapshot.warnings() {
         print_error(&format!("warning: {w}"));
     }
-    let report = list(&snapshot, &a.filter.to_filter(), a.sort, a.limit);
+    let filter = a.filter.to_filter();
+    for w in filter.unmatched(&snapshot.pools) {
+        print_error(&format!("warning: {w}"));
+    }
+    let report = list(&snapshot, &filter, a.sort, a.limit);
     let text = crate::cli::terminal::render(a.format, a.output.as_deref(), &report, pools_document);
     emit(a.output.as_deref(), &text)?;
     Ok(Outcome::Success)

@@ -116,6 +116,9 @@ pub fn run(a: &RatesArgs) -> Result<Outcome> {
 fn import(a: &ImportArgs) -> Result<Outcome> {
     let snapshot = read_pools(&a.file)?;
     let filter = a.filter.to_filter();
+    for w in filter.unmatched(&snapshot.pools) {
+        print_error(&format!("warning: {w}"));
+    }
     let pools: Vec<&Pool> = snapshot.pools.iter().filter(|p| filter.keeps(p)).collect();
     let source = format!(
         "DefiLlama pools snapshot {}",
