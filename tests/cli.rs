@@ -1115,3 +1115,28 @@ fn contradictory_correlations_are_refused_where_they_are_factored() {
     }
     assert_eq!(run(&["plan", p]).0, Some(0));
 }
+
+/// A rate flag reads a bare number as a profile does: a fraction, and one
+/// above 1 is refused with the percent it likely meant (`il --volatility
+/// 80` was read as 8,000%, `pools --max-apy 5` as 500%).
+#[test]
+fn rate_flags_refuse_a_bare_number_above_one() {
+    for args in [
+        ["il", "--volatility", "80"].as_slice(),
+        &["il", "--volatility", "0.8", "--volatility-b", "50"],
+        &["pools", "data/pools-sample.json", "--max-apy", "5"],
+    ] {
+        let out = bin().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("did you mean"), "{err}");
+    }
+    for args in [
+        ["il", "--volatility", "1"].as_slice(),
+        &["il", "--volatility", "150%"],
+        &["pools", "data/pools-sample.json", "--max-apy", "0.5"],
+    ] {
+        let out = bin().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+    }
+}

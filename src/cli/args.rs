@@ -201,7 +201,7 @@ pub fn parse_tvl(text: &str) -> Result<f64, String> {
 
 /// `--max-apy`: a fraction or percent of at least 0.
 pub fn parse_max_apy(text: &str) -> Result<f64, String> {
-    let x = parse_fraction(text)?;
+    let x = parse_rate(text)?;
     if x < 0.0 {
         return Err(format!(
             "--max-apy \"{text}\" must not be negative; write e.g. 20% or 0.2"
@@ -255,6 +255,20 @@ pub fn parse_fraction(text: &str) -> Result<f64, String> {
     .map_err(|_| format!("\"{text}\" is not a number; write e.g. 80% or 0.8"))?;
     if !value.is_finite() {
         return Err(format!("\"{text}\" is not a finite number"));
+    }
+    Ok(value)
+}
+
+/// A rate flag, "80%" or 0.8 as a fraction, read as a profile reads a
+/// rate: a bare number above 1 is refused (did you mean that many percent?)
+/// rather than taken as over 100%.
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    let value = parse_fraction(text)?;
+    let t = text.trim();
+    if !t.ends_with('%') && value.abs() > 1.0 {
+        return Err(format!(
+            "\"{text}\" is a bare number above 1; did you mean \"{t}%\"? A bare number is a fraction (0.35 = 35%)"
+        ));
     }
     Ok(value)
 }
