@@ -21,6 +21,7 @@ pub mod harness;
 pub mod model;
 pub mod money;
 pub mod names;
+pub mod number_text;
 pub mod optimize;
 pub mod pools;
 pub mod printable;

@@ -16,6 +16,7 @@ use rust_decimal::prelude::*;
 use serde::Serialize;
 
 use crate::decimal_text::{plain, push_fixed};
+use crate::number_text::{NumberProblem, Written};
 
 /// The one rounding policy of the project: half away from zero, the
 /// commercial rule users expect on statements.
@@ -213,19 +214,69 @@ pub fn unheld_percent(text: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// Parses a plain decimal number such as `1000`, `0.045`, `1_000.5` or `1e3`,
-/// exactly (no binary floating point). Returns `None` for anything else,
-/// including `nan`, `inf`, and a leading or trailing `.`.
+/// exactly (no binary floating point), by the one grammar of
+/// [`crate::number_text`]. Returns `None` for anything else, including
+/// `nan`, `inf`, a point without a digit on each side (`.5`, `5.`), a
+/// stray underscore, and a number a decimal cannot hold.
 #[must_use]
 pub fn parse_decimal_text(text: &str) -> Option<Decimal> {
-    let cleaned: String = text.chars().filter(|c| *c != '_').collect();
-    if cleaned.is_empty() || cleaned.starts_with('.') || cleaned.ends_with('.') {
-        return None;
+    crate::number_text::read_decimal(text).ok()
+}
+
+/// Why a text is not an amount of money as the review's files and flags
+/// write it (see [`read_amount`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AmountProblem {
+    /// Not written as a number, or a point with no digit on one side.
+    Number(NumberProblem),
+    /// Below zero.
+    Negative,
+    /// Above [`MAX_MONEY`] (10^15).
+    TooLarge,
+    /// Not in whole cents.
+    FractionsOfACent,
+}
+
+impl AmountProblem {
+    /// What is wrong with `text`, as the end of a sentence that begins with
+    /// it: "is negative", "is too large (above 10^15)", "has fractions of a
+    /// cent", "is not a number", "has no digit before its point; write 0.5".
+    #[must_use]
+    pub fn reason(self, text: &str) -> String {
+        match self {
+            AmountProblem::Number(p) => p.reason(text),
+            AmountProblem::Negative => "is negative".to_string(),
+            AmountProblem::TooLarge => "is too large (above 10^15)".to_string(),
+            AmountProblem::FractionsOfACent => "has fractions of a cent".to_string(),
+        }
     }
-    if cleaned.contains(['e', 'E']) {
-        Decimal::from_scientific(&cleaned).ok()
-    } else {
-        Decimal::from_str_exact(&cleaned).ok()
+}
+
+/// Reads an amount of money as the review's inputs write it (holdings and
+/// income files, `--cash`): a number by the grammar of
+/// [`crate::number_text`] (the profile's: `1000`, `1_000.50`, `1e3`), at
+/// least 0, at most [`MAX_MONEY`], in whole cents. The problem is judged on
+/// the digits written, so `-1e400` is negative, `1e400` too large and
+/// `1e-400` a fraction of a cent, and `0e999999` is zero.
+///
+/// # Errors
+/// The first of: not a number (or a point with no digit on one side),
+/// negative, too large, fractions of a cent.
+pub fn read_amount(text: &str) -> Result<Decimal, AmountProblem> {
+    let written = Written::read(text).map_err(AmountProblem::Number)?;
+    let Some(magnitude) = written.magnitude() else {
+        return Ok(Decimal::ZERO);
+    };
+    if written.negative {
+        return Err(AmountProblem::Negative);
     }
+    if magnitude > 15 || (magnitude == 15 && !written.is_power_of_ten(15)) {
+        return Err(AmountProblem::TooLarge);
+    }
+    if written.places() > 2 {
+        return Err(AmountProblem::FractionsOfACent);
+    }
+    written.decimal().map_err(AmountProblem::Number)
 }
 
 /// A symbol for display, `None` when the currency is shown by its code.
@@ -384,6 +435,42 @@ mod tests {
         assert_eq!(parse_decimal_text("2.5E-2"), Some(dec!(0.025)));
         assert_eq!(parse_decimal_text("nan"), None);
         assert_eq!(parse_decimal_text("inf"), None);
+        assert_eq!(parse_decimal_text("1.e3"), None);
+        assert_eq!(parse_decimal_text("_1"), None);
+    }
+
+    /// One grammar, and the problem named from the digits written.
+    #[test]
+    fn amounts_say_what_is_wrong() {
+        use AmountProblem::*;
+        assert_eq!(read_amount("12.50"), Ok(dec!(12.50)));
+        assert_eq!(read_amount("1_000"), Ok(dec!(1000)));
+        assert_eq!(read_amount("1e3"), Ok(dec!(1000)));
+        assert_eq!(read_amount("1e15"), Ok(MAX_MONEY));
+        assert_eq!(read_amount("0e999999"), Ok(Decimal::ZERO));
+        assert_eq!(read_amount("-0.00"), Ok(Decimal::ZERO));
+        for (text, want) in [
+            (".5", Number(NumberProblem::LeadingPoint)),
+            ("5.", Number(NumberProblem::TrailingPoint)),
+            ("1.e3", Number(NumberProblem::TrailingPoint)),
+            ("1__000", Number(NumberProblem::NotANumber)),
+            ("abc", Number(NumberProblem::NotANumber)),
+            ("-10", Negative),
+            ("-1e400", Negative),
+            ("-1e-400", Negative),
+            ("1e400", TooLarge),
+            ("1000000000000000.01", TooLarge),
+            ("99999999999999999999999999999", TooLarge),
+            ("10.001", FractionsOfACent),
+            ("1e-400", FractionsOfACent),
+            ("0.0000000000000000000000000000001", FractionsOfACent),
+        ] {
+            assert_eq!(read_amount(text), Err(want), "{text}");
+        }
+        assert_eq!(
+            Number(NumberProblem::LeadingPoint).reason(".05"),
+            "has no digit before its point; write 0.05"
+        );
     }
 
     #[test]

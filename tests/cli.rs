@@ -1138,5 +1138,96 @@ fn rate_flags_refuse_a_bare_number_above_one() {
     ] {
         let out = bin().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{args:?}");
+/// Every field of `csv` that starts like a spreadsheet formula (`=`, `+`,
+/// `-`, `@`, tab, CR) and is not a number or a lone `-`.
+fn formula_fields(csv_text: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(csv_text.as_bytes());
+    reader
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+        .filter(|f| {
+            f.starts_with(['=', '+', '-', '@', '\t', '\r']) && f != "-" && f.parse::<f64>().is_err()
+        })
+        .collect()
+}
+
+/// Names from a user's files that start like formulas are written to every
+/// command's CSV as text (behind a `'`), and a negative number stays a
+/// number.
+#[test]
+fn no_command_writes_a_formula_into_csv() {
+    let profile = "tests/fixtures/formula-names.toml";
+    let runs: [&[&str]; 6] = [
+        &["plan", profile],
+        &["compare", profile, "profiles/income-template.toml"],
+        &["check", profile],
+        &["stress", profile],
+        &["project", profile],
+        &[
+            "review",
+            profile,
+            "--since",
+            "tests/fixtures/review/formula-names-q3.json",
+            "--holdings",
+            "tests/fixtures/review/formula-names-holdings.csv",
+        ],
+    ];
+    for args in runs {
+        let out = bin().args(args).args(["--format", "csv"]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.is_empty(), "{args:?}");
+        assert_eq!(formula_fields(&text), Vec::<String>::new(), "{args:?}");
+    }
+    let out = bin()
+        .args(["plan", profile, "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("'@SUM(1+1),"), "{text}");
+    assert!(text.contains("'-2+3,"), "{text}");
+    // The liquidity position's expected IL: a negative number, unquoted.
+    assert!(text.contains(",-0.059424,"), "{text}");
+}
+
+/// A pool's APY too large for a decimal is shown as read in every format of
+/// `pools`, never as 0.
+#[test]
+fn a_pool_apy_past_a_decimal_is_never_shown_as_zero() {
+    let run = |format: &str| {
+        let out = bin()
+            .args([
+                "pools",
+                "tests/fixtures/pools-huge-apy.json",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{format}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let pool = |id: &str| {
+        v["pools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["pool"] == id)
+            .unwrap()
+            .clone()
+    };
+    let near = |x: Option<f64>, want: f64| x.is_some_and(|x| (x / want - 1.0).abs() < 1e-12);
+    assert!(near(pool("huge-1e308")["apy"].as_f64(), 1e306));
+    assert!(near(pool("huge-2.5e20")["apy"].as_f64(), 2.5e18));
+    assert_eq!(pool("plain")["apy"].as_f64(), Some(0.051));
+    let csv = run("csv");
+    assert!(csv.contains(",1e306,1e306,0,"), "{csv}");
+    for format in ["table", "markdown"] {
+        let text = run(format);
+        assert!(text.contains("1e308%"), "{format}: {text}");
+        assert!(text.contains("2.5e20%"), "{format}: {text}");
     }
 }

@@ -420,3 +420,348 @@ fn an_imported_book_is_a_pools_source_and_currencies_match_in_any_case() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The line and column (from 1, in characters) of byte `at` of `text`.
+fn place(text: &str, at: usize) -> String {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    format!("{line}:{col}")
+}
+
+/// Byte offset just past `anchors`, found one after the other in `text`.
+fn after(text: &str, anchors: &[&str]) -> usize {
+    anchors.iter().fold(0, |from, a| {
+        from + text[from..].find(a).unwrap_or_else(|| panic!("{a}")) + a.len()
+    })
+}
+
+/// One hand edit of a snapshot: the first `old` after `anchors` becomes
+/// `new`; the problem is placed at the value just after `place` (anchors
+/// from the top of the edited text), or at the edit when `place` is empty.
+struct Edit {
+    anchors: &'static [&'static str],
+    old: &'static str,
+    new: &'static str,
+    place: &'static [&'static str],
+    says: &'static str,
+}
+
+impl Edit {
+    /// The edited text and where its problem is placed.
+    fn apply(&self, text: &str) -> (String, String) {
+        let from = after(text, self.anchors);
+        let at = from + text[from..].find(self.old).expect(self.old);
+        let edited = format!(
+            "{}{}{}",
+            &text[..at],
+            self.new,
+            &text[at + self.old.len()..]
+        );
+        let at = if self.place.is_empty() {
+            at
+        } else {
+            after(&edited, self.place)
+        };
+        let where_ = place(&edited, at);
+        (edited, where_)
+    }
+}
+
+const AAVE_ETH: &str = "\"name\": \"USDC on Aave v3, Ethereum\"";
+const UNISWAP: &str = "\"name\": \"USDC/WETH on Uniswap v3\"";
+const JITO: &str = "\"name\": \"jitoSOL\"";
+
+/// Every figure of the snapshot the review reads or shows is held to what a
+/// plan writes: the totals, the goal, every band's order, the expected IL,
+/// the strategy, the risk tier, the lints, the rate book's date. Each is
+/// refused (exit 2) at its place, with the summary line, and nothing is
+/// shown.
+#[test]
+fn every_figure_a_review_reads_is_checked_at_its_place() {
+    let text = std::fs::read_to_string(SNAPSHOT).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        // The tester's findings.
+        Edit {
+            anchors: &["\"totals\": {", "\"annual_income\": {", "\"mid\": "],
+            old: "13766.384836163244",
+            new: "1",
+            place: &["\"totals\": {", "\"annual_income\": {", "\"low\": "],
+            says: "the total annual income band is out of order: low 9516.384836163244, mid 1,",
+        },
+        Edit {
+            anchors: &["\"totals\": {", "\"low\": "],
+            old: "0.04758192418081622",
+            new: "0.9",
+            place: &[],
+            says: "the total blended APY is out of order: low 0.9,",
+        },
+        Edit {
+            anchors: &["\"goal\": {", "\"required_yield\": "],
+            old: "0.045",
+            new: "-3",
+            place: &[],
+            says: "the goal's required_yield is -3, below 0",
+        },
+        Edit {
+            anchors: &[UNISWAP, "\"expected_il\": "],
+            old: "-0.0594236939129668",
+            new: "0.5",
+            place: &[],
+            says: "USDC/WETH on Uniswap v3: expected_il is 0.5, above 0",
+        },
+        Edit {
+            anchors: &[AAVE_ETH, "\"tier\": "],
+            old: "\"blue-chip\"",
+            new: "\"bogus\"",
+            place: &[],
+            says: "USDC on Aave v3, Ethereum: the risk tier \"bogus\" is not one of the rate book's",
+        },
+        Edit {
+            anchors: &[AAVE_ETH, "\"strategy\": "],
+            old: "\"lending\"",
+            new: "\"bogus\"",
+            place: &[],
+            says: "USDC on Aave v3, Ethereum: the strategy \"bogus\" is not one a plan writes",
+        },
+        // And every other field read.
+        Edit {
+            anchors: &[UNISWAP, "\"expected_il\": "],
+            old: "-0.0594236939129668",
+            new: "-1.5",
+            place: &[],
+            says: "expected_il is -1.5, below -1",
+        },
+        Edit {
+            anchors: &["\"totals\": {", "\"low\": "],
+            old: "0.04758192418081622",
+            new: "-2",
+            place: &[],
+            says: "the total blended APY's low is -2, below -1",
+        },
+        Edit {
+            anchors: &[JITO, "\"annual_income\": {", "\"low\": "],
+            old: "3300",
+            new: "9300",
+            place: &[],
+            says: "jitoSOL: the annual income band is out of order: low 9300,",
+        },
+        Edit {
+            anchors: &["\"name\": \"stETH\"", "\"apy\": {", "\"high\": "],
+            old: "0.045",
+            new: "10001",
+            place: &[],
+            says: "stETH: the APY band's high is 10001, above 10000",
+        },
+        Edit {
+            anchors: &[JITO, "\"tvl_usd\": "],
+            old: "2500000000",
+            new: "2000000000000000",
+            place: &[],
+            says: "jitoSOL: tvl_usd is 2000000000000000, above 10^15",
+        },
+        Edit {
+            anchors: &["\"portfolio\": {", "\"value\": "],
+            old: "200000",
+            new: "2000000000000000",
+            place: &[],
+            says: "the portfolio's value is 2000000000000000, above 10^15",
+        },
+        Edit {
+            anchors: &["\"warnings\": [", "\"lint\": "],
+            old: "\"emissions-heavy\"",
+            new: "\"bogus-lint\"",
+            place: &[],
+            says: "the warning's lint \"bogus-lint\" is not one a plan writes",
+        },
+        Edit {
+            anchors: &["\"warnings\": [", "\"position\": "],
+            old: "\"OP/USDC on Velodrome\"",
+            new: "\"Nowhere\"",
+            place: &[],
+            says: "a warning is about position \"Nowhere\", which the snapshot does not list",
+        },
+        Edit {
+            anchors: &["\"inputs\": {", "\"rate_book_as_of\": "],
+            old: "\"2026-11-01\"",
+            new: "\"2026-02-30\"",
+            place: &[],
+            says: "the rate book's date \"2026-02-30\" is not a date",
+        },
+    ];
+    for (i, case) in cases.iter().enumerate() {
+        let (bad, at) = case.apply(&text);
+        let says = case.says;
+        let file = dir.path().join(format!("case-{i}.json"));
+        std::fs::write(&file, &bad).unwrap();
+        let file = file.to_str().unwrap();
+        for format in ["table", "json"] {
+            let out = review(&[PROFILE, "--since", file, "--pools", NOW, "--format", format]);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{says}: {err}");
+            assert!(out.stdout.is_empty(), "{says}");
+            assert!(err.contains(says), "{says}: {err}");
+            assert!(
+                err.contains(&format!("{file}:{at}")),
+                "{says} at {at}: {err}"
+            );
+            assert!(
+                err.contains(&format!(
+                    "1 problem in snapshot {file}; nothing was reviewed"
+                )),
+                "{err}"
+            );
+        }
+    }
+}
+
+/// A risk tier a `--rates` file adds is known when the snapshot is
+/// reviewed with that file, and refused, with the file named as the fix,
+/// without it.
+#[test]
+fn a_tier_from_a_rates_file_is_known_with_that_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let rates = dir.path().join("house.toml");
+    std::fs::write(
+        &rates,
+        "[risk_tiers.house]\nloss_probability = \"2%\"\nloss_given_event = \"50%\"\n\n[protocols.jito]\ntier = \"house\"\n",
+    )
+    .unwrap();
+    let rates = rates.to_str().unwrap();
+    let snapshot = dir.path().join("q3.json");
+    let snapshot = snapshot.to_str().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+        .args(["plan", PROFILE, "--pools", "data/pools-sample.json"])
+        .args(["--rates", rates, "--format", "json", "--output", snapshot])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::read_to_string(snapshot)
+            .unwrap()
+            .contains("\"tier\": \"house\"")
+    );
+    let with = review(&[
+        PROFILE, "--since", snapshot, "--pools", NOW, "--rates", rates,
+    ]);
+    assert_eq!(
+        with.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
+    let without = review(&[PROFILE, "--since", snapshot, "--pools", NOW]);
+    let err = String::from_utf8_lossy(&without.stderr);
+    assert_eq!(without.status.code(), Some(2), "{err}");
+    assert!(err.contains("jitoSOL: the risk tier \"house\""), "{err}");
+    assert!(err.contains("give the --rates file"), "{err}");
+}
+
+/// One grammar of amounts in every review input: the holdings CSV and TOML,
+/// the income CSV and `--cash` name the same problem in the same words.
+#[test]
+fn amounts_are_read_alike_in_every_review_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    for (value, says) in [
+        (".5", "has no digit before its point; write 0.5"),
+        ("5.", "has no digit after its point; write 5"),
+        ("1.e3", "has no digit after its point; write 1e3"),
+        ("10.001", "has fractions of a cent"),
+        ("1e400", "is too large (above 10^15)"),
+        ("-1e400", "is negative"),
+        ("1__000", "is not a number"),
+    ] {
+        let csv = write("h.csv", &format!("position,value\nstETH,{value}\n"));
+        let income = write(
+            "i.csv",
+            &format!("date,position,amount,currency\n2026-10-31,stETH,{value},USD\n"),
+        );
+        let mut runs: Vec<Vec<String>> = vec![
+            vec!["--holdings".into(), csv],
+            vec!["--income".into(), income],
+            vec![
+                "--holdings".into(),
+                HOLDINGS.into(),
+                format!("--cash={value}"),
+            ],
+        ];
+        // TOML has its own grammar for what it takes at all: only values
+        // TOML parses reach the amount rules.
+        if !value.starts_with('.') && !value.contains(".e") && !value.ends_with('.') {
+            let toml = write("h.toml", &format!("[holdings]\n\"stETH\" = {value}\n"));
+            runs.push(vec!["--holdings".into(), toml]);
+        }
+        for extra in runs {
+            let mut args: Vec<&str> = vec![PROFILE, "--since", SNAPSHOT, "--pools", NOW];
+            args.extend(extra.iter().map(String::as_str));
+            let out = review(&args);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{value} {extra:?}: {err}");
+            let said =
+                if value == "1__000" && extra[0] == "--holdings" && extra[1].ends_with(".toml") {
+                    "not valid TOML"
+                } else {
+                    says
+                };
+            assert!(err.contains(said), "{value} {extra:?}: {err}");
+        }
+    }
+    // Zero written with an exponent is zero, and underscores between digits
+    // are a profile's thousands separator: both are read.
+    let csv = write("h.csv", "position,value\nstETH,0e999999\njitoSOL,47_310\n");
+    let out = review(&[
+        PROFILE,
+        "--since",
+        SNAPSHOT,
+        "--pools",
+        NOW,
+        "--holdings",
+        &csv,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Blanks around a holding's name are not part of it, quoted or not, in the
+/// CSV and in the TOML form alike, as a profile's `name` is trimmed.
+#[test]
+fn holdings_names_are_trimmed_alike_in_csv_and_toml() {
+    let read = |holdings: &str| {
+        let out = review(&[
+            PROFILE,
+            "--since",
+            SNAPSHOT,
+            "--pools",
+            NOW,
+            "--holdings",
+            holdings,
+            "--format",
+            "json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{holdings}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json(&out)["drift"].clone()
+    };
+    let plain = read(HOLDINGS);
+    assert_eq!(read("tests/fixtures/review/holdings-blanks.csv"), plain);
+    assert_eq!(read("tests/fixtures/review/holdings-blanks.toml"), plain);
+}

@@ -228,7 +228,7 @@ proptest! {
         if let Err(e) = read_income(Path::new("i.csv"), &text, &known, "USD", yieldplan::engine::review::income::Date::from_unix_days(20_786)) {
             let _ = e.to_string();
         }
-        if let Err(e) = read_snapshot(Path::new("s.json"), &text, Some("x")) {
+        if let Err(e) = read_snapshot(Path::new("s.json"), &text, Some("x"), None) {
             let _ = e.to_string();
         }
     }

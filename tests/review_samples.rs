@@ -27,6 +27,10 @@ const SAVED: &[(&str, &[&str])] = &[
         "tests/fixtures/review/one-position-q3.json",
         &["tests/fixtures/review/one-position.toml"],
     ),
+    (
+        "tests/fixtures/review/formula-names-q3.json",
+        &["tests/fixtures/formula-names.toml"],
+    ),
 ];
 
 #[test]
@@ -46,4 +50,57 @@ fn saved_plans_are_what_plan_writes_today() {
             args.join(" ")
         );
     }
+}
+
+/// Every `.toml` file directly in `dir`.
+fn profiles_in(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut out: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The checks a snapshot is held to refuse only what no plan writes: the
+/// plan of every shipped profile and of every test profile that plans
+/// (liquidity with large expected losses, screened yields, stacks, indexes,
+/// pools, negative income) reads back, and its review of itself passes.
+#[test]
+fn every_plan_reads_back_as_a_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("snapshot.json");
+    let mut planned = 0;
+    for profile in ["profiles", "tests/fixtures", "tests/fixtures/review"]
+        .iter()
+        .flat_map(|d| profiles_in(d))
+    {
+        let out = Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+            .arg("plan")
+            .arg(&profile)
+            .args(["--format", "json", "--output"])
+            .arg(&snapshot)
+            .output()
+            .unwrap();
+        if !out.status.success() {
+            continue;
+        }
+        planned += 1;
+        let out = Command::new(env!("CARGO_BIN_EXE_yieldplan"))
+            .arg("review")
+            .arg(&profile)
+            .arg("--since")
+            .arg(&snapshot)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {}",
+            profile.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(planned >= 20, "only {planned} profiles planned");
 }

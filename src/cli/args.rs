@@ -329,27 +329,30 @@ pub fn parse_range(text: &str) -> Result<(f64, f64), String> {
 }
 
 /// An amount of money given as flag `flag` (`what` it is, for the message):
-/// exact decimal text in whole cents, from 0 (when `zero` is allowed, else
-/// above it) to 10^15.
+/// a number by the one grammar of amounts ([`yieldplan::money::read_amount`],
+/// as in the review's files), in whole cents, from 0 (when `zero` is
+/// allowed, else above it) to 10^15.
 ///
 /// # Errors
-/// The text is not a number, is negative (or zero when not allowed), is
-/// above 10^15 or has fractions of a cent.
+/// The text is not a number (or has a point with no digit on one side), is
+/// negative (or zero when not allowed), is above 10^15 or has fractions of
+/// a cent.
 pub fn parse_amount(flag: &str, text: &str, what: &str, zero: bool) -> Result<Decimal, String> {
-    match yieldplan::money::parse_decimal_text(text.trim()) {
-        Some(v) if v < Decimal::ZERO || (!zero && v.is_zero()) => Err(format!(
-            "{flag} {text} must {}: it is {what}; write e.g. 5000",
-            if zero {
-                "not be negative"
-            } else {
-                "be above 0"
-            }
-        )),
-        Some(v) if v > yieldplan::money::MAX_MONEY => Err(format!("{flag} {text} is above 10^15")),
-        Some(v) if v.normalize().scale() > 2 => Err(format!(
-            "{flag} {text} has fractions of a cent; write whole cents, e.g. 5000.25"
-        )),
-        Some(v) => Ok(v),
-        None => Err(format!("\"{text}\" is not an amount; write e.g. 5000")),
-    }
+    use yieldplan::money::{AmountProblem, read_amount};
+    use yieldplan::number_text::NumberProblem;
+    let t = text.trim();
+    let problem = match read_amount(t) {
+        Ok(v) if zero || !v.is_zero() => return Ok(v),
+        Ok(_) => "must be above 0".to_string(),
+        Err(AmountProblem::Negative) if !zero => "must be above 0".to_string(),
+        Err(p) => p.reason(t),
+    };
+    let example = match read_amount(t) {
+        Err(AmountProblem::FractionsOfACent) => "write whole cents, e.g. 5000.25",
+        Err(AmountProblem::Number(p)) if p != NumberProblem::NotANumber => {
+            return Err(format!("{flag} {text} {problem}"));
+        }
+        _ => "write e.g. 5000",
+    };
+    Err(format!("{flag} {text} {problem}: it is {what}; {example}"))
 }

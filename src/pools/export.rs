@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::screen::{MAX_PLANNABLE_APY, band, reward_share};
+use super::screen::{MAX_PLANNABLE_APY, band, percent_as_read, reward_share};
 use super::snapshot::{Pool, Skipped, Snapshot};
 use crate::money::decimal_from_f64;
 use crate::rates::{BookRate, PoolEntry, RateBook};
@@ -62,8 +62,8 @@ fn unplannable(p: &Pool) -> Option<String> {
     let [_, _, high] = band(p);
     (p.apy > MAX_PLANNABLE_APY || high > MAX_PLANNABLE_APY).then(|| {
         format!(
-            "its APY ({}%) is above the planner's largest rate, 1,000,000%",
-            (p.apy.max(high) * 100.0).round()
+            "its APY ({}) is above the planner's largest rate, 1,000,000%",
+            percent_as_read(p.apy.max(high))
         )
     })
 }

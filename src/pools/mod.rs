@@ -15,8 +15,8 @@ mod snapshot;
 pub use candidates::{Candidate, DEFAULT_MIN_TVL, MAX_TEXT_CHARS, Offer, candidates, offer};
 pub use export::{Extension, add_to_book, pool_entries, rate_book_extension};
 pub use screen::{
-    Filter, MAX_PLANNABLE_APY, PoolRow, PoolsReport, SHORT_HISTORY_DAYS, SortKey, TINY_TVL,
-    Verdict, band, list, reward_share, screen,
+    Filter, MAX_PLANNABLE_APY, PoolRate, PoolRow, PoolsReport, SHORT_HISTORY_DAYS, SortKey,
+    TINY_TVL, Verdict, band, list, percent_as_read, reward_share, screen,
 };
 pub use snapshot::{Pool, Skipped, Snapshot, SnapshotError, read_snapshot};
 

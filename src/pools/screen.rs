@@ -254,11 +254,11 @@ pub struct PoolRow {
     /// Total value locked, in US dollars.
     pub tvl_usd: Money,
     /// Current total APY.
-    pub apy: Rate,
+    pub apy: PoolRate,
     /// Current APY paid from the pool's own revenue.
-    pub apy_base: Rate,
+    pub apy_base: PoolRate,
     /// Current APY paid in incentive tokens.
-    pub apy_reward: Rate,
+    pub apy_reward: PoolRate,
     /// Share of the current APY paid in incentive tokens.
     pub reward_share: Rate,
     /// Mean APY over the last 30 days.
@@ -289,9 +289,9 @@ impl PoolRow {
             project: p.project.clone(),
             symbol: p.symbol.clone(),
             tvl_usd: Money(decimal_from_f64(p.tvl_usd).unwrap_or_default()).settle(),
-            apy: rate(p.apy),
-            apy_base: rate(p.apy_base),
-            apy_reward: rate(p.apy_reward),
+            apy: PoolRate::of(p.apy),
+            apy_base: PoolRate::of(p.apy_base),
+            apy_reward: PoolRate::of(p.apy_reward),
             reward_share: rate(reward_share(p)),
             apy_mean_30d: p.apy_mean_30d.map(rate),
             mu: p.mu.map(rate),
@@ -305,9 +305,61 @@ impl PoolRow {
     }
 }
 
-/// A fraction as a settled [`Rate`] (0 when it is not a finite number).
+/// A fraction as a settled [`Rate`] (0 when it is not a finite number: the
+/// figures given here, TVL, shares and history APYs, are bounded when read).
 fn rate(x: f64) -> Rate {
     Rate(decimal_from_f64(x).unwrap_or_default()).settle()
+}
+
+/// The largest rate, as a fraction, a report shows as an exact decimal
+/// (10^15%): past it a decimal would either not hold the figure or show
+/// digits the snapshot never had, so the number read is shown instead.
+const LARGEST_EXACT: f64 = 1e13;
+
+/// A pool's current rate for reports: exact when a decimal holds it, else
+/// the number read. A pool's APY is never shown as 0 for being too large.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PoolRate {
+    /// Up to 10^15%: an exact decimal fraction, settled for display.
+    Exact(Rate),
+    /// Beyond 10^15%: the fraction read, shown in scientific notation
+    /// (JSON: the number; CSV: e.g. `1e306`; tables: `1e308%`).
+    Read(f64),
+}
+
+impl PoolRate {
+    /// The rate of the fraction `x`, which the reader checked is finite.
+    #[must_use]
+    pub fn of(x: f64) -> PoolRate {
+        match decimal_from_f64(x).filter(|_| x.abs() <= LARGEST_EXACT) {
+            Some(d) => PoolRate::Exact(Rate(d).settle()),
+            None => PoolRate::Read(x),
+        }
+    }
+}
+
+impl Serialize for PoolRate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PoolRate::Exact(r) => r.serialize(s),
+            PoolRate::Read(x) => s.serialize_f64(*x),
+        }
+    }
+}
+
+/// The fraction `x` as a percent, as read: whole percent up to 10^15%
+/// ("2002000%"), else in scientific notation to six significant digits
+/// ("1e308%", "2.5e20%").
+#[must_use]
+pub fn percent_as_read(x: f64) -> String {
+    let pct = x * 100.0;
+    if pct.abs() < 1e15 {
+        return format!("{}%", pct.round());
+    }
+    let text = format!("{pct:.5e}");
+    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+    format!("{mantissa}e{exp}%")
 }
 
 /// The JSON output of `yieldplan pools`.

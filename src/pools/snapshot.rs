@@ -341,6 +341,12 @@ fn current_apys(raw: &RawPool) -> Result<(f64, f64, f64), String> {
             (b, r) => Some(b.unwrap_or(0.0) + r.unwrap_or(0.0)),
         })
         .ok_or("it gives no APY (apy, apyBase and apyReward are all missing)")?;
+    if !apy.is_finite() {
+        // apyBase + apyReward past the largest number a float holds.
+        return Err(
+            "its APY (apyBase + apyReward) is larger than any number this tool holds".to_string(),
+        );
+    }
     if apy < 0.0 {
         return Err(format!("its total APY is negative ({apy}%)"));
     }

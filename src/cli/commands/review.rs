@@ -64,7 +64,8 @@ pub fn run(a: &ReviewArgs) -> Result<Outcome> {
     // A `--rates` book with pools (one `rates import` wrote) is a pools
     // source too: a pool it lacks is gone.
     let book_has_pools = a.out.rates.is_some() && !book.pools.is_empty();
-    let (snapshot_text, loose) = read_text_snapshot(&a.since)?;
+    let tiers = known_tiers(&book);
+    let (snapshot_text, loose) = read_text_snapshot(&a.since, &tiers)?;
     let stand_ins = stand_in_gone_pools(&loose, &mut book);
     let (portfolio, mut now) = load_profile(&a.profile, &book)?;
     note_inputs(&mut now, &a.out);
@@ -86,7 +87,12 @@ pub fn run(a: &ReviewArgs) -> Result<Outcome> {
             gone.iter().cloned().collect::<Vec<_>>().join(", ")
         );
     }
-    let then = review::read_snapshot(&a.since, &snapshot_text, Some(&portfolio.name))?;
+    let then = review::read_snapshot(
+        &a.since,
+        &snapshot_text,
+        Some(&portfolio.name),
+        Some(&tiers),
+    )?;
     if !then
         .portfolio
         .currency
@@ -208,11 +214,21 @@ fn utf8(path: &Path, what: &'static str) -> Result<String> {
     Ok(yieldplan::error::utf8_text(path, &bytes, what)?.to_string())
 }
 
+/// The risk tiers a snapshot's position may name: the rate book's (a
+/// `--rates` file may add some) and the built-in book's.
+fn known_tiers(book: &RateBook) -> BTreeSet<String> {
+    book.risk_tiers
+        .keys()
+        .chain(RateBook::default_book().risk_tiers.keys())
+        .cloned()
+        .collect()
+}
+
 /// The snapshot's text and its reading without the profile check (which
 /// needs the profile loaded, which needs the pools stood in first).
-fn read_text_snapshot(path: &Path) -> Result<(String, Snapshot)> {
+fn read_text_snapshot(path: &Path, tiers: &BTreeSet<String>) -> Result<(String, Snapshot)> {
     let text = utf8(path, "snapshot")?;
-    let snapshot = review::read_snapshot(path, &text, None)?;
+    let snapshot = review::read_snapshot(path, &text, None, Some(tiers))?;
     Ok((text, snapshot))
 }
 

@@ -7,7 +7,7 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 
 use crate::error::Diagnostic;
-use crate::money::{MAX_MONEY, parse_decimal_text};
+use crate::money::read_amount;
 
 /// Byte range of the CSV line at byte `start`, which may be a record's
 /// position as the `csv` crate gives it: after a CRLF line end that is the
@@ -122,32 +122,16 @@ pub fn field_at(text: &str, line: &Range<usize>, i: usize) -> Range<usize> {
         .unwrap_or_else(|| line.clone())
 }
 
-/// Whether `text` is written as a number (digits, a sign, a point, an
-/// exponent), whatever its size.
-fn number_shaped(text: &str) -> bool {
-    let t = text.trim_start_matches(['-', '+']);
-    t.bytes().any(|b| b.is_ascii_digit())
-        && t.bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+' | b'_'))
-        && t.parse::<f64>().is_ok()
-}
-
 /// An amount of money as the review's files write it: at least 0, at most
-/// 10^15, in whole cents.
+/// 10^15, in whole cents, by the one grammar of numbers
+/// ([`crate::money::read_amount`]).
 ///
 /// # Errors
-/// Why `text` is not such an amount: "is negative", "is too large (above
-/// 10^15)", "has fractions of a cent", "is not a number".
-pub fn amount(text: &str) -> Result<Decimal, &'static str> {
-    match parse_decimal_text(text) {
-        Some(v) if v < Decimal::ZERO => Err("is negative"),
-        Some(v) if v > MAX_MONEY => Err("is too large (above 10^15)"),
-        Some(v) if v.normalize().scale() > 2 => Err("has fractions of a cent"),
-        Some(v) => Ok(v),
-        None if number_shaped(text) && text.trim_start().starts_with('-') => Err("is negative"),
-        None if number_shaped(text) => Err("is too large (above 10^15)"),
-        None => Err("is not a number"),
-    }
+/// Why `text` is not such an amount, as the end of a sentence about it:
+/// "is negative", "is too large (above 10^15)", "has fractions of a cent",
+/// "is not a number", "has no digit before its point; write 0.5".
+pub fn amount(text: &str) -> Result<Decimal, String> {
+    read_amount(text).map_err(|p| p.reason(text))
 }
 
 #[cfg(test)]
@@ -185,18 +169,24 @@ mod tests {
 
     #[test]
     fn amounts_say_why_not() {
+        let why = |t: &str| amount(t).unwrap_err();
         assert_eq!(amount("12.50"), Ok(Decimal::new(1250, 2)));
-        assert_eq!(amount("-10"), Err("is negative"));
-        assert_eq!(amount("10.001"), Err("has fractions of a cent"));
-        assert_eq!(amount("1e400"), Err("is too large (above 10^15)"));
+        assert_eq!(amount("0e99"), Ok(Decimal::ZERO));
+        assert_eq!(amount("1_000"), Ok(Decimal::new(1000, 0)));
+        assert_eq!(why("-10"), "is negative");
+        assert_eq!(why("10.001"), "has fractions of a cent");
+        assert_eq!(why("1e400"), "is too large (above 10^15)");
         assert_eq!(
-            amount("99999999999999999999999999999"),
-            Err("is too large (above 10^15)")
+            why("99999999999999999999999999999"),
+            "is too large (above 10^15)"
         );
-        assert_eq!(amount("2e15"), Err("is too large (above 10^15)"));
-        assert_eq!(amount("-1e400"), Err("is negative"));
-        for bad in ["abc", "nan", "inf", "$5", "1,000.00", ""] {
-            assert_eq!(amount(bad), Err("is not a number"), "{bad}");
+        assert_eq!(why("2e15"), "is too large (above 10^15)");
+        assert_eq!(why("-1e400"), "is negative");
+        assert_eq!(why(".5"), "has no digit before its point; write 0.5");
+        assert_eq!(why("5."), "has no digit after its point; write 5");
+        assert_eq!(why("1.e3"), "has no digit after its point; write 1e3");
+        for bad in ["abc", "nan", "inf", "$5", "1,000.00", "", "1__000", "_5"] {
+            assert_eq!(why(bad), "is not a number", "{bad}");
         }
     }
 }

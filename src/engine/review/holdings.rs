@@ -1,8 +1,10 @@
 //! What is actually held now, per position: a CSV with the header
 //! `position,value`, or TOML with a `[holdings]` table of
 //! `"position name" = value`. Values are in the portfolio's currency, at
-//! least zero, in whole cents. A position the plan does not have, one named
-//! twice, or a value that is not such an amount is refused with its line.
+//! least zero, in whole cents (see [`crate::money::read_amount`]). Blanks
+//! around a name are not part of it, in both forms alike (as a profile's
+//! `name` is trimmed). A position the plan does not have, one named twice,
+//! or a value that is not such an amount is refused with its line.
 //! Pure: it reads text handed to it.
 
 use std::ops::Range;
@@ -66,7 +68,7 @@ impl Collector<'_> {
         &mut self,
         name: &str,
         name_span: Range<usize>,
-        value: Result<Decimal, &'static str>,
+        value: Result<Decimal, String>,
         value_span: Range<usize>,
         written: &str,
     ) {
@@ -266,11 +268,25 @@ fn read_toml(text: &str, c: &mut Collector<'_>) {
     for (key, value) in items {
         let written = &text[value.span().start.min(text.len())..value.span().end.min(text.len())];
         let number = match value.get_ref() {
+            // 0x, 0o and 0b integers are whole numbers, as in a profile.
+            DeValue::Integer(i) if i.radix() != 10 => i64::from_str_radix(i.as_str(), i.radix())
+                .map_err(|_| "is too large (above 10^15)".to_string())
+                .and_then(|v| amount(&v.to_string())),
             DeValue::Integer(_) | DeValue::Float(_) => amount(written.trim()),
-            DeValue::String(_) => Err("is text in quotes; write the number without quotes"),
-            _ => Err("is not a number"),
+            DeValue::String(_) => {
+                Err("is text in quotes; write the number without quotes".to_string())
+            }
+            _ => Err("is not a number".to_string()),
         };
-        c.add(key.get_ref(), key.span(), number, value.span(), written);
+        // Blanks around a name are not part of it, as in the CSV form and
+        // in a profile's `name`.
+        c.add(
+            key.get_ref().trim(),
+            key.span(),
+            number,
+            value.span(),
+            written,
+        );
     }
 }
 

@@ -128,7 +128,8 @@ struct Head {
 
 /// Reads the snapshot at `path` whose text is `file`, and checks that it is
 /// a plan of this schema version and, when `profile` is given, of the
-/// profile of that name.
+/// profile of that name; when `tiers` are given (the rate book's and the
+/// built-in ones), that every risk tier it names is one of them.
 ///
 /// # Errors
 /// The text is not a plan's JSON (with the line and column where it stops
@@ -139,6 +140,7 @@ pub fn read_snapshot(
     path: &Path,
     file: &str,
     profile: Option<&str>,
+    tiers: Option<&std::collections::BTreeSet<String>>,
 ) -> Result<Snapshot, Diagnostics> {
     // A byte-order mark is skipped, as the CSV readers do; places are
     // shifted back onto the file.
@@ -257,7 +259,7 @@ pub fn read_snapshot(
             retake,
         )
     })?;
-    let impossible = super::snapshot_checks::impossible_values(&snapshot, text);
+    let impossible = super::snapshot_checks::impossible_values(&snapshot, text, tiers);
     if !impossible.is_empty() {
         return Err(refuse(impossible));
     }
@@ -299,7 +301,7 @@ mod tests {
 
     #[test]
     fn a_plan_reads_back_with_exact_decimals() {
-        let s = read_snapshot(Path::new("s.json"), PLAN, Some("Mine")).unwrap();
+        let s = read_snapshot(Path::new("s.json"), PLAN, Some("Mine"), None).unwrap();
         assert_eq!(s.totals.apy.mid, Decimal::new(2, 2));
         assert!(s.inputs.is_none());
     }
@@ -314,14 +316,14 @@ mod tests {
             "[{}],".repeat(10_000),
             &PLAN[1..]
         );
-        assert!(read_snapshot(Path::new("s.json"), &junk, Some("Mine")).is_ok());
+        assert!(read_snapshot(Path::new("s.json"), &junk, Some("Mine"), None).is_ok());
         for (text, kind) in [
             ("[1, 2]", "an array"),
             ("\"x\"", "a string"),
             ("null", "null"),
             ("7", "a number"),
         ] {
-            let e = read_snapshot(Path::new("s.json"), text, None)
+            let e = read_snapshot(Path::new("s.json"), text, None, None)
                 .unwrap_err()
                 .to_string();
             assert!(
@@ -335,11 +337,11 @@ mod tests {
             r#""totals": null,"#,
         );
         assert_ne!(null_totals, PLAN);
-        let e = read_snapshot(Path::new("s.json"), &null_totals, None)
+        let e = read_snapshot(Path::new("s.json"), &null_totals, None, None)
             .unwrap_err()
             .to_string();
         assert!(e.contains("not a plan's JSON"), "{e}");
-        let e = read_snapshot(Path::new("s.json"), "{\"a\": [1,", None)
+        let e = read_snapshot(Path::new("s.json"), "{\"a\": [1,", None, None)
             .unwrap_err()
             .to_string();
         assert!(e.contains("not valid JSON"), "{e}");
@@ -347,7 +349,7 @@ mod tests {
 
     #[test]
     fn another_profile_is_refused_at_its_name() {
-        let e = read_snapshot(Path::new("s.json"), PLAN, Some("Other")).unwrap_err();
+        let e = read_snapshot(Path::new("s.json"), PLAN, Some("Other"), None).unwrap_err();
         let text = e.to_string();
         assert!(text.contains("s.json:4:5"), "{text}");
         assert!(text.contains("not of \"Other\""), "{text}");
@@ -356,7 +358,7 @@ mod tests {
     #[test]
     fn another_schema_version_is_refused_at_its_line() {
         let old = PLAN.replace("\"schema_version\": 1", "\"schema_version\": 7");
-        let text = read_snapshot(Path::new("s.json"), &old, Some("Mine"))
+        let text = read_snapshot(Path::new("s.json"), &old, Some("Mine"), None)
             .unwrap_err()
             .to_string();
         assert!(text.contains("s.json:2:3"), "{text}");
@@ -374,7 +376,7 @@ mod tests {
     #[test]
     fn a_number_no_plan_writes_is_refused() {
         let huge = PLAN.replace("\"value\": 1000", "\"value\": -1e300");
-        let text = read_snapshot(Path::new("s.json"), &huge, Some("Mine"))
+        let text = read_snapshot(Path::new("s.json"), &huge, Some("Mine"), None)
             .unwrap_err()
             .to_string();
         assert!(text.contains("-1e300"), "{text}");
@@ -386,13 +388,13 @@ mod tests {
             "\"mid\": 0.02",
             "\"mid\": 0.0200000000000000000000000000123456",
         );
-        let s = read_snapshot(Path::new("s.json"), &long, Some("Mine")).unwrap();
+        let s = read_snapshot(Path::new("s.json"), &long, Some("Mine"), None).unwrap();
         assert_eq!(s.totals.apy.mid.round_dp(6), Decimal::new(2, 2));
     }
 
     #[test]
     fn broken_json_says_where() {
-        let text = read_snapshot(Path::new("s.json"), "{\n  \"a\": ,\n}", Some("Mine"))
+        let text = read_snapshot(Path::new("s.json"), "{\n  \"a\": ,\n}", Some("Mine"), None)
             .unwrap_err()
             .to_string();
         assert!(text.contains("s.json:2:"), "{text}");

@@ -4,6 +4,16 @@
 //! with no grid is written as its labelled values instead). Records
 //! follow RFC 4180 (written by the `csv` crate); control characters inside a
 //! field are escaped (see [`printable`]) so a record is always one line.
+//!
+//! Text from a user's files (names of positions, protocols, pools, symbols,
+//! messages that quote them) may start like a spreadsheet formula: a field
+//! that starts with `=`, `+`, `-`, `@`, a tab or a carriage return and is
+//! not a number gets a leading `'` (OWASP's advice on CSV injection), so a
+//! spreadsheet shows it as text instead of running it. A number (`-0.0594`,
+//! `-1175.14`) is left as it is, so it stays a number, and so is a lone `-`
+//! (the mark for "none"), which no spreadsheet reads as a formula.
+
+use std::borrow::Cow;
 
 use super::Renderer;
 use crate::printable::printable;
@@ -18,12 +28,37 @@ fn write<'a>(records: impl Iterator<Item = Vec<&'a str>>) -> String {
         .flexible(true)
         .from_writer(Vec::new());
     for record in records {
-        let fields: Vec<String> = record.iter().map(|f| printable(f).into_owned()).collect();
+        let fields: Vec<String> = record.iter().map(|f| cell(f).into_owned()).collect();
         // Writing to memory cannot fail.
         let _ = writer.write_record(&fields);
     }
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The characters a spreadsheet takes as the start of a formula (OWASP's
+/// list for CSV injection).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `field` is a number as a spreadsheet reads one (`-0.05`,
+/// `1e306`): digits, a sign, a point, an exponent and nothing else.
+fn is_number(field: &str) -> bool {
+    field
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+        && field.parse::<f64>().is_ok()
+}
+
+/// One field as written: control characters escaped, and text that starts
+/// like a formula behind a `'` (a number is left a number, and a lone `-`,
+/// the reports' mark for "none", is no formula).
+fn cell(field: &str) -> Cow<'_, str> {
+    let shown = printable(field);
+    if field.starts_with(FORMULA_START) && !is_number(field) && field != "-" {
+        Cow::Owned(format!("'{shown}"))
+    } else {
+        shown
+    }
 }
 
 /// A document without a grid (e.g. `il`) as `section,field,value` records
@@ -76,6 +111,33 @@ mod tests {
         assert_eq!(
             text,
             "plain,\"a,b\",\"say \"\"hi\"\"\",esc\\u{1b}[0m\\r\\nx\n"
+        );
+    }
+
+    /// Text that starts like a formula is kept as text; numbers, negative
+    /// ones included, stay numbers.
+    #[test]
+    fn formulas_are_neutralised_and_numbers_are_not() {
+        let text = write(
+            [vec![
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "+1+2",
+                "-2+3",
+                "@SUM(A1)",
+                "\tcmd",
+                "\rcmd",
+                "-",
+                "-0.0594",
+                "-1175.14",
+                "+5",
+                "1e306",
+                "a=b",
+            ]]
+            .into_iter(),
+        );
+        assert_eq!(
+            text,
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+1+2,'-2+3,'@SUM(A1),'\\tcmd,'\\rcmd,-,-0.0594,-1175.14,+5,1e306,a=b\n"
         );
     }
 }

@@ -4,19 +4,41 @@
 //! only; computes nothing.
 
 use crate::money::format_rate;
-use crate::pools::{PoolRow, PoolsReport, Verdict};
-use crate::report::cells::{money_cell, optional_rate_cell, rate_cell, raw_rate, yes_no_cell};
+use crate::pools::{PoolRate, PoolRow, PoolsReport, Verdict, percent_as_read};
+use crate::report::cells::{money_cell, optional_rate_cell, raw_rate, yes_no_cell};
 use crate::report::document::{Cell, Column, Document, Grid, Section};
+
+/// A pool's current rate as a percent ("4.50%"; one too large for a
+/// decimal as read, "1e308%").
+fn pool_rate_text(r: PoolRate) -> String {
+    match r {
+        PoolRate::Exact(r) => format_rate(r),
+        PoolRate::Read(x) => percent_as_read(x),
+    }
+}
+
+/// A pool's current rate as its raw fraction for CSV ("0.045"; "1e306").
+fn pool_rate_raw(r: PoolRate) -> String {
+    match r {
+        PoolRate::Exact(r) => raw_rate(r),
+        PoolRate::Read(x) => format!("{x:e}"),
+    }
+}
+
+/// A pool's current rate: the percent on screen, the fraction in CSV.
+fn pool_rate_cell(r: PoolRate) -> Cell {
+    Cell::new(pool_rate_text(r), vec![pool_rate_raw(r)])
+}
 
 /// Base and reward APY: "4.00% / 1.00%" on screen, both fractions in CSV.
 fn base_reward_cell(p: &PoolRow) -> Cell {
     Cell::new(
         format!(
             "{} / {}",
-            format_rate(p.apy_base),
-            format_rate(p.apy_reward)
+            pool_rate_text(p.apy_base),
+            pool_rate_text(p.apy_reward)
         ),
-        vec![raw_rate(p.apy_base), raw_rate(p.apy_reward)],
+        vec![pool_rate_raw(p.apy_base), pool_rate_raw(p.apy_reward)],
     )
 }
 
@@ -63,7 +85,7 @@ fn pool_columns() -> Vec<Column<PoolRow>> {
         Column::new("TVL", &["tvl_usd"], true, |p: &PoolRow| {
             money_cell(p.tvl_usd, "USD")
         }),
-        Column::new("APY", &["apy"], true, |p: &PoolRow| rate_cell(p.apy)).essential(),
+        Column::new("APY", &["apy"], true, |p: &PoolRow| pool_rate_cell(p.apy)).essential(),
         Column::new(
             "Base / reward",
             &["apy_base", "apy_reward"],
