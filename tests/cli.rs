@@ -1138,6 +1138,9 @@ fn rate_flags_refuse_a_bare_number_above_one() {
     ] {
         let out = bin().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{args:?}");
+    }
+}
+
 /// Every field of `csv` that starts like a spreadsheet formula (`=`, `+`,
 /// `-`, `@`, tab, CR) and is not a number or a lone `-`.
 fn formula_fields(csv_text: &str) -> Vec<String> {
