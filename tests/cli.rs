@@ -1234,3 +1234,17 @@ fn a_pool_apy_past_a_decimal_is_never_shown_as_zero() {
         assert!(text.contains("2.5e20%"), "{format}: {text}");
     }
 }
+
+/// A projection whose capital runs out does not also say the sustainable
+/// income "already covers the goal": it covers today's goal only.
+#[test]
+fn a_projection_that_runs_out_does_not_say_the_goal_is_covered() {
+    let out = bin()
+        .args(["project", "profiles/income-template.toml", "--years", "100"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("The capital runs out after"), "{text}");
+    assert!(!text.contains("already covers the goal"), "{text}");
+    assert!(text.contains("covers today's goal, but not the goal as inflation lifts it"));
+}

@@ -107,9 +107,18 @@ fn summary_lines(p: &Projection) -> Vec<String> {
         ));
     }
     match p.years_to_goal {
+        // The years until it first covers the goal: it may stop covering
+        // it later, as inflation lifts the goal, and the capital run out.
+        Some(y) if y.is_zero() && p.depleted_after_years.is_some() => lines.push(
+            "The sustainable income covers today's goal, but not the goal as inflation lifts it in later years.".into(),
+        ),
         Some(y) if y.is_zero() => {
             lines.push("The sustainable income already covers the goal.".into());
         }
+        Some(y) if p.depleted_after_years.is_some() => lines.push(format!(
+            "The sustainable income first covers the goal after {} years, but not in every later year.",
+            years_text(y)
+        )),
         Some(y) => lines.push(format!(
             "The sustainable income covers the goal after {} years.",
             years_text(y)
