@@ -17,6 +17,7 @@ const VALUE_KEYS: &[&str] = &[
     "value_p50",
     "value_p75",
     "value_p95",
+    "value_mean",
 ];
 
 /// CSV keys of the income percentiles.
@@ -26,10 +27,11 @@ const INCOME_KEYS: &[&str] = &[
     "income_p50",
     "income_p75",
     "income_p95",
+    "income_mean",
 ];
 
 /// Percentiles of an amount in `currency`: P5 / P50 / P95 on screen, all
-/// five (P5, P25, P50, P75, P95) in CSV.
+/// five (P5, P25, P50, P75, P95) and the mean in CSV.
 fn percentiles_cell(q: &Percentiles, currency: &str) -> Cell {
     Cell::new(
         format!(
@@ -38,7 +40,7 @@ fn percentiles_cell(q: &Percentiles, currency: &str) -> Cell {
             format_money(q.p50, currency),
             format_money(q.p95, currency)
         ),
-        [q.p5, q.p25, q.p50, q.p75, q.p95]
+        [q.p5, q.p25, q.p50, q.p75, q.p95, q.mean]
             .iter()
             .map(|m| raw_money(*m))
             .collect(),
