@@ -2,20 +2,25 @@
 //! (`resolve::choices`), build and solve the linear program
 //! (`engine::optimize`), put the weights on a grid a profile can hold, and
 //! plan the profile with them, exactly as `plan` would plan the written
-//! profile. It sits beside [`crate::load`] because it needs both `resolve`
-//! and `engine`. No I/O: callers read the file and write the result.
+//! profile, checking that plan against every row of the program; a mix
+//! whose plan breaks one is repaired on the grid, or none is reported. It
+//! sits beside [`crate::load`] because it needs both `resolve` and
+//! `engine`. No I/O: callers read the file and write the result.
 
 use std::path::Path;
 
 use rust_decimal::Decimal;
 
 use crate::engine::floats::float;
+use crate::engine::optimize::explain::Unsettled;
+use crate::engine::optimize::grid::{self, Found};
 use crate::engine::optimize::report::{
     ChosenWeight, Infeasibility, ObjectiveOut, OptimizeReport, OptimizeStatus,
 };
-use crate::engine::optimize::rounding::{Rounded, round};
+use crate::engine::optimize::rounding::{self, Rounded, round};
+use crate::engine::optimize::verify::{self, Miss};
 use crate::engine::optimize::{
-    GoalBand, Limit, Objective, Problem, build, explain, scenarios, solve,
+    GoalBand, Objective, Problem, Row, Solved, build, explain, scenarios, solve,
 };
 use crate::engine::plan::{PlanReport, ProfileRef, SCHEMA_VERSION};
 use crate::error::Diagnostics;
@@ -24,11 +29,16 @@ use crate::profile::ProfileSpec;
 use crate::rates::RateBook;
 use crate::resolve::choices;
 
-/// How many times the goal is raised when the rounded mix falls short of it.
+/// How many times the rows a rounded mix breaks are tightened before the
+/// grid is searched instead.
 const ROUNDING_RETRIES: u32 = 12;
-/// The first extra margin (a yield, fraction of the value) added to the goal
-/// on a retry; it doubles on each one, so a shortfall smaller than one 0.01%
-/// grid step still moves the rounded mix.
+/// How many times the grid is searched again when its mix, planned
+/// exactly, still breaks a row (cents lost splitting amounts).
+const GRID_RETRIES: u32 = 6;
+/// The first extra margin (in a row's units: a share, or for the goal a
+/// yield) by which a broken row is tightened on a retry; it doubles on
+/// each one, so a miss smaller than one 0.01% grid step still moves the
+/// rounded mix.
 const FIRST_MARGIN: f64 = 1e-6;
 
 /// What to optimize.
@@ -81,7 +91,7 @@ pub fn optimize_profile(
     } else {
         Vec::new()
     };
-    let mut problem = build(&probe, &c, settings.objective, settings.band, draws);
+    let problem = build(&probe, &c, settings.objective, settings.band, draws);
     let chain_cap = float(probe.lints.chain_concentration.0);
     let reference = ProfileRef {
         name: probe.name.clone(),
@@ -102,44 +112,62 @@ pub fn optimize_profile(
         infeasible,
         plan,
     };
-    let Ok(mut solved) = solve(&problem, &problem.rows) else {
-        let why = explain::explain(&problem, &c, chain_cap);
-        return Ok(Optimized {
-            report: base(
-                OptimizeStatus::Infeasible,
-                None,
-                chosen(&c, None),
-                Some(why),
-                None,
-            ),
-            sizes: Vec::new(),
-        });
+    let infeasible = |why: Infeasibility| Optimized {
+        report: base(
+            OptimizeStatus::Infeasible,
+            None,
+            chosen(&c, None),
+            Some(why),
+            None,
+        ),
+        sizes: Vec::new(),
     };
-    let mut rounded = round(&solved.weights, &c);
-    let mut plan = plan_with(path, text, spec, book, &rounded)?;
-    let goal_rhs: Vec<f64> = problem.rows.iter().map(|r| r.rhs).collect();
-    let mut margin = 0.0;
-    for attempt in 0..ROUNDING_RETRIES {
-        let Some(short) = shortfall(&plan, settings.band, &probe) else {
-            break;
-        };
-        // The rounded mix (planned exactly as the written profile is: index
-        // members split to the cent, amounts, "rest", tax) misses the goal by
-        // a hair: ask the program for that much more plus a margin that
-        // doubles on every try, and round again.
-        margin += short + FIRST_MARGIN * f64::from(1u32 << attempt);
-        for (r, rhs) in problem.rows.iter_mut().zip(&goal_rhs) {
-            if r.limit == Limit::Goal {
-                r.rhs = rhs + margin;
-            }
+    let Ok(solved) = solve(&problem, &problem.rows) else {
+        return Ok(infeasible(explain::explain(&problem, &c, chain_cap)));
+    };
+    let grid = OnGrid {
+        path,
+        text,
+        spec,
+        book,
+        problem: &problem,
+        choices: &c,
+        band: settings.band,
+    };
+    let (rounded, plan, binding) = match grid.nearest(&solved) {
+        Some((rounded, plan, tightened, at)) => {
+            let binding = explain::binding(
+                &tightened,
+                &problem.rows,
+                &at.weights,
+                at.objective,
+                &c,
+                chain_cap,
+            );
+            (rounded, plan, binding)
         }
-        let Ok(again) = solve(&problem, &problem.rows) else {
-            break;
-        };
-        solved = again;
-        rounded = round(&solved.weights, &c);
-        plan = plan_with(path, text, spec, book, &rounded)?;
-    }
+        None => match grid.search(&solved) {
+            Landing::Mix(rounded, plan) => {
+                let binding = explain::binding(
+                    &problem,
+                    &problem.rows,
+                    &solved.weights,
+                    solved.objective,
+                    &c,
+                    chain_cap,
+                );
+                (rounded, *plan, binding)
+            }
+            Landing::NoMix(rows) => {
+                let why = explain::off_grid(&problem, &c, chain_cap, &rows, &solved.weights);
+                return Ok(infeasible(why));
+            }
+            Landing::Unsettled(how) => {
+                let why = explain::unsettled(&problem, &c, chain_cap, &how);
+                return Ok(infeasible(why));
+            }
+        },
+    };
     let w: Vec<f64> = rounded.weights.iter().map(|d| float(*d)).collect();
     let value = objective_at(&problem, &w);
     let mut report = base(
@@ -149,11 +177,142 @@ pub fn optimize_profile(
         None::<Infeasibility>,
         Some(plan),
     );
-    report.binding = explain::binding(&problem, &solved.weights, solved.objective, &c, chain_cap);
+    report.binding = binding;
     Ok(Optimized {
         report,
         sizes: rounded.sizes,
     })
+}
+
+/// What the search over the grid gave.
+enum Landing {
+    /// A mix that keeps every row, and its plan.
+    Mix(Rounded, Box<PlanReport>),
+    /// No mix on the grid keeps these rows (indexes into the program's).
+    NoMix(Vec<usize>),
+    /// Not settled, and why.
+    Unsettled(Unsettled),
+}
+
+/// A nearest-rounded mix, its plan, the program as last tightened and the
+/// solution it was rounded from.
+type Nearest = (Rounded, PlanReport, Problem, Solved);
+
+/// Putting the solver's mix on the grid a profile can hold, each try
+/// planned as the written profile would be and checked against every row.
+struct OnGrid<'a> {
+    path: &'a Path,
+    text: &'a str,
+    spec: &'a ProfileSpec,
+    book: &'a RateBook,
+    problem: &'a Problem,
+    choices: &'a Choices,
+    band: GoalBand,
+}
+
+impl OnGrid<'_> {
+    /// The plan of `mix` and the rows it breaks; `None` when the mix is not
+    /// one a profile can hold (the balancing position left below zero or
+    /// outside its bounds, a weight worth less than a cent).
+    fn check(&self, mix: &Rounded) -> Option<(PlanReport, Vec<Miss>)> {
+        if !verify::in_bounds(mix, self.problem, self.choices) {
+            return None;
+        }
+        // The probe resolved, so only the chosen sizes can be refused.
+        let (plan, planned) = plan_with(self.path, self.text, self.spec, self.book, mix).ok()?;
+        let misses = verify::misses(self.problem, self.choices, self.band, mix, &planned, &plan);
+        Some((plan, misses))
+    }
+
+    /// `rows` with each tightened by its amount in `by` (in its bound's units).
+    fn tightened(&self, by: &[f64]) -> Vec<Row> {
+        self.problem
+            .rows
+            .iter()
+            .zip(by)
+            .map(|(r, t)| if *t > 0.0 { r.relaxed(-t) } else { r.clone() })
+            .collect()
+    }
+
+    /// The solver's mix rounded to the nearest 0.01%. When its plan breaks
+    /// a row (the goal missed by cents, a cap passed by a step), that row
+    /// is tightened by what it missed plus a margin that doubles on each
+    /// try, and the program solved and rounded again. `None` when no try
+    /// keeps every row.
+    fn nearest(&self, solved: &Solved) -> Option<Nearest> {
+        let mut by = vec![0.0; self.problem.rows.len()];
+        let mut at = solved.clone();
+        let mut problem = self.problem.clone();
+        for attempt in 0..ROUNDING_RETRIES {
+            let rounded = round(&at.weights, self.choices);
+            let (plan, misses) = self.check(&rounded)?;
+            if misses.is_empty() {
+                return Some((rounded, plan, problem, at));
+            }
+            for m in &misses {
+                by[m.row] += m.by + FIRST_MARGIN * f64::from(1u32 << attempt);
+            }
+            problem.rows = self.tightened(&by);
+            let Ok(again) = solve(&problem, &problem.rows) else {
+                return None;
+            };
+            at = again;
+        }
+        None
+    }
+
+    /// The best mix on the grid (`grid::best`), its plan checked the same
+    /// way; a row its plan breaks is tightened and the search run again.
+    fn search(&self, solved: &Solved) -> Landing {
+        let Some(balancer) = rounding::balancer(&solved.weights, self.choices) else {
+            // Nothing free: the mix is the fixed weights, and the program
+            // kept them, so only the plan's cents can break a row.
+            let mix = round(&solved.weights, self.choices);
+            return Landing::Unsettled(match self.check(&mix) {
+                Some((_, missed)) if !missed.is_empty() => {
+                    Unsettled::Missed(missed.iter().map(|m| m.row).collect())
+                }
+                _ => Unsettled::Refused,
+            });
+        };
+        let mut by = vec![0.0; self.problem.rows.len()];
+        let mut missed: Vec<usize> = Vec::new();
+        for attempt in 0..GRID_RETRIES {
+            let rows = self.tightened(&by);
+            match grid::best(self.problem, &rows, self.choices, &solved.weights, balancer) {
+                Found::Mix(points) => {
+                    let mix = rounding::from_points(&points, self.choices);
+                    let Some((plan, misses)) = self.check(&mix) else {
+                        return Landing::Unsettled(Unsettled::Refused);
+                    };
+                    if misses.is_empty() {
+                        return Landing::Mix(mix, Box::new(plan));
+                    }
+                    for m in &misses {
+                        by[m.row] += m.by + FIRST_MARGIN * f64::from(1u32 << attempt);
+                        if !missed.contains(&m.row) {
+                            missed.push(m.row);
+                        }
+                    }
+                }
+                Found::None if attempt == 0 => {
+                    return Landing::NoMix(grid::conflict(
+                        self.problem,
+                        &self.problem.rows,
+                        self.choices,
+                        balancer,
+                    ));
+                }
+                Found::None | Found::GaveUp => break,
+            }
+        }
+        missed.sort_unstable();
+        Landing::Unsettled(if missed.is_empty() {
+            Unsettled::OutOfNodes
+        } else {
+            Unsettled::Missed(missed)
+        })
+    }
 }
 
 /// Resolves and plans the profile with the rounded weights, as `plan` would
@@ -164,25 +323,12 @@ fn plan_with(
     spec: &ProfileSpec,
     book: &RateBook,
     rounded: &Rounded,
-) -> Result<PlanReport, Diagnostics> {
+) -> Result<(PlanReport, Portfolio), Diagnostics> {
     let sized = choices::with_sizes(spec, &rounded.sizes);
     let portfolio = crate::load_read(path, text, &sized, Vec::new(), book)?;
     let mut planned = crate::engine::plan(&portfolio);
     planned.warnings.extend(crate::note_warnings(&portfolio));
-    Ok(planned)
-}
-
-/// How far (a yield, fraction of the value) the plan's goal basis at `band`
-/// falls short of the goal; `None` when it covers it or there is no goal.
-fn shortfall(plan: &PlanReport, band: GoalBand, p: &Portfolio) -> Option<f64> {
-    let g = p.goal.as_ref()?;
-    let basis = plan.totals.goal_basis(g);
-    let got = match band {
-        GoalBand::Low => basis.low,
-        GoalBand::Mid => basis.mid,
-    };
-    let gap = g.annual_min.0 - got.0;
-    (gap > Decimal::ZERO).then(|| float(gap) / float(p.value.0).max(f64::MIN_POSITIVE))
+    Ok((planned, portfolio))
 }
 
 /// The objective at weights `w` (a fraction of the value a year).

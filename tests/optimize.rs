@@ -464,3 +464,218 @@ fn min_cvar_scenarios_move_a_pools_ratio_at_its_own_volatility() {
     // mean within 0.01 of it.
     assert!((mean - 0.0675).abs() < 0.01, "{mean}");
 }
+
+/// One position of a random profile: (what it is, where it sits).
+const MENU: [&str; 8] = [
+    "strategy = \"lending\"\nasset = \"USDC\"\nprotocol = \"aave\"\nchain = \"ethereum\"",
+    "strategy = \"lending\"\nasset = \"USDC\"\nprotocol = \"compound\"\nchain = \"arbitrum\"",
+    "strategy = \"lending\"\nasset = \"USDT\"\nprotocol = \"aave\"\nchain = \"base\"",
+    "strategy = \"staking\"\nasset = \"SOL\"\nmethod = \"direct\"",
+    "strategy = \"staking\"\nasset = \"DOT\"\nmethod = \"direct\"",
+    "strategy = \"staking\"\nasset = \"ETH\"\nmethod = \"liquid\"\nprotocol = \"lido\"\nchain = \"ethereum\"",
+    "strategy = \"index\"\nindex = \"large-cap-staking\"",
+    "strategy = \"hold\"\nasset = \"BTC\"",
+];
+
+/// A fraction with up to seven places, as a percentage string (e.g.
+/// 3333333 → "33.33333%").
+fn share(millionths_of_a_percent: u32) -> String {
+    format!(
+        "\"{}%\"",
+        rust_decimal::Decimal::new(i64::from(millionths_of_a_percent), 5).normalize()
+    )
+}
+
+/// A small random profile: a goal, caps off the 0.01% grid, ranges with
+/// ends off it, fixed weights and a last position taking the rest.
+#[allow(clippy::too_many_arguments)]
+fn random_profile(
+    value: u32,
+    goal: u32,
+    after_tax: bool,
+    caps: [u32; 4],
+    allow: u8,
+    strategy_min: Option<u32>,
+    positions: &[(usize, u32, u8, u32, u32)],
+) -> String {
+    let mut s = format!("[portfolio]\nvalue = {value}\n[goal]\nannual_income = {goal}\n");
+    if after_tax {
+        s.push_str("after_tax = true\n[assumptions]\ntax_rate = \"15%\"\n");
+    }
+    let names = [
+        "protocol-concentration",
+        "chain-concentration",
+        "defi-heavy",
+        "locked-liquidity",
+    ];
+    let allowed: Vec<String> = names
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| allow & (1 << i) != 0)
+        .map(|(_, n)| format!("\"{n}\""))
+        .collect();
+    s.push_str(&format!(
+        "[lints]\nallow = [{}]\nprotocol_concentration = {}\nchain_concentration = {}\ndefi_share = {}\nlocked_share = {}\n",
+        allowed.join(", "),
+        share(caps[0]),
+        share(caps[1]),
+        share(caps[2]),
+        share(caps[3]),
+    ));
+    if let Some(min) = strategy_min {
+        s.push_str(&format!(
+            "[optimize.bounds]\nlending = {{ min = {} }}\n",
+            share(min)
+        ));
+    }
+    for (i, (kind, apy, sizing, a, b)) in positions.iter().enumerate() {
+        let weight = if i + 1 == positions.len() {
+            "\"rest\"".to_string()
+        } else {
+            let (lo, hi) = (a.min(b), a.max(b));
+            match sizing % 4 {
+                0 => format!("{{ max = {} }}", share(*hi)),
+                1 => format!("{{ min = {}, max = {} }}", share(*lo), share(*hi)),
+                2 => share(*lo / 8),
+                _ => "{ max = \"100%\" }".to_string(),
+            }
+        };
+        let apy = format!(
+            "apy = \"{}%\"\n",
+            rust_decimal::Decimal::new(i64::from(*apy), 3).normalize()
+        );
+        let apy = if MENU[*kind].contains("index") || MENU[*kind].contains("hold") {
+            String::new()
+        } else {
+            apy
+        };
+        s.push_str(&format!(
+            "[[position]]\nname = \"P{i}\"\n{}\n{apy}weight = {weight}\n",
+            MENU[*kind]
+        ));
+    }
+    s
+}
+
+/// Every rule the program had, checked on the plan of the mix reported (and
+/// of the profile written from it): the goal at the band, no cap lint the
+/// profile does not allow, the strategy bound, every weight inside its
+/// range and on the 0.01% grid or at one of its range's ends.
+fn holds_every_rule(text: &str, objective: Objective, band: GoalBand) -> Result<bool, String> {
+    use yieldplan::engine::plan::Status;
+    let path = Path::new("r.toml");
+    let book = RateBook::default_book();
+    let (t, spec, problems) =
+        yieldplan::profile::read_profile(path, text.as_bytes()).map_err(|e| e.to_string())?;
+    let done = optimize_profile(
+        path,
+        &t,
+        &spec,
+        problems,
+        &book,
+        OptimizeSettings {
+            objective,
+            band,
+            scenarios: 100,
+            seed: 3,
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    if done.report.status == OptimizeStatus::Infeasible {
+        assert!(done.report.plan.is_none() && done.sizes.is_empty());
+        return Ok(false);
+    }
+    let plan = done.report.plan.as_ref().unwrap();
+    let wanted = match band {
+        GoalBand::Low => Status::Meets,
+        GoalBand::Mid => Status::Likely,
+    };
+    let status = plan.goal.as_ref().unwrap().status;
+    if status < wanted {
+        return Err(format!("goal status {status:?} below {wanted:?}"));
+    }
+    let caps = [
+        "protocol-concentration",
+        "chain-concentration",
+        "defi-heavy",
+        "locked-liquidity",
+    ];
+    if let Some(w) = plan.warnings.iter().find(|w| caps.contains(&w.lint.name())) {
+        return Err(format!("{}: {}", w.lint.name(), w.message));
+    }
+    if let Some(min) = text
+        .split_once("lending = { min = \"")
+        .and_then(|(_, r)| r.split_once("%\""))
+    {
+        let min: rust_decimal::Decimal = min.0.parse().unwrap();
+        let lending = plan
+            .diversification
+            .by_strategy
+            .iter()
+            .find(|e| e.name == "lending")
+            .map_or(rust_decimal::Decimal::ZERO, |e| e.share.0);
+        if lending * rust_decimal::Decimal::ONE_HUNDRED < min {
+            return Err(format!("lending {lending} below its {min}% minimum"));
+        }
+    }
+    let mut off_grid = 0;
+    for p in &done.report.positions {
+        let w = p.weight.unwrap().0;
+        if w < p.min.0 || w > p.max.0 {
+            return Err(format!(
+                "{} at {w} outside {}..{}",
+                p.name, p.min.0, p.max.0
+            ));
+        }
+        if !p.fixed && w.round_dp(4) != w && w != p.min.0 && w != p.max.0 {
+            off_grid += 1;
+        }
+    }
+    // Only the balancing position may be off the grid, taking what fixed
+    // weights and ends off it leave.
+    if off_grid > 1 {
+        return Err(format!("{off_grid} weights off the grid"));
+    }
+    // The profile `--output` writes plans to the plan shown.
+    let names: Vec<String> = done
+        .report
+        .positions
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    let new = yieldplan::profile::rewrite_weights(&t, &done.sizes, &names, &[], "", "chosen.")
+        .map_err(|e| e.to_string())?;
+    if !yieldplan::optimize::plans_as_shown(path, &new, &book, plan).map_err(|e| e.to_string())? {
+        return Err("the written profile plans differently".into());
+    }
+    Ok(true)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+    /// Whatever the profile, a mix reported as found keeps every rule once
+    /// planned exactly, as `plan` would plan the profile written with it.
+    #[test]
+    fn every_mix_found_keeps_every_rule_once_planned(
+        value in proptest::sample::select(vec![1_000u32, 12_345, 100_000, 1_000_000, 2_500_000]),
+        goal_per_mille in 5u32..60,
+        after_tax in proptest::bool::ANY,
+        caps in proptest::array::uniform4(3_000_000u32..9_500_000),
+        allow in 0u8..16,
+        strategy_min in proptest::option::weighted(0.3, 500_000u32..4_000_000),
+        positions in proptest::collection::vec(
+            (0usize..8, 500u32..12_000, 0u8..4, 1_000u32..9_999_999, 1_000u32..9_999_999),
+            2..7,
+        ),
+        objective in proptest::sample::select(vec![Objective::MinRisk, Objective::MaxIncome, Objective::MinCvar]),
+        band in proptest::sample::select(vec![GoalBand::Low, GoalBand::Mid]),
+    ) {
+        // A goal of 0.5% to 6% of the value, off the cent now and then.
+        let goal = value / 1000 * goal_per_mille + goal_per_mille % 7;
+        let text = random_profile(value, goal, after_tax, caps, allow, strategy_min, &positions);
+        if let Err(e) = holds_every_rule(&text, objective, band) {
+            proptest::prop_assert!(false, "{objective:?} {band:?}: {e}\n{text}");
+        }
+    }
+}

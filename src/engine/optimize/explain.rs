@@ -20,10 +20,35 @@ fn pct(x: f64) -> String {
     format_rate(rate(x))
 }
 
+/// A fraction as a percentage with the digits it has (two to six places).
+fn precise(x: f64) -> String {
+    let s = format!("{:.6}", x * 100.0);
+    let s = s.trim_end_matches('0');
+    let places = s.split_once('.').map_or(0, |(_, f)| f.len());
+    let s = if places < 2 {
+        format!("{:.2}", x * 100.0)
+    } else {
+        s.to_string()
+    };
+    format!("{s}%")
+}
+
 /// The row in words, with its bound `rhs` (a fraction); `goal` names the
 /// goal row ([`Problem::goal_label`]).
 #[must_use]
 pub fn describe(limit: &Limit, rhs: f64, c: &Choices, chain_cap: f64, goal: &str) -> String {
+    describe_with(limit, rhs, c, chain_cap, goal, pct)
+}
+
+/// As [`describe`], each percentage written by `pct`.
+fn describe_with(
+    limit: &Limit,
+    rhs: f64,
+    c: &Choices,
+    chain_cap: f64,
+    goal: &str,
+    pct: fn(f64) -> String,
+) -> String {
     match limit {
         Limit::Goal => format!("{goal}: at least {} of the value a year", pct(rhs)),
         Limit::StrategyMin(s) => format!("{s} at least {}", pct(rhs)),
@@ -57,10 +82,13 @@ fn gain(p: &Problem, before: f64, after: f64) -> f64 {
     }
 }
 
-/// The rows that bind at `w`, each with its shadow price (money a year).
+/// The rows of `p` that bind at `w`, each with its shadow price (money a
+/// year), in words with their bounds as `written` (the same rows before any
+/// was tightened to keep a rounded mix inside them).
 #[must_use]
 pub fn binding(
     p: &Problem,
+    written: &[Row],
     w: &[f64],
     objective: f64,
     c: &Choices,
@@ -80,8 +108,15 @@ pub fn binding(
                 .ok()
                 .map(|s| money((gain(p, objective, s.objective) * p.value).max(0.0)).settle())
         };
+        let as_written = written.get(i).unwrap_or(r);
         out.push(Binding {
-            constraint: describe(&r.limit, r.rhs, c, chain_cap, &p.goal_label),
+            constraint: describe(
+                &as_written.limit,
+                as_written.rhs,
+                c,
+                chain_cap,
+                &p.goal_label,
+            ),
             shadow_price,
         });
     }
@@ -295,5 +330,202 @@ fn goal_conflicts(
         required_yield: Some(rate(need)),
         best_yield: Some(rate(best)),
         conflicts,
+    }
+}
+
+/// Why no mix a profile can hold fits, though one between the grid's steps
+/// does: `rows` (indexes into `p.rows`, from `grid::conflict`) together
+/// leave the 0.01% grid no mix; `w` is the solver's mix off the grid.
+#[must_use]
+pub fn off_grid(
+    p: &Problem,
+    c: &Choices,
+    chain_cap: f64,
+    rows: &[usize],
+    w: &[f64],
+) -> Infeasibility {
+    let words = |r: &Row| describe_with(&r.limit, r.rhs, c, chain_cap, &p.goal_label, precise);
+    let named: Vec<String> = rows.iter().map(|i| words(&p.rows[*i])).collect();
+    let mut lines = vec![format!(
+        "weights are written in 0.01% steps (or at a range's own ends), and no such mix meets {}: {}",
+        if named.len() == 1 {
+            "this"
+        } else {
+            "these together"
+        },
+        named.join("; ")
+    )];
+    // The free weights those rows involve, where the solver put them.
+    let involved: Vec<String> = c
+        .positions
+        .iter()
+        .enumerate()
+        .filter(|(j, ch)| {
+            !ch.fixed()
+                && rows.iter().any(|i| p.rows[*i].coefs[*j] != 0.0)
+                && (w[*j] * 1e4 - (w[*j] * 1e4).round()).abs() > 1e-6
+        })
+        .map(|(j, ch)| format!("\"{}\" at {}", ch.name, precise(w[j])))
+        .collect();
+    if !involved.is_empty() {
+        lines.push(format!(
+            "the best mix between the steps puts {}",
+            involved.join(", ")
+        ));
+    }
+    lines.push(
+        "loosen one of them a little (a bound, a cap under [lints], the goal), or let more positions move, and run again"
+            .into(),
+    );
+    Infeasibility {
+        lines,
+        required_yield: p
+            .rows
+            .iter()
+            .find(|r| r.limit == Limit::Goal)
+            .map(|g| rate(g.rhs)),
+        best_yield: None,
+        conflicts: rows
+            .iter()
+            .map(|i| {
+                let r = &p.rows[*i];
+                Conflict {
+                    constraint: words(r),
+                    bound: rate(bound_of(r, chain_cap)),
+                    needed: None,
+                    reaches: None,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Why the search over the grid settled nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unsettled {
+    /// It ran out of nodes before finding a mix or ruling one out.
+    OutOfNodes,
+    /// The mix it found is not one a profile can hold (a weight worth less
+    /// than a cent).
+    Refused,
+    /// Its mixes, planned exactly, kept breaking these rows (indexes into
+    /// the program's).
+    Missed(Vec<usize>),
+}
+
+/// Why no mix a profile can hold fits when the grid search could not
+/// settle it.
+#[must_use]
+pub fn unsettled(p: &Problem, c: &Choices, chain_cap: f64, how: &Unsettled) -> Infeasibility {
+    let words = |r: &Row| describe_with(&r.limit, r.rhs, c, chain_cap, &p.goal_label, precise);
+    let missed: &[usize] = match how {
+        Unsettled::Missed(rows) => rows,
+        _ => &[],
+    };
+    let lines = match how {
+        Unsettled::OutOfNodes => vec![
+            "a mix meets every constraint only between the 0.01% steps weights are written in, and the search for one on the steps ran out of room before finding one or ruling it out".into(),
+            "let more positions move, or loosen a bound or cap a little, and run again".into(),
+        ],
+        Unsettled::Refused => vec![
+            "a mix meets every constraint only between the 0.01% steps weights are written in, and the one found on the steps gives a position less than a cent, which a profile cannot hold".into(),
+            "raise the portfolio's value, or loosen a bound or cap a little, and run again".into(),
+        ],
+        Unsettled::Missed(_) => {
+            let named: Vec<String> = missed.iter().map(|i| words(&p.rows[*i])).collect();
+            vec![
+                format!(
+                    "the mixes on the 0.01% steps that meet the program's constraints break {} once planned exactly (amounts split to the cent)",
+                    named.join("; ")
+                ),
+                "loosen it a little and run again".into(),
+            ]
+        }
+    };
+    Infeasibility {
+        lines,
+        required_yield: p
+            .rows
+            .iter()
+            .find(|r| r.limit == Limit::Goal)
+            .map(|g| rate(g.rhs)),
+        best_yield: None,
+        conflicts: missed
+            .iter()
+            .map(|i| {
+                let r = &p.rows[*i];
+                Conflict {
+                    constraint: words(r),
+                    bound: rate(bound_of(r, chain_cap)),
+                    needed: None,
+                    reaches: None,
+                }
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Choice;
+    use crate::money::Rate;
+    use rust_decimal::Decimal;
+
+    fn free() -> Choice {
+        Choice {
+            name: "x".into(),
+            current: None,
+            min: Rate(Decimal::ZERO),
+            max: Rate(Decimal::ONE),
+            members: vec![(0, Rate(Decimal::ONE))],
+            rest: false,
+            amount: false,
+        }
+    }
+
+    #[test]
+    fn a_row_tightened_for_rounding_is_named_with_its_bound_as_written() {
+        // The most income puts the DeFi position at the cap; the cap was
+        // tightened by 0.01 point to keep a rounded mix under it.
+        let c = Choices {
+            positions: vec![free(), free()],
+            strategy_bounds: Vec::new(),
+            all_free: true,
+        };
+        let written = vec![Row {
+            limit: Limit::Defi,
+            coefs: vec![1.0, 0.0],
+            sense: Sense::AtMost,
+            rhs: 0.5,
+            part: Vec::new(),
+        }];
+        let p = Problem {
+            value: 1000.0,
+            lo: vec![0.0, 0.0],
+            hi: vec![1.0, 1.0],
+            rows: vec![written[0].relaxed(-0.0001)],
+            risk: vec![0.0, 0.0],
+            income: vec![0.1, 0.0],
+            goal_income: vec![0.0, 0.0],
+            objective: Objective::MaxIncome,
+            scenarios: Vec::new(),
+            beta: 0.95,
+            goal_label: "income goal".into(),
+        };
+        let s = solve(&p, &p.rows).unwrap();
+        assert!((s.weights[0] - 0.4999).abs() < 1e-9);
+        let b = binding(&p, &written, &s.weights, s.objective, &c, 0.6);
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].constraint, "DeFi at most 50.00%");
+        // One point more room: 1% of 1,000 moved to the 10% position.
+        assert_eq!(b[0].shadow_price.unwrap().0, Decimal::ONE);
+    }
+
+    #[test]
+    fn bounds_off_the_grid_are_named_to_the_digit() {
+        assert_eq!(precise(0.007_186), "0.7186%");
+        assert_eq!(precise(0.6), "60.00%");
+        assert_eq!(precise(0.333_333_333), "33.333333%");
     }
 }

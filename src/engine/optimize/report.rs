@@ -15,7 +15,8 @@ use crate::money::{Money, Rate};
 pub enum OptimizeStatus {
     /// The best mix under every constraint.
     Optimal,
-    /// No mix meets every constraint; `infeasible` says which conflict.
+    /// No mix meets every constraint (or none whose weights are written in
+    /// 0.01% steps does); `infeasible` says which conflict.
     Infeasible,
 }
 
@@ -67,7 +68,8 @@ pub struct Conflict {
     /// The bound as written, a fraction (a share, or a yield for the goal).
     pub bound: Rate,
     /// The bound that would let the goal (or the other constraints) be met,
-    /// a fraction; null when relaxing this one alone is not enough.
+    /// a fraction; null when relaxing this one alone is not enough, and for
+    /// the constraints that no mix on the 0.01% steps meets together.
     pub needed: Option<Rate>,
     /// What the best mix would reach with this constraint fully relaxed
     /// (goal conflicts only): the goal's yield at the band, a fraction.
@@ -83,7 +85,8 @@ pub struct Infeasibility {
     /// a fraction; null when the caps conflict without the goal.
     pub required_yield: Option<Rate>,
     /// The most the goal's yield can be under the other constraints, a
-    /// fraction; null when they conflict by themselves.
+    /// fraction; null when they conflict by themselves, or when a mix fits
+    /// only between the 0.01% steps weights are written in.
     pub best_yield: Option<Rate>,
     /// The constraints in conflict, each with the bound that would resolve it.
     pub conflicts: Vec<Conflict>,
