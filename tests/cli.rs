@@ -1248,3 +1248,25 @@ fn a_projection_that_runs_out_does_not_say_the_goal_is_covered() {
     assert!(!text.contains("already covers the goal"), "{text}");
     assert!(text.contains("covers today's goal, but not the goal as inflation lifts it"));
 }
+
+/// `check --deny L --allow L` would leave one of the two flags doing
+/// nothing: it is refused (exit 2); `--deny warnings --allow L` narrows.
+#[test]
+fn a_lint_both_denied_and_allowed_is_refused() {
+    let run = |args: &[&str]| {
+        let out = bin()
+            .args(["check", "profiles/income-template.toml"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(&["--deny", "income-at-risk", "--allow", "income-at-risk"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("contradict each other"), "{err}");
+    let (code, _) = run(&["--deny", "warnings", "--allow", "income-at-risk"]);
+    assert_ne!(code, Some(2));
+}

@@ -52,3 +52,12 @@ fn the_module_map_names_every_source_file() {
         "README's module map does not name: {missing:?}"
     );
 }
+
+/// The README's count of the protocols the default book rates is the book's.
+#[test]
+fn the_protocol_count_is_the_books() {
+    let readme = fs::read_to_string("README.md").unwrap();
+    let book = yieldplan::rates::RateBook::default_book();
+    let said = format!("the tier of {} protocols", book.protocols.len());
+    assert!(readme.contains(&said), "the README should say {said:?}");
+}

@@ -53,6 +53,14 @@ pub struct CheckArgs {
 /// written. A broken profile is not an error: it is reported and the run
 /// exits 2 after checking the others.
 pub fn run(a: &CheckArgs) -> Result<Outcome> {
+    // A lint both denied and allowed would have one of the two flags do
+    // nothing: refuse the pair.
+    if let Some(both) = a.allow.iter().find(|l| a.deny.contains(&Denied::Lint(**l))) {
+        anyhow::bail!(
+            "--deny {0} and --allow {0} contradict each other\n  = help: give one of the two",
+            both.name()
+        );
+    }
     let book = book_for(&a.out)?;
     let policy = Policy {
         require: a.require,
