@@ -377,6 +377,31 @@ pub fn off_grid(
         "loosen one of them a little (a bound, a cap under [lints], the goal), or let more positions move, and run again"
             .into(),
     );
+    rows_conflict(p, rows, lines, &words, chain_cap)
+}
+
+/// Why the search over the grid settled nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unsettled {
+    /// It ran out of nodes before finding a mix or ruling one out.
+    OutOfNodes,
+    /// The mix it found is not one a profile can hold (a weight worth less
+    /// than a cent).
+    Refused,
+    /// Its mixes, planned exactly, kept breaking these rows (indexes into
+    /// the program's).
+    Missed(Vec<usize>),
+}
+
+/// The infeasibility of rows `rows` of `p` (indexes into its rows), said
+/// by `lines`, each row named by `words`.
+fn rows_conflict(
+    p: &Problem,
+    rows: &[usize],
+    lines: Vec<String>,
+    words: &dyn Fn(&Row) -> String,
+    chain_cap: f64,
+) -> Infeasibility {
     Infeasibility {
         lines,
         required_yield: p
@@ -398,19 +423,6 @@ pub fn off_grid(
             })
             .collect(),
     }
-}
-
-/// Why the search over the grid settled nothing.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Unsettled {
-    /// It ran out of nodes before finding a mix or ruling one out.
-    OutOfNodes,
-    /// The mix it found is not one a profile can hold (a weight worth less
-    /// than a cent).
-    Refused,
-    /// Its mixes, planned exactly, kept breaking these rows (indexes into
-    /// the program's).
-    Missed(Vec<usize>),
 }
 
 /// Why no mix a profile can hold fits when the grid search could not
@@ -442,27 +454,7 @@ pub fn unsettled(p: &Problem, c: &Choices, chain_cap: f64, how: &Unsettled) -> I
             ]
         }
     };
-    Infeasibility {
-        lines,
-        required_yield: p
-            .rows
-            .iter()
-            .find(|r| r.limit == Limit::Goal)
-            .map(|g| rate(g.rhs)),
-        best_yield: None,
-        conflicts: missed
-            .iter()
-            .map(|i| {
-                let r = &p.rows[*i];
-                Conflict {
-                    constraint: words(r),
-                    bound: rate(bound_of(r, chain_cap)),
-                    needed: None,
-                    reaches: None,
-                }
-            })
-            .collect(),
-    }
+    rows_conflict(p, missed, lines, &words, chain_cap)
 }
 
 #[cfg(test)]
