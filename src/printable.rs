@@ -29,7 +29,17 @@ pub fn hidden(c: char) -> Option<&'static str> {
         '\u{202F}' => "a narrow no-break space",
         '\u{200B}' => "a zero-width space",
         '\u{200C}' | '\u{200D}' => "a zero-width joiner",
-        '\u{2060}'..='\u{2064}' | '\u{180E}' => "an invisible character",
+        '\u{2060}'..='\u{2064}'
+        | '\u{180B}'..='\u{180F}'
+        | '\u{034F}'
+        | '\u{17B4}'
+        | '\u{17B5}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{E0000}'..='\u{E007F}'
+        | '\u{E0100}'..='\u{E01EF}' => "an invisible character",
+        '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' => {
+            "a Hangul filler (it shows as a blank)"
+        }
         '\u{FEFF}' => "a zero-width no-break space (byte-order mark)",
         '\u{00AD}' => "a soft hyphen",
         '\t' => "a tab",
@@ -191,6 +201,11 @@ mod tests {
             ("a\u{202E}b", '\u{202E}'),
             ("a\u{7}b", '\u{7}'),
             ("co\u{00AD}op", '\u{00AD}'),
+            ("aave\u{034F}", '\u{034F}'),
+            ("aave\u{FE0F}", '\u{FE0F}'),
+            ("aave\u{3164}", '\u{3164}'),
+            ("aave\u{115F}", '\u{115F}'),
+            ("aave\u{E0020}", '\u{E0020}'),
         ] {
             assert_eq!(first_hidden(text).map(|(h, _)| h), Some(c), "{text:?}");
         }

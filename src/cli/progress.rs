@@ -45,7 +45,9 @@ pub fn simulate_with_progress(
     };
     bar.finish_and_clear();
     result.map_err(|e| {
-        let help = if years_flag {
+        // Only a refusal that a shorter horizon cures points at one (not,
+        // say, correlations that cannot hold together).
+        let help = if years_flag || !e.help.contains("(--years") {
             e.help.clone()
         } else {
             format!(

@@ -73,25 +73,48 @@ fn source(protocol: Option<&str>, r: &Risk) -> RiskSource {
     }
 }
 
-/// The compounded risk of a position and its stacked layers.
+/// The compounded risk of a position and its stacked layers. Layers on
+/// different protocols fail independently: probability `1 − ∏(1 − pᵢ)`,
+/// expected loss `1 − ∏(1 − pᵢlᵢ)`. Layers on one protocol fail together,
+/// in its one event (as the simulation draws it): a layer of probability
+/// `pᵢ` fails whenever one of lower probability does, so with the layers
+/// sorted by falling probability the event takes `1 − ∏ᵢ≤ₖ(1 − lᵢ)` with
+/// probability `pₖ − pₖ₊₁`.
 #[must_use]
 pub fn position_risk(pos: &Position) -> RiskOut {
-    let mut sources = vec![source(pos.protocol.as_deref(), &pos.risk)];
-    sources.extend(
-        pos.stack
-            .iter()
-            .map(|l| source(l.protocol.as_deref(), &l.risk)),
-    );
-    let risks = std::iter::once(&pos.risk).chain(pos.stack.iter().map(|l| &l.risk));
-    let expected = compound(
-        risks
-            .clone()
-            .map(|r| Rate(r.loss_probability.0 * r.loss_given_event.0)),
-    );
-    let probability = compound(risks.map(|r| r.loss_probability));
+    let layers: Vec<(Option<&str>, &Risk)> = std::iter::once((pos.protocol.as_deref(), &pos.risk))
+        .chain(pos.stack.iter().map(|l| (l.protocol.as_deref(), &l.risk)))
+        .collect();
+    let sources = layers.iter().map(|(p, r)| source(*p, r)).collect();
+    // Each protocol's layers together; a layer naming none stands alone.
+    let mut groups: Vec<(Option<&str>, Vec<&Risk>)> = Vec::new();
+    for (protocol, risk) in &layers {
+        match groups
+            .iter_mut()
+            .find(|(p, _)| protocol.is_some() && p == protocol)
+        {
+            Some((_, rs)) => rs.push(risk),
+            None => groups.push((*protocol, vec![*risk])),
+        }
+    }
+    let (mut probabilities, mut expected) = (Vec::new(), Vec::new());
+    for (_, mut rs) in groups {
+        rs.sort_by_key(|r| std::cmp::Reverse(r.loss_probability.0));
+        let mut kept = Decimal::ONE;
+        let mut loss = Decimal::ZERO;
+        for (k, r) in rs.iter().enumerate() {
+            kept *= Decimal::ONE - r.loss_given_event.0;
+            let next = rs
+                .get(k + 1)
+                .map_or(Decimal::ZERO, |n| n.loss_probability.0);
+            loss += (r.loss_probability.0 - next) * (Decimal::ONE - kept);
+        }
+        probabilities.push(rs.first().map_or(Rate::ZERO, |r| r.loss_probability));
+        expected.push(Rate(loss));
+    }
     RiskOut {
-        loss_probability: probability,
-        expected_loss: expected,
+        loss_probability: compound(probabilities),
+        expected_loss: compound(expected),
         sources,
     }
 }
@@ -401,6 +424,33 @@ mod plan_tests {
             "[lints]\nstacked_loss_probability = \"0.5%\"\n[[position]]",
         );
         assert!(fired(&plan_text(&strict), "stacked-risk"));
+    }
+
+    /// Layers on one protocol fail together, in its one event, as the
+    /// simulation draws it: lending USDC on a protocol of 30% × 50% and
+    /// stacking another layer on the same protocol is a 30% chance of
+    /// losing 1 − 0.5² = 75%, an expected 22.5% (not the 51% and 27.75% of
+    /// two independent events). With a second, lower-probability tier on
+    /// that protocol (10% × 40%): 10% of the time both layers go
+    /// (1 − 0.5·0.6 = 70%), another 20% only the first (50%): 17% expected.
+    #[test]
+    fn layers_on_one_protocol_fail_in_its_one_event() {
+        let layers = |second_tier: &str| {
+            format!(
+                "[portfolio]\nvalue = 1000\n\
+                 [risk_tiers.t1]\nloss_probability = \"30%\"\nloss_given_event = \"50%\"\n\
+                 [risk_tiers.t2]\nloss_probability = \"10%\"\nloss_given_event = \"40%\"\n\
+                 [protocols.xprot]\ntier = \"t1\"\n\
+                 [[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\nprotocol = \"xprot\"\napy = \"0%\"\nweight = \"100%\"\n\
+                 [[position.stack]]\nstrategy = \"lending\"\nasset = \"USDC\"\nprotocol = \"xprot\"\napy = \"0%\"\n{second_tier}"
+            )
+        };
+        let same = plan_text(&layers(""));
+        assert_eq!(same.positions[0].risk.loss_probability, Rate(dec("0.3")));
+        assert_eq!(same.positions[0].risk.expected_loss, Rate(dec("0.225")));
+        let mixed = plan_text(&layers("risk_tier = \"t2\"\n"));
+        assert_eq!(mixed.positions[0].risk.loss_probability, Rate(dec("0.3")));
+        assert_eq!(mixed.positions[0].risk.expected_loss, Rate(dec("0.17")));
     }
 
     #[test]
