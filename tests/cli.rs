@@ -1270,3 +1270,21 @@ fn a_lint_both_denied_and_allowed_is_refused() {
     let (code, _) = run(&["--deny", "warnings", "--allow", "income-at-risk"]);
     assert_ne!(code, Some(2));
 }
+
+/// `il --currency` takes a currency code as `init` and profiles do (1 to 8
+/// letters, written in capitals); an empty, spaced or long one is refused.
+#[test]
+fn il_currency_is_a_currency_code() {
+    let run = |code: &str| {
+        bin()
+            .args(["il", "--ratio", "2", "--amount", "100", "--currency", code])
+            .output()
+            .unwrap()
+    };
+    for bad in ["", "US D", "ABCDEFGHIJKLMNOPQ", "€"] {
+        assert_eq!(run(bad).status.code(), Some(2), "{bad:?}");
+    }
+    let out = run("eur");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("€5.72"));
+}

@@ -250,3 +250,27 @@ fn a_refusal_caused_by_volatility_names_it() {
     assert!(err.contains("lower the asset's volatility"), "{err}");
     assert!(!err.contains("grows 0%"), "{err}");
 }
+
+/// The projection's refusal names the profile, as the simulation's does:
+/// a goal indexed by 80% inflation passes 10^20 in year 68.
+#[test]
+fn the_projections_refusal_names_the_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("inflation.toml");
+    std::fs::write(
+        &p,
+        "[portfolio]\nvalue = 1000000\n[assumptions]\ninflation = \"80%\"\n\
+         [goal]\nannual_income = 1000\n\
+         [[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\napy = \"5%\"\nweight = \"100%\"\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args(["project", p.to_str().unwrap(), "--years", "100"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let said = format!("error: {}: the projection passes 10^20", p.display());
+    assert!(err.contains(&said), "{err}");
+    assert!(err.contains("in year 68"), "{err}");
+}

@@ -245,6 +245,19 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
         .map_err(|_| format!("\"{text}\" is not a number; write e.g. 2 or 0.25"))
 }
 
+/// A currency code as a profile accepts it: 1 to 8 letters, any case,
+/// written in capitals.
+pub fn parse_currency(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    if (1..=8).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphabetic()) {
+        Ok(t.to_ascii_uppercase())
+    } else {
+        Err(format!(
+            "\"{text}\" is not a currency code; write its letters, e.g. USD or EUR"
+        ))
+    }
+}
+
 /// "80%" or 0.8 as a fraction.
 pub fn parse_fraction(text: &str) -> Result<f64, String> {
     let t = text.trim();

@@ -67,7 +67,7 @@ pub struct IlArgs {
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true, value_parser = parse_il_amount)]
     pub amount: Option<Decimal>,
     /// Currency of --amount, for display
-    #[arg(long, value_name = "CODE", default_value = "USD", requires = "amount")]
+    #[arg(long, value_name = "CODE", default_value = "USD", requires = "amount", value_parser = crate::cli::args::parse_currency)]
     pub currency: String,
     /// Output format
     #[arg(short, long, value_parser = crate::cli::args::report_format(), default_value_t = Format::Table)]

@@ -63,7 +63,7 @@ pub struct InitArgs {
     #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_negative_numbers = true)]
     pub monthly_income: Option<Decimal>,
     /// Currency code of the amounts, letters (e.g. USD or EUR; usd is written USD)
-    #[arg(long, value_name = "CODE", default_value = "USD", value_parser = parse_currency)]
+    #[arg(long, value_name = "CODE", default_value = "USD", value_parser = crate::cli::args::parse_currency)]
     pub currency: String,
     /// Write the profile to FILE, which must not exist yet, instead of standard output
     #[arg(short, long, value_name = "FILE")]
@@ -118,19 +118,6 @@ fn thousands_grouped(text: &str) -> bool {
     let first = groups.next().unwrap_or_default();
     let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
     (1..=3).contains(&first.len()) && digits(first) && groups.all(|g| g.len() == 3 && digits(g))
-}
-
-/// A currency code as a profile accepts it: 1 to 8 letters, any case,
-/// written in capitals.
-fn parse_currency(text: &str) -> Result<String, String> {
-    let t = text.trim();
-    if (1..=8).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphabetic()) {
-        Ok(t.to_ascii_uppercase())
-    } else {
-        Err(format!(
-            "\"{text}\" is not a currency code; write its letters, e.g. USD or EUR"
-        ))
-    }
 }
 
 /// The starter profile for these arguments.
@@ -224,7 +211,8 @@ pub fn run(a: &InitArgs) -> Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
-    use super::{fill, parse_amount, parse_currency};
+    use super::{fill, parse_amount};
+    use crate::cli::args::parse_currency;
     use crate::cli::files::shell_word;
 
     #[test]

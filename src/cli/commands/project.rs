@@ -59,8 +59,13 @@ pub fn run(a: &ProjectArgs) -> Result<Outcome> {
             report::simulation_document,
         )
     } else {
-        let projection = project(&portfolio, &planned, a.years)
-            .map_err(|e| anyhow::anyhow!("{e}\n  = help: {}", e.help))?;
+        let projection = project(&portfolio, &planned, a.years).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: {e}\n  = help: {}",
+                crate::cli::files::shown(&a.profile),
+                e.help
+            )
+        })?;
         crate::cli::terminal::render(
             a.out.format,
             a.out.output.as_deref(),
