@@ -516,3 +516,20 @@ fn table_flags_are_refused_where_there_is_no_table() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// `init -o` writes a profile, which is TOML: a name ending in another
+/// extension (`x.json`) is refused and nothing is written, as `optimize -o`
+/// refuses it; `.toml` in any case, and a name without one, are written.
+#[test]
+fn init_output_must_be_named_as_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["init", "-o", "x.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("which is TOML"));
+    assert!(!dir.path().join("x.json").exists());
+    for name in ["mine.TOML", "mine"] {
+        let out = run_in(dir.path(), &["init", "-o", name]);
+        assert!(out.status.success(), "{name}: {out:?}");
+        assert!(dir.path().join(name).exists(), "{name}");
+    }
+}
