@@ -98,7 +98,13 @@ fn chance_lines(r: &Simulation) -> Vec<String> {
             format_money(last.p50, &r.currency),
             format_money(last.mean, &r.currency),
         ));
-        if last.p50.0 > r.projection_end.0 * rust_decimal::Decimal::new(11, 1) {
+        // Above by a tenth, and by more than sampling noise: three standard
+        // errors of the median, about 0.93·IQR/√paths (the normal's
+        // 1.2533·σ/√n with σ ≈ IQR/1.349).
+        let gap = crate::engine::floats::float(last.p50.0 - r.projection_end.0);
+        let iqr = crate::engine::floats::float(last.p75.0 - last.p25.0);
+        let noise = 3.0 * 0.93 * iqr / f64::from(r.paths.max(1)).sqrt();
+        if last.p50.0 > r.projection_end.0 * rust_decimal::Decimal::new(11, 1) && gap > noise {
             lines.push(
                 "The simulated median runs above the projection: rebalancing each year between assets that swing widely sells what rose and buys what fell, which lifts the typical path above its assets' medians. The projection is the cautious reading.".into(),
             );
