@@ -137,6 +137,18 @@ fn import(a: &ImportArgs) -> Result<Outcome> {
             token_limit()
         );
     }
+    // A book with no pool is not what an import is for: say why, write
+    // nothing (a script would otherwise plan on an empty book).
+    if ext.written == 0 {
+        anyhow::bail!(
+            "no pool is left to import ({} read, {} skipped for impossible values, {} left out by the filters, {} above the largest rate); nothing was written\n  = help: loosen --min-tvl, --chain, --project or --symbol (`yieldplan pools {}` lists what the snapshot holds)",
+            snapshot.pools.len() + snapshot.skipped.len(),
+            snapshot.skipped.len(),
+            snapshot.pools.len() - pools.len(),
+            ext.left_out.len(),
+            crate::cli::files::shell_word(&a.file)
+        );
+    }
     // The file must read back as a rate book before it is written.
     RateBook::with_file(&a.output, &ext.text)?;
     emit(Some(&a.output), &ext.text)?;
