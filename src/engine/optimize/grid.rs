@@ -300,17 +300,9 @@ mod tests {
     use crate::model::Choice;
     use crate::money::Rate;
 
+    /// A one-member choice that is not an amount.
     fn choice(min: &str, max: &str, rest: bool) -> Choice {
-        let d = |s: &str| Rate(s.parse().unwrap());
-        Choice {
-            name: "x".into(),
-            current: None,
-            min: d(min),
-            max: d(max),
-            members: vec![(0, Rate(Decimal::ONE))],
-            rest,
-            amount: false,
-        }
+        crate::engine::optimize::rounding::tests::choice(min, max, rest, false)
     }
 
     /// A fixed 7.77% at 1%, a free position at 5.5% and a "rest" paying

@@ -157,12 +157,19 @@ fn balanced(mut weights: Vec<Decimal>, c: &Choices, b: Option<usize>) -> Rounded
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::model::{Choice, Choices};
     use crate::money::Rate;
 
-    fn choice(min: &str, max: &str, rest: bool, amount: bool) -> Choice {
+    /// A one-member choice named "x" between fractions `min` and `max`
+    /// (also the grid search's tests' fixture).
+    pub(in crate::engine::optimize) fn choice(
+        min: &str,
+        max: &str,
+        rest: bool,
+        amount: bool,
+    ) -> Choice {
         let d = |s: &str| Rate(s.parse().unwrap());
         Choice {
             name: "x".into(),

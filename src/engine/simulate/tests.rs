@@ -15,6 +15,24 @@ fn load(text: &str) -> (Portfolio, PlanReport) {
     (p, plan)
 }
 
+/// The simulation of profile `text` over `years` years, `paths` paths,
+/// seed `seed`.
+fn run(text: &str, years: u32, paths: u32, seed: u64) -> Simulation {
+    let (p, plan) = load(text);
+    simulate(&p, &plan, SimSettings { years, paths, seed }, &|| {}).unwrap()
+}
+
+/// Asserts `l·lᵀ` is `corr` within 1e-12.
+fn assert_factors(l: &[Vec<f64>], corr: &[Vec<f64>]) {
+    let n = corr.len();
+    for i in 0..n {
+        for j in 0..n {
+            let c: f64 = (0..n).map(|k| l[i][k] * l[j][k]).sum();
+            assert!((c - corr[i][j]).abs() < 1e-12, "{i} {j}: {c}");
+        }
+    }
+}
+
 const CALM: &str = "[portfolio]\nvalue = 500000\n[goal]\nannual_income = 30000\nstarts_in_years = 3\n\
     [assumptions]\ninflation = \"2%\"\nreinvest = \"50%\"\ntax_rate = \"10%\"\n\
     [assets.USDC]\nvolatility = \"0%\"\n[assets.DAI]\nvolatility = \"0%\"\n\
@@ -223,12 +241,7 @@ fn cholesky_is_exact_on_dependent_assets_and_refuses_contradictions() {
     ];
     let l = cholesky(&corr).unwrap();
     assert_eq!(l[1][1], 0.0);
-    for i in 0..3 {
-        for j in 0..3 {
-            let c: f64 = (0..3).map(|k| l[i][k] * l[j][k]).sum();
-            assert!((c - corr[i][j]).abs() < 1e-12, "{i} {j}: {c}");
-        }
-    }
+    assert_factors(&l, &corr);
     let contradictory = vec![
         vec![1.0, 0.99, 0.99],
         vec![0.99, 1.0, -0.99],
@@ -251,13 +264,7 @@ fn cholesky_reproduces_the_correlations() {
         vec![0.8, 1.0, 0.5],
         vec![0.3, 0.5, 1.0],
     ];
-    let l = cholesky(&corr).unwrap();
-    for i in 0..3 {
-        for j in 0..3 {
-            let c: f64 = (0..3).map(|k| l[i][k] * l[j][k]).sum();
-            assert!((c - corr[i][j]).abs() < 1e-12);
-        }
-    }
+    assert_factors(&cholesky(&corr).unwrap(), &corr);
 }
 
 /// The portfolio with every source of randomness switched off: price
@@ -397,17 +404,8 @@ fn on_one_protocol(split: usize, chance: &str, loss: &str) -> String {
 /// tail of four independent events).
 #[test]
 fn positions_on_one_protocol_share_its_loss_events() {
-    let settings = SimSettings {
-        years: 20,
-        paths: 4000,
-        seed: 5,
-    };
-    let run = |text: &str| {
-        let (p, plan) = load(text);
-        simulate(&p, &plan, settings, &|| {}).unwrap()
-    };
-    let one = run(&on_one_protocol(1, "5%", "70%"));
-    let four = run(&on_one_protocol(4, "5%", "70%"));
+    let one = run(&on_one_protocol(1, "5%", "70%"), 20, 4000, 5);
+    let four = run(&on_one_protocol(4, "5%", "70%"), 20, 4000, 5);
     assert_eq!(one.success_probability, four.success_probability);
     assert_eq!(one.depletion_probability, four.depletion_probability);
     for (a, b) in one.value.iter().zip(&four.value) {
@@ -422,7 +420,7 @@ fn positions_on_one_protocol_share_its_loss_events() {
     }
     // With a total loss, every quarter goes at once: the year-1 P5 of a
     // 20% chance is nothing left, as `stress` says of the protocol failing.
-    let total = run(&on_one_protocol(4, "20%", "100%"));
+    let total = run(&on_one_protocol(4, "20%", "100%"), 20, 4000, 5);
     assert_eq!(total.value[0].p5.0, rust_decimal::Decimal::ZERO);
 }
 
@@ -441,18 +439,7 @@ fn a_stacked_position_loses_to_each_of_its_protocols() {
         [[position]]\nstrategy = \"staking\"\nasset = \"ETH\"\nmethod = \"liquid\"\nprotocol = \"pa\"\n\
         apy = \"0%\"\nweight = \"100%\"\n\
         [[position.stack]]\nstrategy = \"lending\"\nasset = \"STETH\"\nprotocol = \"pb\"\napy = \"0%\"\n";
-    let (p, plan) = load(text);
-    let sim = simulate(
-        &p,
-        &plan,
-        SimSettings {
-            years: 1,
-            paths: 40_000,
-            seed: 9,
-        },
-        &|| {},
-    )
-    .unwrap();
+    let sim = run(text, 1, 40_000, 9);
     let year = &sim.value[0];
     assert_eq!(year.p5.0, rust_decimal::Decimal::from(37_500));
     assert_eq!(year.p95.0, rust_decimal::Decimal::from(100_000));
@@ -483,18 +470,7 @@ fn flat_pool_year_one(extra: &str) -> Percentiles {
         },
         extra.replace("eth_volatility", "")
     );
-    let (p, plan) = load(&text);
-    let sim = simulate(
-        &p,
-        &plan,
-        SimSettings {
-            years: 1,
-            paths: 40_000,
-            seed: 3,
-        },
-        &|| {},
-    )
-    .unwrap();
+    let sim = run(&text, 1, 40_000, 3);
     sim.value[0].clone()
 }
 
@@ -551,21 +527,7 @@ fn years_to_the_goal_count_the_horizons_end() {
     let text = "[portfolio]\nvalue = 100000\n[goal]\nannual_income = 8000\nstarts_in_years = 30\n\
         [assumptions]\ninflation = \"0%\"\nreinvest = \"100%\"\n[assets.USDC]\nvolatility = \"0%\"\n\
         [[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\napy = \"5%\"\nrisk_tier = \"none\"\nweight = \"100%\"\n";
-    let (p, plan) = load(text);
-    let years = |horizon: u32| {
-        simulate(
-            &p,
-            &plan,
-            SimSettings {
-                years: horizon,
-                paths: 20,
-                seed: 1,
-            },
-            &|| {},
-        )
-        .unwrap()
-        .median_years_to_goal
-    };
+    let years = |horizon: u32| run(text, horizon, 20, 1).median_years_to_goal;
     assert_eq!(years(9), None);
     assert_eq!(years(10), Some(10));
     assert_eq!(years(12), Some(10));
@@ -579,18 +541,7 @@ fn the_goal_line_of_an_after_tax_goal_is_grossed_up() {
     let text = "[portfolio]\nvalue = 500000\n[goal]\nannual_income = 12000\nafter_tax = true\n\
         [assumptions]\ninflation = \"2%\"\ntax_rate = \"25%\"\n[assets.USDC]\nvolatility = \"0%\"\n\
         [[position]]\nstrategy = \"lending\"\nasset = \"USDC\"\napy = \"4%\"\nrisk_tier = \"none\"\nweight = \"100%\"\n";
-    let (p, plan) = load(text);
-    let sim = simulate(
-        &p,
-        &plan,
-        SimSettings {
-            years: 2,
-            paths: 10,
-            seed: 1,
-        },
-        &|| {},
-    )
-    .unwrap();
+    let sim = run(text, 2, 10, 1);
     let line: Vec<String> = sim
         .goal_line
         .iter()
