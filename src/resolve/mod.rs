@@ -89,6 +89,7 @@ pub fn resolve(
         protocols: BTreeMap::new(),
         fees: BTreeMap::new(),
         notes: Vec::new(),
+        ids: std::cell::RefCell::default(),
     };
     r.risk_settings(spec);
     r.assets(spec);
@@ -122,6 +123,10 @@ struct Resolver<'b> {
     fees: BTreeMap<String, Rate>,
     /// Lints resolution fires (figures assumed for unknown tokens), in order.
     notes: Vec<crate::model::Note>,
+    /// The book's chain and protocol ids of the spellings met so far, so
+    /// each distinct spelling runs through the alias tables once (a profile
+    /// of thousands of positions names a few chains and protocols).
+    ids: std::cell::RefCell<names::Ids>,
 }
 
 /// The most distinct assets the positions of a profile may hold: every pair

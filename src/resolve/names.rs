@@ -10,10 +10,34 @@
 //! own. An asset that matches nothing is left as written for the
 //! known-asset check to judge.
 
+use std::collections::HashMap;
+
 use super::{Resolver, table_key};
 use crate::error::{nearest, shorten, some_of};
 use crate::model::{Lint, Note, Position};
 use crate::profile::{PositionSpec, Sp};
+
+/// The book's ids of the chain and protocol spellings a profile has used,
+/// each looked up once.
+#[derive(Default)]
+pub(super) struct Ids {
+    chains: HashMap<String, String>,
+    protocols: HashMap<String, String>,
+}
+
+/// The id `memo` holds for `name`, else `id(name)`, kept in `memo`.
+fn remembered(
+    memo: &mut HashMap<String, String>,
+    name: &str,
+    id: impl FnOnce(&str) -> String,
+) -> String {
+    if let Some(known) = memo.get(name) {
+        return known.clone();
+    }
+    let found = id(name);
+    memo.insert(name.to_string(), found.clone());
+    found
+}
 
 /// Names of one kind (protocols or chains) that nothing declares, each with
 /// the positions naming it, in the order first named.
@@ -99,12 +123,20 @@ impl Resolver<'_> {
                 .map(|a| Sp::new(self.asset_id(&a.value), a.span.clone()))
         };
         let chain = |s: &Option<Sp<String>>| {
-            s.as_ref()
-                .map(|c| Sp::new(self.book.canonical_chain(&c.value), c.span.clone()))
+            s.as_ref().map(|c| {
+                let id = remembered(&mut self.ids.borrow_mut().chains, &c.value, |n| {
+                    self.book.canonical_chain(n)
+                });
+                Sp::new(id, c.span.clone())
+            })
         };
         let protocol = |s: &Option<Sp<String>>| {
-            s.as_ref()
-                .map(|c| Sp::new(self.book.canonical_protocol(&c.value), c.span.clone()))
+            s.as_ref().map(|c| {
+                let id = remembered(&mut self.ids.borrow_mut().protocols, &c.value, |n| {
+                    self.book.canonical_protocol(n)
+                });
+                Sp::new(id, c.span.clone())
+            })
         };
         out.asset = asset(&p.asset);
         out.chain = chain(&p.chain);

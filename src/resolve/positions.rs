@@ -112,8 +112,8 @@ impl Resolver<'_> {
     /// when it names a snapshot pool.
     fn draft(&mut self, p: &PositionSpec) -> Option<Draft> {
         let filled = match &p.pool_id {
-            Some(id) => self.fill_from_pool(p, id)?,
-            None => p.clone(),
+            Some(id) => std::borrow::Cow::Owned(self.fill_from_pool(p, id)?),
+            None => std::borrow::Cow::Borrowed(p),
         };
         let canonical = self.canonical_spec(&filled);
         if !self.pair_of_two(&filled, &canonical) {
