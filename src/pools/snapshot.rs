@@ -9,7 +9,9 @@
 //! impossible values (no id, negative or missing TVL, no APY at all, a
 //! negative total or reward APY) skipped, each with its reason. A pool id
 //! listed twice is read once: the first entry in the file wins, and the id is
-//! reported. A file that is not JSON, or is cut short, is an error. It reads bytes already in memory
+//! reported. An entry of the wrong shape (a field of the wrong type, a
+//! `null` in the list) is skipped with its place. A file that is not JSON,
+//! or is cut short, is an error. It reads bytes already in memory
 //! (no I/O) and judges nothing (screening is `screen.rs`).
 
 use std::borrow::Cow;
@@ -21,6 +23,15 @@ use serde::{Deserialize, Serialize};
 struct Envelope {
     #[serde(default)]
     data: Option<Vec<RawPool>>,
+}
+
+/// The response's outer object with each entry of `data` as written, to be
+/// read on its own: a file with an entry of the wrong shape is read again
+/// this way, so that the entry is skipped instead of refusing the file.
+#[derive(Deserialize)]
+struct WrittenEnvelope<'a> {
+    #[serde(default, borrow)]
+    data: Option<Vec<&'a serde_json::value::RawValue>>,
 }
 
 /// One pool as the snapshot writes it (APYs in percent), every field optional.
@@ -205,45 +216,66 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
         let (line, column) = crate::error::line_col(&String::from_utf8_lossy(&cleaned), at);
         return Err(SnapshotError::List { line, column });
     }
-    let envelope: Envelope = serde_json::from_slice(&cleaned).map_err(|e| {
-        if cleaned.iter().all(u8::is_ascii_whitespace) {
-            SnapshotError::Empty
-        } else if e.is_eof() {
-            let text = String::from_utf8_lossy(&cleaned);
-            let (line, column) = crate::error::line_col(&text, text.len());
-            SnapshotError::Truncated { line, column }
-        } else {
-            // Placed on the lines an editor shows, carriage returns alone
-            // included (serde_json counts only line feeds).
-            // (Bytes that are not UTF-8 are shown as U+FFFD, after the
-            // first of them, which is where the problem is placed.)
-            let text = String::from_utf8_lossy(&cleaned);
-            let (at, message) = match std::str::from_utf8(&cleaned) {
-                // Whatever serde made of it: the first byte that is not
-                // UTF-8 is the problem.
-                Err(u) => (
-                    u.valid_up_to(),
-                    "a byte here is not UTF-8 text; save the file as UTF-8".to_string(),
-                ),
-                Ok(_) => crate::error::json_error(&text, &e),
-            };
-            let (line, column) = crate::error::line_col(&text, at);
-            SnapshotError::Json {
-                line,
-                column,
-                message,
-            }
-        }
-    })?;
+    let typed = serde_json::from_slice::<Envelope>(&cleaned);
+    let wrong_shape = matches!(&typed, Err(e) if e.classify() == serde_json::error::Category::Data);
+    if !wrong_shape {
+        let envelope = typed.map_err(|e| json_problem(&cleaned, &e))?;
+        let raw = envelope.data.ok_or(SnapshotError::NoData)?;
+        return Ok(checked(raw.into_iter().map(check)));
+    }
+    let envelope: WrittenEnvelope =
+        serde_json::from_slice(&cleaned).map_err(|e| json_problem(&cleaned, &e))?;
     let raw = envelope.data.ok_or(SnapshotError::NoData)?;
+    Ok(checked(
+        raw.into_iter()
+            .map(|entry| entry_of(&cleaned, entry).and_then(check)),
+    ))
+}
+
+/// What is wrong with `cleaned`, a file serde could not read: empty, cut
+/// short, or the problem at its place.
+fn json_problem(cleaned: &[u8], e: &serde_json::Error) -> SnapshotError {
+    if cleaned.iter().all(u8::is_ascii_whitespace) {
+        SnapshotError::Empty
+    } else if e.is_eof() {
+        let text = String::from_utf8_lossy(cleaned);
+        let (line, column) = crate::error::line_col(&text, text.len());
+        SnapshotError::Truncated { line, column }
+    } else {
+        // Placed on the lines an editor shows, carriage returns alone
+        // included (serde_json counts only line feeds).
+        // (Bytes that are not UTF-8 are shown as U+FFFD, after the
+        // first of them, which is where the problem is placed.)
+        let text = String::from_utf8_lossy(cleaned);
+        let (at, message) = match std::str::from_utf8(cleaned) {
+            // Whatever serde made of it: the first byte that is not
+            // UTF-8 is the problem.
+            Err(u) => (
+                u.valid_up_to(),
+                "a byte here is not UTF-8 text; save the file as UTF-8".to_string(),
+            ),
+            Ok(_) => crate::error::json_error(&text, e),
+        };
+        let (line, column) = crate::error::line_col(&text, at);
+        SnapshotError::Json {
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+/// The snapshot of the entries of `data`, each read and checked, in file
+/// order: the first entry of each pool id is kept.
+fn checked(entries: impl Iterator<Item = Result<Pool, Skipped>>) -> Snapshot {
     let mut out = Snapshot {
         pools: Vec::new(),
         skipped: Vec::new(),
         duplicates: Vec::new(),
     };
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for r in raw {
-        match check(r) {
+    for entry in entries {
+        match entry {
             Ok(pool) => {
                 let count = seen.entry(pool.id.clone()).or_insert(0);
                 *count += 1;
@@ -263,7 +295,40 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
                 .map(|n| (p.id.clone(), *n))
         })
         .collect();
-    Ok(out)
+    out
+}
+
+/// One entry of the `data` list read as a pool, or skipped (with its id when
+/// it has one) when it is not an object of the endpoint's fields and types
+/// (`"chain": 5`, a `null` entry), placed in `file`, the bytes read.
+fn entry_of(file: &[u8], entry: &serde_json::value::RawValue) -> Result<RawPool, Skipped> {
+    let written = entry.get();
+    serde_json::from_str(written).map_err(|e| {
+        // The entry is a slice of the file: its offset places the problem.
+        let start = (written.as_ptr() as usize).saturating_sub(file.as_ptr() as usize);
+        let (within, message) = if written.starts_with('{') {
+            crate::error::json_error(written, &e)
+        } else {
+            let shown: String = written.chars().take(40).collect();
+            (0, format!("`{shown}` is not an object of pool fields"))
+        };
+        let text = String::from_utf8_lossy(file);
+        let (line, column) = crate::error::line_col(&text, start + within);
+        #[derive(Deserialize)]
+        struct Id {
+            pool: Option<String>,
+        }
+        let id = serde_json::from_str::<Id>(written)
+            .ok()
+            .and_then(|i| i.pool)
+            .filter(|s| !s.trim().is_empty());
+        Skipped {
+            id,
+            reason: format!(
+                "it is not a pool as the endpoint writes one ({message} at line {line}, column {column})"
+            ),
+        }
+    })
 }
 
 /// Replaces bare `NaN`, `Infinity` and `-Infinity` tokens outside strings by `null`.

@@ -276,3 +276,39 @@ fn a_chain_or_project_no_pool_has_is_said_with_the_nearest() {
     f.min_tvl = Some(1e12);
     assert!(f.unmatched(&s.pools).is_empty());
 }
+
+/// An entry of the wrong shape (a field of the wrong type, a `null` or a
+/// number in the list) is skipped with its id when it has one and the
+/// place of the problem in the file; the file's other pools are read.
+#[test]
+fn an_entry_of_the_wrong_shape_is_skipped_at_its_place() {
+    let text = concat!(
+        "{\"data\": [\n",
+        "  {\"pool\": \"typed\", \"chain\": 5, \"tvlUsd\": 1, \"apy\": 1},\n",
+        "  null, 7,\n",
+        "  {\"pool\": \"good\", \"chain\": \"Ethereum\", \"tvlUsd\": 1, \"apy\": 1}\n",
+        "]}"
+    );
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    assert_eq!(s.pools.len(), 1);
+    assert_eq!(s.pools[0].id, "good");
+    assert_eq!(s.skipped.len(), 3);
+    assert_eq!(s.skipped[0].id.as_deref(), Some("typed"));
+    assert!(
+        s.skipped[0].reason.contains("at line 2, column 30"),
+        "{}",
+        s.skipped[0].reason
+    );
+    assert!(s.skipped[0].reason.contains("integer `5`"));
+    assert_eq!(s.skipped[1].id, None);
+    assert!(
+        s.skipped[1].reason.contains("line 3, column 3"),
+        "{}",
+        s.skipped[1].reason
+    );
+    assert!(
+        s.skipped[2].reason.contains("line 3, column 9"),
+        "{}",
+        s.skipped[2].reason
+    );
+}
