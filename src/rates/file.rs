@@ -23,6 +23,7 @@ use super::patches::{
     IndexPatch, METHOD_KEYS, MethodPatch, Missing, PROTOCOL_KEYS, ProtocolPatch,
     RENAMED_ASSET_KEYS, TIER_KEYS, TierPatch, UNKNOWN_ASSET_KEYS, UnknownAssetPatch, correlation,
 };
+use super::stand_in::StandIn;
 use super::written::{Coefficient, Keys, Written};
 use crate::error::{Diagnostic, Diagnostics, nearest, shorten};
 
@@ -58,23 +59,37 @@ struct FileReader {
     diags: Vec<Diagnostic>,
     /// Entries refused as another spelling (`assets.eth`): not read further.
     respelt: std::collections::HashSet<String>,
+    /// Keys of the entry being read that the file writes but that could not
+    /// be read: a value refused, or a misspelling (by the key it is nearest
+    /// to). Such a key is not reported again as missing.
+    tried: Vec<String>,
+    /// Entries the file writes that could not be read, by their keys
+    /// (`["assets", "NEAR"]`): a blank stands for each in the book, and no
+    /// problem of the whole book is reported about it (its own is).
+    refused: Vec<Vec<String>>,
 }
+
+/// What reading a file gives: the book it makes (`None` when the file is not
+/// valid TOML), every problem found in file order, and the entries it writes
+/// that could not be read (see [`FileReader::refused`]).
+pub(super) type FileRead = (Option<RateBook>, Vec<Diagnostic>, Vec<Vec<String>>);
 
 /// Reads a rate-book file over `base` (the default book, or an empty one
 /// when the file says `replace = true`, as chosen by `base_for`).
 ///
 /// Returns the book the file makes (entries with problems left as they
-/// were) and every problem found, in file order; `None` when the file is
+/// were, new ones given a blank stand-in), every problem found, in file
+/// order, and the entries that could not be read; no book when the file is
 /// not valid TOML.
 pub(super) fn read_file(
     path: &Path,
     text: &str,
     base_for: impl FnOnce(bool) -> RateBook,
-) -> (Option<RateBook>, Vec<Diagnostic>) {
+) -> FileRead {
     if let Some(d) = crate::toml_budget::over_budget(text, "rate book")
         .or_else(|| crate::toml_budget::lone_carriage_return(text, "rate book"))
     {
-        return (None, vec![d]);
+        return (None, vec![d], Vec::new());
     }
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
@@ -88,12 +103,14 @@ pub(super) fn read_file(
                 .with_help("fix the TOML syntax here (see https://toml.io for the format)")
             })
             .collect();
-        return (None, diags);
+        return (None, diags, Vec::new());
     }
     let mut r = FileReader {
         your: format!("your file {}", path.display()),
         diags: Vec::new(),
         respelt: std::collections::HashSet::new(),
+        tried: Vec::new(),
+        refused: Vec::new(),
     };
     let root = root.get_ref();
     r.check_keys(root, TOP_KEYS, &[], "the rate book");
@@ -103,7 +120,7 @@ pub(super) fn read_file(
     let mut book = base_for(replace);
     r.read_into(root, &mut book);
     r.diags.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
-    (Some(book), r.diags)
+    (Some(book), r.diags, r.refused)
 }
 
 /// How a name of `family` (`assets`, `chains` or `protocols`) is found: an
@@ -195,21 +212,19 @@ impl FileReader {
             |p: ProtocolPatch, old, id| p.apply(old, id, &your),
         );
         if let Some(v) = get(root, "farming") {
-            if let Some(p) = self.patch::<FarmingPatch>(v, FARMING_KEYS, &[], "[farming]") {
-                match p.apply(book.farming.clone(), &your) {
-                    Ok(f) => book.farming = Some(f),
-                    Err(m) => self.missing(v, "[farming]", m),
-                }
-            }
+            let what = "[farming]";
+            let read = self
+                .patch::<FarmingPatch>(v, FARMING_KEYS, &[], what)
+                .map(|p| p.apply(book.farming.clone(), &your));
+            book.farming = self.settled(v, what, read, book.farming.take(), &["farming"]);
         }
         if let Some(v) = get(root, "unknown_asset") {
             let what = "[unknown_asset]";
-            if let Some(p) = self.patch::<UnknownAssetPatch>(v, UNKNOWN_ASSET_KEYS, &[], what) {
-                match p.apply(book.unknown_asset.clone(), &your) {
-                    Ok(u) => book.unknown_asset = Some(u),
-                    Err(m) => self.missing(v, what, m),
-                }
-            }
+            let read = self
+                .patch::<UnknownAssetPatch>(v, UNKNOWN_ASSET_KEYS, &[], what)
+                .map(|p| p.apply(book.unknown_asset.clone(), &your));
+            let old = book.unknown_asset.take();
+            book.unknown_asset = self.settled(v, what, read, old, &["unknown_asset"]);
         }
         self.correlations(root, book);
         self.family(
@@ -474,7 +489,7 @@ impl FileReader {
     /// A table of named entries (`[assets.ETH]`, ...): each entry's keys are
     /// checked, each value read on its own, and the entry laid over the one
     /// of the same name by `apply`.
-    fn family<P, E: Clone>(
+    fn family<P, E: Clone + StandIn>(
         &mut self,
         root: &DeTable<'_>,
         family: &str,
@@ -500,24 +515,61 @@ impl FileReader {
                 continue;
             }
             let what = format!("[{family}.{}]", shorten(&id));
-            let Some(p) = self.patch::<P>(v, keys, renamed, &what) else {
-                continue;
-            };
-            match apply(p, target.get(&id).cloned(), &id) {
-                Ok(e) => {
-                    target.insert(id, e);
-                }
-                Err(m) => self.missing(name, &what, m),
+            let read = self
+                .patch::<P>(v, keys, renamed, &what)
+                .map(|p| apply(p, target.get(&id).cloned(), &id));
+            let old = target.remove(&id);
+            if let Some(e) = self.settled(name, &what, read, old, &[family, &id]) {
+                target.insert(id, e);
             }
         }
     }
 
+    /// The entry after reading the file's table for it (`read`: `None` when
+    /// the table could not be read, a [`Missing`] key when a new entry lacks
+    /// one, reported here at `at`). An entry that could not be read stays as
+    /// it was (`old`), or, when new, is stood in for by a blank one named
+    /// after the last of its `keys` (`["assets", "NEAR"]`, `["farming"]`),
+    /// which are noted in [`FileReader::refused`].
+    fn settled<T, E: StandIn>(
+        &mut self,
+        at: &Spanned<T>,
+        what: &str,
+        read: Option<Result<E, Missing>>,
+        old: Option<E>,
+        keys: &[&str],
+    ) -> Option<E> {
+        match read {
+            Some(Ok(e)) => return Some(e),
+            Some(Err(m)) => self.missing(at, what, m),
+            None => {}
+        }
+        if old.is_some() {
+            return old;
+        }
+        self.refused
+            .push(keys.iter().map(|k| (*k).to_string()).collect());
+        Some(E::stand_in(keys.last().copied().unwrap_or_default()))
+    }
+
     /// Reports a required key a new entry lacks, at the entry's name.
+    /// Keys the file writes but that could not be read (a bad value, a
+    /// misspelling) are not reported again: their problem is.
     fn missing<T>(&mut self, at: &Spanned<T>, what: &str, (key, help): Missing) {
+        let lacking: Vec<&str> = key
+            .split("`, `")
+            .filter(|k| !self.tried.iter().any(|t| t == k))
+            .collect();
+        if lacking.is_empty() {
+            return;
+        }
         self.diags.push(
             Diagnostic::at(
                 at.span(),
-                format!("{what} is not in the book and has no `{key}`"),
+                format!(
+                    "{what} is not in the book and has no `{}`",
+                    lacking.join("`, `")
+                ),
             )
             .with_help(help),
         );
@@ -532,8 +584,9 @@ impl FileReader {
         renamed: &[(&str, &str)],
         what: &str,
     ) -> Option<P> {
+        self.tried.clear();
         let t = self.table(v, what, &format!("write {what} with its settings under it"))?;
-        self.check_keys(t, keys, renamed, what);
+        self.tried = self.check_keys(t, keys, renamed, what);
         let mut good = DeTable::new();
         for (key, value) in t {
             if !keys.contains(&key.get_ref().as_ref()) {
@@ -547,6 +600,8 @@ impl FileReader {
                 .is_some()
             {
                 good.insert(key.clone(), value.clone());
+            } else {
+                self.tried.push(key.get_ref().to_string());
             }
         }
         self.deserialize::<P>(Spanned::new(v.span(), DeValue::Table(good)), what)
@@ -600,14 +655,16 @@ impl FileReader {
     }
 
     /// Reports keys of `table` not in `known`, with their new name (for the
-    /// book's earlier spellings) or the nearest valid key.
+    /// book's earlier spellings) or the nearest valid key. Returns those
+    /// names: the keys the unknown ones were meant to be.
     fn check_keys(
         &mut self,
         table: &DeTable<'_>,
         known: Keys,
         renamed: &[(&str, &str)],
         what: &str,
-    ) {
+    ) -> Vec<String> {
+        let mut meant = Vec::new();
         for (key, _) in table {
             let name = key.get_ref().as_ref();
             if known.contains(&name) {
@@ -618,11 +675,15 @@ impl FileReader {
                 nearest(name, known.iter().copied()),
             ) {
                 (Some((_, new)), _) => {
+                    meant.push((*new).to_string());
                     format!(
                         "`{name}` is now called `{new}`, as in a profile's [assets.X]; rename it"
                     )
                 }
-                (None, Some(n)) => format!("did you mean `{n}`?"),
+                (None, Some(n)) => {
+                    meant.push(n.to_string());
+                    format!("did you mean `{n}`?")
+                }
                 (None, None) => format!("valid keys here: {}", known.join(", ")),
             };
             self.diags.push(
@@ -633,6 +694,7 @@ impl FileReader {
                 .with_help(help),
             );
         }
+        meant
     }
 
     /// `[correlations]`: `"A/B" = 0.8` or `{ value = 0.8, source = "..." }`.
@@ -811,7 +873,7 @@ impl RateBook {
     /// every consistency problem of the resulting book (see
     /// [`RateBook::problems`]).
     pub fn with_file(path: &Path, text: &str) -> Result<RateBook, Diagnostics> {
-        let (book, mut diags) = read_file(path, text, |replace| {
+        let (book, mut diags, refused) = read_file(path, text, |replace| {
             if replace {
                 RateBook::default()
             } else {
@@ -819,7 +881,14 @@ impl RateBook {
             }
         });
         if let Some(book) = &book {
-            let problems = book.problems();
+            // An entry the file writes but that could not be read has its
+            // problem reported; what the whole book says of it follows from
+            // that one.
+            let problems: Vec<_> = book
+                .problems()
+                .into_iter()
+                .filter(|(_, _, at)| !refused.iter().any(|r| at.starts_with(r)))
+                .collect();
             // Only a book with problems is read again, to place them.
             let root = (!problems.is_empty())
                 .then(|| DeTable::parse(text).ok())

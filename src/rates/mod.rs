@@ -18,6 +18,7 @@ mod entries;
 mod file;
 mod names;
 mod patches;
+mod stand_in;
 mod written;
 
 pub use book::{DEFAULT_BOOK, RateBook, parse_book};

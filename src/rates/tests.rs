@@ -113,7 +113,7 @@ fn a_class_lending_band_is_the_stablecoin_or_the_volatile_one() {
 #[test]
 fn the_default_book_reads_as_a_person_s_file_to_the_same_book() {
     // The file reader applies a profile's bounds; the shipped book passes them.
-    let (book, problems) = file::read_file(Path::new("default.toml"), DEFAULT_BOOK, |_| {
+    let (book, problems, _) = file::read_file(Path::new("default.toml"), DEFAULT_BOOK, |_| {
         RateBook::default()
     });
     assert!(problems.is_empty(), "{problems:?}");
@@ -739,4 +739,62 @@ fn a_second_spelling_of_a_chain_alias_or_protocol_in_a_book_is_refused() {
         RateBook::with_file(Path::new("a.toml"), "[aliases.chains]\nsonic = \"sonic\"\n").unwrap();
     assert!(book.chains().contains("sonic"));
     assert_eq!(book.canonical_chain("Sonic"), "sonic");
+}
+
+#[test]
+fn an_entry_that_cannot_be_read_is_reported_once() {
+    // Each file has one fault; what the book says of the entry the fault
+    // spoils (a required key missing, references to it unknown) follows from
+    // it and is not reported.
+    for (text, said) in [
+        (
+            "[assets.NEAR]\nclass = \"altt\"\n\n[aliases.assets]\nnear-token = \"NEAR\"\n",
+            "unknown variant `altt`",
+        ),
+        (
+            "[assets.NEAR]\nclas = \"alt\"\n\n[assets.STNEAR]\nclass = \"alt\"\nunderlying = \"NEAR\"\n",
+            "unknown key `clas` in [assets.NEAR]",
+        ),
+        (
+            "[protocols.newp]\ntier = 5\n\n[aliases.protocols]\nnp = \"newp\"\n",
+            "`tier` in [protocols.newp]: invalid type",
+        ),
+        (
+            "[protocols.newp]\ntiers = \"emerging\"\n\n[assets.FOO]\nclass = \"alt\"\nprotocol = \"newp\"\n",
+            "unknown key `tiers` in [protocols.newp]",
+        ),
+        (
+            "[protocols.lido]\ntier = \"emerging\"\nindex = \"large-cap-staking\"\n",
+            "unknown key `index` in [protocols.lido]",
+        ),
+        (
+            "[index.mine]\nname = \"Mine\"\ndescription = \"mine\"\ncomponents = 3\n",
+            "`components` in [index.mine]",
+        ),
+        (
+            "replace = true\n[farming]\nlow = \"1%\"\nhigh = \"2%\"\nreward_share = \"x\"\n",
+            "`reward_share` in [farming]",
+        ),
+    ] {
+        let e = RateBook::with_file(Path::new("c.toml"), text).unwrap_err();
+        let messages: Vec<&str> = e
+            .items
+            .iter()
+            .map(|d| d.message.as_str())
+            .filter(|m| !m.starts_with("the rate book has no"))
+            .collect();
+        assert!(
+            messages.len() == 1 && messages[0].contains(said),
+            "{text}: {messages:#?}"
+        );
+    }
+    // A required key that is really missing is still reported beside a bad
+    // value of another key.
+    let e = RateBook::with_file(Path::new("c.toml"), "[assets.NEAR]\nvolatility = \"x\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("has no `class`") && e.contains("`volatility` in"),
+        "{e}"
+    );
 }
