@@ -62,6 +62,20 @@ impl Date {
         }
     }
 
+    /// The latest date it is anywhere now (UTC+14, the easternmost time
+    /// zone), from the system clock: a date after it is in the future
+    /// everywhere. The program reads no time zone, so a date that is today in
+    /// the user's own zone is never after it. 1970-01-01 when the clock is
+    /// set before then.
+    #[must_use]
+    pub fn today() -> Date {
+        const EASTERNMOST: u64 = 14 * 3600;
+        let days = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| (d.as_secs() + EASTERNMOST) / 86_400);
+        Date::from_unix_days(i64::try_from(days).unwrap_or(i64::MAX / 2))
+    }
+
     /// The month's number counted from year 0.
     pub(crate) fn month_index(self) -> i64 {
         i64::from(self.year) * 12 + i64::from(self.month) - 1

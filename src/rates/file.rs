@@ -25,6 +25,7 @@ use super::patches::{
 };
 use super::stand_in::StandIn;
 use super::written::{Coefficient, Keys, Written};
+use crate::date::Date;
 use crate::error::{Diagnostic, Diagnostics, nearest, shorten};
 
 /// A TOML value with its span.
@@ -57,6 +58,8 @@ struct FileReader {
     your: String,
     /// Problems found so far.
     diags: Vec<Diagnostic>,
+    /// The latest date the file's `as_of` may be.
+    today: Date,
     /// Entries refused as another spelling (`assets.eth`): not read further.
     respelt: std::collections::HashSet<String>,
     /// Keys of the entry being read that the file writes but that could not
@@ -84,6 +87,7 @@ pub(super) type FileRead = (Option<RateBook>, Vec<Diagnostic>, Vec<Vec<String>>)
 pub(super) fn read_file(
     path: &Path,
     text: &str,
+    today: Date,
     base_for: impl FnOnce(bool) -> RateBook,
 ) -> FileRead {
     if let Some(d) = crate::toml_budget::over_budget(text, "rate book")
@@ -108,6 +112,7 @@ pub(super) fn read_file(
     let mut r = FileReader {
         your: format!("your file {}", path.display()),
         diags: Vec::new(),
+        today,
         respelt: std::collections::HashSet::new(),
         tried: Vec::new(),
         refused: Vec::new(),
@@ -147,19 +152,7 @@ impl FileReader {
     /// Every table of the file, laid over `book`.
     fn read_into(&mut self, root: &DeTable<'_>, book: &mut RateBook) {
         if let Some(v) = get(root, "as_of") {
-            if let Some(s) = self.value::<String>(v, "`as_of`") {
-                if crate::date::Date::parse(&s).is_some() {
-                    book.as_of = Some(s);
-                } else {
-                    self.diags.push(
-                        Diagnostic::at(
-                            v.span(),
-                            format!("`as_of` is \"{}\", not a date", shorten(&s)),
-                        )
-                        .with_help("write the book's date as YYYY-MM-DD, a day that exists, e.g. 2026-11-01"),
-                    );
-                }
-            }
+            book.as_of = self.as_of(v).or(book.as_of.take());
         }
         self.other_spellings(root, book);
         let your = self.your.clone();
@@ -237,6 +230,35 @@ impl FileReader {
         );
         self.whole_entries::<PoolEntry>(root, "pools", &mut book.pools);
         self.aliases(root, &mut book.aliases);
+    }
+
+    /// The book's date, `as_of`: a day of the calendar, written YYYY-MM-DD,
+    /// that is not after today (the day its figures were read has come).
+    fn as_of(&mut self, v: &Val<'_>) -> Option<String> {
+        let s = self.value::<String>(v, "`as_of`")?;
+        let Some(date) = Date::parse(&s) else {
+            self.diags.push(
+                Diagnostic::at(
+                    v.span(),
+                    format!("`as_of` is \"{}\", not a date", shorten(&s)),
+                )
+                .with_help(
+                    "write the book's date as YYYY-MM-DD, a day that exists, e.g. 2026-11-01",
+                ),
+            );
+            return None;
+        };
+        if date > self.today {
+            self.diags.push(
+                Diagnostic::at(
+                    v.span(),
+                    format!("`as_of` is {date}, after today ({})", self.today),
+                )
+                .with_help("`as_of` is the day the book's figures were read: write that day, today or earlier, as YYYY-MM-DD"),
+            );
+            return None;
+        }
+        Some(s)
     }
 
     /// Entries and aliases the file writes under another spelling of one
@@ -869,11 +891,22 @@ impl RateBook {
     /// # Errors
     ///
     /// Every problem of the file, each at its place (TOML syntax, unknown
-    /// keys, values out of bounds, new entries lacking a required key), and
+    /// keys, values out of bounds, new entries lacking a required key, an
+    /// `as_of` after today by the system clock, see [`Date::today`]), and
     /// every consistency problem of the resulting book (see
     /// [`RateBook::problems`]).
     pub fn with_file(path: &Path, text: &str) -> Result<RateBook, Diagnostics> {
-        let (book, mut diags, refused) = read_file(path, text, |replace| {
+        Self::with_file_on(path, text, Date::today())
+    }
+
+    /// [`RateBook::with_file`] on the day `today`: a file dated (`as_of`)
+    /// after it is refused.
+    ///
+    /// # Errors
+    ///
+    /// As [`RateBook::with_file`].
+    pub fn with_file_on(path: &Path, text: &str, today: Date) -> Result<RateBook, Diagnostics> {
+        let (book, mut diags, refused) = read_file(path, text, today, |replace| {
             if replace {
                 RateBook::default()
             } else {

@@ -113,9 +113,12 @@ fn a_class_lending_band_is_the_stablecoin_or_the_volatile_one() {
 #[test]
 fn the_default_book_reads_as_a_person_s_file_to_the_same_book() {
     // The file reader applies a profile's bounds; the shipped book passes them.
-    let (book, problems, _) = file::read_file(Path::new("default.toml"), DEFAULT_BOOK, |_| {
-        RateBook::default()
-    });
+    let (book, problems, _) = file::read_file(
+        Path::new("default.toml"),
+        DEFAULT_BOOK,
+        crate::date::Date::today(),
+        |_| RateBook::default(),
+    );
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(book.unwrap(), RateBook::default_book());
 }
@@ -381,8 +384,8 @@ fn a_book_date_that_is_not_a_day_is_refused() {
             .to_string();
         assert!(e.contains("d.toml:1:9") && e.contains("not a date"), "{e}");
     }
-    let book = RateBook::with_file(Path::new("d.toml"), "as_of = \"2028-02-29\"\n").unwrap();
-    assert_eq!(book.as_of.as_deref(), Some("2028-02-29"));
+    let book = RateBook::with_file(Path::new("d.toml"), "as_of = \"2024-02-29\"\n").unwrap();
+    assert_eq!(book.as_of.as_deref(), Some("2024-02-29"));
 }
 
 #[test]
@@ -797,4 +800,28 @@ fn an_entry_that_cannot_be_read_is_reported_once() {
         e.contains("has no `class`") && e.contains("`volatility` in"),
         "{e}"
     );
+}
+
+#[test]
+fn a_book_dated_after_today_is_refused_at_its_date() {
+    let today = crate::date::Date::parse("2026-11-30").unwrap();
+    let read = |as_of: &str| {
+        RateBook::with_file_on(
+            Path::new("d.toml"),
+            &format!("as_of = \"{as_of}\"\n"),
+            today,
+        )
+    };
+    for day in ["2026-11-30", "2026-11-29", "2020-01-01"] {
+        assert_eq!(read(day).unwrap().as_of.as_deref(), Some(day));
+    }
+    for day in ["2026-12-01", "2027-11-30", "9999-01-01"] {
+        let e = read(day).unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("`as_of` is {day}, after today (2026-11-30)"))
+                && e.contains("d.toml:1:9")
+                && e.contains("today or earlier"),
+            "{e}"
+        );
+    }
 }

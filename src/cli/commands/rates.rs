@@ -201,11 +201,15 @@ fn refuse_book_flags(a: &RatesArgs) -> Result<()> {
 
 /// An `--as-of` date: `YYYY-MM-DD`, a day that exists, kept as written.
 fn parse_date(text: &str) -> Result<String, String> {
-    yieldplan::date::Date::parse(text)
-        .map(|_| text.to_string())
-        .ok_or_else(|| {
-            format!(
-                "\"{text}\" is not a date; write YYYY-MM-DD, a day that exists, e.g. 2026-11-01"
-            )
-        })
+    use yieldplan::date::Date;
+    let date = Date::parse(text).ok_or_else(|| {
+        format!("\"{text}\" is not a date; write YYYY-MM-DD, a day that exists, e.g. 2026-11-01")
+    })?;
+    let today = Date::today();
+    if date > today {
+        return Err(format!(
+            "{date} is after today ({today}); date the book the day its figures were read, today or earlier"
+        ));
+    }
+    Ok(text.to_string())
 }

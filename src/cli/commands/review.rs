@@ -196,16 +196,10 @@ fn warn_unreachable_denials(a: &ReviewArgs) {
     }
 }
 
-/// The latest date it is anywhere now (UTC+14, the easternmost time zone),
-/// from the system clock: income received after it is refused. The
-/// program reads no time zone, so a payment dated today in the user's own
-/// zone is never in the future.
+/// The latest date it is anywhere now (see [`review::income::Date::today`]):
+/// income received after it is refused.
 fn today() -> review::income::Date {
-    const EASTERNMOST: u64 = 14 * 3600;
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| (d.as_secs() + EASTERNMOST) / 86_400);
-    review::income::Date::from_unix_days(i64::try_from(days).unwrap_or(i64::MAX / 2))
+    review::income::Date::today()
 }
 
 /// A file's text, or why it cannot be read as UTF-8 text.
