@@ -311,6 +311,7 @@ impl RateBook {
                 ));
             }
         }
+        let declared = self.declared_chains();
         // Which assets follow each asset, to report a chain where its middle
         // link is written too (the file may write only that one).
         let mut followers: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -403,6 +404,8 @@ impl RateBook {
                         format!("write chain = \"{id}\": positions on it are counted as `{id}`"),
                         keys(&["assets", symbol, "chain"]),
                     ));
+                } else if !declared.contains(c) {
+                    out.push(undeclared_chain(symbol, c, &declared));
                 }
             }
             if let Some(p) = a
@@ -423,6 +426,41 @@ impl RateBook {
             }
         }
     }
+}
+
+impl RateBook {
+    /// The chains the book declares, by id: what its chain aliases name
+    /// (`sonic = "sonic"` declares a chain of one's own) and the chains its
+    /// pools (a snapshot's) are on. An asset's `chain` must be one of them,
+    /// so a misspelt chain is not silently a new one.
+    fn declared_chains(&self) -> std::collections::BTreeSet<String> {
+        self.aliases
+            .chains
+            .values()
+            .map(String::as_str)
+            .chain(self.pools.values().map(|p| p.chain.as_str()))
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| self.canonical_chain(c))
+            .collect()
+    }
+}
+
+/// The problem of asset `symbol` whose `chain` the book does not declare,
+/// with the nearest chain it does.
+fn undeclared_chain(
+    symbol: &str,
+    chain: &str,
+    declared: &std::collections::BTreeSet<String>,
+) -> Problem {
+    let near = crate::error::nearest(chain, declared.iter().map(String::as_str))
+        .map_or_else(String::new, |n| format!("did you mean `{n}`? "));
+    (
+        format!("assets.{symbol}: chain `{chain}` is not a chain the book knows"),
+        format!(
+            "{near}Write a chain the book knows (`yieldplan rates --format toml` lists them under [aliases.chains]), or declare a chain of its own under [aliases.chains] (\"{chain}\" = \"{chain}\")"
+        ),
+        keys(&["assets", symbol, "chain"]),
+    )
 }
 
 /// An index's weights add up to 100%, and each component is complete.

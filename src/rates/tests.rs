@@ -825,3 +825,33 @@ fn a_book_dated_after_today_is_refused_at_its_date() {
         );
     }
 }
+
+#[test]
+fn an_asset_on_a_chain_the_book_does_not_know_is_refused_with_the_nearest() {
+    let e = RateBook::with_file(
+        Path::new("c.toml"),
+        "[assets.NEAR]\nclass = \"alt\"\nchain = \"etherum\"\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("assets.NEAR: chain `etherum` is not a chain the book knows")
+            && e.contains("c.toml:3:1")
+            && e.contains("did you mean `ethereum`?"),
+        "{e}"
+    );
+    // A chain of one's own is declared by an alias naming itself.
+    let book = RateBook::with_file(
+        Path::new("c.toml"),
+        "[assets.SUIX]\nclass = \"alt\"\nchain = \"sui\"\n\n[aliases.chains]\nsui = \"sui\"\n",
+    )
+    .unwrap();
+    assert!(book.chains().contains("sui"));
+    assert!(
+        RateBook::with_file(
+            Path::new("c.toml"),
+            "[assets.SUIX]\nclass = \"alt\"\nchain = \"sui\"\n"
+        )
+        .is_err()
+    );
+}
