@@ -17,7 +17,7 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::book::RateBook;
 use super::entries::PoolEntry;
-use super::names::{Aliases, slug};
+use super::names::{Aliases, slug, unversioned};
 use super::patches::{
     ASSET_KEYS, AssetPatch, BAND_KEYS, BandPatch, FARMING_KEYS, FarmingPatch, INDEX_KEYS,
     IndexPatch, METHOD_KEYS, MethodPatch, Missing, PROTOCOL_KEYS, ProtocolPatch,
@@ -334,7 +334,27 @@ impl FileReader {
                 self.respelt.insert(format!("assets.{key}"));
             }
         }
+        let own_protocols: Vec<String> = keys_of("protocols")
+            .into_iter()
+            .map(|(k, _)| slug(&k))
+            .collect();
         for (key, at) in keys_of("protocols") {
+            if let Some(base) = version_of(&key, book, &own_protocols) {
+                self.diags.push(
+                    Diagnostic::at(
+                        at,
+                        format!(
+                            "[protocols.{}] is a version of the protocol `{base}`, a second entry for one protocol",
+                            shorten(&key)
+                        ),
+                    )
+                    .with_help(format!(
+                        "profiles and snapshots count every version of a protocol as the protocol (`aave-v3` and `Aave V9` are `aave`): write [protocols.{base}], or give a protocol of its own an id that is not `{base}-vN`"
+                    )),
+                );
+                self.respelt.insert(format!("protocols.{key}"));
+                continue;
+            }
             if key.trim() != key {
                 self.diags.push(
                     Diagnostic::at(
@@ -834,6 +854,21 @@ impl FileReader {
             }
         }
     }
+}
+
+/// The protocol that `key`, a protocol id the book does not have, is a
+/// version of (`aave-v9` of `aave`), when the book or the file's own
+/// `[protocols]` (`own`, as slugs) has it: a profile names such a
+/// version by that protocol, so it cannot be an entry of its own.
+fn version_of(key: &str, book: &RateBook, own: &[String]) -> Option<String> {
+    let id = slug(key);
+    if book.aliases.protocol(key) != id {
+        // An alias the tables list: refused as one, naming its protocol.
+        return None;
+    }
+    let base = unversioned(&id);
+    let known = book.protocols.contains_key(base) || own.iter().any(|k| k == base);
+    (base != id && known && !book.protocols.contains_key(&id)).then(|| base.to_string())
 }
 
 /// An entry written in full whose reward share must be a share (at most 100%).

@@ -855,3 +855,43 @@ fn an_asset_on_a_chain_the_book_does_not_know_is_refused_with_the_nearest() {
         .is_err()
     );
 }
+
+#[test]
+fn a_version_of_a_protocol_the_book_has_is_not_an_entry_of_its_own() {
+    for (text, key, base) in [
+        (
+            "[protocols.aave-v9]\ntier = \"emerging\"\n",
+            "aave-v9",
+            "aave",
+        ),
+        (
+            "[protocols.\"Aave V9\"]\ntier = \"emerging\"\n",
+            "Aave V9",
+            "aave",
+        ),
+        (
+            "[protocols.foo]\ntier = \"emerging\"\n[protocols.foo-v2]\ntier = \"emerging\"\n",
+            "foo-v2",
+            "foo",
+        ),
+    ] {
+        let e = RateBook::with_file(Path::new("v.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(&format!(
+                "[protocols.{key}] is a version of the protocol `{base}`"
+            )) && e.contains(&format!("write [protocols.{base}]"))
+                && e.matches("error:").count() == 1,
+            "{text}: {e}"
+        );
+    }
+    // A versioned id whose protocol the book lacks is a protocol of its own,
+    // and a profile finds it.
+    let book = RateBook::with_file(
+        Path::new("v.toml"),
+        "[protocols.bar-v2]\ntier = \"emerging\"\n",
+    )
+    .unwrap();
+    assert_eq!(book.canonical_protocol("Bar V2"), "bar-v2");
+}
