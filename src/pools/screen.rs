@@ -130,11 +130,6 @@ impl Filter {
     #[must_use]
     pub fn keeps(&self, p: &Pool) -> bool {
         let book = &self.book;
-        let token = |t: &str| {
-            book.aliases
-                .asset(t)
-                .unwrap_or_else(|| t.trim().to_uppercase())
-        };
         self.chain
             .as_ref()
             .is_none_or(|c| book.canonical_chain(&p.chain) == book.canonical_chain(c))
@@ -142,12 +137,7 @@ impl Filter {
                 .project
                 .as_ref()
                 .is_none_or(|c| book.canonical_protocol(&p.project) == book.canonical_protocol(c))
-            && self.symbol.as_ref().is_none_or(|s| {
-                p.symbol.eq_ignore_ascii_case(s)
-                    || p.symbol
-                        .split(['-', '/', ' '])
-                        .any(|t| token(t) == token(s))
-            })
+            && self.symbol.as_ref().is_none_or(|s| self.holds(p, s))
             && self.min_tvl.is_none_or(|m| p.tvl_usd >= m)
             && (!self.stablecoin || p.stablecoin)
             && self.max_apy.is_none_or(|m| p.apy <= m)
@@ -155,10 +145,60 @@ impl Filter {
 }
 
 impl Filter {
-    /// A warning for each `--chain` or `--project` that no pool of `pools`
-    /// is on or of, whatever the other filters: a misspelt name would
-    /// otherwise list nothing without a word. Each names the nearest chain
-    /// or project the pools have.
+    /// A token as the book names it: its asset alias (`WETH` is `ETH`), else
+    /// the token in upper case.
+    fn token(&self, t: &str) -> String {
+        self.book
+            .aliases
+            .asset(t)
+            .unwrap_or_else(|| t.trim().to_uppercase())
+    }
+
+    /// Whether pool `p` matches `--symbol symbol`: its whole symbol in any
+    /// case, or one of its tokens (split at `-`, `/` and blanks) as the
+    /// book names it.
+    fn holds(&self, p: &Pool, symbol: &str) -> bool {
+        let wanted = self.token(symbol);
+        p.symbol.eq_ignore_ascii_case(symbol)
+            || p.symbol
+                .split(['-', '/', ' '])
+                .any(|t| self.token(t) == wanted)
+    }
+
+    /// A warning for a `--symbol` that no pool of `pools` holds, whatever
+    /// the other filters, naming the nearest token the pools have.
+    fn unmatched_symbol(&self, pools: &[Pool]) -> Option<String> {
+        let given = self.symbol.as_ref()?;
+        if pools.iter().any(|p| self.holds(p, given)) {
+            return None;
+        }
+        // Distinct spellings first, as for chains.
+        let written: std::collections::BTreeSet<&str> = pools
+            .iter()
+            .flat_map(|p| p.symbol.split(['-', '/', ' ']))
+            .filter(|t| !t.trim().is_empty())
+            .collect();
+        let have: std::collections::BTreeSet<String> =
+            written.into_iter().map(|t| self.token(t)).collect();
+        let target = self.token(given);
+        let near = crate::error::nearest(&target, have.iter().map(String::as_str))
+            .map_or_else(String::new, |n| format!("; did you mean `{n}`?"));
+        let shown = crate::error::shorten(given);
+        // Said only when an alias changed more than the case.
+        let read = if given.trim().eq_ignore_ascii_case(&target) {
+            String::new()
+        } else {
+            format!(" (read as `{}`)", crate::error::shorten(&target))
+        };
+        Some(format!(
+            "no pool of the snapshot holds symbol `{shown}`{read}{near}"
+        ))
+    }
+
+    /// A warning for each `--chain`, `--project` or `--symbol` that no pool
+    /// of `pools` is on, of or holds, whatever the other filters: a misspelt
+    /// name would otherwise list nothing without a word. Each names the
+    /// nearest chain, project or token the pools have.
     #[must_use]
     pub fn unmatched(&self, pools: &[Pool]) -> Vec<String> {
         let book = &self.book;
@@ -206,6 +246,7 @@ impl Filter {
                 "no pool of the snapshot is {on} {what} `{shown}`{read}{near}"
             ));
         }
+        out.extend(self.unmatched_symbol(pools));
         out
     }
 }
