@@ -722,3 +722,66 @@ fn a_profile_past_the_entry_limits_is_refused_at_its_place() {
         "{err}"
     );
 }
+
+/// Every command that writes a file with `-o`, with the rest of its arguments.
+fn writers() -> Vec<Vec<&'static str>> {
+    vec![
+        vec!["init"],
+        vec!["plan", PROFILE],
+        vec!["check", PROFILE],
+        vec!["compare", PROFILE, PROFILE],
+        vec!["stress", PROFILE],
+        vec!["project", PROFILE],
+        vec!["il", "--ratio", "2"],
+        vec!["pools", "data/pools-sample.json"],
+        vec!["rates"],
+        vec!["rates", "import", "data/pools-sample.json"],
+        vec!["schema"],
+        vec!["completions", "bash"],
+        vec!["optimize", PROFILE],
+    ]
+}
+
+/// Runs `args` with `-o out`, which must fail with exit 2 and say `said`.
+fn fails_saying(args: &[&str], out: &str, said: &str) {
+    let mut all = args.to_vec();
+    all.extend(["-o", out]);
+    let run = run(&all);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{all:?}: {err}");
+    assert!(err.contains(said), "{all:?}: {err}");
+    assert!(
+        !err.contains(".tmp"),
+        "{all:?} names its temporary file: {err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_failed_write_says_what_happened_and_leaves_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("failed-writes");
+    let missing = dir.join("missing").join("out.toml");
+    let locked = dir.join("locked");
+    fs::create_dir(&locked).unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
+    // Whoever may write anywhere (root) cannot be refused by a folder's mode.
+    let refused = fs::write(locked.join("probe"), "").is_err();
+    for args in writers() {
+        if fs::OpenOptions::new().write(true).open("/dev/full").is_ok() {
+            fails_saying(&args, "/dev/full", "/dev/full: the device is full");
+        }
+        fails_saying(&args, s(&dir), "is a directory");
+        fails_saying(&args, s(&missing), "does not exist");
+        if refused {
+            let inside = locked.join("out.toml");
+            fails_saying(&args, s(&inside), "cannot be written to");
+        }
+        // A folder that takes no new file, whoever writes.
+        if Path::new("/proc/self").exists() {
+            fails_saying(&args, "/proc/yieldplan-out.toml", "cannot be created in");
+        }
+        assert!(leftovers(&dir).is_empty() && leftovers(&locked).is_empty());
+    }
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+}

@@ -136,7 +136,7 @@ pub fn write_file(flag: &str, path: &Path, text: &str) -> Result<()> {
             );
         }
         if !meta.is_file() || is_system_path(path) {
-            return stream(path, text).with_context(|| format!("cannot write {flag} {at}"));
+            return stream(path, text).map_err(|e| write_error(flag, &at, None, &e, ""));
         }
     }
     // Through a symbolic link: replace what it points to.
@@ -145,8 +145,58 @@ pub fn write_file(flag: &str, path: &Path, text: &str) -> Result<()> {
         None => path.to_path_buf(),
     };
     let dir = existing_folder(flag, &at, &target)?;
+    let kept = if meta.is_some() {
+        "; the file is left as it was"
+    } else {
+        "; nothing was written"
+    };
     replace(&target, &dir, meta.as_ref(), text)
-        .with_context(|| format!("cannot write {flag} {at}: check that the directory is writable"))
+        .map_err(|e| write_error(flag, &at, Some(&dir), &e, kept))
+}
+
+/// The error of a failed write of `flag` `at` (a file in `dir`, or a stream
+/// when `None`), saying what happened and what to do, then `after` (what
+/// became of the file). The temporary file's name is not shown: it was
+/// removed.
+fn write_error(
+    flag: &str,
+    at: &str,
+    dir: Option<&Path>,
+    e: &io::Error,
+    after: &str,
+) -> anyhow::Error {
+    let why = os_message(e);
+    let folder = dir.map_or_else(
+        || "it".to_string(),
+        |d| format!("the directory {}", shown(d)),
+    );
+    let what = match e.kind() {
+        io::ErrorKind::StorageFull => {
+            format!("the device is full ({why}); free some space or write elsewhere")
+        }
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            format!("{folder} cannot be written to ({why}); choose a place you can write to")
+        }
+        _ if dir.is_some() => {
+            format!("a file cannot be created in {folder} ({why}); choose another place")
+        }
+        _ => why,
+    };
+    anyhow::anyhow!("cannot write {flag} {at}: {what}{after}")
+}
+
+/// The system's message for `e` (`No space left on device (os error 28)`),
+/// without the temporary file's path that `tempfile` adds to it (`... at
+/// path "/dir/.name.x1y2.tmp"`).
+fn os_message(e: &io::Error) -> String {
+    if let Some(code) = e.raw_os_error() {
+        return io::Error::from_raw_os_error(code).to_string();
+    }
+    let text = e.to_string();
+    match text.split_once(" at path ") {
+        Some((message, _)) => message.to_string(),
+        None => text,
+    }
 }
 
 /// The folder a file at `target` goes into (`.` for a bare name), which must
@@ -170,17 +220,23 @@ fn existing_folder(flag: &str, at: &str, target: &Path) -> Result<PathBuf> {
 /// anything exists at `path` (a file, a link, even a dangling one), and
 /// creates the file atomically (a temporary file linked into place only if
 /// the name is still free), so a file that appears meanwhile is not
-/// overwritten either.
+/// overwritten either. A device or a pipe (`/dev/stdout`, a FIFO) is no
+/// file to overwrite: it is written to as a stream.
 ///
 /// # Errors
-/// Something exists at `path`, its folder is missing, or it cannot be written.
+/// Something exists at `path`, its folder is missing, or it cannot be written
+/// (each said as what happened: a full device, a folder not writable, ...).
 pub fn write_new(flag: &str, path: &Path, text: &str) -> Result<()> {
     if is_stdout(path) {
         return write_stdout(text);
     }
     let at = shown(path);
-    if fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+    let meta = fs::metadata(path);
+    if meta.as_ref().is_ok_and(fs::Metadata::is_dir) {
         bail!("{flag} {at} is a directory; give the path of a new file, such as {at}/profile.toml");
+    }
+    if meta.as_ref().is_ok_and(|m| !m.is_file()) {
+        return stream(path, text).map_err(|e| write_error(flag, &at, None, &e, ""));
     }
     if fs::symlink_metadata(path).is_ok() {
         bail!(
@@ -203,9 +259,14 @@ pub fn write_new(flag: &str, path: &Path, text: &str) -> Result<()> {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => bail!(
             "{flag} {at} already exists; it is never overwritten: choose a new name, or remove the file first"
         ),
-        other => other.with_context(|| {
-            format!("cannot write {flag} {at}: check that the directory is writable")
-        }),
+        Err(e) => Err(write_error(
+            flag,
+            &at,
+            Some(&dir),
+            &e,
+            "; nothing was written",
+        )),
+        Ok(()) => Ok(()),
     }
 }
 

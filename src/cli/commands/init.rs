@@ -208,6 +208,10 @@ pub fn run(a: &InitArgs) -> Result<Outcome> {
         Some(path) => {
             let text = with_schema_line(path, text);
             write_new("--output", path, &text)?;
+            // A device or a pipe took the text: there is no file to plan.
+            if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+                return Ok(Outcome::Success);
+            }
             crate::cli::files::print_error(&format!(
                 "wrote {}; plan it with: yieldplan plan {}",
                 crate::cli::files::shown(path),
