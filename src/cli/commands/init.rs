@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use rust_decimal::Decimal;
-use yieldplan::money::parse_decimal_text;
+use yieldplan::money::{MAX_MONEY, parse_decimal_text};
 
 use crate::cli::files::write_stdout;
 use crate::cli::outcome::Outcome;
@@ -59,8 +59,8 @@ pub struct InitArgs {
     /// What the portfolio is worth, an amount (default: the template's)
     #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_negative_numbers = true)]
     pub value: Option<Decimal>,
-    /// The income wanted each month, an amount (default: the template's)
-    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_negative_numbers = true)]
+    /// The income wanted each month, an amount of at most 10^15 a year (default: the template's)
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_monthly, allow_negative_numbers = true)]
     pub monthly_income: Option<Decimal>,
     /// Currency code of the amounts, letters (e.g. USD or EUR; usd is written USD)
     #[arg(long, value_name = "CODE", default_value = "USD", value_parser = crate::cli::args::parse_currency)]
@@ -93,7 +93,7 @@ fn parse_amount(text: &str) -> Result<Decimal, String> {
     if d <= Decimal::ZERO {
         return Err(format!("\"{text}\" must be more than zero"));
     }
-    if d > Decimal::from(1_000_000_000_000_000_i64) {
+    if d > MAX_MONEY {
         return Err(format!(
             "\"{text}\" is more than the 10^15 this tool accepts"
         ));
@@ -104,6 +104,22 @@ fn parse_amount(text: &str) -> Result<Decimal, String> {
         ));
     }
     Ok(d.normalize())
+}
+
+/// A monthly income as [`parse_amount`] reads it, whose year (twelve
+/// months, the goal a plan checks) is at most 10^15 as every amount of a
+/// profile: a larger one would write a goal no plan can hold.
+fn parse_monthly(text: &str) -> Result<Decimal, String> {
+    let monthly = parse_amount(text)?;
+    let most = (MAX_MONEY / Decimal::from(12))
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero);
+    if monthly > most {
+        return Err(format!(
+            "\"{text}\" a month is {} a year, more than the 10^15 this tool accepts; give at most {most} a month",
+            monthly * Decimal::from(12)
+        ));
+    }
+    Ok(monthly)
 }
 
 /// Whether the commas of `text` group its whole part in thousands: 1 to 3
@@ -224,7 +240,7 @@ pub fn run(a: &InitArgs) -> Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
-    use super::{fill, parse_amount};
+    use super::{fill, parse_amount, parse_monthly};
     use crate::cli::args::parse_currency;
     use crate::cli::files::shell_word;
 
@@ -265,6 +281,23 @@ mod tests {
                 .unwrap_err()
                 .contains("more than zero")
         );
+    }
+
+    #[test]
+    fn a_monthly_income_is_refused_when_its_year_passes_the_limit() {
+        assert_eq!(
+            parse_monthly("83,333,333,333,333.33").unwrap().to_string(),
+            "83333333333333.33"
+        );
+        for bad in ["83333333333333.34", "1e15", "100000000000000"] {
+            let e = parse_monthly(bad).unwrap_err();
+            assert!(
+                e.contains("a year, more than the 10^15")
+                    && e.contains("give at most 83333333333333.33 a month"),
+                "{bad}: {e}"
+            );
+        }
+        assert!(parse_monthly("0").unwrap_err().contains("more than zero"));
     }
 
     #[test]
