@@ -533,3 +533,55 @@ fn init_output_must_be_named_as_toml() {
         assert!(dir.path().join(name).exists(), "{name}");
     }
 }
+
+#[test]
+fn money_axes_of_tiny_amounts_have_distinct_labels_in_cents() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("tiny.toml");
+    let text = std::fs::read_to_string("profiles/supplemental-income.toml")
+        .unwrap()
+        .replace("value = 300000", "value = 2")
+        .replace(
+            "monthly_income = { min = 1000, max = 2000 }",
+            "monthly_income = 0.01",
+        );
+    std::fs::write(&profile, text).unwrap();
+    let svg = dir.path().join("tiny.svg");
+    let out = bin()
+        .arg("project")
+        .arg(&profile)
+        .args(["--simulate", "--years", "5", "--paths", "50", "--plot"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let texts = svg_texts(&std::fs::read_to_string(&svg).unwrap());
+    // The labels of each chart's money axis, one run of `$` labels each.
+    let mut axes: Vec<Vec<String>> = Vec::new();
+    let mut in_axis = false;
+    for t in texts {
+        if t.starts_with('$') {
+            if !in_axis {
+                axes.push(Vec::new());
+            }
+            axes.last_mut().unwrap().push(t);
+            in_axis = true;
+        } else {
+            in_axis = false;
+        }
+    }
+    assert_eq!(axes.len(), 2, "{axes:?}");
+    for labels in &axes {
+        let mut distinct = labels.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), labels.len(), "{labels:?}");
+        assert!(labels.len() >= 4, "{labels:?}");
+    }
+    // The income, a few cents a year, is labelled in cents.
+    assert!(axes[1].iter().any(|l| l.contains('.')), "{:?}", axes[1]);
+}

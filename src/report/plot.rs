@@ -12,13 +12,12 @@
 //! saves the SVG text.
 
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 mod axes;
 
-use self::axes::{Axis, draw_mesh};
+use self::axes::{Axis, Coords, draw_mesh};
 use super::cells::chart_value;
 use crate::engine::simulate::{Percentiles, Simulation};
 use crate::money::Money;
@@ -129,6 +128,54 @@ pub fn money_label(value: f64, currency: &str) -> String {
     format!("{sign}{symbol}{number}{unit}{code}")
 }
 
+/// Decimals needed to write `x` exactly, to at most 12: 0 for 250, 1 for
+/// 2.5, 2 for 0.25.
+fn decimals(x: f64) -> usize {
+    (0..12)
+        .find(|&d| {
+            let scaled = x * 10f64.powi(i32::try_from(d).unwrap_or(0));
+            (scaled - scaled.round()).abs() <= 1e-6 * scaled.abs().max(1.0)
+        })
+        .unwrap_or(12)
+}
+
+/// The label of a tick at `value` on an axis whose ticks are `step` apart:
+/// in thousands and millions as [`money_label`], but with the decimals the
+/// step needs, so ticks never share a label at any scale: "$0.05" and
+/// "$0.10" for a step of five cents, "$1.25M" for a step of $250k. Amounts
+/// under a thousand with a fractional step show whole cents at least
+/// ("$0.50"). A `step` of 0 or less labels as [`money_label`].
+#[must_use]
+pub fn tick_label(value: f64, step: f64, currency: &str) -> String {
+    if !(step.is_finite() && step > 0.0) {
+        return money_label(value, currency);
+    }
+    let (symbol, code) = currency_parts(currency);
+    let v = value.abs();
+    // Zero for a tick at zero up to float noise (0.1 + 0.2 − 0.3).
+    let v = if v < step * 1e-9 { 0.0 } else { v };
+    let sign = if value < 0.0 && v > 0.0 { "-" } else { "" };
+    // The largest unit the amount reaches, but never one so large that
+    // the step would need more than three decimals in it.
+    let (unit, suffix) = [(1e9, "B"), (1e6, "M"), (1e3, "k")]
+        .into_iter()
+        .find(|(u, _)| v >= *u && *u <= step * 1e3)
+        .unwrap_or((1.0, ""));
+    let places = decimals(step / unit);
+    let mut number = format!("{:.*}", places, v / unit);
+    if suffix.is_empty() {
+        if places > 0 && places < 2 {
+            number = format!("{:.2}", v);
+        }
+    } else if number.contains('.') {
+        number = number
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string();
+    }
+    format!("{sign}{symbol}{number}{suffix}{code}")
+}
+
 /// Draws a legend of `entries` in the column `area`, from the top.
 fn legend(area: &Area<'_>, entries: &[(&str, Key)]) -> Result<(), String> {
     let font = ("sans-serif", 14).into_font().color(&BLACK);
@@ -232,9 +279,11 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
         .chain(fan.goal.iter().copied())
         .chain(fan.start)
         .map(chart_value);
-    let (low, high) = amounts.fold((f64::INFINITY, 1.0_f64), |(lo, hi), v| {
+    let (low, high) = amounts.fold((f64::INFINITY, 0.0_f64), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
+    // Nothing above zero: an axis to $1.
+    let high = if high > 0.0 { high } else { 1.0 };
     let axis = Axis::new(fan.log, low, high);
     let (bottom, top) = if fan.log {
         (axis.floor, axis.at(high).max(axis.floor + 1.0) + 0.05)
@@ -248,7 +297,7 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(70)
-        .build_cartesian_2d(first..f64::from(years), bottom..top)
+        .build_cartesian_2d(first..f64::from(years), axis.spec((bottom, top)))
         .map_err(|e| e.to_string())?;
     let currency = fan.currency;
     draw_mesh(&mut chart, &axis, currency, years, (bottom, top))?;
@@ -325,7 +374,7 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
 /// Draws a fan of one year, which has no area or line to show: the bands as
 /// bars and the median as a dot at that year.
 fn single_year(
-    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Coords>,
     axis: Axis,
     band: &Percentiles,
     (outer, inner): (RGBAColor, RGBAColor),
@@ -447,7 +496,8 @@ pub fn comparison_svg(
         .flat_map(|s| s.value.iter().map(|b| chart_value(b.p50)))
         .chain(starts.iter().map(|v| chart_value(*v)));
     let (low_amount, high_amount) =
-        amounts.fold((f64::INFINITY, 1.0_f64), |(l, h), v| (l.min(v), h.max(v)));
+        amounts.fold((f64::INFINITY, 0.0_f64), |(l, h), v| (l.min(v), h.max(v)));
+    let high_amount = if high_amount > 0.0 { high_amount } else { 1.0 };
     let axis = Axis::new(log, low_amount, high_amount);
     let medians = |i: usize, s: &Simulation| -> Vec<(f64, f64)> {
         let start = starts.get(i).map(|v| (0.0, axis.at(chart_value(*v))));
@@ -474,7 +524,7 @@ pub fn comparison_svg(
     let (bottom, top) = if log {
         (axis.floor.min(low), high.max(axis.floor + 1.0) + 0.05)
     } else {
-        (0.0, high.max(1.0) * 1.05)
+        (0.0, if high > 0.0 { high } else { 1.0 } * 1.05)
     };
     let first = 0.0;
     let currency = sims.first().map_or("USD", |s| s.currency.as_str());
@@ -488,7 +538,7 @@ pub fn comparison_svg(
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(70)
-            .build_cartesian_2d(first..f64::from(years), bottom..top)
+            .build_cartesian_2d(first..f64::from(years), axis.spec((bottom, top)))
             .map_err(|e| e.to_string())?;
         draw_mesh(&mut chart, &axis, currency, years, (bottom, top))?;
         let mut keys = Vec::new();
@@ -521,6 +571,33 @@ mod tests {
         assert_eq!(money_label(16_000_000.0, "USD"), "$16M");
         assert_eq!(money_label(2_000_000_000.0, "EUR"), "€2B");
         assert_eq!(money_label(3_000.0, "CHF"), "3k CHF");
+    }
+
+    #[test]
+    fn tick_labels_take_their_decimals_from_the_step() {
+        assert_eq!(tick_label(0.05, 0.01, "USD"), "$0.05");
+        assert_eq!(tick_label(0.5, 0.5, "USD"), "$0.50");
+        assert_eq!(tick_label(0.003, 0.001, "USD"), "$0.003");
+        assert_eq!(tick_label(250_000.0, 50_000.0, "USD"), "$250k");
+        assert_eq!(tick_label(1_250_000.0, 250_000.0, "USD"), "$1.25M");
+        assert_eq!(tick_label(1_000_000.0, 250_000.0, "USD"), "$1M");
+        assert_eq!(tick_label(1_500.0, 500.0, "CHF"), "1.5k CHF");
+        assert_eq!(tick_label(0.30000000000000004, 0.1, "USD"), "$0.30");
+    }
+
+    #[test]
+    fn tick_labels_are_distinct_at_any_scale() {
+        for top in [
+            0.012, 0.05, 0.7, 3.0, 42.0, 999.0, 1_050.0, 12_345.0, 2.6e6, 7.7e9,
+        ] {
+            let (ticks, step) = axes::linear_ticks(0.0, top, 8);
+            let labels: Vec<String> = ticks.iter().map(|t| tick_label(*t, step, "USD")).collect();
+            let mut distinct = labels.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(distinct.len(), labels.len(), "top {top}: {labels:?}");
+            assert!(labels.len() >= 4, "top {top}: {labels:?}");
+        }
     }
 
     #[test]

@@ -1,10 +1,56 @@
-//! The axes of the charts: where an amount is drawn (linear or log10), and
-//! the labelled mesh, years from today across, money up.
+//! The axes of the charts: where an amount is drawn (linear or log10), the
+//! ticks of each axis, and the labelled mesh, years from today across, money
+//! up. Every tick is chosen here (never left to plotters), so a label is
+//! always written with as many decimals as the step between ticks needs.
 
+use std::ops::Range;
+
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-use super::money_label;
+use super::tick_label;
+
+/// The coordinates of a chart: years across, drawn amounts up, each with
+/// its own ticks.
+pub(super) type Coords = Cartesian2d<RangedCoordf64, Ticked>;
+
+/// A linear range of drawn coordinates with the ticks chosen here: the
+/// mesh lines and labels sit at exactly these, whatever plotters would pick.
+pub(super) struct Ticked {
+    range: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Ticked {
+    /// `range` with ticks at `ticks`.
+    pub(super) fn new(range: Range<f64>, ticks: Vec<f64>) -> Self {
+        Ticked {
+            range: range.into(),
+            ticks,
+        }
+    }
+}
+
+impl Ranged for Ticked {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.range.map(value, limit)
+    }
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        // Bold lines and labels at the ticks; no light lines between them.
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+    fn range(&self) -> Range<f64> {
+        self.range.range()
+    }
+}
 
 /// The y axis: where an amount is drawn, and the amount at a position.
 #[derive(Clone, Copy)]
@@ -40,14 +86,66 @@ impl Axis {
     pub(super) fn amount(self, y: f64) -> f64 {
         if self.log { 10f64.powf(y) } else { y }
     }
+    /// The y range `bottom..top` with its ticks: at whole powers of ten on a
+    /// log axis, else at a round step (see [`linear_ticks`]).
+    pub(super) fn spec(self, (bottom, top): (f64, f64)) -> Ticked {
+        let ticks = if self.log {
+            decade_ticks(bottom, top)
+        } else {
+            linear_ticks(bottom, top, MAX_MONEY_TICKS).0
+        };
+        Ticked::new(bottom..top, ticks)
+    }
+}
+
+/// At most this many labels on a linear money axis.
+const MAX_MONEY_TICKS: usize = 8;
+
+/// Ticks from `bottom` to `top` at a round step (1, 2, 2.5 or 5 times a
+/// power of ten) giving at most `most` of them, and that step. A range that
+/// is empty or not finite has the single tick `bottom` and a step of 1.
+pub(super) fn linear_ticks(bottom: f64, top: f64, most: usize) -> (Vec<f64>, f64) {
+    let span = top - bottom;
+    if !(span.is_finite() && span > 0.0 && bottom.is_finite()) {
+        return (vec![bottom], 1.0);
+    }
+    let gaps = f64::from(u32::try_from(most.max(2) - 1).unwrap_or(1));
+    let raw = span / gaps;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw * (1.0 - 1e-12))
+        .unwrap_or(10.0 * magnitude);
+    let first = (bottom / step - 1e-9).ceil();
+    let ticks = (0..=most)
+        .map(|i| (first + f64::from(u32::try_from(i).unwrap_or(0))) * step)
+        .take_while(|v| *v <= top + step * 1e-9)
+        .collect();
+    (ticks, step)
+}
+
+/// The whole powers of ten (as log10 coordinates) from `bottom` to `top`;
+/// at least `bottom` itself.
+fn decade_ticks(bottom: f64, top: f64) -> Vec<f64> {
+    let first = bottom.ceil();
+    let ticks: Vec<f64> = (0..=60)
+        .map(|i| first + f64::from(i))
+        .take_while(|d| *d <= top)
+        .collect();
+    if ticks.is_empty() {
+        vec![bottom]
+    } else {
+        ticks
+    }
 }
 
 /// The axes of a money chart: years from today across (whole years only,
 /// `0..=years`), `currency` up (on a log scale when `log`, labelled at whole
 /// powers of ten; `bottom` and `top` are the drawn range), labelled in
-/// thousands and millions.
+/// thousands and millions with the decimals the step between ticks needs.
 pub(super) fn draw_mesh(
-    chart: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    chart: &mut ChartContext<'_, SVGBackend<'_>, Coords>,
     axis: &Axis,
     currency: &str,
     years: u32,
@@ -67,13 +165,13 @@ pub(super) fn draw_mesh(
             String::new()
         }
     };
-    let y_label = |v: &f64| {
-        if log && !whole(*v) {
-            String::new()
-        } else {
-            money_label(axis.amount(*v), currency)
-        }
+    // A log axis is labelled at powers of ten: each its own whole amount.
+    let step = if log {
+        0.0
+    } else {
+        linear_ticks(bottom, top, MAX_MONEY_TICKS).1
     };
+    let y_label = |v: &f64| tick_label(axis.amount(*v), step, currency);
     let mut mesh = chart.configure_mesh();
     // At most one label a year (so never a fractional year), at most 11.
     mesh.x_labels(year_labels(years))
@@ -81,11 +179,6 @@ pub(super) fn draw_mesh(
         .y_desc(y_desc)
         .x_label_formatter(&x_label)
         .y_label_formatter(&y_label);
-    if log {
-        // At most one label a decade: labels at powers of ten, not at
-        // half decades ($316k).
-        mesh.y_labels(decade_labels(bottom, top));
-    }
     mesh.draw().map_err(|e| e.to_string())
 }
 
@@ -94,14 +187,27 @@ fn year_labels(years: u32) -> usize {
     usize::try_from(years.saturating_add(1).min(11)).unwrap_or(11)
 }
 
-/// How many labels a log axis from `bottom` to `top` (log10 of amounts) may
-/// carry: one a decade, at least 2.
-fn decade_labels(bottom: f64, top: f64) -> usize {
-    let decades = (top - bottom).floor();
-    if decades.is_finite() && decades >= 1.0 {
-        // At most a few dozen decades: an f64 this small converts exactly.
-        (decades.min(60.0) as usize) + 1
-    } else {
-        2
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linear_ticks_take_a_round_step_and_stay_in_range() {
+        let (ticks, step) = linear_ticks(0.0, 630_000.0, 8);
+        assert_eq!(step, 100_000.0);
+        assert_eq!(ticks.len(), 7);
+        let (ticks, step) = linear_ticks(0.0, 0.0525, 8);
+        assert!((step - 0.01).abs() < 1e-15, "{step}");
+        assert_eq!(ticks.len(), 6);
+        let (ticks, step) = linear_ticks(0.0, 1.05, 8);
+        assert!((step - 0.2).abs() < 1e-15, "{step}");
+        assert!(ticks.iter().all(|t| *t <= 1.05));
+        assert_eq!(linear_ticks(3.0, 3.0, 8), (vec![3.0], 1.0));
+    }
+
+    #[test]
+    fn decades_are_whole_powers_of_ten() {
+        assert_eq!(decade_ticks(1.0, 6.3), vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        assert_eq!(decade_ticks(5.2, 5.8), vec![5.2]);
     }
 }
