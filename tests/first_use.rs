@@ -585,3 +585,76 @@ fn money_axes_of_tiny_amounts_have_distinct_labels_in_cents() {
     // The income, a few cents a year, is labelled in cents.
     assert!(axes[1].iter().any(|l| l.contains('.')), "{:?}", axes[1]);
 }
+
+/// An attribute's value in one SVG element.
+fn attr<'a>(element: &'a str, name: &str) -> Option<&'a str> {
+    let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+    let len = element[start..].find('"')?;
+    Some(&element[start..start + len])
+}
+
+/// The right end of each chart's x axis (the black horizontal lines), and
+/// the right-most pixel each drawn data element reaches with its stroke or
+/// radius, skipping the legend (right of every axis).
+fn right_edges(svg: &str) -> (f64, Vec<(f64, String)>) {
+    let mut axis_end = 0.0_f64;
+    let mut data = Vec::new();
+    for element in svg.split('<').skip(1) {
+        let kind = element.split_whitespace().next().unwrap_or("");
+        let xs: Vec<f64> = match kind {
+            "polyline" | "polygon" => attr(element, "points")
+                .unwrap_or("")
+                .split_whitespace()
+                .filter_map(|p| p.split(',').next()?.parse().ok())
+                .collect(),
+            "circle" => attr(element, "cx")
+                .and_then(|x| x.parse().ok())
+                .into_iter()
+                .collect(),
+            _ => continue,
+        };
+        let reach = match kind {
+            "circle" => attr(element, "r")
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(0.0),
+            _ => attr(element, "stroke-width")
+                .and_then(|w| w.parse::<f64>().ok())
+                .map_or(0.0, |w| w / 2.0),
+        };
+        let (Some(lo), Some(hi)) = (
+            xs.iter().copied().reduce(f64::min),
+            xs.iter().copied().reduce(f64::max),
+        ) else {
+            continue;
+        };
+        if attr(element, "stroke") == Some("#000000") {
+            axis_end = axis_end.max(hi);
+        } else {
+            data.push((lo, hi + reach));
+        }
+    }
+    let data = data
+        .into_iter()
+        .filter(|(lo, _)| *lo < axis_end)
+        .map(|(lo, reach)| (reach, format!("from x={lo}")))
+        .collect();
+    (axis_end, data)
+}
+
+#[test]
+fn every_horizon_draws_its_last_year_whole_inside_the_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let horizons = (1..=12u32).chain([15, 20, 25, 30, 50, 70]);
+    for years in horizons {
+        let svg = project_svg(dir.path(), &years.to_string(), "20", false);
+        let (axis_end, data) = right_edges(&svg);
+        assert!(axis_end > 500.0, "years {years}: axis ends at {axis_end}");
+        assert!(!data.is_empty(), "years {years}");
+        for (reach, what) in data {
+            assert!(
+                reach <= axis_end,
+                "years {years}: an element {what} reaches x={reach}, past the chart's edge at {axis_end}"
+            );
+        }
+    }
+}

@@ -17,7 +17,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 mod axes;
 
-use self::axes::{Axis, Coords, draw_mesh};
+use self::axes::{Axis, Coords, draw_mesh, years_spec};
 use super::cells::chart_value;
 use crate::engine::simulate::{Percentiles, Simulation};
 use crate::money::Money;
@@ -297,10 +297,10 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(70)
-        .build_cartesian_2d(first..f64::from(years), axis.spec((bottom, top)))
+        .build_cartesian_2d(years_spec(years), axis.spec((bottom, top)))
         .map_err(|e| e.to_string())?;
     let currency = fan.currency;
-    draw_mesh(&mut chart, &axis, currency, years, (bottom, top))?;
+    draw_mesh(&mut chart, &axis, currency, (bottom, top))?;
     let outer = BAND_OUTER.mix(0.18);
     let inner = BAND_OUTER.mix(0.40);
     chart
@@ -526,7 +526,6 @@ pub fn comparison_svg(
     } else {
         (0.0, if high > 0.0 { high } else { 1.0 } * 1.05)
     };
-    let first = 0.0;
     let currency = sims.first().map_or("USD", |s| s.currency.as_str());
     let mut svg = String::new();
     {
@@ -538,9 +537,9 @@ pub fn comparison_svg(
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(70)
-            .build_cartesian_2d(first..f64::from(years), axis.spec((bottom, top)))
+            .build_cartesian_2d(years_spec(years), axis.spec((bottom, top)))
             .map_err(|e| e.to_string())?;
-        draw_mesh(&mut chart, &axis, currency, years, (bottom, top))?;
+        draw_mesh(&mut chart, &axis, currency, (bottom, top))?;
         let mut keys = Vec::new();
         let names: Vec<String> = sims
             .iter()

@@ -13,7 +13,7 @@ use super::tick_label;
 
 /// The coordinates of a chart: years across, drawn amounts up, each with
 /// its own ticks.
-pub(super) type Coords = Cartesian2d<RangedCoordf64, Ticked>;
+pub(super) type Coords = Cartesian2d<Ticked, Ticked>;
 
 /// A linear range of drawn coordinates with the ticks chosen here: the
 /// mesh lines and labels sit at exactly these, whatever plotters would pick.
@@ -98,6 +98,34 @@ impl Axis {
     }
 }
 
+/// Room kept right of the horizon, as a share of the years shown: the bars
+/// and dot of a one-year chart and the end of every line are drawn whole
+/// inside the chart (about 17 pixels, more than half the widest bar).
+const RIGHT_ROOM: f64 = 0.025;
+
+/// The x axis of `years` from today: `0..years` and a little room after
+/// the horizon, ticked at whole years (see [`year_ticks`]).
+pub(super) fn years_spec(years: u32) -> Ticked {
+    let end = f64::from(years.max(1));
+    Ticked::new(0.0..end * (1.0 + RIGHT_ROOM), year_ticks(years))
+}
+
+/// The labelled years of an axis to `years`: every year up to 10 years, else
+/// every 2, 5, 10, 20, 25 or 50 years (the first that gives at most 11
+/// labels), from 0; none past the horizon.
+fn year_ticks(years: u32) -> Vec<f64> {
+    let years = years.max(1);
+    let step: usize = if years <= 10 {
+        1
+    } else {
+        [2_usize, 5, 10, 20, 25, 50]
+            .into_iter()
+            .find(|s| usize::try_from(years).is_ok_and(|y| y / s <= 10))
+            .unwrap_or(100)
+    };
+    (0..=years).step_by(step).map(f64::from).collect()
+}
+
 /// At most this many labels on a linear money axis.
 const MAX_MONEY_TICKS: usize = 8;
 
@@ -141,14 +169,13 @@ fn decade_ticks(bottom: f64, top: f64) -> Vec<f64> {
 }
 
 /// The axes of a money chart: years from today across (whole years only,
-/// `0..=years`), `currency` up (on a log scale when `log`, labelled at whole
+/// see [`years_spec`]), `currency` up (on a log scale when `log`, labelled at whole
 /// powers of ten; `bottom` and `top` are the drawn range), labelled in
 /// thousands and millions with the decimals the step between ticks needs.
 pub(super) fn draw_mesh(
     chart: &mut ChartContext<'_, SVGBackend<'_>, Coords>,
     axis: &Axis,
     currency: &str,
-    years: u32,
     (bottom, top): (f64, f64),
 ) -> Result<(), String> {
     let log = axis.log;
@@ -173,18 +200,11 @@ pub(super) fn draw_mesh(
     };
     let y_label = |v: &f64| tick_label(axis.amount(*v), step, currency);
     let mut mesh = chart.configure_mesh();
-    // At most one label a year (so never a fractional year), at most 11.
-    mesh.x_labels(year_labels(years))
-        .x_desc("years from today")
+    mesh.x_desc("years from today")
         .y_desc(y_desc)
         .x_label_formatter(&x_label)
         .y_label_formatter(&y_label);
     mesh.draw().map_err(|e| e.to_string())
-}
-
-/// How many labels the year axis `0..=years` may carry: one a year, at most 11.
-fn year_labels(years: u32) -> usize {
-    usize::try_from(years.saturating_add(1).min(11)).unwrap_or(11)
 }
 
 #[cfg(test)]
@@ -203,6 +223,19 @@ mod tests {
         assert!((step - 0.2).abs() < 1e-15, "{step}");
         assert!(ticks.iter().all(|t| *t <= 1.05));
         assert_eq!(linear_ticks(3.0, 3.0, 8), (vec![3.0], 1.0));
+    }
+
+    #[test]
+    fn years_are_ticked_whole_to_the_horizon_at_most_eleven_times() {
+        assert_eq!(year_ticks(1), vec![0.0, 1.0]);
+        assert_eq!(year_ticks(10).len(), 11);
+        assert_eq!(year_ticks(12), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0]);
+        assert_eq!(year_ticks(30).last(), Some(&30.0));
+        for years in 1..=100 {
+            let ticks = year_ticks(years);
+            assert!(ticks.len() <= 11 && ticks.len() >= 2, "{years}: {ticks:?}");
+            assert!(ticks.iter().all(|t| *t <= f64::from(years)), "{years}");
+        }
     }
 
     #[test]
