@@ -658,3 +658,38 @@ fn every_horizon_draws_its_last_year_whole_inside_the_chart() {
         }
     }
 }
+
+#[test]
+fn a_log_axis_marks_its_floor_as_a_bound_when_a_path_runs_out_below_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("runs-out.toml");
+    let text = std::fs::read_to_string("profiles/supplemental-income.toml")
+        .unwrap()
+        .replace(
+            "monthly_income = { min = 1000, max = 2000 }",
+            "monthly_income = 4000",
+        );
+    std::fs::write(&profile, text).unwrap();
+    let svg = dir.path().join("runs-out.svg");
+    let out = bin()
+        .arg("project")
+        .arg(&profile)
+        .args(["--simulate", "--paths", "200", "--log", "--plot"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("-> $0.00"), "the median runs out: {stdout}");
+    let texts = svg_texts(&std::fs::read_to_string(&svg).unwrap());
+    let bounds: Vec<&String> = texts.iter().filter(|t| t.starts_with("≤ $")).collect();
+    // Both charts: the value and the income reach $0, drawn on the floor.
+    assert_eq!(bounds.len(), 2, "{texts:?}");
+    // A chart whose amounts all stay above its floor has no bound.
+    let svg = project_svg(dir.path(), "1", "100", true);
+    assert!(!svg.contains('≤'), "no amount is below the floor");
+}

@@ -60,10 +60,15 @@ pub(super) struct Axis {
     /// On a log axis, the lowest coordinate drawn: smaller amounts (a path
     /// that ran out) are drawn on the floor.
     pub(super) floor: f64,
+    /// Whether some amount lies below the floor and is drawn on it: the
+    /// floor is then labelled "≤ $10", as what sits there may be less, down
+    /// to $0.
+    pub(super) clamped: bool,
 }
 
 impl Axis {
-    /// A linear axis, or a log axis whose floor suits amounts up to `high`.
+    /// A linear axis, or a log axis whose floor suits amounts from `low` up
+    /// to `high`.
     pub(super) fn new(log: bool, low: f64, high: f64) -> Self {
         let floor = if log {
             // At most five decades below the top, and never below $1.
@@ -72,7 +77,12 @@ impl Axis {
         } else {
             0.0
         };
-        Axis { log, floor }
+        let clamped = log && low < 10f64.powf(floor);
+        Axis {
+            log,
+            floor,
+            clamped,
+        }
     }
     /// The drawn coordinate of an amount (log10 of it on a log axis).
     pub(super) fn at(self, v: f64) -> f64 {
@@ -198,7 +208,14 @@ pub(super) fn draw_mesh(
     } else {
         linear_ticks(bottom, top, MAX_MONEY_TICKS).1
     };
-    let y_label = |v: &f64| tick_label(axis.amount(*v), step, currency);
+    let y_label = |v: &f64| {
+        let label = tick_label(axis.amount(*v), step, currency);
+        if axis.clamped && (*v - axis.floor).abs() < 1e-9 {
+            format!("≤ {label}")
+        } else {
+            label
+        }
+    };
     let mut mesh = chart.configure_mesh();
     mesh.x_desc("years from today")
         .y_desc(y_desc)
@@ -236,6 +253,17 @@ mod tests {
             assert!(ticks.len() <= 11 && ticks.len() >= 2, "{years}: {ticks:?}");
             assert!(ticks.iter().all(|t| *t <= f64::from(years)), "{years}");
         }
+    }
+
+    #[test]
+    fn a_log_floor_under_a_smaller_amount_is_marked_as_a_bound() {
+        // A path at $0 under a $1M top: the floor is $10, and it stands for
+        // everything from $0 to $10.
+        let axis = Axis::new(true, 0.0, 1e6);
+        assert_eq!((axis.floor, axis.clamped), (1.0, true));
+        assert_eq!(axis.at(0.0), 1.0);
+        assert!(!Axis::new(true, 20.0, 1e6).clamped);
+        assert!(!Axis::new(false, 0.0, 1e6).clamped);
     }
 
     #[test]
