@@ -785,3 +785,48 @@ fn a_failed_write_says_what_happened_and_leaves_nothing() {
     }
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+/// A file name that is not UTF-8 (Linux allows any bytes but `/` and NUL):
+/// every output flag takes it, `--plot` as `--output` does.
+#[cfg(unix)]
+#[test]
+fn plot_takes_any_file_name_output_takes() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("non-utf8");
+    let svg = dir.join(OsStr::from_bytes(b"fan-\xff.svg"));
+    let txt = dir.join(OsStr::from_bytes(b"report-\xfe.txt"));
+    for cmd in ["project", "plan", "compare"] {
+        let mut command = bin();
+        command.args([cmd, PROFILE]);
+        if cmd == "compare" {
+            command.arg("profiles/income-template.toml");
+        }
+        let out = command
+            .args(["--simulate", "--paths", "10", "--years", "2", "--plot"])
+            .arg(&svg)
+            .arg("--output")
+            .arg(&txt)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{cmd}: {}", stderr(&out));
+        assert!(
+            fs::read_to_string(&svg).unwrap().starts_with("<svg"),
+            "{cmd}"
+        );
+        assert!(!fs::read_to_string(&txt).unwrap().is_empty(), "{cmd}");
+        fs::remove_file(&svg).unwrap();
+        fs::remove_file(&txt).unwrap();
+    }
+    // Its name must still end in .svg.
+    let png = dir.join(OsStr::from_bytes(b"fan-\xff.png"));
+    let out = bin()
+        .args(["project", PROFILE, "--simulate", "--plot"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("SVG only"), "{}", stderr(&out));
+    assert!(!png.exists());
+}

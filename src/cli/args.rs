@@ -42,7 +42,7 @@ pub struct SimArgs {
     #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, value_parser = parse_seed, allow_negative_numbers = true, requires = "simulate")]
     pub seed: u64,
     /// Also draw the simulation as an SVG picture (with --simulate); the name must end in .svg
-    #[arg(long, value_name = "FILE.svg", requires = "simulate", value_parser = parse_svg_path)]
+    #[arg(long, value_name = "FILE.svg", requires = "simulate", value_parser = svg_path())]
     pub plot: Option<PathBuf>,
     /// Draw the value axis of --plot on a logarithmic scale (it turns logarithmic by itself when,
     /// at the horizon, P95 is more than 20 times the median)
@@ -222,10 +222,18 @@ pub fn parse_years(text: &str) -> Result<u32, String> {
         .map(|n| u32::try_from(n).unwrap_or(MAX_YEARS))
 }
 
-/// A `--plot` path: its name must end in `.svg`, the only picture format
-/// drawn.
-pub fn parse_svg_path(text: &str) -> Result<PathBuf, String> {
-    let path = PathBuf::from(text);
+/// The parser of a `--plot` path: any path the operating system takes (not
+/// only UTF-8 ones, as `--output` takes them), whose name ends in `.svg`,
+/// the only picture format drawn.
+pub fn svg_path() -> impl TypedValueParser<Value = PathBuf> {
+    clap::builder::PathBufValueParser::new().try_map(svg_only)
+}
+
+/// `path` when its name ends in `.svg` (any case).
+///
+/// # Errors
+/// Another extension, or none.
+pub fn svg_only(path: PathBuf) -> Result<PathBuf, String> {
     let is_svg = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
