@@ -830,3 +830,88 @@ fn plot_takes_any_file_name_output_takes() {
     assert!(stderr(&out).contains("SVG only"), "{}", stderr(&out));
     assert!(!png.exists());
 }
+
+/// `/dev/full` as a writer: every write to it fails (no space left).
+#[cfg(target_os = "linux")]
+fn full() -> fs::File {
+    fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap()
+}
+
+/// A run with a plot beside its report writes both or neither: when the
+/// report cannot be written (to `-o /dev/full`, or to standard output on
+/// /dev/full), no plot is left either, and an earlier plot stays as it was.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_report_leaves_no_plot() {
+    let dir = scratch("all-or-nothing");
+    let fresh = dir.join("fresh.svg");
+    let kept = dir.join("kept.svg");
+    fs::write(&kept, "earlier chart").unwrap();
+    for cmd in ["project", "plan", "compare"] {
+        for svg in [&fresh, &kept] {
+            for to_stdout in [false, true] {
+                let mut command = bin();
+                command.args([cmd, PROFILE]);
+                if cmd == "compare" {
+                    command.arg("profiles/income-template.toml");
+                }
+                command
+                    .args(["--simulate", "--paths", "10", "--years", "2", "--plot"])
+                    .arg(svg)
+                    .stdin(Stdio::null());
+                if to_stdout {
+                    command.stdout(full());
+                } else {
+                    command.args(["-o", "/dev/full"]);
+                }
+                let out = command.output().unwrap();
+                let what = format!("{cmd} --plot {} (stdout: {to_stdout})", svg.display());
+                assert_eq!(out.status.code(), Some(2), "{what}: {}", stderr(&out));
+                assert!(
+                    stderr(&out).contains("No space left"),
+                    "{what}: {}",
+                    stderr(&out)
+                );
+                assert!(!fresh.exists(), "{what}: a plot was written");
+                assert_eq!(
+                    fs::read_to_string(&kept).unwrap(),
+                    "earlier chart",
+                    "{what}"
+                );
+                assert!(leftovers(&dir).is_empty(), "{what}: {:?}", leftovers(&dir));
+            }
+        }
+    }
+    // Written together when both can be.
+    let report = dir.join("report.txt");
+    let out = bin()
+        .args(["project", PROFILE, "--simulate", "--paths", "10", "--plot"])
+        .arg(&fresh)
+        .arg("-o")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(fresh.exists() && report.exists());
+}
+
+/// `optimize -o NEW.toml` writes the new profile only if its report reached
+/// standard output too.
+#[cfg(target_os = "linux")]
+#[test]
+fn optimize_writes_no_profile_when_its_report_fails() {
+    let dir = scratch("optimize-full");
+    let new = dir.join("new.toml");
+    let out = bin()
+        .args(["optimize", "profiles/income-template.toml", "--output"])
+        .arg(&new)
+        .stdout(full())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!new.exists(), "the profile was written");
+    assert!(leftovers(&dir).is_empty(), "{:?}", leftovers(&dir));
+}

@@ -12,7 +12,11 @@
 //!   stays;
 //! - anything that is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO)
 //!   and any path under `/dev` or `/proc` is written to as a stream, never
-//!   replaced.
+//!   replaced;
+//! - a run with several outputs (`--plot` beside `--output` or standard
+//!   output) is all or nothing: each is checked and written aside first
+//!   ([`stage_file`], [`stage_output`]); then [`commit`] writes the streams
+//!   and, only if they all succeeded, renames the files into place.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
@@ -23,8 +27,9 @@ use anyhow::{Context, Result, bail};
 
 use super::files::{input_at, shown, write_stdout};
 
-/// The temporary file being written, removed if the run is interrupted.
-static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// The temporary files written and not yet renamed into place, removed if
+/// the run is interrupted.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Exit code after an interruption (128 + SIGINT).
 const INTERRUPTED: i32 = 130;
@@ -33,13 +38,110 @@ const INTERRUPTED: i32 = 130;
 /// `-o -` is standard output too, as `-` is standard input.
 ///
 /// # Errors
-/// As [`write_file`].
+/// As [`stage_file`] and [`commit`].
 pub fn emit(output: Option<&Path>, text: &str) -> Result<()> {
-    match output {
-        None => write_stdout(text),
-        Some(path) if is_stdout(path) => write_stdout(text),
-        Some(path) => write_file("--output", path, text),
+    commit(vec![stage_output(output, text)?])
+}
+
+/// One output of a run, checked and ready: its text is either held for a
+/// stream or already written to a temporary file beside its target. Dropped
+/// without [`commit`], it leaves nothing behind.
+pub struct Staged {
+    /// The flag and path, as errors name them.
+    what: String,
+    kind: StagedKind,
+}
+
+/// How a staged output gets into place.
+enum StagedKind {
+    /// Written to standard output.
+    Stdout(String),
+    /// Written as a stream to a device or FIFO at this path.
+    Stream(PathBuf, String),
+    /// A temporary file renamed over the target (`new`: only if the name is
+    /// still free).
+    File {
+        tmp: tempfile::NamedTempFile,
+        target: PathBuf,
+        new: bool,
+    },
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if let StagedKind::File { tmp, .. } = &self.kind {
+            forget_pending(tmp.path());
+        }
     }
+}
+
+/// Stages `text` for standard output, or for `output` (named `--output`);
+/// `-o -` is standard output too.
+///
+/// # Errors
+/// As [`stage_file`].
+pub fn stage_output(output: Option<&Path>, text: &str) -> Result<Staged> {
+    match output {
+        Some(path) if !is_stdout(path) => stage_file("--output", path, text),
+        _ => Ok(Staged {
+            what: "standard output".into(),
+            kind: StagedKind::Stdout(text.to_string()),
+        }),
+    }
+}
+
+/// Writes the staged outputs, all or nothing as far as files go: first
+/// every stream (standard output, a device) in turn, then, only when they
+/// all succeeded, each temporary file renamed into place. On an error the
+/// files not yet in place are removed, so a failing `-o /dev/full` leaves
+/// no `--plot` file either.
+///
+/// # Errors
+/// A stream cannot be written, or a file cannot be renamed into place (a
+/// new file's name was taken meanwhile).
+pub fn commit(staged: Vec<Staged>) -> Result<()> {
+    for out in &staged {
+        match &out.kind {
+            StagedKind::Stdout(text) => write_stdout(text)?,
+            StagedKind::Stream(path, text) => {
+                stream(path, text).map_err(|e| write_error(&out.what, None, &e, ""))?;
+            }
+            StagedKind::File { .. } => {}
+        }
+    }
+    for mut out in staged {
+        let kind = std::mem::replace(&mut out.kind, StagedKind::Stdout(String::new()));
+        if let StagedKind::File { tmp, target, new } = kind {
+            let at = tmp.path().to_path_buf();
+            let placed = if new {
+                tmp.persist_noclobber(&target)
+            } else {
+                tmp.persist(&target)
+            };
+            forget_pending(&at);
+            match placed {
+                Ok(_) => {}
+                Err(e) if new && e.error.kind() == io::ErrorKind::AlreadyExists => bail!(
+                    "{} already exists; it is never overwritten: choose a new name, or remove the file first",
+                    out.what
+                ),
+                Err(e) => {
+                    let after = if new {
+                        "; nothing was written"
+                    } else {
+                        "; the file is left as it was"
+                    };
+                    return Err(write_error(
+                        &out.what,
+                        Some(&folder_of(&target)),
+                        &e.error,
+                        after,
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether an output path is `-`: standard output.
@@ -87,14 +189,17 @@ fn same_target(a: &Path, b: &Path) -> bool {
     a == b || matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
 }
 
-/// Writes `text` to the file at `path`, given with `flag`; see the module
-/// documentation for how each kind of target is treated.
+/// Checks the target of `text` at `path`, given with `flag`, and writes the
+/// text to a temporary file beside it (or holds it for a stream), to be put
+/// in place by [`commit`]; see the module documentation for how each kind
+/// of target is treated.
 ///
 /// # Errors
 /// `path` is `-` (standard output carries the report), a file this run read, a directory, a link to nothing, in a
 /// missing folder, or cannot be written.
-pub fn write_file(flag: &str, path: &Path, text: &str) -> Result<()> {
+pub fn stage_file(flag: &str, path: &Path, text: &str) -> Result<Staged> {
     let at = shown(path);
+    let what = format!("{flag} {at}");
     if is_stdout(path) {
         bail!(
             "{flag} - would write to standard output, where the report goes; give a file path, e.g. chart.svg"
@@ -136,7 +241,10 @@ pub fn write_file(flag: &str, path: &Path, text: &str) -> Result<()> {
             );
         }
         if !meta.is_file() || is_system_path(path) {
-            return stream(path, text).map_err(|e| write_error(flag, &at, None, &e, ""));
+            return Ok(Staged {
+                what,
+                kind: StagedKind::Stream(path.to_path_buf(), text.to_string()),
+            });
         }
     }
     // Through a symbolic link: replace what it points to.
@@ -150,27 +258,29 @@ pub fn write_file(flag: &str, path: &Path, text: &str) -> Result<()> {
     } else {
         "; nothing was written"
     };
-    replace(&target, &dir, meta.as_ref(), text)
-        .map_err(|e| write_error(flag, &at, Some(&dir), &e, kept))
+    let tmp = write_aside(&target, &dir, meta.as_ref(), text)
+        .map_err(|e| write_error(&what, Some(&dir), &e, kept))?;
+    Ok(Staged {
+        what,
+        kind: StagedKind::File {
+            tmp,
+            target,
+            new: false,
+        },
+    })
 }
 
-/// The error of a failed write of `flag` `at` (a file in `dir`, or a stream
-/// when `None`), saying what happened and what to do, then `after` (what
-/// became of the file). The temporary file's name is not shown: it was
-/// removed.
-fn write_error(
-    flag: &str,
-    at: &str,
-    dir: Option<&Path>,
-    e: &io::Error,
-    after: &str,
-) -> anyhow::Error {
+/// The error of a failed write of `what` (the flag and its path; a file in
+/// `dir`, or a stream when `None`), saying what happened and what to do,
+/// then `after` (what became of the file). The temporary file's name is not
+/// shown: it was removed.
+fn write_error(what: &str, dir: Option<&Path>, e: &io::Error, after: &str) -> anyhow::Error {
     let why = os_message(e);
     let folder = dir.map_or_else(
         || "it".to_string(),
         |d| format!("the directory {}", shown(d)),
     );
-    let what = match e.kind() {
+    let happened = match e.kind() {
         io::ErrorKind::StorageFull => {
             format!("the device is full ({why}); free some space or write elsewhere")
         }
@@ -182,7 +292,7 @@ fn write_error(
         }
         _ => why,
     };
-    anyhow::anyhow!("cannot write {flag} {at}: {what}{after}")
+    anyhow::anyhow!("cannot write {what}: {happened}{after}")
 }
 
 /// The system's message for `e` (`No space left on device (os error 28)`),
@@ -199,13 +309,18 @@ fn os_message(e: &io::Error) -> String {
     }
 }
 
+/// The folder a file at `target` goes into: its parent, `.` for a bare name.
+fn folder_of(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// The folder a file at `target` goes into (`.` for a bare name), which must
 /// exist; `flag` and `at` name the output in the error.
 fn existing_folder(flag: &str, at: &str, target: &Path) -> Result<PathBuf> {
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = folder_of(target);
     if !dir.is_dir() {
         bail!(
             "cannot write {flag} {at}: the directory {} does not exist",
@@ -227,16 +342,30 @@ fn existing_folder(flag: &str, at: &str, target: &Path) -> Result<PathBuf> {
 /// Something exists at `path`, its folder is missing, or it cannot be written
 /// (each said as what happened: a full device, a folder not writable, ...).
 pub fn write_new(flag: &str, path: &Path, text: &str) -> Result<()> {
+    commit(vec![stage_new(flag, path, text)?])
+}
+
+/// Checks that nothing exists at `path`, given with `flag`, and writes
+/// `text` to a temporary file beside it, to be linked into place by
+/// [`commit`] only if the name is still free; `-` is standard output.
+///
+/// # Errors
+/// Something exists at `path`, its folder is missing, or it cannot be written.
+pub fn stage_new(flag: &str, path: &Path, text: &str) -> Result<Staged> {
     if is_stdout(path) {
-        return write_stdout(text);
+        return stage_output(None, text);
     }
     let at = shown(path);
+    let what = format!("{flag} {at}");
     let meta = fs::metadata(path);
     if meta.as_ref().is_ok_and(fs::Metadata::is_dir) {
         bail!("{flag} {at} is a directory; give the path of a new file, such as {at}/profile.toml");
     }
     if meta.as_ref().is_ok_and(|m| !m.is_file()) {
-        return stream(path, text).map_err(|e| write_error(flag, &at, None, &e, ""));
+        return Ok(Staged {
+            what,
+            kind: StagedKind::Stream(path.to_path_buf(), text.to_string()),
+        });
     }
     if fs::symlink_metadata(path).is_ok() {
         bail!(
@@ -244,30 +373,16 @@ pub fn write_new(flag: &str, path: &Path, text: &str) -> Result<()> {
         );
     }
     let dir = existing_folder(flag, &at, path)?;
-    on_interrupt_remove_pending();
-    let prefix = temp_prefix(path);
-    let builder = temp_builder(&prefix);
-    let result = (|| {
-        let mut tmp = builder.tempfile_in(&dir)?;
-        set_pending(Some(tmp.path().to_path_buf()));
-        tmp.write_all(text.as_bytes())?;
-        tmp.as_file().sync_all()?;
-        tmp.persist_noclobber(path).map(|_| ()).map_err(|e| e.error)
-    })();
-    set_pending(None);
-    match result {
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => bail!(
-            "{flag} {at} already exists; it is never overwritten: choose a new name, or remove the file first"
-        ),
-        Err(e) => Err(write_error(
-            flag,
-            &at,
-            Some(&dir),
-            &e,
-            "; nothing was written",
-        )),
-        Ok(()) => Ok(()),
-    }
+    let tmp = write_aside(path, &dir, None, text)
+        .map_err(|e| write_error(&what, Some(&dir), &e, "; nothing was written"))?;
+    Ok(Staged {
+        what,
+        kind: StagedKind::File {
+            tmp,
+            target: path.to_path_buf(),
+            new: true,
+        },
+    })
 }
 
 /// A path under `/dev` or `/proc` (`/dev/stdout`, `/proc/self/fd/1`): it
@@ -305,30 +420,49 @@ fn temp_builder(prefix: &str) -> tempfile::Builder<'_, 'static> {
     builder
 }
 
-/// Writes a temporary file in `dir` and renames it over `target`.
-fn replace(target: &Path, dir: &Path, old: Option<&fs::Metadata>, text: &str) -> io::Result<()> {
+/// Writes `text` to a new temporary file in `dir` named after `target`
+/// (with the permissions of the file it will replace, `old`), synced to
+/// disk; it is removed when dropped or when the run is interrupted.
+fn write_aside(
+    target: &Path,
+    dir: &Path,
+    old: Option<&fs::Metadata>,
+    text: &str,
+) -> io::Result<tempfile::NamedTempFile> {
     on_interrupt_remove_pending();
     let prefix = temp_prefix(target);
     let builder = temp_builder(&prefix);
     let mut tmp = builder.tempfile_in(dir)?;
-    set_pending(Some(tmp.path().to_path_buf()));
-    let result = (|| {
+    remember_pending(tmp.path());
+    let written = (|| {
         if let Some(old) = old {
             fs::set_permissions(tmp.path(), old.permissions())?;
         }
         tmp.write_all(text.as_bytes())?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(target).map(|_| ()).map_err(|e| e.error)
+        tmp.as_file().sync_all()
     })();
-    // On failure the temporary file was removed when `tmp` was dropped.
-    set_pending(None);
-    result
+    match written {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            // Removed as `tmp` is dropped.
+            forget_pending(tmp.path());
+            Err(e)
+        }
+    }
 }
 
-fn set_pending(path: Option<PathBuf>) {
-    *PENDING
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING
         .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = path;
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn remember_pending(path: &Path) {
+    pending().push(path.to_path_buf());
+}
+
+fn forget_pending(path: &Path) {
+    pending().retain(|p| p != path);
 }
 
 /// Installs, once, a SIGINT/SIGTERM handler that removes the temporary file
@@ -339,11 +473,7 @@ fn on_interrupt_remove_pending() {
         // Without a handler an interruption still ends the run; only the
         // clean-up is lost, so a failure to install is not an error.
         let _ = ctrlc::set_handler(|| {
-            let pending = PENDING
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .take();
-            if let Some(path) = pending {
+            for path in std::mem::take(&mut *pending()) {
                 let _ = fs::remove_file(path);
             }
             std::process::exit(INTERRUPTED);

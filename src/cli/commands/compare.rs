@@ -13,7 +13,7 @@ use crate::cli::args::{Output, SimArgs};
 use crate::cli::files::shown;
 use crate::cli::load::{book_for, load_profile};
 use crate::cli::outcome::Outcome;
-use crate::cli::output::{distinct_outputs, emit, write_file};
+use crate::cli::output::{commit, distinct_outputs, stage_file, stage_output};
 use crate::cli::progress::simulate_with_progress;
 
 /// `yieldplan compare PROFILE PROFILE...`.
@@ -41,6 +41,7 @@ pub fn run(a: &CompareArgs) -> Result<Outcome> {
         ("--output", a.out.output.as_deref()),
         ("--plot", a.sim.plot.as_deref()),
     ])?;
+    let mut plot = None;
     let book = book_for(&a.out)?;
     let loaded = a
         .profiles
@@ -73,7 +74,7 @@ pub fn run(a: &CompareArgs) -> Result<Outcome> {
                 a.sim.chart(yieldplan::money::Money::ZERO),
             )
             .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
-            write_file("--plot", path, &svg)?;
+            plot = Some(stage_file("--plot", path, &svg)?);
         }
     }
     let text = crate::cli::terminal::render(
@@ -82,7 +83,9 @@ pub fn run(a: &CompareArgs) -> Result<Outcome> {
         &report,
         compare_document,
     );
-    emit(a.out.output.as_deref(), &text)?;
+    // The report and the plot are written together or not at all.
+    let report = stage_output(a.out.output.as_deref(), &text)?;
+    commit(std::iter::once(report).chain(plot).collect())?;
     Ok(Outcome::Success)
 }
 

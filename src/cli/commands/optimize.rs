@@ -17,7 +17,7 @@ use crate::cli::args::{one_of, parse_seed, report_format};
 use crate::cli::files::print_error;
 use crate::cli::load::{book_from, read_profile_with_book};
 use crate::cli::outcome::Outcome;
-use crate::cli::output::{emit, write_new};
+use crate::cli::output::{commit, emit, stage_new, stage_output};
 
 /// Default number of one-year scenarios for min-CVaR.
 pub const DEFAULT_SCENARIOS: u32 = 2_000;
@@ -193,7 +193,10 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
                 path.display()
             ));
         }
-        write_new("--output", path, &new)?;
+        // The new profile and the report are written together or not at all.
+        let profile = stage_new("--output", path, &new)?;
+        commit(vec![stage_output(None, &text)?, profile])?;
+        return Ok(Outcome::Success);
     }
     emit(None, &text)?;
     Ok(Outcome::Success)

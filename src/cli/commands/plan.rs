@@ -10,7 +10,7 @@ use yieldplan::report::{self, plan_document};
 use crate::cli::args::{Output, SimArgs};
 use crate::cli::load::{book_for, load_profile, note_inputs};
 use crate::cli::outcome::Outcome;
-use crate::cli::output::{distinct_outputs, emit, write_file};
+use crate::cli::output::{commit, distinct_outputs, stage_file, stage_output};
 use crate::cli::progress::simulate_with_progress;
 use yieldplan::engine::simulate::SimSettings;
 
@@ -44,6 +44,7 @@ pub fn run(a: &PlanArgs) -> Result<Outcome> {
             "--simulate adds the simulation's summary, which a plan's CSV (one row per position) has no place for\n  = help: use --format json or a table, `yieldplan project PROFILE --simulate --format csv` for the simulation's yearly figures, or --plot FILE.svg for its chart"
         );
     }
+    let mut plot = None;
     let book = book_for(&a.out)?;
     let (portfolio, mut report) = load_profile(&a.profile, &book)?;
     note_inputs(&mut report, &a.out);
@@ -57,12 +58,14 @@ pub fn run(a: &PlanArgs) -> Result<Outcome> {
         if let Some(path) = &a.sim.plot {
             let svg = report::simulation_svg(&sim, a.sim.chart(report.portfolio.value))
                 .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
-            write_file("--plot", path, &svg)?;
+            plot = Some(stage_file("--plot", path, &svg)?);
         }
         report.simulation = Some(sim.for_plan());
     }
     let style = crate::cli::terminal::table_style(a.out.output.as_deref());
     let text = report::render_styled(a.out.format, style, &report, plan_document);
-    emit(a.out.output.as_deref(), &text)?;
+    // The report and the plot are written together or not at all.
+    let report = stage_output(a.out.output.as_deref(), &text)?;
+    commit(std::iter::once(report).chain(plot).collect())?;
     Ok(Outcome::Success)
 }

@@ -11,7 +11,7 @@ use yieldplan::report;
 use crate::cli::args::{Output, SimArgs};
 use crate::cli::load::{book_for, load_profile};
 use crate::cli::outcome::Outcome;
-use crate::cli::output::{distinct_outputs, emit, write_file};
+use crate::cli::output::{commit, distinct_outputs, stage_file, stage_output};
 use crate::cli::progress::simulate_with_progress;
 
 /// `yieldplan project PROFILE`.
@@ -38,6 +38,7 @@ pub fn run(a: &ProjectArgs) -> Result<Outcome> {
         ("--output", a.out.output.as_deref()),
         ("--plot", a.sim.plot.as_deref()),
     ])?;
+    let mut plot = None;
     let book = book_for(&a.out)?;
     let (portfolio, planned) = load_profile(&a.profile, &book)?;
     let text = if a.sim.simulate {
@@ -50,7 +51,7 @@ pub fn run(a: &ProjectArgs) -> Result<Outcome> {
         if let Some(path) = &a.sim.plot {
             let svg = report::simulation_svg(&sim, a.sim.chart(planned.portfolio.value))
                 .map_err(|e| anyhow::anyhow!("cannot draw the plot: {e}"))?;
-            write_file("--plot", path, &svg)?;
+            plot = Some(stage_file("--plot", path, &svg)?);
         }
         crate::cli::terminal::render(
             a.out.format,
@@ -73,6 +74,8 @@ pub fn run(a: &ProjectArgs) -> Result<Outcome> {
             report::project_document,
         )
     };
-    emit(a.out.output.as_deref(), &text)?;
+    // The report and the plot are written together or not at all.
+    let report = stage_output(a.out.output.as_deref(), &text)?;
+    commit(std::iter::once(report).chain(plot).collect())?;
     Ok(Outcome::Success)
 }
