@@ -280,18 +280,63 @@ pub fn parse_fraction(text: &str) -> Result<f64, String> {
     Ok(value)
 }
 
-/// A rate flag, "80%" or 0.8 as a fraction, read as a profile reads a
-/// rate: a bare number above 1 is refused (did you mean that many percent?)
-/// rather than taken as over 100%.
+/// Which reading of a bare number above 1 a rate flag most likely meant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Likelier {
+    /// That many percent: `--max-apy 20` is 20%.
+    Percent,
+    /// A fraction above 1: `--volatility 1.5` is 150%, a volatility
+    /// common for a small token.
+    Fraction,
+}
+
+/// A bare number up to this is offered in both readings: a fraction (×100,
+/// at most 1000%) and a percent; above it only as a percent.
+const BOTH_READINGS_UP_TO: f64 = 10.0;
+
+/// An APY or other rate flag ("20%" or 0.2), read as a profile reads a rate:
+/// a bare number above 1 is refused rather than taken as over 100%, with
+/// the percent it most likely meant first (see [`parse_rate_as`]).
 pub fn parse_rate(text: &str) -> Result<f64, String> {
+    parse_rate_as(text, Likelier::Percent)
+}
+
+/// A volatility flag ("80%" or 0.8): as [`parse_rate`], but a bare number
+/// above 1 is most likely a fraction (1.5 is 150%), offered first.
+pub fn parse_volatility(text: &str) -> Result<f64, String> {
+    parse_rate_as(text, Likelier::Fraction)
+}
+
+/// A rate, "80%" or 0.8 as a fraction. A bare number above 1 is refused
+/// with a suggestion of what it may have meant: up to 10, both readings,
+/// `likelier` first ("150%" or "1.5%" for 1.5); above, that many percent.
+pub fn parse_rate_as(text: &str, likelier: Likelier) -> Result<f64, String> {
     let value = parse_fraction(text)?;
     let t = text.trim();
     if !t.ends_with('%') && value.abs() > 1.0 {
         return Err(format!(
-            "\"{text}\" is a bare number above 1; did you mean \"{t}%\"? A bare number is a fraction (0.35 = 35%)"
+            "\"{text}\" is a bare number above 1; did you mean {}? A bare number is a fraction (0.35 = 35%)",
+            readings(t, value, likelier)
         ));
     }
     Ok(value)
+}
+
+/// The percent strings a bare number `t` (of value `value`) may have meant,
+/// quoted, the likelier first: `"150%" or "1.5%"`.
+fn readings(t: &str, value: f64, likelier: Likelier) -> String {
+    let as_percent = format!("\"{t}%\"");
+    let times_100 = t
+        .parse::<Decimal>()
+        .ok()
+        .map(|d| format!("\"{}%\"", (d * Decimal::ONE_HUNDRED).normalize()));
+    match times_100 {
+        Some(as_fraction) if value.abs() <= BOTH_READINGS_UP_TO => match likelier {
+            Likelier::Fraction => format!("{as_fraction} or {as_percent}"),
+            Likelier::Percent => format!("{as_percent} or {as_fraction}"),
+        },
+        _ => as_percent,
+    }
 }
 
 /// A probability as a fraction or percent ("0.9" or "90%").

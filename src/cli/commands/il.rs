@@ -11,7 +11,7 @@ use yieldplan::model::PoolKind;
 use yieldplan::money::Money;
 use yieldplan::report::{Format, il_document};
 
-use crate::cli::args::{one_of, parse_number, parse_range, parse_rate, parse_weights};
+use crate::cli::args::{one_of, parse_number, parse_range, parse_volatility, parse_weights};
 use crate::cli::outcome::Outcome;
 use crate::cli::output::emit;
 
@@ -26,10 +26,10 @@ pub struct IlArgs {
     #[arg(long, value_name = "R", value_parser = parse_number, allow_negative_numbers = true)]
     pub ratio: Option<f64>,
     /// Annual volatility of asset A, or of the A/B price ratio ("80%" or 0.8)
-    #[arg(long, value_name = "SIGMA", value_parser = parse_rate, allow_hyphen_values = true)]
+    #[arg(long, value_name = "SIGMA", value_parser = parse_volatility, allow_hyphen_values = true)]
     pub volatility: Option<f64>,
     /// Annual volatility of asset B, for two volatile assets
-    #[arg(long, value_name = "SIGMA", value_parser = parse_rate, requires = "volatility", allow_hyphen_values = true)]
+    #[arg(long, value_name = "SIGMA", value_parser = parse_volatility, requires = "volatility", allow_hyphen_values = true)]
     pub volatility_b: Option<f64>,
     /// Correlation of A and B, from -1 to 1 (with --volatility-b)
     #[arg(
