@@ -119,3 +119,60 @@ proptest! {
         }
     }
 }
+
+/// The amounts of the positions of a profile of `value` with one lending
+/// position per weight (each a percent string) and a holding taking the
+/// rest, in order, the rest last.
+fn amounts_with_rest(value: &str, weights: &[&str]) -> Vec<Decimal> {
+    let mut text = format!("[portfolio]\nvalue = {value}\n");
+    for (i, w) in weights.iter().enumerate() {
+        text.push_str(&format!(
+            "[[position]]\nname = \"w{i}\"\nstrategy = \"lending\"\nasset = \"USDC\"\nweight = \"{w}\"\n"
+        ));
+    }
+    text.push_str(
+        "[[position]]\nname = \"rest\"\nstrategy = \"hold\"\nasset = \"ETH\"\nweight = \"rest\"\n",
+    );
+    let book = RateBook::default_book();
+    let portfolio = yieldplan::load(Path::new("p.toml"), text.as_bytes(), &book).unwrap();
+    portfolio.positions.iter().map(|p| p.amount.0).collect()
+}
+
+/// Beside a position taking the rest, each weight is its exact share of the
+/// value rounded to the cent; the rest absorbs every rounding.
+#[test]
+fn weights_beside_a_rest_are_exact_to_the_cent() {
+    let d = |s: &str| Decimal::from_str_exact(s).unwrap();
+    assert_eq!(
+        amounts_with_rest("100.00", &["33.3333%", "33.3333%"]),
+        [d("33.33"), d("33.33"), d("33.34")]
+    );
+    // 10.006% of $100 is $10.006: each $10.01, not one of them $10.00.
+    assert_eq!(
+        amounts_with_rest("100.00", &["10.006%", "10.006%"]),
+        [d("10.01"), d("10.01"), d("79.98")]
+    );
+    assert_eq!(
+        amounts_with_rest("100", &["10.005%", "10.005%", "10.005%"]),
+        [d("10.01"), d("10.01"), d("10.01"), d("69.97")]
+    );
+    for value in ["100.00", "999.99", "12345.67", "1000000"] {
+        for weights in [
+            &["33.3333%", "33.3333%", "30%"][..],
+            &["0.123%", "45.678%", "12.3456%"],
+            &["10.006%", "20.0049%", "30.0051%", "5.5555%"],
+        ] {
+            let amounts = amounts_with_rest(value, weights);
+            let v = d(value);
+            for (w, a) in weights.iter().zip(&amounts) {
+                let exact = v * d(w.trim_end_matches('%')) / Decimal::ONE_HUNDRED;
+                assert_eq!(
+                    *a,
+                    exact.round_dp_with_strategy(2, yieldplan::money::ROUNDING),
+                    "{value} × {w}"
+                );
+            }
+            assert_eq!(amounts.iter().copied().sum::<Decimal>(), v, "{value}");
+        }
+    }
+}

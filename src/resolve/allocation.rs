@@ -13,8 +13,8 @@ use super::positions::Draft;
 use super::{Resolver, percent};
 use crate::error::Diagnostic;
 use crate::model::{Position, Strategy};
-use crate::money::split_cents;
 use crate::money::{Money, format_money};
+use crate::money::{ROUNDING, split_cents};
 use crate::profile::{AllocationSpec, ProfileSpec, Sp, Span};
 
 /// How the drafts share the portfolio, before any is checked.
@@ -65,11 +65,6 @@ impl Shares {
                 _ => None,
             })
             .sum();
-        let weighted_cents = if self.rest.is_empty() {
-            total_cents - fixed_cents
-        } else {
-            (self.weight_sum * value * Decimal::ONE_HUNDRED).floor()
-        };
         let weights: Vec<Decimal> = drafts
             .iter()
             .filter_map(|d| match d.allocation.value {
@@ -77,8 +72,15 @@ impl Shares {
                 _ => None,
             })
             .collect();
-        let mut weighted = split_cents(weighted_cents, &weights).into_iter();
-        let rest_cents = total_cents - fixed_cents - weighted_cents;
+        let room = total_cents - fixed_cents;
+        let weighted_parts = if self.rest.is_empty() {
+            split_cents(room, &weights)
+        } else {
+            weights_to_the_cent(value, &weights, room, rest_least(&drafts))
+        };
+        let weighted_cents: Decimal = weighted_parts.iter().copied().sum();
+        let mut weighted = weighted_parts.into_iter();
+        let rest_cents = room - weighted_cents;
         let mut out = Vec::with_capacity(drafts.len());
         // The names of the positions that stay themselves: a component's
         // name yields to them, as a default name yields to a given one.
@@ -98,6 +100,48 @@ impl Shares {
             place(d, cents, &mut taken, &mut out);
         }
         out
+    }
+}
+
+/// The cents the position taking the rest needs to be worth something:
+/// one, or for an index enough that its smallest component gets a cent.
+fn rest_least(drafts: &[Draft]) -> Decimal {
+    drafts
+        .iter()
+        .find(|d| matches!(d.allocation.value, AllocationSpec::Rest))
+        .and_then(|d| d.component_weights.iter().copied().min())
+        .filter(|w| *w > Decimal::ZERO)
+        .map_or(Decimal::ONE, |w| (Decimal::ONE / w).ceil())
+}
+
+/// The cents of each of `weights` of `value` when a position takes the
+/// rest: each weight's own amount rounded to the cent (by [`ROUNDING`]), so
+/// a weight is exact to the cent and the rest absorbs every rounding.
+/// Should those roundings leave the rest less of the `room` (the cents left
+/// after the fixed amounts) than it would have had with the weights
+/// floored and at least `least` cents, the weights share what their exact
+/// amounts add up to, floored to the cent, by largest remainder instead (a
+/// rest of under a cent or so a weight: it keeps what it had).
+fn weights_to_the_cent(
+    value: Decimal,
+    weights: &[Decimal],
+    room: Decimal,
+    least: Decimal,
+) -> Vec<Decimal> {
+    let exact: Vec<Decimal> = weights
+        .iter()
+        .map(|w| *w * value * Decimal::ONE_HUNDRED)
+        .collect();
+    let floored = exact.iter().copied().sum::<Decimal>().floor().min(room);
+    let own: Vec<Decimal> = exact
+        .iter()
+        .map(|c| c.round_dp_with_strategy(0, ROUNDING))
+        .collect();
+    let rest = room - own.iter().copied().sum::<Decimal>();
+    if rest >= least.min(room - floored) {
+        own
+    } else {
+        split_cents(floored, weights)
     }
 }
 
