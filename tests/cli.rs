@@ -1327,3 +1327,43 @@ fn the_rebalancing_remark_is_not_made_on_noise() {
         "15"
     ]));
 }
+
+/// A StableSwap pool of two stablecoins that never move: its price ratio
+/// stays 1, so the simulation values it at exactly what went in, year after
+/// year (no float residue such as 99999.9999996992).
+#[test]
+fn a_flat_stable_pool_keeps_its_value_exactly() {
+    let dir = scratch("flat-stable");
+    let profile = dir.join("flat.toml");
+    fs::write(
+        &profile,
+        "[portfolio]\nvalue = 100000\n[assets.USDC]\nvolatility = \"0%\"\n[assets.USDT]\n\
+         volatility = \"0%\"\n[[position]]\nstrategy = \"liquidity\"\npair = [\"USDC\", \"USDT\"]\n\
+         pool = \"stable\"\namplification = 100\nfee_apr = \"3%\"\nprotocol = \"curve\"\n\
+         weight = \"100%\"\n",
+    )
+    .unwrap();
+    let out = bin()
+        .arg("project")
+        .arg(&profile)
+        .args([
+            "--simulate",
+            "--paths",
+            "20",
+            "--years",
+            "5",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for year in json["value"].as_array().unwrap() {
+        assert_eq!(year["p50"].as_f64(), Some(100_000.0), "{year}");
+        assert_eq!(year["p95"].as_f64(), Some(100_000.0), "{year}");
+    }
+    for year in json["income"].as_array().unwrap() {
+        assert_eq!(year["p50"].as_f64(), Some(3_000.0), "{year}");
+    }
+}

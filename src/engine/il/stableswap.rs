@@ -18,6 +18,10 @@ pub(super) fn stable_balances_from(amp: f64, p: f64, start: Option<f64>) -> (f64
         // Constant product x·y = 1 with price y/x = p.
         return (1.0 / p.sqrt(), p.sqrt());
     }
+    if p == 1.0 {
+        // At the peg the invariant is symmetric: equal balances, exactly.
+        return (D / 2.0, D / 2.0);
+    }
     let y_of = |x: f64| {
         // 16A x y² + 4x(4Ax + D - 4AD) y - D³ = 0, positive root, written to avoid cancellation.
         let b = 4.0 * x * (4.0 * amp * x + D - 4.0 * amp * D);

@@ -8,6 +8,11 @@
 //! `(x·r + y)/2` moves with the price as `x/2` (the balance of A), so
 //! `d lp / d u = r·x/2`. Outside the range the exact solver answers. Pure
 //! `f64` maths.
+//!
+//! The nodes sit at whole multiples of the step, so `u = 0` (an unchanged
+//! price) is always a node, looked up with no interpolation: there the LP
+//! value is exactly the entry value 1 and the loss exactly 0, never a float
+//! residue such as 0.999999999997.
 
 use super::stableswap::stable_balances_from;
 use crate::model::Pool;
@@ -25,10 +30,11 @@ const MAX_NODES: usize = 2_000_001;
 #[derive(Clone, Debug)]
 pub struct ValueTable {
     pool: Pool,
-    /// `ln r` of the first node.
-    start: f64,
-    /// The inverse of the distance between nodes in `ln r`.
-    inv_step: f64,
+    /// The first node's index: it sits at `ln r = first / density` (a whole
+    /// number, so that node `-first` sits at `ln r = 0` exactly).
+    first: f64,
+    /// Nodes per unit of `ln r`: the inverse of the distance between them.
+    density: f64,
     /// At each node the LP value (entry value 1) and `d lp / d ln r` times
     /// the distance between nodes, side by side so that a lookup reads one cache line.
     nodes: Vec<[f64; 2]>,
@@ -47,21 +53,24 @@ impl ValueTable {
             return None;
         }
         let (lo, hi) = (lo.max(-12.0), hi.min(12.0));
-        let density = NODES_PER_UNIT * (amplification / 100.0).max(1.0);
-        let nodes = (((hi - lo) * density).ceil() as usize + 1).clamp(2, MAX_NODES);
-        let step = (hi - lo) / (nodes - 1) as f64;
+        // Room for the two nodes added by rounding the ends outwards.
+        let density = (NODES_PER_UNIT * (amplification / 100.0).max(1.0))
+            .min((MAX_NODES - 3) as f64 / (hi - lo));
+        let step = 1.0 / density;
+        let (first, end) = ((lo * density).floor(), (hi * density).ceil());
+        let nodes = ((end - first) as usize + 1).max(2);
         let mut table = Vec::with_capacity(nodes);
         let mut last = None;
         for i in 0..nodes {
-            let r = (lo + i as f64 * step).exp();
+            let r = ((first + i as f64) / density).exp();
             let (x, y) = stable_balances_from(amplification, r, last);
             last = Some(x.ln());
             table.push([(x * r + y) / 2.0, r * x / 2.0 * step]);
         }
         Some(ValueTable {
             pool,
-            start: lo,
-            inv_step: 1.0 / step,
+            first,
+            density,
             nodes: table,
         })
     }
@@ -77,7 +86,8 @@ impl ValueTable {
     /// already has (a simulation draws log prices), saving the logarithm.
     #[must_use]
     pub fn lp_value_at(&self, ln_r: f64, r: f64) -> f64 {
-        let u = (ln_r - self.start) * self.inv_step;
+        // Exact at a node: `ln r = 0` gives `u = -first`, a whole number.
+        let u = ln_r * self.density - self.first;
         let last = self.nodes.len() - 1;
         if !(u >= 0.0 && u <= last as f64) {
             return self.pool.values(r).0;
@@ -134,6 +144,16 @@ mod tests {
                 worst = worst.max((table.lp_value(r) - exact).abs() / exact);
             }
             assert!(worst < 1e-10, "A = {amplification}: {worst:e}");
+        }
+        // At an unchanged price the value is exactly the entry value, the
+        // loss exactly 0, whatever the range (off-centre, narrow, wide).
+        for amplification in [1.0, 10.0, 100.0, 2000.0] {
+            let pool = Pool::Stable { amplification };
+            for (lo, hi) in [(-0.5, 0.5), (-0.3, 0.71), (-1e-3, 2.0), (-11.9, 0.2)] {
+                let table = ValueTable::new(pool, lo, hi).unwrap();
+                assert_eq!(table.lp_value(1.0), 1.0, "A = {amplification}, {lo}..{hi}");
+                assert_eq!(table.impermanent_loss(1.0), 0.0);
+            }
         }
         // Outside the range the exact solver answers.
         let pool = Pool::Stable {
