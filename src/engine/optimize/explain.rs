@@ -144,7 +144,7 @@ pub fn explain(p: &Problem, c: &Choices, chain_cap: f64) -> Infeasibility {
         .collect();
     let goal = p.rows.iter().find(|r| r.limit == Limit::Goal);
     let words = |r: &Row| describe(&r.limit, r.rhs, c, chain_cap, &p.goal_label);
-    let Some(give) = elastic(p, &others, |_| false) else {
+    let Some((give, mix)) = elastic(p, &others, |_| false) else {
         return Infeasibility {
             lines: vec![
                 "the fixed weights and amounts cannot add up to 100% with the free positions' bounds (a screened position counts as 0%)".into(),
@@ -160,16 +160,15 @@ pub fn explain(p: &Problem, c: &Choices, chain_cap: f64) -> Infeasibility {
         lines.extend(sum_lines(p, c, chain_cap));
         let mut conflicts = Vec::new();
         for (r, g) in others.iter().zip(&give).filter(|(_, g)| **g > BIND) {
-            let needed = bound_of(r, chain_cap)
-                + match r.sense {
-                    Sense::AtMost => *g,
-                    Sense::AtLeast => -*g,
-                };
-            lines.push(format!("{} would have to be {}", words(r), pct(needed)));
+            let needed = needed_share(r, *g, &mix, chain_cap);
+            lines.push(match needed {
+                Some(n) => format!("{} would have to be {}", words(r), pct(n)),
+                None => format!("{} cannot hold", words(r)),
+            });
             conflicts.push(Conflict {
                 constraint: words(r),
                 bound: rate(bound_of(r, chain_cap)),
-                needed: Some(rate(needed)),
+                needed: needed.map(rate),
                 reaches: None,
             });
         }
@@ -181,6 +180,27 @@ pub fn explain(p: &Problem, c: &Choices, chain_cap: f64) -> Infeasibility {
         };
     }
     goal_conflicts(p, c, chain_cap, &others, goal)
+}
+
+/// The bound row `r` would need for the mix `w` of the elastic solve, in
+/// which it gives `g` (a share of the whole value), on the base the row is
+/// written on: a share of the value, or for a chain's cap the chain's share
+/// of the on-chain money at `w` (so a chain holding all the on-chain money
+/// needs 100%, whatever is held off-chain). `None` when that base is empty.
+fn needed_share(r: &Row, g: f64, w: &[f64], chain_cap: f64) -> Option<f64> {
+    if r.part.is_empty() {
+        return Some(
+            bound_of(r, chain_cap)
+                + match r.sense {
+                    Sense::AtMost => g,
+                    Sense::AtLeast => -g,
+                },
+        );
+    }
+    let base: f64 = r.part.iter().zip(w).map(|(p, x)| p * x).sum();
+    // The row's left side is the chain's money less the cap's share of the
+    // on-chain money; the chain's money is that plus the cap's share.
+    (base > BIND).then(|| ((r.lhs(w) + chain_cap * base) / base).clamp(0.0, 1.0))
 }
 
 /// Each weight's least and most, from its hard bounds and its own rows.

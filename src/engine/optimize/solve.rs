@@ -169,12 +169,18 @@ fn linear_objective(p: &Problem, w: &[f64]) -> f64 {
     }
 }
 
-/// The least each row must give (a fraction, ≥ 0; in the row's own units)
-/// for some mix to meet all the others, minimising the total given; rows
-/// in `hard` must hold as written. `None` when even that has no solution
-/// (the fixed weights and hard rows conflict by themselves).
+/// The least each row must give (a fraction, ≥ 0; in the units of its
+/// left-hand side, a share of the whole value even for a chain's cap on a
+/// share of the on-chain money) for some mix to meet all the others,
+/// minimising the total given, and that mix; rows in `hard` must hold as
+/// written. `None` when even that has no solution (the fixed weights and
+/// hard rows conflict by themselves).
 #[must_use]
-pub fn elastic(p: &Problem, rows: &[Row], hard: fn(&Limit) -> bool) -> Option<Vec<f64>> {
+pub fn elastic(
+    p: &Problem,
+    rows: &[Row],
+    hard: fn(&Limit) -> bool,
+) -> Option<(Vec<f64>, Vec<f64>)> {
     let mut vars = ProblemVariables::new();
     let w: Vec<Variable> =
         p.lo.iter()
@@ -203,9 +209,10 @@ pub fn elastic(p: &Problem, rows: &[Row], hard: fn(&Limit) -> bool) -> Option<Ve
         });
     }
     let solution = model.solve().ok()?;
-    Some(
+    Some((
         give.iter()
             .map(|g| g.map_or(0.0, |g| solution.value(g).max(0.0)))
             .collect(),
-    )
+        w.iter().map(|v| solution.value(*v)).collect(),
+    ))
 }
