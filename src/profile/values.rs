@@ -327,7 +327,19 @@ impl Reader {
                 };
                 if d > Decimal::ONE {
                     let d = d.normalize();
-                    let help = if d <= Decimal::ONE_HUNDRED {
+                    let help = if d <= Decimal::TEN {
+                        // Both readings, the likelier first: a volatility of
+                        // 1.5 is most likely 150%, an APY of 1.5 1.5%.
+                        let as_percent = format!("\"{d}%\"");
+                        let as_fraction =
+                            format!("\"{}%\"", (d * Decimal::ONE_HUNDRED).normalize());
+                        let both = if what.to_string().contains("volatility") {
+                            format!("{as_fraction} or {as_percent}")
+                        } else {
+                            format!("{as_percent} or {as_fraction}")
+                        };
+                        format!("did you mean {both}? A bare number is a fraction (0.35 = 35%)")
+                    } else if d <= Decimal::ONE_HUNDRED {
                         format!("did you mean \"{d}%\"? A bare number is a fraction (0.35 = 35%)")
                     } else {
                         format!(
