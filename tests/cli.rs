@@ -1367,3 +1367,44 @@ fn a_flat_stable_pool_keeps_its_value_exactly() {
         assert_eq!(year["p50"].as_f64(), Some(3_000.0), "{year}");
     }
 }
+
+/// Paths that all end a year at one value have exactly that mean, in value
+/// and in income, at any number of paths: the division of the sum leaves no
+/// residue (99999.9899000002 for 99999.9899).
+#[test]
+fn identical_paths_have_their_value_as_mean() {
+    let dir = scratch("flat-mean");
+    let profile = dir.join("flat.toml");
+    fs::write(
+        &profile,
+        "[portfolio]\nvalue = 99999.99\n[goal]\nannual_income = 1000\n[assumptions]\ntax_rate = \"15%\"\n\
+         reinvest = \"50%\"\n[assets.USDC]\nvolatility = \"0%\"\n[assets.DAI]\nvolatility = \"0%\"\n\
+         [[position]]\nstrategy = \"liquidity\"\npair = [\"USDC\", \"DAI\"]\nfee_apr = \"3%\"\n\
+         protocol = \"curve\"\nrisk_tier = \"none\"\nweight = \"100%\"\n",
+    )
+    .unwrap();
+    for paths in ["100", "10000"] {
+        let out = bin()
+            .arg("project")
+            .arg(&profile)
+            .args([
+                "--simulate",
+                "--paths",
+                paths,
+                "--years",
+                "3",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        for series in ["value", "income"] {
+            for year in json[series].as_array().unwrap() {
+                assert_eq!(year["p5"], year["p95"], "{paths} {series}: {year}");
+                assert_eq!(year["mean"], year["p50"], "{paths} {series}: {year}");
+            }
+        }
+    }
+}

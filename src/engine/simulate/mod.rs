@@ -185,12 +185,11 @@ fn past_limit(
 ) -> Result<(), ProjectionError> {
     let limit = crate::engine::project::PROJECTION_LIMIT;
     let years = settings.years as usize;
-    let n = tally.paths.max(1) as f64;
     let within = |x: f64| x.is_finite() && x.abs() <= limit;
     // Year by year, value before income, so the first year past is named.
     for y in 0..years {
         for (s, what) in [(y, "value"), (years + y, "income")] {
-            let mean = tally.sums.get(s).map_or(0.0, |sum| sum / n);
+            let mean = tally.mean(s);
             let percentiles = stats.get(s).map_or(&[][..], Vec::as_slice);
             if within(mean) && percentiles.iter().all(|&x| within(x)) {
                 continue;

@@ -125,7 +125,6 @@ fn goal_line(p: &Portfolio, years: u32) -> Vec<Money> {
 
 /// The yearly percentiles of the series `from..from + years`.
 fn yearly(stats: &[Vec<f64>], tally: &Tally, from: usize, years: u32) -> Vec<Percentiles> {
-    let n = tally.paths.max(1) as f64;
     (0..years as usize)
         .map(|y| {
             let v = |i: usize| money(stats[from + y].get(i).copied().unwrap_or(0.0));
@@ -136,7 +135,7 @@ fn yearly(stats: &[Vec<f64>], tally: &Tally, from: usize, years: u32) -> Vec<Per
                 p50: v(2),
                 p75: v(3),
                 p95: v(4),
-                mean: money(tally.sums.get(from + y).copied().unwrap_or(0.0) / n),
+                mean: money(tally.mean(from + y)),
             }
         })
         .collect()
@@ -174,7 +173,7 @@ pub(super) fn summarise(
     // after the run), so the ratio is at most 10^22.
     let mean_above_median = match years.checked_sub(1).map(|y| y as usize) {
         Some(last) if tally.paths > 0 => {
-            let mean = tally.sums[last] / n;
+            let mean = tally.mean(last);
             let median = stats[last][QUANTILES.len()];
             if median >= 0.01 {
                 mean / median - 1.0

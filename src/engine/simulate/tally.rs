@@ -15,6 +15,10 @@ pub(super) struct Tally {
     /// Sum of each series over the paths: the value of year 1..=years, then
     /// the gross income of year 1..=years.
     pub(super) sums: Vec<f64>,
+    /// The least and the greatest of each series over the paths (the same
+    /// order as `sums`): the mean lies between them.
+    pub(super) lows: Vec<f64>,
+    pub(super) highs: Vec<f64>,
     /// Paths that paid the goal in full, per income-phase year.
     pub(super) paid_by_year: Vec<u64>,
     /// Paths that paid the goal in full in every income-phase year.
@@ -31,10 +35,17 @@ impl Tally {
     pub(super) fn of(c: &Chunk, years: u32) -> Tally {
         let years = years as usize;
         let phase_years = c.paid.len() / c.len.max(1);
-        let row = |field: &[f64], y: usize| field[y * c.len..(y + 1) * c.len].iter().sum::<f64>();
-        let sums = (0..years)
-            .map(|y| row(&c.value, y))
-            .chain((0..years).map(|y| row(&c.income, y)))
+        let rows = || {
+            (0..years)
+                .map(|y| &c.value[y * c.len..(y + 1) * c.len])
+                .chain((0..years).map(|y| &c.income[y * c.len..(y + 1) * c.len]))
+        };
+        let sums = rows().map(|r| r.iter().sum::<f64>()).collect();
+        let lows = rows()
+            .map(|r| r.iter().copied().fold(f64::INFINITY, f64::min))
+            .collect();
+        let highs = rows()
+            .map(|r| r.iter().copied().fold(f64::NEG_INFINITY, f64::max))
             .collect();
         let paid_by_year = (0..phase_years)
             .map(|k| {
@@ -55,6 +66,8 @@ impl Tally {
         Tally {
             paths: c.len as u64,
             sums,
+            lows,
+            highs,
             paid_by_year,
             always_paid,
             depleted: c.depleted.iter().filter(|d| **d).count() as u64,
@@ -73,12 +86,39 @@ impl Tally {
                 }
             }
         }
+        fn keep<T: Copy>(to: &mut Vec<T>, from: &[T], pick: fn(T, T) -> T) {
+            if to.is_empty() {
+                to.extend_from_slice(from);
+            } else {
+                for (a, b) in to.iter_mut().zip(from) {
+                    *a = pick(*a, *b);
+                }
+            }
+        }
         self.paths += other.paths;
         add_all(&mut self.sums, &other.sums);
+        keep(&mut self.lows, &other.lows, f64::min);
+        keep(&mut self.highs, &other.highs, f64::max);
         add_all(&mut self.paid_by_year, &other.paid_by_year);
         add_all(&mut self.years_to_goal, &other.years_to_goal);
         self.always_paid += other.always_paid;
         self.depleted += other.depleted;
+    }
+
+    /// The mean of series `i` over the paths (0 when there is none): the sum
+    /// over the count, held between the least and the greatest value, so
+    /// that paths all at one value have exactly that mean (the division
+    /// would otherwise leave a rounding residue, 99999.9899000002 for
+    /// 99999.9899).
+    pub(super) fn mean(&self, i: usize) -> f64 {
+        let Some(sum) = self.sums.get(i) else {
+            return 0.0;
+        };
+        let mean = sum / self.paths.max(1) as f64;
+        match (self.lows.get(i), self.highs.get(i)) {
+            (Some(&low), Some(&high)) if low <= high => mean.clamp(low, high),
+            _ => mean,
+        }
     }
 
     /// The sum of tallies given in path order.
