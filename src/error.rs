@@ -229,6 +229,55 @@ impl LineIndex {
     }
 }
 
+/// Lines and columns of many byte offsets in one text, given in increasing
+/// order (the places of the problems of one file, in file order): each is
+/// found in time proportional to its distance from the one before, so
+/// placing every entry of a long one-line file takes linear time, not
+/// quadratic. Places agree with [`line_col`].
+pub struct Places<'a> {
+    source: &'a str,
+    index: LineIndex,
+    /// The last offset placed, its line and its column.
+    at: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'a> Places<'a> {
+    /// Places in `source`.
+    #[must_use]
+    pub fn new(source: &'a str) -> Self {
+        Places {
+            source,
+            index: LineIndex::new(source),
+            at: after_bom(source, 0),
+            line: 1,
+            column: 1,
+        }
+    }
+
+    /// 1-based line and column (in characters) of byte `offset`, moved back
+    /// to a character boundary as [`line_col`] does.
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.source, offset.min(self.source.len()));
+        let line = self.index.line(offset);
+        let column = if line == self.line && offset >= self.at {
+            self.column + self.source[self.at..offset].chars().count()
+        } else {
+            self.index.line_col(self.source, offset).1
+        };
+        // An offset within a first line's byte-order mark is at column 1,
+        // as the first character after the mark is.
+        let at = if line == 1 {
+            offset.max(after_bom(self.source, 0))
+        } else {
+            offset
+        };
+        (self.at, self.line, self.column) = (at, line, column);
+        (line, column)
+    }
+}
+
 /// `line_start`, or just past the byte-order mark when the line is the
 /// file's first and starts with one: editors do not count it as a column.
 fn after_bom(source: &str, line_start: usize) -> usize {
@@ -462,6 +511,30 @@ pub const SUGGESTION_BUDGET: usize = 5_000_000;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Places, met in increasing order or not, agree with `line_col` at
+    /// every offset of texts with every line end, wide characters and a
+    /// byte-order mark.
+    #[test]
+    fn places_agree_with_line_col() {
+        for text in [
+            "ab\ncd\r\nef\rgh",
+            "\u{feff}{\"a\": 1,\n \"é€\": [null, 7]}\r\n",
+            "one line only, with ünïcode",
+            "",
+        ] {
+            let mut places = Places::new(text);
+            for at in 0..=text.len() {
+                let want = LineIndex::new(text).line_col(text, at);
+                assert_eq!(places.line_col(at), want, "{text:?} at {at}");
+            }
+            let mut places = Places::new(text);
+            for at in (0..=text.len()).rev() {
+                let want = LineIndex::new(text).line_col(text, at);
+                assert_eq!(places.line_col(at), want, "{text:?} back at {at}");
+            }
+        }
+    }
 
     #[test]
     fn only_the_first_problems_are_shown_and_the_rest_counted() {

@@ -55,6 +55,9 @@ fn read_named_pools(path: &Path, profile: &Path) -> Result<Snapshot> {
             yieldplan::pools::SnapshotError::Json { line, column, .. } => {
                 format!("is not valid JSON at line {line}, column {column}")
             }
+            yieldplan::pools::SnapshotError::Shape { line, column, .. } => {
+                format!("is not a pools response at line {line}, column {column}")
+            }
             other => other.to_string(),
         };
         anyhow::anyhow!(

@@ -142,13 +142,20 @@ impl Snapshot {
         self.duplicates
             .iter()
             .map(|(id, n)| {
-                let first = self.pools.iter().find(|p| &p.id == id);
-                let what = first.map_or_else(String::new, |p| {
-                    format!(" ({} {} on {})", p.project, p.symbol, p.chain)
-                });
+                let id_shown = id.escape_debug();
+                if let Some(p) = self.pools.iter().find(|p| &p.id == id) {
+                    return format!(
+                        "pool id `{id_shown}` is listed {n} times in the snapshot; the first entry ({} {} on {}) is used and the others are ignored",
+                        p.project, p.symbol, p.chain
+                    );
+                }
+                let why = self
+                    .skipped
+                    .iter()
+                    .find(|s| s.id.as_ref() == Some(id))
+                    .map_or_else(String::new, |s| format!(" ({})", s.reason));
                 format!(
-                    "pool id `{}` is listed {n} times in the snapshot; the first entry{what} is used and the others are ignored",
-                    id.escape_debug()
+                    "pool id `{id_shown}` is listed {n} times in the snapshot; the first entry is skipped{why}, so the id gives no pool, and the others are ignored"
                 )
             })
             .collect()
@@ -166,6 +173,17 @@ pub enum SnapshotError {
         /// Column of the error, from 1.
         column: usize,
         /// What the JSON reader found wrong.
+        message: String,
+    },
+    /// The JSON is not the endpoint's response (`"data": {}`, a list of
+    /// numbers): what is where.
+    #[error("the JSON is not a pools response at line {line}, column {column}: {message}")]
+    Shape {
+        /// Line of the problem, from 1.
+        line: usize,
+        /// Column of the problem, from 1.
+        column: usize,
+        /// What the JSON reader expected there.
         message: String,
     },
     /// The JSON ends early: placed at the end of the file.
@@ -201,6 +219,8 @@ pub enum SnapshotError {
 /// [`SnapshotError::Empty`] when the file holds only blanks,
 /// [`SnapshotError::Truncated`] when the JSON ends early,
 /// [`SnapshotError::Json`] when the bytes are not JSON,
+/// [`SnapshotError::Shape`] when the JSON is not the response's shape (an
+/// entry of `data` of the wrong shape is skipped, not an error),
 /// [`SnapshotError::List`] when they are a list rather than the response
 /// object, and [`SnapshotError::NoData`] when there is no `data` array.
 pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
@@ -226,10 +246,13 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
     let envelope: WrittenEnvelope =
         serde_json::from_slice(&cleaned).map_err(|e| json_problem(&cleaned, &e))?;
     let raw = envelope.data.ok_or(SnapshotError::NoData)?;
-    Ok(checked(
-        raw.into_iter()
-            .map(|entry| entry_of(&cleaned, entry).and_then(check)),
-    ))
+    // Read as JSON, so UTF-8 text; the places of the entries skipped are
+    // found in one pass over it.
+    let text = String::from_utf8_lossy(&cleaned);
+    let mut places = crate::error::Places::new(&text);
+    Ok(checked(raw.into_iter().map(|entry| {
+        entry_of(&cleaned, entry, &mut places).and_then(check)
+    })))
 }
 
 /// What is wrong with `cleaned`, a file serde could not read: empty, cut
@@ -257,10 +280,18 @@ fn json_problem(cleaned: &[u8], e: &serde_json::Error) -> SnapshotError {
             Ok(_) => crate::error::json_error(&text, e),
         };
         let (line, column) = crate::error::line_col(&text, at);
-        SnapshotError::Json {
-            line,
-            column,
-            message,
+        if e.classify() == serde_json::error::Category::Data {
+            SnapshotError::Shape {
+                line,
+                column,
+                message: message.replace("expected a sequence", "expected a list of pools"),
+            }
+        } else {
+            SnapshotError::Json {
+                line,
+                column,
+                message,
+            }
         }
     }
 }
@@ -273,27 +304,32 @@ fn checked(entries: impl Iterator<Item = Result<Pool, Skipped>>) -> Snapshot {
         skipped: Vec::new(),
         duplicates: Vec::new(),
     };
+    // Entries per id, and the ids in the order first listed: the first entry
+    // of an id decides it, also when it is skipped (a later entry does not
+    // stand in for it).
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut first_listed = Vec::new();
     for entry in entries {
-        match entry {
-            Ok(pool) => {
-                let count = seen.entry(pool.id.clone()).or_insert(0);
-                *count += 1;
-                if *count == 1 {
-                    out.pools.push(pool);
-                }
+        let id = match &entry {
+            Ok(pool) => Some(&pool.id),
+            Err(skipped) => skipped.id.as_ref(),
+        };
+        if let Some(id) = id {
+            let count = seen.entry(id.clone()).or_insert(0);
+            *count += 1;
+            if *count > 1 {
+                continue;
             }
+            first_listed.push(id.clone());
+        }
+        match entry {
+            Ok(pool) => out.pools.push(pool),
             Err(skipped) => out.skipped.push(skipped),
         }
     }
-    out.duplicates = out
-        .pools
-        .iter()
-        .filter_map(|p| {
-            seen.get(&p.id)
-                .filter(|n| **n > 1)
-                .map(|n| (p.id.clone(), *n))
-        })
+    out.duplicates = first_listed
+        .into_iter()
+        .filter_map(|id| seen.get(&id).filter(|n| **n > 1).map(|n| (id.clone(), *n)))
         .collect();
     out
 }
@@ -301,19 +337,27 @@ fn checked(entries: impl Iterator<Item = Result<Pool, Skipped>>) -> Snapshot {
 /// One entry of the `data` list read as a pool, or skipped (with its id when
 /// it has one) when it is not an object of the endpoint's fields and types
 /// (`"chain": 5`, a `null` entry), placed in `file`, the bytes read.
-fn entry_of(file: &[u8], entry: &serde_json::value::RawValue) -> Result<RawPool, Skipped> {
+fn entry_of(
+    file: &[u8],
+    entry: &serde_json::value::RawValue,
+    places: &mut crate::error::Places<'_>,
+) -> Result<RawPool, Skipped> {
     let written = entry.get();
     serde_json::from_str(written).map_err(|e| {
         // The entry is a slice of the file: its offset places the problem.
         let start = (written.as_ptr() as usize).saturating_sub(file.as_ptr() as usize);
         let (within, message) = if written.starts_with('{') {
-            crate::error::json_error(written, &e)
+            let (at, said) = crate::error::json_error(written, &e);
+            // Said in the file's terms, not the reader's types.
+            let said = said
+                .replace("expected f64", "expected a number")
+                .replace("expected struct Predictions", "expected an object");
+            (at, said)
         } else {
             let shown: String = written.chars().take(40).collect();
             (0, format!("`{shown}` is not an object of pool fields"))
         };
-        let text = String::from_utf8_lossy(file);
-        let (line, column) = crate::error::line_col(&text, start + within);
+        let (line, column) = places.line_col(start + within);
         #[derive(Deserialize)]
         struct Id {
             pool: Option<String>,

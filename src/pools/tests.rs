@@ -312,3 +312,64 @@ fn an_entry_of_the_wrong_shape_is_skipped_at_its_place() {
         s.skipped[2].reason
     );
 }
+
+/// Many entries of the wrong shape are placed in one pass (a one-line file
+/// of 40,000 `null`s), each at its own column.
+#[test]
+fn many_entries_of_the_wrong_shape_are_placed_in_order() {
+    let text = format!("{{\"data\":[{}]}}", vec!["null"; 40_000].join(","));
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    assert_eq!(s.skipped.len(), 40_000);
+    // Entry k (from 0) starts at column 10 + 5k.
+    for k in [0usize, 1, 39_999] {
+        let at = format!("line 1, column {})", 10 + 5 * k);
+        assert!(
+            s.skipped[k].reason.contains(&at),
+            "{k}: {}",
+            s.skipped[k].reason
+        );
+    }
+}
+
+/// The first entry of an id decides it, also when it is skipped: a later
+/// entry with that id is ignored (and the repetition warned about), not
+/// used in its place.
+#[test]
+fn a_skipped_first_entry_is_not_replaced_by_a_later_one() {
+    let text = concat!(
+        "{\"data\": [",
+        "{\"pool\": \"a\", \"tvlUsd\": \"x\", \"apy\": 5},",
+        "{\"pool\": \"a\", \"tvlUsd\": 1000000, \"apy\": 5},",
+        "{\"pool\": \"b\", \"tvlUsd\": -1, \"apy\": 5},",
+        "{\"pool\": \"b\", \"tvlUsd\": 1000000, \"apy\": 7},",
+        "{\"pool\": \"c\", \"tvlUsd\": 1000000, \"apy\": 7}",
+        "]}"
+    );
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    assert_eq!(
+        s.pools.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+        ["c"]
+    );
+    assert_eq!(s.skipped.len(), 2);
+    assert_eq!(s.duplicates, [("a".to_string(), 2), ("b".to_string(), 2)]);
+    assert_eq!(s.entries(), 5);
+    let w = s.warnings();
+    assert!(
+        w[0].contains("the first entry is skipped") && w[0].contains("expected a number"),
+        "{w:?}"
+    );
+    assert!(w[1].contains("TVL is negative"), "{w:?}");
+}
+
+/// JSON that is not the response's shape is named as such, not as JSON
+/// that is not valid.
+#[test]
+fn json_of_another_shape_is_not_called_invalid() {
+    match read_snapshot(br#"{"data": {}}"#) {
+        Err(e @ SnapshotError::Shape { line: 1, .. }) => {
+            assert!(e.to_string().contains("not a pools response"), "{e}");
+            assert!(e.to_string().contains("expected a list of pools"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
