@@ -253,6 +253,21 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
         .map_err(|_| format!("\"{text}\" is not a number; write e.g. 2 or 0.25"))
 }
 
+/// A correlation flag: a plain number (its range, -1 to 1, is the
+/// command's check). A percent or other text is refused with the form a
+/// correlation takes (`"50%"`: did you mean 0.5?).
+pub fn parse_correlation(text: &str) -> Result<f64, String> {
+    text.trim().parse::<f64>().map_err(|_| {
+        let meant = text
+            .trim()
+            .strip_suffix('%')
+            .and_then(|p| p.trim().parse::<Decimal>().ok())
+            .map(|d| format!("; did you mean {}?", (d / Decimal::ONE_HUNDRED).normalize()))
+            .unwrap_or_default();
+        format!("\"{text}\" is not a correlation; write a number from -1 to 1, e.g. 0.8{meant}")
+    })
+}
+
 /// A currency code as a profile accepts it: 1 to 8 letters, any case,
 /// written in capitals.
 pub fn parse_currency(text: &str) -> Result<String, String> {

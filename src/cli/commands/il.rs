@@ -11,7 +11,9 @@ use yieldplan::model::PoolKind;
 use yieldplan::money::Money;
 use yieldplan::report::{Format, il_document};
 
-use crate::cli::args::{one_of, parse_number, parse_range, parse_volatility, parse_weights};
+use crate::cli::args::{
+    one_of, parse_correlation, parse_number, parse_range, parse_volatility, parse_weights,
+};
 use crate::cli::outcome::Outcome;
 use crate::cli::output::emit;
 
@@ -36,7 +38,7 @@ pub struct IlArgs {
         long,
         value_name = "RHO",
         default_value_t = 0.0,
-        value_parser = parse_number,
+        value_parser = parse_correlation,
         requires = "volatility_b",
         allow_negative_numbers = true
     )]
