@@ -105,13 +105,36 @@ fn currency_parts(currency: &str) -> (&'static str, String) {
     }
 }
 
-/// An amount as an axis label: "$950", "$250k", "$1.5M", "$16M", "$2B".
+/// Amounts from this on are labelled in powers of ten ("$2.5e15"): a
+/// thousand trillion and more would be a long row of digits before "T".
+const POWERS_FROM: f64 = 1e15;
+
+/// `v` (at least [`POWERS_FROM`]) as "2.5e15", with `places` decimals at
+/// most in the mantissa (trailing zeros dropped).
+fn power_of_ten(v: f64, places: usize) -> String {
+    let written = format!("{:.*e}", places.min(6), v);
+    match written.split_once('e') {
+        Some((mantissa, exponent)) if mantissa.contains('.') => format!(
+            "{}e{exponent}",
+            mantissa.trim_end_matches('0').trim_end_matches('.')
+        ),
+        _ => written,
+    }
+}
+
+/// An amount as an axis label: "$950", "$250k", "$1.5M", "$16M", "$2B",
+/// "$3T", "$2.5e15".
 #[must_use]
 pub fn money_label(value: f64, currency: &str) -> String {
     let (symbol, code) = currency_parts(currency);
     let sign = if value < 0.0 { "-" } else { "" };
     let v = value.abs();
-    let (scaled, unit) = if v >= 1e9 {
+    if v >= POWERS_FROM {
+        return format!("{sign}{symbol}{}{code}", power_of_ten(v, 1));
+    }
+    let (scaled, unit) = if v >= 1e12 {
+        (v / 1e12, "T")
+    } else if v >= 1e9 {
         (v / 1e9, "B")
     } else if v >= 1e6 {
         (v / 1e6, "M")
@@ -155,9 +178,15 @@ pub fn tick_label(value: f64, step: f64, currency: &str) -> String {
     // Zero for a tick at zero up to float noise (0.1 + 0.2 − 0.3).
     let v = if v < step * 1e-9 { 0.0 } else { v };
     let sign = if value < 0.0 && v > 0.0 { "-" } else { "" };
+    if v >= POWERS_FROM {
+        // The mantissa with the decimals the step needs in its power.
+        let power = 10f64.powi(v.log10().floor() as i32);
+        let label = power_of_ten(v, decimals(step / power));
+        return format!("{sign}{symbol}{label}{code}");
+    }
     // The largest unit the amount reaches, but never one so large that
     // the step would need more than three decimals in it.
-    let (unit, suffix) = [(1e9, "B"), (1e6, "M"), (1e3, "k")]
+    let (unit, suffix) = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
         .into_iter()
         .find(|(u, _)| v >= *u && *u <= step * 1e3)
         .unwrap_or((1.0, ""));
@@ -570,6 +599,10 @@ mod tests {
         assert_eq!(money_label(16_000_000.0, "USD"), "$16M");
         assert_eq!(money_label(2_000_000_000.0, "EUR"), "€2B");
         assert_eq!(money_label(3_000.0, "CHF"), "3k CHF");
+        assert_eq!(money_label(3e12, "USD"), "$3T");
+        assert_eq!(money_label(999e12, "USD"), "$999T");
+        assert_eq!(money_label(2.5e15, "USD"), "$2.5e15");
+        assert_eq!(money_label(-1e20, "USD"), "-$1e20");
     }
 
     #[test]
@@ -582,12 +615,17 @@ mod tests {
         assert_eq!(tick_label(1_000_000.0, 250_000.0, "USD"), "$1M");
         assert_eq!(tick_label(1_500.0, 500.0, "CHF"), "1.5k CHF");
         assert_eq!(tick_label(0.30000000000000004, 0.1, "USD"), "$0.30");
+        assert_eq!(tick_label(1.5e12, 5e11, "USD"), "$1.5T");
+        assert_eq!(tick_label(1.5e15, 5e14, "USD"), "$1.5e15");
+        assert_eq!(tick_label(3e15, 5e14, "USD"), "$3e15");
+        assert_eq!(tick_label(1.25e16, 2.5e15, "USD"), "$1.25e16");
     }
 
     #[test]
     fn tick_labels_are_distinct_at_any_scale() {
         for top in [
-            0.012, 0.05, 0.7, 3.0, 42.0, 999.0, 1_050.0, 12_345.0, 2.6e6, 7.7e9,
+            0.012, 0.05, 0.7, 3.0, 42.0, 999.0, 1_050.0, 12_345.0, 2.6e6, 7.7e9, 3.1e12, 3e15,
+            4.4e17, 1e20,
         ] {
             let (ticks, step) = axes::linear_ticks(0.0, top, 8);
             let labels: Vec<String> = ticks.iter().map(|t| tick_label(*t, step, "USD")).collect();
