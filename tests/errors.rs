@@ -157,7 +157,10 @@ fn a_100_kb_key_is_named_cut() {
 fn a_100_kb_comment_line_is_harmless() {
     let text = format!("{HEAD}# {}\napy = 7\n", "c".repeat(100_000));
     let stderr = assert_rejected(&scratch("long-comment.toml", &text), 9);
-    assert!(stderr.contains("did you mean \"7%\" or \"700%\"?"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean \"7%\" or \"700%\"?"),
+        "{stderr}"
+    );
 }
 
 #[test]

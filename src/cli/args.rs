@@ -64,13 +64,13 @@ impl SimArgs {
 #[derive(Debug, Args)]
 pub struct PoolFilter {
     /// Only pools on this chain (e.g. Ethereum)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub chain: Option<String>,
     /// Only pools of this project (e.g. aave-v3)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub project: Option<String>,
     /// Only pools whose symbol is, or holds the token, SYMBOL (e.g. USDC)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub symbol: Option<String>,
     /// Only pools with at least this TVL in USD
     #[arg(long, value_name = "USD", value_parser = parse_tvl, allow_negative_numbers = true)]
@@ -266,6 +266,15 @@ pub fn parse_correlation(text: &str) -> Result<f64, String> {
             .unwrap_or_default();
         format!("\"{text}\" is not a correlation; write a number from -1 to 1, e.g. 0.8{meant}")
     })
+}
+
+/// A name to filter by (a chain, project or token): anything but blanks,
+/// which would match nothing and name nothing.
+pub fn parse_name(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err("a blank name matches no pool; give a name such as Ethereum, aave-v3 or USDC, or leave the flag out".into());
+    }
+    Ok(text.to_string())
 }
 
 /// A currency code as a profile accepts it: 1 to 8 letters, any case,

@@ -144,6 +144,23 @@ pub fn commit(staged: Vec<Staged>) -> Result<()> {
     Ok(())
 }
 
+/// Refuses an `--output` whose name ends in another extension than
+/// `.toml` for a command that writes TOML (`what`: "a profile", "a rate-book
+/// extension"), with `help` on what to write instead. A name without an
+/// extension, or `-`, is not refused.
+///
+/// # Errors
+/// The name ends in `.json`, `.txt` or any extension but `.toml`.
+pub fn toml_output(path: Option<&Path>, what: &str, help: &str) -> Result<()> {
+    match path.and_then(Path::extension) {
+        Some(ext) if !ext.eq_ignore_ascii_case("toml") => bail!(
+            "--output writes {what}, which is TOML, but its name ends in .{}\n  = help: {help}",
+            ext.to_string_lossy()
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// Whether an output path is `-`: standard output.
 #[must_use]
 pub fn is_stdout(path: &Path) -> bool {

@@ -196,14 +196,11 @@ fn with_schema_line(path: &Path, text: String) -> String {
 /// The output file exists already, or cannot be written.
 pub fn run(a: &InitArgs) -> Result<Outcome> {
     // What init writes is a profile, which is TOML, whatever the name says.
-    if let Some(ext) = a.output.as_deref().and_then(|p| p.extension()) {
-        if !ext.eq_ignore_ascii_case("toml") {
-            anyhow::bail!(
-                "--output writes a profile, which is TOML, but its name ends in .{}\n  = help: name it with .toml, e.g. --output mine.toml",
-                ext.to_string_lossy()
-            );
-        }
-    }
+    crate::cli::output::toml_output(
+        a.output.as_deref(),
+        "a profile",
+        "name it with .toml, e.g. --output mine.toml",
+    )?;
     let text = starter(a);
     // What init writes, plan reads: a value too small for the template's
     // split (every position must be worth a cent) is refused here, not by

@@ -75,14 +75,11 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
             "--output - would put the new profile on standard output, where the report goes; give --output a file name (e.g. --output mine.toml)"
         ));
     }
-    if let Some(ext) = a.output.as_deref().and_then(|p| p.extension()) {
-        if !ext.eq_ignore_ascii_case("toml") {
-            return Err(anyhow::anyhow!(
-                "--output writes a profile, which is TOML, but its name ends in .{}\n  = help: name it NEW.toml; the report itself goes to standard output (e.g. `-f json > report.json`)",
-                ext.to_string_lossy()
-            ));
-        }
-    }
+    crate::cli::output::toml_output(
+        a.output.as_deref(),
+        "a profile",
+        "name it NEW.toml; the report itself goes to standard output (e.g. `-f json > report.json`)",
+    )?;
     let book = book_from(a.rates.as_deref(), a.pools.as_deref())?;
     let mut read = read_profile_with_book(&a.profile, &book)?;
     if crate::cli::load::pools_given(&read.book)

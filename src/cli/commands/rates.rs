@@ -114,6 +114,11 @@ pub fn run(a: &RatesArgs) -> Result<Outcome> {
 /// Writes the snapshot's (filtered) pools as a rate-book extension, checked
 /// by reading it back first.
 fn import(a: &ImportArgs) -> Result<Outcome> {
+    crate::cli::output::toml_output(
+        Some(&a.output),
+        "a rate-book extension",
+        "name it with .toml, e.g. --output pools.toml, and use it with --rates",
+    )?;
     let snapshot = read_pools(&a.file)?;
     let filter = a.filter.to_filter();
     for w in filter.unmatched(&snapshot.pools) {
