@@ -155,6 +155,8 @@ impl FileReader {
             book.as_of = self.as_of(v).or(book.as_of.take());
         }
         self.other_spellings(root, book);
+        // Before the file's own entries are laid over the book.
+        let chains = ChainTargets::new(root, book);
         let your = self.your.clone();
         self.family(
             root,
@@ -229,7 +231,7 @@ impl FileReader {
             |p: IndexPatch, old, _| p.apply(old, &your),
         );
         self.whole_entries::<PoolEntry>(root, "pools", &mut book.pools);
-        self.aliases(root, &mut book.aliases);
+        self.aliases(root, &mut book.aliases, &chains);
     }
 
     /// The book's date, `as_of`: a day of the calendar, written YYYY-MM-DD,
@@ -828,8 +830,11 @@ impl FileReader {
         }
     }
 
-    /// `[aliases]`: each of its tables adds to (or changes) the book's.
-    fn aliases(&mut self, root: &DeTable<'_>, aliases: &mut Aliases) {
+    /// `[aliases]`: each of its tables adds to (or changes) the book's, alias
+    /// by alias. A chain alias names a chain the book knows or itself (see
+    /// [`ChainTargets`]). An alias that cannot be read keeps the one the
+    /// book has, or is noted in [`FileReader::refused`].
+    fn aliases(&mut self, root: &DeTable<'_>, aliases: &mut Aliases, chains: &ChainTargets) {
         let Some(v) = get(root, "aliases") else {
             return;
         };
@@ -849,10 +854,130 @@ impl FileReader {
                 "protocols" => &mut aliases.protocols,
                 _ => continue,
             };
-            if let Some(map) = self.value::<BTreeMap<String, String>>(v, &what) {
-                slot.extend(map);
+            let DeValue::Table(entries) = v.get_ref() else {
+                // Said as a whole, as the shape serde expects.
+                let _ = self.value::<BTreeMap<String, String>>(v, &what);
+                continue;
+            };
+            for (name, target) in entries {
+                let name = name.get_ref().to_string();
+                let mut read = self.value::<String>(target, &what);
+                if key.get_ref() == "chains" {
+                    read = read.filter(|to| self.chain_target(&name, to, target, chains));
+                }
+                match read {
+                    Some(to) => {
+                        slot.insert(name, to);
+                    }
+                    None => {
+                        self.refused
+                            .push(vec!["aliases".into(), key.get_ref().to_string(), name])
+                    }
+                }
             }
         }
+    }
+
+    /// Whether the chain alias `name` may name `to` (written at `at`): a
+    /// chain the book knows, or itself (a chain of one's own). Any other
+    /// target would be a new chain made by a typo (`"eth mainnet" =
+    /// "etherium"`), so it is refused at its value, with the nearest chain
+    /// the book knows.
+    fn chain_target(&mut self, name: &str, to: &str, at: &Val<'_>, chains: &ChainTargets) -> bool {
+        if chains.allows(name, to) {
+            return true;
+        }
+        let id = slug(to);
+        let near = nearest(&id, chains.known.iter().map(String::as_str))
+            .map_or_else(String::new, |n| format!("did you mean `{n}`? "));
+        self.diags.push(
+            Diagnostic::at(
+                at.span(),
+                format!(
+                    "chain alias `{}` names `{}`, which is not a chain the book knows",
+                    shorten(name),
+                    shorten(to)
+                ),
+            )
+            .with_help(format!(
+                "{near}An alias names a chain the book knows (`yieldplan rates --format toml` lists them under [aliases.chains]); a chain of your own is declared by an alias naming itself ({:?} = {:?})",
+                shorten(&id),
+                shorten(&id)
+            )),
+        );
+        false
+    }
+}
+
+/// `v` as a table, when it is one.
+fn table_in<'a, 'i>(v: Option<&'a Val<'i>>) -> Option<&'a DeTable<'i>> {
+    match v?.get_ref() {
+        DeValue::Table(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// `v` as a string, when it is one.
+fn text_in(v: Option<&Val<'_>>) -> Option<String> {
+    match v?.get_ref() {
+        DeValue::String(s) => Some(s.to_string()),
+        _ => None,
+    }
+}
+
+/// What a chain alias of a file may name: a chain the book knows before the
+/// file is laid over it (the shipped book's chains count even under
+/// `replace = true`, which copies them), a chain one of the file's pools is
+/// on, or a chain the file declares by an alias naming itself, anywhere in
+/// the file. The targets of the file's other chain aliases do not count:
+/// each would declare the chain it names, a typo included.
+struct ChainTargets {
+    /// Those chains, by id.
+    known: std::collections::BTreeSet<String>,
+    /// The book's chain aliases with the file's laid over them (those
+    /// written as strings): a target that is an alias is the book's check
+    /// to rewrite as the chain it stands for.
+    aliases: Aliases,
+}
+
+impl ChainTargets {
+    /// The chains the file's aliases may name, over `base` (the book before
+    /// the file).
+    fn new(root: &DeTable<'_>, base: &RateBook) -> ChainTargets {
+        let mut aliases = base.aliases.clone();
+        let own = table_in(get(root, "aliases")).and_then(|t| table_in(get(t, "chains")));
+        let Some(own) = own else {
+            // No chain alias to check.
+            let known = std::collections::BTreeSet::new();
+            return ChainTargets { known, aliases };
+        };
+        let mut known = base.chains();
+        known.extend(RateBook::default_book().chains());
+        // The file's pools, on chains as the book (not the file's aliases)
+        // names them.
+        for (_, pool) in table_in(get(root, "pools")).into_iter().flatten() {
+            let chain = table_in(Some(pool)).and_then(|t| text_in(get(t, "chain")));
+            if let Some(c) = chain.filter(|c| !c.trim().is_empty()) {
+                known.insert(base.aliases.chain(&c));
+            }
+        }
+        for (name, to) in own {
+            let Some(to) = text_in(Some(to)) else {
+                continue;
+            };
+            if slug(name.get_ref()) == slug(&to) {
+                known.insert(slug(&to));
+            }
+            aliases.chains.insert(name.get_ref().to_string(), to);
+        }
+        ChainTargets { known, aliases }
+    }
+
+    /// Whether the alias `name` may name `to`: itself, a chain known, or an
+    /// alias of one (the book's check then says to write the chain itself).
+    fn allows(&self, name: &str, to: &str) -> bool {
+        let id = slug(to);
+        id == slug(name) || self.known.contains(&id) || self.known.contains(&self.aliases.chain(to))
     }
 }
 

@@ -895,3 +895,81 @@ fn a_version_of_a_protocol_the_book_has_is_not_an_entry_of_its_own() {
     .unwrap();
     assert_eq!(book.canonical_protocol("Bar V2"), "bar-v2");
 }
+
+#[test]
+fn a_chain_alias_names_a_chain_the_book_knows_or_itself() {
+    // A target that is neither is a typo that would become a new chain.
+    for (text, alias, target, near, at) in [
+        (
+            "[aliases.chains]\n\"eth mainnet\" = \"etherium\"\n",
+            "eth mainnet",
+            "etherium",
+            Some("ethereum"),
+            "t.toml:2:17",
+        ),
+        (
+            "[aliases.chains]\nmychain = \"etherium\"\n",
+            "mychain",
+            "etherium",
+            Some("ethereum"),
+            "t.toml:2:11",
+        ),
+        (
+            "[aliases.chains]\nsui = \"suii\"\n",
+            "sui",
+            "suii",
+            None,
+            "t.toml:2:7",
+        ),
+        // Under `replace = true` too: the file's own aliases declare nothing.
+        (
+            "replace = true\n[aliases.chains]\nmainnet = \"etherium\"\n",
+            "mainnet",
+            "etherium",
+            Some("ethereum"),
+            "t.toml:3:11",
+        ),
+    ] {
+        let e = RateBook::with_file(Path::new("t.toml"), text).unwrap_err();
+        let said: Vec<&str> = e
+            .items
+            .iter()
+            .map(|d| d.message.as_str())
+            .filter(|m| m.contains("chain"))
+            .collect();
+        assert_eq!(
+            said,
+            [format!(
+                "chain alias `{alias}` names `{target}`, which is not a chain the book knows"
+            )],
+            "{text}"
+        );
+        let e = e.to_string();
+        assert!(e.contains(at), "{text}: {e}");
+        assert!(e.contains(&format!("(\"{target}\" = \"{target}\")")), "{e}");
+        match near {
+            Some(n) => assert!(e.contains(&format!("did you mean `{n}`?")), "{e}"),
+            None => assert!(!e.contains("did you mean"), "{e}"),
+        }
+    }
+    // A chain the shipped book, a pool or a self-alias anywhere in the file
+    // declares may be named, as may an alias of one (rewritten by the book).
+    for text in [
+        "[aliases.chains]\nmynet = \"base\"\n",
+        "[aliases.chains]\nsuinet = \"sui\"\nsui = \"sui\"\n",
+        "[aliases.chains]\nsui = \"sui\"\nsuinet = \"sui\"\n",
+        "[aliases.chains]\n\"sonic mainnet\" = \"sonic\"\n\n[pools.p1]\nproject = \"aave-v3\"\n\
+         symbol = \"USDC\"\nchain = \"Sonic\"\nlow = \"1%\"\nmid = \"2%\"\nhigh = \"3%\"\n\
+         reward_share = \"0%\"\nstablecoin = true\nil_risk = false\n",
+    ] {
+        let book = RateBook::with_file(Path::new("t.toml"), text);
+        assert!(book.is_ok(), "{text}: {}", book.unwrap_err());
+    }
+    let e = RateBook::with_file(Path::new("t.toml"), "[aliases.chains]\nl2 = \"op\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("names `op`, which the book writes `optimism`") && e.contains("1 problem"),
+        "{e}"
+    );
+}
