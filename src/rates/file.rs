@@ -544,13 +544,8 @@ impl FileReader {
     ) where
         P: DeserializeOwned + Default,
     {
-        let Some(t) = get(root, family).and_then(|v| {
-            self.table(
-                v,
-                &format!("[{family}]"),
-                &format!("write one [{family}.NAME] table per entry"),
-            )
-        }) else {
+        let help = format!("write one [{family}.NAME] table per entry");
+        let Some(t) = self.entries(root, family, &help) else {
             return;
         };
         for (name, v) in t {
@@ -682,6 +677,24 @@ impl FileReader {
         }
     }
 
+    /// The table `family` of the file (`[assets]`), if written; a problem
+    /// when it is not a table, which is noted in [`FileReader::refused`]:
+    /// the names it would declare are unknown, so the book's problems with
+    /// references to them follow from this one (see [`follows_from`]).
+    fn entries<'a, 'i>(
+        &mut self,
+        root: &'a DeTable<'i>,
+        family: &str,
+        help: &str,
+    ) -> Option<&'a DeTable<'i>> {
+        let v = get(root, family)?;
+        let t = self.table(v, &format!("[{family}]"), help);
+        if t.is_none() {
+            self.refused.push(vec![family.to_string()]);
+        }
+        t
+    }
+
     /// `v` as a table, or a problem.
     fn table<'a, 'i>(&mut self, v: &'a Val<'i>, what: &str, help: &str) -> Option<&'a DeTable<'i>> {
         if let DeValue::Table(t) = v.get_ref() {
@@ -768,66 +781,70 @@ impl FileReader {
         family: &str,
         target: &mut BTreeMap<String, E>,
     ) {
-        let Some(t) = get(root, family).and_then(|v| {
-            self.table(
-                v,
-                &format!("[{family}]"),
-                &format!("write one [{family}.ID] table per entry"),
-            )
-        }) else {
+        let help = format!("write one [{family}.ID] table per entry");
+        let Some(t) = self.entries(root, family, &help) else {
             return;
         };
         for (key, v) in t {
-            let what = format!("[{family}.{}]", shorten(key.get_ref()));
-            if key.get_ref().trim().is_empty() {
+            let id = key.get_ref().to_string();
+            if id.trim().is_empty() {
                 self.diags.push(
                     Diagnostic::at(key.span(), format!("an id in [{family}] is blank"))
                         .with_help("give the entry an id a profile can name, e.g. [pools.my-pool]"),
                 );
                 continue;
             }
-            // Every required key a new entry lacks, at once (reading it
-            // whole would name only the first).
-            if let DeValue::Table(entry) = v.get_ref() {
-                let lacking: Vec<&str> = E::REQUIRED
-                    .iter()
-                    .copied()
-                    .filter(|k| get(entry, k).is_none())
-                    .collect();
-                if !lacking.is_empty() {
-                    self.diags.push(
-                        Diagnostic::at(
-                            key.span(),
-                            format!(
-                                "{what} has no {}",
-                                lacking
-                                    .iter()
-                                    .map(|k| format!("`{k}`"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        )
-                        .with_help(E::EXAMPLE),
-                    );
-                    continue;
-                }
-            }
-            if let Some(mut e) = self.value::<E>(v, &what) {
-                e.default_source(&self.your);
-                if let Some(problem) = e.share_problem() {
-                    let at = match v.get_ref() {
-                        DeValue::Table(t) => get(t, "reward_share").map_or(v.span(), Spanned::span),
-                        _ => v.span(),
-                    };
-                    self.diags.push(
-                        Diagnostic::at(at, format!("`reward_share` in {what}: {problem}"))
-                            .with_help("use a share from 0% to 100%"),
-                    );
-                    continue;
-                }
-                target.insert(key.get_ref().to_string(), e);
+            let what = format!("[{family}.{}]", shorten(&id));
+            if let Some(e) = self.whole_entry::<E>(key.span(), v, &what) {
+                target.insert(id, e);
+            } else if let std::collections::btree_map::Entry::Vacant(slot) =
+                target.entry(id.clone())
+            {
+                // What it declares (a pool's chain) stays declared, so a
+                // reference to it raises no second problem.
+                slot.insert(E::declaring(&id, table_in(Some(v))));
+                self.refused.push(vec![family.to_string(), id]);
             }
         }
+    }
+
+    /// One entry written in full, `what`, whose key is at `key`: every required key it
+    /// lacks is said at once (reading it whole would name only the first),
+    /// else it is read, sourced and its reward share checked. `None` when it
+    /// has a problem, said here.
+    fn whole_entry<E: DeserializeOwned + Shares>(
+        &mut self,
+        key: std::ops::Range<usize>,
+        v: &Val<'_>,
+        what: &str,
+    ) -> Option<E> {
+        if let DeValue::Table(entry) = v.get_ref() {
+            let lacking: Vec<String> = E::REQUIRED
+                .iter()
+                .filter(|k| get(entry, k).is_none())
+                .map(|k| format!("`{k}`"))
+                .collect();
+            if !lacking.is_empty() {
+                self.diags.push(
+                    Diagnostic::at(key, format!("{what} has no {}", lacking.join(", ")))
+                        .with_help(E::EXAMPLE),
+                );
+                return None;
+            }
+        }
+        let mut e = self.value::<E>(v, what)?;
+        e.default_source(&self.your);
+        if let Some(problem) = e.share_problem() {
+            let at = table_in(Some(v))
+                .and_then(|t| get(t, "reward_share"))
+                .map_or(v.span(), Spanned::span);
+            self.diags.push(
+                Diagnostic::at(at, format!("`reward_share` in {what}: {problem}"))
+                    .with_help("use a share from 0% to 100%"),
+            );
+            return None;
+        }
+        Some(e)
     }
 
     /// `[aliases]`: each of its tables adds to (or changes) the book's, alias
@@ -835,14 +852,8 @@ impl FileReader {
     /// [`ChainTargets`]). An alias that cannot be read keeps the one the
     /// book has, or is noted in [`FileReader::refused`].
     fn aliases(&mut self, root: &DeTable<'_>, aliases: &mut Aliases, chains: &ChainTargets) {
-        let Some(v) = get(root, "aliases") else {
-            return;
-        };
-        let Some(t) = self.table(
-            v,
-            "[aliases]",
-            "write [aliases.assets], [aliases.chains] or [aliases.protocols]",
-        ) else {
+        let help = "write [aliases.assets], [aliases.chains] or [aliases.protocols]";
+        let Some(t) = self.entries(root, "aliases", help) else {
             return;
         };
         self.check_keys(t, ALIAS_KEYS, &[], "[aliases]");
@@ -857,6 +868,8 @@ impl FileReader {
             let DeValue::Table(entries) = v.get_ref() else {
                 // Said as a whole, as the shape serde expects.
                 let _ = self.value::<BTreeMap<String, String>>(v, &what);
+                self.refused
+                    .push(vec!["aliases".into(), key.get_ref().to_string()]);
                 continue;
             };
             for (name, target) in entries {
@@ -870,8 +883,14 @@ impl FileReader {
                         slot.insert(name, to);
                     }
                     None => {
+                        // A new chain alias declares its own name in the
+                        // meantime: an asset on that chain follows from
+                        // this problem, as does one on the chain it names.
+                        if key.get_ref() == "chains" && !slot.contains_key(&name) {
+                            slot.insert(name.clone(), slug(&name));
+                        }
                         self.refused
-                            .push(vec!["aliases".into(), key.get_ref().to_string(), name])
+                            .push(vec!["aliases".into(), key.get_ref().to_string(), name]);
                     }
                 }
             }
@@ -963,6 +982,8 @@ impl ChainTargets {
         }
         for (name, to) in own {
             let Some(to) = text_in(Some(to)) else {
+                // It stands in for its own name (see `aliases`).
+                known.insert(slug(name.get_ref()));
                 continue;
             };
             if slug(name.get_ref()) == slug(&to) {
@@ -1008,6 +1029,9 @@ trait Shares {
     }
     /// Sources the entry as `your` ("your file PATH") when it gives none.
     fn default_source(&mut self, your: &str);
+    /// A blank entry `id` standing for one the file writes (`written`, when
+    /// a table) but that could not be read, with the names it declares.
+    fn declaring(id: &str, written: Option<&DeTable<'_>>) -> Self;
 }
 
 impl Shares for PoolEntry {
@@ -1025,6 +1049,15 @@ impl Shares for PoolEntry {
     const EXAMPLE: &'static str = "a pool is written in full, e.g. project = \"aave-v3\", symbol = \"USDC\", \
          chain = \"ethereum\", low = \"3%\", mid = \"4%\", high = \"5%\", reward_share = \"0%\", \
          stablecoin = true, il_risk = false (and an optional source)";
+
+    fn declaring(id: &str, written: Option<&DeTable<'_>>) -> Self {
+        let mut pool = PoolEntry::stand_in(id);
+        // Its chain, when written as a name.
+        pool.chain = written
+            .and_then(|t| text_in(get(t, "chain")))
+            .unwrap_or_default();
+        pool
+    }
 
     fn default_source(&mut self, your: &str) {
         if self.source.trim().is_empty() {
@@ -1080,7 +1113,7 @@ impl RateBook {
             let problems: Vec<_> = book
                 .problems()
                 .into_iter()
-                .filter(|(_, _, at)| !refused.iter().any(|r| at.starts_with(r)))
+                .filter(|(_, _, at)| !follows_from(at, &refused))
                 .collect();
             // Only a book with problems is read again, to place them.
             let root = (!problems.is_empty())
@@ -1115,6 +1148,45 @@ impl RateBook {
                 Err(Diagnostics::new(path, text, "rate book", diags))
             }
         }
+    }
+}
+
+/// Whether the book's problem with the entry at `at` follows from one the
+/// file has with an entry it writes but that could not be read (`refused`,
+/// see [`FileReader::refused`]): it is about that entry, or it is about a
+/// reference (a chain, an underlying, a protocol, a tier) to a name the
+/// table of `refused` declares, a table that could not be read as a whole.
+fn follows_from(at: &[String], refused: &[Vec<String>]) -> bool {
+    refused.iter().any(|r| {
+        at.starts_with(r)
+            || declared_in(at)
+                .iter()
+                .any(|table| r.iter().map(String::as_str).eq(table.iter().copied()))
+    })
+}
+
+/// The tables of a rate-book file that declare the names a reference at
+/// `at` may name: chains for an asset's or index component's `chain` and a
+/// chain alias, assets for an `underlying`, a component's `asset` or `pair`,
+/// a correlation and an asset alias, protocols for a `protocol` and a
+/// protocol alias, tiers for a protocol's `tier`. None for other entries.
+fn declared_in(at: &[String]) -> &'static [&'static [&'static str]] {
+    const CHAINS: &[&[&str]] = &[&["aliases"], &["aliases", "chains"], &["pools"]];
+    const ASSETS: &[&[&str]] = &[&["assets"]];
+    const PROTOCOLS: &[&[&str]] = &[&["protocols"]];
+    const TIERS: &[&[&str]] = &[&["risk_tiers"]];
+    let first = at.first().map(String::as_str);
+    let last = at.last().map(String::as_str);
+    match (first, at.get(1).map(String::as_str), last) {
+        (Some("aliases"), Some("chains"), _) => CHAINS,
+        (Some("aliases"), Some("assets"), _) | (Some("correlations"), _, _) => ASSETS,
+        (Some("aliases"), Some("protocols"), _) => PROTOCOLS,
+        (Some("assets" | "index"), _, Some("chain")) => CHAINS,
+        (Some("assets" | "index"), _, Some("underlying" | "asset")) => ASSETS,
+        (Some("assets" | "index"), _, Some("protocol")) => PROTOCOLS,
+        (Some("index"), _, _) if at.iter().any(|k| k == "pair") => ASSETS,
+        (Some("protocols"), _, Some("tier")) => TIERS,
+        _ => &[],
     }
 }
 

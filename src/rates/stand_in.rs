@@ -3,7 +3,8 @@
 //! already reported at its place, so the book is given a blank entry of that
 //! name, and checks of the whole book do not report a second, false problem
 //! for every reference to it (an alias naming it, an index component, an
-//! asset's `underlying`).
+//! asset's `underlying`, an asset on the chain a pool or chain alias that
+//! could not be read declares).
 //!
 //! A book holding a stand-in is never used: the file has a problem, so
 //! nothing is planned. Nothing here reads a file or checks a book.
@@ -12,7 +13,7 @@ use rust_decimal::Decimal;
 
 use super::entries::{
     AssetClass, AssetEntry, BandEntry, BookRate, FarmingEntry, Figure, IndexTemplate, MethodEntry,
-    ProtocolEntry, TierEntry, UnknownAssetEntry,
+    PoolEntry, ProtocolEntry, TierEntry, UnknownAssetEntry,
 };
 
 /// An entry that can stand, blank, for one the file could not give.
@@ -104,6 +105,26 @@ impl StandIn for FarmingEntry {
             high: ZERO,
             reward_share: ZERO,
             source: String::new(),
+        }
+    }
+}
+
+impl StandIn for PoolEntry {
+    fn stand_in(_: &str) -> Self {
+        PoolEntry {
+            project: String::new(),
+            symbol: String::new(),
+            // No chain: a blank one declares none.
+            chain: String::new(),
+            low: ZERO,
+            mid: ZERO,
+            high: ZERO,
+            reward_share: ZERO,
+            stablecoin: false,
+            il_risk: false,
+            source: String::new(),
+            tvl_usd: None,
+            stand_in: false,
         }
     }
 }

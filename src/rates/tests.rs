@@ -778,6 +778,65 @@ fn an_entry_that_cannot_be_read_is_reported_once() {
             "replace = true\n[farming]\nlow = \"1%\"\nhigh = \"2%\"\nreward_share = \"x\"\n",
             "`reward_share` in [farming]",
         ),
+        // A chain declared by an alias or a pool that could not be read
+        // stays declared.
+        (
+            "[assets.SUIX]\nclass = \"alt\"\nchain = \"sui\"\n[aliases.chains]\nsui = 5\n",
+            "[aliases.chains]: invalid type: integer `5`",
+        ),
+        (
+            "[assets.SUIX]\nclass = \"alt\"\nchain = \"sui\"\n[aliases.chains]\nsui = 5\n\
+             suinet = \"sui\"\n",
+            "[aliases.chains]: invalid type: integer `5`",
+        ),
+        (
+            "[assets.SUIX]\nclass = \"alt\"\nchain = \"sui\"\n[aliases.chains]\nsui = \"suii\"\n",
+            "chain alias `sui` names `suii`",
+        ),
+        (
+            "[assets.SUIX]\nclass = \"alt\"\nchain = \"suii\"\n[pools.p1]\nproject = \"aave-v3\"\n\
+             symbol = \"USDC\"\nchain = \"suii\"\nlow = \"1%\"\nmid = \"2%\"\nhigh = \"3%\"\n\
+             reward_share = \"0%\"\nstablecoin = \"yes\"\nil_risk = false\n",
+            "[pools.p1]: invalid type: string \"yes\"",
+        ),
+        (
+            "[assets.SUIX]\nclass = \"alt\"\nchain = \"suii\"\n[pools.p1]\nproject = \"aave-v3\"\n\
+             chain = \"suii\"\n",
+            "[pools.p1] has no `symbol`",
+        ),
+        (
+            "[index.mine]\nname = \"Mine\"\ndescription = \"mine\"\ncomponents = [{ strategy = \
+             \"lending\", asset = \"USDC\", chain = \"suii\", weight = \"100%\" }]\n[pools.p1]\n\
+             chain = \"suii\"\nreward_share = \"150%\"\nproject = \"aave-v3\"\nsymbol = \"USDC\"\n\
+             low = \"1%\"\nmid = \"2%\"\nhigh = \"3%\"\nstablecoin = true\nil_risk = false\n",
+            "`reward_share` in [pools.p1]: 150% is above 100%",
+        ),
+        // A table that could not be read as a whole hides every name it
+        // declares: references to them are not said to be unknown.
+        (
+            "[assets.SUIX]\nclass = \"alt\"\nchain = \"sui\"\n[aliases]\nchains = 5\n",
+            "[aliases.chains]: invalid type: integer `5`, expected a map",
+        ),
+        (
+            "aliases = 5\n[assets.SUIX]\nclass = \"alt\"\nchain = \"sui\"\n",
+            "[aliases] must be a table",
+        ),
+        (
+            "pools = 5\n[assets.SUIX]\nclass = \"alt\"\nchain = \"suii\"\n",
+            "[pools] must be a table",
+        ),
+        (
+            "protocols = 5\n[assets.SUIX]\nclass = \"alt\"\nprotocol = \"newp\"\n",
+            "[protocols] must be a table",
+        ),
+        (
+            "risk_tiers = 5\n[protocols.newp]\ntier = \"mine\"\n",
+            "[risk_tiers] must be a table",
+        ),
+        (
+            "assets = 5\n[aliases.assets]\nnt = \"NEAR\"\n[correlations]\n\"NEAR/ETH\" = 0.5\n",
+            "[assets] must be a table",
+        ),
     ] {
         let e = RateBook::with_file(Path::new("c.toml"), text).unwrap_err();
         let messages: Vec<&str> = e
