@@ -235,12 +235,39 @@ pub fn report_error(e: &anyhow::Error) {
     print_error(&error_text(e));
 }
 
+/// A path that is not UTF-8 as one word in ANSI-C quotes (`$'i\xfe.toml'`,
+/// read back byte for byte by bash, zsh and ksh): printable ASCII as it is,
+/// every other byte as `\xHH`.
+#[cfg(unix)]
+fn ansi_c_quoted(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    let dash = if bytes.starts_with(b"-") { "./" } else { "" };
+    let mut out = format!("$'{dash}");
+    for &b in bytes {
+        match b {
+            b'\'' | b'\\' => {
+                out.push('\\');
+                out.push(char::from(b));
+            }
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push('\'');
+    out
+}
+
 /// `path` as one word a POSIX shell reads back as that path: as it is when
 /// it holds only characters no shell treats specially, else in single
 /// quotes. A path with control characters (a newline) is shown escaped, as
 /// in other messages: no pasted command could carry it.
 #[must_use]
 pub fn shell_word(path: &Path) -> String {
+    #[cfg(unix)]
+    if path.to_str().is_none() {
+        return ansi_c_quoted(path);
+    }
     let mut text = path.to_string_lossy().into_owned();
     if text.starts_with('-') {
         // Not an option to the command: `./-x.toml`.

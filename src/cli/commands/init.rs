@@ -320,6 +320,13 @@ mod tests {
         assert_eq!(shell_word(Path::new("it's.toml")), "'it'\\''s.toml'");
         assert_eq!(shell_word(Path::new("$HOME.toml")), "'$HOME.toml'");
         assert_eq!(shell_word(Path::new("-x.toml")), "./-x.toml");
+        #[cfg(unix)]
+        {
+            use std::ffi::OsStr;
+            use std::os::unix::ffi::OsStrExt;
+            let odd = Path::new(OsStr::from_bytes(b"i\xfe 'x'\\.toml"));
+            assert_eq!(shell_word(odd), "$'i\\xfe \\'x\\'\\\\.toml'");
+        }
     }
 
     #[test]
