@@ -2,7 +2,7 @@
 //! code (tests/cmd/*.trycmd), and file-writing behaviour.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 fn bin() -> Command {
@@ -1343,22 +1343,7 @@ fn a_flat_stable_pool_keeps_its_value_exactly() {
          weight = \"100%\"\n",
     )
     .unwrap();
-    let out = bin()
-        .arg("project")
-        .arg(&profile)
-        .args([
-            "--simulate",
-            "--paths",
-            "20",
-            "--years",
-            "5",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = simulated_json(&profile, "20", "5");
     for year in json["value"].as_array().unwrap() {
         assert_eq!(year["p50"].as_f64(), Some(100_000.0), "{year}");
         assert_eq!(year["p95"].as_f64(), Some(100_000.0), "{year}");
@@ -1384,22 +1369,7 @@ fn identical_paths_have_their_value_as_mean() {
     )
     .unwrap();
     for paths in ["100", "10000"] {
-        let out = bin()
-            .arg("project")
-            .arg(&profile)
-            .args([
-                "--simulate",
-                "--paths",
-                paths,
-                "--years",
-                "3",
-                "--format",
-                "json",
-            ])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let json = simulated_json(&profile, paths, "3");
         for series in ["value", "income"] {
             for year in json[series].as_array().unwrap() {
                 assert_eq!(year["p5"], year["p95"], "{paths} {series}: {year}");
@@ -1407,4 +1377,18 @@ fn identical_paths_have_their_value_as_mean() {
             }
         }
     }
+}
+
+/// The JSON of `project PROFILE --simulate` over `paths` paths and `years`
+/// years, which must succeed.
+fn simulated_json(profile: &Path, paths: &str, years: &str) -> serde_json::Value {
+    let out = bin()
+        .arg("project")
+        .arg(profile)
+        .args(["--simulate", "--paths", paths, "--years", years])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
 }

@@ -221,6 +221,29 @@ pub struct AssetEntry {
     pub protocol: Option<String>,
 }
 
+impl AssetEntry {
+    /// An entry named `name` of class `class` with no figure of its own:
+    /// every rate, volatility and link left to the defaults.
+    #[must_use]
+    pub fn blank(name: &str, class: AssetClass) -> Self {
+        AssetEntry {
+            name: name.to_string(),
+            class,
+            staking: None,
+            lending: None,
+            inflation: None,
+            volatility: None,
+            unbonding_days: None,
+            slashing: None,
+            expected_return: None,
+            chain: None,
+            group: None,
+            underlying: None,
+            protocol: None,
+        }
+    }
+}
+
 /// What is assumed of a token the rate book lacks, when a position gives its
 /// own rate for it: the volatility here, the book's `default` correlation
 /// with other crypto assets, and not a stablecoin.

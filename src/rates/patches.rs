@@ -83,21 +83,7 @@ impl AssetPatch {
             .class
             .or(old.as_ref().map(|o| o.class))
             .ok_or(("class", "add class = \"stablecoin\", \"major\" or \"alt\""))?;
-        let old = old.unwrap_or_else(|| AssetEntry {
-            name: symbol.to_string(),
-            class,
-            staking: None,
-            lending: None,
-            inflation: None,
-            volatility: None,
-            unbonding_days: None,
-            slashing: None,
-            expected_return: None,
-            chain: None,
-            group: None,
-            underlying: None,
-            protocol: None,
-        });
+        let old = old.unwrap_or_else(|| AssetEntry::blank(symbol, class));
         Ok(AssetEntry {
             name: self.name.unwrap_or(old.name),
             class,

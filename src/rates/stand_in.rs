@@ -27,21 +27,7 @@ const ZERO: BookRate = BookRate(Decimal::ZERO);
 
 impl StandIn for AssetEntry {
     fn stand_in(id: &str) -> Self {
-        AssetEntry {
-            name: id.to_string(),
-            class: AssetClass::Alt,
-            staking: None,
-            lending: None,
-            inflation: None,
-            volatility: None,
-            unbonding_days: None,
-            slashing: None,
-            expected_return: None,
-            chain: None,
-            group: None,
-            underlying: None,
-            protocol: None,
-        }
+        AssetEntry::blank(id, AssetClass::Alt)
     }
 }
 
