@@ -18,7 +18,7 @@ pub use screen::{
     Filter, MAX_PLANNABLE_APY, PoolRate, PoolRow, PoolsReport, SHORT_HISTORY_DAYS, SortKey,
     TINY_TVL, Verdict, band, list, percent_as_read, reward_share, screen,
 };
-pub use snapshot::{Pool, Skipped, Snapshot, SnapshotError, read_snapshot};
+pub use snapshot::{Pool, Skipped, Snapshot, SnapshotError, WARNED_IDS, read_snapshot};
 
 #[cfg(test)]
 mod tests;

@@ -136,31 +136,60 @@ impl Snapshot {
             + self.duplicates.iter().map(|(_, n)| n - 1).sum::<usize>()
     }
 
-    /// One warning per id listed more than once, naming it and the rule.
+    /// One warning per id listed more than once, naming it and the rule,
+    /// for the first [`WARNED_IDS`] such ids, then one counting the others.
     #[must_use]
     pub fn warnings(&self) -> Vec<String> {
-        self.duplicates
+        let shown = self.duplicates.len().min(WARNED_IDS);
+        // Each id's first entry, found once for all (a snapshot can list
+        // tens of thousands of ids twice).
+        let wanted: std::collections::HashSet<&str> = self.duplicates[..shown]
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect();
+        let pools: std::collections::HashMap<&str, &Pool> = self
+            .pools
+            .iter()
+            .filter(|p| wanted.contains(p.id.as_str()))
+            .map(|p| (p.id.as_str(), p))
+            .collect();
+        let skipped: std::collections::HashMap<&str, &Skipped> = self
+            .skipped
+            .iter()
+            .filter_map(|s| s.id.as_deref().map(|id| (id, s)))
+            .filter(|(id, _)| wanted.contains(id))
+            .collect();
+        let mut out: Vec<String> = self.duplicates[..shown]
             .iter()
             .map(|(id, n)| {
                 let id_shown = id.escape_debug();
-                if let Some(p) = self.pools.iter().find(|p| &p.id == id) {
+                if let Some(p) = pools.get(id.as_str()) {
                     return format!(
                         "pool id `{id_shown}` is listed {n} times in the snapshot; the first entry ({} {} on {}) is used and the others are ignored",
                         p.project, p.symbol, p.chain
                     );
                 }
-                let why = self
-                    .skipped
-                    .iter()
-                    .find(|s| s.id.as_ref() == Some(id))
+                let why = skipped
+                    .get(id.as_str())
                     .map_or_else(String::new, |s| format!(" ({})", s.reason));
                 format!(
                     "pool id `{id_shown}` is listed {n} times in the snapshot; the first entry is skipped{why}, so the id gives no pool, and the others are ignored"
                 )
             })
-            .collect()
+            .collect();
+        let more = self.duplicates.len() - shown;
+        if more > 0 {
+            out.push(format!(
+                "... and {more} more pool {} listed more than once, each read from its first entry",
+                if more == 1 { "id" } else { "ids" }
+            ));
+        }
+        out
     }
 }
+
+/// How many repeated pool ids [`Snapshot::warnings`] names one by one.
+pub const WARNED_IDS: usize = 20;
 
 /// Why a snapshot could not be read.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -284,7 +313,16 @@ fn json_problem(cleaned: &[u8], e: &serde_json::Error) -> SnapshotError {
             SnapshotError::Shape {
                 line,
                 column,
-                message: message.replace("expected a sequence", "expected a list of pools"),
+                message: message
+                    .replace("expected a sequence", "expected a list of pools")
+                    .replace(
+                        "expected struct WrittenEnvelope",
+                        "expected the response object, {\"data\": [...]}",
+                    )
+                    .replace(
+                        "expected struct Envelope",
+                        "expected the response object, {\"data\": [...]}",
+                    ),
             }
         } else {
             SnapshotError::Json {

@@ -373,3 +373,28 @@ fn json_of_another_shape_is_not_called_invalid() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Repeated ids are warned about one by one up to a limit, then counted:
+/// a snapshot listing thousands of ids twice does not flood the terminal.
+#[test]
+fn repeated_ids_are_warned_about_up_to_a_limit() {
+    let entries: Vec<String> = (0..2_000)
+        .map(|i| {
+            format!(
+                "{{\"pool\": \"id-{}\", \"tvlUsd\": 1, \"apy\": 1}}",
+                i % 1_000
+            )
+        })
+        .collect();
+    let text = format!("{{\"data\": [{}]}}", entries.join(","));
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    assert_eq!(s.duplicates.len(), 1_000);
+    let w = s.warnings();
+    assert_eq!(w.len(), WARNED_IDS + 1);
+    assert!(w[0].contains("`id-0` is listed 2 times"), "{}", w[0]);
+    assert!(
+        w[WARNED_IDS].contains("and 980 more pool ids"),
+        "{}",
+        w[WARNED_IDS]
+    );
+}
