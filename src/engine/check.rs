@@ -162,23 +162,17 @@ pub fn require_success(v: &mut Verdict, success: Option<Rate>, min: f64) {
 
 /// Why a profile could not be planned, in one line: the first line of the
 /// error `message` (`cannot read profile p.toml: ...`, the first problem
-/// found in it), cut at 120 characters.
+/// found in it), whole.
 fn why_unplanned(message: &str) -> String {
-    const LONGEST: usize = 120;
     let first = message
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
-        .map(|l| l.strip_prefix("error: ").unwrap_or(l))
-        .unwrap_or("");
-    if first.is_empty() {
-        return "the profile could not be planned".to_string();
+        .map(|l| l.strip_prefix("error: ").unwrap_or(l));
+    match first {
+        Some(why) if !why.is_empty() => format!("the profile could not be planned: {why}"),
+        _ => "the profile could not be planned".to_string(),
     }
-    let mut why: String = first.chars().take(LONGEST).collect();
-    if first.chars().count() > LONGEST {
-        why.push('…');
-    }
-    format!("the profile could not be planned: {why}")
 }
 
 /// A verdict for a profile that could not be planned.
