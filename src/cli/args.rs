@@ -262,7 +262,9 @@ pub fn parse_correlation(text: &str) -> Result<f64, String> {
             .trim()
             .strip_suffix('%')
             .and_then(|p| p.trim().parse::<Decimal>().ok())
-            .map(|d| format!("; did you mean {}?", (d / Decimal::ONE_HUNDRED).normalize()))
+            .map(|d| d / Decimal::ONE_HUNDRED)
+            .filter(|d| d.abs() <= Decimal::ONE)
+            .map(|d| format!("; did you mean {}?", d.normalize()))
             .unwrap_or_default();
         format!("\"{text}\" is not a correlation; write a number from -1 to 1, e.g. 0.8{meant}")
     })
@@ -273,6 +275,14 @@ pub fn parse_correlation(text: &str) -> Result<f64, String> {
 pub fn parse_name(text: &str) -> Result<String, String> {
     if text.trim().is_empty() {
         return Err("a blank name matches no pool; give a name such as Ethereum, aave-v3 or USDC, or leave the flag out".into());
+    }
+    // A character that shows as nothing would make two names look alike
+    // (profiles and rate books refuse them too).
+    if let Some((c, what)) = yieldplan::printable::first_hidden(text) {
+        return Err(format!(
+            "the name holds {what} (U+{:04X}), which shows as nothing or as a space; type the name again without it",
+            u32::from(c)
+        ));
     }
     Ok(text.to_string())
 }
