@@ -1392,3 +1392,24 @@ fn simulated_json(profile: &Path, paths: &str, years: &str) -> serde_json::Value
     assert!(out.status.success(), "{out:?}");
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// Simulated amounts carry no float residue: a flat holding paying 3.3333%
+/// on 99,999.99 earns 3333.29966667 on every path, as the plan says, not
+/// 3333.299666670001.
+#[test]
+fn simulated_amounts_carry_no_float_residue() {
+    let dir = scratch("flat-income");
+    let profile = dir.join("flat.toml");
+    fs::write(
+        &profile,
+        "[portfolio]\nvalue = 99999.99\n[goal]\nannual_income = 1\n[assets.USDC]\nvolatility = \"0%\"\n\
+         [[position]]\nstrategy = \"hold\"\nasset = \"USDC\"\napy = \"3.3333%\"\nweight = \"100%\"\n",
+    )
+    .unwrap();
+    let json = simulated_json(&profile, "200", "3");
+    for year in json["income"].as_array().unwrap() {
+        for key in ["p5", "p50", "p95", "mean"] {
+            assert_eq!(year[key].to_string(), "3333.29966667", "{year}");
+        }
+    }
+}
