@@ -145,11 +145,17 @@ fn import(a: &ImportArgs) -> Result<Outcome> {
     // A book with no pool is not what an import is for: say why, write
     // nothing (a script would otherwise plan on an empty book).
     if ext.written == 0 {
+        let filtered = snapshot.pools.len() - pools.len();
+        // Loosening the filters helps only when they left something out.
+        let help = if filtered > 0 {
+            "loosen --min-tvl, --chain, --project or --symbol"
+        } else {
+            "the snapshot holds no pool a rate book can take"
+        };
         anyhow::bail!(
-            "no pool is left to import ({} read, {} skipped for impossible values, {} left out by the filters, {} above the largest rate); nothing was written\n  = help: loosen --min-tvl, --chain, --project or --symbol (`yieldplan pools {}` lists what the snapshot holds)",
+            "no pool is left to import ({} read, {} skipped for impossible values, {filtered} left out by the filters, {} above the largest rate); nothing was written\n  = help: {help} (`yieldplan pools {}` lists what the snapshot holds)",
             snapshot.pools.len() + snapshot.skipped.len(),
             snapshot.skipped.len(),
-            snapshot.pools.len() - pools.len(),
             ext.left_out.len(),
             crate::cli::files::shell_word(&a.file)
         );

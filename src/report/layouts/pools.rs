@@ -124,16 +124,22 @@ fn pool_columns() -> Vec<Column<PoolRow>> {
 /// mu ± sigma, TVL, flags and the sustainability verdict with its reasons.
 #[must_use]
 pub fn pools_document(r: &PoolsReport) -> Document {
+    let mut lines = vec![format!(
+        "{} {} read, {} skipped for impossible values, {} ignored as repeated ids (the first entry is kept), {} {} the filters; showing {}.",
+        r.read,
+        if r.read == 1 { "entry" } else { "entries" },
+        r.skipped,
+        r.duplicates,
+        r.matched,
+        if r.matched == 1 { "matches" } else { "match" },
+        r.pools.len()
+    )];
+    if r.read == 0 {
+        lines.push("The snapshot's `data` list is empty, so it gives no pools.".into());
+    }
     Document {
-        title: "Pools".into(),
-        lines: vec![format!(
-            "{} pools read, {} skipped for impossible values, {} ignored as repeated ids (the first entry is kept), {} match the filters; showing {}.",
-            r.read,
-            r.skipped,
-            r.duplicates,
-            r.matched,
-            r.pools.len()
-        )],
+        title: "Pools snapshot".into(),
+        lines,
         sections: vec![Section::Grid(Grid::build(
             "Pools",
             &pool_columns(),
