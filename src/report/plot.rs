@@ -325,7 +325,7 @@ fn fan(area: &Area<'_>, fan: &Fan<'_>) -> Result<(), String> {
         .caption(&fan.title, ("sans-serif", 18))
         .margin(12)
         .x_label_area_size(36)
-        .y_label_area_size(70)
+        .y_label_area_size(axes::label_room(&axis, fan.currency, (bottom, top)))
         .build_cartesian_2d(years_spec(years), axis.spec((bottom, top)))
         .map_err(|e| e.to_string())?;
     let currency = fan.currency;
@@ -565,7 +565,7 @@ pub fn comparison_svg(
             .caption("Median portfolio value", ("sans-serif", 18))
             .margin(12)
             .x_label_area_size(36)
-            .y_label_area_size(70)
+            .y_label_area_size(axes::label_room(&axis, currency, (bottom, top)))
             .build_cartesian_2d(years_spec(years), axis.spec((bottom, top)))
             .map_err(|e| e.to_string())?;
         draw_mesh(&mut chart, &axis, currency, (bottom, top))?;

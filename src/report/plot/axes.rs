@@ -178,6 +178,45 @@ fn decade_ticks(bottom: f64, top: f64) -> Vec<f64> {
     }
 }
 
+/// The step between the money ticks of `bottom..top`: 0 on a log axis,
+/// labelled at powers of ten, each its own whole amount.
+fn money_step(axis: &Axis, (bottom, top): (f64, f64)) -> f64 {
+    if axis.log {
+        0.0
+    } else {
+        linear_ticks(bottom, top, MAX_MONEY_TICKS).1
+    }
+}
+
+/// The label of the money tick at drawn coordinate `v` (ticks `step`
+/// apart): "≤ $10" at a floor that amounts below it are drawn on.
+fn money_tick(axis: &Axis, currency: &str, step: f64, v: f64) -> String {
+    let label = tick_label(axis.amount(v), step, currency);
+    if axis.clamped && (v - axis.floor).abs() < 1e-9 {
+        format!("≤ {label}")
+    } else {
+        label
+    }
+}
+
+/// Pixels left of a money chart for its tick labels and its title: about 7
+/// a character of the widest label, plus the title's room, at least 70
+/// ("0.00005 USDC" and "$1.25e16 ABCDEFGH" are drawn whole).
+pub(super) fn label_room(axis: &Axis, currency: &str, range: (f64, f64)) -> u32 {
+    let step = money_step(axis, range);
+    let ticks = if axis.log {
+        decade_ticks(range.0, range.1)
+    } else {
+        linear_ticks(range.0, range.1, MAX_MONEY_TICKS).0
+    };
+    let widest = ticks
+        .iter()
+        .map(|v| money_tick(axis, currency, step, *v).chars().count())
+        .max()
+        .unwrap_or(0);
+    u32::try_from(26 + 7 * widest).unwrap_or(u32::MAX).max(70)
+}
+
 /// The axes of a money chart: years from today across (whole years only,
 /// see [`years_spec`]), `currency` up (on a log scale when `log`, labelled at whole
 /// powers of ten; `bottom` and `top` are the drawn range), labelled in
@@ -202,20 +241,8 @@ pub(super) fn draw_mesh(
             String::new()
         }
     };
-    // A log axis is labelled at powers of ten: each its own whole amount.
-    let step = if log {
-        0.0
-    } else {
-        linear_ticks(bottom, top, MAX_MONEY_TICKS).1
-    };
-    let y_label = |v: &f64| {
-        let label = tick_label(axis.amount(*v), step, currency);
-        if axis.clamped && (*v - axis.floor).abs() < 1e-9 {
-            format!("≤ {label}")
-        } else {
-            label
-        }
-    };
+    let step = money_step(axis, (bottom, top));
+    let y_label = |v: &f64| money_tick(axis, currency, step, *v);
     let mut mesh = chart.configure_mesh();
     mesh.x_desc("years from today")
         .y_desc(y_desc)
@@ -227,6 +254,21 @@ pub(super) fn draw_mesh(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The room left of a chart grows with its widest money label, so a
+    /// long currency code or a power of ten is drawn whole beside the
+    /// axis title; short labels keep the usual 70 pixels.
+    #[test]
+    fn the_label_room_holds_the_widest_label() {
+        let linear = Axis::new(false, 0.0, 1.3e16);
+        let room = label_room(&linear, "ABCDEFGH", (0.0, 1.3e16));
+        assert!(room >= 26 + 7 * "1.2e16 ABCDEFGH".len() as u32, "{room}");
+        let small = Axis::new(false, 0.0, 1_000.0);
+        assert_eq!(label_room(&small, "USD", (0.0, 1_050.0)), 70);
+        let tiny = Axis::new(false, 0.0, 0.012);
+        let room = label_room(&tiny, "USDC", (0.0, 0.0126));
+        assert!(room >= 26 + 7 * "0.012 USDC".len() as u32, "{room}");
+    }
 
     #[test]
     fn linear_ticks_take_a_round_step_and_stay_in_range() {
