@@ -70,7 +70,18 @@ struct FileReader {
     /// (`["assets", "NEAR"]`): a blank stands for each in the book, and no
     /// problem of the whole book is reported about it (its own is).
     refused: Vec<Vec<String>>,
+    /// Whether the file may declare chains that cannot be known: a table
+    /// that declares chains (`[pools]`, `[aliases]`, `[aliases.chains]`) is
+    /// not a table, or a pool is not a table or its `chain` is missing or
+    /// not a name. No chain is then said to be unknown (see [`CHAINS_UNKNOWN`]).
+    chains_unknown: bool,
 }
+
+/// The mark in [`FileReader::refused`] of a file whose chains cannot all be
+/// known (see [`FileReader::chains_unknown`]): no problem of the book about
+/// a chain it does not know follows, in [`follows_from`]. No table of a
+/// file is called so.
+const CHAINS_UNKNOWN: &str = "(chains)";
 
 /// What reading a file gives: the book it makes (`None` when the file is not
 /// valid TOML), every problem found in file order, and the entries it writes
@@ -116,6 +127,7 @@ pub(super) fn read_file(
         respelt: std::collections::HashSet::new(),
         tried: Vec::new(),
         refused: Vec::new(),
+        chains_unknown: false,
     };
     let root = root.get_ref();
     r.check_keys(root, TOP_KEYS, &[], "the rate book");
@@ -124,6 +136,9 @@ pub(super) fn read_file(
         .unwrap_or(false);
     let mut book = base_for(replace);
     r.read_into(root, &mut book);
+    if r.chains_unknown {
+        r.refused.push(vec![CHAINS_UNKNOWN.to_string()]);
+    }
     r.diags.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
     (Some(book), r.diags, r.refused)
 }
@@ -691,6 +706,9 @@ impl FileReader {
         let t = self.table(v, &format!("[{family}]"), help);
         if t.is_none() {
             self.refused.push(vec![family.to_string()]);
+            if matches!(family, "pools" | "aliases") {
+                self.chains_unknown = true;
+            }
         }
         t
     }
@@ -795,23 +813,28 @@ impl FileReader {
                 continue;
             }
             let what = format!("[{family}.{}]", shorten(&id));
-            if let Some(e) = self.whole_entry::<E>(key.span(), v, &what) {
-                target.insert(id, e);
-            } else if let std::collections::btree_map::Entry::Vacant(slot) =
-                target.entry(id.clone())
-            {
+            let Some(e) = self.whole_entry::<E>(key.span(), v, &what) else {
                 // What it declares (a pool's chain) stays declared, so a
-                // reference to it raises no second problem.
-                slot.insert(E::declaring(&id, table_in(Some(v))));
-                self.refused.push(vec![family.to_string(), id]);
-            }
+                // reference to it raises no second problem; when that
+                // cannot be read, any chain might be.
+                let stand_in = E::declaring(&id, table_in(Some(v)));
+                self.chains_unknown |= !stand_in.declares_all();
+                if let std::collections::btree_map::Entry::Vacant(slot) = target.entry(id.clone()) {
+                    slot.insert(stand_in);
+                    self.refused.push(vec![family.to_string(), id]);
+                }
+                continue;
+            };
+            target.insert(id, e);
         }
     }
 
     /// One entry written in full, `what`, whose key is at `key`: every required key it
     /// lacks is said at once (reading it whole would name only the first),
-    /// else it is read, sourced and its reward share checked. `None` when it
-    /// has a problem, said here.
+    /// and every value it writes is read on its own, in an entry otherwise
+    /// complete, so each bad one is said in the same run; then it is read,
+    /// sourced and its reward share checked. `None` when it has a problem,
+    /// said here.
     fn whole_entry<E: DeserializeOwned + Shares>(
         &mut self,
         key: std::ops::Range<usize>,
@@ -829,6 +852,18 @@ impl FileReader {
                     Diagnostic::at(key, format!("{what} has no {}", lacking.join(", ")))
                         .with_help(E::EXAMPLE),
                 );
+            }
+            let complete = DeTable::parse(E::COMPLETE).map(Spanned::into_inner);
+            let mut bad = !lacking.is_empty();
+            for (k, value) in entry {
+                let Ok(mut one) = complete.clone() else {
+                    break;
+                };
+                one.insert(k.clone(), value.clone());
+                let one = Spanned::new(v.span(), DeValue::Table(one));
+                bad |= self.deserialize::<E>(one, what).is_none();
+            }
+            if bad {
                 return None;
             }
         }
@@ -870,12 +905,15 @@ impl FileReader {
                 let _ = self.value::<BTreeMap<String, String>>(v, &what);
                 self.refused
                     .push(vec!["aliases".into(), key.get_ref().to_string()]);
+                self.chains_unknown |= key.get_ref() == "chains";
                 continue;
             };
             for (name, target) in entries {
                 let name = name.get_ref().to_string();
                 let mut read = self.value::<String>(target, &what);
-                if key.get_ref() == "chains" {
+                // Its target is not checked when the file's chains cannot
+                // all be known: it may name one of them.
+                if key.get_ref() == "chains" && !self.chains_unknown {
                     read = read.filter(|to| self.chain_target(&name, to, target, chains));
                 }
                 match read {
@@ -1023,6 +1061,9 @@ trait Shares {
     const REQUIRED: &'static [&'static str];
     /// An entry written in full, for the help of one that lacks keys.
     const EXAMPLE: &'static str;
+    /// A complete entry in TOML, each of whose values stands for one the
+    /// file leaves out when the file's values are read one by one.
+    const COMPLETE: &'static str;
     /// What is wrong with its reward share, if anything.
     fn share_problem(&self) -> Option<String> {
         None
@@ -1032,6 +1073,9 @@ trait Shares {
     /// A blank entry `id` standing for one the file writes (`written`, when
     /// a table) but that could not be read, with the names it declares.
     fn declaring(id: &str, written: Option<&DeTable<'_>>) -> Self;
+    /// Whether this stand-in (see [`Shares::declaring`]) declares every
+    /// name the entry it stands for might (a pool whose chain was read).
+    fn declares_all(&self) -> bool;
 }
 
 impl Shares for PoolEntry {
@@ -1049,6 +1093,8 @@ impl Shares for PoolEntry {
     const EXAMPLE: &'static str = "a pool is written in full, e.g. project = \"aave-v3\", symbol = \"USDC\", \
          chain = \"ethereum\", low = \"3%\", mid = \"4%\", high = \"5%\", reward_share = \"0%\", \
          stablecoin = true, il_risk = false (and an optional source)";
+    const COMPLETE: &'static str = "project = \"p\"\nsymbol = \"S\"\nchain = \"c\"\n\
+         low = 0\nmid = 0\nhigh = 0\nreward_share = 0\nstablecoin = false\nil_risk = false\n";
 
     fn declaring(id: &str, written: Option<&DeTable<'_>>) -> Self {
         let mut pool = PoolEntry::stand_in(id);
@@ -1057,6 +1103,10 @@ impl Shares for PoolEntry {
             .and_then(|t| text_in(get(t, "chain")))
             .unwrap_or_default();
         pool
+    }
+
+    fn declares_all(&self) -> bool {
+        !self.chain.trim().is_empty()
     }
 
     fn default_source(&mut self, your: &str) {
@@ -1172,6 +1222,14 @@ fn follows_from(at: &[String], refused: &[Vec<String>]) -> bool {
 /// protocol alias, tiers for a protocol's `tier`. None for other entries.
 fn declared_in(at: &[String]) -> &'static [&'static [&'static str]] {
     const CHAINS: &[&[&str]] = &[&["aliases"], &["aliases", "chains"], &["pools"]];
+    // A chain an asset or a component is on is not said to be unknown
+    // when the file's chains cannot all be known.
+    const ON_CHAIN: &[&[&str]] = &[
+        &["aliases"],
+        &["aliases", "chains"],
+        &["pools"],
+        &[CHAINS_UNKNOWN],
+    ];
     const ASSETS: &[&[&str]] = &[&["assets"]];
     const PROTOCOLS: &[&[&str]] = &[&["protocols"]];
     const TIERS: &[&[&str]] = &[&["risk_tiers"]];
@@ -1181,7 +1239,7 @@ fn declared_in(at: &[String]) -> &'static [&'static [&'static str]] {
         (Some("aliases"), Some("chains"), _) => CHAINS,
         (Some("aliases"), Some("assets"), _) | (Some("correlations"), _, _) => ASSETS,
         (Some("aliases"), Some("protocols"), _) => PROTOCOLS,
-        (Some("assets" | "index"), _, Some("chain")) => CHAINS,
+        (Some("assets" | "index"), _, Some("chain")) => ON_CHAIN,
         (Some("assets" | "index"), _, Some("underlying" | "asset")) => ASSETS,
         (Some("assets" | "index"), _, Some("protocol")) => PROTOCOLS,
         (Some("index"), _, _) if at.iter().any(|k| k == "pair") => ASSETS,

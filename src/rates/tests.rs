@@ -1032,3 +1032,63 @@ fn a_chain_alias_names_a_chain_the_book_knows_or_itself() {
         "{e}"
     );
 }
+
+#[test]
+fn a_file_whose_chains_cannot_all_be_read_says_no_chain_is_unknown() {
+    // A table or a pool that could declare any chain hides the chain checks
+    // that depend on it: its own problem is the only one.
+    let pool = "project = \"aave-v3\"\nsymbol = \"USDC\"\nlow = \"1%\"\nmid = \"2%\"\n\
+                high = \"3%\"\nreward_share = \"0%\"\nstablecoin = true\nil_risk = false\n";
+    let sui = "[assets.SUI]\nclass = \"alt\"\nchain = \"mychain\"\n";
+    for (text, said) in [
+        (
+            "pools = 5\n[aliases.chains]\nx = \"mychain\"\n".to_string(),
+            "[pools] must be a table",
+        ),
+        (format!("[pools]\nx = 5\n{sui}"), "[pools.x]: invalid type"),
+        (
+            format!("[pools.x]\n{pool}{sui}"),
+            "[pools.x] has no `chain`",
+        ),
+        (
+            format!("[pools.x]\n{pool}chain = 5\n{sui}"),
+            "[pools.x]: invalid type: integer `5`",
+        ),
+        (
+            format!("[pools.x]\n{pool}chain = 5\n[aliases.chains]\ny = \"mychain\"\n"),
+            "[pools.x]: invalid type: integer `5`",
+        ),
+    ] {
+        let e = RateBook::with_file(Path::new("t.toml"), &text).unwrap_err();
+        let messages: Vec<&str> = e.items.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages.len() == 1 && messages[0].starts_with(said),
+            "{text}: {messages:?}"
+        );
+    }
+    // A pool whose chain was read still declares it, and a misspelt chain
+    // elsewhere is said.
+    let text = format!(
+        "[pools.x]\n{pool}chain = \"mychain\"\n[assets.SUI]\nclass = \"alt\"\nchain = \"ethereumm\"\n"
+    );
+    let e = RateBook::with_file(Path::new("t.toml"), &text)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("chain `ethereumm` is not a chain"), "{e}");
+}
+
+#[test]
+fn every_bad_value_of_a_pool_is_said_in_one_run() {
+    let text = "[pools.x]\nproject = \"aave-v3\"\nsymbol = \"USDC\"\nchain = 5\nmid = true\n";
+    let e = RateBook::with_file(Path::new("t.toml"), text).unwrap_err();
+    let messages: Vec<&str> = e.items.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(messages[0].contains("has no `low`, `high`"), "{messages:?}");
+    assert!(
+        messages[1].contains("integer `5`, expected a string"),
+        "{messages:?}"
+    );
+    assert!(messages[2].contains("boolean `true`"), "{messages:?}");
+    let e = e.to_string();
+    assert!(e.contains("t.toml:4:9") && e.contains("t.toml:5:7"), "{e}");
+}
