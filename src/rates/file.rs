@@ -490,6 +490,8 @@ impl FileReader {
                         Diagnostic::at(k.span(), format!("an alias in [aliases.{table}] is empty"))
                             .with_help("an alias is another name for an entry: give it one, or leave it out"),
                     );
+                    // Refused as a whole: not read on (see `aliases`).
+                    self.respelt.insert(format!("aliases.{table}.{key}"));
                     continue;
                 }
                 if key.trim() != key {
@@ -910,6 +912,16 @@ impl FileReader {
             };
             for (name, target) in entries {
                 let name = name.get_ref().to_string();
+                if self
+                    .respelt
+                    .contains(&format!("aliases.{}.{name}", key.get_ref()))
+                {
+                    // An empty alias, said once (see `other_spellings`):
+                    // neither its target nor the book's view of it is.
+                    self.refused
+                        .push(vec!["aliases".into(), key.get_ref().to_string(), name]);
+                    continue;
+                }
                 let mut read = self.value::<String>(target, &what);
                 // Its target is not checked when the file's chains cannot
                 // all be known: it may name one of them.
@@ -1018,7 +1030,8 @@ impl ChainTargets {
                 known.insert(base.aliases.chain(&c));
             }
         }
-        for (name, to) in own {
+        // An empty alias declares nothing (it is refused).
+        for (name, to) in own.iter().filter(|(n, _)| !n.get_ref().trim().is_empty()) {
             let Some(to) = text_in(Some(to)) else {
                 // It stands in for its own name (see `aliases`).
                 known.insert(slug(name.get_ref()));

@@ -1092,3 +1092,21 @@ fn every_bad_value_of_a_pool_is_said_in_one_run() {
     let e = e.to_string();
     assert!(e.contains("t.toml:4:9") && e.contains("t.toml:5:7"), "{e}");
 }
+
+#[test]
+fn an_empty_alias_is_one_problem() {
+    for table in ["assets", "chains", "protocols"] {
+        for text in [
+            format!("[aliases.{table}]\n\" \" = \" \"\n"),
+            format!("[aliases.{table}]\n\"\" = \"etherium\"\n"),
+        ] {
+            let e = RateBook::with_file(Path::new("t.toml"), &text).unwrap_err();
+            let messages: Vec<&str> = e.items.iter().map(|d| d.message.as_str()).collect();
+            assert_eq!(
+                messages,
+                [format!("an alias in [aliases.{table}] is empty")],
+                "{text}"
+            );
+        }
+    }
+}
