@@ -675,7 +675,7 @@ impl FileReader {
         match T::deserialize(ValueDeserializer::from(v)) {
             Ok(t) => Some(t),
             Err(e) => {
-                let message = e.message().trim_end().to_string();
+                let message = in_file_terms(e.message().trim_end());
                 // A TOML date reaches serde as a private map; name it as
                 // what it is.
                 let (at, message) = match date {
@@ -723,7 +723,10 @@ impl FileReader {
             self.diags.push(
                 Diagnostic::at(
                     v.span(),
-                    format!("{what} must be a table, found a {}", v.get_ref().type_str()),
+                    format!(
+                        "{what} must be a table, found {}",
+                        a_type(v.get_ref().type_str())
+                    ),
                 )
                 .with_help(help.to_string()),
             );
@@ -976,6 +979,49 @@ impl FileReader {
         );
         false
     }
+}
+
+/// A TOML type's name with its article: "an integer", "an array", "a string".
+fn a_type(name: &str) -> String {
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {name}")
+}
+
+/// A message of serde about a rate-book value, in the file's terms: the
+/// program's own type names (`expected struct PoolEntry`, `expected enum
+/// AssetClass`) and serde's words for TOML's shapes (`sequence`, `map`) are
+/// said as what the file writes.
+fn in_file_terms(message: &str) -> String {
+    let mut out = message
+        .replace(
+            "expected struct PoolEntry",
+            "expected a table of the pool's figures",
+        )
+        .replace(
+            "wanted string or table",
+            "expected a name, written as a string",
+        )
+        .replace("invalid type: sequence", "invalid type: array")
+        .replace("expected a sequence", "expected an array")
+        .replace("invalid type: map", "invalid type: table")
+        .replace("expected a map", "expected a table");
+    for (kind, said) in [
+        ("expected struct ", "expected a table"),
+        ("expected enum ", "expected a name, written as a string"),
+    ] {
+        while let Some(at) = out.find(kind) {
+            let name = at + kind.len();
+            let end = out[name..]
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .map_or(out.len(), |n| name + n);
+            out.replace_range(at..end, said);
+        }
+    }
+    out
 }
 
 /// `v` as a table, when it is one.

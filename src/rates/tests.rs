@@ -815,7 +815,7 @@ fn an_entry_that_cannot_be_read_is_reported_once() {
         // declares: references to them are not said to be unknown.
         (
             "[assets.SUIX]\nclass = \"alt\"\nchain = \"sui\"\n[aliases]\nchains = 5\n",
-            "[aliases.chains]: invalid type: integer `5`, expected a map",
+            "[aliases.chains]: invalid type: integer `5`, expected a table",
         ),
         (
             "aliases = 5\n[assets.SUIX]\nclass = \"alt\"\nchain = \"sui\"\n",
@@ -1107,6 +1107,45 @@ fn an_empty_alias_is_one_problem() {
                 [format!("an alias in [aliases.{table}] is empty")],
                 "{text}"
             );
+        }
+    }
+}
+
+#[test]
+fn a_book_s_problems_name_no_type_of_the_program() {
+    for (text, said) in [
+        ("[pools]\nx = 5\n", "expected a table of the pool's figures"),
+        (
+            "[index.x]\nname = \"X\"\ndescription = \"x\"\ncomponents = [5]\n",
+            "integer `5`, expected a table",
+        ),
+        ("pools = 5\n", "[pools] must be a table, found an integer"),
+        (
+            "farming = []\n",
+            "[farming] must be a table, found an array",
+        ),
+        ("[lending]\nmajor = \"x\"\n", "found a string"),
+        ("[aliases]\nchains = 5\n", "expected a table"),
+        ("[aliases.chains]\nx = []\n", "invalid type: array"),
+        (
+            "[assets.ETH]\nclass = 5\n",
+            "expected a name, written as a string",
+        ),
+    ] {
+        let e = RateBook::with_file(Path::new("t.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(said), "{text}: {e}");
+        for leak in [
+            "struct",
+            "enum",
+            "found a integer",
+            "found a array",
+            "sequence",
+            "map",
+            "wanted",
+        ] {
+            assert!(!e.contains(leak), "{text}: {e}");
         }
     }
 }
