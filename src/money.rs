@@ -32,6 +32,14 @@ pub const RATE_DP: u32 = 6;
 /// The largest portfolio value accepted: 10^15 in any currency.
 pub const MAX_MONEY: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
 
+/// The largest monthly amount whose year (twelve of it) is within
+/// [`MAX_MONEY`]: 83,333,333,333,333.33, to the cent below.
+#[must_use]
+pub fn max_monthly() -> Decimal {
+    (MAX_MONEY / Decimal::from(12))
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero)
+}
+
 /// The largest rate accepted: a million percent (10,000 as a fraction).
 pub const MAX_RATE: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
 

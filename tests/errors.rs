@@ -344,3 +344,22 @@ fn a_file_that_is_not_utf8_is_refused_at_its_first_bad_byte() {
         "nothing was reviewed",
     );
 }
+
+/// A monthly goal is planned by the year: twelve months past 10^15 are
+/// refused at the goal, as an annual goal past 10^15 is, in either form;
+/// the most a month takes is accepted.
+#[test]
+fn a_monthly_goal_whose_year_passes_the_limit_is_refused() {
+    for goal in ["1e15", "{ min = 1, max = 83333333333333.34 }"] {
+        let text = format!("[goal]\nmonthly_income = {goal}\n{HEAD}");
+        let stderr = assert_rejected(&scratch("monthly-limit.toml", &text), 2);
+        assert!(stderr.contains("a year: more than 10^15"), "{stderr}");
+        assert!(
+            stderr.contains("give at most 83333333333333.33 a month"),
+            "{stderr}"
+        );
+    }
+    let text = format!("[goal]\nmonthly_income = 83333333333333.33\n{HEAD}");
+    let (out, _) = plan(&scratch("monthly-most.toml", &text));
+    assert!(out.status.success(), "{out:?}");
+}

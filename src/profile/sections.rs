@@ -267,6 +267,20 @@ impl Reader {
         };
         let income = self.income(value, key);
         let (min, max) = income?;
+        // A goal is planned by the year: twelve months must be an amount too.
+        let most = crate::money::max_monthly();
+        if period == Period::Monthly && max > most {
+            self.error(
+                value.span(),
+                format!(
+                    "{key} is {} a month, {} a year: more than 10^15, the largest amount a profile takes",
+                    readable(max),
+                    readable(max * Decimal::from(12))
+                ),
+                format!("give at most {most} a month"),
+            );
+            return None;
+        }
         Some(GoalSpec {
             min,
             max,

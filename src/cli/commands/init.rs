@@ -111,8 +111,7 @@ fn parse_amount(text: &str) -> Result<Decimal, String> {
 /// profile: a larger one would write a goal no plan can hold.
 fn parse_monthly(text: &str) -> Result<Decimal, String> {
     let monthly = parse_amount(text)?;
-    let most = (MAX_MONEY / Decimal::from(12))
-        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero);
+    let most = yieldplan::money::max_monthly();
     if monthly > most {
         return Err(format!(
             "\"{text}\" a month is {} a year, more than the 10^15 this tool accepts; give at most {most} a month",
