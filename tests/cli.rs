@@ -1413,3 +1413,22 @@ fn simulated_amounts_carry_no_float_residue() {
         }
     }
 }
+
+/// `optimize --candidates` says what the snapshot holds twice or skips, as
+/// `--pools` does for the same file.
+#[test]
+fn optimize_candidates_warn_as_pools_do() {
+    for flag in ["--candidates", "--pools"] {
+        let out = bin()
+            .args(["optimize", "profiles/income-template.toml", flag])
+            .arg("data/pools-sample.json")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("pool id `sample-0001-aave-usdc-eth` is listed 2 times"),
+            "{flag}: {err}"
+        );
+        assert!(err.contains("1 of 11 pools skipped"), "{flag}: {err}");
+    }
+}

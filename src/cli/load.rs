@@ -77,7 +77,7 @@ fn add_pools(book: &mut RateBook, path: &Path) -> Result<()> {
 
 /// Adds the pools of `snapshot`, read from `path`, to a rate book, warning
 /// about what the snapshot holds twice.
-fn add_snapshot(book: &mut RateBook, path: &Path, snapshot: &Snapshot) {
+pub fn add_snapshot(book: &mut RateBook, path: &Path, snapshot: &Snapshot) {
     for w in snapshot.warnings() {
         super::files::print_error(&format!("warning: {}: {w}", path.display()));
     }

@@ -90,11 +90,8 @@ pub fn run(a: &OptimizeArgs) -> Result<Outcome> {
     let mut offered: Vec<Candidate> = Vec::new();
     if let Some(path) = &a.candidates {
         let snapshot = crate::cli::load::read_pools(path)?;
-        yieldplan::pools::add_to_book(
-            &mut read.book,
-            &snapshot,
-            &format!("DefiLlama pools snapshot {}", path.display()),
-        );
+        // Its repeated ids and skipped entries are said as for --pools.
+        crate::cli::load::add_snapshot(&mut read.book, path, &snapshot);
         let existing: Vec<String> = read
             .spec
             .positions
