@@ -118,7 +118,7 @@ fn a_refusal_names_the_profile_and_a_flag_the_command_has() {
 
 /// The goal and contributions do not move with prices: a large goal on a
 /// small portfolio is not spread over the upper paths, so it simulates (the
-/// goal indexed at 3% reaches about 2.9e16 a year by year 30, far below
+/// goal of 10^15 a year, the largest, indexed at 3% reaches about 2.4e15 by year 30, far below
 /// 10^20), and the median-path projection agrees.
 #[test]
 fn a_large_goal_alone_does_not_refuse_the_simulation() {
@@ -126,7 +126,7 @@ fn a_large_goal_alone_does_not_refuse_the_simulation() {
     let p = dir.path().join("g.toml");
     std::fs::write(
         &p,
-        "[portfolio]\nvalue = 100000\n[goal]\nmonthly_income = 1e15\n\
+        "[portfolio]\nvalue = 100000\n[goal]\nannual_income = 1e15\n\
          [[position]]\nstrategy = \"hold\"\nasset = \"BTC\"\nweight = \"100%\"\n",
     )
     .unwrap();
