@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::snapshot::{Pool, Snapshot};
+use super::snapshot::{Pool, Skipped, Snapshot};
 use crate::money::{Money, Rate, decimal_from_f64};
 
 /// Minimum TVL, in US dollars, below which a pool is "tiny" (an assumption).
@@ -417,9 +417,15 @@ pub struct PoolsReport {
     pub duplicates: usize,
     /// Pools that pass the filters.
     pub matched: usize,
+    /// The first [`SKIPPED_SHOWN`] entries skipped, in file order, each
+    /// with its id (when it has one) and why.
+    pub skipped_first: Vec<Skipped>,
     /// The listed pools (the top of the sorted matches).
     pub pools: Vec<PoolRow>,
 }
+
+/// How many skipped entries a pools report names, with why.
+pub const SKIPPED_SHOWN: usize = 5;
 
 /// Screens, filters, sorts and lists the top `limit` pools.
 #[must_use]
@@ -432,6 +438,7 @@ pub fn list(s: &Snapshot, filter: &Filter, sort: SortKey, limit: usize) -> Pools
         skipped: s.skipped.len(),
         duplicates: s.duplicates.iter().map(|(_, n)| n - 1).sum(),
         matched: n,
+        skipped_first: s.skipped.iter().take(SKIPPED_SHOWN).cloned().collect(),
         pools: top(matched, sort, limit)
             .into_iter()
             .map(PoolRow::of)

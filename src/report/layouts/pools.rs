@@ -135,7 +135,20 @@ pub fn pools_document(r: &PoolsReport) -> Document {
         r.pools.len()
     )];
     if r.read == 0 {
-        lines.push("The snapshot's `data` list is empty, so it gives no pools.".into());
+        lines.push("The snapshot's data list is empty, so it gives no pools.".into());
+    }
+    for s in &r.skipped_first {
+        let id = s.id.as_ref().map_or_else(
+            || "an entry without an id".to_string(),
+            |id| format!("pool {}", id.escape_debug()),
+        );
+        lines.push(format!("Skipped {id}: {}.", s.reason));
+    }
+    if r.skipped > r.skipped_first.len() {
+        lines.push(format!(
+            "... and {} more skipped.",
+            r.skipped - r.skipped_first.len()
+        ));
     }
     Document {
         title: "Pools snapshot".into(),
