@@ -106,7 +106,12 @@ fn section(section: &Section) -> String {
 impl Renderer for MarkdownRenderer {
     fn render(&self, doc: &Document) -> String {
         let mut out = format!("# {}\n\n", escape_line(&doc.title));
-        for line in &doc.lines {
+        // Each line its own paragraph: lines one after another would be
+        // joined into one by a Markdown renderer.
+        for (i, line) in doc.lines.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
             out.push_str(&escape_line(line));
             out.push('\n');
         }
