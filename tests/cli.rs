@@ -1432,3 +1432,32 @@ fn optimize_candidates_warn_as_pools_do() {
         assert!(err.contains("1 of 11 pools skipped"), "{flag}: {err}");
     }
 }
+
+/// `pools` names skipped entries with their ids as written (quotes are not
+/// escaped, control characters are), and in CSV, which holds the pools
+/// alone, says on stderr what was skipped.
+#[test]
+fn pools_names_skipped_entries_as_written() {
+    let dir = scratch("skipped-ids");
+    let file = dir.join("s.json");
+    fs::write(
+        &file,
+        r#"{"data": [{"pool": "it's", "tvlUsd": -1, "apy": 5}, {"pool": "q\"uote\n", "tvlUsd": -1, "apy": 5}]}"#,
+    )
+    .unwrap();
+    let out = bin().arg("pools").arg(&file).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Skipped pool it's: its TVL is negative"),
+        "{text}"
+    );
+    assert!(text.contains("Skipped pool q\"uote\\n: "), "{text}");
+    let out = bin()
+        .arg("pools")
+        .arg(&file)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 of 2 pools skipped"), "{err}");
+}

@@ -75,6 +75,24 @@ fn add_pools(book: &mut RateBook, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The note saying how many entries of `snapshot` (read from `path`) were
+/// skipped and why the first was; `None` when none was.
+pub fn skipped_note(path: &Path, snapshot: &Snapshot) -> Option<String> {
+    let first = snapshot.skipped.first()?;
+    let read = snapshot.pools.len() + snapshot.skipped.len();
+    Some(format!(
+        "note: {}: {} of {read} pools skipped for impossible values (the first{}: {}); `yieldplan pools {}` lists what was read",
+        path.display(),
+        snapshot.skipped.len(),
+        first.id.as_ref().map_or_else(String::new, |id| format!(
+            ", `{}`",
+            yieldplan::printable::printable(id)
+        )),
+        first.reason,
+        path.display()
+    ))
+}
+
 /// Adds the pools of `snapshot`, read from `path`, to a rate book, warning
 /// about what the snapshot holds twice.
 pub fn add_snapshot(book: &mut RateBook, path: &Path, snapshot: &Snapshot) {
@@ -87,19 +105,8 @@ pub fn add_snapshot(book: &mut RateBook, path: &Path, snapshot: &Snapshot) {
             path.display()
         ));
     }
-    if let Some(first) = snapshot.skipped.first() {
-        let read = snapshot.pools.len() + snapshot.skipped.len();
-        super::files::print_error(&format!(
-            "note: {}: {} of {read} pools skipped for impossible values (the first{}: {}); `yieldplan pools {}` lists what was read",
-            path.display(),
-            snapshot.skipped.len(),
-            first
-                .id
-                .as_ref()
-                .map_or_else(String::new, |id| format!(", `{}`", id.escape_debug())),
-            first.reason,
-            path.display()
-        ));
+    if let Some(note) = skipped_note(path, snapshot) {
+        super::files::print_error(&note);
     }
     let source = format!("DefiLlama pools snapshot {}", path.display());
     yieldplan::pools::add_to_book(book, snapshot, &source);

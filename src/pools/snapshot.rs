@@ -162,7 +162,7 @@ impl Snapshot {
         let mut out: Vec<String> = self.duplicates[..shown]
             .iter()
             .map(|(id, n)| {
-                let id_shown = id.escape_debug();
+                let id_shown = crate::printable::printable(id);
                 if let Some(p) = pools.get(id.as_str()) {
                     return format!(
                         "pool id `{id_shown}` is listed {n} times in the snapshot; the first entry ({} {} on {}) is used and the others are ignored",

@@ -53,6 +53,13 @@ pub fn run(a: &PoolsArgs) -> Result<Outcome> {
     for w in filter.unmatched(&snapshot.pools) {
         print_error(&format!("warning: {w}"));
     }
+    // CSV holds the pools alone: what was skipped is said on stderr, as
+    // `plan --pools` says it (the other formats carry it).
+    if a.format == Format::Csv {
+        if let Some(note) = crate::cli::load::skipped_note(&a.file, &snapshot) {
+            print_error(&note);
+        }
+    }
     let report = list(&snapshot, &filter, a.sort, a.limit);
     let text = crate::cli::terminal::render(a.format, a.output.as_deref(), &report, pools_document);
     emit(a.output.as_deref(), &text)?;

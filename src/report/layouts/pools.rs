@@ -140,7 +140,7 @@ pub fn pools_document(r: &PoolsReport) -> Document {
     for s in &r.skipped_first {
         let id = s.id.as_ref().map_or_else(
             || "an entry without an id".to_string(),
-            |id| format!("pool {}", id.escape_debug()),
+            |id| format!("pool {}", crate::printable::printable(id)),
         );
         lines.push(format!("Skipped {id}: {}.", s.reason));
     }
