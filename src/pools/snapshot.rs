@@ -389,7 +389,9 @@ fn entry_of(
             // Said in the file's terms, not the reader's types.
             let said = said
                 .replace("expected f64", "expected a number")
-                .replace("expected struct Predictions", "expected an object");
+                .replace("expected struct Predictions", "expected an object")
+                .replace("invalid type: sequence", "invalid type: list")
+                .replace("invalid type: map", "invalid type: object");
             (at, said)
         } else {
             let shown: String = written.chars().take(40).collect();

@@ -398,3 +398,25 @@ fn repeated_ids_are_warned_about_up_to_a_limit() {
         w[WARNED_IDS]
     );
 }
+
+/// A wrong-shape entry's reason is said in JSON's terms (a list, an
+/// object), not the reader's (a sequence, a map).
+#[test]
+fn wrong_shape_reasons_use_json_words() {
+    let text = r#"{"data": [{"pool": "x", "tvlUsd": [1]}, {"pool": "y", "apy": {"a": 1}}]}"#;
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    assert!(
+        s.skipped[0]
+            .reason
+            .contains("invalid type: list, expected a number"),
+        "{}",
+        s.skipped[0].reason
+    );
+    assert!(
+        s.skipped[1]
+            .reason
+            .contains("invalid type: object, expected a number"),
+        "{}",
+        s.skipped[1].reason
+    );
+}
