@@ -83,41 +83,120 @@ pub(super) struct Columns {
     goal_basis: f64,
 }
 
-/// What one path reuses from year to year (and from the path before it).
+/// What a batch of paths run in step reuses from year to year: every
+/// per-path quantity is a row of `len` values, one per path of the batch
+/// (row `i` of a field holding one row per asset, position or draw is
+/// `field[i * len .. (i + 1) * len]`), so each operation of the step runs
+/// as one loop over the paths.
 pub(super) struct Lanes {
-    /// The year's standard normals, one per asset.
-    z: Vec<f64>,
-    /// The year's standard normals of the pools whose ratio moves on its own.
-    ratio_z: Vec<f64>,
-    /// The year's log price factor of each asset.
+    /// Paths in the batch.
+    len: usize,
+    /// A path-year's random numbers as drawn, path after path (`per`
+    /// numbers a path, in the order of the stream rule).
+    numbers: Vec<f64>,
+    /// Numbers a path draws a year.
+    per: usize,
+    /// The year's random numbers, one row per number of the stream rule: the
+    /// standard normals of the assets (rows `0 .. assets`), those of the
+    /// pools whose ratio moves on its own (the next `ratio_draws` rows), the
+    /// yield quantile (row [`Lanes::quantile_row`]), then the loss draws, one
+    /// row per source.
+    drawn: Vec<f64>,
+    /// Rows of `drawn` before the yield quantile's.
+    normals: usize,
+    /// The year's log price factor, one row per asset.
     log_factor: Vec<f64>,
-    /// The year's price factor of each asset.
+    /// The year's price factor, one row per asset.
     factor: Vec<f64>,
-    /// Per position: the value.
+    /// The value, one row per position.
     pub(super) values: Vec<f64>,
-    /// Per position: the year's price factor (1 for what follows no price).
+    /// The year's price factor, one row per position (1 for what follows
+    /// no price).
     price: Vec<f64>,
-    /// Per position: the year's impermanent loss (0 for a single asset).
+    /// The year's impermanent loss, one row per position (0 for a single
+    /// asset).
     pooled: Vec<f64>,
-    /// Per position: the share of value lost this year.
+    /// The share of value lost this year, one row per position.
     loss: Vec<f64>,
-    /// The year's loss draws, one per source.
-    draws: Vec<f64>,
-    /// The half of the bands the year's yield quantile falls in.
-    half: usize,
-    /// The position of the quantile within that half.
-    t: f64,
+    /// Per path: the position of the yield quantile within its half of
+    /// the bands.
+    t: Vec<f64>,
+    /// Per path: the year's gross income.
+    pub(super) gross: Vec<f64>,
+    /// Per path: the value after the year's market.
+    after: Vec<f64>,
+    /// Per path: the value at the end of the year.
+    pub(super) end: Vec<f64>,
+    /// Per path: the positions go back to their weights at the year's end.
+    back: Vec<bool>,
+    /// Per path: the goal's payout could not be met in full this year.
+    pub(super) depleted: Vec<bool>,
 }
 
-/// What a path records of one year.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) struct YearRecord {
-    /// Fees, interest and rewards earned (before tax).
-    pub(super) gross_income: f64,
-    /// Value at the end of the year.
-    pub(super) end: f64,
-    /// The goal's payout could not be met in full.
-    pub(super) depleted: bool,
+impl Lanes {
+    /// Paths in the batch.
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The row of `drawn` that holds the yield quantile.
+    fn quantile_row(&self) -> usize {
+        self.normals
+    }
+
+    /// Per path of the batch, the portfolio's value (its positions summed in
+    /// position order), into `out`.
+    pub(super) fn totals(&self, out: &mut [f64]) {
+        out.fill(-0.0);
+        for row in self.values.chunks_exact(self.len) {
+            for (o, v) in out.iter_mut().zip(row) {
+                *o += v;
+            }
+        }
+    }
+}
+
+/// Draws a year's random numbers for every path of a batch into `numbers`,
+/// path after path: path `j` takes `per` numbers from `rngs[j]` in the
+/// order of the stream rule, `normals` standard normals (the assets', then
+/// those of the pools whose ratio moves on its own), then uniforms (the
+/// yield quantile, then one per loss source). Each generator is copied into
+/// a local for its path, so its state stays in registers while it draws.
+#[inline(never)]
+fn draw_numbers(rngs: &mut [PathRng], numbers: &mut [f64], per: usize, normals: usize) {
+    for (stream, out) in rngs.iter_mut().zip(numbers.chunks_exact_mut(per)) {
+        let mut rng = stream.clone();
+        let (gaussian, uniform) = out.split_at_mut(normals);
+        for x in gaussian {
+            *x = rng.sample(StandardNormal);
+        }
+        for x in uniform {
+            *x = rng.random();
+        }
+        *stream = rng;
+    }
+}
+
+/// Copies the path-major `numbers` (`per` a path) into `drawn`, one row of
+/// `len` paths per number.
+fn transpose(numbers: &[f64], drawn: &mut [f64], len: usize, per: usize) {
+    for (k, row) in drawn.chunks_exact_mut(len).enumerate() {
+        for (x, path) in row.iter_mut().zip(numbers.chunks_exact(per)) {
+            *x = path[k];
+        }
+    }
+}
+
+/// Row `i` of a field of rows of `len` values.
+#[inline(always)]
+fn row(field: &[f64], i: usize, len: usize) -> &[f64] {
+    &field[i * len..(i + 1) * len]
+}
+
+/// Row `i` of a field of rows of `len` values, to write.
+#[inline(always)]
+fn row_mut(field: &mut [f64], i: usize, len: usize) -> &mut [f64] {
+    &mut field[i * len..(i + 1) * len]
 }
 
 impl Columns {
@@ -174,21 +253,37 @@ impl Columns {
         }
     }
 
-    /// Fresh lanes for the paths of a setup.
-    pub(super) fn lanes(&self, s: &Setup) -> Lanes {
+    /// Fresh lanes for a batch of `len` paths of a setup (`len` ≥ 1).
+    pub(super) fn lanes(&self, s: &Setup, len: usize) -> Lanes {
         let n = s.positions.len();
+        let normals = self.assets + s.ratio_draws;
+        let per = normals + 1 + s.sources;
         Lanes {
-            z: vec![0.0; self.assets],
-            ratio_z: vec![0.0; s.ratio_draws],
-            log_factor: vec![0.0; self.assets],
-            factor: vec![1.0; self.assets],
-            values: vec![0.0; n],
-            price: vec![1.0; n],
-            pooled: vec![0.0; n],
-            loss: vec![0.0; n],
-            draws: vec![0.0; s.sources],
-            half: 0,
-            t: 0.0,
+            len,
+            numbers: vec![0.0; per * len],
+            per,
+            drawn: vec![0.0; per * len],
+            normals,
+            log_factor: vec![0.0; self.assets * len],
+            factor: vec![1.0; self.assets * len],
+            values: vec![0.0; n * len],
+            price: vec![1.0; n * len],
+            pooled: vec![0.0; n * len],
+            loss: vec![0.0; n * len],
+            t: vec![0.0; len],
+            gross: vec![0.0; len],
+            after: vec![0.0; len],
+            end: vec![0.0; len],
+            back: vec![false; len],
+            depleted: vec![false; len],
+        }
+    }
+
+    /// Sets every path of the batch to today's portfolio.
+    pub(super) fn start(&self, s: &Setup, w: &mut Lanes) {
+        let len = w.len;
+        for (i, t) in s.targets.iter().enumerate() {
+            row_mut(&mut w.values, i, len).fill(t * s.value);
         }
     }
 
@@ -207,144 +302,199 @@ impl Columns {
         }
     }
 
-    /// Draws one path-year from `rng` (the asset normals, the normals of
-    /// the pools whose ratio moves on its own, the yield quantile, then one uniform per loss source: each protocol some
-    /// position can lose money in, and each layer that names none) and sets
-    /// every position's price factor, impermanent loss, loss and yield half
-    /// for the year. A position whose protocols fail together loses
-    /// `1 − Π(1 − loss)` of its value.
-    pub(super) fn draw_year(&self, s: &Setup, rng: &mut PathRng, w: &mut Lanes) {
-        for zi in w.z.iter_mut().chain(&mut w.ratio_z) {
-            *zi = rng.sample(StandardNormal);
+    /// Draws one path-year for every path of the batch, path `j` from
+    /// `rngs[j]` (the asset normals, the normals of the pools whose ratio
+    /// moves on its own, the yield quantile, then one uniform per loss
+    /// source: each protocol some position can lose money in, and each layer
+    /// that names none) and sets every position's price factor, impermanent
+    /// loss, loss and yield half for the year. A position whose protocols
+    /// fail together loses `1 − Π(1 − loss)` of its value.
+    pub(super) fn draw_year(&self, s: &Setup, rngs: &mut [PathRng], w: &mut Lanes) {
+        let len = w.len;
+        draw_numbers(rngs, &mut w.numbers, w.per, w.normals);
+        transpose(&w.numbers, &mut w.drawn, len, w.per);
+        let quantile = w.quantile_row();
+        let Lanes {
+            drawn,
+            log_factor,
+            factor,
+            price,
+            pooled,
+            loss,
+            t,
+            ..
+        } = w;
+        let (z, uniforms) = drawn.split_at(quantile * len);
+        let (u, draws) = uniforms.split_at(len);
+        let ratio_z = &z[self.assets * len..];
+        for (t, &u) in t.iter_mut().zip(u) {
+            *t = if u >= 0.5 { 2.0 * u - 1.0 } else { u };
         }
         let mut start = 0;
         for i in 0..self.assets {
-            // Row `i` of the triangle: `i + 1` factors from `start`.
-            let row = &self.tri[start..start + i + 1];
+            // Row `i` of the triangle: `i + 1` factors from `start`; the
+            // shock is their sum of products in order, then the drift added.
+            let tri = &self.tri[start..start + i + 1];
             start += i + 1;
-            let shock: f64 = row.iter().zip(&w.z).map(|(c, zj)| c * zj).sum();
-            let lf = s.drift[i] + shock;
-            w.log_factor[i] = lf;
-            w.factor[i] = lf.exp();
+            let lf = row_mut(log_factor, i, len);
+            for (l, zj) in lf.iter_mut().zip(row(z, 0, len)) {
+                *l = tri[0] * zj;
+            }
+            for (k, c) in tri.iter().enumerate().skip(1) {
+                for (l, zj) in lf.iter_mut().zip(row(z, k, len)) {
+                    *l += c * zj;
+                }
+            }
+            let drift = s.drift[i];
+            let f = row_mut(factor, i, len);
+            for (l, f) in lf.iter_mut().zip(f) {
+                *l += drift;
+                *f = l.exp();
+            }
         }
-        let u: f64 = rng.random();
-        let upper = u >= 0.5;
-        w.half = usize::from(upper);
-        w.t = if upper { 2.0 * u - 1.0 } else { u };
         for h in &self.held {
-            w.price[h.pos] = w.factor[h.asset];
+            row_mut(price, h.pos, len).copy_from_slice(row(factor, h.asset, len));
         }
         for p in &self.paired {
-            let (fa, fb) = (w.factor[p.a], w.factor[p.b]);
-            let (ln_r, r) =
-                p.ratio
-                    .moved((p.a, p.b), (&w.log_factor, &w.factor), &s.drift, &w.ratio_z);
+            let (la, lb) = (row(log_factor, p.a, len), row(log_factor, p.b, len));
+            let (fa, fb) = (row(factor, p.a, len), row(factor, p.b, len));
+            let drifts = (s.drift[p.a], s.drift[p.b]);
             let pos = &s.positions[p.pos];
-            w.pooled[p.pos] = match &pos.table {
-                Some(t) => t.impermanent_loss_at(ln_r, r),
-                None => pos
-                    .pair
-                    .map_or(0.0, |(_, _, pool, _)| pool.impermanent_loss(r)),
-            };
-            w.price[p.pos] = p.share * fa + p.other * fb;
-        }
-        for d in &mut w.draws {
-            *d = rng.random();
+            let il = row_mut(pooled, p.pos, len);
+            for j in 0..len {
+                let (ln_r, r) = p.ratio.at((la[j], lb[j]), (fa[j], fb[j]), drifts, |d| {
+                    ratio_z[d * len + j]
+                });
+                il[j] = match &pos.table {
+                    Some(t) => t.impermanent_loss_at(ln_r, r),
+                    None => pos
+                        .pair
+                        .map_or(0.0, |(_, _, pool, _)| pool.impermanent_loss(r)),
+                };
+            }
+            for ((pr, a), b) in row_mut(price, p.pos, len).iter_mut().zip(fa).zip(fb) {
+                *pr = p.share * a + p.other * b;
+            }
         }
         for &pos in &self.at_risk {
-            w.loss[pos] = 0.0;
+            row_mut(loss, pos, len).fill(0.0);
         }
         for e in &self.events {
-            if w.draws[e.source] < e.chance {
+            let l = row_mut(loss, e.pos, len);
+            for (lost, d) in l.iter_mut().zip(row(draws, e.source, len)) {
                 // 1 − (1 − lost)(1 − loss): the first event's loss exactly.
-                let lost = w.loss[e.pos];
-                w.loss[e.pos] = lost + e.loss - lost * e.loss;
+                let more = *lost + e.loss - *lost * e.loss;
+                *lost = if *d < e.chance { more } else { *lost };
             }
         }
     }
 
-    /// The year's step on the drawn lanes: `payout` in the income phase,
-    /// else `contribution` added; the values become the end values.
-    pub(super) fn step(
-        &self,
-        s: &Setup,
-        w: &mut Lanes,
-        payout: Option<f64>,
-        contribution: f64,
-    ) -> YearRecord {
-        let (gross, after_market) = match payout {
+    /// The year's step for every path of the batch on the drawn lanes:
+    /// `payout` in the income phase, else `contribution` added; the values
+    /// become the end values, and each path's gross income, end value and
+    /// depletion are left in `w.gross`, `w.end` and `w.depleted`.
+    pub(super) fn step(&self, s: &Setup, w: &mut Lanes, payout: Option<f64>, contribution: f64) {
+        match payout {
             Some(_) => self.market(w, |h, t| h[0] + h[1] * t),
             None => {
                 let (reinvest, keep) = (s.reinvest, self.keep);
                 self.market(w, |h, t| {
                     reinvest * (h[2] + h[3] * t) + keep * (h[0] + h[1] * t)
-                })
-            }
-        };
-        let tax = (if gross >= 0.0 { gross } else { 0.0 }) * s.tax;
-        let net = gross - tax;
-        let (reinvested, contributions, mut withdrawn) = match payout {
-            Some(payout) => {
-                let kept = if net >= 0.0 { net } else { 0.0 };
-                let covered = if kept <= payout { kept } else { payout };
-                let surplus = net - covered;
-                let again = if surplus > 0.0 {
-                    surplus * s.reinvest
-                } else {
-                    surplus
-                };
-                (again, 0.0, payout - covered)
-            }
-            None => {
-                let again = if net > 0.0 { net * s.reinvest } else { net };
-                (again, contribution, 0.0)
-            }
-        };
-        let available = after_market + reinvested + contributions;
-        let depleted = withdrawn > available;
-        if depleted {
-            withdrawn = if available >= 0.0 { available } else { 0.0 };
-        }
-        let end = available - withdrawn;
-        if s.rebalance || after_market <= 0.0 {
-            for (v, t) in w.values.iter_mut().zip(&s.targets) {
-                *v = *t * end;
-            }
-        } else {
-            let scale = end / after_market;
-            for v in &mut w.values {
-                *v *= scale;
+                });
             }
         }
-        YearRecord {
-            gross_income: gross,
-            end,
-            depleted,
+        let (tax, reinvest) = (s.tax, s.reinvest);
+        let flows = w
+            .gross
+            .iter()
+            .zip(&w.after)
+            .zip(w.end.iter_mut().zip(&mut w.depleted));
+        for ((&gross, &after_market), (end, depleted)) in flows {
+            let tax = (if gross >= 0.0 { gross } else { 0.0 }) * tax;
+            let net = gross - tax;
+            let (available, withdrawn) = match payout {
+                Some(payout) => {
+                    let kept = if net >= 0.0 { net } else { 0.0 };
+                    let covered = if kept <= payout { kept } else { payout };
+                    let surplus = net - covered;
+                    let again = if surplus > 0.0 {
+                        surplus * reinvest
+                    } else {
+                        surplus
+                    };
+                    (after_market + again + 0.0, payout - covered)
+                }
+                None => {
+                    let again = if net > 0.0 { net * reinvest } else { net };
+                    (after_market + again + contribution, 0.0)
+                }
+            };
+            let short = withdrawn > available;
+            let floor = if available >= 0.0 { available } else { 0.0 };
+            *depleted = short;
+            *end = available - if short { floor } else { withdrawn };
+        }
+        let len = w.len;
+        // Back to the weights (when rebalancing, or when nothing is left to
+        // scale), else every position scaled by the path's end over its
+        // value after the market (kept in `after`, no longer needed).
+        let mut backs = 0;
+        let scales = w.after.iter_mut().zip(&w.end).zip(&mut w.back);
+        for ((after_market, &end), back) in scales {
+            *back = s.rebalance || *after_market <= 0.0;
+            backs += usize::from(*back);
+            *after_market = end / *after_market;
+        }
+        for (i, &target) in s.targets.iter().enumerate() {
+            let values = row_mut(&mut w.values, i, len);
+            if backs == len {
+                for (v, &end) in values.iter_mut().zip(&w.end) {
+                    *v = target * end;
+                }
+            } else if backs == 0 {
+                for (v, &scale) in values.iter_mut().zip(&w.after) {
+                    *v *= scale;
+                }
+            } else {
+                let lanes = values
+                    .iter_mut()
+                    .zip(&w.end)
+                    .zip(w.after.iter().zip(&w.back));
+                for ((v, &end), (&scale, &back)) in lanes {
+                    *v = if back { target * end } else { *v * scale };
+                }
+            }
         }
     }
 
-    /// Moves every value through the year's market and returns the gross
-    /// income (at the rate `rate(half, t)` of each position) and the value
-    /// after the market, both summed in position order.
+    /// Moves every value through the year's market and leaves, per path, the
+    /// gross income (at the rate `rate(half, t)` of each position) in
+    /// `w.gross` and the value after the market in `w.after`, both summed in
+    /// position order.
     #[inline(always)]
-    fn market(&self, w: &mut Lanes, rate: impl Fn(&Half, f64) -> f64) -> (f64, f64) {
-        let t = w.t;
-        let (mut gross, mut after) = (0.0, 0.0);
-        let lanes = w
-            .values
-            .iter_mut()
-            .zip(&w.price)
-            .zip(&w.pooled)
-            .zip(&w.loss)
-            .zip(&self.halves[w.half]);
-        for ((((v, price), pooled), loss), h) in lanes {
-            gross += *v * rate(h, t);
-            let held = *v * price;
-            let pooled = held * pooled;
-            let lost = (held + pooled) * loss;
-            *v = held + pooled - lost;
-            after += *v;
+    fn market(&self, w: &mut Lanes, rate: impl Fn(&Half, f64) -> f64) {
+        let len = w.len;
+        w.gross.fill(0.0);
+        w.after.fill(0.0);
+        let u = row(&w.drawn, w.quantile_row(), len);
+        for (i, (lower, higher)) in self.halves[0].iter().zip(&self.halves[1]).enumerate() {
+            let lanes = row_mut(&mut w.values, i, len)
+                .iter_mut()
+                .zip(row(&w.price, i, len))
+                .zip(row(&w.pooled, i, len))
+                .zip(row(&w.loss, i, len))
+                .zip(u.iter().zip(&w.t))
+                .zip(w.gross.iter_mut().zip(&mut w.after));
+            for (((((v, price), pooled), loss), (&u, &t)), (gross, after)) in lanes {
+                // Both halves' rates, then the one the quantile is in.
+                let (low, high) = (rate(lower, t), rate(higher, t));
+                *gross += *v * if u >= 0.5 { high } else { low };
+                let held = *v * price;
+                let pooled = held * pooled;
+                let lost = (held + pooled) * loss;
+                *v = held + pooled - lost;
+                *after += *v;
+            }
         }
-        (gross, after)
     }
 }

@@ -15,7 +15,7 @@
 //! the setup, the seed and its number. Paths are run in fixed chunks that
 //! write their records into flat arrays: nothing is allocated per path.
 
-use super::columns::{Columns, Lanes, YearRecord};
+use super::columns::{Columns, Lanes};
 use super::setup::Setup;
 use super::stream::{PathRng, path_rng};
 
@@ -46,8 +46,24 @@ pub(super) fn income_years(s: &Setup, years: u32) -> usize {
     }
 }
 
+/// The most bytes of lanes a batch of paths run in step may take: a chunk's
+/// paths run in batches of as many paths as fit (at most the whole chunk),
+/// so a profile of many positions stays within this per thread.
+const LANE_BYTES: usize = 1 << 21;
+
+/// Paths per batch for a setup: as many of the chunk's `len` as keep the
+/// batch's lanes within [`LANE_BYTES`], at least 1.
+fn batch_len(s: &Setup, len: usize) -> usize {
+    // Rows: four per position, three per asset, one per ratio draw and loss
+    // source, and the per-path ones.
+    let rows = 4 * s.positions.len() + 3 * s.drift.len() + s.ratio_draws + s.sources + 8;
+    (LANE_BYTES / (8 * rows)).clamp(1, len.max(1))
+}
+
 /// Runs paths `first .. first + len` of a simulation seeded with `seed` for
-/// `years` years, calling `progress` once per finished path.
+/// `years` years, calling `progress` once per finished path. The paths run
+/// in step, a batch at a time (`batch_len`); each draws from its own
+/// stream, so a path's record does not depend on the batch it runs in.
 pub(super) fn run_chunk(
     s: &Setup,
     years: u32,
@@ -56,6 +72,20 @@ pub(super) fn run_chunk(
     len: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Chunk {
+    run_batches(s, (years, seed), first, len, batch_len(s, len), progress)
+}
+
+/// [`run_chunk`] in batches of `batch` paths (at least 1; the last batch
+/// takes what is left).
+pub(super) fn run_batches(
+    s: &Setup,
+    (years, seed): (u32, u64),
+    first: u64,
+    len: usize,
+    batch: usize,
+    progress: &(dyn Fn() + Sync),
+) -> Chunk {
+    let batch = batch.clamp(1, len.max(1));
     let cells = years as usize * len;
     let mut out = Chunk {
         len,
@@ -66,76 +96,121 @@ pub(super) fn run_chunk(
         years_to_goal: vec![u32::MAX; len],
     };
     let columns = Columns::new(s);
-    let mut w = columns.lanes(s);
-    for j in 0..len {
-        run_path(
+    let mut w = columns.lanes(s, batch);
+    let mut rngs = Vec::with_capacity(batch);
+    let mut totals = vec![0.0; batch];
+    let mut from = 0;
+    while from < len {
+        let n = batch.min(len - from);
+        if n < w.len() {
+            w = columns.lanes(s, n);
+            totals.truncate(n);
+        }
+        rngs.clear();
+        rngs.extend((from..from + n).map(|j| path_rng(seed, first + j as u64)));
+        run_batch(
             s,
             &columns,
             years,
-            path_rng(seed, first + j as u64),
+            &mut rngs,
             &mut w,
+            &mut totals,
             &mut out,
-            j,
+            from,
         );
-        progress();
+        for _ in 0..n {
+            progress();
+        }
+        from += n;
     }
     out
 }
 
-/// Runs one path with generator `rng`, writing its record as path `j` of `out`.
-fn run_path(
+/// Runs the paths of a batch, path `from + j` of `out` with generator
+/// `rngs[j]`, writing their records.
+#[allow(clippy::too_many_arguments)]
+fn run_batch(
     s: &Setup,
     columns: &Columns,
     years: u32,
-    mut rng: PathRng,
+    rngs: &mut [PathRng],
     w: &mut Lanes,
+    totals: &mut [f64],
     out: &mut Chunk,
-    j: usize,
+    from: usize,
 ) {
     let len = out.len;
-    for (v, t) in w.values.iter_mut().zip(&s.targets) {
-        *v = t * s.value;
-    }
+    columns.start(s, w);
     let mut index = 1.0;
     let mut income_year = 0;
     for year in 0..years {
         let mut payout = None;
         if let Some((min, start, after_tax)) = s.goal {
-            if out.years_to_goal[j] == u32::MAX
-                && columns.covers_goal(min, w.values.iter().sum(), index)
-            {
-                out.years_to_goal[j] = year;
-            }
+            reached(
+                columns,
+                w,
+                totals,
+                &mut out.years_to_goal[from..],
+                min,
+                index,
+                year,
+            );
             if year >= start {
                 payout = Some(columns.payout(min * index, after_tax));
             }
         }
-        columns.draw_year(s, &mut rng, w);
-        let y = columns.step(s, w, payout, s.contribution * index);
+        columns.draw_year(s, rngs, w);
+        columns.step(s, w, payout, s.contribution * index);
+        let at = year as usize * len + from;
+        let n = w.len();
         if payout.is_some() {
-            out.paid[income_year * len + j] = !y.depleted;
+            let paid = &mut out.paid[income_year * len + from..][..n];
+            for (p, d) in paid.iter_mut().zip(&w.depleted) {
+                *p = !d;
+            }
             income_year += 1;
         }
-        record(out, year, j, y);
+        out.value[at..at + n].copy_from_slice(&w.end);
+        out.income[at..at + n].copy_from_slice(&w.gross);
+        let ran_out = w.depleted.iter().zip(&w.end);
+        for (d, (&depleted, &end)) in out.depleted[from..].iter_mut().zip(ran_out) {
+            if depleted || end <= 0.0 {
+                *d = true;
+            }
+        }
         index *= 1.0 + s.inflation;
     }
     // The value at the horizon's end is tested too: a path whose income
     // first covers the goal there got there in `years` years.
     if let Some((min, ..)) = s.goal {
-        if out.years_to_goal[j] == u32::MAX
-            && columns.covers_goal(min, w.values.iter().sum(), index)
-        {
-            out.years_to_goal[j] = years;
-        }
+        reached(
+            columns,
+            w,
+            totals,
+            &mut out.years_to_goal[from..],
+            min,
+            index,
+            years,
+        );
     }
 }
 
-/// Writes year `year` of path `j`.
-fn record(out: &mut Chunk, year: u32, j: usize, y: YearRecord) {
-    if y.depleted || y.end <= 0.0 {
-        out.depleted[j] = true;
+/// Marks `year` as the years to the goal of each path of the batch that has
+/// not reached it before and whose sustainable income covers the goal `min`
+/// indexed by `index`.
+fn reached(
+    columns: &Columns,
+    w: &Lanes,
+    totals: &mut [f64],
+    years_to_goal: &mut [u32],
+    min: f64,
+    index: f64,
+    year: u32,
+) {
+    w.totals(totals);
+    for (y, &total) in years_to_goal.iter_mut().zip(totals.iter()) {
+        if *y == u32::MAX && columns.covers_goal(min, total, index) {
+            *y = year;
+        }
     }
-    let at = year as usize * out.len + j;
-    out.value[at] = y.end;
-    out.income[at] = y.gross_income;
 }

@@ -8,7 +8,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 
-use super::path::{Chunk, income_years, run_chunk};
+use super::path::{Chunk, income_years, run_batches, run_chunk};
 use super::setup::{LossEvent, PosSetup, Ratio, Setup};
 use super::stream::{PathRng, path_rng};
 use crate::engine::il::ValueTable;
@@ -173,6 +173,11 @@ fn reference_chunk(s: &Setup, years: u32, seed: u64, first: u64, len: usize) -> 
 fn assert_same_paths(s: &Setup, years: u32, paths: usize, name: &str) {
     let fast = run_chunk(s, years, 11, 5, paths, &|| {});
     let slow = reference_chunk(s, years, 11, 5, paths);
+    assert_same_records(&fast, &slow, name);
+}
+
+/// Asserts two runs' records equal, bit for bit.
+fn assert_same_records(fast: &Chunk, slow: &Chunk, name: &str) {
     let bits = |xs: &[f64]| xs.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&fast.value), bits(&slow.value), "{name}: values");
     assert_eq!(bits(&fast.income), bits(&slow.income), "{name}: income");
@@ -323,6 +328,20 @@ fn random_setup(rng: &mut ChaCha8Rng, stable: &ValueTable) -> Setup {
         rebalance: rng.random::<bool>(),
         sources: 4,
         ratio_draws,
+    }
+}
+
+/// Paths run in step a few at a time (batches of 1, 3 and 7 of 20 paths,
+/// the last batch short) give the records of the shared step: a path's
+/// record does not depend on the batch it runs in.
+#[test]
+fn batches_of_any_size_give_the_same_records() {
+    for (name, s) in shipped_setups().iter().take(6) {
+        let slow = reference_chunk(s, 12, 3, 40, 20);
+        for batch in [1, 3, 7] {
+            let fast = run_batches(s, (12, 3), 40, 20, batch, &|| {});
+            assert_same_records(&fast, &slow, &format!("{name}, batches of {batch}"));
+        }
     }
 }
 

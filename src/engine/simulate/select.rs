@@ -57,7 +57,7 @@ pub(super) const FIRST_COLLECT: (usize, usize) = (4_000_000, 1_000_000);
 const PILOT_Z: f64 = 5.0;
 
 /// The sort key of `x`: unsigned, in the order of `f64::total_cmp`.
-fn key(x: f64) -> u64 {
+pub(super) fn key(x: f64) -> u64 {
     let b = x.to_bits();
     if b >> 63 == 1 { !b } else { b | 1 << 63 }
 }

@@ -106,7 +106,7 @@ impl Ratio {
     /// The year's `(ln r, r)` of a pool of assets `a` and `b`, from the
     /// assets' log price factors and price factors, their drifts and the
     /// year's ratio draws.
-    #[inline]
+    #[cfg(test)]
     pub(super) fn moved(
         self,
         (a, b): (usize, usize),
@@ -114,18 +114,37 @@ impl Ratio {
         drift: &[f64],
         draws: &[f64],
     ) -> (f64, f64) {
+        self.at(
+            (log_factor[a], log_factor[b]),
+            (factor[a], factor[b]),
+            (drift[a], drift[b]),
+            |d| draws[d],
+        )
+    }
+
+    /// The year's `(ln r, r)` of a pool from its two assets' log price
+    /// factors, price factors and drifts; `draw(d)` is the year's ratio draw
+    /// number `d` (taken only by [`Ratio::Own`]).
+    #[inline(always)]
+    pub(super) fn at(
+        self,
+        (la, lb): (f64, f64),
+        (fa, fb): (f64, f64),
+        (da, db): (f64, f64),
+        draw: impl FnOnce(usize) -> f64,
+    ) -> (f64, f64) {
         match self {
-            Ratio::Assets => (log_factor[a] - log_factor[b], factor[a] / factor[b]),
+            Ratio::Assets => (la - lb, fa / fb),
             Ratio::Scaled { centre, k } => {
-                let ln_r = centre + k * ((log_factor[a] - drift[a]) - (log_factor[b] - drift[b]));
+                let ln_r = centre + k * ((la - da) - (lb - db));
                 (ln_r, ln_r.exp())
             }
             Ratio::Own {
                 centre,
                 sigma,
-                draw,
+                draw: d,
             } => {
-                let ln_r = centre + sigma * draws[draw];
+                let ln_r = centre + sigma * draw(d);
                 (ln_r, ln_r.exp())
             }
         }

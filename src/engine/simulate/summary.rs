@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use super::SimSettings;
 use super::path::Chunk;
 use super::results::{Percentiles, Simulation, YearChance};
+use super::select;
 use super::tally::Tally;
 use crate::engine::floats::{money, rate};
 use crate::engine::plan_report::PlanReport;
@@ -56,23 +57,87 @@ pub(super) fn series(c: &Chunk, s: usize) -> &[f64] {
     &field[y * c.len..(y + 1) * c.len]
 }
 
-/// The values of `ranks` (ascending) in `xs`: each selection searches only
-/// what lies above the one before it.
+/// Buckets of the histogram that places each wanted rank, as a power of two.
+const BUCKET_BITS: u32 = 11;
+
+/// The values of `ranks` (ascending, each below `xs.len()`) in `xs`, in the
+/// order of `f64::total_cmp`. One pass spreads the values' sort keys
+/// (`select::key`) over 2,048 buckets of equal key width between the least
+/// and the greatest; a second collects the values of the buckets that hold
+/// a wanted rank, and each rank is selected among its bucket's values
+/// (`select_within`). A bucket can hold every value (all equal but one, say):
+/// the selection is then over all of them, as without buckets.
 fn select_ranks(xs: &mut [f64], ranks: &[u64]) -> Vec<f64> {
-    let mut out = Vec::with_capacity(ranks.len());
-    let mut lo = 0;
-    let mut last: Option<(usize, f64)> = None;
+    let mut out = vec![0.0; ranks.len()];
+    let Some((lo, hi)) = xs.iter().fold(None, |acc: Option<(u64, u64)>, &x| {
+        let k = select::key(x);
+        Some(acc.map_or((k, k), |(lo, hi)| (lo.min(k), hi.max(k))))
+    }) else {
+        return out;
+    };
+    let shift = (u64::BITS - (hi - lo).leading_zeros()).saturating_sub(BUCKET_BITS);
+    let bucket = |x: f64| ((select::key(x) - lo) >> shift) as usize;
+    let mut counts = vec![0u32; 1 << BUCKET_BITS];
+    for &x in xs.iter() {
+        counts[bucket(x)] += 1;
+    }
+    // The bucket of each rank, and how many values lie below that bucket.
+    let mut at = Vec::with_capacity(ranks.len());
+    let (mut b, mut below) = (0, 0u64);
     for &r in ranks {
-        let r = r as usize;
-        let v = match last {
-            Some((at, v)) if at == r => v,
-            _ => *xs[lo..].select_nth_unstable_by(r - lo, f64::total_cmp).1,
-        };
-        last = Some((r, v));
-        lo = r + 1;
-        out.push(v);
+        while below + u64::from(counts[b]) <= r {
+            below += u64::from(counts[b]);
+            b += 1;
+        }
+        at.push((b, below));
+    }
+    // Each wanted bucket's values, gathered in one pass.
+    let mut group = vec![u8::MAX; 1 << BUCKET_BITS];
+    let mut held: Vec<Vec<f64>> = Vec::new();
+    for &(b, _) in &at {
+        if group[b] == u8::MAX {
+            group[b] = held.len() as u8;
+            held.push(Vec::with_capacity(counts[b] as usize));
+        }
+    }
+    for &x in xs.iter() {
+        let g = group[bucket(x)];
+        if g != u8::MAX {
+            held[g as usize].push(x);
+        }
+    }
+    let mut i = 0;
+    while i < at.len() {
+        let (b, below) = at[i];
+        let n = at[i..].iter().take_while(|(c, _)| *c == b).count();
+        let local: Vec<u64> = ranks[i..i + n].iter().map(|r| r - below).collect();
+        select_within(&mut held[group[b] as usize], 0, &local, &mut out[i..i + n]);
+        i += n;
     }
     out
+}
+
+/// [`select_ranks`] on `xs`, the values of ranks `offset ..` of the whole,
+/// writing the value of `ranks[i]` to `out[i]`.
+fn select_within(xs: &mut [f64], offset: usize, ranks: &[u64], out: &mut [f64]) {
+    if ranks.is_empty() {
+        return;
+    }
+    let m = ranks.len() / 2;
+    let at = ranks[m] as usize - offset;
+    let rank = ranks[m];
+    let (below, v, above) = xs.select_nth_unstable_by(at, f64::total_cmp);
+    let v = *v;
+    out[m] = v;
+    // Ranks equal to the middle one (ties in the wanted ranks) share its value.
+    let lo = ranks[..m].partition_point(|&r| r < rank);
+    let hi = m + 1 + ranks[m + 1..].partition_point(|&r| r == rank);
+    out[lo..m].fill(v);
+    out[m + 1..hi].fill(v);
+    let (left, rest) = out.split_at_mut(lo);
+    let right = &mut rest[hi - lo..];
+    select_within(below, offset, &ranks[..lo], left);
+    select_within(above, offset + at + 1, &ranks[hi..], right);
 }
 
 /// The wanted order statistics of every series of paths kept in `chunks`,
@@ -240,6 +305,63 @@ mod tests {
                 let want: Vec<f64> = ranks.iter().map(|r| sorted[*r as usize]).collect();
                 assert_eq!(got, want, "len {len}");
             }
+        }
+    }
+
+    /// The bucketed selection gives the ranks of a full sort (in the order
+    /// of `f64::total_cmp`, bit for bit) on values spread over many powers
+    /// of ten, of both signs, with both zeros, infinities, a mass of equal
+    /// values and a lone outlier that leaves the rest in one bucket.
+    #[test]
+    fn selected_ranks_match_a_full_sort_on_awkward_values() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let cases: Vec<Vec<f64>> = vec![
+            (0..5000)
+                .map(|_| {
+                    let r = next();
+                    let magnitude = 10f64.powi((r % 40) as i32 - 20);
+                    let sign = if r >> 63 == 1 { -1.0 } else { 1.0 };
+                    sign * magnitude * ((r >> 8) % 1000) as f64
+                })
+                .collect(),
+            (0..3000)
+                .map(|i| match i % 7 {
+                    0 => 0.0,
+                    1 => -0.0,
+                    2 => f64::INFINITY,
+                    3 => f64::NEG_INFINITY,
+                    _ => (next() % 100) as f64,
+                })
+                .collect(),
+            (0..4000)
+                .map(|i| {
+                    if i == 17 {
+                        1e300
+                    } else {
+                        1.0 + (i % 3) as f64 * 1e-12
+                    }
+                })
+                .collect(),
+            vec![7.5; 999],
+        ];
+        for (n, xs) in cases.iter().enumerate() {
+            let len = xs.len() as u64;
+            let mut ranks: Vec<u64> = QUANTILES.iter().map(|q| rank(*q, len)).collect();
+            ranks.push(len / 2);
+            ranks.extend([0, len - 1]);
+            ranks.sort_unstable();
+            let mut sorted = xs.clone();
+            sorted.sort_by(f64::total_cmp);
+            let got = select_ranks(&mut xs.clone(), &ranks);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            let want: Vec<f64> = ranks.iter().map(|r| sorted[*r as usize]).collect();
+            assert_eq!(bits(&got), bits(&want), "case {n}");
         }
     }
 }
