@@ -67,19 +67,32 @@ const BUCKET_BITS: u32 = 11;
 /// a wanted rank, and each rank is selected among its bucket's values
 /// (`select_within`). A bucket can hold every value (all equal but one, say):
 /// the selection is then over all of them, as without buckets.
-fn select_ranks(xs: &mut [f64], ranks: &[u64]) -> Vec<f64> {
+#[cfg(test)]
+fn select_ranks(xs: &[f64], ranks: &[u64]) -> Vec<f64> {
+    select_ranks_in(&[xs], ranks)
+}
+
+/// [`select_ranks`] over the values of several slices taken together.
+fn select_ranks_in(parts: &[&[f64]], ranks: &[u64]) -> Vec<f64> {
     let mut out = vec![0.0; ranks.len()];
-    let Some((lo, hi)) = xs.iter().fold(None, |acc: Option<(u64, u64)>, &x| {
-        let k = select::key(x);
-        Some(acc.map_or((k, k), |(lo, hi)| (lo.min(k), hi.max(k))))
-    }) else {
+    let (mut lo, mut hi) = (u64::MAX, 0);
+    for part in parts {
+        for &x in *part {
+            let k = select::key(x);
+            lo = lo.min(k);
+            hi = hi.max(k);
+        }
+    }
+    if lo > hi {
         return out;
-    };
+    }
     let shift = (u64::BITS - (hi - lo).leading_zeros()).saturating_sub(BUCKET_BITS);
     let bucket = |x: f64| ((select::key(x) - lo) >> shift) as usize;
     let mut counts = vec![0u32; 1 << BUCKET_BITS];
-    for &x in xs.iter() {
-        counts[bucket(x)] += 1;
+    for part in parts {
+        for &x in *part {
+            counts[bucket(x)] += 1;
+        }
     }
     // The bucket of each rank, and how many values lie below that bucket.
     let mut at = Vec::with_capacity(ranks.len());
@@ -100,10 +113,12 @@ fn select_ranks(xs: &mut [f64], ranks: &[u64]) -> Vec<f64> {
             held.push(Vec::with_capacity(counts[b] as usize));
         }
     }
-    for &x in xs.iter() {
-        let g = group[bucket(x)];
-        if g != u8::MAX {
-            held[g as usize].push(x);
+    for part in parts {
+        for &x in *part {
+            let g = group[bucket(x)];
+            if g != u8::MAX {
+                held[g as usize].push(x);
+            }
         }
     }
     let mut i = 0;
@@ -143,19 +158,15 @@ fn select_within(xs: &mut [f64], offset: usize, ranks: &[u64], out: &mut [f64]) 
 /// The wanted order statistics of every series of paths kept in `chunks`,
 /// the series in parallel.
 pub(super) fn order_statistics(chunks: &[Chunk], ranks: &[Vec<u64>]) -> Vec<Vec<f64>> {
-    let paths = chunks.iter().map(|c| c.len).sum();
     ranks
         .par_iter()
         .enumerate()
         .map(|(s, r)| {
-            let mut xs = Vec::with_capacity(paths);
-            for c in chunks {
-                xs.extend_from_slice(series(c, s));
-            }
+            let parts: Vec<&[f64]> = chunks.iter().map(|c| series(c, s)).collect();
             let mut sorted: Vec<(usize, u64)> = r.iter().copied().enumerate().collect();
             sorted.sort_by_key(|(_, rank)| *rank);
             let ascending: Vec<u64> = sorted.iter().map(|(_, rank)| *rank).collect();
-            let values = select_ranks(&mut xs, &ascending);
+            let values = select_ranks_in(&parts, &ascending);
             let mut out = vec![0.0; r.len()];
             for ((i, _), v) in sorted.iter().zip(values) {
                 out[*i] = v;
@@ -301,7 +312,7 @@ mod tests {
                 let mut ranks: Vec<u64> = QUANTILES.iter().map(|q| rank(*q, len as u64)).collect();
                 ranks.push(len as u64 / 2);
                 ranks.sort_unstable();
-                let got = select_ranks(&mut xs.clone(), &ranks);
+                let got = select_ranks(&xs, &ranks);
                 let want: Vec<f64> = ranks.iter().map(|r| sorted[*r as usize]).collect();
                 assert_eq!(got, want, "len {len}");
             }
@@ -358,7 +369,7 @@ mod tests {
             ranks.sort_unstable();
             let mut sorted = xs.clone();
             sorted.sort_by(f64::total_cmp);
-            let got = select_ranks(&mut xs.clone(), &ranks);
+            let got = select_ranks(&xs, &ranks);
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             let want: Vec<f64> = ranks.iter().map(|r| sorted[*r as usize]).collect();
             assert_eq!(bits(&got), bits(&want), "case {n}");

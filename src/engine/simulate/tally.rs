@@ -40,13 +40,20 @@ impl Tally {
                 .map(|y| &c.value[y * c.len..(y + 1) * c.len])
                 .chain((0..years).map(|y| &c.income[y * c.len..(y + 1) * c.len]))
         };
-        let sums = rows().map(|r| r.iter().sum::<f64>()).collect();
-        let lows = rows()
-            .map(|r| r.iter().copied().fold(f64::INFINITY, f64::min))
-            .collect();
-        let highs = rows()
-            .map(|r| r.iter().copied().fold(f64::NEG_INFINITY, f64::max))
-            .collect();
+        let (mut sums, mut lows, mut highs) = (Vec::new(), Vec::new(), Vec::new());
+        for r in rows() {
+            // One pass a series: the sum in path order (from −0, as
+            // `Iterator::sum` adds), the least and the greatest.
+            let (mut sum, mut low, mut high) = (-0.0, f64::INFINITY, f64::NEG_INFINITY);
+            for &x in r {
+                sum += x;
+                low = low.min(x);
+                high = high.max(x);
+            }
+            sums.push(sum);
+            lows.push(low);
+            highs.push(high);
+        }
         let paid_by_year = (0..phase_years)
             .map(|k| {
                 c.paid[k * c.len..(k + 1) * c.len]
