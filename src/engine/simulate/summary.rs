@@ -369,7 +369,7 @@ mod tests {
             ranks.sort_unstable();
             let mut sorted = xs.clone();
             sorted.sort_by(f64::total_cmp);
-            let got = select_ranks(&xs, &ranks);
+            let got = select_ranks(xs, &ranks);
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             let want: Vec<f64> = ranks.iter().map(|r| sorted[*r as usize]).collect();
             assert_eq!(bits(&got), bits(&want), "case {n}");
