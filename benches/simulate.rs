@@ -88,9 +88,6 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     profiles.sort();
-    if let Ok(k) = std::env::var("PROFILE_ONLY") {
-        profiles.retain(|p| p.to_string_lossy().contains(&k));
-    }
     let settings = SimSettings {
         years: 30,
         paths: 10_000,
@@ -121,14 +118,10 @@ fn main() {
             runs,
             &mut [
                 &mut || {
-                    if std::env::var("ONLY").map_or(true, |o| o == "model") {
-                        black_box(simulate(&portfolio, &plan, settings, &|| {}).ok());
-                    }
+                    black_box(simulate(&portfolio, &plan, settings, &|| {}).ok());
                 },
                 &mut || {
-                    if std::env::var("ONLY").map_or(true, |o| o == "floor") {
-                        black_box(floor(settings, assets, events));
-                    }
+                    black_box(floor(settings, assets, events));
                 },
             ],
         );
