@@ -2,9 +2,11 @@
 //! specialised to them: everything about a position that does not depend on
 //! the path (which asset or pair it follows, its pool's table, the two
 //! halves of its yield bands as base and slope, its loss event) is laid out
-//! once in flat arrays, so a path-year reads them in straight loops with no
-//! per-position branch on what the position is, no quantile branch and no
-//! division.
+//! once in flat arrays. The paths of a batch run in step, a year at a time:
+//! every per-path quantity is a row of the batch's paths (`Lanes`), so each
+//! operation of the step is one loop over the paths, with no branch on what
+//! a position is (the compiler can use vector instructions), and a path's
+//! random numbers are drawn path after path and then laid out as rows.
 //!
 //! The step is the shared one-year step (`engine::year::step`) for `f64`,
 //! operation for operation in the same order, keeping only what a path
@@ -20,17 +22,21 @@ use rand_distr::StandardNormal;
 use super::setup::{Ratio, Setup};
 use super::stream::PathRng;
 
-/// A single-asset position: its index and its asset's.
+/// Where a position's year reads its price factor: an asset's row of
+/// `Lanes::factor`, or a row of `Lanes::price` (row 0 holds ones, for what
+/// follows no price; a pool's own row is its value-weighted factor).
 #[derive(Clone, Copy, Debug)]
-struct Held {
-    pos: usize,
-    asset: usize,
+enum PriceRow {
+    Asset(usize),
+    Own(usize),
 }
 
-/// A pool position: its index, its two assets and its share of value in A.
+/// A pool position: its index, its rows of `Lanes::price` and
+/// `Lanes::pooled`, its two assets and its share of value in A.
 #[derive(Clone, Copy, Debug)]
 struct Paired {
     pos: usize,
+    row: usize,
     a: usize,
     b: usize,
     share: f64,
@@ -43,7 +49,8 @@ struct Paired {
 /// A loss event a position can suffer: one of its protocols failing.
 #[derive(Clone, Copy, Debug)]
 struct Event {
-    pos: usize,
+    /// The position's row of `Lanes::loss`.
+    row: usize,
     /// The year's loss draw that decides it.
     source: usize,
     /// Probability of the event in a year.
@@ -65,13 +72,17 @@ pub(super) struct Columns {
     assets: usize,
     /// The scaled Cholesky factor's lower triangle, row after row.
     tri: Vec<f64>,
-    held: Vec<Held>,
+    /// Per position: where it reads its price factor, impermanent loss and
+    /// loss (rows of `Lanes::pooled` and `Lanes::loss`; row 0 of each holds
+    /// zeros, for positions without a pool or without loss events).
+    rows: Vec<(PriceRow, usize, usize)>,
     paired: Vec<Paired>,
     /// Every position's loss events, in position order and, within a
     /// position, in the order of its layers.
     events: Vec<Event>,
-    /// The positions that have loss events, each once.
-    at_risk: Vec<usize>,
+    /// Rows of `Lanes::loss` in use: one per position that has loss events,
+    /// after the zero row.
+    loss_rows: usize,
     /// The lower (0) and upper (1) halves of every position's bands.
     halves: [Vec<Half>; 2],
     /// `1 − reinvest`.
@@ -110,13 +121,15 @@ pub(super) struct Lanes {
     factor: Vec<f64>,
     /// The value, one row per position.
     pub(super) values: Vec<f64>,
-    /// The year's price factor, one row per position (1 for what follows
-    /// no price).
+    /// The year's price factor of each pool position, one row each after
+    /// row 0, which holds ones (for what follows no price); a position on
+    /// one asset reads its asset's row of `factor`.
     price: Vec<f64>,
-    /// The year's impermanent loss, one row per position (0 for a single
-    /// asset).
+    /// The year's impermanent loss of each pool position, one row each
+    /// after row 0, which holds zeros (for a single asset).
     pooled: Vec<f64>,
-    /// The share of value lost this year, one row per position.
+    /// The share of value lost this year by each position that has loss
+    /// events, one row each after row 0, which holds zeros.
     loss: Vec<f64>,
     /// Per path: the position of the yield quantile within its half of
     /// the bands.
@@ -207,23 +220,36 @@ impl Columns {
         for (i, r) in s.scaled.iter().enumerate() {
             tri.extend_from_slice(&r[..=i]);
         }
-        let (mut held, mut paired, mut events) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut rows, mut paired, mut events) = (Vec::new(), Vec::new(), Vec::new());
+        let mut loss_rows = 1;
         let mut halves = [Vec::new(), Vec::new()];
         for (pos, p) in s.positions.iter().enumerate() {
-            match (p.asset, p.pair) {
-                (Some(asset), _) => held.push(Held { pos, asset }),
-                (_, Some((a, b, _, share))) => paired.push(Paired {
-                    pos,
-                    a,
-                    b,
-                    share,
-                    other: 1.0 - share,
-                    ratio: p.ratio,
-                }),
-                _ => {}
-            }
+            let (price, pooled) = match (p.asset, p.pair) {
+                (Some(asset), _) => (PriceRow::Asset(asset), 0),
+                (_, Some((a, b, _, share))) => {
+                    let row = paired.len() + 1;
+                    paired.push(Paired {
+                        pos,
+                        row,
+                        a,
+                        b,
+                        share,
+                        other: 1.0 - share,
+                        ratio: p.ratio,
+                    });
+                    (PriceRow::Own(row), row)
+                }
+                _ => (PriceRow::Own(0), 0),
+            };
+            let loss = if p.events.is_empty() {
+                0
+            } else {
+                loss_rows += 1;
+                loss_rows - 1
+            };
+            rows.push((price, pooled, loss));
             events.extend(p.events.iter().map(|e| Event {
-                pos,
+                row: loss,
                 source: e.source,
                 chance: e.chance,
                 loss: e.loss,
@@ -233,15 +259,13 @@ impl Columns {
             halves[1].push([pb[1], pb[2] - pb[1], cb[1], cb[2] - cb[1]]);
         }
         let after_tax = s.goal.is_some_and(|(_, _, after)| after);
-        let mut at_risk: Vec<usize> = events.iter().map(|e| e.pos).collect();
-        at_risk.dedup();
         Columns {
             assets,
             tri,
-            held,
+            rows,
             paired,
             events,
-            at_risk,
+            loss_rows,
             halves,
             keep: 1.0 - s.reinvest,
             payout_factor: 1.0 - s.tax,
@@ -251,6 +275,17 @@ impl Columns {
                 s.sustainable_yield
             },
         }
+    }
+
+    /// Rows of `len` values the lanes of a batch of `len` paths hold.
+    pub(super) fn lane_rows(&self, s: &Setup) -> usize {
+        let per = self.assets + s.ratio_draws + 1 + s.sources;
+        s.positions.len()
+            + 2 * (self.paired.len() + 1)
+            + self.loss_rows
+            + 2 * self.assets
+            + 2 * per
+            + 6
     }
 
     /// Fresh lanes for a batch of `len` paths of a setup (`len` ≥ 1).
@@ -267,9 +302,9 @@ impl Columns {
             log_factor: vec![0.0; self.assets * len],
             factor: vec![1.0; self.assets * len],
             values: vec![0.0; n * len],
-            price: vec![1.0; n * len],
-            pooled: vec![0.0; n * len],
-            loss: vec![0.0; n * len],
+            price: vec![1.0; (self.paired.len() + 1) * len],
+            pooled: vec![0.0; (self.paired.len() + 1) * len],
+            loss: vec![0.0; self.loss_rows * len],
             t: vec![0.0; len],
             gross: vec![0.0; len],
             after: vec![0.0; len],
@@ -352,15 +387,12 @@ impl Columns {
                 *f = l.exp();
             }
         }
-        for h in &self.held {
-            row_mut(price, h.pos, len).copy_from_slice(row(factor, h.asset, len));
-        }
         for p in &self.paired {
             let (la, lb) = (row(log_factor, p.a, len), row(log_factor, p.b, len));
             let (fa, fb) = (row(factor, p.a, len), row(factor, p.b, len));
             let drifts = (s.drift[p.a], s.drift[p.b]);
             let pos = &s.positions[p.pos];
-            let il = row_mut(pooled, p.pos, len);
+            let il = row_mut(pooled, p.row, len);
             for j in 0..len {
                 let (ln_r, r) = p.ratio.at((la[j], lb[j]), (fa[j], fb[j]), drifts, |d| {
                     ratio_z[d * len + j]
@@ -372,15 +404,13 @@ impl Columns {
                         .map_or(0.0, |(_, _, pool, _)| pool.impermanent_loss(r)),
                 };
             }
-            for ((pr, a), b) in row_mut(price, p.pos, len).iter_mut().zip(fa).zip(fb) {
+            for ((pr, a), b) in row_mut(price, p.row, len).iter_mut().zip(fa).zip(fb) {
                 *pr = p.share * a + p.other * b;
             }
         }
-        for &pos in &self.at_risk {
-            row_mut(loss, pos, len).fill(0.0);
-        }
+        loss[len..].fill(0.0);
         for e in &self.events {
-            let l = row_mut(loss, e.pos, len);
+            let l = row_mut(loss, e.row, len);
             for (lost, d) in l.iter_mut().zip(row(draws, e.source, len)) {
                 // 1 − (1 − lost)(1 − loss): the first event's loss exactly.
                 let more = *lost + e.loss - *lost * e.loss;
@@ -477,12 +507,16 @@ impl Columns {
         w.gross.fill(0.0);
         w.after.fill(0.0);
         let u = row(&w.drawn, w.quantile_row(), len);
-        for (i, (lower, higher)) in self.halves[0].iter().zip(&self.halves[1]).enumerate() {
+        let positions = self.halves[0].iter().zip(&self.halves[1]).zip(&self.rows);
+        for (i, ((lower, higher), &(price_row, pooled_row, loss_row))) in positions.enumerate() {
             let lanes = row_mut(&mut w.values, i, len)
                 .iter_mut()
-                .zip(row(&w.price, i, len))
-                .zip(row(&w.pooled, i, len))
-                .zip(row(&w.loss, i, len))
+                .zip(match price_row {
+                    PriceRow::Asset(a) => row(&w.factor, a, len),
+                    PriceRow::Own(k) => row(&w.price, k, len),
+                })
+                .zip(row(&w.pooled, pooled_row, len))
+                .zip(row(&w.loss, loss_row, len))
                 .zip(u.iter().zip(&w.t))
                 .zip(w.gross.iter_mut().zip(&mut w.after));
             for (((((v, price), pooled), loss), (&u, &t)), (gross, after)) in lanes {

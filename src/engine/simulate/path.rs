@@ -14,6 +14,9 @@
 //! native staking), so a path's record depends on nothing but
 //! the setup, the seed and its number. Paths are run in fixed chunks that
 //! write their records into flat arrays: nothing is allocated per path.
+//! Within a chunk the paths run in step, a batch at a time (`Lanes`, at
+//! most 16 MB of them a thread): each path still draws from its own stream
+//! in its own order, so its record is the same in any batch (tested).
 
 use super::columns::{Columns, Lanes};
 use super::setup::Setup;
@@ -47,18 +50,11 @@ pub(super) fn income_years(s: &Setup, years: u32) -> usize {
 }
 
 /// The most bytes of lanes a batch of paths run in step may take: a chunk's
-/// paths run in batches of as many paths as fit (at most the whole chunk),
-/// so a profile of many positions stays within this per thread.
-const LANE_BYTES: usize = 1 << 21;
-
-/// Paths per batch for a setup: as many of the chunk's `len` as keep the
-/// batch's lanes within [`LANE_BYTES`], at least 1.
-fn batch_len(s: &Setup, len: usize) -> usize {
-    // Rows: four per position, three per asset, one per ratio draw and loss
-    // source, and the per-path ones.
-    let rows = 4 * s.positions.len() + 3 * s.drift.len() + s.ratio_draws + s.sources + 8;
-    (LANE_BYTES / (8 * rows)).clamp(1, len.max(1))
-}
+/// paths run in batches of as many paths as fit (at most the whole chunk).
+/// 16 MB a thread: a profile of 10,000 positions then runs about 100 paths
+/// at a time (2 MB, a dozen, took twice as long: each position's loop is
+/// then over a few paths).
+const LANE_BYTES: usize = 1 << 24;
 
 /// Runs paths `first .. first + len` of a simulation seeded with `seed` for
 /// `years` years, calling `progress` once per finished path. The paths run
@@ -72,11 +68,12 @@ pub(super) fn run_chunk(
     len: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Chunk {
-    run_batches(s, (years, seed), first, len, batch_len(s, len), progress)
+    run_batches(s, (years, seed), first, len, len, progress)
 }
 
-/// [`run_chunk`] in batches of `batch` paths (at least 1; the last batch
-/// takes what is left).
+/// [`run_chunk`] in batches of at most `batch` paths, fewer when a batch's
+/// lanes would pass [`LANE_BYTES`] (at least 1; the last batch takes what
+/// is left).
 pub(super) fn run_batches(
     s: &Setup,
     (years, seed): (u32, u64),
@@ -85,7 +82,6 @@ pub(super) fn run_batches(
     batch: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Chunk {
-    let batch = batch.clamp(1, len.max(1));
     let cells = years as usize * len;
     let mut out = Chunk {
         len,
@@ -96,6 +92,9 @@ pub(super) fn run_batches(
         years_to_goal: vec![u32::MAX; len],
     };
     let columns = Columns::new(s);
+    let batch = batch
+        .min(LANE_BYTES / (8 * columns.lane_rows(s)))
+        .clamp(1, len.max(1));
     let mut w = columns.lanes(s, batch);
     let mut rngs = Vec::with_capacity(batch);
     let mut totals = vec![0.0; batch];
