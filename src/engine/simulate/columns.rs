@@ -140,6 +140,8 @@ pub(super) struct Lanes {
     after: Vec<f64>,
     /// Per path: the value at the end of the year.
     pub(super) end: Vec<f64>,
+    /// Per path: the portfolio's value, when the goal is tested.
+    total: Vec<f64>,
     /// Per path: the positions go back to their weights at the year's end.
     back: Vec<bool>,
     /// Per path: the goal's payout could not be met in full this year.
@@ -155,17 +157,6 @@ impl Lanes {
     /// The row of `drawn` that holds the yield quantile.
     fn quantile_row(&self) -> usize {
         self.normals
-    }
-
-    /// Per path of the batch, the portfolio's value (its positions summed in
-    /// position order), into `out`.
-    pub(super) fn totals(&self, out: &mut [f64]) {
-        out.fill(-0.0);
-        for row in self.values.chunks_exact(self.len) {
-            for (o, v) in out.iter_mut().zip(row) {
-                *o += v;
-            }
-        }
     }
 }
 
@@ -310,6 +301,7 @@ impl Columns {
             after: vec![0.0; len],
             end: vec![0.0; len],
             back: vec![false; len],
+            total: vec![0.0; len],
             depleted: vec![false; len],
         }
     }
@@ -322,10 +314,22 @@ impl Columns {
         }
     }
 
-    /// True when a portfolio worth `value` earns the goal `min` of the year
-    /// with inflation index `index` from its sustainable yield.
-    pub(super) fn covers_goal(&self, min: f64, value: f64, index: f64) -> bool {
-        value * self.goal_basis >= min * index
+    /// Marks `year` as the years to the goal (`years_to_goal`, one per path
+    /// of the batch) of each path that has not reached it before and whose
+    /// portfolio (its positions summed in position order) earns `goal`, the
+    /// year's indexed goal, from its sustainable yield.
+    pub(super) fn reached(&self, w: &mut Lanes, years_to_goal: &mut [u32], goal: f64, year: u32) {
+        w.total.fill(-0.0);
+        for row in w.values.chunks_exact(w.len) {
+            for (total, v) in w.total.iter_mut().zip(row) {
+                *total += v;
+            }
+        }
+        for (y, &total) in years_to_goal.iter_mut().zip(&w.total) {
+            if *y == u32::MAX && total * self.goal_basis >= goal {
+                *y = year;
+            }
+        }
     }
 
     /// The payout of an income-phase year whose indexed goal is `target`.

@@ -97,26 +97,15 @@ pub(super) fn run_batches(
         .clamp(1, len.max(1));
     let mut w = columns.lanes(s, batch);
     let mut rngs = Vec::with_capacity(batch);
-    let mut totals = vec![0.0; batch];
     let mut from = 0;
     while from < len {
         let n = batch.min(len - from);
         if n < w.len() {
             w = columns.lanes(s, n);
-            totals.truncate(n);
         }
         rngs.clear();
         rngs.extend((from..from + n).map(|j| path_rng(seed, first + j as u64)));
-        run_batch(
-            s,
-            &columns,
-            years,
-            &mut rngs,
-            &mut w,
-            &mut totals,
-            &mut out,
-            from,
-        );
+        run_batch(s, &columns, years, &mut rngs, &mut w, &mut out, from);
         for _ in 0..n {
             progress();
         }
@@ -127,14 +116,12 @@ pub(super) fn run_batches(
 
 /// Runs the paths of a batch, path `from + j` of `out` with generator
 /// `rngs[j]`, writing their records.
-#[allow(clippy::too_many_arguments)]
 fn run_batch(
     s: &Setup,
     columns: &Columns,
     years: u32,
     rngs: &mut [PathRng],
     w: &mut Lanes,
-    totals: &mut [f64],
     out: &mut Chunk,
     from: usize,
 ) {
@@ -145,15 +132,7 @@ fn run_batch(
     for year in 0..years {
         let mut payout = None;
         if let Some((min, start, after_tax)) = s.goal {
-            reached(
-                columns,
-                w,
-                totals,
-                &mut out.years_to_goal[from..],
-                min,
-                index,
-                year,
-            );
+            columns.reached(w, &mut out.years_to_goal[from..], min * index, year);
             if year >= start {
                 payout = Some(columns.payout(min * index, after_tax));
             }
@@ -182,34 +161,6 @@ fn run_batch(
     // The value at the horizon's end is tested too: a path whose income
     // first covers the goal there got there in `years` years.
     if let Some((min, ..)) = s.goal {
-        reached(
-            columns,
-            w,
-            totals,
-            &mut out.years_to_goal[from..],
-            min,
-            index,
-            years,
-        );
-    }
-}
-
-/// Marks `year` as the years to the goal of each path of the batch that has
-/// not reached it before and whose sustainable income covers the goal `min`
-/// indexed by `index`.
-fn reached(
-    columns: &Columns,
-    w: &Lanes,
-    totals: &mut [f64],
-    years_to_goal: &mut [u32],
-    min: f64,
-    index: f64,
-    year: u32,
-) {
-    w.totals(totals);
-    for (y, &total) in years_to_goal.iter_mut().zip(totals.iter()) {
-        if *y == u32::MAX && columns.covers_goal(min, total, index) {
-            *y = year;
-        }
+        columns.reached(w, &mut out.years_to_goal[from..], min * index, years);
     }
 }
