@@ -51,6 +51,9 @@ struct Paired {
 struct Event {
     /// The position's row of `Lanes::loss`.
     row: usize,
+    /// The first of the position's events: it sets the row (from a loss of
+    /// 0), the others add to it.
+    first: bool,
     /// The year's loss draw that decides it.
     source: usize,
     /// Probability of the event in a year.
@@ -239,8 +242,9 @@ impl Columns {
                 loss_rows - 1
             };
             rows.push((price, pooled, loss));
-            events.extend(p.events.iter().map(|e| Event {
+            events.extend(p.events.iter().enumerate().map(|(k, e)| Event {
                 row: loss,
+                first: k == 0,
                 source: e.source,
                 chance: e.chance,
                 loss: e.loss,
@@ -412,13 +416,23 @@ impl Columns {
                 *pr = p.share * a + p.other * b;
             }
         }
-        loss[len..].fill(0.0);
         for e in &self.events {
             let l = row_mut(loss, e.row, len);
-            for (lost, d) in l.iter_mut().zip(row(draws, e.source, len)) {
-                // 1 − (1 − lost)(1 − loss): the first event's loss exactly.
-                let more = *lost + e.loss - *lost * e.loss;
-                *lost = if *d < e.chance { more } else { *lost };
+            let lanes = l.iter_mut().zip(row(draws, e.source, len));
+            if e.first {
+                // What the step below gives from a loss of 0 (the year's
+                // rows are not cleared first).
+                let lost = 0.0;
+                let more = lost + e.loss - lost * e.loss;
+                for (l, d) in lanes {
+                    *l = if *d < e.chance { more } else { lost };
+                }
+            } else {
+                for (lost, d) in lanes {
+                    // 1 − (1 − lost)(1 − loss): the first event's loss exactly.
+                    let more = *lost + e.loss - *lost * e.loss;
+                    *lost = if *d < e.chance { more } else { *lost };
+                }
             }
         }
     }

@@ -82,19 +82,29 @@ pub(super) fn run_batches(
     batch: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Chunk {
-    let cells = years as usize * len;
-    let mut out = Chunk {
-        len,
-        value: vec![0.0; cells],
-        income: vec![0.0; cells],
-        paid: vec![false; income_years(s, years) * len],
-        depleted: vec![false; len],
-        years_to_goal: vec![u32::MAX; len],
-    };
     let columns = Columns::new(s);
     let batch = batch
         .min(LANE_BYTES / (8 * columns.lane_rows(s)))
         .clamp(1, len.max(1));
+    // One batch writes its records year after year, so they are appended;
+    // several write into rows laid out beforehand.
+    let cells = if batch < len { years as usize * len } else { 0 };
+    let phase = if batch < len {
+        income_years(s, years) * len
+    } else {
+        0
+    };
+    let mut out = Chunk {
+        len,
+        value: vec![0.0; cells],
+        income: vec![0.0; cells],
+        paid: vec![false; phase],
+        depleted: vec![false; len],
+        years_to_goal: vec![u32::MAX; len],
+    };
+    let capacity = years as usize * len;
+    out.value.reserve_exact(capacity - out.value.len());
+    out.income.reserve_exact(capacity - out.income.len());
     let mut w = columns.lanes(s, batch);
     let mut rngs = Vec::with_capacity(batch);
     let mut from = 0;
@@ -142,14 +152,24 @@ fn run_batch(
         let at = year as usize * len + from;
         let n = w.len();
         if payout.is_some() {
-            let paid = &mut out.paid[income_year * len + from..][..n];
-            for (p, d) in paid.iter_mut().zip(&w.depleted) {
-                *p = !d;
+            let at = income_year * len + from;
+            if out.paid.len() == at {
+                out.paid.extend(w.depleted.iter().map(|d| !d));
+            } else {
+                let paid = &mut out.paid[at..at + n];
+                for (p, d) in paid.iter_mut().zip(&w.depleted) {
+                    *p = !d;
+                }
             }
             income_year += 1;
         }
-        out.value[at..at + n].copy_from_slice(&w.end);
-        out.income[at..at + n].copy_from_slice(&w.gross);
+        if out.value.len() == at {
+            out.value.extend_from_slice(&w.end);
+            out.income.extend_from_slice(&w.gross);
+        } else {
+            out.value[at..at + n].copy_from_slice(&w.end);
+            out.income[at..at + n].copy_from_slice(&w.gross);
+        }
         let ran_out = w.depleted.iter().zip(&w.end);
         for (d, (&depleted, &end)) in out.depleted[from..].iter_mut().zip(ran_out) {
             if depleted || end <= 0.0 {

@@ -59,7 +59,8 @@ const PILOT_Z: f64 = 5.0;
 /// The sort key of `x`: unsigned, in the order of `f64::total_cmp`.
 pub(super) fn key(x: f64) -> u64 {
     let b = x.to_bits();
-    if b >> 63 == 1 { !b } else { b | 1 << 63 }
+    // Negative: every bit flipped; else the sign bit set (without a branch).
+    b ^ ((((b as i64) >> 63) as u64) | 1 << 63)
 }
 
 /// The value whose sort key is `k`.

@@ -62,9 +62,13 @@ impl Tally {
                     .count() as u64
             })
             .collect();
-        let always_paid = (0..c.len)
-            .filter(|j| (0..phase_years).all(|k| c.paid[k * c.len + j]))
-            .count() as u64;
+        let mut every_year = vec![true; c.len];
+        for year in c.paid.chunks_exact(c.len.max(1)) {
+            for (all, &paid) in every_year.iter_mut().zip(year) {
+                *all &= paid;
+            }
+        }
+        let always_paid = every_year.iter().filter(|all| **all).count() as u64;
         // Buckets 0 ..= years (the horizon's end included), then "never".
         let mut years_to_goal = vec![0; years + 2];
         for y in &c.years_to_goal {
