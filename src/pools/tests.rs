@@ -405,18 +405,9 @@ fn repeated_ids_are_warned_about_up_to_a_limit() {
 fn wrong_shape_reasons_use_json_words() {
     let text = r#"{"data": [{"pool": "x", "tvlUsd": [1]}, {"pool": "y", "apy": {"a": 1}}]}"#;
     let s = read_snapshot(text.as_bytes()).unwrap();
-    assert!(
-        s.skipped[0]
-            .reason
-            .contains("invalid type: list, expected a number"),
-        "{}",
-        s.skipped[0].reason
-    );
-    assert!(
-        s.skipped[1]
-            .reason
-            .contains("invalid type: object, expected a number"),
-        "{}",
-        s.skipped[1].reason
-    );
+    for (skipped, kind) in s.skipped.iter().zip(["list", "object"]) {
+        let want = format!("invalid type: {kind}, expected a number");
+        assert!(skipped.reason.contains(&want), "{}", skipped.reason);
+    }
+    assert_eq!(s.skipped.len(), 2);
 }
