@@ -186,6 +186,7 @@ fn draw_numbers(rngs: &mut [PathRng], numbers: &mut [f64], per: usize, normals: 
 
 /// Copies the path-major `numbers` (`per` a path) into `drawn`, one row of
 /// `len` paths per number.
+#[inline(always)]
 fn transpose(numbers: &[f64], drawn: &mut [f64], len: usize, per: usize) {
     for (k, row) in drawn.chunks_exact_mut(len).enumerate() {
         for (x, path) in row.iter_mut().zip(numbers.chunks_exact(per)) {
@@ -311,6 +312,7 @@ impl Columns {
     }
 
     /// Sets every path of the batch to today's portfolio.
+    #[inline(always)]
     pub(super) fn start(&self, s: &Setup, w: &mut Lanes) {
         let len = w.len;
         for (i, t) in s.targets.iter().enumerate() {
@@ -322,6 +324,7 @@ impl Columns {
     /// of the batch) of each path that has not reached it before and whose
     /// portfolio (its positions summed in position order) earns `goal`, the
     /// year's indexed goal, from its sustainable yield.
+    #[inline(always)]
     pub(super) fn reached(&self, w: &mut Lanes, years_to_goal: &mut [u32], goal: f64, year: u32) {
         w.total.fill(-0.0);
         for row in w.values.chunks_exact(w.len) {
@@ -337,6 +340,7 @@ impl Columns {
     }
 
     /// The payout of an income-phase year whose indexed goal is `target`.
+    #[inline(always)]
     pub(super) fn payout(&self, target: f64, after_tax: bool) -> f64 {
         if after_tax {
             target
@@ -352,6 +356,7 @@ impl Columns {
     /// that names none) and sets every position's price factor, impermanent
     /// loss, loss and yield half for the year. A position whose protocols
     /// fail together loses `1 − Π(1 − loss)` of its value.
+    #[inline(always)]
     pub(super) fn draw_year(&self, s: &Setup, rngs: &mut [PathRng], w: &mut Lanes) {
         let len = w.len;
         draw_numbers(rngs, &mut w.numbers, w.per, w.normals);
@@ -441,6 +446,7 @@ impl Columns {
     /// `payout` in the income phase, else `contribution` added; the values
     /// become the end values, and each path's gross income, end value and
     /// depletion are left in `w.gross`, `w.end` and `w.depleted`.
+    #[inline(always)]
     pub(super) fn step(&self, s: &Setup, w: &mut Lanes, payout: Option<f64>, contribution: f64) {
         match payout {
             Some(_) => self.market(w, |h, t| h[0] + h[1] * t),

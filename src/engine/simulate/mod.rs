@@ -27,6 +27,7 @@
 //! `summary` gathers the paths, and `results` holds the report's types. No I/O: progress is reported through a callback.
 
 mod columns;
+mod cpu;
 mod path;
 #[cfg(test)]
 mod reference;

@@ -126,7 +126,52 @@ pub(super) fn run_batches(
 
 /// Runs the paths of a batch, path `from + j` of `out` with generator
 /// `rngs[j]`, writing their records.
-fn run_batch(
+///
+/// On an x86-64 processor with AVX2 the batch runs through a copy compiled
+/// for it ([`run_batch_avx2`]): the year's loops over the batch's paths then
+/// take four paths an instruction instead of two, with the same bits
+/// (`cpu`).
+pub(super) fn run_batch(
+    s: &Setup,
+    columns: &Columns,
+    years: u32,
+    rngs: &mut [PathRng],
+    w: &mut Lanes,
+    out: &mut Chunk,
+    from: usize,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if super::cpu::has_avx2() {
+        // SAFETY: the processor has AVX2, checked just above.
+        unsafe { run_batch_avx2(s, columns, years, rngs, w, out, from) };
+        return;
+    }
+    run_batch_any(s, columns, years, rngs, w, out, from);
+}
+
+/// [`run_batch_any`] compiled for processors with AVX2.
+///
+/// # Safety
+///
+/// The processor must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn run_batch_avx2(
+    s: &Setup,
+    columns: &Columns,
+    years: u32,
+    rngs: &mut [PathRng],
+    w: &mut Lanes,
+    out: &mut Chunk,
+    from: usize,
+) {
+    run_batch_any(s, columns, years, rngs, w, out, from);
+}
+
+/// [`run_batch`] for any processor of the target; inlined into
+/// [`run_batch_avx2`], with the year's steps, to be compiled for AVX2 there.
+#[inline(always)]
+fn run_batch_any(
     s: &Setup,
     columns: &Columns,
     years: u32,

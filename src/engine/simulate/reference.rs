@@ -345,6 +345,19 @@ fn batches_of_any_size_give_the_same_records() {
     }
 }
 
+/// The copy of the batch's year for any processor and the one for AVX2
+/// (when this processor has it) give the shared step's records.
+#[test]
+fn the_copies_for_any_processor_and_for_avx2_give_the_same_records() {
+    for (name, s) in shipped_setups() {
+        let slow = reference_chunk(&s, 12, 3, 40, 20);
+        let any = super::cpu::generic_only(|| run_batches(&s, (12, 3), 40, 20, 7, &|| {}));
+        let best = run_batches(&s, (12, 3), 40, 20, 7, &|| {});
+        assert_same_records(&any, &slow, &format!("{name}, any processor"));
+        assert_same_records(&best, &slow, &format!("{name}, this processor"));
+    }
+}
+
 #[test]
 fn the_specialised_step_equals_the_shared_step_on_random_setups() {
     let mut rng = ChaCha8Rng::seed_from_u64(2026);

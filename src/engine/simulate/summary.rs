@@ -72,8 +72,32 @@ fn select_ranks(xs: &[f64], ranks: &[u64]) -> Vec<f64> {
     select_ranks_in(&[xs], ranks)
 }
 
-/// [`select_ranks`] over the values of several slices taken together.
+/// [`select_ranks`] over the values of several slices taken together; on
+/// an x86-64 processor with AVX2, through a copy compiled for it (the same
+/// operations, so the same values).
 fn select_ranks_in(parts: &[&[f64]], ranks: &[u64]) -> Vec<f64> {
+    #[cfg(target_arch = "x86_64")]
+    if super::cpu::has_avx2() {
+        // SAFETY: the processor has AVX2, checked just above.
+        return unsafe { select_ranks_avx2(parts, ranks) };
+    }
+    select_ranks_any(parts, ranks)
+}
+
+/// [`select_ranks_any`] compiled for processors with AVX2.
+///
+/// # Safety
+///
+/// The processor must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn select_ranks_avx2(parts: &[&[f64]], ranks: &[u64]) -> Vec<f64> {
+    select_ranks_any(parts, ranks)
+}
+
+/// [`select_ranks_in`] for any processor of the target.
+#[inline(always)]
+fn select_ranks_any(parts: &[&[f64]], ranks: &[u64]) -> Vec<f64> {
     let mut out = vec![0.0; ranks.len()];
     let (mut lo, mut hi) = (u64::MAX, 0);
     for part in parts {
@@ -373,6 +397,9 @@ mod tests {
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             let want: Vec<f64> = ranks.iter().map(|r| sorted[*r as usize]).collect();
             assert_eq!(bits(&got), bits(&want), "case {n}");
+            // The copy for any processor, beside the one for AVX2.
+            let any = super::super::cpu::generic_only(|| select_ranks(xs, &ranks));
+            assert_eq!(bits(&any), bits(&want), "case {n}, any processor");
         }
     }
 }
