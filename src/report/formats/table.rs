@@ -6,6 +6,7 @@
 //! statuses green, yellow or red. The caller decides both; nothing here asks
 //! the terminal.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use comfy_table::{Attribute, CellAlignment, Color, ContentArrangement, Table, presets};
@@ -99,13 +100,13 @@ fn layout(grid: &Grid, style: TableStyle) -> (Vec<usize>, Option<Vec<usize>>, Ve
     (columns, Some(widths), left_out)
 }
 
-/// `text` wrapped to `width` columns when there is one, one line per row.
-fn fitted(text: &str, width: Option<usize>) -> String {
+/// `text` wrapped to `width` columns when there is one, one line per row
+/// (borrowed when it is printable as it is and fits).
+fn fitted(text: &str, width: Option<usize>) -> Cow<'_, str> {
     let text = printable(text);
     match width {
-        Some(w) if width_of(&text) > w => wrap(&text, w).join("\n"),
-        Some(_) => text.into_owned(),
-        None => text.into_owned(),
+        Some(w) if width_of(&text) > w => Cow::Owned(wrap(&text, w).join("\n")),
+        _ => text,
     }
 }
 
@@ -125,7 +126,7 @@ fn draw(grid: &Grid, style: TableStyle) -> String {
         t.force_no_tty();
     }
     t.set_header(columns.iter().enumerate().map(|(p, &i)| {
-        let h = comfy_table::Cell::new(fitted(grid.headers[i].title, width_of_column(p)));
+        let h = comfy_table::Cell::new(fitted(grid.headers[i].title, width_of_column(p)).as_ref());
         if style.color {
             h.add_attribute(Attribute::Bold)
         } else {
@@ -135,7 +136,7 @@ fn draw(grid: &Grid, style: TableStyle) -> String {
     for row in grid.rows.iter().chain(grid.footer.iter()) {
         t.add_row(columns.iter().enumerate().filter_map(|(p, &i)| {
             let cell = row.get(i)?;
-            let out = comfy_table::Cell::new(fitted(&cell.text, width_of_column(p)));
+            let out = comfy_table::Cell::new(fitted(&cell.text, width_of_column(p)).as_ref());
             Some(match status_color(&cell.text) {
                 Some(color) if style.color => out.fg(color),
                 _ => out,
