@@ -121,6 +121,34 @@ impl Diagnostics {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         line_col(&self.text, offset)
     }
+
+    /// The problems in one line, for a cell of a table: the first, where
+    /// it is (`path:line:col: message`, or `path: message` for a problem of
+    /// the whole file) and, when there are more, how many
+    /// (`... (and 2 more problems)`).
+    #[must_use]
+    pub fn summary(&self) -> String {
+        let path = self.path.display().to_string();
+        let path = printable(&path);
+        let Some(first) = self.items.first() else {
+            return path.into_owned();
+        };
+        let place = match &first.span {
+            Some(span) => {
+                // Placed as the `-->` line of the full report places it.
+                let (line, col) = LineIndex::new(&self.text).line_col(&self.text, span.start);
+                format!("{path}:{line}:{col}")
+            }
+            None => path.into_owned(),
+        };
+        let more = self.items.len() - 1;
+        let count = match more {
+            0 => String::new(),
+            1 => " (and 1 more problem)".to_string(),
+            n => format!(" (and {n} more problems)"),
+        };
+        format!("{place}: {}{count}", printable(&first.message))
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset in `source`.
@@ -759,6 +787,49 @@ mod tests {
         let names = ["a", "b", "c", "d"];
         assert_eq!(some_of(names.iter().copied(), 2), "a, b and 2 more");
         assert_eq!(some_of(names.iter().copied(), 4), "a, b, c, d");
+    }
+
+    /// The one-line summary of a file's problems names the first with its
+    /// `path:line:col` (columns in characters, not counting a byte-order
+    /// mark, as the full report's `-->` line), or the path alone for a
+    /// problem of the whole file, and counts the others, one or many.
+    #[test]
+    fn a_summary_places_the_first_problem_and_counts_the_rest() {
+        let text = "\u{feff}name = \"é\"\nvalue = -5\nweight = 35\n";
+        let value = text.find("-5").unwrap();
+        let weight = text.find("35").unwrap();
+        let problems = |items: Vec<Diagnostic>| {
+            Diagnostics::new(Path::new("dir/p.toml"), text, "profile", items).summary()
+        };
+        let negative = || Diagnostic::at(value..value + 2, "`value` is -5");
+        let bare = || Diagnostic::at(weight..weight + 2, "`weight` is 35");
+        assert_eq!(problems(vec![negative()]), "dir/p.toml:2:9: `value` is -5");
+        assert_eq!(
+            problems(vec![bare(), negative()]),
+            "dir/p.toml:3:10: `weight` is 35 (and 1 more problem)"
+        );
+        assert_eq!(
+            problems(vec![negative(), bare(), bare()]),
+            "dir/p.toml:2:9: `value` is -5 (and 2 more problems)"
+        );
+        assert_eq!(
+            problems(vec![Diagnostic::new(None, "the profile is empty"), bare()]),
+            "dir/p.toml: the profile is empty (and 1 more problem)"
+        );
+        // A control character in a message is shown escaped, on one line.
+        assert_eq!(
+            problems(vec![Diagnostic::at(0..1, "a\nb")]),
+            "dir/p.toml:1:1: a\\nb"
+        );
+        let first = text.find('é').unwrap() + 'é'.len_utf8();
+        assert_eq!(
+            problems(vec![Diagnostic::at(first..first + 1, "after é")]),
+            "dir/p.toml:1:10: after é"
+        );
+        // Where the full report's `-->` line says it is.
+        let after = Diagnostic::at(first..first + 1, "after é");
+        let d = Diagnostics::new(Path::new("dir/p.toml"), text, "profile", vec![after]);
+        assert!(d.to_string().contains(" --> dir/p.toml:1:10\n"), "{d}");
     }
 
     #[test]

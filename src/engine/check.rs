@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::lint_catalogue::{Lint, Severity, Warning};
 use super::plan_report::{MoneyBand, PlanReport, Status};
 use super::schema::{ProfileRef, SCHEMA_VERSION};
+use crate::error::Diagnostics;
 use crate::model::Band;
 use crate::money::{Money, Rate};
 
@@ -175,7 +176,8 @@ fn why_unplanned(message: &str) -> String {
     }
 }
 
-/// A verdict for a profile that could not be planned.
+/// A verdict for a profile that could not be planned: `message` is the
+/// whole error, and its first line says why.
 #[must_use]
 pub fn broken(path: &str, message: String) -> Verdict {
     Verdict {
@@ -192,6 +194,20 @@ pub fn broken(path: &str, message: String) -> Verdict {
         error: Some(message),
         success_probability: None,
     }
+}
+
+/// A verdict for a profile that could not be planned for the `problems`
+/// found in it (or in a file it names): the error is all of them, as
+/// printed; the failure names the first, where it is
+/// (`path:line:col`), and how many more there are.
+#[must_use]
+pub fn unplannable(path: &str, problems: &Diagnostics) -> Verdict {
+    let mut verdict = broken(path, problems.to_string());
+    verdict.failures = vec![format!(
+        "the profile could not be planned: {}",
+        problems.summary()
+    )];
+    verdict
 }
 
 /// One profile in `yieldplan compare`.
@@ -259,6 +275,48 @@ mod tests {
     use rust_decimal::Decimal;
 
     use super::*;
+
+    /// A profile that could not be planned fails with its first problem,
+    /// placed, and how many more there are; the error keeps them all.
+    #[test]
+    fn an_unplannable_profile_fails_with_its_first_problem_placed_and_counted() {
+        use crate::error::Diagnostic;
+        let text = "[portfolio]\nvalue = -5\n[goal]\nmonthly_income = nan\n";
+        let at = |s: &str| {
+            let i = text.find(s).unwrap();
+            i..i + s.len()
+        };
+        let problems = Diagnostics::new(
+            std::path::Path::new("p.toml"),
+            text,
+            "profile",
+            vec![
+                Diagnostic::at(at("-5"), "`value` in [portfolio] is -5"),
+                Diagnostic::at(at("nan"), "`monthly_income` is nan"),
+            ],
+        );
+        let v = unplannable("p.toml", &problems);
+        assert!(!v.passed);
+        assert_eq!(v.status, None);
+        assert_eq!(
+            v.failures,
+            [
+                "the profile could not be planned: p.toml:2:9: `value` in [portfolio] is -5 (and 1 more problem)"
+            ]
+        );
+        assert_eq!(v.error, Some(problems.to_string()));
+        assert_eq!(v.profile.name, "p");
+        // An error without a place (a file that cannot be read) is said by
+        // its first line.
+        let v = broken(
+            "gone.toml",
+            "cannot read profile gone.toml: check the path\n  = help: x".into(),
+        );
+        assert_eq!(
+            v.failures,
+            ["the profile could not be planned: cannot read profile gone.toml: check the path"]
+        );
+    }
 
     /// The failure reads the two figures apart: 91.3% against a required
     /// 91.301% is not "91.3%, below the required 91.3%".

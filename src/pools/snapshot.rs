@@ -6,11 +6,13 @@
 //! allows them, unknown fields ignored, `NaN`/`Infinity` tokens (which some
 //! JSON writers emit) read as null, a negative base APY kept (rebasing tokens
 //! and losses: the total APY is what the pool pays), and pools with
-//! impossible values (no id, negative or missing TVL, no APY at all, a
-//! negative total or reward APY) skipped, each with its reason. A pool id
-//! listed twice is read once: the first entry in the file wins, and the id is
+//! impossible values (negative or missing TVL, no APY at all, a negative
+//! total or reward APY) skipped, each with its reason. A pool id listed
+//! twice is read once: the first entry in the file wins, and the id is
 //! reported. An entry of the wrong shape (a field of the wrong type, a
-//! `null` in the list) is skipped with its place. A file that is not JSON,
+//! `null` in the list), or without a usable id (missing, null, empty,
+//! blank, not a string), is skipped with its place and the field that is
+//! wrong. A file that is not JSON,
 //! or is cut short, is an error. It reads bytes already in memory
 //! (no I/O) and judges nothing (screening is `screen.rs`).
 
@@ -270,7 +272,16 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
     if !wrong_shape {
         let envelope = typed.map_err(|e| json_problem(&cleaned, &e))?;
         let raw = envelope.data.ok_or(SnapshotError::NoData)?;
-        return Ok(checked(raw.into_iter().map(check)));
+        // Every entry with its id; when one has none, the file is read
+        // again below, entry by entry, so that it is placed (it has no id
+        // to be found by).
+        let identified: Option<Vec<(String, RawPool)>> = raw
+            .into_iter()
+            .map(|r| usable_id(r.pool.as_deref()).map(|id| (id, r)))
+            .collect();
+        if let Some(entries) = identified {
+            return Ok(checked(entries.into_iter().map(|(id, raw)| check(id, raw))));
+        }
     }
     let envelope: WrittenEnvelope =
         serde_json::from_slice(&cleaned).map_err(|e| json_problem(&cleaned, &e))?;
@@ -280,8 +291,13 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
     let text = String::from_utf8_lossy(&cleaned);
     let mut places = crate::error::Places::new(&text);
     Ok(checked(raw.into_iter().map(|entry| {
-        entry_of(&cleaned, entry, &mut places).and_then(check)
+        entry_of(&cleaned, entry, &mut places).and_then(|(id, raw)| check(id, raw))
     })))
+}
+
+/// A pool id that can name a pool: a string with something besides blanks.
+fn usable_id(id: Option<&str>) -> Option<String> {
+    id.filter(|s| !s.trim().is_empty()).map(str::to_string)
 }
 
 /// What is wrong with `cleaned`, a file serde could not read: empty, cut
@@ -372,47 +388,197 @@ fn checked(entries: impl Iterator<Item = Result<Pool, Skipped>>) -> Snapshot {
     out
 }
 
-/// One entry of the `data` list read as a pool, or skipped (with its id when
-/// it has one) when it is not an object of the endpoint's fields and types
-/// (`"chain": 5`, a `null` entry), placed in `file`, the bytes read.
+/// One entry of the `data` list read as a pool with its id, or skipped
+/// (with its id when it has one) when it is not an object of the endpoint's
+/// fields and types (`"chain": 5`, a `null` entry) or has no usable id,
+/// placed in `file`, the bytes read: the reason names the field that is
+/// wrong and what it should be.
 fn entry_of(
     file: &[u8],
     entry: &serde_json::value::RawValue,
     places: &mut crate::error::Places<'_>,
-) -> Result<RawPool, Skipped> {
+) -> Result<(String, RawPool), Skipped> {
     let written = entry.get();
-    serde_json::from_str(written).map_err(|e| {
-        // The entry is a slice of the file: its offset places the problem.
-        let start = (written.as_ptr() as usize).saturating_sub(file.as_ptr() as usize);
-        let (within, message) = if written.starts_with('{') {
-            let (at, said) = crate::error::json_error(written, &e);
-            // Said in the file's terms, not the reader's types.
-            let said = said
-                .replace("expected f64", "expected a number")
-                .replace("expected struct Predictions", "expected an object")
-                .replace("invalid type: sequence", "invalid type: list")
-                .replace("invalid type: map", "invalid type: object");
-            (at, said)
-        } else {
-            let shown: String = written.chars().take(40).collect();
-            (0, format!("`{shown}` is not an object of pool fields"))
-        };
+    // The entry is a slice of the file: its offset places the problem.
+    let start = (written.as_ptr() as usize).saturating_sub(file.as_ptr() as usize);
+    let mut placed = |within: usize, what: String| {
         let (line, column) = places.line_col(start + within);
-        #[derive(Deserialize)]
-        struct Id {
-            pool: Option<String>,
+        format!("{what}, at line {line}, column {column}")
+    };
+    let raw: RawPool = match serde_json::from_str(written) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let (within, what) = wrong_shape(written, &e);
+            #[derive(Deserialize)]
+            struct Id {
+                pool: Option<String>,
+            }
+            let id = serde_json::from_str::<Id>(written)
+                .ok()
+                .and_then(|i| usable_id(i.pool.as_deref()));
+            let reason = match what {
+                Wrong::Id(what) => placed(within, what),
+                Wrong::Shape(what) => format!(
+                    "it is not a pool as the endpoint writes one ({})",
+                    placed(within, what)
+                ),
+            };
+            return Err(Skipped { id, reason });
         }
-        let id = serde_json::from_str::<Id>(written)
-            .ok()
-            .and_then(|i| i.pool)
-            .filter(|s| !s.trim().is_empty());
-        Skipped {
-            id,
-            reason: format!(
-                "it is not a pool as the endpoint writes one ({message} at line {line}, column {column})"
-            ),
+    };
+    match usable_id(raw.pool.as_deref()) {
+        Some(id) => Ok((id, raw)),
+        None => {
+            // An object (it read as one), so its fields are found.
+            let (within, what) = match field(written, "pool") {
+                Some((at, value)) if value.trim() == "null" => {
+                    (at, "it has no pool id (`pool` is null)".to_string())
+                }
+                Some((at, value)) => (at, id_problem(value)),
+                None => (0, "it has no pool id (`pool` is missing)".to_string()),
+            };
+            Err(Skipped {
+                id: None,
+                reason: placed(within, what),
+            })
         }
-    })
+    }
+}
+
+/// What is wrong with the pool id written as `value` (empty, blank, or a
+/// value of another type than a string), and what it should be.
+fn id_problem(value: &str) -> String {
+    let what = match value.trim() {
+        "\"\"" => "empty".to_string(),
+        v if v.starts_with('"') => "blank".to_string(),
+        v => kind(v).to_string(),
+    };
+    let shown = if what == "empty" {
+        String::new()
+    } else {
+        format!(" ({})", shown(value))
+    };
+    format!("its pool id (`pool`) is {what}{shown}; expected a non-empty string")
+}
+
+/// What is wrong with an entry that does not read as a pool.
+enum Wrong {
+    /// Its pool id is not a string.
+    Id(String),
+    /// Another field, or the entry itself, is not of the endpoint's shape.
+    Shape(String),
+}
+
+/// Where the problem `e` found in the entry `written` is (a byte offset
+/// in it) and what it is: the field holding the value of the wrong type,
+/// named with its path (`tvlUsd`, `predictions.predictedClass`), what the
+/// value is and what it should be. A `null` or a number in the list is not
+/// an object of pool fields.
+fn wrong_shape(written: &str, e: &serde_json::Error) -> (usize, Wrong) {
+    if !written.starts_with('{') {
+        let head: String = written.chars().take(40).collect();
+        return (
+            0,
+            Wrong::Shape(format!("`{head}` is not an object of pool fields")),
+        );
+    }
+    let (at, said) = crate::error::json_error(written, e);
+    // Said in the file's terms, not the reader's types.
+    let said = said
+        .replace("expected f64", "expected a number")
+        .replace("expected struct Predictions", "expected an object")
+        .replace("invalid type: sequence", "invalid type: list")
+        .replace("invalid type: map", "invalid type: object");
+    let Some((path, within, value)) = field_holding(written, at) else {
+        return (at, Wrong::Shape(said));
+    };
+    let expected = said
+        .strip_prefix("invalid type: ")
+        .and_then(|s| s.rsplit_once(", expected "))
+        .map(|(_, e)| e);
+    let named = crate::printable::printable(&path).into_owned();
+    let what = match expected {
+        Some(_) if path == "pool" => Wrong::Id(id_problem(value)),
+        Some(expected) => Wrong::Shape(format!(
+            "`{named}` is {} ({}); expected {expected}",
+            kind(value),
+            shown(value)
+        )),
+        // Not a value of the wrong type (a number past any float): the
+        // reader's words, with the field named.
+        None => Wrong::Shape(format!("`{named}`: {said}")),
+    };
+    (within, what)
+}
+
+/// The field of the object `written` whose value holds byte `at`, as a
+/// path into nested objects (`predictions.predictedClass`), with the
+/// value's offset in `written` and the value as written. The reader places
+/// a value of the wrong type anywhere from the byte before it (a list, an
+/// object) to its last byte (a string).
+fn field_holding(written: &str, at: usize) -> Option<(String, usize, &str)> {
+    let (key, offset, value) = fields(written)?
+        .into_iter()
+        .find(|(_, offset, value)| *offset <= at + 1 && at <= *offset + value.len())?;
+    // Inside an object: the field of it that is wrong.
+    if value.starts_with('{') && at > offset {
+        if let Some((inner, within, deeper)) = field_holding(value, at - offset) {
+            return Some((format!("{key}.{inner}"), offset + within, deeper));
+        }
+    }
+    Some((key, offset, value))
+}
+
+/// The value of field `key` of the object `written`, with its offset in
+/// `written`.
+fn field<'a>(written: &'a str, key: &str) -> Option<(usize, &'a str)> {
+    fields(written)?
+        .into_iter()
+        .find(|(k, _, _)| k == key)
+        .map(|(_, offset, value)| (offset, value))
+}
+
+/// The fields of the object `written` in file order (the last of a key
+/// written twice), each with its value's offset in `written` and the value
+/// as written.
+fn fields(written: &str) -> Option<Vec<(String, usize, &str)>> {
+    let object: std::collections::HashMap<String, &serde_json::value::RawValue> =
+        serde_json::from_str(written).ok()?;
+    let base = written.as_ptr() as usize;
+    let mut fields: Vec<(String, usize, &str)> = object
+        .into_iter()
+        .map(|(key, value)| {
+            let value = value.get();
+            (key, (value.as_ptr() as usize).saturating_sub(base), value)
+        })
+        .collect();
+    fields.sort_by_key(|(_, offset, _)| *offset);
+    Some(fields)
+}
+
+/// What kind of JSON value `value` (as written) is: "a string", "a number", ...
+fn kind(value: &str) -> &'static str {
+    match value.trim_start().as_bytes().first() {
+        Some(b'"') => "a string",
+        Some(b'[') => "a list",
+        Some(b'{') => "an object",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+/// A value as written, cut to 40 characters (then `…`), its control
+/// characters escaped.
+fn shown(value: &str) -> String {
+    let value = value.trim();
+    let head: String = value.chars().take(40).collect();
+    let head = if head.len() < value.len() {
+        format!("{head}…")
+    } else {
+        head
+    };
+    crate::printable::printable(&head).into_owned()
 }
 
 /// Replaces bare `NaN`, `Infinity` and `-Infinity` tokens outside strings by `null`.
@@ -511,18 +677,14 @@ fn current_apys(raw: &RawPool) -> Result<(f64, f64, f64), String> {
 /// holds): past it a figure is an error, not a pool.
 const MAX_TVL: f64 = 1e15;
 
-/// The checked pool, or why it was skipped: no id, no usable TVL or
+/// The checked pool `id`, or why it was skipped: no usable TVL or
 /// impossible APYs.
-fn check(raw: RawPool) -> Result<Pool, Skipped> {
-    let id = raw.pool.clone().filter(|s| !s.trim().is_empty());
+fn check(id: String, raw: RawPool) -> Result<Pool, Skipped> {
     let skip = |reason: String| Skipped {
-        id: id.clone(),
+        id: Some(id.clone()),
         reason,
     };
     let (apy, base, reward) = current_apys(&raw).map_err(skip)?;
-    let Some(id) = id.clone() else {
-        return Err(skip("it has no pool id".into()));
-    };
     let tvl = match finite(raw.tvl_usd) {
         Some(t) if t > MAX_TVL => {
             return Err(skip(format!(

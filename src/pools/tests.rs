@@ -299,7 +299,13 @@ fn an_entry_of_the_wrong_shape_is_skipped_at_its_place() {
         "{}",
         s.skipped[0].reason
     );
-    assert!(s.skipped[0].reason.contains("integer `5`"));
+    assert!(
+        s.skipped[0]
+            .reason
+            .contains("`chain` is a number (5); expected a string"),
+        "{}",
+        s.skipped[0].reason
+    );
     assert_eq!(s.skipped[1].id, None);
     assert!(
         s.skipped[1].reason.contains("line 3, column 3"),
@@ -405,9 +411,161 @@ fn repeated_ids_are_warned_about_up_to_a_limit() {
 fn wrong_shape_reasons_use_json_words() {
     let text = r#"{"data": [{"pool": "x", "tvlUsd": [1]}, {"pool": "y", "apy": {"a": 1}}]}"#;
     let s = read_snapshot(text.as_bytes()).unwrap();
-    for (skipped, kind) in s.skipped.iter().zip(["list", "object"]) {
-        let want = format!("invalid type: {kind}, expected a number");
-        assert!(skipped.reason.contains(&want), "{}", skipped.reason);
+    for (skipped, want) in s.skipped.iter().zip([
+        "`tvlUsd` is a list ([1]); expected a number",
+        "`apy` is an object ({\"a\": 1}); expected a number",
+    ]) {
+        assert!(skipped.reason.contains(want), "{}", skipped.reason);
     }
     assert_eq!(s.skipped.len(), 2);
+}
+
+/// The reason an entry of the wrong shape is skipped names the field that
+/// is wrong (a nested one by its path), what it holds and what it should
+/// hold, placed where its value starts, whatever the value's type and
+/// however it is spaced; a long value is cut.
+#[test]
+fn a_wrong_shape_reason_names_the_field() {
+    let long = "x".repeat(100);
+    // Each field after `  {"pool": "p", ` (it starts at column 17), with
+    // the column of the value that is wrong.
+    let cases: [(String, usize, &str); 11] = [
+        (
+            r#""tvlUsd": "x""#.into(),
+            27,
+            r#"`tvlUsd` is a string ("x"); expected a number"#,
+        ),
+        (
+            r#""apy": "5""#.into(),
+            24,
+            r#"`apy` is a string ("5"); expected a number"#,
+        ),
+        (
+            r#""symbol": 7"#.into(),
+            27,
+            "`symbol` is a number (7); expected a string",
+        ),
+        (
+            r#""chain": 1.5e3"#.into(),
+            26,
+            "`chain` is a number (1.5e3); expected a string",
+        ),
+        (
+            r#""outlier": "no""#.into(),
+            28,
+            r#"`outlier` is a string ("no"); expected a boolean"#,
+        ),
+        (
+            r#""stablecoin": 1"#.into(),
+            31,
+            "`stablecoin` is a number (1); expected a boolean",
+        ),
+        (
+            r#""mu": true"#.into(),
+            23,
+            "`mu` is a boolean (true); expected a number",
+        ),
+        (
+            r#""sigma" :  [ ]"#.into(),
+            28,
+            "`sigma` is a list ([ ]); expected a number",
+        ),
+        (
+            r#""predictions": 5"#.into(),
+            32,
+            "`predictions` is a number (5); expected an object",
+        ),
+        (
+            r#""predictions": {"predictedProbability": 1, "predictedClass": [3]}"#.into(),
+            78,
+            "`predictions.predictedClass` is a list ([3]); expected a string",
+        ),
+        (
+            format!(r#""apyBase": "{long}""#),
+            28,
+            r#"`apyBase` is a string ("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…); expected a number"#,
+        ),
+    ];
+    for (field, column, want) in &cases {
+        let text = format!("{{\"data\": [\n  {{\"pool\": \"p\", {field}}}\n]}}");
+        let s = read_snapshot(text.as_bytes()).unwrap();
+        assert_eq!(s.skipped.len(), 1, "{field}");
+        assert_eq!(s.skipped[0].id.as_deref(), Some("p"));
+        assert_eq!(
+            s.skipped[0].reason,
+            format!(
+                "it is not a pool as the endpoint writes one ({want}, at line 2, column {column})"
+            ),
+            "{field}"
+        );
+    }
+}
+
+/// An entry whose pool id is empty, blank, of another type than a string,
+/// null or missing is skipped, the reason saying which and where (its value,
+/// or the entry when there is none), with no id; one with no id and another
+/// problem is skipped for its id. The other pools are read.
+#[test]
+fn an_entry_without_a_usable_id_says_why_and_where() {
+    let text = concat!(
+        "{\"data\": [\n",
+        "  {\"pool\": \"good\", \"tvlUsd\": 1, \"apy\": 1},\n",
+        "  {\"pool\": \"\", \"tvlUsd\": 1, \"apy\": 1},\n",
+        "  {\"pool\": \" \\t \", \"tvlUsd\": 1, \"apy\": 1},\n",
+        "  {\"tvlUsd\": 1, \"pool\":   7, \"apy\": 1},\n",
+        "  {\"pool\": true, \"tvlUsd\": 1, \"apy\": 1},\n",
+        "  {\"pool\": null, \"tvlUsd\": 1, \"apy\": 1},\n",
+        "  {\"tvlUsd\": -1, \"apy\": -1}\n",
+        "]}"
+    );
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    assert_eq!(
+        s.pools.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+        ["good"]
+    );
+    let reasons: Vec<&str> = s.skipped.iter().map(|k| k.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "its pool id (`pool`) is empty; expected a non-empty string, at line 3, column 12",
+            r#"its pool id (`pool`) is blank (" \t "); expected a non-empty string, at line 4, column 12"#,
+            "its pool id (`pool`) is a number (7); expected a non-empty string, at line 5, column 27",
+            "its pool id (`pool`) is a boolean (true); expected a non-empty string, at line 6, column 12",
+            "it has no pool id (`pool` is null), at line 7, column 12",
+            "it has no pool id (`pool` is missing), at line 8, column 3",
+        ]
+    );
+    assert!(s.skipped.iter().all(|k| k.id.is_none()));
+    assert!(s.duplicates.is_empty());
+    // Every entry of the endpoint's shape, one without an id: placed too.
+    let text = "{\"data\": [{\"pool\": \"good\", \"tvlUsd\": 1, \"apy\": 1},\n {\"tvlUsd\": 1, \"apy\": 1}]}";
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    assert_eq!(s.pools.len(), 1);
+    assert_eq!(
+        s.skipped,
+        [Skipped {
+            id: None,
+            reason: "it has no pool id (`pool` is missing), at line 2, column 2".into()
+        }]
+    );
+}
+
+/// An entry without a usable id is placed also when the file has entries
+/// of the wrong shape, and an entry of the wrong shape keeps its id for the
+/// position that names it.
+#[test]
+fn ids_and_wrong_shapes_are_placed_together() {
+    let text = "{\"data\": [{\"pool\": \"a\", \"tvlUsd\": \"x\", \"apy\": 1}, {\"pool\": \"\", \"tvlUsd\": 1, \"apy\": 1}]}";
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    assert_eq!(s.skipped.len(), 2);
+    assert_eq!(s.skipped[0].id.as_deref(), Some("a"));
+    assert_eq!(
+        s.skipped[0].reason,
+        r#"it is not a pool as the endpoint writes one (`tvlUsd` is a string ("x"); expected a number, at line 1, column 35)"#
+    );
+    assert_eq!(s.skipped[1].id, None);
+    assert_eq!(
+        s.skipped[1].reason,
+        "its pool id (`pool`) is empty; expected a non-empty string, at line 1, column 60"
+    );
 }

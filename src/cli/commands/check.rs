@@ -80,11 +80,11 @@ pub fn run(a: &CheckArgs) -> Result<Outcome> {
             Err(e) => {
                 broken = true;
                 report_error(&e);
-                let message = match e.downcast_ref::<Diagnostics>() {
-                    Some(d) => d.to_string(),
-                    None => format!("{e:#}"),
-                };
-                check::broken(&path.display().to_string(), message)
+                let path = path.display().to_string();
+                match e.downcast_ref::<Diagnostics>() {
+                    Some(d) => check::unplannable(&path, d),
+                    None => check::broken(&path, format!("{e:#}")),
+                }
             }
         })
         .collect();

@@ -12,7 +12,7 @@ use yieldplan::report::{Format, rates_document};
 
 use crate::cli::args::{PoolFilter, TOML_FORMAT, format_values};
 use crate::cli::files::print_error;
-use crate::cli::load::{book_from, read_pools};
+use crate::cli::load::{book_from, read_pools, skipped_note};
 use crate::cli::outcome::Outcome;
 use crate::cli::output::emit;
 
@@ -145,6 +145,9 @@ fn import(a: &ImportArgs) -> Result<Outcome> {
     // A book with no pool is not what an import is for: say why, write
     // nothing (a script would otherwise plan on an empty book).
     if ext.written == 0 {
+        if let Some(note) = skipped_note(&a.file, &snapshot) {
+            print_error(&note);
+        }
         let filtered = snapshot.pools.len() - pools.len();
         // Loosening the filters helps only when they left something out.
         let help = if filtered > 0 {
@@ -165,6 +168,10 @@ fn import(a: &ImportArgs) -> Result<Outcome> {
     emit(Some(&a.output), &ext.text)?;
     for w in snapshot.warnings() {
         print_error(&format!("warning: {w}"));
+    }
+    // What was skipped and why the first was, as `plan --pools` says it.
+    if let Some(note) = skipped_note(&a.file, &snapshot) {
+        print_error(&note);
     }
     for s in &ext.left_out {
         print_error(&format!(

@@ -139,7 +139,8 @@ pub fn pools_document(r: &PoolsReport) -> Document {
     }
     for s in &r.skipped_first {
         let id = s.id.as_ref().map_or_else(
-            || "an entry without an id".to_string(),
+            // Its reason says what is wrong with its id, and where it is.
+            || "an entry".to_string(),
             |id| format!("pool {}", crate::printable::printable(id)),
         );
         lines.push(format!("Skipped {id}: {}.", s.reason));
