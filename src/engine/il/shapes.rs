@@ -53,6 +53,7 @@ impl Pool {
 
     /// LP value and holding value at price ratio `r`, both relative to the
     /// value at entry (so both are 1 at `r = 1`), in units of asset B.
+    #[inline]
     #[must_use]
     pub fn values(&self, r: f64) -> (f64, f64) {
         match *self {
@@ -64,6 +65,7 @@ impl Pool {
     }
 
     /// Impermanent loss at price ratio `r` (a fraction ≤ 0).
+    #[inline]
     #[must_use]
     pub fn impermanent_loss(&self, r: f64) -> f64 {
         let (lp, hold) = self.values(r);

@@ -21,6 +21,7 @@ use rand_distr::StandardNormal;
 
 use super::setup::{Ratio, Setup};
 use super::stream::PathRng;
+use crate::model::Pool;
 
 /// Where a position's year reads its price factor: an asset's row of
 /// `Lanes::factor`, or a row of `Lanes::price` (row 0 holds ones, for what
@@ -406,16 +407,28 @@ impl Columns {
             let drifts = (s.drift[p.a], s.drift[p.b]);
             let pos = &s.positions[p.pos];
             let il = row_mut(pooled, p.row, len);
-            for j in 0..len {
-                let (ln_r, r) = p.ratio.at((la[j], lb[j]), (fa[j], fb[j]), drifts, |d| {
-                    ratio_z[d * len + j]
-                });
-                il[j] = match &pos.table {
-                    Some(t) => t.impermanent_loss_at(ln_r, r),
-                    None => pos
-                        .pair
-                        .map_or(0.0, |(_, _, pool, _)| pool.impermanent_loss(r)),
-                };
+            match (&pos.table, pos.pair, p.ratio) {
+                // A constant-product pool on its two assets' prices: the
+                // pool's kind known outside the loop, its loss inlines into
+                // a loop with no call and no branch (so it is vectorised).
+                (None, Some((_, _, Pool::ConstantProduct, _)), Ratio::Assets) => {
+                    for ((il, a), b) in il.iter_mut().zip(fa).zip(fb) {
+                        *il = Pool::ConstantProduct.impermanent_loss(a / b);
+                    }
+                }
+                _ => {
+                    for j in 0..len {
+                        let (ln_r, r) = p.ratio.at((la[j], lb[j]), (fa[j], fb[j]), drifts, |d| {
+                            ratio_z[d * len + j]
+                        });
+                        il[j] = match &pos.table {
+                            Some(t) => t.impermanent_loss_at(ln_r, r),
+                            None => pos
+                                .pair
+                                .map_or(0.0, |(_, _, pool, _)| pool.impermanent_loss(r)),
+                        };
+                    }
+                }
             }
             for ((pr, a), b) in row_mut(price, p.row, len).iter_mut().zip(fa).zip(fb) {
                 *pr = p.share * a + p.other * b;
