@@ -53,11 +53,10 @@ impl Pool {
 
     /// LP value and holding value at price ratio `r`, both relative to the
     /// value at entry (so both are 1 at `r = 1`), in units of asset B.
-    #[inline]
     #[must_use]
     pub fn values(&self, r: f64) -> (f64, f64) {
         match *self {
-            Pool::ConstantProduct => (r.sqrt(), 0.5 * (1.0 + r)),
+            Pool::ConstantProduct => constant_product_values(r),
             Pool::Weighted { weight: w } => (r.powf(w), w * r + 1.0 - w),
             Pool::Concentrated { lower, upper } => concentrated_values(lower, upper, r),
             Pool::Stable { amplification } => stable_values(amplification, r),
@@ -65,11 +64,9 @@ impl Pool {
     }
 
     /// Impermanent loss at price ratio `r` (a fraction ≤ 0).
-    #[inline]
     #[must_use]
     pub fn impermanent_loss(&self, r: f64) -> f64 {
-        let (lp, hold) = self.values(r);
-        lp / hold - 1.0
+        loss_of(self.values(r))
     }
 
     /// Price ratios where the value function has a kink, for the integrator.
@@ -125,6 +122,22 @@ pub fn weighted_n(ratios: &[f64], weights: &[f64]) -> Result<f64, IlError> {
     let log_lp: f64 = ratios.iter().zip(weights).map(|(p, w)| w * p.ln()).sum();
     let hold: f64 = ratios.iter().zip(weights).map(|(p, w)| w * p).sum();
     Ok(log_lp.exp() / hold - 1.0)
+}
+
+/// A constant-product pool's LP and holding values at price ratio `r`,
+/// relative to their entry value: `(√r, (1 + r)/2)` (domain.md §2).
+#[inline]
+#[must_use]
+pub fn constant_product_values(r: f64) -> (f64, f64) {
+    (r.sqrt(), 0.5 * (1.0 + r))
+}
+
+/// Impermanent loss (a fraction ≤ 0) from an LP value and the holding
+/// value at the same price ratio: `lp / hold − 1`.
+#[inline]
+#[must_use]
+pub fn loss_of((lp, hold): (f64, f64)) -> f64 {
+    lp / hold - 1.0
 }
 
 /// Concentrated liquidity on `[a, b]` (entry price 1), by token amounts with

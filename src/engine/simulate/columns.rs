@@ -21,6 +21,7 @@ use rand_distr::StandardNormal;
 
 use super::setup::{Ratio, Setup};
 use super::stream::PathRng;
+use crate::engine::il::{constant_product_values, loss_of};
 use crate::model::Pool;
 
 /// Where a position's year reads its price factor: an asset's row of
@@ -408,12 +409,12 @@ impl Columns {
             let pos = &s.positions[p.pos];
             let il = row_mut(pooled, p.row, len);
             match (&pos.table, pos.pair, p.ratio) {
-                // A constant-product pool on its two assets' prices: the
-                // pool's kind known outside the loop, its loss inlines into
-                // a loop with no call and no branch (so it is vectorised).
+                // A constant-product pool on its two assets' prices: its
+                // loss (as `Pool::impermanent_loss` takes it) in a loop with
+                // no call and no branch, so it is vectorised.
                 (None, Some((_, _, Pool::ConstantProduct, _)), Ratio::Assets) => {
                     for ((il, a), b) in il.iter_mut().zip(fa).zip(fb) {
-                        *il = Pool::ConstantProduct.impermanent_loss(a / b);
+                        *il = loss_of(constant_product_values(a / b));
                     }
                 }
                 _ => {
