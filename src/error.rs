@@ -116,7 +116,8 @@ impl Diagnostics {
         }
     }
 
-    /// 1-based line and column (in characters) of a byte offset in the file.
+    /// 1-based line and column (in characters) of a byte offset in the
+    /// file, as the `-->` line shows it (see [`line_col`]).
     #[must_use]
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         line_col(&self.text, offset)
@@ -151,16 +152,18 @@ impl Diagnostics {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset in `source`.
-/// An offset past the end, or inside a character, is moved back to the
-/// nearest character boundary.
+/// 1-based line and column (in characters) of a byte offset in `source`,
+/// as the `-->` line of a diagnostic shows it: a byte-order mark is not a
+/// column (the first character after it is at column 1, as is an offset
+/// within it). An offset past the end, or inside a character, is moved back
+/// to the nearest character boundary.
 #[must_use]
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(source, offset.min(source.len()));
     let bytes = source.as_bytes();
     let line = (0..offset).filter(|&i| ends_line(bytes, i)).count() + 1;
-    let line_start = line_start(source, offset);
-    let col = source[line_start..offset].chars().count() + 1;
+    let line_start = after_bom(source, line_start(source, offset));
+    let col = source[line_start.min(offset)..offset].chars().count() + 1;
     (line, col)
 }
 
@@ -553,12 +556,13 @@ mod tests {
         ] {
             let mut places = Places::new(text);
             for at in 0..=text.len() {
-                let want = LineIndex::new(text).line_col(text, at);
+                let want = line_col(text, at);
+                assert_eq!(LineIndex::new(text).line_col(text, at), want);
                 assert_eq!(places.line_col(at), want, "{text:?} at {at}");
             }
             let mut places = Places::new(text);
             for at in (0..=text.len()).rev() {
-                let want = LineIndex::new(text).line_col(text, at);
+                let want = line_col(text, at);
                 assert_eq!(places.line_col(at), want, "{text:?} back at {at}");
             }
         }
@@ -583,6 +587,34 @@ mod tests {
             "{over}"
         );
         assert!(over.ends_with("51 problems in profile p.toml; nothing was planned"));
+    }
+
+    /// A byte-order mark is not a column, in [`line_col`], in
+    /// [`Diagnostics::line_col`], in [`Places`] and on the `-->` line alike:
+    /// the first character after it is at column 1 (an offset within it
+    /// too); one that is not at the file's start is a character like any.
+    #[test]
+    fn a_byte_order_mark_is_not_a_column_anywhere() {
+        let text = "\u{feff}valu = 5\n\u{feff}x = 1\n";
+        let key = text.find("valu").unwrap();
+        let five = text.find('5').unwrap();
+        let x = text.find('x').unwrap();
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 1), (1, 1));
+        assert_eq!(line_col(text, key), (1, 1));
+        assert_eq!(line_col(text, five), (1, 8));
+        assert_eq!(line_col(text, x), (2, 2));
+        let d = Diagnostics::new(
+            Path::new("p.toml"),
+            text,
+            "profile",
+            vec![Diagnostic::at(five..five + 1, "here")],
+        );
+        assert_eq!(d.line_col(five), (1, 8));
+        assert_eq!(d.line_col(key), (1, 1));
+        assert_eq!(Places::new(text).line_col(five), (1, 8));
+        assert!(d.to_string().contains(" --> p.toml:1:8\n"), "{d}");
+        assert!(d.summary().starts_with("p.toml:1:8: "), "{}", d.summary());
     }
 
     #[test]
@@ -649,7 +681,12 @@ mod tests {
 
     #[test]
     fn the_line_index_agrees_with_line_col() {
-        for src in ["a = 1\nbé = 2\n\nc = 3", "a,1\rbé,2\r\rc,3\r\nd,4\r"] {
+        for src in [
+            "a = 1\nbé = 2\n\nc = 3",
+            "a,1\rbé,2\r\rc,3\r\nd,4\r",
+            "\u{feff}a = 1\n\u{feff}b = 2",
+            "\u{feff}",
+        ] {
             let index = LineIndex::new(src);
             for offset in 0..=src.len() {
                 assert_eq!(

@@ -1461,3 +1461,65 @@ fn pools_names_skipped_entries_as_written() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("2 of 2 pools skipped"), "{err}");
 }
+
+/// A profile saved with a byte-order mark is placed the same everywhere a
+/// place is reported: the `-->` line on stderr (`plan`, `check`), the Why
+/// of `check` in every format, and JSON's `failures` and `error`; the mark
+/// is not a column. So is a pools snapshot with one: an entry's place on
+/// line 1 counts from the first character after the mark.
+#[test]
+fn a_byte_order_mark_is_not_a_column_wherever_a_place_is_reported() {
+    let profile = "tests/fixtures/bom-problems.toml";
+    assert!(fs::read(profile).unwrap().starts_with(b"\xef\xbb\xbf"));
+    let place = format!("{profile}:1:8");
+    let arrow = format!("--> {place}\n");
+    let plan = bin().args(["plan", profile]).output().unwrap();
+    assert_eq!(plan.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&plan.stderr);
+    assert!(err.contains(&arrow), "{err}");
+    // (Markdown escapes the backticks of the message that follows.)
+    let why = format!("the profile could not be planned: {place}: ");
+    for format in ["table", "csv", "markdown", "json"] {
+        let out = bin()
+            .args(["check", profile, "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&arrow), "{format}: {err}");
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(shown.contains(&why), "{format}: {shown}");
+        if format == "json" {
+            let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let verdict = &report["profiles"][0];
+            assert!(
+                verdict["failures"][0].as_str().unwrap().starts_with(&why),
+                "{verdict}"
+            );
+            let error = verdict["error"].as_str().unwrap();
+            assert!(error.contains(&arrow), "{error}");
+        }
+        // No other place for that problem is reported anywhere.
+        for wrong in [":1:9", ":1:7"] {
+            assert!(
+                !shown.contains(&format!("{profile}{wrong}")),
+                "{format}: {shown}"
+            );
+            assert!(
+                !err.contains(&format!("{profile}{wrong}")),
+                "{format}: {err}"
+            );
+        }
+    }
+    // A snapshot with a mark: the entry's `"x"` is the 42nd character after it.
+    let snapshot = "tests/fixtures/pools-bom.json";
+    assert!(fs::read(snapshot).unwrap().starts_with(b"\xef\xbb\xbf"));
+    let out = bin()
+        .args(["pools", snapshot, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reason = report["skipped_first"][0]["reason"].as_str().unwrap();
+    assert!(reason.ends_with("at line 1, column 42)"), "{reason}");
+}

@@ -98,6 +98,29 @@ fn a_refusal_names_the_profile_and_a_flag_the_command_has() {
         "{failures}"
     );
     assert!(!failures.contains("could not be planned"), "{failures}");
+    // The failure (the table's Why) gives the reason, the first line of
+    // the error, which holds it all.
+    let why = verdict["failures"][0].as_str().unwrap();
+    let error = verdict["error"].as_str().unwrap();
+    let first = error.lines().next().unwrap();
+    assert!(first.contains("upper paths"), "{error}");
+    assert_eq!(
+        why,
+        format!(
+            "the simulation of 30 years could not run, so the chance of paying the goal is unknown: {first}"
+        )
+    );
+    assert!(error.contains("= help: simulate at most"), "{error}");
+    for format in ["table", "csv", "markdown"] {
+        let out = bin()
+            .args(["check", "tests/fixtures/trillion.toml"])
+            .args(["--min-success", "50%", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(shown.contains(first), "{format}: {shown}");
+    }
     let out = bin()
         .args([
             "compare",

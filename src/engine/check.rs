@@ -161,19 +161,39 @@ pub fn require_success(v: &mut Verdict, success: Option<Rate>, min: f64) {
     }
 }
 
-/// Why a profile could not be planned, in one line: the first line of the
-/// error `message` (`cannot read profile p.toml: ...`, the first problem
-/// found in it), whole.
-fn why_unplanned(message: &str) -> String {
+/// `what` went wrong (`the profile could not be planned`), in one line,
+/// with why: the first line of the error `message` (`cannot read profile
+/// p.toml: ...`, the first problem found in it), whole.
+fn with_why(what: &str, message: &str) -> String {
     let first = message
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
         .map(|l| l.strip_prefix("error: ").unwrap_or(l));
     match first {
-        Some(why) if !why.is_empty() => format!("the profile could not be planned: {why}"),
-        _ => "the profile could not be planned".to_string(),
+        Some(why) if !why.is_empty() => format!("{what}: {why}"),
+        _ => what.to_string(),
     }
+}
+
+/// Why a profile could not be planned, in one line.
+fn why_unplanned(message: &str) -> String {
+    with_why("the profile could not be planned", message)
+}
+
+/// Fails a planned verdict whose simulation of `years` years could not
+/// run: its status and warnings stand, `message` is the whole error, and
+/// the failure says why in its first line, as for a profile that could not
+/// be planned.
+pub fn unsimulated(v: &mut Verdict, years: u32, message: String) {
+    v.passed = false;
+    v.failures.push(with_why(
+        &format!(
+            "the simulation of {years} years could not run, so the chance of paying the goal is unknown"
+        ),
+        &message,
+    ));
+    v.error = Some(message);
 }
 
 /// A verdict for a profile that could not be planned: `message` is the
@@ -315,6 +335,37 @@ mod tests {
         assert_eq!(
             v.failures,
             ["the profile could not be planned: cannot read profile gone.toml: check the path"]
+        );
+    }
+
+    /// A profile whose simulation could not run keeps its status and
+    /// warnings and fails with why, in one line; the error keeps it all.
+    #[test]
+    fn a_simulation_that_cannot_run_fails_with_why() {
+        let mut v = broken("p.toml", String::new());
+        v.failures.clear();
+        v.passed = true;
+        v.status = Some(Status::Meets);
+        let message = "p.toml: the simulation's upper paths pass 10^20 in year 22\n  = help: simulate at most 21 years";
+        unsimulated(&mut v, 30, message.to_string());
+        assert!(!v.passed);
+        assert_eq!(v.status, Some(Status::Meets));
+        assert_eq!(
+            v.failures,
+            [
+                "the simulation of 30 years could not run, so the chance of paying the goal is unknown: p.toml: the simulation's upper paths pass 10^20 in year 22"
+            ]
+        );
+        assert_eq!(v.error.as_deref(), Some(message));
+        // With nothing to say, the failure still says what went wrong.
+        let mut v = broken("p.toml", String::new());
+        v.failures.clear();
+        unsimulated(&mut v, 5, "\n".to_string());
+        assert_eq!(
+            v.failures,
+            [
+                "the simulation of 5 years could not run, so the chance of paying the goal is unknown"
+            ]
         );
     }
 

@@ -11,8 +11,9 @@
 //! twice is read once: the first entry in the file wins, and the id is
 //! reported. An entry of the wrong shape (a field of the wrong type, a
 //! `null` in the list), or without a usable id (missing, null, empty,
-//! blank, not a string), is skipped with its place and the field that is
-//! wrong. A file that is not JSON,
+//! blank, not a string), or holding a number too large for a float
+//! (`1e400`), is skipped with its place and the field that is wrong; a
+//! number too small for one (`1e-400`) is 0. A file that is not JSON,
 //! or is cut short, is an error. It reads bytes already in memory
 //! (no I/O) and judges nothing (screening is `screen.rs`).
 
@@ -267,21 +268,29 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
         let (line, column) = crate::error::line_col(&String::from_utf8_lossy(&cleaned), at);
         return Err(SnapshotError::List { line, column });
     }
-    let typed = serde_json::from_slice::<Envelope>(&cleaned);
-    let wrong_shape = matches!(&typed, Err(e) if e.classify() == serde_json::error::Category::Data);
-    if !wrong_shape {
-        let envelope = typed.map_err(|e| json_problem(&cleaned, &e))?;
-        let raw = envelope.data.ok_or(SnapshotError::NoData)?;
-        // Every entry with its id; when one has none, the file is read
-        // again below, entry by entry, so that it is placed (it has no id
-        // to be found by).
-        let identified: Option<Vec<(String, RawPool)>> = raw
-            .into_iter()
-            .map(|r| usable_id(r.pool.as_deref()).map(|id| (id, r)))
-            .collect();
-        if let Some(entries) = identified {
-            return Ok(checked(entries.into_iter().map(|(id, raw)| check(id, raw))));
+    match serde_json::from_slice::<Envelope>(&cleaned) {
+        Ok(envelope) => {
+            let raw = envelope.data.ok_or(SnapshotError::NoData)?;
+            // Every entry with its id; when one has none, the file is read
+            // again below, entry by entry, so that it is placed (it has no
+            // id to be found by).
+            let identified: Option<Vec<(String, RawPool)>> = raw
+                .into_iter()
+                .map(|r| usable_id(r.pool.as_deref()).map(|id| (id, r)))
+                .collect();
+            if let Some(entries) = identified {
+                return Ok(checked(entries.into_iter().map(|(id, raw)| check(id, raw))));
+            }
         }
+        // An entry of the wrong shape: read entry by entry below.
+        Err(e) if e.classify() == serde_json::error::Category::Data => {}
+        // A number past the largest float (`1e400`) is a syntax error to
+        // the typed reader but not to the reader of entries as written,
+        // which does not convert numbers: read entry by entry, so that only
+        // the entry holding it is skipped. Any other syntax error stops
+        // that reader too, at the same place.
+        Err(e) if e.classify() == serde_json::error::Category::Syntax => {}
+        Err(e) => return Err(json_problem(&cleaned, &e)),
     }
     let envelope: WrittenEnvelope =
         serde_json::from_slice(&cleaned).map_err(|e| json_problem(&cleaned, &e))?;
@@ -417,7 +426,7 @@ fn entry_of(
                 .ok()
                 .and_then(|i| usable_id(i.pool.as_deref()));
             let reason = match what {
-                Wrong::Id(what) => placed(within, what),
+                Wrong::Id(what) | Wrong::Value(what) => placed(within, what),
                 Wrong::Shape(what) => format!(
                     "it is not a pool as the endpoint writes one ({})",
                     placed(within, what)
@@ -467,6 +476,8 @@ enum Wrong {
     Id(String),
     /// Another field, or the entry itself, is not of the endpoint's shape.
     Shape(String),
+    /// A field holds a number past the largest a float holds (`1e400`).
+    Value(String),
 }
 
 /// Where the problem `e` found in the entry `written` is (a byte offset
@@ -499,6 +510,23 @@ fn wrong_shape(written: &str, e: &serde_json::Error) -> (usize, Wrong) {
     let named = crate::printable::printable(&path).into_owned();
     let what = match expected {
         Some(_) if path == "pool" => Wrong::Id(id_problem(value)),
+        // The entry was read as JSON before (as written), so the one
+        // syntax error left at a number is its size: past `f64::MAX`.
+        None if kind(value) == "a number"
+            && e.classify() == serde_json::error::Category::Syntax =>
+        {
+            Wrong::Value(format!(
+                "`{named}` is a number too large to hold ({}; the largest is ±{:.1e})",
+                shown(value),
+                f64::MAX
+            ))
+        }
+        // A string the typed reader cannot make text of (a lone UTF-16
+        // surrogate escape, `"\ud800"`).
+        None if kind(value) == "a string" => Wrong::Shape(format!(
+            "`{named}` is a string that is not text ({}: {said}); expected a string of text",
+            shown(value)
+        )),
         Some(expected) => Wrong::Shape(format!(
             "`{named}` is {} ({}); expected {expected}",
             kind(value),
@@ -625,9 +653,10 @@ fn nan_to_null(bytes: &[u8]) -> Cow<'_, [u8]> {
 /// history figure is read as unknown.
 const MAX_APY_PCT: f64 = 500_000.0;
 
-/// The value, when it is a finite number.
+/// The value, when it is a finite number; a negative zero (`-0`, or a
+/// number too small for a float such as `-1e-400`) is zero.
 fn finite(x: Option<f64>) -> Option<f64> {
-    x.filter(|v| v.is_finite())
+    x.filter(|v| v.is_finite()).map(|v| v + 0.0)
 }
 
 /// A history figure in percent, as a fraction, when it lies within

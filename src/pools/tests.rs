@@ -569,3 +569,159 @@ fn ids_and_wrong_shapes_are_placed_together() {
         "its pool id (`pool`) is empty; expected a non-empty string, at line 1, column 60"
     );
 }
+
+/// A number past the largest float in one entry (`1e400`, `-1e999`, a
+/// 400-digit integer), in any field the reader converts, skips that entry
+/// only, the reason naming the field and saying the number is too large to
+/// hold, placed where the value starts; the other entries are read. One in
+/// a field the reader ignores (`apyPct30D`) or outside `data` changes
+/// nothing.
+#[test]
+fn a_number_too_large_for_a_float_skips_its_entry_only() {
+    let digits = format!("1{}", "0".repeat(400));
+    // Each field after `  {"pool": "p", ` (it starts at column 17), with
+    // the column of the value and the value as the reason shows it.
+    let cases: [(String, usize, &str); 7] = [
+        (
+            r#""tvlUsd": 1e400"#.into(),
+            27,
+            "`tvlUsd` is a number too large to hold (1e400",
+        ),
+        (
+            r#""apy": -1e999"#.into(),
+            24,
+            "`apy` is a number too large to hold (-1e999",
+        ),
+        (
+            r#""apyBase": 1E+309"#.into(),
+            28,
+            "`apyBase` is a number too large to hold (1E+309",
+        ),
+        (
+            r#""apyReward": 2e308"#.into(),
+            30,
+            "`apyReward` is a number too large to hold (2e308",
+        ),
+        (
+            r#""mu": 1e400"#.into(),
+            23,
+            "`mu` is a number too large to hold (1e400",
+        ),
+        (
+            r#""count": 1e999"#.into(),
+            26,
+            "`count` is a number too large to hold (1e999",
+        ),
+        (
+            format!(r#""tvlUsd": {digits}"#),
+            27,
+            "`tvlUsd` is a number too large to hold (1000000000000000000000000000000000000000…",
+        ),
+    ];
+    for (field, column, want) in &cases {
+        let text = format!(
+            "{{\"status\": \"success\", \"data\": [\n  {{\"pool\": \"p\", {field}}},\n  {{\"pool\": \"q\", \"tvlUsd\": 5, \"apy\": 4}}\n]}}"
+        );
+        let s = read_snapshot(text.as_bytes()).unwrap();
+        assert_eq!(s.pools.len(), 1, "{field}");
+        assert_eq!(s.pools[0].id, "q");
+        assert_eq!(s.skipped.len(), 1, "{field}");
+        assert_eq!(s.skipped[0].id.as_deref(), Some("p"));
+        assert_eq!(
+            s.skipped[0].reason,
+            format!("{want}; the largest is ±1.8e308), at line 2, column {column}"),
+            "{field}"
+        );
+    }
+    // Ignored fields are not converted, so their size does not matter.
+    let ignored = r#"{"status": 1e400, "data": [
+      {"pool": "p", "tvlUsd": 5, "apy": 4, "apyPct30D": 1e400, "predictions": {"predictedProbability": -1e999}}
+    ]}"#;
+    let s = read_snapshot(ignored.as_bytes()).unwrap();
+    assert_eq!((s.pools.len(), s.skipped.len()), (1, 0));
+}
+
+/// The largest float and numbers near it are held as read: a TVL past 10^15
+/// is skipped, an APY is kept (and screened as beyond the planner's largest
+/// rate), history figures past the cap are unknown; base plus reward past
+/// the largest float is skipped.
+#[test]
+fn finite_huge_numbers_are_judged_as_read() {
+    let text = r#"{"data": [
+      {"pool": "tvl", "tvlUsd": 1.7976931348623157e308, "apy": 4},
+      {"pool": "apy", "tvlUsd": 5, "apy": 1e308},
+      {"pool": "history", "tvlUsd": 5, "apy": 4, "mu": 1e308, "sigma": 1e308, "apyMean30d": 1e308},
+      {"pool": "sum", "tvlUsd": 5, "apyBase": 1.7e308, "apyReward": 1.7e308}
+    ]}"#;
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    let ids: Vec<&str> = s.pools.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["apy", "history"]);
+    assert_eq!(s.pools[0].apy, 1e306);
+    assert_eq!(
+        (s.pools[1].mu, s.pools[1].sigma, s.pools[1].apy_mean_30d),
+        (None, None, None)
+    );
+    let reasons: Vec<&str> = s.skipped.iter().map(|k| k.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "its TVL (1.7976931348623157e308 USD) is over 1e15 USD, more than any pool holds",
+            "its APY (apyBase + apyReward) is larger than any number this tool holds",
+        ]
+    );
+}
+
+/// A number nearer 0 than the smallest float (`1e-400`) is read as 0, as
+/// the float nearest it; a negative one is 0 too, not -0 and not a
+/// negative APY or TVL.
+#[test]
+fn a_number_too_small_for_a_float_reads_as_zero() {
+    let text = r#"{"data": [
+      {"pool": "tvl", "tvlUsd": 1e-400, "apy": 4},
+      {"pool": "apy", "tvlUsd": 5, "apy": -1e-400, "apyReward": -1e-400, "apyBase": -1e-400, "mu": -1e-400},
+      {"pool": "zero", "tvlUsd": -0.0, "apy": -0}
+    ]}"#;
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    assert!(s.skipped.is_empty(), "{:?}", s.skipped);
+    for p in &s.pools {
+        for x in [p.tvl_usd, p.apy, p.apy_base, p.apy_reward] {
+            assert!(x >= 0.0, "{}: {x}", p.id);
+            assert!(x.is_sign_positive(), "{}: {x}", p.id);
+        }
+    }
+    assert_eq!(s.pools[0].tvl_usd, 0.0);
+    assert_eq!(s.pools[0].apy, 0.04);
+    assert_eq!(s.pools[1].apy, 0.0);
+    assert_eq!(s.pools[1].mu, Some(0.0));
+    assert!(s.pools[1].mu.unwrap().is_sign_positive());
+}
+
+/// A string the typed reader cannot make text of (a lone UTF-16 surrogate
+/// escape) skips its entry, named and placed, rather than the file.
+#[test]
+fn a_string_that_is_not_text_skips_its_entry_only() {
+    let text = "{\"data\": [\n  {\"pool\": \"p\", \"chain\": \"\\ud800\", \"tvlUsd\": 5, \"apy\": 4},\n  {\"pool\": \"q\", \"tvlUsd\": 5, \"apy\": 4}\n]}";
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    assert_eq!(s.pools.len(), 1);
+    assert_eq!(s.skipped.len(), 1);
+    assert_eq!(s.skipped[0].id.as_deref(), Some("p"));
+    let reason = &s.skipped[0].reason;
+    assert!(
+        reason.starts_with(r#"it is not a pool as the endpoint writes one (`chain` is a string that is not text ("\ud800": "#),
+        "{reason}"
+    );
+    assert!(
+        reason.ends_with("; expected a string of text, at line 2, column 26)"),
+        "{reason}"
+    );
+}
+
+/// A syntax error outside the numbers still refuses the file, at its place.
+#[test]
+fn a_syntax_error_is_still_an_error_of_the_file() {
+    let text = "{\"data\": [\n  {\"pool\": \"p\", \"tvlUsd\": 1e400, \"apy\": 4},\n  {\"pool\": \"q\" \"apy\": 4}\n]}";
+    match read_snapshot(text.as_bytes()) {
+        Err(SnapshotError::Json { line, column, .. }) => assert_eq!((line, column), (3, 16)),
+        other => panic!("{other:?}"),
+    }
+}

@@ -128,11 +128,7 @@ fn checked(
                 // The plan stands (its status and warnings are shown); the
                 // chance of paying the goal could not be found.
                 report_error(&e);
-                verdict.passed = false;
-                verdict.failures.push(format!(
-                    "the simulation of {MIN_SUCCESS_YEARS} years could not run, so the chance of paying the goal is unknown"
-                ));
-                verdict.error = Some(format!("{e:#}"));
+                check::unsimulated(&mut verdict, MIN_SUCCESS_YEARS, format!("{e:#}"));
             }
         }
     }
