@@ -44,17 +44,19 @@ pub fn ratio_volatility(sigma_a: f64, sigma_b: f64, correlation: f64) -> Result<
 
 /// Closed form of expected constant-product IL (a fraction ≤ 0) over `years`
 /// for a ratio volatility `sigma` (annual, a fraction): `exp(−σ²T/8) − 1`
-/// (domain.md §2).
+/// (domain.md §2), taken as `expm1` so that a small loss keeps its digits
+/// (subtracting 1 from `exp` lost them: σ = 1% gave −1.249992187535298e-5
+/// for −1.2499921875325520e-5).
 #[must_use]
 pub fn expected_il_constant_product(sigma: f64, years: f64) -> f64 {
-    (-sigma * sigma * years / 8.0).exp() - 1.0
+    (-sigma * sigma * years / 8.0).exp_m1()
 }
 
 /// Closed form for a two-token weighted pool with `weight` on A:
-/// `exp(−w(1−w)σ²T/2) − 1` (a fraction ≤ 0).
+/// `exp(−w(1−w)σ²T/2) − 1` (a fraction ≤ 0), as `expm1`.
 #[must_use]
 pub fn expected_il_weighted(weight: f64, sigma: f64, years: f64) -> f64 {
-    (-weight * (1.0 - weight) * sigma * sigma * years / 2.0).exp() - 1.0
+    (-weight * (1.0 - weight) * sigma * sigma * years / 2.0).exp_m1()
 }
 
 /// Expected IL (a fraction ≤ 0) over `years` for a ratio volatility `sigma`

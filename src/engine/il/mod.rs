@@ -37,9 +37,7 @@ pub use expected::{
     expected_il, expected_il_constant_product, expected_il_weighted, ratio_volatility,
 };
 pub use report::{IlQuery, IlReport, PoolOut, il_report};
-pub use shapes::{
-    concentrated_in_range, constant_product_values, impermanent_loss, loss_of, weighted_n,
-};
+pub use shapes::{concentrated_in_range, constant_product_loss, impermanent_loss, weighted_n};
 pub use table::ValueTable;
 
 pub use crate::model::DEFAULT_AMPLIFICATION;

@@ -56,7 +56,7 @@ impl Pool {
     #[must_use]
     pub fn values(&self, r: f64) -> (f64, f64) {
         match *self {
-            Pool::ConstantProduct => constant_product_values(r),
+            Pool::ConstantProduct => (r.sqrt(), 0.5 * (1.0 + r)),
             Pool::Weighted { weight: w } => (r.powf(w), w * r + 1.0 - w),
             Pool::Concentrated { lower, upper } => concentrated_values(lower, upper, r),
             Pool::Stable { amplification } => stable_values(amplification, r),
@@ -66,7 +66,13 @@ impl Pool {
     /// Impermanent loss at price ratio `r` (a fraction ≤ 0).
     #[must_use]
     pub fn impermanent_loss(&self, r: f64) -> f64 {
-        loss_of(self.values(r))
+        match *self {
+            Pool::ConstantProduct => constant_product_loss(r),
+            _ => {
+                let (lp, hold) = self.values(r);
+                lp / hold - 1.0
+            }
+        }
     }
 
     /// Price ratios where the value function has a kink, for the integrator.
@@ -124,20 +130,17 @@ pub fn weighted_n(ratios: &[f64], weights: &[f64]) -> Result<f64, IlError> {
     Ok(log_lp.exp() / hold - 1.0)
 }
 
-/// A constant-product pool's LP and holding values at price ratio `r`,
-/// relative to their entry value: `(√r, (1 + r)/2)` (domain.md §2).
+/// A constant-product pool's impermanent loss at price ratio `r` (a
+/// fraction ≤ 0): `2√r/(1 + r) − 1` (domain.md §2), written as
+/// `−d²/(1 + r)` with `d = √r − 1 = (r − 1)/(√r + 1)`, which subtracts
+/// nothing of the same size: near `r = 1` the textbook form loses half its
+/// digits to cancellation (r = 1.0001 gave −1.249874981290589e-9 for
+/// −1.2498750101554688e-9).
 #[inline]
 #[must_use]
-pub fn constant_product_values(r: f64) -> (f64, f64) {
-    (r.sqrt(), 0.5 * (1.0 + r))
-}
-
-/// Impermanent loss (a fraction ≤ 0) from an LP value and the holding
-/// value at the same price ratio: `lp / hold − 1`.
-#[inline]
-#[must_use]
-pub fn loss_of((lp, hold): (f64, f64)) -> f64 {
-    lp / hold - 1.0
+pub fn constant_product_loss(r: f64) -> f64 {
+    let d = (r - 1.0) / (r.sqrt() + 1.0);
+    -(d * d) / (1.0 + r)
 }
 
 /// Concentrated liquidity on `[a, b]` (entry price 1), by token amounts with

@@ -266,3 +266,47 @@ fn huge_volatility_goes_to_the_limit_of_minus_100_percent() {
         last = loss;
     }
 }
+
+/// Small losses keep their digits: the constant-product loss near `r = 1`
+/// and the closed-form expected losses at small volatilities, against
+/// values computed with mpmath at 40 digits from the same `f64` inputs, to
+/// 14 significant digits (the textbook forms, which subtract 1, held 5 to
+/// 11 of them here).
+#[test]
+// The reference values are written with the digits mpmath gave.
+#[allow(clippy::excessive_precision)]
+fn small_losses_keep_their_digits() {
+    let close = |got: f64, want: f64, what: &str| {
+        assert!(
+            ((got - want) / want).abs() < 1e-14,
+            "{what}: {got:e}, want {want:e}"
+        );
+    };
+    let ratios = [
+        (1.0001, -1.249_875_010_155_193_5e-9),
+        (1.000_000_001, -1.250_000_205_600_935_7e-19),
+        (0.9999, -1.250_125_010_156_756e-9),
+        (2.0, -0.057_190_958_417_936_634),
+        (0.25, -0.2),
+        (4.0, -0.2),
+        (1e-12, -0.999_998),
+        (1e12, -0.999_998),
+    ];
+    for (r, want) in ratios {
+        close(Pool::ConstantProduct.impermanent_loss(r), want, &format!("r = {r}"));
+    }
+    let spreads = [
+        (0.01, -1.249_992_187_532_552e-5),
+        (0.0001, -1.249_999_999_218_750_1e-9),
+        (0.7, -0.059_411_936_635_657_93),
+        (3.0, -0.675_347_532_641_650_3),
+    ];
+    for (sigma, want) in spreads {
+        close(expected_il_constant_product(sigma, 1.0), want, &format!("σ = {sigma}"));
+    }
+    close(
+        expected_il_weighted(0.8, 0.001, 1.0),
+        -7.999_999_680_000_01e-8,
+        "weighted, σ = 0.001",
+    );
+}

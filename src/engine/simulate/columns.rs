@@ -21,7 +21,7 @@ use rand_distr::StandardNormal;
 
 use super::setup::{Ratio, Setup};
 use super::stream::PathRng;
-use crate::engine::il::{constant_product_values, loss_of};
+use crate::engine::il::constant_product_loss;
 use crate::model::Pool;
 
 /// Where a position's year reads its price factor: an asset's row of
@@ -414,7 +414,7 @@ impl Columns {
                 // no call and no branch, so it is vectorised.
                 (None, Some((_, _, Pool::ConstantProduct, _)), Ratio::Assets) => {
                     for ((il, a), b) in il.iter_mut().zip(fa).zip(fb) {
-                        *il = loss_of(constant_product_values(a / b));
+                        *il = constant_product_loss(a / b);
                     }
                 }
                 _ => {
