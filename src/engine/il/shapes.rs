@@ -68,6 +68,10 @@ impl Pool {
     pub fn impermanent_loss(&self, r: f64) -> f64 {
         match *self {
             Pool::ConstantProduct => constant_product_loss(r),
+            Pool::Weighted { weight: w } => weighted_excess(w, r) / (w * r + 1.0 - w),
+            Pool::Concentrated { lower, upper } if lower <= r && r <= upper => {
+                concentrated_in_range(lower, upper, r).unwrap_or(0.0)
+            }
             _ => {
                 let (lp, hold) = self.values(r);
                 lp / hold - 1.0
@@ -143,6 +147,29 @@ pub fn constant_product_loss(r: f64) -> f64 {
     -(d * d) / (1.0 + r)
 }
 
+/// `r^w − 1 − w(r − 1)`: a weighted pool's LP value less its holding
+/// value, over the entry value (weight `w` on A, price ratio `r`), without
+/// the cancellation of the two near `r = 1`, where both are about
+/// `w(r − 1)` and their difference about `w(w − 1)(ln r)²/2`. For
+/// `|ln r| ≤ 1` it is the series `Σ_{k≥2} (w^k − w)(ln r)^k/k!` (24 terms:
+/// the rest is below 1e-23 of the first), each `w^k − w` as `w(w^(k−1) − 1)`
+/// with `w^j − 1` built up as `w(w^(j−1) − 1) + (w − 1)`, which adds terms of
+/// one sign; farther out the two are far enough apart to subtract.
+fn weighted_excess(w: f64, r: f64) -> f64 {
+    let x = r.ln();
+    if x.abs() > 1.0 {
+        return (w * x).exp_m1() - w * x.exp_m1();
+    }
+    // `power_less_one` is w^(k−1) − 1 and `term` is x^k/k! at step k.
+    let (mut power_less_one, mut term, mut sum) = (w - 1.0, x, 0.0);
+    for k in 2..=25 {
+        term *= x / f64::from(k);
+        sum += w * power_less_one * term;
+        power_less_one = w * power_less_one + (w - 1.0);
+    }
+    sum
+}
+
 /// Concentrated liquidity on `[a, b]` (entry price 1), by token amounts with
 /// liquidity 1: `x = 1/sqrt(p) - 1/sqrt(b)`, `y = sqrt(p) - sqrt(a)` inside the
 /// range, all A below it, all B above it. Values relative to the entry value.
@@ -159,11 +186,14 @@ fn concentrated_values(a: f64, b: f64, r: f64) -> (f64, f64) {
 
 /// The closed form of concentrated IL while the price stays in range:
 /// `(2 sqrt(k) - 1 - k) / (1 + k - sqrt(a) - k / sqrt(b))` (domain.md §2);
-/// `None` out of range.
+/// `None` out of range. The numerator is taken as `−d²` with
+/// `d = (k − 1)/(√k + 1)`, as for a constant-product pool, so a small loss
+/// keeps its digits.
 #[must_use]
 pub fn concentrated_in_range(a: f64, b: f64, k: f64) -> Option<f64> {
     if !(a <= k && k <= b) {
         return None;
     }
-    Some((2.0 * k.sqrt() - 1.0 - k) / (1.0 + k - a.sqrt() - k / b.sqrt()))
+    let d = (k - 1.0) / (k.sqrt() + 1.0);
+    Some(-(d * d) / (1.0 + k - a.sqrt() - k / b.sqrt()))
 }
