@@ -25,7 +25,30 @@ use serde::{Deserialize, Serialize};
 #[derive(Deserialize)]
 struct Envelope {
     #[serde(default)]
-    data: Option<Vec<RawPool>>,
+    data: Option<Vec<Object<RawPool>>>,
+}
+
+/// A value that must be written as a JSON object. A derived struct also
+/// takes a list, its items read as the fields in order, so that
+/// `["id", "Ethereum", "aave-v3", "USDC", 5000000, 4]` would read as a pool
+/// with an APY of 4%; through this a list is a value of the wrong shape.
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Fields<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(Fields(std::marker::PhantomData))
+            .map(Object)
+    }
 }
 
 /// The response's outer object with each entry of `data` as written, to be
@@ -57,7 +80,7 @@ struct RawPool {
     stablecoin: Option<bool>,
     il_risk: Option<String>,
     exposure: Option<String>,
-    predictions: Option<Predictions>,
+    predictions: Option<Object<Predictions>>,
     pool_meta: Option<String>,
 }
 
@@ -276,7 +299,7 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
             // id to be found by).
             let identified: Option<Vec<(String, RawPool)>> = raw
                 .into_iter()
-                .map(|r| usable_id(r.pool.as_deref()).map(|id| (id, r)))
+                .map(|Object(r)| usable_id(r.pool.as_deref()).map(|id| (id, r)))
                 .collect();
             if let Some(entries) = identified {
                 return Ok(checked(entries.into_iter().map(|(id, raw)| check(id, raw))));
@@ -415,16 +438,16 @@ fn entry_of(
         format!("{what}, at line {line}, column {column}")
     };
     let raw: RawPool = match serde_json::from_str(written) {
-        Ok(raw) => raw,
+        Ok(Object(raw)) => raw,
         Err(e) => {
             let (within, what) = wrong_shape(written, &e);
             #[derive(Deserialize)]
             struct Id {
                 pool: Option<String>,
             }
-            let id = serde_json::from_str::<Id>(written)
+            let id = serde_json::from_str::<Object<Id>>(written)
                 .ok()
-                .and_then(|i| usable_id(i.pool.as_deref()));
+                .and_then(|Object(i)| usable_id(i.pool.as_deref()));
             let reason = match what {
                 Wrong::Id(what) | Wrong::Value(what) => placed(within, what),
                 Wrong::Shape(what) => format!(
@@ -743,7 +766,7 @@ fn check(id: String, raw: RawPool) -> Result<Pool, Skipped> {
         exposure: raw.exposure,
         predicted_down: raw
             .predictions
-            .and_then(|p| p.predicted_class)
+            .and_then(|p| p.0.predicted_class)
             .is_some_and(|c| c.eq_ignore_ascii_case("down")),
         meta: raw.pool_meta,
     })

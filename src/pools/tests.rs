@@ -725,3 +725,46 @@ fn a_syntax_error_is_still_an_error_of_the_file() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A list in the `data` list, or where an object of fields belongs, is of
+/// the wrong shape: it is skipped at its place, not read as the fields in
+/// order (a list of an id, a chain, a project, a symbol, a TVL and an APY
+/// used to plan as a pool at that APY), and an empty list is not an entry
+/// without an id.
+#[test]
+fn a_list_is_not_read_as_an_object_of_fields() {
+    let text = concat!(
+        "{\"data\": [\n",
+        "  [\"arr-id\", \"Ethereum\", \"aave-v3\", \"USDC\", 5000000, 4],\n",
+        "  [],\n",
+        "  {\"pool\": \"pred\", \"tvlUsd\": 1, \"apy\": 1, \"predictions\": [\"Down\"]},\n",
+        "  {\"pool\": \"good\", \"tvlUsd\": 1, \"apy\": 1, \"predictions\": {\"predictedClass\": \"Down\"}}\n",
+        "]}"
+    );
+    let s = read_snapshot(text.as_bytes()).unwrap();
+    let ids: Vec<&str> = s.pools.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["good"]);
+    assert!(s.pools[0].predicted_down);
+    let reasons: Vec<(Option<&str>, &str)> = s
+        .skipped
+        .iter()
+        .map(|k| (k.id.as_deref(), k.reason.as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (
+                None,
+                "it is not a pool as the endpoint writes one (`[\"arr-id\", \"Ethereum\", \"aave-v3\", \"USDC\"` is not an object of pool fields, at line 2, column 3)"
+            ),
+            (
+                None,
+                "it is not a pool as the endpoint writes one (`[]` is not an object of pool fields, at line 3, column 3)"
+            ),
+            (
+                Some("pred"),
+                "it is not a pool as the endpoint writes one (`predictions` is a list ([\"Down\"]); expected an object, at line 4, column 58)"
+            ),
+        ]
+    );
+}
