@@ -302,7 +302,12 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
                 .map(|Object(r)| usable_id(r.pool.as_deref()).map(|id| (id, r)))
                 .collect();
             if let Some(entries) = identified {
-                return Ok(checked(entries.into_iter().map(|(id, raw)| check(id, raw))));
+                let snapshot = checked(entries.into_iter().map(|(id, raw)| check(id, raw)));
+                // Every entry read: done. Else the file is read again
+                // below, entry by entry, to place those skipped.
+                if snapshot.skipped.is_empty() {
+                    return Ok(snapshot);
+                }
             }
         }
         // An entry of the wrong shape: read entry by entry below.
@@ -323,7 +328,17 @@ pub fn read_snapshot(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
     let text = String::from_utf8_lossy(&cleaned);
     let mut places = crate::error::Places::new(&text);
     Ok(checked(raw.into_iter().map(|entry| {
-        entry_of(&cleaned, entry, &mut places).and_then(|(id, raw)| check(id, raw))
+        let (id, raw) = entry_of(&cleaned, entry, &mut places)?;
+        // A value the planner cannot take (a negative TVL, no APY): placed
+        // at its entry.
+        check(id, raw).map_err(|skipped| {
+            let start = (entry.get().as_ptr() as usize).saturating_sub(cleaned.as_ptr() as usize);
+            let (line, column) = places.line_col(start);
+            Skipped {
+                reason: format!("{}, at line {line}, column {column}", skipped.reason),
+                ..skipped
+            }
+        })
     })))
 }
 

@@ -176,7 +176,7 @@ fn a_tvl_past_any_pool_is_skipped_not_shown_as_zero() {
     assert_eq!(s.skipped.len(), 1);
     assert_eq!(
         s.skipped[0].reason,
-        "its TVL (1e308 USD) is over 1e15 USD, more than any pool holds"
+        "its TVL (1e308 USD) is over 1e15 USD, more than any pool holds, at line 2, column 7"
     );
 }
 
@@ -665,8 +665,8 @@ fn finite_huge_numbers_are_judged_as_read() {
     assert_eq!(
         reasons,
         [
-            "its TVL (1.7976931348623157e308 USD) is over 1e15 USD, more than any pool holds",
-            "its APY (apyBase + apyReward) is larger than any number this tool holds",
+            "its TVL (1.7976931348623157e308 USD) is over 1e15 USD, more than any pool holds, at line 2, column 7",
+            "its APY (apyBase + apyReward) is larger than any number this tool holds, at line 5, column 7",
         ]
     );
 }
