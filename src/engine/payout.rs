@@ -61,17 +61,18 @@ fn root_less_one(apy: Decimal, f: u32) -> Decimal {
         });
         let Some(step) = step else { break };
         q -= step;
-        // A step this small leaves an error of about its square.
-        if step.abs() <= q.abs() * NEWTON_DONE {
+        if step.abs() <= NEWTON_DONE {
             break;
         }
     }
     q
 }
 
-/// A Newton step at most this part of the root leaves it exact to the
-/// decimal's precision.
-const NEWTON_DONE: Decimal = Decimal::from_parts(1, 0, 0, false, 16);
+/// A Newton step at most this large leaves an error of about
+/// `(f − 1)/2 · step²`, below the decimal's last place: one step from the
+/// `f64` estimate (off by about 1e-16 of the root) is enough for every
+/// payment schedule but those of APYs near −100%.
+const NEWTON_DONE: Decimal = Decimal::from_parts(1, 0, 0, false, 15);
 
 /// `x^n` by repeated squaring, `None` past the decimal's range.
 fn power(x: Decimal, mut n: u32) -> Option<Decimal> {

@@ -27,10 +27,11 @@ pub const SCREEN_ABOVE: Decimal = Decimal::ONE;
 pub fn plan(p: &Portfolio) -> PlanReport {
     // Positions often share a pool shape and pair: integrate each once.
     let mut losses = IlCache::default();
+    let mut rates = PaidCache::default();
     let positions: Vec<PositionOut> = p
         .positions
         .iter()
-        .map(|pos| plan_position(p, pos, &mut losses))
+        .map(|pos| plan_position(p, pos, &mut losses, &mut rates))
         .collect();
     let totals = totals(p, &positions);
     let goal = p.goal.as_ref().map(|g| goal(p, g, &totals));
@@ -78,6 +79,31 @@ impl IlCache {
     }
 }
 
+/// Paid-out rates already computed, by yield parts (their exact decimal
+/// representations) and payments a year: positions on the rate book's
+/// bands share them, and each rate takes a root to the decimal's precision.
+#[derive(Default)]
+struct PaidCache(std::collections::HashMap<([u8; 16], [u8; 16], u32), Rate>);
+
+impl PaidCache {
+    /// [`payout::paid_out_band`] of `pos` at `f` payments a year.
+    fn band(&mut self, pos: &Position, f: u32) -> Band {
+        let mut rate = |pick: fn(Band) -> Rate| {
+            let parts = payout::parts_of(pos, pick);
+            let key = (parts.apr.0.serialize(), parts.apy.0.serialize(), f);
+            *self
+                .0
+                .entry(key)
+                .or_insert_with(|| payout::paid_out_rate(parts, f))
+        };
+        Band {
+            low: rate(|b| b.low),
+            mid: rate(|b| b.mid),
+            high: rate(|b| b.high),
+        }
+    }
+}
+
 /// Expected one-year IL of a liquidity position, a fraction in [−1, 0], kept
 /// exact (rounded only when shown).
 #[must_use]
@@ -111,7 +137,12 @@ fn liquidity_out(l: &Liquidity) -> LiquidityOut {
     }
 }
 
-fn plan_position(p: &Portfolio, pos: &Position, losses: &mut IlCache) -> PositionOut {
+fn plan_position(
+    p: &Portfolio,
+    pos: &Position,
+    losses: &mut IlCache,
+    rates: &mut PaidCache,
+) -> PositionOut {
     let screened = pos.apy.mid.0 > SCREEN_ABOVE;
     let il = pos.liquidity.as_ref().map(|l| losses.get(l));
     let loss = il.unwrap_or(Rate::ZERO);
@@ -126,7 +157,7 @@ fn plan_position(p: &Portfolio, pos: &Position, losses: &mut IlCache) -> Positio
     let paid = if screened {
         Band::default()
     } else {
-        payout::paid_out_band(pos, p.payouts_per_year())
+        rates.band(pos, p.payouts_per_year())
     };
     let paid_income = MoneyBand::earned(pos.amount, paid);
     // A screened position counts as 0 toward the goal, its IL included.
