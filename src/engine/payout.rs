@@ -89,10 +89,50 @@ fn power(x: Decimal, mut n: u32) -> Option<Decimal> {
     Some(out)
 }
 
-/// The yearly rate paid out at `f` payments a year: `f·q` (a fraction).
+/// The yearly rate paid out at `f` payments a year: `f·q` (a fraction),
+/// taken as `apr + f·((1+apy)^(1/f) − 1)`; for an APY within 0.1% of zero,
+/// by series ([`paid_root_series`]), since `f` times a periodic rate held to
+/// 28 places would keep few digits of a tiny one (an APY of 1e-28 paid
+/// monthly would come out as 0).
 #[must_use]
 pub fn paid_out_rate(parts: YieldParts, f: u32) -> Rate {
-    Rate(periodic(parts, f) * Decimal::from(f.max(1)))
+    let f = f.max(1);
+    if f == 1 {
+        return Rate(parts.apr.0 + parts.apy.0);
+    }
+    let root = if parts.apy.0.abs() < SERIES_BELOW {
+        paid_root_series(parts.apy.0, f)
+    } else {
+        root_less_one(parts.apy.0, f) * Decimal::from(f)
+    };
+    Rate(parts.apr.0 + root)
+}
+
+/// APYs nearer zero than this (0.1%) are paid out by series.
+const SERIES_BELOW: Decimal = Decimal::from_parts(1, 0, 0, false, 3);
+
+/// `f·((1 + a)^(1/f) − 1)` for `|a|` below 0.001, by series in decimals:
+/// `L = ln(1 + a) = Σ (−1)^(k+1) a^k/k`, then `f·expm1(L/f) = Σ L^k/(k! f^(k−1))`,
+/// twelve terms of each (the rest is below 1e-36 of the first).
+fn paid_root_series(a: Decimal, f: u32) -> Decimal {
+    let mut log = Decimal::ZERO;
+    let mut power = a;
+    for k in 1..=12u32 {
+        let term = power / Decimal::from(k);
+        if k % 2 == 1 {
+            log += term;
+        } else {
+            log -= term;
+        }
+        power *= a;
+    }
+    let f = Decimal::from(f);
+    let (mut sum, mut term) = (Decimal::ZERO, log);
+    for k in 1..=12u32 {
+        sum += term;
+        term = term * log / (Decimal::from(k + 1) * f);
+    }
+    sum
 }
 
 /// The yearly growth of income reinvested at each of `f` payments: `(1+q)^f − 1`
@@ -145,9 +185,9 @@ mod tests {
     }
 
     /// The paid-out rate `f·((1 + apy)^(1/f) − 1)` to 25 significant
-    /// digits (22 near −100%), against values computed independently with
-    /// mpmath at 40 digits, over APYs from 1e-20 to 1,000,000% and down to
-    /// −99.9999%.
+    /// digits (22 near −100%) or the decimal's last place, against values
+    /// computed independently with mpmath at 40 digits, over APYs from 1e-28
+    /// (which must not come out as 0) to 1,000,000% and down to −99.9999%.
     #[test]
     fn paid_out_rates_hold_every_digit_a_decimal_holds() {
         // f·((1 + apy)^(1/f) − 1) by mpmath at 40 digits, cut to 26
@@ -166,6 +206,18 @@ mod tests {
                 12,
                 "0.0000000000000000000099999999",
             ),
+            (
+                "0.000000000000000000000001",
+                12,
+                "0.000000000000000000000001",
+            ),
+            (
+                "0.0000000000000000000000000001",
+                12,
+                "0.0000000000000000000000000001",
+            ),
+            ("-0.00001", 12, "-0.0000100000458336261595425997"),
+            ("0.0009", 12, "0.0008996289633287598226817772"),
         ];
         for (apy, f, want) in cases {
             let parts = YieldParts {
@@ -174,12 +226,11 @@ mod tests {
             };
             let got = paid_out_rate(parts, f).0;
             let want = Decimal::from_str_exact(want).unwrap();
-            // To 25 significant digits, or within the decimal's last two
-            // places (of 28): the periodic rate of a tiny APY is itself
-            // tiny and holds few digits, and `f` times it adds the error of
-            // `f` last places. Near −100% the root is near 0.3 and its
-            // powers near 1e-6, which keep fewer digits for the same reason.
-            let within_a_place = (got - want).abs() <= Decimal::from_scientific("1e-26").unwrap();
+            // To 25 significant digits, or within two units of the
+            // decimal's last place (of 28), which is all a tiny rate holds.
+            // Near −100% the root is near 0.3 and its powers near 1e-6,
+            // which keep fewer digits.
+            let within_a_place = (got - want).abs() <= Decimal::from_scientific("2e-28").unwrap();
             let error = ((got - want) / want).abs();
             let bound = if apy == "-0.999999" { "1e-22" } else { "1e-25" };
             assert!(

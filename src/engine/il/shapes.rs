@@ -63,20 +63,23 @@ impl Pool {
         }
     }
 
-    /// Impermanent loss at price ratio `r` (a fraction ≤ 0).
+    /// Impermanent loss at price ratio `r` (a fraction in [−1, 0]).
     #[must_use]
     pub fn impermanent_loss(&self, r: f64) -> f64 {
-        match *self {
+        let loss = match *self {
             Pool::ConstantProduct => constant_product_loss(r),
-            Pool::Weighted { weight: w } => weighted_excess(w, r) / (w * r + 1.0 - w),
-            Pool::Concentrated { lower, upper } if lower <= r && r <= upper => {
-                concentrated_in_range(lower, upper, r).unwrap_or(0.0)
+            Pool::Weighted { weight: w } if r.ln().abs() <= 1.0 => {
+                weighted_excess(w, r) / (w * r + 1.0 - w)
             }
+            Pool::Concentrated { lower, upper } => concentrated_loss(lower, upper, r),
             _ => {
                 let (lp, hold) = self.values(r);
                 lp / hold - 1.0
             }
-        }
+        };
+        // A position cannot lose more than it holds; near the largest
+        // ratios rounding can take the forms above a few units past it.
+        if loss < -1.0 { -1.0 } else { loss }
     }
 
     /// Price ratios where the value function has a kink, for the integrator.
@@ -144,22 +147,27 @@ pub fn weighted_n(ratios: &[f64], weights: &[f64]) -> Result<f64, IlError> {
 #[must_use]
 pub fn constant_product_loss(r: f64) -> f64 {
     let d = (r - 1.0) / (r.sqrt() + 1.0);
-    -(d * d) / (1.0 + r)
+    let loss = if r < 1e150 {
+        -(d * d) / (1.0 + r)
+    } else {
+        // −(d/√(1 + r))²: d² overflows for the largest ratios.
+        let e = d / (1.0 + r).sqrt();
+        -(e * e)
+    };
+    // Rounding can take the largest ratios' loss a few units past −1.
+    if loss < -1.0 { -1.0 } else { loss }
 }
 
-/// `r^w − 1 − w(r − 1)`: a weighted pool's LP value less its holding
-/// value, over the entry value (weight `w` on A, price ratio `r`), without
-/// the cancellation of the two near `r = 1`, where both are about
-/// `w(r − 1)` and their difference about `w(w − 1)(ln r)²/2`. For
-/// `|ln r| ≤ 1` it is the series `Σ_{k≥2} (w^k − w)(ln r)^k/k!` (24 terms:
-/// the rest is below 1e-23 of the first), each `w^k − w` as `w(w^(k−1) − 1)`
-/// with `w^j − 1` built up as `w(w^(j−1) − 1) + (w − 1)`, which adds terms of
-/// one sign; farther out the two are far enough apart to subtract.
+/// `r^w − 1 − w(r − 1)` for `|ln r| ≤ 1`: a weighted pool's LP value less
+/// its holding value, over the entry value (weight `w` on A, price ratio
+/// `r`), without the cancellation of the two near `r = 1`, where both are
+/// about `w(r − 1)` and their difference about `w(w − 1)(ln r)²/2`: the
+/// series `Σ_{k≥2} (w^k − w)(ln r)^k/k!` (24 terms: the rest is below 1e-23
+/// of the first), each `w^k − w` as `w(w^(k−1) − 1)` with `w^j − 1` built up
+/// as `w(w^(j−1) − 1) + (w − 1)`, which adds terms of one sign. Farther out
+/// the two are far enough apart that `lp / hold − 1` keeps its digits.
 fn weighted_excess(w: f64, r: f64) -> f64 {
     let x = r.ln();
-    if x.abs() > 1.0 {
-        return (w * x).exp_m1() - w * x.exp_m1();
-    }
     // `power_less_one` is w^(k−1) − 1 and `term` is x^k/k! at step k.
     let (mut power_less_one, mut term, mut sum) = (w - 1.0, x, 0.0);
     for k in 2..=25 {
@@ -173,27 +181,55 @@ fn weighted_excess(w: f64, r: f64) -> f64 {
 /// Concentrated liquidity on `[a, b]` (entry price 1), by token amounts with
 /// liquidity 1: `x = 1/sqrt(p) - 1/sqrt(b)`, `y = sqrt(p) - sqrt(a)` inside the
 /// range, all A below it, all B above it. Values relative to the entry value.
+///
+/// Each difference of square roots is taken as a quotient (`1 − √a` as
+/// `(1 − a)/(1 + √a)`), so a range a hair wide keeps its digits.
 fn concentrated_values(a: f64, b: f64, r: f64) -> (f64, f64) {
     let (sa, sb) = (a.sqrt(), b.sqrt());
     let p = r.clamp(a, b);
     let sp = p.sqrt();
-    let x = 1.0 / sp - 1.0 / sb;
-    let y = sp - sa;
-    let (x0, y0) = (1.0 - 1.0 / sb, 1.0 - sa);
+    // 1/√p − 1/√b and √p − √a.
+    let x = (b - p) / (sp * sb * (sb + sp));
+    let y = (p - a) / (sp + sa);
+    let (x0, y0) = concentrated_at_entry(a, b);
     let v0 = x0 + y0;
     ((x * r + y) / v0, (x0 * r + y0) / v0)
 }
 
+/// A concentrated position's token amounts at entry (price 1, liquidity 1):
+/// `1 − 1/√b` of A and `1 − √a` of B, each without cancellation.
+fn concentrated_at_entry(a: f64, b: f64) -> (f64, f64) {
+    let (sa, sb) = (a.sqrt(), b.sqrt());
+    ((b - 1.0) / (sb * (sb + 1.0)), (1.0 - a) / (1.0 + sa))
+}
+
+/// A concentrated position's impermanent loss on `[a, b]` at price ratio
+/// `r` (a fraction ≤ 0): `(lp − hold)/hold`, with `lp − hold` worked out so
+/// that nothing nearly equal is subtracted. With `p` the price held in the
+/// range and `e = √p − 1 = (p − 1)/(√p + 1)`, it is `e(e − (r − 1))/√p`,
+/// which in range (`p = r`) is `−e²`, as for a constant-product pool.
+fn concentrated_loss(a: f64, b: f64, r: f64) -> f64 {
+    let (x0, y0) = concentrated_at_entry(a, b);
+    let hold = x0 * r + y0;
+    let p = r.clamp(a, b);
+    let sp = p.sqrt();
+    let e = (p - 1.0) / (sp + 1.0);
+    let excess = if p == r {
+        -(e * e)
+    } else {
+        e * (e - (r - 1.0)) / sp
+    };
+    excess / hold
+}
+
 /// The closed form of concentrated IL while the price stays in range:
 /// `(2 sqrt(k) - 1 - k) / (1 + k - sqrt(a) - k / sqrt(b))` (domain.md §2);
-/// `None` out of range. The numerator is taken as `−d²` with
-/// `d = (k − 1)/(√k + 1)`, as for a constant-product pool, so a small loss
-/// keeps its digits.
+/// `None` out of range. Taken as [`concentrated_loss`] does, so a small loss
+/// and a narrow range keep their digits.
 #[must_use]
 pub fn concentrated_in_range(a: f64, b: f64, k: f64) -> Option<f64> {
     if !(a <= k && k <= b) {
         return None;
     }
-    let d = (k - 1.0) / (k.sqrt() + 1.0);
-    Some(-(d * d) / (1.0 + k - a.sqrt() - k / b.sqrt()))
+    Some(concentrated_loss(a, b, k))
 }

@@ -402,3 +402,51 @@ fn weighted_and_concentrated_losses_keep_their_digits() {
         );
     }
 }
+
+/// Extreme ratios and hair-wide ranges: the largest float ratio is a loss
+/// of 100% (its square used to overflow to a loss past the decimal's range),
+/// a weighted pool never loses more than everything, and a concentrated
+/// range a hair wide gives a loss (never a gain), against mpmath.
+#[test]
+fn extreme_ratios_and_narrow_ranges_stay_losses() {
+    assert_eq!(Pool::ConstantProduct.impermanent_loss(f64::MAX), -1.0);
+    assert_eq!(
+        Pool::ConstantProduct.impermanent_loss(f64::MIN_POSITIVE),
+        -1.0
+    );
+    for w in [0.01, 0.1, 0.5, 0.8, 0.999] {
+        for r in [1e-300, 1e-100, 1e40, 1e100, 1e300, f64::MAX] {
+            let il = Pool::Weighted { weight: w }.impermanent_loss(r);
+            assert!((-1.0..=0.0).contains(&il), "w = {w}, r = {r}: {il}");
+        }
+    }
+    // [lower, upper], r and the loss by mpmath at 60 digits.
+    let narrow = [
+        (
+            0.999_999_99,
+            1.000_000_01,
+            0.999_999_985,
+            -5.000_000_106_373_797e-9,
+        ),
+        (
+            0.999_999_999_999_999_9,
+            1.000_000_000_000_000_2,
+            0.999_999_999_999_999_8,
+            -5.551_115_123_125_784e-17,
+        ),
+        (0.9999, 1.0001, 1.000_001, -2.500_059_991_778_628e-9),
+        (
+            0.999_999_999_9,
+            1.000_000_000_1,
+            1.000_000_001,
+            -4.750_000_390_410_512e-10,
+        ),
+    ];
+    for (lower, upper, r, want) in narrow {
+        let got = Pool::Concentrated { lower, upper }.impermanent_loss(r);
+        assert!(
+            ((got - want) / want).abs() < 1e-13,
+            "[{lower}, {upper}], r = {r}: {got:e}, want {want:e}"
+        );
+    }
+}
