@@ -525,7 +525,10 @@ enum Wrong {
 /// an object of pool fields.
 fn wrong_shape(written: &str, e: &serde_json::Error) -> (usize, Wrong) {
     if !written.starts_with('{') {
-        let head: String = written.chars().take(40).collect();
+        let mut head: String = written.chars().take(40).collect();
+        if head.len() < written.len() {
+            head.push('…');
+        }
         return (
             0,
             Wrong::Shape(format!("`{head}` is not an object of pool fields")),

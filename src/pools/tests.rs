@@ -755,7 +755,7 @@ fn a_list_is_not_read_as_an_object_of_fields() {
         [
             (
                 None,
-                "it is not a pool as the endpoint writes one (`[\"arr-id\", \"Ethereum\", \"aave-v3\", \"USDC\"` is not an object of pool fields, at line 2, column 3)"
+                "it is not a pool as the endpoint writes one (`[\"arr-id\", \"Ethereum\", \"aave-v3\", \"USDC\"…` is not an object of pool fields, at line 2, column 3)"
             ),
             (
                 None,
