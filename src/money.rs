@@ -196,7 +196,11 @@ pub fn decimal_from_f64(x: f64) -> Option<Decimal> {
 pub fn parse_percent(text: &str) -> Option<Decimal> {
     let number = text.trim().strip_suffix('%')?.trim();
     let value = parse_decimal_text(number)?;
-    value.checked_div(Decimal::ONE_HUNDRED)
+    // A percent whose fraction has more places than a decimal holds
+    // (`1e-28%`, which would round to 0) is not one a rate can hold.
+    value
+        .checked_div(Decimal::ONE_HUNDRED)
+        .filter(|fraction| fraction.checked_mul(Decimal::ONE_HUNDRED) == Some(value))
 }
 
 /// Why `text`, a percent that [`parse_percent`] refused, is not one, when
@@ -434,6 +438,15 @@ mod tests {
         assert_eq!(parse_percent("35"), None);
         assert_eq!(parse_percent("abc%"), None);
         assert_eq!(parse_percent("%"), None);
+        // A fraction past the decimal's 28 places is refused, not rounded
+        // (to 0 for 1e-28%); at 28 places it is exact.
+        assert_eq!(parse_percent("0.0000000000000000000000000001%"), None);
+        assert_eq!(parse_percent("0.00000000000000000000000001234567%"), None);
+        assert_eq!(
+            parse_percent("0.00000000000000000000000001%"),
+            Some(dec!(0.0000000000000000000000000001))
+        );
+        assert_eq!(parse_percent("0%"), Some(Decimal::ZERO));
     }
 
     #[test]
