@@ -68,18 +68,17 @@ impl Pool {
     pub fn impermanent_loss(&self, r: f64) -> f64 {
         let loss = match *self {
             Pool::ConstantProduct => constant_product_loss(r),
-            Pool::Weighted { weight: w } if r.ln().abs() <= 1.0 => {
-                weighted_excess(w, r) / (w * r + 1.0 - w)
-            }
+            Pool::Weighted { weight: w } => weighted_loss(w, r),
             Pool::Concentrated { lower, upper } => concentrated_loss(lower, upper, r),
-            _ => {
+            Pool::Stable { .. } => {
                 let (lp, hold) = self.values(r);
                 lp / hold - 1.0
             }
         };
-        // A position cannot lose more than it holds; near the largest
-        // ratios rounding can take the forms above a few units past it.
-        if loss < -1.0 { -1.0 } else { loss }
+        // A position neither gains nor loses more than it holds; rounding
+        // can take the forms above a unit or two past either bound (at the
+        // largest ratios, or with a weight a hair from 0 or 1). NaN stays NaN.
+        loss.clamp(-1.0, 0.0)
     }
 
     /// Price ratios where the value function has a kink, for the integrator.
@@ -158,16 +157,38 @@ pub fn constant_product_loss(r: f64) -> f64 {
     if loss < -1.0 { -1.0 } else { loss }
 }
 
-/// `r^w − 1 − w(r − 1)` for `|ln r| ≤ 1`: a weighted pool's LP value less
-/// its holding value, over the entry value (weight `w` on A, price ratio
-/// `r`), without the cancellation of the two near `r = 1`, where both are
-/// about `w(r − 1)` and their difference about `w(w − 1)(ln r)²/2`: the
+/// A weighted pool's impermanent loss (weight `w` on A, price ratio `r`):
+/// `r^w / (w r + 1 − w) − 1`. The pool with weight `1 − w` on A at ratio
+/// `1/r` loses the same, so away from `r = 1` a weight above one half is
+/// taken as its complement (exact for such a weight), whose parts do not
+/// cancel: a weight a hair from 1 kept no correct digit.
+fn weighted_loss(w: f64, r: f64) -> f64 {
+    // Not near `r = 1`, where `1/r` would round away digits the series
+    // below keeps for any weight.
+    let (w, r) = if w > 0.5 && r.ln().abs() > 1.0 && (1.0 / r).is_finite() {
+        (1.0 - w, 1.0 / r)
+    } else {
+        (w, r)
+    };
+    weighted_excess(w, r) / (w * r + 1.0 - w)
+}
+
+/// `r^w − 1 − w(r − 1)`: a weighted pool's LP value less its holding
+/// value, over the entry value (weight `w` on A, price ratio `r`), as
+/// `expm1(w ln r) − w(r − 1)`, each part without cancellation (a weight a
+/// hair from 0 keeps its digits, where `r^w / hold − 1` subtracted two
+/// numbers near 1). Near `r = 1` both parts are about `w(r − 1)` and their
+/// difference about `w(w − 1)(ln r)²/2`, so for `|ln r| ≤ 1` it is the
 /// series `Σ_{k≥2} (w^k − w)(ln r)^k/k!` (24 terms: the rest is below 1e-23
 /// of the first), each `w^k − w` as `w(w^(k−1) − 1)` with `w^j − 1` built up
-/// as `w(w^(j−1) − 1) + (w − 1)`, which adds terms of one sign. Farther out
-/// the two are far enough apart that `lp / hold − 1` keeps its digits.
+/// as `w(w^(j−1) − 1) + (w − 1)`, which adds terms of one sign.
 fn weighted_excess(w: f64, r: f64) -> f64 {
     let x = r.ln();
+    if x.abs() > 1.0 {
+        // `r − 1` as it is, not `expm1(ln r)`, whose error grows with
+        // `|ln r|` (at r = 1e100 it took the loss past −100%).
+        return (w * x).exp_m1() - w * (r - 1.0);
+    }
     // `power_less_one` is w^(k−1) − 1 and `term` is x^k/k! at step k.
     let (mut power_less_one, mut term, mut sum) = (w - 1.0, x, 0.0);
     for k in 2..=25 {
@@ -210,16 +231,33 @@ fn concentrated_at_entry(a: f64, b: f64) -> (f64, f64) {
 /// which in range (`p = r`) is `−e²`, as for a constant-product pool.
 fn concentrated_loss(a: f64, b: f64, r: f64) -> f64 {
     let (x0, y0) = concentrated_at_entry(a, b);
-    let hold = x0 * r + y0;
     let p = r.clamp(a, b);
     let sp = p.sqrt();
     let e = (p - 1.0) / (sp + 1.0);
-    let excess = if p == r {
-        -(e * e)
+    // √p − r: from the small `e` and `r − 1` near the entry price, as it
+    // is farther out (where `e − (r − 1)` would subtract two numbers near
+    // ±1: below a lower bound of 1e-17 it kept 8 digits).
+    let root_less_r = if (r - 1.0).abs() < 0.5 {
+        e - (r - 1.0)
     } else {
-        e * (e - (r - 1.0)) / sp
+        sp - r
     };
-    excess / hold
+    if r > 1.0 {
+        // Over `r`, so that nothing overflows at the largest ratios.
+        let excess = if p == r {
+            -(e / r.sqrt()) * (e / r.sqrt())
+        } else {
+            e * (root_less_r / r) / sp
+        };
+        excess / (x0 + y0 / r)
+    } else {
+        let excess = if p == r {
+            -(e * e)
+        } else {
+            e * root_less_r / sp
+        };
+        excess / (x0 * r + y0)
+    }
 }
 
 /// The closed form of concentrated IL while the price stays in range:

@@ -423,20 +423,69 @@ fn weighted_and_concentrated_losses_keep_their_digits() {
     }
 }
 
-/// Extreme ratios: the largest float ratio is a loss of 100% (its square
-/// used to overflow to a loss past the decimal's range), and a weighted
-/// pool never loses more than everything.
+/// Extreme ratios and weights: the largest float ratio is a loss of 100%
+/// (its square used to overflow to a loss past the decimal's range), a
+/// weighted pool neither loses more than everything nor gains (a weight a
+/// hair from 1 gave a gain), and the extremes keep their digits.
 #[test]
+#[allow(clippy::excessive_precision)]
 fn extreme_ratios_stay_losses() {
     assert_eq!(Pool::ConstantProduct.impermanent_loss(f64::MAX), -1.0);
     assert_eq!(
         Pool::ConstantProduct.impermanent_loss(f64::MIN_POSITIVE),
         -1.0
     );
-    for w in [0.01, 0.1, 0.5, 0.8, 0.999] {
-        for r in [1e-300, 1e-100, 1e40, 1e100, 1e300, f64::MAX] {
+    for w in [0.01, 0.1, 0.5, 0.8, 0.999, 1e-14, 0.999_999_999_999_999_9] {
+        for r in [
+            5e-324,
+            1e-300,
+            1e-100,
+            0.3,
+            3.0,
+            1e40,
+            1e100,
+            1e300,
+            f64::MAX,
+        ] {
             let il = Pool::Weighted { weight: w }.impermanent_loss(r);
             assert!((-1.0..=0.0).contains(&il), "w = {w}, r = {r}: {il}");
         }
+    }
+    // Weights a hair from 0 or 1, and ratios far from the entry price,
+    // against mpmath at 60 digits (the weight as the float holds it).
+    let weighted = [
+        (0.999_999_999_999_999_9, 0.3, -1.253_842_062_406_859e-16),
+        (0.999_999_999_999_999_9, 3.0, -4.795_559_749_320_366e-17),
+        (0.999_999_999_999_999_9, 1e-8, -1.110_222_796_686_338e-8),
+        (1e-16, 0.3, -5.039_728_043_259_36e-17),
+        (1e-9, 3.0, -9.013_877_089_256_404_7e-10),
+        (1e-9, 0.3, -5.039_728_039_539_417_6e-10),
+        (0.001, 2.8, -0.000_768_467_101_996_931_29),
+        (0.1, 0.3, -0.046_700_913_370_738_355),
+    ];
+    for (w, r, want) in weighted {
+        let got = Pool::Weighted { weight: w }.impermanent_loss(r);
+        assert!(
+            ((got - want) / want).abs() < 1e-13,
+            "w = {w}, r = {r}: {got:e}, want {want:e}"
+        );
+    }
+    // Concentrated: the largest and smallest ratios on the widest ranges
+    // (inf/inf made them 0), and below a tiny lower bound (8 digits kept).
+    let range =
+        |lower: f64, upper: f64, r: f64| Pool::Concentrated { lower, upper }.impermanent_loss(r);
+    assert_eq!(range(0.5, f64::MAX, f64::MAX), -1.0);
+    assert_eq!(range(1e-308, f64::MAX, 5e-324), -1.0);
+    for (lower, upper, r, want) in [
+        (1e-17, 1.5, 1e-20, -0.999_999_999_996_837_72),
+        (1e-16, 4.0, 1e-17, -0.999_999_998_999_999_99),
+        (0.5, 4.0, 100.0, -0.974_292_725_352_101_84),
+        (0.5, 4.0, 0.1, -0.733_382_431_552_120_15),
+    ] {
+        let got = range(lower, upper, r);
+        assert!(
+            ((got - want) / want).abs() < 1e-13,
+            "[{lower}, {upper}], r = {r}: {got:e}, want {want:e}"
+        );
     }
 }
